@@ -1,0 +1,3 @@
+"""kpitrack: keep score of pledged policy targets."""
+
+__version__ = "1.0.0"

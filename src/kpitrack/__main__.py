@@ -1,0 +1,3 @@
+from kpitrack.cli import main
+
+main()

@@ -1,0 +1,329 @@
+"""The `kpitrack` command: parse arguments, call the store and compute, hand results to render."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from kpitrack import __version__
+from kpitrack.errors import KpitrackError
+
+
+class Group(TyperGroup):
+    """Every failure ends as one line on stderr: exit 2 for bad input or data."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name or "kpitrack", complete_var, standalone_mode=False, **extra)
+        except KpitrackError as error:
+            _fail(str(error))
+        except typer.TyperException as error:  # usage errors: bad option, missing argument, bad value
+            context = getattr(error, "ctx", None)
+            hint = f" (see `{context.command_path} --help`)" if context else ""
+            _fail(error.format_message() + hint, error.exit_code)
+        except typer.Abort:
+            _fail("aborted", 1)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
+            sys.exit(0)
+        sys.exit(code or 0)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"kpitrack: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=Group,
+    name="kpitrack",
+    help="Keep score of pledged policy targets: how much is done, and is it ahead of or behind the calendar?",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def main() -> None:
+    typer.main.get_command(app).main(prog_name="kpitrack")
+
+
+# --- argument types ------------------------------------------------------------------------
+
+
+def _date_argument(text: str) -> date:
+    from kpitrack.parse import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _value_argument(text: str) -> Decimal:
+    from kpitrack.parse import parse_value
+
+    try:
+        return parse_value(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ShowFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+class SortKey(str, enum.Enum):
+    id = "id"
+    lag = "lag"
+    due = "due"
+
+
+AsOf = Annotated[Optional[date], typer.Option(
+    "--as-of", parser=_date_argument, metavar="DATE",
+    help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
+
+
+def _root(ctx: typer.Context) -> Path:
+    from kpitrack.store import find_root
+
+    return find_root(ctx.obj.get("dir"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kpitrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    directory: Annotated[Optional[str], typer.Option(
+        "--dir", metavar="PATH", help="The workspace folder (default: $KPITRACK_DIR, else ./targets).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Keep score of pledged policy targets: how much is done, and is it ahead of or behind the calendar?
+
+    Example: kpitrack status --as-of 2023-12-31
+    """
+    ctx.obj = {"dir": directory}
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+) -> None:
+    """Make a workspace with settings and a commented example target.
+
+    Example: kpitrack init targets
+    """
+    from kpitrack.store import init_workspace
+
+    for path in init_workspace(directory, date.today().year):
+        print(f"wrote {path}")
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="File name of the target, e.g. sz23-housing.")],
+    title: Annotated[str, typer.Option(help="What was pledged, in the document's words.")],
+    start: Annotated[date, typer.Option(parser=_date_argument, metavar="DATE", help="First day of the period.")],
+    due: Annotated[date, typer.Option(parser=_date_argument, metavar="DATE", help="Last day of the period.")],
+    target: Annotated[Optional[Decimal], typer.Option(
+        parser=_value_argument, metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
+    unit: Annotated[str, typer.Option(help="Unit of the figures, e.g. 家, 亿元, km.")] = "",
+    kind: Annotated[str, typer.Option(help="cumulative, level or milestone.")] = "cumulative",
+    direction: Annotated[str, typer.Option(help="increase or decrease.")] = "increase",
+    baseline: Annotated[Decimal, typer.Option(
+        parser=_value_argument, metavar="NUMBER", help="Where the figure stands at start.")] = Decimal(0),
+    owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where it was pledged: document, date, link.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.")] = None,
+    stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
+    group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.")] = "",
+) -> None:
+    """Write a new target file.
+
+    Example: kpitrack new housing --title "保障性住房" --target 5000 --unit 套 --start 2024-01-01 --due 2024-12-31
+    """
+    from kpitrack.model import Direction, Kind, Target
+    from kpitrack.store import create_target
+
+    kinds, directions = [k.value for k in Kind], [d.value for d in Direction]
+    if kind not in kinds:
+        raise typer.BadParameter(f"{kind!r} is not one of: {', '.join(kinds)}", param_hint="--kind")
+    if direction not in directions:
+        raise typer.BadParameter(f"{direction!r} is not one of: {', '.join(directions)}", param_hint="--direction")
+    if (target is None) != (kind == Kind.MILESTONE.value):
+        raise typer.BadParameter("give --target for a figure; leave it out for a milestone", param_hint="--target")
+    fields = dict(id=target_id, title=title, start=start, due=due, kind=Kind(kind), direction=Direction(direction),
+                  unit=unit, owner=owner, source=source, tags=tuple(tag or ()), stretch=stretch, group=group)
+    if target is not None:
+        fields.update(target=target, baseline=baseline)
+    path = create_target(_root(ctx), Target(**fields))
+    print(f"wrote {path}")
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    value: Annotated[str, typer.Argument(
+        help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone.")],
+    on: Annotated[Optional[date], typer.Option(
+        "--date", parser=_date_argument, metavar="DATE", help="The date the figure refers to (default: today).")] = None,
+    total: Annotated[bool, typer.Option(
+        "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
+    note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where the figure was published.")] = None,
+) -> None:
+    """Record progress on a target (appended to its file).
+
+    Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
+    """
+    from kpitrack.model import Entry
+    from kpitrack.store import append_entry, find_target_file
+
+    root = _root(ctx)
+    path = find_target_file(root, target_id)
+    when = on or date.today()
+    if value.strip().lower() in ("done", "undone"):
+        entry = Entry(date=when, done=value.strip().lower() == "done", note=note, source=source)
+    else:
+        entry = Entry(date=when, value=_value_argument(value), total=total, note=note, source=source)
+    append_entry(path, root, entry)
+    print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.")] = None,
+    group: Annotated[Optional[str], typer.Option(
+        metavar="FOLDER", help="Only targets in this folder (and its sub-folders).")] = None,
+    only: Annotated[Optional[str], typer.Option(
+        "--status", metavar="STATUS", help="Only targets with this status: done, on-track, at-risk, behind, "
+                                           "overdue, not-started.")] = None,
+    sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
+    output: Annotated[Format, typer.Option("--format", help="table, json, csv or markdown.")] = Format.table,
+) -> None:
+    """One row per target: current figure, completion, planned, lag and status.
+
+    Example: kpitrack status --as-of 2023-12-31 --sort lag
+    """
+    from kpitrack import render
+    from kpitrack.compute import figures
+    from kpitrack.model import Status
+    from kpitrack.store import load_workspace
+
+    if only is not None and only not in [s.value for s in Status]:
+        raise typer.BadParameter(f"{only!r} is not one of: {', '.join(s.value for s in Status)}",
+                                 param_hint="--status")
+    as_of = as_of or date.today()
+    workspace = load_workspace(_root(ctx))
+    targets = [t for t in workspace.targets
+               if (tag is None or tag in t.tags) and (group is None or _in_group(t.group, group))]
+    items = [(t, figures(t, as_of, workspace.settings)) for t in targets]
+    items = [item for item in items if only is None or item[1].status.value == only]
+    items.sort(key=_sort_key(sort))
+    if output is Format.json:
+        sys.stdout.write(render.status_json(as_of, items))
+    elif output is Format.csv:
+        sys.stdout.write(render.status_csv(items))
+    elif output is Format.markdown:
+        sys.stdout.write(render.status_markdown(as_of, items))
+    else:
+        console = render.make_console()
+        console.print(render.status_table(items, as_of, console.width))
+    _report_problems(workspace.problems)
+
+
+def _in_group(target_group: str, wanted: str) -> bool:
+    wanted = wanted.strip("/")
+    return target_group == wanted or target_group.startswith(wanted + "/")
+
+
+def _sort_key(sort: SortKey):
+    def key(item):
+        target, figures = item
+        if sort is SortKey.lag:  # most behind first; targets without a lag last
+            return (target.group, figures.lag is None, -(figures.lag or 0), target.id)
+        if sort is SortKey.due:
+            return (target.group, target.due, target.id)
+        return (target.group, target.id)
+    return key
+
+
+def _report_problems(problems: list[KpitrackError]) -> None:
+    """Broken files do not hide the rest: list them after the output, then exit 2."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        raise typer.Exit(2)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    as_of: AsOf = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="table or json.")] = ShowFormat.table,
+) -> None:
+    """A target's definition, its figures and every entry.
+
+    Example: kpitrack show sz23-affordable-housing --as-of 2023-12-31
+    """
+    from kpitrack import render
+    from kpitrack.compute import figures
+    from kpitrack.store import find_target_file, load_settings, load_target
+
+    root = _root(ctx)
+    target = load_target(find_target_file(root, target_id), root)
+    result = figures(target, as_of or date.today(), load_settings(root))
+    if output is ShowFormat.json:
+        sys.stdout.write(render.show_json(target, result))
+    else:
+        console = render.make_console()
+        for renderable in render.show_renderables(target, result):
+            console.print(renderable)
+
+
+@app.command()
+def validate(ctx: typer.Context) -> None:
+    """Check every file of the workspace; each problem is printed as path:line: message.
+
+    Example: kpitrack validate
+    """
+    from kpitrack.store import load_workspace
+
+    workspace = load_workspace(_root(ctx))
+    count = len(workspace.targets)
+    if workspace.problems:
+        print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
+    else:
+        print(f"{count} targets in {workspace.root}: all valid")
+    _report_problems(workspace.problems)

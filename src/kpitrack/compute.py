@@ -1,0 +1,153 @@
+"""The figures of a target as of a date: pure arithmetic, no clock, no files, no printing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+
+from kpitrack.model import Entry, Kind, Settings, Status, Target
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12: the average calendar month
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded to 0.01."""
+
+    as_of: date
+    current: Decimal
+    completion: Decimal
+    planned: Decimal | None
+    lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
+    lag_days: int | None  # positive = the plan reached today's figure that many days ago
+    projected: Decimal | None  # the figure at due, at the pace so far
+    required_per_month: Decimal | None  # the pace needed from now on to finish on time
+    status: Status
+
+
+def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Figures:
+    """Compute every figure of `target` as of the end of the day `as_of`."""
+    current = current_figure(target, as_of)
+    completion = completion_of(target, current)
+    if target.kind is Kind.MILESTONE:
+        status = _status(target, as_of, completion, None, settings)
+        return Figures(as_of, current, _round(completion), None, None, None, None, None, status)
+    planned = planned_percent(target, as_of)
+    lag = planned - completion
+    return Figures(
+        as_of=as_of,
+        current=current,
+        completion=_round(completion, ROUND_DOWN),  # never show 100 before it is done
+        planned=_round(planned),
+        lag=_round(lag),
+        lag_days=day_number(target, as_of) - day_plan_reaches(target, completion),
+        projected=_projected(target, as_of, current),
+        required_per_month=_required_per_month(target, as_of, current, completion),
+        status=_status(target, as_of, completion, lag, settings),
+    )
+
+
+def entries_as_of(target: Target, as_of: date) -> list[Entry]:
+    """The entries dated on or before `as_of`, oldest first; on one day, totals before increments."""
+    known = [entry for entry in target.entries if entry.date <= as_of]
+    return sorted(known, key=lambda entry: (entry.date, not entry.total))
+
+
+def current_figure(target: Target, as_of: date) -> Decimal:
+    """The figure as of `as_of`: baseline plus progress (cumulative), the latest reading (level),
+    or 1 for a milestone done and 0 otherwise."""
+    entries = entries_as_of(target, as_of)
+    if target.kind is Kind.MILESTONE:
+        return Decimal(1) if entries and entries[-1].done else Decimal(0)
+    if target.kind is Kind.LEVEL:
+        return entries[-1].value if entries else target.baseline
+    progress = Decimal(0)
+    for entry in entries:
+        progress = entry.value if entry.total else progress + entry.value
+    return target.baseline + progress
+
+
+def completion_of(target: Target, current: Decimal) -> Decimal:
+    """How much of the way from baseline to target `current` has come, in percent."""
+    return (current - target.baseline) / (target.target - target.baseline) * HUNDRED
+
+
+def day_number(target: Target, day: date) -> int:
+    """Days of the period elapsed at the end of `day`: 1 at the end of `start`, 0 before it."""
+    return (day - target.start).days + 1
+
+
+def period_days(target: Target) -> int:
+    return day_number(target, target.due)
+
+
+def planned_path(target: Target) -> list[tuple[int, Decimal]]:
+    """The plan as (day number, planned percent) points from the beginning of start to the end of due."""
+    points = [(0, Decimal(0))]
+    points += [(day_number(target, cp.date), completion_of(target, cp.value)) for cp in target.checkpoints]
+    points.append((period_days(target), HUNDRED))
+    return points
+
+
+def planned_percent(target: Target, as_of: date) -> Decimal:
+    """The share of the target the plan expects by the end of `as_of`, 0..100."""
+    elapsed = day_number(target, as_of)
+    points = planned_path(target)
+    if elapsed <= 0:
+        return Decimal(0)
+    for (day_a, pct_a), (day_b, pct_b) in zip(points, points[1:]):
+        if elapsed <= day_b:
+            return pct_a + (pct_b - pct_a) * (elapsed - day_a) / (day_b - day_a)
+    return HUNDRED
+
+
+def day_plan_reaches(target: Target, completion: Decimal) -> int:
+    """The first day number by whose end the plan expects `completion` (capped at due)."""
+    points = planned_path(target)
+    if completion <= 0:
+        return 0
+    for (day_a, pct_a), (day_b, pct_b) in zip(points, points[1:]):
+        if pct_a < completion <= pct_b:
+            exact = day_a + (completion - pct_a) * (day_b - day_a) / (pct_b - pct_a)
+            return math.ceil(exact)
+    return period_days(target)
+
+
+def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:
+    elapsed = min(day_number(target, as_of), period_days(target))
+    if elapsed <= 0:
+        return None
+    pace = (current - target.baseline) / elapsed
+    return _round(target.baseline + pace * period_days(target))
+
+
+def _required_per_month(target: Target, as_of: date, current: Decimal, completion: Decimal) -> Decimal | None:
+    if completion >= HUNDRED:
+        return Decimal(0)
+    days_left = period_days(target) - max(day_number(target, as_of), 0)
+    if days_left <= 0:
+        return None
+    return _round((target.target - current) * DAYS_PER_MONTH / days_left)
+
+
+def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | None,
+            settings: Settings) -> Status:
+    if as_of < target.start:
+        return Status.NOT_STARTED
+    if completion >= HUNDRED:
+        return Status.DONE
+    if as_of > target.due:
+        return Status.OVERDUE
+    if lag is None or lag <= 0:
+        return Status.ON_TRACK
+    return Status.AT_RISK if lag < settings.at_risk_band else Status.BEHIND
+
+
+def _round(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    # Extra precision so that a 28-digit figure still has room for its two decimals.
+    with localcontext(prec=60):
+        return number.quantize(CENT, rounding=rounding)

@@ -1,0 +1,30 @@
+"""The one error type users see: where the problem is and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KpitrackError(Exception):
+    """A problem with user input or data, shown as one line: `path:line:column: message`."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = [str(self.path)] if self.path is not None else []
+        if self.path is not None and self.line is not None:
+            where.append(str(self.line))
+            if self.column is not None:
+                where.append(str(self.column))
+        return ": ".join([":".join(where), self.message]) if where else self.message

@@ -1,0 +1,96 @@
+"""The data: targets, their progress entries and checkpoints, workspace settings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from kpitrack.errors import KpitrackError
+
+
+class Kind(str, enum.Enum):
+    CUMULATIVE = "cumulative"  # entries are increments, or running totals when `total = true`
+    LEVEL = "level"  # each entry is a reading of the current level
+    MILESTONE = "milestone"  # a deliverable that is done or not
+
+
+class Direction(str, enum.Enum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Status(str, enum.Enum):
+    NOT_STARTED = "not-started"
+    DONE = "done"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    BEHIND = "behind"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One progress record. Milestone entries carry `done` instead of `value`."""
+
+    date: date
+    value: Decimal | None = None
+    total: bool = False
+    done: bool | None = None
+    note: str | None = None
+    source: str | None = None
+    line: int | None = None  # where it stands in its file, for messages
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A point on the planned path: `value` is due by the end of `date`."""
+
+    date: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Target:
+    """A pledge, as defined in its file, with every progress entry recorded there."""
+
+    id: str
+    title: str
+    start: date
+    due: date
+    kind: Kind = Kind.CUMULATIVE
+    direction: Direction = Direction.INCREASE
+    target: Decimal = Decimal(1)
+    baseline: Decimal = Decimal(0)
+    unit: str = ""
+    owner: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    stretch: bool = False
+    checkpoints: tuple[Checkpoint, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
+    path: Path | None = None
+
+    @property
+    def last_update(self) -> date | None:
+        return max((entry.date for entry in self.entries), default=None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Workspace settings from `kpitrack.toml`."""
+
+    at_risk_band: Decimal = Decimal(10)  # lag in points from which a target counts as behind
+
+
+@dataclass
+class Workspace:
+    """Every target that loaded, and the problems with the files that did not."""
+
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+    targets: list[Target] = field(default_factory=list)
+    problems: list[KpitrackError] = field(default_factory=list)

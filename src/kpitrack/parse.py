@@ -1,0 +1,86 @@
+"""Values and dates as people type them on the command line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
+
+# Chinese number scales: 18.5万 = 185,000; 2.5亿 = 250,000,000.
+SCALES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+
+
+def parse_value(text: str) -> Decimal:
+    """`1,200`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
+    cleaned = text.strip().replace("，", ",")
+    scale = Decimal(1)
+    for suffix, factor in SCALES.items():
+        if cleaned.endswith(suffix):
+            cleaned, scale = cleaned[: -len(suffix)].strip(), factor
+            break
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(
+            f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
+        )
+    number = Decimal(cleaned.replace(",", ""))
+    if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        raise ValueError(f"{text!r} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+    if scale == 1:
+        return number
+    # 18.5 * 10^4 is 185000.0; a scale adds no precision, so write it as 185000.
+    scaled = (number * scale).normalize()
+    return scaled.quantize(Decimal(1)) if scaled.as_tuple().exponent > 0 else scaled
+
+
+_ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_ALL_NUMERIC = re.compile(r"[\d\s/.,-]+")
+
+DATE_RULE = (
+    "write the year first (2023-06-30, 2023/6/30, 20230630, 2023年6月30日) "
+    "or the month as a word (30 June 2023)"
+)
+
+
+def parse_date(text: str) -> date:
+    """A calendar date, year first or with the month in words; never a guess.
+
+    Forms like 01/02/2023 are refused: whether that is January or February
+    depends on the writer's country, and a wrong guess would silently misdate an entry.
+    """
+    cleaned = text.strip()
+    for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
+        match = pattern.fullmatch(cleaned)
+        if match:
+            return _calendar_date(text, *(int(part) for part in match.groups()))
+    if not cleaned or _ALL_NUMERIC.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not an unambiguous date; {DATE_RULE}")
+    return _worded_date(text, cleaned)
+
+
+def _calendar_date(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a calendar date ({error})") from None
+
+
+def _worded_date(text: str, cleaned: str) -> date:
+    from dateutil import parser  # only the rare worded date pays for importing dateutil
+
+    # Parsing against two different defaults shows whether any part was missing.
+    try:
+        first = parser.parse(cleaned, default=datetime(2000, 1, 1))
+        second = parser.parse(cleaned, default=datetime(2004, 2, 2))
+    except (ValueError, OverflowError, parser.ParserError):
+        raise ValueError(f"{text!r} is not a date; {DATE_RULE}") from None
+    if first != second:
+        raise ValueError(f"{text!r} is not a whole date (year, month and day); {DATE_RULE}")
+    if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
+        raise ValueError(f"{text!r} has a time of day; give a date only")
+    return first.date()

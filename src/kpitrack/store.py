@@ -1,0 +1,580 @@
+"""The workspace on disk: finding it, reading and validating target files, writing safely."""
+
+from __future__ import annotations
+
+import difflib
+import fcntl
+import os
+import re
+import tomllib
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpitrack.errors import KpitrackError
+from kpitrack.model import Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
+
+SETTINGS_FILE = "kpitrack.toml"
+PLAN_FILE = "plan.toml"  # reserved for plan descriptions
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+TARGET_KEYS = (
+    "title", "unit", "target", "baseline", "start", "due", "kind", "direction",
+    "owner", "source", "tags", "stretch", "checkpoint", "progress",
+)
+CHECKPOINT_KEYS = ("date", "value")
+PROGRESS_KEYS = ("date", "value", "total", "done", "note", "source")
+SETTINGS_KEYS = ("at_risk_band",)
+
+
+# --- finding the workspace ---------------------------------------------------------------
+
+
+def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
+    """The workspace folder: `--dir`, else $KPITRACK_DIR, else ./targets, else the current folder
+    when it holds kpitrack.toml."""
+    environment = os.environ if environment is None else environment
+    for value, name in ((explicit, "--dir"), (environment.get("KPITRACK_DIR"), "KPITRACK_DIR")):
+        if value:
+            path = Path(value)
+            if not path.is_dir():
+                raise KpitrackError(f"{name} {value}: no such folder; create it with `kpitrack init {value}`")
+            return path
+    if Path("targets").is_dir():
+        return Path("targets")
+    if Path(SETTINGS_FILE).is_file():
+        return Path(".")
+    raise KpitrackError(
+        "no workspace here: run `kpitrack init` to make ./targets, "
+        "or point to one with --dir PATH or KPITRACK_DIR"
+    )
+
+
+def target_files(root: Path) -> list[Path]:
+    """Every target file below `root`, in a stable order; hidden folders are skipped."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        is_root = Path(folder) == root
+        for name in sorted(files):
+            if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
+                found.append(Path(folder) / name)
+    return found
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+    workspace = Workspace(root=root)
+    try:
+        workspace.settings = load_settings(root)
+    except KpitrackError as problem:
+        workspace.problems.append(problem)
+    seen: dict[str, Path] = {}
+    for path in target_files(root):
+        try:
+            target = load_target(path, root)
+        except KpitrackError as problem:
+            workspace.problems.append(problem)
+            continue
+        if target.id in seen:
+            workspace.problems.append(KpitrackError(
+                f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
+                path))
+            continue
+        seen[target.id] = path
+        workspace.targets.append(target)
+    return workspace
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    text = read_text(path)
+    document = parse_toml(text, path)
+    lines = key_lines(text)
+    _reject_unknown_keys(document, SETTINGS_KEYS, path, lines, (None, 0))
+    band = document.get("at_risk_band", Settings.at_risk_band)
+    band = _number(band, "at_risk_band", path, lines.get((None, 0, "at_risk_band")))
+    if not 0 < band <= 100:
+        raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
+                            path, lines.get((None, 0, "at_risk_band")))
+    return Settings(at_risk_band=band)
+
+
+def find_target_file(root: Path, target_id: str) -> Path:
+    """The file of the target `target_id`; the error names close ids when there is none."""
+    check_id(target_id)
+    matches = [path for path in target_files(root) if path.stem == target_id]
+    if not matches:
+        known = [path.stem for path in target_files(root)]
+        close = difflib.get_close_matches(target_id, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `kpitrack status` lists the ids"
+        raise KpitrackError(f"no target {target_id!r} in {root}{hint}")
+    if len(matches) > 1:
+        raise KpitrackError(f"id {target_id!r} is defined twice: {matches[0]} and {matches[1]}; rename one")
+    return _inside(matches[0], root)
+
+
+def load_target(path: Path, root: Path) -> Target:
+    """Read and validate one target file."""
+    _inside(path, root)
+    if not ID_PATTERN.fullmatch(path.stem):
+        raise KpitrackError(
+            f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
+    text = read_text(path)
+    return target_from_document(parse_toml(text, path), path, root, key_lines(text))
+
+
+def read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise KpitrackError(f"file is {size // (1024 * 1024)} MiB, over the "
+                                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", path)
+        data = path.read_bytes()
+    except OSError as error:
+        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+    return decode(data, path)
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KpitrackError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                            path, line) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        line = column = None
+        if match and match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        elif match:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        reason = message[: match.start()] if match else message
+        raise KpitrackError(f"invalid TOML: {reason}", path, line, column) from None
+
+
+_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
+_TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+LineIndex = dict[tuple, int]
+
+
+def key_lines(text: str) -> LineIndex:
+    """Where things stand in a TOML text, for messages: (table, index, key) -> line number.
+
+    (None, 0, key) is a top-level key; ("progress", 2, None) the header of the third entry.
+    A heuristic scan, used only to point at lines; tomllib does the parsing.
+    """
+    lines: LineIndex = {}
+    section: tuple[str | None, int] = (None, 0)
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        if header:
+            name = header.group(1)
+            section = (name, counts.get(name, 0))
+            counts[name] = section[1] + 1
+            lines[(*section, None)] = number
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault((*section, key.group(1)), number)
+    return lines
+
+
+# --- validating ----------------------------------------------------------------------------
+
+
+def target_from_document(document: dict[str, Any], path: Path, root: Path, lines: LineIndex) -> Target:
+    """Check a parsed target file and build the Target it describes."""
+    _reject_unknown_keys(document, TARGET_KEYS, path, lines, (None, 0))
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    for key in ("title", "start", "due"):
+        if key not in document:
+            raise KpitrackError(f"missing key {key!r}", path, 1)
+    kind = _choice(document.get("kind", "cumulative"), Kind, "kind", path, where("kind"))
+    direction = _choice(document.get("direction", "increase"), Direction, "direction", path, where("direction"))
+    start = _date(document["start"], "start", path, where("start"))
+    due = _date(document["due"], "due", path, where("due"))
+    if due < start:
+        raise KpitrackError(f"due {due} is before start {start}", path, where("due"))
+    fields: dict[str, Any] = dict(
+        id=path.stem,
+        group=path.parent.relative_to(root).as_posix() if path.parent != root else "",
+        path=path,
+        title=_text(document["title"], "title", path, where("title"), required=True),
+        start=start,
+        due=due,
+        kind=kind,
+        direction=direction,
+        unit=_text(document.get("unit", ""), "unit", path, where("unit")),
+        owner=_optional_text(document, "owner", path, where("owner")),
+        source=_optional_text(document, "source", path, where("source")),
+        tags=_tags(document.get("tags", []), path, where("tags")),
+        stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
+    )
+    if kind is Kind.MILESTONE:
+        for key in ("target", "baseline", "checkpoint"):
+            if key in document:
+                raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
+                                    path, where(key))
+    else:
+        if "target" not in document:
+            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
+        fields["target"] = _number(document["target"], "target", path, where("target"))
+        fields["baseline"] = _number(document.get("baseline", 0), "baseline", path, where("baseline"))
+        _check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
+    draft = Target(**fields)
+    checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
+    progress = _tables(document.get("progress", []), "progress", path, where("progress"))
+    entries = tuple(_entry(table, index, draft, path, lines) for index, table in enumerate(progress))
+    return replace(draft, checkpoints=checkpoints, entries=entries)
+
+
+def _check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
+    if target == baseline:
+        raise KpitrackError(f"target equals baseline ({target}): there is nothing to do", path, line)
+    if direction is Direction.INCREASE and target < baseline:
+        raise KpitrackError(f"target {target} is below baseline {baseline}; "
+                            "set direction = \"decrease\" if the figure must fall", path, line)
+    if direction is Direction.DECREASE and target > baseline:
+        raise KpitrackError(f"target {target} is above baseline {baseline} but direction is \"decrease\"",
+                            path, line)
+
+
+def _checkpoints(raw: Any, target: Target, path: Path, lines: LineIndex) -> tuple[Checkpoint, ...]:
+    checkpoints: list[Checkpoint] = []
+    for index, table in enumerate(_tables(raw, "checkpoint", path, lines.get((None, 0, "checkpoint")))):
+        _reject_unknown_keys(table, CHECKPOINT_KEYS, path, lines, ("checkpoint", index))
+        at = lines.get(("checkpoint", index, None))
+        if "date" not in table or "value" not in table:
+            raise KpitrackError("a checkpoint needs both date and value", path, at)
+        when = _date(table["date"], "checkpoint date", path, lines.get(("checkpoint", index, "date"), at))
+        value = _number(table["value"], "checkpoint value", path, lines.get(("checkpoint", index, "value"), at))
+        if not target.start <= when <= target.due:
+            raise KpitrackError(f"checkpoint {when} is outside the period {target.start} to {target.due}",
+                                path, at)
+        if checkpoints and when <= checkpoints[-1].date:
+            raise KpitrackError("checkpoints must be in date order, one per date", path, at)
+        sign = 1 if target.direction is Direction.INCREASE else -1
+        previous = checkpoints[-1].value if checkpoints else target.baseline
+        if sign * (value - previous) < 0 or sign * (target.target - value) < 0:
+            raise KpitrackError(f"checkpoint value {value} must lie between the previous checkpoint "
+                                f"(or baseline) {previous} and the target {target.target}", path, at)
+        checkpoints.append(Checkpoint(when, value))
+    return tuple(checkpoints)
+
+
+def _entry(table: dict[str, Any], index: int, target: Target, path: Path, lines: LineIndex) -> Entry:
+    _reject_unknown_keys(table, PROGRESS_KEYS, path, lines, ("progress", index))
+    at = lines.get(("progress", index, None))
+
+    def where(key: str) -> int | None:
+        return lines.get(("progress", index, key), at)
+
+    if "date" not in table:
+        raise KpitrackError("progress entry has no date", path, at)
+    entry = Entry(
+        date=_date(table["date"], "date", path, where("date")),
+        value=_number(table["value"], "value", path, where("value")) if "value" in table else None,
+        total=_flag(table.get("total", False), "total", path, where("total")),
+        done=_flag(table["done"], "done", path, where("done")) if "done" in table else None,
+        note=_optional_text(table, "note", path, where("note")),
+        source=_optional_text(table, "source", path, where("source")),
+        line=at,
+    )
+    problem = entry_problem(target, entry)
+    if problem:
+        raise KpitrackError(problem, path, at)
+    return entry
+
+
+def entry_problem(target: Target, entry: Entry) -> str | None:
+    """Why `entry` does not fit `target`'s kind, or None when it does."""
+    if target.kind is Kind.MILESTONE:
+        if entry.value is not None or entry.total:
+            return "a milestone entry records `done = true` (or false), not a value"
+        if entry.done is None:
+            return "a milestone entry needs `done = true` (or false)"
+        return None
+    if entry.done is not None:
+        return f"`done` is only for milestones; this is a {target.kind.value} target: give a value"
+    if entry.value is None:
+        return "progress entry has no value"
+    if entry.total and target.kind is not Kind.CUMULATIVE:
+        return "`total` is only for cumulative targets; a level entry is always a reading"
+    return None
+
+
+def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
+                         lines: LineIndex, section: tuple[str | None, int]) -> None:
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+            line = lines.get((*section, key), lines.get((*section, None)))
+            raise KpitrackError(f"unknown key {key!r}; {hint}", path, line)
+
+
+def _tables(raw: Any, name: str, path: Path, line: int | None) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise KpitrackError(f"{name!r} must be written as [[{name}]] tables", path, line)
+    return raw
+
+
+def _choice(raw: Any, choices: type, key: str, path: Path, line: int | None):
+    names = [choice.value for choice in choices]
+    if raw not in names:
+        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(names)}", path, line)
+    return choices(raw)
+
+
+def _date(raw: Any, key: str, path: Path, line: int | None) -> date:
+    if isinstance(raw, datetime) or not isinstance(raw, date):
+        raise KpitrackError(f"{key} must be a date written like 2023-06-30 (no quotes, no time)", path, line)
+    return raw
+
+
+def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
+        raise KpitrackError(f"{key} must be a number, not {raw!r}", path, line)
+    number = Decimal(raw)
+    if not number.is_finite():
+        raise KpitrackError(f"{key} must be a finite number, not {raw}", path, line)
+    return number
+
+
+def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
+    if not isinstance(raw, bool):
+        raise KpitrackError(f"{key} must be true or false, not {raw!r}", path, line)
+    return raw
+
+
+def _text(raw: Any, key: str, path: Path, line: int | None, required: bool = False) -> str:
+    if not isinstance(raw, str) or (required and not raw.strip()):
+        raise KpitrackError(f"{key} must be {'non-empty ' if required else ''}text in quotes", path, line)
+    return raw
+
+
+def _optional_text(table: dict[str, Any], key: str, path: Path, line: int | None) -> str | None:
+    return _text(table[key], key, path, line) if key in table else None
+
+
+def _tags(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
+        raise KpitrackError('tags must be a list of text, like tags = ["housing"]', path, line)
+    return tuple(raw)
+
+
+def check_id(target_id: str) -> None:
+    if not ID_PATTERN.fullmatch(target_id):
+        raise KpitrackError(
+            f"{target_id!r} is not a valid id: start with a lower-case letter or digit, "
+            "then use only lower-case letters, digits, - and _")
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """Refuse a file that a link takes outside the workspace."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise KpitrackError(f"links to {path.resolve()}, outside the workspace {root}; "
+                            "keep target files inside it", path)
+    return path
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def render_entry(entry: Entry) -> str:
+    """The TOML block of one progress entry, as `kpitrack add` appends it."""
+    import tomli_w
+
+    fields: dict[str, Any] = {"date": entry.date}
+    if entry.value is not None:
+        fields["value"] = entry.value
+    if entry.total:
+        fields["total"] = True
+    if entry.done is not None:
+        fields["done"] = entry.done
+    for key in ("note", "source"):
+        if getattr(entry, key):
+            fields[key] = getattr(entry, key)
+    return "\n[[progress]]\n" + tomli_w.dumps(fields)
+
+
+def append_entry(path: Path, root: Path, entry: Entry) -> Target:
+    """Add `entry` at the end of the target file at `path`, under an exclusive lock.
+
+    The file is validated first (a broken or torn file is refused, never repaired by
+    dropping data); only the new block is written, so comments and layout survive; the
+    appended bytes are read back and checked, and on any failure the file is cut back
+    to its old length. Returns the target as it was before the entry.
+    """
+    block = render_entry(entry)
+    with open(_inside(path, root), "r+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        old = handle.read()
+        text = decode(old, path)
+        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        problem = entry_problem(target, entry)
+        if problem:
+            raise KpitrackError(problem, path)
+        payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
+        try:
+            handle.seek(len(old))
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.seek(len(old))
+            if handle.read() != payload or _read_back(payload) != entry:
+                raise OSError(0, "what was written does not read back as the entry")
+        except OSError as error:
+            handle.truncate(len(old))
+            handle.flush()
+            os.fsync(handle.fileno())
+            raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
+                                path) from None
+    return target
+
+
+def _read_back(payload: bytes) -> Entry:
+    table = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"][0]
+    value = table.get("value")
+    return Entry(date=table["date"], value=Decimal(value) if value is not None else None,
+                 total=table.get("total", False), done=table.get("done"),
+                 note=table.get("note"), source=table.get("source"))
+
+
+def target_document(target: Target) -> dict[str, Any]:
+    """The TOML fields of a new target's file, in the documented order."""
+    fields: dict[str, Any] = {"title": target.title}
+    if target.kind is not Kind.MILESTONE:
+        fields.update(unit=target.unit, target=target.target, baseline=target.baseline)
+    fields.update(start=target.start, due=target.due, kind=target.kind.value,
+                  direction=target.direction.value)
+    for key in ("owner", "source"):
+        if getattr(target, key):
+            fields[key] = getattr(target, key)
+    if target.tags:
+        fields["tags"] = list(target.tags)
+    if target.stretch:
+        fields["stretch"] = True
+    return fields
+
+
+def create_target(root: Path, target: Target) -> Path:
+    """Write a new target file; refuses to replace any file. Returns its path."""
+    import tomli_w
+
+    check_id(target.id)
+    for existing in target_files(root):
+        if existing.stem == target.id:
+            raise KpitrackError(f"id {target.id!r} is already used by {existing}; choose another id")
+    folder = root / target.group if target.group else root
+    if target.group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part)
+                            for part in target.group.split("/")):
+        raise KpitrackError(f"--group {target.group!r}: use folder names of lower-case letters, digits, - and _")
+    path = folder / f"{target.id}.toml"
+    text = tomli_w.dumps(target_document(target))
+    target_from_document(parse_toml(text, path), path, root, key_lines(text))  # the same checks as reading
+    folder.mkdir(parents=True, exist_ok=True)
+    write_new_file(path, text)
+    return path
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create `path` with `text` in one step: a temporary file, flushed, then linked into place.
+
+    os.link fails when `path` exists, so no file is ever overwritten, and a crash leaves
+    either no file or the whole one.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        raise KpitrackError("already exists; nothing was written", path) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+SETTINGS_TEMPLATE = """\
+# kpitrack workspace settings.
+# Lag (planned % minus completion %, in points) from which a target counts as "behind";
+# below it, but above 0, a target is "at-risk".
+at_risk_band = 10
+"""
+
+EXAMPLE_TEMPLATE = """\
+# An example target: edit it, or delete it once you have your own.
+# Each target is one file; its id is the file name. Folders group targets by plan.
+title = "新增小升规工业企业 (example: new above-scale industrial firms)"
+unit = "firms"
+target = 1200
+baseline = 0                # where the figure stood at start (optional, default 0)
+start = {year}-01-01
+due = {year}-12-31
+kind = "cumulative"         # cumulative | level | milestone
+direction = "increase"      # increase | decrease
+owner = "Industry bureau"
+source = "Where the pledge was made: document, date, link"
+tags = ["industry"]
+
+# Optional planned path; without checkpoints the plan is a straight line from start to due.
+# [[checkpoint]]
+# date = {year}-06-30
+# value = 500
+
+# Progress entries: `kpitrack add example 310 --date {year}-03-31` appends one like this.
+# [[progress]]
+# date = {year}-03-31
+# value = 310
+# note = "Q1 statistics bulletin"
+"""
+
+
+def init_workspace(folder: Path, year: int) -> list[Path]:
+    """Make a workspace with settings and an example target; never overwrites a file."""
+    if (folder / SETTINGS_FILE).exists():
+        raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in ((SETTINGS_FILE, SETTINGS_TEMPLATE), ("example.toml", EXAMPLE_TEMPLATE.format(year=year))):
+        if not (folder / name).exists():
+            write_new_file(folder / name, text)
+            written.append(folder / name)
+    return written
