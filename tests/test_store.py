@@ -1,0 +1,254 @@
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers import TARGET_TOML, write
+from kpitrack.errors import KpitrackError
+from kpitrack.model import Entry, Kind, Target
+from kpitrack.store import (append_entry, create_target, find_root, find_target_file, init_workspace,
+                            load_settings, load_target, load_workspace, render_entry)
+
+
+def test_load_target_reads_exact_decimals_and_entries(tmp_path):
+    path = write(tmp_path / "plan" / "firms.toml", TARGET_TOML + """
+[[checkpoint]]
+date = 2023-06-30
+value = 500.5
+
+[[progress]]
+date = 2023-03-31
+value = 310.10
+note = "Q1"
+
+[[progress]]
+date = 2023-06-30
+value = 650
+total = true
+""")
+    target = load_target(path, tmp_path)
+    assert (target.id, target.group, target.target, target.kind) == ("firms", "plan", Decimal(1200), Kind.CUMULATIVE)
+    assert target.checkpoints[0].value == Decimal("500.5")
+    assert [(e.date, e.value, e.total, e.line) for e in target.entries] == [
+        (date(2023, 3, 31), Decimal("310.10"), False, 12), (date(2023, 6, 30), Decimal(650), True, 17)]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    (TARGET_TOML + "titel = 'x'\n", 7, "unknown key 'titel'; did you mean 'title'?"),
+    (TARGET_TOML.replace("target = 1200", 'target = "abc"'), 4, "target must be a number, not 'abc'"),
+    (TARGET_TOML.replace("due = 2023-12-31", "due = 2022-12-31"), 6, "due 2022-12-31 is before start 2023-01-01"),
+    (TARGET_TOML + 'kind = "sometimes"\n', 7, "kind 'sometimes' is not one of: cumulative, level, milestone"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05\nvalu = 3\n", 9, "unknown key 'valu'; did you mean 'value'?"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05\n", 7, "progress entry has no value"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05\nvalue = nan\n", 9, "value must be a finite number"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05T10:00:00\nvalue = 3\n", 8, "date must be a date"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05\nvalue = 3\ndone = true\n", 7, "`done` is only for milestones"),
+    (TARGET_TOML + 'kind = "level"\n[[progress]]\ndate = 2023-01-05\nvalue = 3\ntotal = true\n', 8,
+     "`total` is only for cumulative targets"),
+    (TARGET_TOML + 'kind = "milestone"\n', 4, "a milestone has no 'target'"),
+    (TARGET_TOML.replace("target = 1200", "target = 0"), 4, "target equals baseline"),
+    (TARGET_TOML.replace("target = 1200", "target = -5"), 4, 'set direction = "decrease"'),
+    (TARGET_TOML + "[[checkpoint]]\ndate = 2024-01-05\nvalue = 3\n", 7, "outside the period"),
+    (TARGET_TOML + "[[checkpoint]]\ndate = 2023-05-05\nvalue = 3000\n", 7, "must lie between"),
+    (TARGET_TOML + "[[progress]]\ndate = 2023-01-05\nvalue = 3\n[[progress]]\ndate = 2023-0", 11, "invalid TOML"),
+    (TARGET_TOML.replace("title =", "title"), 2, "invalid TOML: Expected '=' after a key"),
+    (TARGET_TOML.replace('title = "synthetic: new firms"\n', ""), 1, "missing key 'title'"),
+    (TARGET_TOML + "tags = 'x'\n", 7, "tags must be a list of text"),
+])
+def test_load_target_reports_each_problem_with_its_line(tmp_path, text, line, message):
+    path = write(tmp_path / "bad.toml", text)
+    with pytest.raises(KpitrackError) as caught:
+        load_target(path, tmp_path)
+    assert caught.value.line == line
+    assert message in caught.value.message
+    assert str(caught.value).startswith(f"{path}:{line}:")
+
+
+def test_toml_syntax_errors_carry_the_column(tmp_path):
+    path = write(tmp_path / "bad.toml", TARGET_TOML.replace("title =", "title"))
+    with pytest.raises(KpitrackError) as caught:
+        load_target(path, tmp_path)
+    assert (caught.value.line, caught.value.column) == (2, 7)
+
+
+def test_non_utf8_file_is_reported_not_crashed_on(tmp_path):
+    path = tmp_path / "gbk.toml"
+    path.write_bytes(TARGET_TOML.replace("synthetic", "新增企业").encode("gbk"))
+    with pytest.raises(KpitrackError, match="not UTF-8"):
+        load_target(path, tmp_path)
+
+
+def test_file_names_must_be_ids(tmp_path):
+    path = write(tmp_path / "Bad Name.toml", TARGET_TOML)
+    with pytest.raises(KpitrackError, match="not a valid id"):
+        load_target(path, tmp_path)
+
+
+def test_workspace_lists_broken_files_and_keeps_the_good_ones(tmp_path):
+    write(tmp_path / "a" / "good.toml", TARGET_TOML)
+    write(tmp_path / "b" / "good.toml", TARGET_TOML)  # the same id in another folder
+    write(tmp_path / "broken.toml", "title = ")
+    workspace = load_workspace(tmp_path)
+    assert [t.id for t in workspace.targets] == ["good"]
+    assert len(workspace.problems) == 2
+    assert "already used by" in str(workspace.problems[1])
+
+
+def test_settings_file_and_plan_files_are_not_targets(tmp_path):
+    write(tmp_path / "kpitrack.toml", "at_risk_band = 5\n")
+    write(tmp_path / "x" / "plan.toml", "title = 'a plan'\n")
+    write(tmp_path / "x" / "kpitrack.toml", TARGET_TOML)  # only the root's is the settings file
+    workspace = load_workspace(tmp_path)
+    assert workspace.settings.at_risk_band == 5
+    assert [t.id for t in workspace.targets] == ["kpitrack"]
+
+
+@pytest.mark.parametrize("text, message", [("at_risk_bnd = 5\n", "did you mean 'at_risk_band'"),
+                                           ("at_risk_band = 0\n", "above 0"),
+                                           ("at_risk_band = 'x'\n", "must be a number")])
+def test_bad_settings_are_reported(tmp_path, text, message):
+    write(tmp_path / "kpitrack.toml", text)
+    with pytest.raises(KpitrackError, match=message):
+        load_settings(tmp_path)
+
+
+def test_find_root_prefers_dir_then_environment_then_targets(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "targets").mkdir()
+    (tmp_path / "other").mkdir()
+    assert find_root("other", {"KPITRACK_DIR": "targets"}) == Path("other")
+    assert find_root(None, {"KPITRACK_DIR": "other"}) == Path("other")
+    assert find_root(None, {}) == Path("targets")
+    with pytest.raises(KpitrackError, match="no such folder"):
+        find_root("missing", {})
+
+
+def test_find_root_without_a_workspace_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(KpitrackError, match="kpitrack init"):
+        find_root(None, {})
+    write(tmp_path / "kpitrack.toml", "")
+    assert find_root(None, {}) == Path(".")
+
+
+def test_find_target_file_suggests_a_close_id(tmp_path):
+    write(tmp_path / "plan" / "new-firms.toml", TARGET_TOML)
+    assert find_target_file(tmp_path, "new-firms") == tmp_path / "plan" / "new-firms.toml"
+    with pytest.raises(KpitrackError, match="did you mean 'new-firms'"):
+        find_target_file(tmp_path, "new-firm")
+
+
+@pytest.mark.parametrize("bad_id", ["../x", "a/b", "A", "a b", "/etc/passwd", "a\\b", "x\0", ""])
+def test_ids_that_could_escape_the_workspace_are_refused(tmp_path, bad_id):
+    with pytest.raises(KpitrackError, match="not a valid id"):
+        find_target_file(tmp_path, bad_id)
+
+
+def test_a_target_linked_from_outside_the_workspace_is_refused(tmp_path):
+    outside = write(tmp_path / "outside" / "secret.toml", TARGET_TOML)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "secret.toml").symlink_to(outside)
+    with pytest.raises(KpitrackError, match="outside the workspace"):
+        find_target_file(workspace, "secret")
+    assert "outside the workspace" in str(load_workspace(workspace).problems[0])
+
+
+# --- writing -------------------------------------------------------------------------------
+
+HAND_WRITTEN = TARGET_TOML + """
+# a comment the user wrote, with odd   spacing
+[[progress]]
+date = 2023-03-31
+value = 310   # Q1 bulletin
+"""
+
+
+def test_append_keeps_every_existing_byte_and_adds_one_block(tmp_path):
+    path = write(tmp_path / "firms.toml", HAND_WRITTEN)
+    before = path.read_bytes()
+    entry = Entry(date(2023, 6, 30), Decimal("340.5"), note='say "hi" \\ 你好\n"""', source="bulletin")
+    append_entry(path, tmp_path, entry)
+    after = path.read_bytes()
+    assert after.startswith(before)
+    assert after[len(before):].decode() == render_entry(entry)
+    reread = load_target(path, tmp_path).entries[-1]
+    assert (reread.date, reread.value, reread.note, reread.source) == (entry.date, entry.value, entry.note, entry.source)
+
+
+def test_append_to_a_file_without_a_final_newline_starts_a_new_line(tmp_path):
+    path = write(tmp_path / "firms.toml", HAND_WRITTEN.rstrip("\n"))
+    append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
+    assert [e.value for e in load_target(path, tmp_path).entries] == [310, 1]
+
+
+def test_append_refuses_a_torn_file_and_leaves_it_alone(tmp_path):
+    torn = HAND_WRITTEN + "\n[[progress]]\ndate = 2023-06-30\nvalue = 3"  # value cut mid-number is still valid...
+    torn = torn[:-9]  # ...so cut inside the key instead: "[[progress]]\ndate = 2023-06-30\n"
+    path = write(tmp_path / "firms.toml", torn)
+    with pytest.raises(KpitrackError, match="progress entry has no value"):
+        append_entry(path, tmp_path, Entry(date(2023, 7, 1), Decimal(1)))
+    assert path.read_text() == torn
+
+
+def test_append_refuses_an_entry_that_does_not_fit_the_kind(tmp_path):
+    path = write(tmp_path / "bridge.toml", 'title = "bridge"\nkind = "milestone"\nstart = 2024-01-01\n'
+                                           'due = 2024-12-31\n')
+    before = path.read_bytes()
+    with pytest.raises(KpitrackError, match="milestone entry"):
+        append_entry(path, tmp_path, Entry(date(2024, 5, 1), Decimal(1)))
+    assert path.read_bytes() == before
+    append_entry(path, tmp_path, Entry(date(2024, 5, 1), done=True))
+    assert load_target(path, tmp_path).entries[0].done is True
+
+
+def test_append_restores_the_file_when_the_disk_write_fails(tmp_path, monkeypatch):
+    path = write(tmp_path / "firms.toml", HAND_WRITTEN)
+    before = path.read_bytes()
+    real_fsync = os.fsync
+    calls = []
+
+    def failing_fsync(descriptor):
+        calls.append(descriptor)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(KpitrackError, match="No space left on device.*unchanged"):
+        append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
+    assert path.read_bytes() == before
+
+
+def test_create_target_writes_a_file_that_reads_back_the_same(tmp_path):
+    target = Target(id="housing", title="保障性住房 \"超5000套\"", start=date(2024, 1, 1), due=date(2024, 12, 31),
+                    target=Decimal("5000"), unit="套", tags=("housing",), stretch=True, group="luohu-2024",
+                    owner="罗湖区", source="report")
+    path = create_target(tmp_path, target)
+    assert path == tmp_path / "luohu-2024" / "housing.toml"
+    reread = load_target(path, tmp_path)
+    assert reread == Target(**{**target.__dict__, "path": path})
+    with pytest.raises(KpitrackError, match="already used"):
+        create_target(tmp_path, target)
+
+
+@pytest.mark.parametrize("group", ["../up", "/abs", "a/../b", "Caps"])
+def test_create_target_refuses_groups_outside_the_workspace(tmp_path, group):
+    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group=group)
+    with pytest.raises(KpitrackError, match="--group"):
+        create_target(tmp_path, target)
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_init_makes_a_valid_workspace_and_never_overwrites(tmp_path):
+    folder = tmp_path / "targets"
+    written = init_workspace(folder, 2026)
+    assert sorted(p.name for p in written) == ["example.toml", "kpitrack.toml"]
+    workspace = load_workspace(folder)
+    assert (workspace.problems, [t.id for t in workspace.targets]) == ([], ["example"])
+    before = (folder / "example.toml").read_bytes()
+    with pytest.raises(KpitrackError, match="already a kpitrack workspace"):
+        init_workspace(folder, 2027)
+    assert (folder / "example.toml").read_bytes() == before
