@@ -201,3 +201,9 @@ def test_entry_order_does_not_change_the_figures(entries, random):
     random.shuffle(shuffled)
     as_of = date(2023, 8, 1)
     assert figures(make_target(entries=dated), as_of) == figures(make_target(entries=shuffled), as_of)
+
+
+def test_before_start_nothing_is_planned_and_there_is_no_lag_in_days_or_projection():
+    result = figures(make_target(), date(2022, 6, 30))
+    assert (result.planned, result.lag, result.lag_days, result.projected) == (0, 0, None, None)
+    assert result.status is Status.NOT_STARTED

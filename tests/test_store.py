@@ -252,3 +252,11 @@ def test_init_makes_a_valid_workspace_and_never_overwrites(tmp_path):
     with pytest.raises(KpitrackError, match="already a kpitrack workspace"):
         init_workspace(folder, 2027)
     assert (folder / "example.toml").read_bytes() == before
+
+
+def test_whole_numbers_are_written_as_toml_integers_and_decimals_as_typed(tmp_path):
+    path = write(tmp_path / "firms.toml", TARGET_TOML)
+    append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal("185000")))
+    append_entry(path, tmp_path, Entry(date(2023, 7, 1), Decimal("18.50")))
+    text = path.read_text()
+    assert "value = 185000\n" in text and "value = 18.50\n" in text

@@ -60,18 +60,22 @@ def main() -> None:
 # --- argument types ------------------------------------------------------------------------
 
 
-def _date_argument(text: str) -> date:
+def _date_argument(text: str | date) -> date:
     from kpitrack.parse import parse_date
 
+    if isinstance(text, date):  # a default value, already parsed
+        return text
     try:
         return parse_date(text)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
 
-def _value_argument(text: str) -> Decimal:
+def _value_argument(text: str | Decimal) -> Decimal:
     from kpitrack.parse import parse_value
 
+    if isinstance(text, Decimal):  # a default value, already parsed
+        return text
     try:
         return parse_value(text)
     except ValueError as error:

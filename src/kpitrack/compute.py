@@ -44,7 +44,7 @@ def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Fig
         completion=_round(completion, ROUND_DOWN),  # never show 100 before it is done
         planned=_round(planned),
         lag=_round(lag),
-        lag_days=day_number(target, as_of) - day_plan_reaches(target, completion),
+        lag_days=_lag_days(target, as_of, completion),
         projected=_projected(target, as_of, current),
         required_per_month=_required_per_month(target, as_of, current, completion),
         status=_status(target, as_of, completion, lag, settings),
@@ -115,6 +115,11 @@ def day_plan_reaches(target: Target, completion: Decimal) -> int:
             exact = day_a + (completion - pct_a) * (day_b - day_a) / (pct_b - pct_a)
             return math.ceil(exact)
     return period_days(target)
+
+
+def _lag_days(target: Target, as_of: date, completion: Decimal) -> int | None:
+    elapsed = day_number(target, as_of)
+    return elapsed - day_plan_reaches(target, completion) if elapsed > 0 else None
 
 
 def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:

@@ -209,10 +209,11 @@ def progress_cell(target: Target, figures: Figures) -> str:
     return f"{number(figures.current)} / {number(target.target)}{unit}"
 
 
-def lag_cell(figures: Figures) -> str:
+def lag_cell(figures: Figures, separator: str = "\n") -> str:
+    """Lag in points, then in days: `+16.3 pt` and `+59 d`."""
     if figures.lag is None:
         return "—"
-    days = f"\n{figures.lag_days:+d} d" if figures.lag_days is not None else ""
+    days = f"{separator}{figures.lag_days:+d} d" if figures.lag_days is not None else ""
     return f"{figures.lag:+.1f} pt{days}"
 
 
@@ -284,7 +285,7 @@ def show_renderables(target: Target, figures: Figures) -> list:
     result.add_row("Completion", f"{bar(figures.completion, 20)} {figures.completion}%")
     if figures.planned is not None:
         result.add_row("Planned", f"{figures.planned}%")
-        result.add_row("Lag", lag_cell(figures) + "  (positive = behind the calendar)")
+        result.add_row("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)")
         result.add_row("Projected at due", f"{number(figures.projected)} {visible(target.unit)}")
         result.add_row("Required per month", f"{number(figures.required_per_month)} {visible(target.unit)}")
     result.add_row("Status", status_text(figures.status))

@@ -407,13 +407,18 @@ def _inside(path: Path, root: Path) -> Path:
 # --- writing -------------------------------------------------------------------------------
 
 
+def toml_number(value: Decimal) -> int | Decimal:
+    """1200 as a TOML integer, 18.5 as 18.5: tomli-w writes every Decimal as a float (1200.0)."""
+    return int(value) if value.as_tuple().exponent >= 0 else value
+
+
 def render_entry(entry: Entry) -> str:
     """The TOML block of one progress entry, as `kpitrack add` appends it."""
     import tomli_w
 
     fields: dict[str, Any] = {"date": entry.date}
     if entry.value is not None:
-        fields["value"] = entry.value
+        fields["value"] = toml_number(entry.value)
     if entry.total:
         fields["total"] = True
     if entry.done is not None:
@@ -471,7 +476,11 @@ def target_document(target: Target) -> dict[str, Any]:
     """The TOML fields of a new target's file, in the documented order."""
     fields: dict[str, Any] = {"title": target.title}
     if target.kind is not Kind.MILESTONE:
-        fields.update(unit=target.unit, target=target.target, baseline=target.baseline)
+        if target.unit:
+            fields["unit"] = target.unit
+        fields["target"] = toml_number(target.target)
+        if target.baseline:
+            fields["baseline"] = toml_number(target.baseline)
     fields.update(start=target.start, due=target.due, kind=target.kind.value,
                   direction=target.direction.value)
     for key in ("owner", "source"):

@@ -1,0 +1,96 @@
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+from rich.cells import cell_len
+from rich.console import Console
+
+from helpers import make_target
+from kpitrack.compute import figures
+from kpitrack.model import Kind
+from kpitrack.render import (STATUS_FIELDS, bar, show_json, spreadsheet_safe, status_csv, status_json,
+                             status_markdown, status_table, to_json, visible)
+
+AS_OF = date(2023, 6, 30)
+
+
+def item(**fields):
+    target = make_target(**fields)
+    return target, figures(target, AS_OF)
+
+
+def test_json_writes_decimals_as_exact_numbers():
+    assert to_json({"a": Decimal("0.1"), "b": [Decimal("1234567890123456789012345678"), None, True]}) == (
+        '{\n  "a": 0.1,\n  "b": [\n    1234567890123456789012345678,\n    null,\n    true\n  ]\n}')
+
+
+def test_status_json_has_the_documented_fields_and_numbers():
+    document = json.loads(status_json(AS_OF, [item(entries=[(AS_OF, "650.5")], unit="家")]),
+                          parse_float=Decimal)
+    assert document["as_of"] == "2023-06-30"
+    row = document["targets"][0]
+    assert tuple(row) == STATUS_FIELDS
+    assert (row["current"], row["completion"], row["planned"], row["lag"]) == (
+        Decimal("650.5"), Decimal("54.20"), Decimal("49.59"), Decimal("-4.62"))
+    assert (row["status"], row["last_update"], row["unit"], row["lag_days"]) == ("on-track", "2023-06-30", "家", -17)
+
+
+def test_milestone_json_has_nulls_for_what_does_not_apply():
+    row = json.loads(status_json(AS_OF, [item(kind=Kind.MILESTONE, target=1)]))["targets"][0]
+    assert [row[key] for key in ("planned", "lag", "lag_days", "projected", "required_per_month",
+                                 "last_update")] == [None] * 6
+
+
+def test_show_json_lists_entries_and_checkpoints():
+    target = make_target(entries=[(AS_OF, 5, True)], checkpoints=[(date(2023, 9, 30), 900)], tags=("x",))
+    document = json.loads(show_json(target, figures(target, AS_OF)))
+    assert document["entries"] == [{"date": "2023-06-30", "value": 5, "total": True, "done": None,
+                                    "note": None, "source": None}]
+    assert document["checkpoints"] == [{"date": "2023-09-30", "value": 900}]
+    assert (document["tags"], document["as_of"]) == (["x"], "2023-06-30")
+
+
+def test_csv_has_one_row_per_target_and_defuses_formulas():
+    rows = list(csv.reader(io.StringIO(status_csv([item(title="=HYPERLINK(\"http://x\")", unit="@x"),
+                                                    item(id="second", title="+1", unit="-")]))))
+    assert rows[0] == list(STATUS_FIELDS)
+    first = dict(zip(rows[0], rows[1]))
+    assert (first["title"], first["unit"], first["lag"]) == ("'=HYPERLINK(\"http://x\")", "'@x", "49.59")
+    assert dict(zip(rows[0], rows[2]))["title"] == "'+1"
+    assert spreadsheet_safe(Decimal("-3")) == "-3"  # numbers stay numbers
+
+
+def test_markdown_escapes_pipes_and_markup():
+    text = status_markdown(AS_OF, [item(title="a | b *c* <script>")])
+    row = text.splitlines()[-1]
+    assert row.count(" | ") == 10  # 11 cells: the title's pipe did not add one
+    assert r"a \| b \*c\* \<script\>" in row
+
+
+def test_visible_shows_control_and_invisible_characters_as_escapes():
+    assert visible("ok 中文") == "ok 中文"
+    assert visible("\x1b[2Jx\r\u202eevil\u200b") == "\\x1b[2Jx\\x0d\\u202eevil\\u200b"
+
+
+def test_table_prints_markup_and_escapes_literally_without_colour():
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(status_table([item(title="[bold red]x[/] [link=file:///etc/passwd]y\x1b[2J")], AS_OF, 120))
+    output = console.file.getvalue()
+    assert "[bold red]x[/]" in output and "[link=file:///etc/passwd]" in output
+    assert "\\x1b[2J" in output and "\x1b" not in output
+
+
+def test_table_aligns_chinese_titles():
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(status_table([item(id="a", title="新增小升规工业企业"), item(id="b", title="abc")], AS_OF, 120))
+    lines = [line for line in console.file.getvalue().splitlines() if "%" in line]
+    assert len(lines) == 2
+    assert len({cell_len(line.rstrip()) for line in lines}) == 1  # both rows end in the same terminal column
+
+
+def test_bar_is_readable_without_colour():
+    assert bar(Decimal("50"), 10) == "█████·····"
+    assert bar(Decimal("150"), 4) == "████"
+    assert bar(Decimal("-5"), 4) == "····"
