@@ -1,0 +1,57 @@
+"""The README stays true: its commands are run here, and CI runs its test command."""
+
+import json
+import re
+import shlex
+from decimal import Decimal
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kpitrack.cli import app
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def run(line: str):
+    arguments = shlex.split(line)
+    assert arguments[0] == "kpitrack"
+    return CliRunner().invoke(app, arguments[1:])
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    setup, tests = code_blocks("sh")[:2]
+    assert "pytest" in tests
+    assert tests.strip() in (ROOT / ".ci" / "run").read_text().splitlines()
+    assert setup.strip().endswith("kpitrack status --as-of 2023-12-31")
+
+
+def test_the_main_job_runs_on_the_shipped_targets(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("KPITRACK_DIR", raising=False)
+    result = run("kpitrack status --as-of 2023-12-31")
+    assert result.exit_code == 0, result.output
+    assert "sz23-affordable-housing" in result.stdout
+
+
+def test_every_tour_command_works_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KPITRACK_DIR", raising=False)
+    tour = code_blocks("sh")[2].strip().splitlines()
+    assert len(tour) >= 6
+    outputs = {}
+    for line in tour:
+        result = run(line)
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+        outputs[line] = result.stdout
+    # The JSON sample in the README is what the tour's JSON command prints for its target.
+    sample = json.loads(code_blocks("json")[0], parse_float=Decimal)["targets"][0]
+    printed = json.loads(outputs["kpitrack status --as-of 2024-06-30 --format json"], parse_float=Decimal)
+    row = next(row for row in printed["targets"] if row["group"] == "luohu-2024")
+    assert {key: row[key] for key in sample if sample[key] != "…"} == {
+        key: value for key, value in sample.items() if value != "…"}
