@@ -44,7 +44,6 @@ def _fail(message: str, code: int = 2) -> None:
 app = typer.Typer(
     cls=Group,
     name="kpitrack",
-    help="Keep score of pledged policy targets: how much is done, and is it ahead of or behind the calendar?",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -71,7 +70,7 @@ def _date_argument(text: str | date) -> date:
         raise typer.BadParameter(str(error)) from None
 
 
-def _value_argument(text: str | Decimal) -> Decimal:
+def _value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
     from kpitrack.parse import parse_value
 
     if isinstance(text, Decimal):  # a default value, already parsed
@@ -79,7 +78,7 @@ def _value_argument(text: str | Decimal) -> Decimal:
     try:
         return parse_value(text)
     except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+        raise typer.BadParameter(str(error), param_hint=name) from None
 
 
 class Format(str, enum.Enum):
@@ -181,6 +180,8 @@ def new(
         raise typer.BadParameter(f"{kind!r} is not one of: {', '.join(kinds)}", param_hint="--kind")
     if direction not in directions:
         raise typer.BadParameter(f"{direction!r} is not one of: {', '.join(directions)}", param_hint="--direction")
+    if due < start:
+        raise typer.BadParameter(f"due {due} is before start {start}", param_hint="--due")
     if (target is None) != (kind == Kind.MILESTONE.value):
         raise typer.BadParameter("give --target for a figure; leave it out for a milestone", param_hint="--target")
     fields = dict(id=target_id, title=title, start=start, due=due, kind=Kind(kind), direction=Direction(direction),
@@ -196,7 +197,8 @@ def add(
     ctx: typer.Context,
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
     value: Annotated[str, typer.Argument(
-        help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone.")],
+        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone. "
+                              "A negative figure goes after --: add ID -- -2.5")],
     on: Annotated[Optional[date], typer.Option(
         "--date", parser=_date_argument, metavar="DATE", help="The date the figure refers to (default: today).")] = None,
     total: Annotated[bool, typer.Option(
@@ -215,9 +217,9 @@ def add(
     path = find_target_file(root, target_id)
     when = on or date.today()
     if value.strip().lower() in ("done", "undone"):
-        entry = Entry(date=when, done=value.strip().lower() == "done", note=note, source=source)
+        entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
     else:
-        entry = Entry(date=when, value=_value_argument(value), total=total, note=note, source=source)
+        entry = Entry(date=when, value=_value_argument(value, "VALUE"), total=total, note=note, source=source)
     append_entry(path, root, entry)
     print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
 

@@ -20,6 +20,7 @@ class Figures:
 
     as_of: date
     current: Decimal
+    last_update: date | None  # the date of the latest entry as of `as_of`
     completion: Decimal
     planned: Decimal | None
     lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
@@ -31,22 +32,26 @@ class Figures:
 
 def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
+    entries = entries_as_of(target, as_of)
+    last_update = entries[-1].date if entries else None
     current = current_figure(target, as_of)
-    completion = completion_of(target, current)
+    exact_completion = completion_of(target, current)
+    completion = _round(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, completion, None, settings)
-        return Figures(as_of, current, _round(completion), None, None, None, None, None, status)
-    planned = planned_percent(target, as_of)
-    lag = planned - completion
+        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status)
+    planned = _round(planned_percent(target, as_of))
+    lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
     return Figures(
         as_of=as_of,
         current=current,
-        completion=_round(completion, ROUND_DOWN),  # never show 100 before it is done
-        planned=_round(planned),
-        lag=_round(lag),
-        lag_days=_lag_days(target, as_of, completion),
+        last_update=last_update,
+        completion=completion,
+        planned=planned,
+        lag=lag,
+        lag_days=_lag_days(target, as_of, exact_completion),
         projected=_projected(target, as_of, current),
-        required_per_month=_required_per_month(target, as_of, current, completion),
+        required_per_month=_required_per_month(target, as_of, current, exact_completion),
         status=_status(target, as_of, completion, lag, settings),
     )
 
@@ -155,4 +160,5 @@ def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | Non
 def _round(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     # Extra precision so that a 28-digit figure still has room for its two decimals.
     with localcontext(prec=60):
-        return number.quantize(CENT, rounding=rounding)
+        rounded = number.quantize(CENT, rounding=rounding)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"

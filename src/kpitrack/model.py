@@ -74,10 +74,6 @@ class Target:
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
 
-    @property
-    def last_update(self) -> date | None:
-        return max((entry.date for entry in self.entries), default=None)
-
 
 @dataclass(frozen=True)
 class Settings:

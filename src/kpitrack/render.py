@@ -57,7 +57,7 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "status": figures.status.value,
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
-        "last_update": target.last_update.isoformat() if target.last_update else None,
+        "last_update": figures.last_update.isoformat() if figures.last_update else None,
     }
 
 
@@ -112,7 +112,9 @@ def spreadsheet_safe(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
-    text = str(value)
+    if isinstance(value, int):  # numbers stay numbers, negative ones included
+        return str(value)
+    text = visible(str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -251,7 +253,7 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE):
             status_text(figures.status),
         ]
         if wide:
-            cells.append(Text(target.last_update.isoformat() if target.last_update else "—"))
+            cells.append(Text(figures.last_update.isoformat() if figures.last_update else "—"))
         table.add_row(*cells)
     return table
 

@@ -85,7 +85,7 @@ def load_workspace(root: Path) -> Workspace:
         if target.id in seen:
             workspace.problems.append(KpitrackError(
                 f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
-                path))
+                path, 1))
             continue
         seen[target.id] = path
         workspace.targets.append(target)
@@ -507,7 +507,10 @@ def create_target(root: Path, target: Target) -> Path:
         raise KpitrackError(f"--group {target.group!r}: use folder names of lower-case letters, digits, - and _")
     path = folder / f"{target.id}.toml"
     text = tomli_w.dumps(target_document(target))
-    target_from_document(parse_toml(text, path), path, root, key_lines(text))  # the same checks as reading
+    try:  # the same checks as reading, reported without the file that was not written
+        target_from_document(parse_toml(text, path), path, root, key_lines(text))
+    except KpitrackError as problem:
+        raise KpitrackError(problem.message) from None
     folder.mkdir(parents=True, exist_ok=True)
     write_new_file(path, text)
     return path
