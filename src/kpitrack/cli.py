@@ -37,8 +37,14 @@ class Group(TyperGroup):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    print(f"kpitrack: {message}", file=sys.stderr)
+    _warn(message)
     sys.exit(code)
+
+
+def _warn(message: str) -> None:
+    from kpitrack.render import visible  # messages may quote what a user typed or a file holds
+
+    print(f"kpitrack: {visible(message)}", file=sys.stderr)
 
 
 app = typer.Typer(
@@ -211,7 +217,7 @@ def add(
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
     from kpitrack.model import Entry
-    from kpitrack.store import append_entry, find_target_file
+    from kpitrack.store import append_entry, entry_warnings, find_target_file
 
     root = _root(ctx)
     path = find_target_file(root, target_id)
@@ -220,7 +226,9 @@ def add(
         entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
     else:
         entry = Entry(date=when, value=_value_argument(value, "VALUE"), total=total, note=note, source=source)
-    append_entry(path, root, entry)
+    target = append_entry(path, root, entry)
+    for warning in entry_warnings(target, entry):
+        _warn(warning)
     print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
 
 
@@ -286,8 +294,10 @@ def _sort_key(sort: SortKey):
 
 def _report_problems(problems: list[KpitrackError]) -> None:
     """Broken files do not hide the rest: list them after the output, then exit 2."""
+    from kpitrack.render import visible
+
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(visible(str(problem)), file=sys.stderr)
     if problems:
         raise typer.Exit(2)
 

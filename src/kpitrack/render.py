@@ -81,7 +81,15 @@ def to_json(value: Any, indent: str = "") -> str:
         return "[\n" + ",\n".join(inner + to_json(item, inner) for item in value) + f"\n{indent}]"
     if isinstance(value, date):
         return json.dumps(value.isoformat())
+    if isinstance(value, str):  # invisible characters as \u escapes: the same string, but seen
+        return "".join(_json_escape(character) for character in json.dumps(value, ensure_ascii=False))
     return json.dumps(value, ensure_ascii=False)
+
+
+def _json_escape(character: str) -> str:
+    if unicodedata.category(character) not in _INVISIBLE:
+        return character
+    return json.dumps(character)[1:-1]  # ensure_ascii escapes it, astral characters as surrogate pairs
 
 
 def status_json(as_of: date, items: Iterable[Item]) -> str:

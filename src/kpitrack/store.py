@@ -326,7 +326,32 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
         return "progress entry has no value"
     if entry.total and target.kind is not Kind.CUMULATIVE:
         return "`total` is only for cumulative targets; a level entry is always a reading"
+    if target.kind is Kind.CUMULATIVE and not entry.total:
+        sign = 1 if target.direction is Direction.INCREASE else -1
+        if sign * entry.value < 0:
+            return (f"an increment of {entry.value} runs against this {target.direction.value} target; "
+                    "to correct the figure, record the running total instead (--total, total = true)")
     return None
+
+
+def entry_warnings(target: Target, entry: Entry) -> list[str]:
+    """What is allowed but probably a slip: an entry dated outside the target's period."""
+    if entry.date < target.start:
+        return [f"{entry.date} is before the start {target.start}; recorded all the same"]
+    if entry.date > target.due:
+        return [f"{entry.date} is after the due date {target.due}; recorded all the same "
+                "(a figure for the whole period is usually dated on the due date)"]
+    return []
+
+
+def check_text(value: str | None, name: str) -> None:
+    """Text that cannot be stored as UTF-8 (stray bytes from a terminal) is refused, not mangled."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
 
 
 def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
@@ -437,6 +462,8 @@ def append_entry(path: Path, root: Path, entry: Entry) -> Target:
     appended bytes are read back and checked, and on any failure the file is cut back
     to its old length. Returns the target as it was before the entry.
     """
+    check_text(entry.note, "--note")
+    check_text(entry.source, "--source")
     block = render_entry(entry)
     with open(_inside(path, root), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
@@ -498,6 +525,10 @@ def create_target(root: Path, target: Target) -> Path:
     import tomli_w
 
     check_id(target.id)
+    for name in ("title", "unit", "owner", "source"):
+        check_text(getattr(target, name), f"--{name}")
+    for tag in target.tags:
+        check_text(tag, "--tag")
     for existing in target_files(root):
         if existing.stem == target.id:
             raise KpitrackError(f"id {target.id!r} is already used by {existing}; choose another id")
