@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import helpers
 from kpitrack import __version__
 from kpitrack.cli import app
 from kpitrack.render import STATUS_FIELDS
@@ -1066,3 +1067,55 @@ def test_shipped_affordable_housing_is_done_at_the_end_of_2023():
     assert (housing["group"], housing["target"], housing["current"], housing["status"]) == (
         "shenzhen-2023", Decimal("18.5"), Decimal("21.5"), "done")
     assert snapshot(SHIPPED_TARGETS) == before
+
+
+# --- hostile and mistaken input: one line, exit 2, nothing written (issue 3) ----------------
+
+DECREASE_TOML = ('title = "synthetic: approval days"\nunit = "days"\nbaseline = 20\ntarget = 5\n'
+                 'direction = "decrease"\nstart = 2023-01-01\ndue = 2023-12-31\n')
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add", "firms", "-5", "--date", "2023-05-01"], "No such option: -5"),
+    (["add", "firms", "--date", "2023-05-01", "--", "-5"], "an increment of -5 runs against this increase target"),
+    (["add", "approval", "--date", "2023-05-01", "3"], "an increment of 3 runs against this decrease target"),
+    (["add", "firms", "1e999", "--date", "2023-05-01"], "Invalid value for 'VALUE': '1e999' is not a number"),
+    (["add", "firms", "1" * 29, "--date", "2023-05-01"], "more than 28 significant digits"),
+    (["add", "firms", "", "--date", "2023-05-01"], "is not a number"),
+    (["add", "firms", "12abc", "--date", "2023-05-01"], "'12abc' is not a number"),
+    (["add", "firms", "5", "--date", "13/13/2023"], "'13/13/2023' is not an unambiguous date"),
+    (["add", "firms", "5", "--date", "2023-02-30"], "'2023-02-30' is not a calendar date"),
+    (["add", "firms", "5", "--date", "March 2023"], "not a whole date"),
+    (["add", "../firms", "5"], "is not a valid id"),
+    (["add", "/etc/passwd", "5"], "is not a valid id"),
+    (["add", "fir\\ms", "5"], "is not a valid id"),
+    (["add", "Firms", "5"], "is not a valid id"),
+    (["add", "fi rms", "5"], "is not a valid id"),
+    (["add", "firms", "done"], "`done` is only for milestones"),
+    (["show", "firm"], "did you mean 'firms'?"),
+    (["status", "--as-of", "01/02/2023"], "not an unambiguous date"),
+])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(tmp_path, args, message):
+    helpers.write(tmp_path / "plan" / "firms.toml", helpers.TARGET_TOML)
+    helpers.write(tmp_path / "plan" / "approval.toml", DECREASE_TOML)
+    before = snapshot(tmp_path)
+    line = one_error_line(run(tmp_path, *args))
+    assert line.startswith("kpitrack: ") and message in line
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("when, warning", [("2022-12-31", "before the start 2023-01-01"),
+                                           ("2024-03-01", "after the due date 2023-12-31")])
+def test_an_entry_dated_outside_the_period_is_recorded_with_a_warning(tmp_path, when, warning):
+    path = helpers.write(tmp_path / "firms.toml", helpers.TARGET_TOML)
+    result = run(tmp_path, "add", "firms", "5", "--date", when)
+    assert result.exit_code == 0, result.output
+    assert warning in result.stderr
+    assert f"date = {when}\nvalue = 5\n" in path.read_text()
+
+
+def test_error_lines_show_control_characters_escaped(tmp_path):
+    helpers.write(tmp_path / "firms.toml", helpers.TARGET_TOML + '"bad\\u001b[2Jkey" = 1\n')
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\\x1b[2J" in result.stderr

@@ -260,3 +260,14 @@ def test_whole_numbers_are_written_as_toml_integers_and_decimals_as_typed(tmp_pa
     append_entry(path, tmp_path, Entry(date(2023, 7, 1), Decimal("18.50")))
     text = path.read_text()
     assert "value = 185000\n" in text and "value = 18.50\n" in text
+
+
+def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
+    import kpitrack.store as store
+
+    path = write(tmp_path / "firms.toml", HAND_WRITTEN)
+    before = path.read_bytes()
+    monkeypatch.setattr(store, "render_entry", lambda entry: "\n[[progress]]\ndate = 2023-06-30\nvalue = 999\n")
+    with pytest.raises(KpitrackError, match="does not read back"):
+        append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
+    assert path.read_bytes() == before

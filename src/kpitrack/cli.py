@@ -225,7 +225,7 @@ def add(
     if value.strip().lower() in ("done", "undone"):
         entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
     else:
-        entry = Entry(date=when, value=_value_argument(value, "VALUE"), total=total, note=note, source=source)
+        entry = Entry(date=when, value=_value_argument(value, "'VALUE'"), total=total, note=note, source=source)
     target = append_entry(path, root, entry)
     for warning in entry_warnings(target, entry):
         _warn(warning)
