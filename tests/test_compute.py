@@ -47,10 +47,10 @@ def test_running_total_replaces_the_sum_and_later_increments_add_to_it():
     assert current_figure(target, date(2023, 7, 31)) == 750
 
 
-def test_running_total_on_the_same_day_as_an_increment_comes_first():
-    entries = [(date(2023, 6, 30), 10), (date(2023, 6, 30), 650, True)]
-    assert current_figure(make_target(entries=entries), date(2023, 6, 30)) == 660
-    assert current_figure(make_target(entries=entries[::-1]), date(2023, 6, 30)) == 660
+def test_running_total_includes_the_increments_of_its_own_day():
+    entries = [(date(2023, 6, 30), 10), (date(2023, 6, 30), 650, True), (date(2023, 7, 1), 5)]
+    assert current_figure(make_target(entries=entries), date(2023, 7, 1)) == 655
+    assert current_figure(make_target(entries=entries[::-1]), date(2023, 7, 1)) == 655
 
 
 def test_cumulative_counts_from_the_baseline():
@@ -113,6 +113,13 @@ def test_lag_in_points_and_days():
     assert ahead.lag < 0
 
 
+def test_a_done_target_is_never_days_behind():
+    done = make_target(target=18.5, entries=[(date(2023, 12, 31), "21.5", True)])
+    assert figures(done, date(2024, 6, 30)).lag_days == 0
+    early = make_target(entries=[(date(2023, 6, 30), 1300)])
+    assert figures(early, date(2023, 6, 30)).lag_days == 181 - 365  # ahead by the days left to due
+
+
 def test_lag_days_uses_the_checkpoint_path():
     target = make_target(checkpoints=[(date(2023, 6, 30), 500)], entries=[(date(2023, 9, 30), 500)])
     # the plan reaches 500 at the end of 2023-06-30 (day 181); as of day 273 that is 92 days behind.
@@ -159,6 +166,7 @@ def test_lag_exactly_at_the_band_is_behind():
 def test_milestone_is_done_or_on_track_before_due_and_overdue_after():
     open_ = make_target(kind=Kind.MILESTONE, target=1)
     assert figures(open_, date(2023, 6, 30)).status is Status.ON_TRACK
+    assert figures(open_, date(2023, 12, 31)).status is Status.BEHIND  # its due day ended without it
     assert figures(open_, date(2024, 1, 1)).status is Status.OVERDUE
     done = make_target(kind=Kind.MILESTONE, target=1, entries=[Entry(date(2023, 9, 1), done=True)])
     result = figures(done, date(2024, 1, 1))

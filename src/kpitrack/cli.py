@@ -59,6 +59,10 @@ app = typer.Typer(
 
 
 def main() -> None:
+    import signal
+
+    # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`).
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     typer.main.get_command(app).main(prog_name="kpitrack")
 
 
@@ -217,6 +221,7 @@ def add(
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
     from kpitrack.model import Entry
+    from kpitrack.parse import scale_clash
     from kpitrack.store import append_entry, entry_warnings, find_target_file
 
     root = _root(ctx)
@@ -226,7 +231,7 @@ def add(
         entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
     else:
         entry = Entry(date=when, value=_value_argument(value, "'VALUE'"), total=total, note=note, source=source)
-    target = append_entry(path, root, entry)
+    target = append_entry(path, root, entry, check=lambda target: scale_clash(value, target.unit))
     for warning in entry_warnings(target, entry):
         _warn(warning)
     print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
@@ -270,9 +275,12 @@ def status(
         sys.stdout.write(render.status_csv(items))
     elif output is Format.markdown:
         sys.stdout.write(render.status_markdown(as_of, items))
-    else:
+    elif items:
         console = render.make_console()
         console.print(render.status_table(items, as_of, console.width))
+    else:
+        _warn("no targets match" if workspace.targets else f"no targets in {workspace.root} yet: "
+              "make one with `kpitrack new`")
     _report_problems(workspace.problems)
 
 
@@ -334,9 +342,13 @@ def validate(ctx: typer.Context) -> None:
 
     Example: kpitrack validate
     """
-    from kpitrack.store import load_workspace
+    from kpitrack.render import visible
+    from kpitrack.store import load_workspace, target_warnings
 
     workspace = load_workspace(_root(ctx))
+    for target in workspace.targets:
+        for warning in target_warnings(target):
+            print(visible(str(warning)), file=sys.stderr)
     count = len(workspace.targets)
     if workspace.problems:
         print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)

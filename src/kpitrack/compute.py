@@ -57,9 +57,10 @@ def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Fig
 
 
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
-    """The entries dated on or before `as_of`, oldest first; on one day, totals before increments."""
+    """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
+    since a running total as of a day includes that day's increments."""
     known = [entry for entry in target.entries if entry.date <= as_of]
-    return sorted(known, key=lambda entry: (entry.date, not entry.total))
+    return sorted(known, key=lambda entry: (entry.date, entry.total))
 
 
 def current_figure(target: Target, as_of: date) -> Decimal:
@@ -124,7 +125,11 @@ def day_plan_reaches(target: Target, completion: Decimal) -> int:
 
 def _lag_days(target: Target, as_of: date, completion: Decimal) -> int | None:
     elapsed = day_number(target, as_of)
-    return elapsed - day_plan_reaches(target, completion) if elapsed > 0 else None
+    if elapsed <= 0:
+        return None
+    if completion >= HUNDRED:  # done: ahead by the days left to due, never behind
+        return min(elapsed - period_days(target), 0)
+    return elapsed - day_plan_reaches(target, completion)
 
 
 def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:
@@ -152,7 +157,9 @@ def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | Non
         return Status.DONE
     if as_of > target.due:
         return Status.OVERDUE
-    if lag is None or lag <= 0:
+    if lag is None:  # a milestone: on track until its due day ends without it
+        return Status.BEHIND if as_of == target.due else Status.ON_TRACK
+    if lag <= 0:
         return Status.ON_TRACK
     return Status.AT_RISK if lag < settings.at_risk_band else Status.BEHIND
 

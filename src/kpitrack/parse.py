@@ -36,6 +36,15 @@ def parse_value(text: str) -> Decimal:
     return scaled.quantize(Decimal(1)) if scaled.as_tuple().exponent > 0 else scaled
 
 
+def scale_clash(text: str, unit: str) -> str | None:
+    """Why `text` would scale twice in `unit` (1.8万 in a unit of 万个 is 18,000 万个), or None."""
+    suffix = next((suffix for suffix in SCALES if text.strip().endswith(suffix)), None)
+    if suffix and unit[:1] in ("万", "亿"):
+        return (f"the unit is already {unit}: write the figure in it without {suffix} "
+                f"(1.8, not 1.8{suffix})")
+    return None
+
+
 _ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")

@@ -163,10 +163,13 @@ def _markdown_cell(value: Any) -> str:
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters: escapes, RTL overrides, zero-width
 
 
-def visible(text: str) -> str:
-    """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes."""
+def visible(text: str, multiline: bool = False) -> str:
+    """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes
+    (line breaks and tabs kept where the text may span lines)."""
+    kept = "\n\t" if multiline else ""
     return "".join(
-        character if unicodedata.category(character) not in _INVISIBLE else _escape(character)
+        character if unicodedata.category(character) not in _INVISIBLE or character in kept
+        else _escape(character)
         for character in text
     )
 
@@ -213,10 +216,15 @@ def status_text(status: Status):
 
 
 def progress_cell(target: Target, figures: Figures) -> str:
+    """`650 / 1,200 家`; `— / 1,200 家` while nothing is recorded, so that no data is not read as no progress."""
     if target.kind is Kind.MILESTONE:
         return "done" if figures.current else "not done"
-    unit = f" {visible(target.unit)}" if target.unit else ""
-    return f"{number(figures.current)} / {number(target.target)}{unit}"
+    current = number(figures.current) if figures.last_update else "—"
+    return f"{current} / {with_unit(target.target, target.unit)}"
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    return number(value) + (f" {visible(unit)}" if unit and value is not None else "")
 
 
 def lag_cell(figures: Figures, separator: str = "\n") -> str:
@@ -224,7 +232,7 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
     if figures.lag is None:
         return "—"
     days = f"{separator}{figures.lag_days:+d} d" if figures.lag_days is not None else ""
-    return f"{figures.lag:+.1f} pt{days}"
+    return f"{figures.lag:+} pt{days}"
 
 
 WIDE = 110  # from this many columns on, the table also shows the date of the last update
@@ -238,7 +246,8 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE):
 
     table = Table(title=f"kpitrack status as of {as_of.isoformat()}", title_justify="left",
                   header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Target", ratio=1, min_width=16, overflow="fold")
+    longest_id = max((len(target.id) for target, _ in items), default=0)
+    table.add_column("Target", ratio=1, min_width=min(max(longest_id, 16), 40), overflow="fold")
     table.add_column("Progress", justify="right", max_width=16)
     table.add_column("Done", no_wrap=True)
     table.add_column("Plan", justify="right", no_wrap=True)
@@ -255,8 +264,8 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE):
         cells = [
             Text.assemble((target.id, "bold"), "\n", visible(target.title)),
             Text(progress_cell(target, figures)),
-            Text(f"{bar(figures.completion, 6 if not wide else 10)} {figures.completion:>5.1f}%"),
-            Text(f"{figures.planned:.1f}%" if figures.planned is not None else "—"),
+            Text(f"{bar(figures.completion, 6 if not wide else 10)} {figures.completion}%"),
+            Text(f"{figures.planned}%" if figures.planned is not None else "—"),
             Text(lag_cell(figures)),
             status_text(figures.status),
         ]
@@ -290,24 +299,25 @@ def show_renderables(target: Target, figures: Figures) -> list:
     result = Table.grid(padding=(0, 2))
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
-    result.add_row("As of", figures.as_of.isoformat())
-    result.add_row("Current", progress_cell(target, figures))
-    result.add_row("Completion", f"{bar(figures.completion, 20)} {figures.completion}%")
+    rows = [("As of", figures.as_of.isoformat()), ("Current", progress_cell(target, figures)),
+            ("Completion", f"{bar(figures.completion, 20)} {figures.completion}%")]
     if figures.planned is not None:
-        result.add_row("Planned", f"{figures.planned}%")
-        result.add_row("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)")
-        result.add_row("Projected at due", f"{number(figures.projected)} {visible(target.unit)}")
-        result.add_row("Required per month", f"{number(figures.required_per_month)} {visible(target.unit)}")
+        rows += [("Planned", f"{figures.planned}%"),
+                 ("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)"),
+                 ("Projected at due", with_unit(figures.projected, target.unit)),
+                 ("Required per month", with_unit(figures.required_per_month, target.unit))]
+    for label, value in rows:
+        result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
     result.add_row("Status", status_text(figures.status))
 
     entries = Table(title="Progress entries", title_justify="left", header_style="bold")
-    for name, justify in (("Date", "left"), ("Value", "right"), ("", "left"), ("Note", "left"),
+    for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),
                           ("Source", "left")):
         entries.add_column(name, justify=justify)
     for entry in sorted(target.entries, key=lambda entry: entry.date):
         value = ("done" if entry.done else "not done") if entry.done is not None else number(entry.value)
-        entries.add_row(entry.date.isoformat(), value, "total" if entry.total else "",
-                        Text(visible(entry.note or "")), Text(visible(entry.source or "")))
+        entries.add_row(entry.date.isoformat(), value, "yes" if entry.total else "",
+                        Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
     return [definition, "", result, "", entries]

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
@@ -34,8 +34,8 @@ SETTINGS_KEYS = ("at_risk_band",)
 
 
 def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
-    """The workspace folder: `--dir`, else $KPITRACK_DIR, else ./targets, else the current folder
-    when it holds kpitrack.toml."""
+    """The workspace folder: `--dir`, else $KPITRACK_DIR, else ./targets, else the nearest folder
+    from here upwards that holds kpitrack.toml."""
     environment = os.environ if environment is None else environment
     for value, name in ((explicit, "--dir"), (environment.get("KPITRACK_DIR"), "KPITRACK_DIR")):
         if value:
@@ -45,8 +45,10 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
             return path
     if Path("targets").is_dir():
         return Path("targets")
-    if Path(SETTINGS_FILE).is_file():
-        return Path(".")
+    here = Path.cwd()
+    for folder in (here, *here.parents):  # from inside a workspace, e.g. a plan's folder
+        if (folder / SETTINGS_FILE).is_file():
+            return Path(os.path.relpath(folder))
     raise KpitrackError(
         "no workspace here: run `kpitrack init` to make ./targets, "
         "or point to one with --dir PATH or KPITRACK_DIR"
@@ -146,7 +148,7 @@ def read_text(path: Path) -> str:
 
 def decode(data: bytes, path: Path) -> str:
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark, as Windows Notepad writes, is skipped
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise KpitrackError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
@@ -315,7 +317,9 @@ def _entry(table: dict[str, Any], index: int, target: Target, path: Path, lines:
 def entry_problem(target: Target, entry: Entry) -> str | None:
     """Why `entry` does not fit `target`'s kind, or None when it does."""
     if target.kind is Kind.MILESTONE:
-        if entry.value is not None or entry.total:
+        if entry.total:
+            return "`total` is only for cumulative targets; a milestone entry records `done`"
+        if entry.value is not None:
             return "a milestone entry records `done = true` (or false), not a value"
         if entry.done is None:
             return "a milestone entry needs `done = true` (or false)"
@@ -342,6 +346,12 @@ def entry_warnings(target: Target, entry: Entry) -> list[str]:
         return [f"{entry.date} is after the due date {target.due}; recorded all the same "
                 "(a figure for the whole period is usually dated on the due date)"]
     return []
+
+
+def target_warnings(target: Target) -> list[KpitrackError]:
+    """The warnings of every entry of `target`, each with its file and line."""
+    return [KpitrackError(f"warning: {warning}", target.path, entry.line)
+            for entry in target.entries for warning in entry_warnings(target, entry)]
 
 
 def check_text(value: str | None, name: str) -> None:
@@ -454,13 +464,15 @@ def render_entry(entry: Entry) -> str:
     return "\n[[progress]]\n" + tomli_w.dumps(fields)
 
 
-def append_entry(path: Path, root: Path, entry: Entry) -> Target:
+def append_entry(path: Path, root: Path, entry: Entry,
+                 check: Callable[[Target], str | None] | None = None) -> Target:
     """Add `entry` at the end of the target file at `path`, under an exclusive lock.
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new block is written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length. Returns the target as it was before the entry.
+    to its old length. `check` may refuse the entry once the target is known (by returning
+    why). Returns the target as it was before the entry.
     """
     check_text(entry.note, "--note")
     check_text(entry.source, "--source")
@@ -469,8 +481,13 @@ def append_entry(path: Path, root: Path, entry: Entry) -> Target:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
         text = decode(old, path)
-        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
-        problem = entry_problem(target, entry)
+        lines = key_lines(text)
+        target = target_from_document(parse_toml(text, path), path, root, lines)
+        if (None, 0, "progress") in lines:
+            raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
+                                "[[progress]] blocks so that new ones can be appended", path,
+                                lines[(None, 0, "progress")])
+        problem = entry_problem(target, entry) or (check(target) if check else None)
         if problem:
             raise KpitrackError(problem, path)
         payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
