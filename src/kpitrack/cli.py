@@ -30,9 +30,6 @@ class Group(TyperGroup):
             _fail(error.format_message() + hint, error.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
-        except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
-            sys.exit(0)
         sys.exit(code or 0)
 
 
