@@ -72,6 +72,8 @@ def test_markdown_escapes_pipes_and_markup():
 def test_visible_shows_control_and_invisible_characters_as_escapes():
     assert visible("ok 中文") == "ok 中文"
     assert visible("\x1b[2Jx\r\u202eevil\u200b") == "\\x1b[2Jx\\x0d\\u202eevil\\u200b"
+    osc8_link = "\x1b]8;;file:///etc/passwd\x1b\\click\x1b]8;;\x1b\\"
+    assert "\x1b" not in visible(osc8_link) and visible(osc8_link).count("\\x1b") == 4
 
 
 def test_table_prints_markup_and_escapes_literally_without_colour():

@@ -56,6 +56,7 @@ total = true
     (TARGET_TOML.replace("title =", "title"), 2, "invalid TOML: Expected '=' after a key"),
     (TARGET_TOML.replace('title = "synthetic: new firms"\n', ""), 1, "missing key 'title'"),
     (TARGET_TOML + "tags = 'x'\n", 7, "tags must be a list of text"),
+    (TARGET_TOML.replace("target = 1200", "target = 1234567890123456789012345678.9"), 4, "more than 28 significant"),
 ])
 def test_load_target_reports_each_problem_with_its_line(tmp_path, text, line, message):
     path = write(tmp_path / "bad.toml", text)

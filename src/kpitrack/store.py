@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
+from kpitrack.parse import MAX_SIGNIFICANT_DIGITS
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
 
 SETTINGS_FILE = "kpitrack.toml"
@@ -399,6 +400,8 @@ def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
     number = Decimal(raw)
     if not number.is_finite():
         raise KpitrackError(f"{key} must be a finite number, not {raw}", path, line)
+    if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        raise KpitrackError(f"{key} has more than {MAX_SIGNIFICANT_DIGITS} significant digits", path, line)
     return number
 
 
