@@ -156,7 +156,7 @@ def test_init_makes_settings_and_an_example_that_validate_accepts(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {folder / 'kpitrack.toml'}\nwrote {folder / 'example.toml'}\n"
     assert sorted(snapshot(folder)) == ["example.toml", "kpitrack.toml"]
-    assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10}
+    assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10, "stale_grace_days": 7}
     example = read_toml(folder / "example.toml")
     assert (example["target"], example["start"]) == (1200, date(date.today().year, 1, 1))
     checked = run(folder, "validate")
@@ -478,7 +478,7 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "lag_days": -17,  # the plan reaches 54.17 % on day 198; 181 - 198
         "projected": Decimal("1310.77"),  # 650 / 181 * 365
         "required_per_month": Decimal("90.98"),  # 550 * 30.4375 / 184
-        "status": "on-track", "start": "2023-01-01", "due": "2023-12-31", "last_update": "2023-06-30"}
+        "status": "on-track", "stale": False, "start": "2023-01-01", "due": "2023-12-31", "last_update": "2023-06-30"}
 
 
 def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
@@ -509,7 +509,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
         "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,13,1109.12,107.52,"
-        "at-risk,2023-01-01,2023-12-31,2023-06-30",
+        "at-risk,false,2023-01-01,2023-12-31,2023-06-30",
     ]
 
 
@@ -526,9 +526,9 @@ def test_status_markdown_has_exact_figures(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Status as of 2023-06-30\n\n"
-        "| id | title | current | target | unit | completion | planned | lag | status | due | last_update |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n"
-        "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83 | 49.59 | 3.76 | at-risk | 2023-12-31 "
+        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83 | 49.59 | 3.76 | at-risk |  | 2023-12-31 "
         "| 2023-06-30 |\n")
 
 

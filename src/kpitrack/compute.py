@@ -28,6 +28,7 @@ class Figures:
     projected: Decimal | None  # the figure at due, at the pace so far
     required_per_month: Decimal | None  # the pace needed from now on to finish on time
     status: Status
+    stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
 
 
 def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Figures:
@@ -39,7 +40,8 @@ def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Fig
     completion = _round(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, completion, None, settings)
-        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status)
+        stale = is_stale(target, as_of, last_update, status, settings)
+        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
     planned = _round(planned_percent(target, as_of))
     lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
     return Figures(
@@ -52,8 +54,24 @@ def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Fig
         lag_days=_lag_days(target, as_of, exact_completion),
         projected=_projected(target, as_of, current),
         required_per_month=_required_per_month(target, as_of, current, exact_completion),
-        status=_status(target, as_of, completion, lag, settings),
+        status=(status := _status(target, as_of, completion, lag, settings)),
+        stale=is_stale(target, as_of, last_update, status, settings),
     )
+
+
+def is_stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings) -> bool:
+    """Whether a new figure was due by now: the latest entry (or the start, before any) plus the
+    cadence plus the grace days lies before `as_of`. Done and not-started targets are never stale."""
+    cadence = target.cadence if target.cadence is not None else settings.cadence
+    if cadence is None or status in (Status.DONE, Status.NOT_STARTED):
+        return False
+    from dateutil.relativedelta import relativedelta
+
+    steps = {"weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1),
+             "quarterly": relativedelta(months=3), "yearly": relativedelta(years=1)}
+    step = steps[cadence] if isinstance(cadence, str) else relativedelta(days=cadence)
+    expected_by = (last_update or target.start) + step + relativedelta(days=settings.stale_grace_days)
+    return as_of > expected_by
 
 
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
@@ -169,3 +187,43 @@ def _round(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     with localcontext(prec=60):
         rounded = number.quantize(CENT, rounding=rounding)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a group of targets stands: counts by status, and the share on track (done or on-track)."""
+
+    targets: int
+    counts: dict[Status, int]
+    stale: int
+    on_track_share: Decimal | None  # percent; None for no targets
+
+
+def summarize(results: list[Figures]) -> Summary:
+    counts = {status: sum(1 for result in results if result.status is status) for status in Status}
+    on_track = counts[Status.DONE] + counts[Status.ON_TRACK]
+    share = _round(Decimal(on_track) * HUNDRED / len(results)) if results else None
+    return Summary(len(results), counts, sum(1 for result in results if result.stale), share)
+
+
+ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
+
+
+def is_flagged(result: Figures, statuses: tuple[Status, ...], stale: bool) -> bool:
+    """Whether `result` has one of `statuses`, or is stale when `stale` is asked for."""
+    return result.status in statuses or (stale and result.stale)
+
+
+def burnup_series(target: Target, as_of: date, points: int) -> list[tuple[date, Decimal, Decimal]]:
+    """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
+    of due and `as_of`: the data of a burn-up chart."""
+    from datetime import timedelta
+
+    last = max(target.due, as_of)
+    span = (last - target.start).days
+    series = []
+    for index in range(points):
+        day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
+        planned = target.baseline + planned_percent(target, day) * (target.target - target.baseline) / HUNDRED
+        series.append((day, planned, current_figure(target, min(day, as_of))))
+    return series

@@ -31,6 +31,10 @@ class Status(str, enum.Enum):
     OVERDUE = "overdue"
 
 
+CADENCES = ("weekly", "monthly", "quarterly", "yearly")
+Cadence = str | int  # one of CADENCES, or a number of days
+
+
 @dataclass(frozen=True)
 class Entry:
     """One progress record. Milestone entries carry `done` instead of `value`."""
@@ -69,6 +73,7 @@ class Target:
     source: str | None = None
     tags: tuple[str, ...] = ()
     stretch: bool = False
+    cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
     checkpoints: tuple[Checkpoint, ...] = ()
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
@@ -80,6 +85,8 @@ class Settings:
     """Workspace settings from `kpitrack.toml`."""
 
     at_risk_band: Decimal = Decimal(10)  # lag in points from which a target counts as behind
+    cadence: Cadence | None = None  # the default for targets that set none; None: never stale
+    stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
 
 
 @dataclass

@@ -31,7 +31,7 @@ STATUS_STYLES = {
 STATUS_FIELDS = (
     "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
-    "start", "due", "last_update",
+    "stale", "start", "due", "last_update",
 )
 
 
@@ -55,6 +55,7 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "projected": None if milestone else figures.projected,
         "required_per_month": figures.required_per_month,
         "status": figures.status.value,
+        "stale": figures.stale,
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
         "last_update": figures.last_update.isoformat() if figures.last_update else None,
@@ -120,6 +121,8 @@ def spreadsheet_safe(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):  # numbers stay numbers, negative ones included
         return str(value)
     text = visible(str(value))
@@ -137,7 +140,7 @@ def status_csv(items: Iterable[Item]) -> str:
 
 
 MARKDOWN_COLUMNS = ("id", "title", "current", "target", "unit", "completion", "planned", "lag",
-                    "status", "due", "last_update")
+                    "status", "stale", "due", "last_update")
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
@@ -154,6 +157,8 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
 def _markdown_cell(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "stale" if value else ""
     text = visible(format(value, "f") if isinstance(value, Decimal) else str(value))
     return re.sub(r"([\\|*_`\[\]<>#])", r"\\\1", text)
 
@@ -209,10 +214,14 @@ def bar(completion: Decimal, width: int = 10) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def status_text(status: Status):
+def status_text(figures: Figures, separator: str = "\n"):
+    """The status in its colour, with `stale` after it when the latest figure is overdue."""
     from rich.text import Text
 
-    return Text(status.value, style=STATUS_STYLES[status])
+    text = Text(figures.status.value, style=STATUS_STYLES[figures.status])
+    if figures.stale:
+        text.append(separator + "stale", style="magenta")
+    return text
 
 
 def progress_cell(target: Target, figures: Figures) -> str:
@@ -267,7 +276,7 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE):
             Text(f"{bar(figures.completion, 6 if not wide else 10)} {figures.completion}%"),
             Text(f"{figures.planned}%" if figures.planned is not None else "—"),
             Text(lag_cell(figures)),
-            status_text(figures.status),
+            status_text(figures),
         ]
         if wide:
             cells.append(Text(figures.last_update.isoformat() if figures.last_update else "—"))
@@ -308,7 +317,7 @@ def show_renderables(target: Target, figures: Figures) -> list:
                  ("Required per month", with_unit(figures.required_per_month, target.unit))]
     for label, value in rows:
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
-    result.add_row("Status", status_text(figures.status))
+    result.add_row("Status", status_text(figures, ", "))
 
     entries = Table(title="Progress entries", title_justify="left", header_style="bold")
     for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.parse import MAX_SIGNIFICANT_DIGITS
-from kpitrack.model import Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
+from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
 
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # reserved for plan descriptions
@@ -24,11 +24,11 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 TARGET_KEYS = (
     "title", "unit", "target", "baseline", "start", "due", "kind", "direction",
-    "owner", "source", "tags", "stretch", "checkpoint", "progress",
+    "owner", "source", "tags", "stretch", "cadence", "checkpoint", "progress",
 )
 CHECKPOINT_KEYS = ("date", "value")
 PROGRESS_KEYS = ("date", "value", "total", "done", "note", "source")
-SETTINGS_KEYS = ("at_risk_band",)
+SETTINGS_KEYS = ("at_risk_band", "cadence", "stale_grace_days")
 
 
 # --- finding the workspace ---------------------------------------------------------------
@@ -103,12 +103,20 @@ def load_settings(root: Path) -> Settings:
     document = parse_toml(text, path)
     lines = key_lines(text)
     _reject_unknown_keys(document, SETTINGS_KEYS, path, lines, (None, 0))
-    band = document.get("at_risk_band", Settings.at_risk_band)
-    band = _number(band, "at_risk_band", path, lines.get((None, 0, "at_risk_band")))
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    band = _number(document.get("at_risk_band", Settings.at_risk_band), "at_risk_band", path, where("at_risk_band"))
     if not 0 < band <= 100:
         raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
-                            path, lines.get((None, 0, "at_risk_band")))
-    return Settings(at_risk_band=band)
+                            path, where("at_risk_band"))
+    grace = document.get("stale_grace_days", Settings.stale_grace_days)
+    if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
+        raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
+                            where("stale_grace_days"))
+    cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
+    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace)
 
 
 def find_target_file(root: Path, target_id: str) -> Path:
@@ -238,6 +246,7 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         source=_optional_text(document, "source", path, where("source")),
         tags=_tags(document.get("tags", []), path, where("tags")),
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
+        cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
     if kind is Kind.MILESTONE:
         for key in ("target", "baseline", "checkpoint"):
@@ -405,6 +414,12 @@ def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
     return number
 
 
+def _cadence(raw: Any, path: Path, line: int | None) -> Cadence:
+    if raw in CADENCES or (isinstance(raw, int) and not isinstance(raw, bool) and raw > 0):
+        return raw
+    raise KpitrackError(f"cadence {raw!r} is not one of {', '.join(CADENCES)} or a number of days", path, line)
+
+
 def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
     if not isinstance(raw, bool):
         raise KpitrackError(f"{key} must be true or false, not {raw!r}", path, line)
@@ -537,6 +552,8 @@ def target_document(target: Target) -> dict[str, Any]:
         fields["tags"] = list(target.tags)
     if target.stretch:
         fields["stretch"] = True
+    if target.cadence is not None:
+        fields["cadence"] = target.cadence
     return fields
 
 
@@ -600,6 +617,11 @@ SETTINGS_TEMPLATE = """\
 # Lag (planned % minus completion %, in points) from which a target counts as "behind";
 # below it, but above 0, a target is "at-risk".
 at_risk_band = 10
+# How often new figures are expected, for targets that set no `cadence` of their own:
+# "weekly", "monthly", "quarterly", "yearly" or a number of days. Without it, nothing is stale.
+# cadence = "monthly"
+# Days a figure may be late past its cadence before the target is flagged stale.
+stale_grace_days = 7
 """
 
 EXAMPLE_TEMPLATE = """\
