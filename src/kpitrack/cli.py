@@ -228,8 +228,8 @@ def add(
         entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
     else:
         entry = Entry(date=when, value=_value_argument(value, "'VALUE'"), total=total, note=note, source=source)
-    target = append_entry(path, root, entry, check=lambda target: scale_clash(value, target.unit))
-    for warning in entry_warnings(target, entry):
+    appended = append_entry(path, root, entry, check=lambda target: scale_clash(value, target.unit))
+    for warning in entry_warnings(appended.target, entry):
         _warn(warning)
     print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
 
@@ -252,7 +252,6 @@ def status(
     Example: kpitrack status --as-of 2023-12-31 --sort lag
     """
     from kpitrack import render
-    from kpitrack.compute import figures
     from kpitrack.model import Status
     from kpitrack.store import load_workspace
 
@@ -261,10 +260,7 @@ def status(
                                  param_hint="--status")
     as_of = as_of or date.today()
     workspace = load_workspace(_root(ctx))
-    targets = [t for t in workspace.targets
-               if (tag is None or tag in t.tags) and (group is None or _in_group(t.group, group))]
-    items = [(t, figures(t, as_of, workspace.settings)) for t in targets]
-    items = [item for item in items if only is None or item[1].status.value == only]
+    items = [item for item in _evaluate(workspace, as_of, tag, group) if only is None or item[1].status.value == only]
     items.sort(key=_sort_key(sort))
     if output is Format.json:
         sys.stdout.write(render.status_json(as_of, items))
@@ -279,6 +275,14 @@ def status(
         _warn("no targets match" if workspace.targets else f"no targets in {workspace.root} yet: "
               "make one with `kpitrack new`")
     _report_problems(workspace.problems)
+
+
+def _evaluate(workspace, as_of: date, tag: str | None = None, group: str | None = None) -> list:
+    """(target, figures) of every target of the workspace that passes the filters."""
+    from kpitrack.compute import figures
+
+    return [(target, figures(target, as_of, workspace.settings)) for target in workspace.targets
+            if (tag is None or tag in target.tags) and (group is None or _in_group(target.group, group))]
 
 
 def _in_group(target_group: str, wanted: str) -> bool:
@@ -297,13 +301,15 @@ def _sort_key(sort: SortKey):
     return key
 
 
-def _report_problems(problems: list[KpitrackError]) -> None:
+def _report_problems(problems: list[KpitrackError], closing: str | None = None) -> None:
     """Broken files do not hide the rest: list them after the output, then exit 2."""
     from kpitrack.render import visible
 
     for problem in problems:
         print(visible(str(problem)), file=sys.stderr)
     if problems:
+        if closing:
+            _warn(closing)
         raise typer.Exit(2)
 
 
@@ -351,4 +357,133 @@ def validate(ctx: typer.Context) -> None:
         print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
     else:
         print(f"{count} targets in {workspace.root}: all valid")
+    _report_problems(workspace.problems)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    fail_on: Annotated[str, typer.Option(
+        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.")] = "behind,overdue",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")] = False,
+) -> None:
+    """Exit 1, listing them, when some target has a --fail-on status; 0 when none; 2 on bad data.
+
+    Example: kpitrack check --fail-on behind,overdue,stale --quiet
+    """
+    from kpitrack import render
+    from kpitrack.compute import is_flagged
+    from kpitrack.model import Status
+    from kpitrack.store import load_workspace
+
+    names = [name.strip() for name in fail_on.split(",") if name.strip()]
+    known = [status.value for status in Status] + ["stale"]
+    for name in names:
+        if name not in known:
+            raise typer.BadParameter(f"{name!r} is not one of: {', '.join(known)}", param_hint="'--fail-on'")
+    statuses = tuple(Status(name) for name in names if name != "stale")
+    as_of = as_of or date.today()
+    workspace = load_workspace(_root(ctx))
+    flagged = [item for item in _evaluate(workspace, as_of) if is_flagged(item[1], statuses, "stale" in names)]
+    if flagged:
+        sys.stdout.write(render.check_lines(flagged))
+    elif not quiet:
+        print(f"{len(workspace.targets)} targets as of {as_of.isoformat()}: none {' or '.join(names)}")
+    _report_problems(workspace.problems)
+    if flagged:
+        raise typer.Exit(1)
+
+
+class ReportFormat(str, enum.Enum):
+    markdown = "markdown"
+    html = "html"
+    svg = "svg"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="markdown, html, svg, json or csv.")]
+    = ReportFormat.markdown,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout.")] = None,
+) -> None:
+    """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
+    the targets needing attention with their last entries and the pace they need.
+
+    Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
+    """
+    from kpitrack import render
+    from kpitrack.store import load_workspace, write_file
+
+    as_of = as_of or date.today()
+    workspace = load_workspace(_root(ctx))
+    items = sorted(_evaluate(workspace, as_of), key=_sort_key(SortKey.id))
+    if output is ReportFormat.markdown:
+        text = render.report_markdown(as_of, items)
+    elif output is ReportFormat.json:
+        text = render.report_json(as_of, items)
+    elif output is ReportFormat.csv:
+        text = render.status_csv(items)
+    else:
+        text = render.exported(render.report_renderables(as_of, items, render.WIDE), output.value)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_file(out, text)
+        print(f"wrote {out}")
+    _report_problems(workspace.problems)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source].")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    encoding: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
+) -> None:
+    """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.
+
+    Example: kpitrack import bulletin-2024-06.csv --dry-run
+    """
+    from kpitrack.store import apply_import, load_workspace, plan_import, read_import
+
+    workspace = load_workspace(_root(ctx))
+    _report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
+    rows, problems, used = read_import(file, encoding)
+    plan = plan_import(workspace, file, rows, problems, used)
+    _report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
+    count = sum(len(rows) for rows in plan.additions.values())
+    if not dry_run:
+        apply_import(workspace, plan)
+    verb = "would add" if dry_run else "added"
+    print(f"{verb} {count} entries to {len(plan.additions)} targets; "
+          f"{plan.skipped} rows already recorded, skipped" + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
+
+
+class ExportFormat(str, enum.Enum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: Annotated[ExportFormat, typer.Option("--format", help="csv or json.")] = ExportFormat.csv,
+) -> None:
+    """Every entry of every target, one row each, for spreadsheets and pandas.
+
+    Example: kpitrack export --format csv > entries.csv
+    """
+    from kpitrack import render
+    from kpitrack.store import load_workspace
+
+    workspace = load_workspace(_root(ctx))
+    render_entries = render.entries_json if output is ExportFormat.json else render.entries_csv
+    sys.stdout.write(render_entries(workspace.targets))
     _report_problems(workspace.problems)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.compute import Figures
+from kpitrack.compute import ATTENTION, Figures, Summary, burnup_series, is_flagged, summarize
 from kpitrack.model import Kind, Status, Target
 
 Item = tuple[Target, Figures]
@@ -329,4 +329,186 @@ def show_renderables(target: Target, figures: Figures) -> list:
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
-    return [definition, "", result, "", entries]
+    chart = [burnup_chart(target, figures), ""] if target.kind is not Kind.MILESTONE else []
+    return [definition, "", result, "", *chart, entries]
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def check_lines(items: list[Item]) -> str:
+    """One plain line per flagged target, for cron mail: id, status, completion, lag, due."""
+    rows = []
+    for target, figures in items:
+        status = figures.status.value + (", stale" if figures.stale else "")
+        lag = f"lag {figures.lag:+} pt" if figures.lag is not None else "lag —"
+        rows.append((target.id, status, f"{figures.completion}% done", lag, f"due {target.due.isoformat()}"))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[4]}\n"
+                   for row in rows)
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    """Items in runs of one folder each, in the order given."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item[0].group, []).append(item)
+    return list(groups.items())
+
+
+def summary_line(summary: Summary) -> str:
+    """`12 targets: 3 done, 5 on-track, 4 behind; 66.67% on track; 2 stale`."""
+    counts = ", ".join(f"{count} {status.value}" for status, count in summary.counts.items() if count)
+    share = f"; {summary.on_track_share}% on track (done or on-track)" if summary.on_track_share is not None else ""
+    stale = f"; {summary.stale} stale" if summary.stale else ""
+    noun = "target" if summary.targets == 1 else "targets"
+    return f"{summary.targets} {noun}: {counts}{share}{stale}"
+
+
+def attention_items(items: list[Item]) -> list[Item]:
+    return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
+
+
+def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
+    """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
+    status = figures.status.value + (", stale" if figures.stale else "")
+    lines = [f"{target.id} ({status}): {visible(target.title)}",
+             f"  {progress_cell(target, figures)}, {figures.completion}% done"
+             + (f", planned {figures.planned}%, lag {lag_cell(figures, ', ')}" if figures.planned is not None else "")]
+    if figures.required_per_month:
+        lines.append(f"  needs {with_unit(figures.required_per_month, target.unit)} a month "
+                     f"to finish by {target.due.isoformat()}")
+    known = [entry for entry in sorted(target.entries, key=lambda entry: entry.date) if entry.date <= figures.as_of]
+    for entry in known[-last:]:
+        value = ("done" if entry.done else "not done") if entry.done is not None else number(entry.value)
+        note = f" ({visible(entry.note)})" if entry.note else ""
+        lines.append(f"  {entry.date.isoformat()}: {value}{' (total)' if entry.total else ''}{note}")
+    if not known:
+        lines.append("  no entries yet")
+    return "\n".join(lines)
+
+
+def report_markdown(as_of: date, items: list[Item]) -> str:
+    parts = [f"# kpitrack report as of {as_of.isoformat()}", ""]
+    for group, members in by_group(items):
+        parts += [f"## {_markdown_cell(group or '(workspace root)')}", "",
+                  summary_line(summarize([figures for _, figures in members])), "",
+                  status_markdown(as_of, members).split("\n", 2)[2]]
+    flagged = attention_items(items)
+    parts += ["## Needing attention", ""]
+    if not flagged:
+        parts.append("Nothing is at risk, behind, overdue or stale.")
+    for target, figures in flagged:
+        lines = attention_text(target, figures).splitlines()
+        parts.append(f"- **{_markdown_cell(lines[0])}**")
+        parts += [f"  - {_markdown_cell(line.strip())}" for line in lines[1:]]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def report_json(as_of: date, items: list[Item]) -> str:
+    groups = []
+    for group, members in by_group(items):
+        summary = summarize([figures for _, figures in members])
+        groups.append({"group": group, "targets": summary.targets,
+                       "counts": {status.value: count for status, count in summary.counts.items()},
+                       "stale": summary.stale, "on_track_share": summary.on_track_share})
+    return to_json({"as_of": as_of, "groups": groups, "targets": [status_row(*item) for item in items],
+                    "attention": [target.id for target, _ in attention_items(items)]}) + "\n"
+
+
+def report_renderables(as_of: date, items: list[Item], width: int) -> list:
+    """The report as Rich renderables: for the terminal, and for HTML and SVG through Rich's export."""
+    from rich.text import Text
+
+    renderables: list = [Text(f"kpitrack report as of {as_of.isoformat()}", style="bold")]
+    for group, members in by_group(items):
+        summary = summarize([figures for _, figures in members])
+        renderables += ["", Text(visible(group or "(workspace root)"), style="bold cyan"),
+                        Text(summary_line(summary)), status_table(members, as_of, width)]
+    renderables += ["", Text("Needing attention", style="bold")]
+    flagged = attention_items(items)
+    renderables += [Text(attention_text(target, figures)) for target, figures in flagged] or [
+        Text("Nothing is at risk, behind, overdue or stale.")]
+    return renderables
+
+
+def exported(renderables: list, kind: str, width: int = 120) -> str:
+    """HTML or SVG that look like the terminal, from Rich's own console export."""
+    from rich.console import Console
+
+    console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", no_color=False, highlight=False, emoji=False)
+    for renderable in renderables:
+        console.print(renderable)
+    if kind == "svg":
+        return console.export_svg(title="kpitrack report")
+    return console.export_html(inline_styles=True)
+
+
+# --- export --------------------------------------------------------------------------------
+
+ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source")
+
+
+def entry_rows(targets: list[Target]) -> list[dict[str, Any]]:
+    return [{"id": target.id, "group": target.group, "unit": target.unit, "date": entry.date.isoformat(),
+             "value": entry.value, "total": entry.total, "done": entry.done, "note": entry.note,
+             "source": entry.source}
+            for target in targets for entry in target.entries]
+
+
+def entries_csv(targets: list[Target]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENTRY_FIELDS)
+    for row in entry_rows(targets):
+        writer.writerow(spreadsheet_safe(row[key]) for key in ENTRY_FIELDS)
+    return buffer.getvalue()
+
+
+def entries_json(targets: list[Target]) -> str:
+    return to_json({"entries": entry_rows(targets)}) + "\n"
+
+
+# --- burn-up chart -------------------------------------------------------------------------
+
+
+def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int = 10):
+    """The planned path (·) and the actual figure (█) from start to due, with a │ on the as-of
+    day: readable without colour, since each is its own character."""
+    from rich.text import Text
+
+    series = burnup_series(target, figures.as_of, width)
+    values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
+    low, high = min(values), max(values)
+    scale = (high - low) or Decimal(1)
+
+    def row_of(value: Decimal) -> int:
+        return int((value - low) / scale * (height - 1) + Decimal("0.5"))
+
+    today = next((index for index, (day, _, _) in enumerate(series) if day >= figures.as_of), width - 1)
+    grid = [[(" ", "") for _ in range(width)] for _ in range(height)]
+    for column, (day, planned, actual) in enumerate(series):
+        if column == today:
+            for row in range(height):
+                grid[row][column] = ("│", "yellow")
+        grid[row_of(planned)][column] = ("·", "dim")
+        if day <= figures.as_of:
+            for row in range(row_of(actual) + 1):
+                grid[row][column] = ("█", STATUS_STYLES[figures.status])
+    label_width = max(len(number(high)), len(number(low)))
+    chart = Text()
+    for row in range(height - 1, -1, -1):
+        label = number(high) if row == height - 1 else number(low) if row == 0 else ""
+        chart.append(label.rjust(label_width) + " ┤")
+        for character, style in grid[row]:
+            chart.append(character, style=style or None)
+        chart.append("\n")
+    start, end = series[0][0].isoformat(), series[-1][0].isoformat()
+    chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
+    chart.append(" " * (label_width + 2) + f"█ actual  · plan  │ {figures.as_of.isoformat()}"
+                 + (f"  ({visible(target.unit)})" if target.unit else ""))
+    return chart

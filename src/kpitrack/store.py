@@ -7,7 +7,7 @@ import fcntl
 import os
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -482,19 +482,35 @@ def render_entry(entry: Entry) -> str:
     return "\n[[progress]]\n" + tomli_w.dumps(fields)
 
 
+@dataclass(frozen=True)
+class Appended:
+    """Where an append put its bytes: the file grew from `start` to `end`."""
+
+    path: Path
+    start: int
+    end: int
+    target: Target  # the target as it was before the append
+
+
 def append_entry(path: Path, root: Path, entry: Entry,
-                 check: Callable[[Target], str | None] | None = None) -> Target:
-    """Add `entry` at the end of the target file at `path`, under an exclusive lock.
+                 check: Callable[[Target], str | None] | None = None) -> Appended:
+    """Add one entry at the end of a target file; see append_entries."""
+    return append_entries(path, root, [entry], check)
+
+
+def append_entries(path: Path, root: Path, entries: list[Entry],
+                   check: Callable[[Target], str | None] | None = None) -> Appended:
+    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock.
 
     The file is validated first (a broken or torn file is refused, never repaired by
-    dropping data); only the new block is written, so comments and layout survive; the
+    dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length. `check` may refuse the entry once the target is known (by returning
-    why). Returns the target as it was before the entry.
+    to its old length. `check` may refuse the entries once the target is known (by returning why).
     """
-    check_text(entry.note, "--note")
-    check_text(entry.source, "--source")
-    block = render_entry(entry)
+    for entry in entries:
+        check_text(entry.note, "--note")
+        check_text(entry.source, "--source")
+    block = "".join(render_entry(entry) for entry in entries)
     with open(_inside(path, root), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
@@ -505,7 +521,8 @@ def append_entry(path: Path, root: Path, entry: Entry,
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
                                 "[[progress]] blocks so that new ones can be appended", path,
                                 lines[(None, 0, "progress")])
-        problem = entry_problem(target, entry) or (check(target) if check else None)
+        problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
+        problem = problem or (check(target) if check else None)
         if problem:
             raise KpitrackError(problem, path)
         payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
@@ -515,7 +532,7 @@ def append_entry(path: Path, root: Path, entry: Entry,
             handle.flush()
             os.fsync(handle.fileno())
             handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != entry:
+            if handle.read() != payload or _read_back(payload) != entries:
                 raise OSError(0, "what was written does not read back as the entry")
         except OSError as error:
             handle.truncate(len(old))
@@ -523,15 +540,28 @@ def append_entry(path: Path, root: Path, entry: Entry,
             os.fsync(handle.fileno())
             raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
                                 path) from None
-    return target
+    return Appended(path, len(old), len(old) + len(payload), target)
 
 
-def _read_back(payload: bytes) -> Entry:
-    table = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"][0]
-    value = table.get("value")
-    return Entry(date=table["date"], value=Decimal(value) if value is not None else None,
-                 total=table.get("total", False), done=table.get("done"),
-                 note=table.get("note"), source=table.get("source"))
+def undo_append(appended: Appended) -> None:
+    """Cut a file back to where it was before `appended`, unless it has grown since (then another
+    writer's entry would go too, so it is left alone and the error says so)."""
+    with open(appended.path, "r+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        size = os.fstat(handle.fileno()).st_size
+        if size != appended.end:
+            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
+                                "check them by hand", appended.path)
+        handle.truncate(appended.start)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_back(payload: bytes) -> list[Entry]:
+    tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
+    return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
+                  total=table.get("total", False), done=table.get("done"),
+                  note=table.get("note"), source=table.get("source")) for table in tables]
 
 
 def target_document(target: Target) -> dict[str, Any]:
@@ -663,3 +693,171 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
             write_new_file(folder / name, text)
             written.append(folder / name)
     return written
+
+
+# --- import and reports --------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source")
+_TRUE, _FALSE = ("true", "yes", "1", "y", "是"), ("false", "no", "0", "n", "否", "")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    target_id: str
+    value_text: str  # as typed, to catch a scale written twice (1.8万 in a unit of 万个)
+    entry: Entry
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: new entries by target id, rows skipped as already there, problems."""
+
+    additions: dict[str, list[ImportRow]]
+    skipped: int
+    problems: list[KpitrackError]
+    encoding: str
+
+
+def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
+    """Rows of a progress CSV (id,date,value[,total][,note][,source]), each checked on its own.
+
+    Without `encoding`, UTF-8 (with or without a byte-order mark) is tried, then GBK (as GB18030,
+    its superset), the encoding of Chinese Excel's CSV export.
+    """
+    import csv
+    import io
+
+    from kpitrack.parse import parse_date, parse_value
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+    text, encoding = _decode_import(data, path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in next(reader, [])]
+    missing = [name for name in IMPORT_COLUMNS[:3] if name not in header]
+    if missing:
+        raise KpitrackError(f"the first row must name the columns {', '.join(IMPORT_COLUMNS)} "
+                            f"(missing: {', '.join(missing)})", path, 1)
+    for name in header:
+        if name not in IMPORT_COLUMNS:
+            close = difflib.get_close_matches(name, IMPORT_COLUMNS, n=1)
+            raise KpitrackError(f"unknown column {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+                                path, 1)
+    rows, problems = [], []
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = dict(zip(header, (cell.strip() for cell in cells)))
+        try:
+            target_id = record.get("id", "")
+            check_id(target_id)
+            when = _cell(parse_date, record.get("date", ""), "date")
+            value_text = record.get("value", "")
+            total = _cell(_truth, record.get("total", ""), "total")
+            note, source = record.get("note") or None, record.get("source") or None
+            if value_text.lower() in ("done", "undone"):
+                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source)
+            else:
+                entry = Entry(when, _cell(parse_value, value_text, "value"), total, note=note, source=source)
+            rows.append(ImportRow(line, target_id, value_text, entry))
+        except KpitrackError as problem:
+            problems.append(KpitrackError(problem.message, path, line))
+    return rows, problems, encoding
+
+
+def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError) as error:
+            raise KpitrackError(f"cannot read as {encoding}: {error}", path) from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        raise KpitrackError("neither UTF-8 nor GBK text; give the file's encoding with --encoding", path) from None
+
+
+def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise KpitrackError(f"{column}: {error}") from None
+
+
+def _truth(text: str) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is neither true nor false")
+
+
+def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problems: list[KpitrackError],
+                encoding: str) -> ImportPlan:
+    """Check every row against its target; an entry already recorded (same id, date, value, total
+    flag) is skipped, so importing a file twice counts nothing twice."""
+    from kpitrack.parse import scale_clash
+
+    targets = {target.id: target for target in workspace.targets}
+    additions: dict[str, list[ImportRow]] = {}
+    seen = {target.id: {_identity(entry) for entry in target.entries} for target in workspace.targets}
+    skipped = 0
+    for row in rows:
+        target = targets.get(row.target_id)
+        if target is None:
+            close = difflib.get_close_matches(row.target_id, list(targets), n=1)
+            problems.append(KpitrackError(f"no target {row.target_id!r}"
+                                          + (f"; did you mean {close[0]!r}?" if close else ""), path, row.line))
+            continue
+        problem = entry_problem(target, row.entry) or scale_clash(row.value_text, target.unit)
+        if problem:
+            problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
+        elif _identity(row.entry) in seen[target.id]:
+            skipped += 1
+        else:
+            seen[target.id].add(_identity(row.entry))
+            additions.setdefault(target.id, []).append(row)
+    return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
+
+
+def _identity(entry: Entry) -> tuple:
+    return (entry.date, entry.value, entry.total, entry.done)
+
+
+def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
+    """Append the planned entries, one write per target; if one fails, the others are undone.
+    Returns how many entries were added."""
+    paths = {target.id: target.path for target in workspace.targets}
+    done: list[Appended] = []
+    try:
+        for target_id, rows in plan.additions.items():
+            done.append(append_entries(paths[target_id], workspace.root, [row.entry for row in rows]))
+    except KpitrackError:
+        for appended in reversed(done):
+            undo_append(appended)
+        raise
+    return sum(len(rows) for rows in plan.additions.values())
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a whole file (a report) atomically: a temporary file beside it, flushed, then renamed
+    over it, so a reader sees the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise KpitrackError(f"cannot write: {error.strerror}", path) from None
+    _sync_folder(path.parent if str(path.parent) else Path("."))
