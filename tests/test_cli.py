@@ -25,7 +25,7 @@ from kpitrack.render import STATUS_FIELDS
 runner = CliRunner()
 
 SHIPPED_TARGETS = Path(__file__).parents[1] / "targets"
-COMMANDS = ("init", "new", "add", "status", "show", "validate")
+COMMANDS = ("init", "new", "add", "status", "show", "validate", "check", "report", "import", "export")
 
 
 @pytest.fixture(autouse=True)
