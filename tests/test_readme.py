@@ -55,3 +55,26 @@ def test_every_tour_command_works_as_written(tmp_path, monkeypatch):
     row = next(row for row in printed["targets"] if row["group"] == "luohu-2024")
     assert {key: row[key] for key in sample if sample[key] != "…"} == {
         key: value for key, value in sample.items() if value != "…"}
+
+
+def test_the_crontab_lines_run_as_written(tmp_path):
+    """Each crontab command, with its install and workspace paths pointed at this machine's."""
+    import subprocess
+    import sys
+
+    from helpers import TARGET_TOML, write
+
+    workspace = tmp_path / "pledges"
+    write(workspace / "plan" / "firms.toml", TARGET_TOML + "cadence = 'monthly'\n")  # synthetic, on track in 2023
+    entry_point = str(Path(sys.executable).parent / "kpitrack")
+    lines = [line for line in code_blocks("crontab")[0].splitlines() if line.startswith("0 ")]
+    assert len(lines) == 2
+    for line in lines:
+        command = line.split(None, 5)[5].replace("/opt/kpitrack/.venv/bin/kpitrack", entry_point)
+        command = command.replace("/srv/pledges", str(workspace)).replace("/srv/www", str(tmp_path))
+        result = subprocess.run(shlex.split(command) + ["--as-of", "2023-01-15"], capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", "HOME": "", "LANG": ""}, timeout=60)
+        assert result.returncode == 0, result.stderr
+        if " check " in command:
+            assert result.stdout == ""  # nothing to mail when all is well
+    assert (tmp_path / "pledges.html").read_text().startswith("<!DOCTYPE html>")
