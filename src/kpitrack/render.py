@@ -247,13 +247,13 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
 WIDE = 110  # from this many columns on, the table also shows the date of the last update
 
 
-def status_table(items: list[Item], as_of: date, width: int = WIDE):
+def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool = True):
     """The status table, one row per target (id above title), grouped by folder."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"kpitrack status as of {as_of.isoformat()}", title_justify="left",
+    table = Table(title=f"kpitrack status as of {as_of.isoformat()}" if title else None, title_justify="left",
                   header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     longest_id = max((len(target.id) for target, _ in items), default=0)
     table.add_column("Target", ratio=1, min_width=min(max(longest_id, 16), 40), overflow="fold")
@@ -427,7 +427,7 @@ def report_renderables(as_of: date, items: list[Item], width: int) -> list:
     for group, members in by_group(items):
         summary = summarize([figures for _, figures in members])
         renderables += ["", Text(visible(group or "(workspace root)"), style="bold cyan"),
-                        Text(summary_line(summary)), status_table(members, as_of, width)]
+                        Text(summary_line(summary)), status_table(members, as_of, width, title=False)]
     renderables += ["", Text("Needing attention", style="bold")]
     flagged = attention_items(items)
     renderables += [Text(attention_text(target, figures)) for target, figures in flagged] or [
