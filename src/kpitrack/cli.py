@@ -246,6 +246,7 @@ def status(
                                            "overdue, not-started.")] = None,
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[Format, typer.Option("--format", help="table, json, csv or markdown.")] = Format.table,
+    tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -270,7 +271,7 @@ def status(
         sys.stdout.write(render.status_markdown(as_of, items))
     elif items:
         console = render.make_console()
-        console.print(render.status_table(items, as_of, console.width))
+        console.print(render.status_table(items, as_of, console.width, tree=tree))
     else:
         _warn("no targets match" if workspace.targets else f"no targets in {workspace.root} yet: "
               "make one with `kpitrack new`")
@@ -281,7 +282,8 @@ def _evaluate(workspace, as_of: date, tag: str | None = None, group: str | None 
     """(target, figures) of every target of the workspace that passes the filters."""
     from kpitrack.compute import figures
 
-    return [(target, figures(target, as_of, workspace.settings)) for target in workspace.targets
+    others = {target.id: target for target in workspace.targets}
+    return [(target, figures(target, as_of, workspace.settings, others)) for target in workspace.targets
             if (tag is None or tag in target.tags) and (group is None or _in_group(target.group, group))]
 
 
@@ -326,16 +328,22 @@ def show(
     """
     from kpitrack import render
     from kpitrack.compute import figures
-    from kpitrack.store import find_target_file, load_settings, load_target
+    from kpitrack.store import find_target_file, load_target, load_workspace
 
     root = _root(ctx)
-    target = load_target(find_target_file(root, target_id), root)
-    result = figures(target, as_of or date.today(), load_settings(root))
+    workspace = load_workspace(root)  # a parent needs its parts
+    others = {target.id: target for target in workspace.targets}
+    if target_id not in others:
+        load_target(find_target_file(root, target_id), root)  # says why: no such id, or a broken file
+        raise KpitrackError(next((str(p) for p in workspace.problems if p.path and Path(p.path).stem == target_id),
+                                 f"{target_id}: not loaded"))
+    target = others[target_id]
+    result = figures(target, as_of or date.today(), workspace.settings, others)
     if output is ShowFormat.json:
         sys.stdout.write(render.show_json(target, result))
     else:
         console = render.make_console()
-        for renderable in render.show_renderables(target, result):
+        for renderable in render.show_renderables(target, result, others):
             console.print(renderable)
 
 
@@ -345,13 +353,18 @@ def validate(ctx: typer.Context) -> None:
 
     Example: kpitrack validate
     """
+    from kpitrack.compute import disagreements
     from kpitrack.render import visible
     from kpitrack.store import load_workspace, target_warnings
 
     workspace = load_workspace(_root(ctx))
+    others = {target.id: target for target in workspace.targets}
     for target in workspace.targets:
         for warning in target_warnings(target):
             print(visible(str(warning)), file=sys.stderr)
+        for entry, own, summed in disagreements(target, others):
+            print(visible(f"{target.path}:{entry.line}: warning: {own} on {entry.date}, but its parts add up "
+                          f"to {summed}"), file=sys.stderr)
     count = len(workspace.targets)
     if workspace.problems:
         print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
@@ -424,13 +437,13 @@ def report(
     workspace = load_workspace(_root(ctx))
     items = sorted(_evaluate(workspace, as_of), key=_sort_key(SortKey.id))
     if output is ReportFormat.markdown:
-        text = render.report_markdown(as_of, items)
+        text = render.report_markdown(as_of, items, workspace.plans)
     elif output is ReportFormat.json:
         text = render.report_json(as_of, items)
     elif output is ReportFormat.csv:
         text = render.status_csv(items)
     else:
-        text = render.exported(render.report_renderables(as_of, items, render.WIDE), output.value)
+        text = render.exported(render.report_renderables(as_of, items, render.WIDE, workspace.plans), output.value)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -486,4 +499,28 @@ def export(
     workspace = load_workspace(_root(ctx))
     render_entries = render.entries_json if output is ExportFormat.json else render.entries_csv
     sys.stdout.write(render_entries(workspace.targets))
+    _report_problems(workspace.problems)
+
+
+@app.command()
+def plans(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="table or json.")] = ShowFormat.table,
+) -> None:
+    """One row per plan (folder): its targets by status, the share done and on track, and the
+    pledge furthest behind.
+
+    Example: kpitrack plans --as-of 2024-06-30
+    """
+    from kpitrack import render
+    from kpitrack.store import load_workspace
+
+    as_of = as_of or date.today()
+    workspace = load_workspace(_root(ctx))
+    items = _evaluate(workspace, as_of)
+    if output is ShowFormat.json:
+        sys.stdout.write(render.plans_json(as_of, items, workspace.plans))
+    else:
+        render.make_console().print(render.plans_table(as_of, items, workspace.plans))
     _report_problems(workspace.problems)

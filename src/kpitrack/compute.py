@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
@@ -31,11 +32,13 @@ class Figures:
     stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
 
 
-def figures(target: Target, as_of: date, settings: Settings = Settings()) -> Figures:
+Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
+
+
+def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    entries = entries_as_of(target, as_of)
-    last_update = entries[-1].date if entries else None
-    current = current_figure(target, as_of)
+    last_update = last_update_of(target, as_of, others)
+    current = current_figure(target, as_of, others)
     exact_completion = completion_of(target, current)
     completion = _round(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
@@ -81,9 +84,16 @@ def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     return sorted(known, key=lambda entry: (entry.date, entry.total))
 
 
-def current_figure(target: Target, as_of: date) -> Decimal:
+def adds_up_parts(target: Target, others: Others | None) -> bool:
+    """A parent without entries of its own takes its figure from its parts."""
+    return bool(target.parts) and not target.entries and others is not None
+
+
+def current_figure(target: Target, as_of: date, others: Others | None = None) -> Decimal:
     """The figure as of `as_of`: baseline plus progress (cumulative), the latest reading (level),
-    or 1 for a milestone done and 0 otherwise."""
+    1 for a milestone done and 0 otherwise, or the exact sum of its parts' figures (a parent)."""
+    if adds_up_parts(target, others):
+        return parts_sum(target, as_of, others)
     entries = entries_as_of(target, as_of)
     if target.kind is Kind.MILESTONE:
         return Decimal(1) if entries and entries[-1].done else Decimal(0)
@@ -93,6 +103,36 @@ def current_figure(target: Target, as_of: date) -> Decimal:
     for entry in entries:
         progress = entry.value if entry.total else progress + entry.value
     return target.baseline + progress
+
+
+def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
+    """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
+    from kpitrack.units import conversion
+
+    return sum((current_figure(others[part_id], as_of, others) * conversion(others[part_id].unit, target.unit)
+                for part_id in target.parts), Decimal(0))
+
+
+def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
+    """The date of the latest entry as of `as_of`: of its parts, for a parent that adds them up."""
+    if adds_up_parts(target, others):
+        return max(filter(None, (last_update_of(others[part_id], as_of, others) for part_id in target.parts)),
+                   default=None)
+    entries = entries_as_of(target, as_of)
+    return entries[-1].date if entries else None
+
+
+def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, Decimal]]:
+    """For a parent with entries of its own: (entry, its figure, the parts' sum) on each entry's
+    date where the two differ."""
+    if not target.parts:
+        return []
+    found = []
+    for entry in target.entries:
+        own, summed = current_figure(target, entry.date), parts_sum(target, entry.date, others)
+        if own != summed:
+            found.append((entry, own, summed))
+    return found
 
 
 def completion_of(target: Target, current: Decimal) -> Decimal:
@@ -197,13 +237,23 @@ class Summary:
     counts: dict[Status, int]
     stale: int
     on_track_share: Decimal | None  # percent; None for no targets
+    done_share: Decimal | None = None
 
 
 def summarize(results: list[Figures]) -> Summary:
     counts = {status: sum(1 for result in results if result.status is status) for status in Status}
-    on_track = counts[Status.DONE] + counts[Status.ON_TRACK]
-    share = _round(Decimal(on_track) * HUNDRED / len(results)) if results else None
-    return Summary(len(results), counts, sum(1 for result in results if result.stale), share)
+
+    def share(count: int) -> Decimal | None:
+        return _round(Decimal(count) * HUNDRED / len(results)) if results else None
+
+    return Summary(len(results), counts, sum(1 for result in results if result.stale),
+                   share(counts[Status.DONE] + counts[Status.ON_TRACK]), share(counts[Status.DONE]))
+
+
+def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures] | None:
+    """The target furthest behind the calendar (largest lag) among those not done, if any lags."""
+    lagging = [item for item in items if item[1].lag is not None and item[1].status is not Status.DONE]
+    return max(lagging, key=lambda item: item[1].lag, default=None)
 
 
 ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
@@ -214,7 +264,8 @@ def is_flagged(result: Figures, statuses: tuple[Status, ...], stale: bool) -> bo
     return result.status in statuses or (stale and result.stale)
 
 
-def burnup_series(target: Target, as_of: date, points: int) -> list[tuple[date, Decimal, Decimal]]:
+def burnup_series(target: Target, as_of: date, points: int,
+                  others: Others | None = None) -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
     of due and `as_of`: the data of a burn-up chart."""
     from datetime import timedelta
@@ -225,5 +276,5 @@ def burnup_series(target: Target, as_of: date, points: int) -> list[tuple[date, 
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
         planned = target.baseline + planned_percent(target, day) * (target.target - target.baseline) / HUNDRED
-        series.append((day, planned, current_figure(target, min(day, as_of))))
+        series.append((day, planned, current_figure(target, min(day, as_of), others)))
     return series

@@ -74,6 +74,8 @@ class Target:
     tags: tuple[str, ...] = ()
     stretch: bool = False
     cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
+    parts: tuple[str, ...] = ()  # ids of the targets this one adds up (a city pledge split by district)
+    target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
     checkpoints: tuple[Checkpoint, ...] = ()
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
@@ -89,6 +91,18 @@ class Settings:
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a folder's plan.toml says of the document its targets come from."""
+
+    group: str
+    title: str
+    issuer: str | None = None
+    date: date | None = None
+    source: str | None = None
+    period: str | None = None
+
+
 @dataclass
 class Workspace:
     """Every target that loaded, and the problems with the files that did not."""
@@ -96,4 +110,5 @@ class Workspace:
     root: Path
     settings: Settings = field(default_factory=Settings)
     targets: list[Target] = field(default_factory=list)
+    plans: dict[str, Plan] = field(default_factory=dict)  # by folder
     problems: list[KpitrackError] = field(default_factory=list)

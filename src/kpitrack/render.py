@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.compute import ATTENTION, Figures, Summary, burnup_series, is_flagged, summarize
-from kpitrack.model import Kind, Status, Target
+from kpitrack.compute import (ATTENTION, Figures, Summary, burnup_series, is_flagged, summarize,
+                              worst_lagging)
+from kpitrack.model import Kind, Plan, Status, Target
 
 Item = tuple[Target, Figures]
 
@@ -247,8 +248,39 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
 WIDE = 110  # from this many columns on, the table also shows the date of the last update
 
 
-def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool = True):
-    """The status table, one row per target (id above title), grouped by folder."""
+def tree_order(items: list[Item]) -> list[tuple[Item, int]]:
+    """Items with their depth: each parent followed by its parts (indented), the rest as they come."""
+    by_id = {target.id: (target, figures) for target, figures in items}
+    part_ids = {part for target, _ in items for part in target.parts if part in by_id}
+    ordered: list[tuple[Item, int]] = []
+    placed: set[str] = set()
+
+    def place(item: Item, depth: int) -> None:
+        if item[0].id in placed:
+            return
+        placed.add(item[0].id)
+        ordered.append((item, depth))
+        for part in item[0].parts:
+            if part in by_id:
+                place(by_id[part], depth + 1)
+
+    for item in items:
+        if item[0].id not in part_ids:
+            place(item, 0)
+    for item in items:  # parts whose parents were filtered out
+        place(item, 0)
+    return ordered
+
+
+def group_label(group: str, plans: dict[str, Plan] | None) -> str:
+    """A folder's name, with its plan's title when it has a plan.toml."""
+    plan = (plans or {}).get(group)
+    return visible((group or "(workspace root)") + (f" — {plan.title}" if plan else ""))
+
+
+def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool = True, tree: bool = False):
+    """The status table, one row per target (id above title), grouped by folder; with `tree`,
+    parents are followed by their parts, indented."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -256,7 +288,8 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool 
     table = Table(title=f"kpitrack status as of {as_of.isoformat()}" if title else None, title_justify="left",
                   header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     longest_id = max((len(target.id) for target, _ in items), default=0)
-    table.add_column("Target", ratio=1, min_width=min(max(longest_id, 16), 40), overflow="fold")
+    table.add_column("Target", ratio=1, min_width=min(max(longest_id, 16), 28 if width >= 100 else 16),
+                     overflow="fold")
     table.add_column("Progress", justify="right", max_width=16)
     table.add_column("Done", no_wrap=True)
     table.add_column("Plan", justify="right", no_wrap=True)
@@ -266,14 +299,15 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool 
     if wide:
         table.add_column("Updated", no_wrap=True)
     group = None
-    for target, figures in items:
-        if target.group != group:
+    for (target, figures), depth in tree_order(items) if tree else [(item, 0) for item in items]:
+        if target.group != group and not (tree and depth):
             group = target.group
-            table.add_row(Text(visible(group or "(workspace root)"), style="bold cyan"))
+            table.add_row(Text(group_label(group, None), style="bold cyan"))
+        indent = "  " * depth + ("└ " if depth else "")
         cells = [
-            Text.assemble((target.id, "bold"), "\n", visible(target.title)),
+            Text.assemble(indent, (target.id, "bold"), "\n", indent and " " * len(indent), visible(target.title)),
             Text(progress_cell(target, figures)),
-            Text(f"{bar(figures.completion, 6 if not wide else 10)} {figures.completion}%"),
+            Text((bar(figures.completion, 10 if wide else 6) + " " if width >= 100 else "") + f"{figures.completion}%"),
             Text(f"{figures.planned}%" if figures.planned is not None else "—"),
             Text(lag_cell(figures)),
             status_text(figures),
@@ -284,7 +318,7 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool 
     return table
 
 
-def show_renderables(target: Target, figures: Figures) -> list:
+def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None) -> list:
     """The definition, the figures and every entry of one target."""
     from rich.table import Table
     from rich.text import Text
@@ -302,6 +336,8 @@ def show_renderables(target: Target, figures: Figures) -> list:
     rows += [(label, value) for label, value in (("Owner", target.owner), ("Source", target.source),
                                                  ("Tags", ", ".join(target.tags))) if value]
     rows += [("Checkpoint", f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
+    if target.parts:
+        rows.append(("Parts", ", ".join(target.parts) + ("" if target.entries else " (its figure is their sum)")))
     for label, value in rows:
         definition.add_row(label, Text(visible(value)))
 
@@ -329,7 +365,7 @@ def show_renderables(target: Target, figures: Figures) -> list:
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
-    chart = [burnup_chart(target, figures), ""] if target.kind is not Kind.MILESTONE else []
+    chart = [burnup_chart(target, figures, others=others), ""] if target.kind is not Kind.MILESTONE else []
     return [definition, "", result, "", *chart, entries]
 
 
@@ -391,10 +427,10 @@ def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     return "\n".join(lines)
 
 
-def report_markdown(as_of: date, items: list[Item]) -> str:
+def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None) -> str:
     parts = [f"# kpitrack report as of {as_of.isoformat()}", ""]
     for group, members in by_group(items):
-        parts += [f"## {_markdown_cell(group or '(workspace root)')}", "",
+        parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
                   summary_line(summarize([figures for _, figures in members])), "",
                   status_markdown(as_of, members).split("\n", 2)[2]]
     flagged = attention_items(items)
@@ -419,14 +455,14 @@ def report_json(as_of: date, items: list[Item]) -> str:
                     "attention": [target.id for target, _ in attention_items(items)]}) + "\n"
 
 
-def report_renderables(as_of: date, items: list[Item], width: int) -> list:
+def report_renderables(as_of: date, items: list[Item], width: int, plans: dict[str, Plan] | None = None) -> list:
     """The report as Rich renderables: for the terminal, and for HTML and SVG through Rich's export."""
     from rich.text import Text
 
     renderables: list = [Text(f"kpitrack report as of {as_of.isoformat()}", style="bold")]
     for group, members in by_group(items):
         summary = summarize([figures for _, figures in members])
-        renderables += ["", Text(visible(group or "(workspace root)"), style="bold cyan"),
+        renderables += ["", Text(group_label(group, plans), style="bold cyan"),
                         Text(summary_line(summary)), status_table(members, as_of, width, title=False)]
     renderables += ["", Text("Needing attention", style="bold")]
     flagged = attention_items(items)
@@ -476,12 +512,13 @@ def entries_json(targets: list[Target]) -> str:
 # --- burn-up chart -------------------------------------------------------------------------
 
 
-def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int = 10):
+def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int = 10,
+                 others: dict[str, Target] | None = None):
     """The planned path (·) and the actual figure (█) from start to due, with a │ on the as-of
     day: readable without colour, since each is its own character."""
     from rich.text import Text
 
-    series = burnup_series(target, figures.as_of, width)
+    series = burnup_series(target, figures.as_of, width, others)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
     scale = (high - low) or Decimal(1)
@@ -496,7 +533,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
             for row in range(height):
                 grid[row][column] = ("│", "yellow")
         grid[row_of(planned)][column] = ("·", "dim")
-        if day <= figures.as_of:
+        if day <= figures.as_of and actual > low:
             for row in range(row_of(actual) + 1):
                 grid[row][column] = ("█", STATUS_STYLES[figures.status])
     label_width = max(len(number(high)), len(number(low)))
@@ -512,3 +549,54 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     chart.append(" " * (label_width + 2) + f"█ actual  · plan  │ {figures.as_of.isoformat()}"
                  + (f"  ({visible(target.unit)})" if target.unit else ""))
     return chart
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]:
+    """One row per folder of targets: its plan, counts by status, shares done and on track, and
+    the pledge furthest behind."""
+    rows = []
+    for group, members in by_group(sorted(items, key=lambda item: item[0].group)):
+        summary = summarize([figures for _, figures in members])
+        worst = worst_lagging(members)
+        plan = plans.get(group)
+        rows.append({
+            "group": group, "title": plan.title if plan else None, "issuer": plan.issuer if plan else None,
+            "date": plan.date.isoformat() if plan and plan.date else None, "targets": summary.targets,
+            "counts": {status.value: count for status, count in summary.counts.items()},
+            "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
+            "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
+        })
+    return rows
+
+
+def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan]) -> str:
+    return to_json({"as_of": as_of, "plans": plan_rows(items, plans)}) + "\n"
+
+
+def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"kpitrack plans as of {as_of.isoformat()}", title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Plan", ratio=1, min_width=16)
+    table.add_column("Targets", justify="right")
+    table.add_column("By status")
+    table.add_column("Done", justify="right")
+    table.add_column("On track", justify="right")
+    table.add_column("Furthest behind")
+    for row in plan_rows(items, plans):
+        label = Text.assemble((visible(row["group"] or "(workspace root)"), "bold"),
+                              "\n" + visible(row["title"]) if row["title"] else "")
+        counts = Text()
+        for status in Status:
+            if row["counts"][status.value]:
+                counts.append(f"{row['counts'][status.value]} {status.value}\n", style=STATUS_STYLES[status])
+        worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} pt" if row["worst"] else "—"
+        table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
+                      Text(worst))
+    return table

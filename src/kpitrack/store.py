@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.parse import MAX_SIGNIFICANT_DIGITS
-from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Settings, Target, Workspace
+from kpitrack.model import (CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target,
+                            Workspace)
 
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # reserved for plan descriptions
@@ -24,8 +25,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 TARGET_KEYS = (
     "title", "unit", "target", "baseline", "start", "due", "kind", "direction",
-    "owner", "source", "tags", "stretch", "cadence", "checkpoint", "progress",
+    "owner", "source", "tags", "stretch", "cadence", "parts", "checkpoint", "progress",
 )
+PLAN_KEYS = ("title", "issuer", "date", "source", "period")
 CHECKPOINT_KEYS = ("date", "value")
 PROGRESS_KEYS = ("date", "value", "total", "done", "note", "source")
 SETTINGS_KEYS = ("at_risk_band", "cadence", "stale_grace_days")
@@ -92,7 +94,98 @@ def load_workspace(root: Path) -> Workspace:
             continue
         seen[target.id] = path
         workspace.targets.append(target)
+    resolve_parts(workspace)
+    workspace.plans = load_plans(root, workspace.problems)
     return workspace
+
+
+def resolve_parts(workspace: Workspace) -> None:
+    """Check every parent's parts (they exist, add up in one base unit, form no cycle) and give a
+    parent without a target of its own the sum of its parts' targets. A parent that fails is
+    moved to the problems."""
+    by_id = {target.id: target for target in workspace.targets}
+    resolved: dict[str, Target] = {}
+
+    def resolve(target: Target, trail: tuple[str, ...]) -> Target:
+        if target.id in resolved:
+            return resolved[target.id]
+        if target.id in trail:
+            cycle = " -> ".join((*trail[trail.index(target.id):], target.id))
+            raise KpitrackError(f"parts go round in a circle: {cycle}", target.path, 1)
+        parts = [resolve(_part(by_id, target, part_id), (*trail, target.id)) for part_id in target.parts]
+        result = _with_sums(target, parts) if target.target_from_parts else target
+        resolved[target.id] = result
+        return result
+
+    kept = []
+    for target in workspace.targets:
+        try:
+            kept.append(resolve(target, ()))
+        except KpitrackError as problem:
+            workspace.problems.append(problem if problem.path == target.path else KpitrackError(
+                f"its part fails: {problem}", target.path, 1))
+    workspace.targets = kept
+
+
+def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
+    from kpitrack.units import conversion
+
+    part = by_id.get(part_id)
+    if part is None:
+        raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
+    if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+    if conversion(part.unit, parent.unit) is None:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
+                            f"{parent.unit!r}", parent.path, 1)
+    return part
+
+
+def _with_sums(parent: Target, parts: list[Target]) -> Target:
+    from kpitrack.units import conversion
+
+    def added(figure: str) -> Decimal:
+        return sum((getattr(part, figure) * conversion(part.unit, parent.unit) for part in parts), Decimal(0))
+
+    total, baseline = added("target"), added("baseline")
+    _check_direction(baseline, total, parent.direction, parent.path, 1)
+    return replace(parent, target=total, baseline=baseline)
+
+
+def load_plans(root: Path, problems: list[KpitrackError]) -> dict[str, Plan]:
+    """The plan.toml of every folder, by folder; a broken one becomes a problem."""
+    plans = {}
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        if PLAN_FILE in files:
+            path = Path(folder) / PLAN_FILE
+            try:
+                plan = plan_from_file(path, root)
+            except KpitrackError as problem:
+                problems.append(problem)
+                continue
+            plans[plan.group] = plan
+    return plans
+
+
+def plan_from_file(path: Path, root: Path) -> Plan:
+    text = read_text(path)
+    document, lines = parse_toml(text, path), key_lines(text)
+    _reject_unknown_keys(document, PLAN_KEYS, path, lines, (None, 0))
+    if "title" not in document:
+        raise KpitrackError("missing key 'title' (the document's title)", path, 1)
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    return Plan(
+        group=path.parent.relative_to(root).as_posix() if path.parent != root else "",
+        title=_text(document["title"], "title", path, where("title"), required=True),
+        issuer=_optional_text(document, "issuer", path, where("issuer")),
+        date=_date(document["date"], "date", path, where("date")) if "date" in document else None,
+        source=_optional_text(document, "source", path, where("source")),
+        period=_optional_text(document, "period", path, where("period")),
+    )
 
 
 def load_settings(root: Path) -> Settings:
@@ -249,16 +342,27 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
     if kind is Kind.MILESTONE:
-        for key in ("target", "baseline", "checkpoint"):
+        for key in ("target", "baseline", "checkpoint", "parts"):
             if key in document:
                 raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
                                     path, where(key))
     else:
-        if "target" not in document:
-            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
-        fields["target"] = _number(document["target"], "target", path, where("target"))
         fields["baseline"] = _number(document.get("baseline", 0), "baseline", path, where("baseline"))
-        _check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
+        if "parts" in document:
+            fields["parts"] = _parts(document["parts"], path, where("parts"))
+        if "target" in document:
+            fields["target"] = _number(document["target"], "target", path, where("target"))
+            _check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
+        elif fields.get("parts"):
+            fields["target_from_parts"] = True  # filled in once the parts are read
+            if "baseline" in document:
+                raise KpitrackError("a parent without a target takes its baseline from its parts too; "
+                                    "give both or neither", path, where("baseline"))
+            if "checkpoint" in document:
+                raise KpitrackError("checkpoints need a target of the file's own; add `target = ...`",
+                                    path, where("checkpoint"))
+        else:
+            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
     draft = Target(**fields)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
@@ -412,6 +516,16 @@ def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
     if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
         raise KpitrackError(f"{key} has more than {MAX_SIGNIFICANT_DIGITS} significant digits", path, line)
     return number
+
+
+def _parts(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(part, str) and ID_PATTERN.fullmatch(part)
+                                                        for part in raw):
+        raise KpitrackError('parts must be a list of target ids, like parts = ["sz23-baoan", "sz23-futian"]',
+                            path, line)
+    if len(set(raw)) != len(raw):
+        raise KpitrackError("parts names a target twice", path, line)
+    return tuple(raw)
 
 
 def _cadence(raw: Any, path: Path, line: int | None) -> Cadence:
@@ -584,6 +698,8 @@ def target_document(target: Target) -> dict[str, Any]:
         fields["stretch"] = True
     if target.cadence is not None:
         fields["cadence"] = target.cadence
+    if target.parts:
+        fields["parts"] = list(target.parts)
     return fields
 
 

@@ -1,0 +1,31 @@
+"""Units with a scale: 亿元 is 10^8 元, 万套 is 10^4 套, "k firms" is 1,000 firms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CHINESE_SCALES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(10) ** 3}
+SI_SCALES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6}
+
+
+def split_unit(unit: str) -> tuple[Decimal, str]:
+    """(scale, base unit): 亿元 -> (10^8, 元), 万亿元 -> (10^12, 元), "k firms" -> (1000, firms).
+
+    An SI scale counts only as a word of its own ("k firms", "M"), so that km stays kilometres.
+    """
+    scale, rest = Decimal(1), unit.strip()
+    while rest[:1] in CHINESE_SCALES:
+        scale, rest = scale * CHINESE_SCALES[rest[0]], rest[1:]
+    word, _, remainder = rest.partition(" ")
+    if word in SI_SCALES:
+        scale, rest = scale * SI_SCALES[word], remainder.strip()
+    return scale, rest
+
+
+def conversion(from_unit: str, to_unit: str) -> Decimal | None:
+    """The exact factor taking a figure in `from_unit` to `to_unit`, or None when their bases differ."""
+    from_scale, from_base = split_unit(from_unit)
+    to_scale, to_base = split_unit(to_unit)
+    if from_base != to_base:
+        return None
+    return from_scale / to_scale
