@@ -78,3 +78,13 @@ def test_the_crontab_lines_run_as_written(tmp_path):
         if " check " in command:
             assert result.stdout == ""  # nothing to mail when all is well
     assert (tmp_path / "pledges.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_commands_on_the_shipped_targets_work_as_written(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("KPITRACK_DIR", raising=False)
+    lines = [line for block in code_blocks("sh")[3:] for line in block.strip().splitlines()]
+    assert lines
+    for line in lines:
+        result = run(line)
+        assert result.exit_code == 0, f"{line}\n{result.output}"
