@@ -542,7 +542,7 @@ def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
     assert lines[0].strip() == "kpitrack status as of 2023-06-30"
     assert all(len(line) <= 100 for line in lines)  # 100 columns when not on a terminal
     firms_row = next(line for line in lines if line.strip().startswith("firms "))
-    assert firms_row.split() == ["firms", "550", "/", "1,200", "██····", "45.83%", "49.59%", "+3.76", "pt", "at-risk"]
+    assert firms_row.split() == ["firms", "550", "/", "1,200", "firms", "██····", "45.83%", "49.59%", "+3.76", "pt", "at-risk"]
     groups = [line.strip() for line in lines if line.strip() in ("(workspace root)", "plan")]
     assert groups == ["(workspace root)", "plan"]
     assert "+13 d" in result.stdout and "not done" in result.stdout

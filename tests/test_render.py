@@ -96,3 +96,24 @@ def test_bar_is_readable_without_colour():
     assert bar(Decimal("50"), 10) == "█████·····"
     assert bar(Decimal("150"), 4) == "████"
     assert bar(Decimal("-5"), 4) == "····"
+
+
+def test_wrap_breaks_at_spaces_or_between_chinese_characters():
+    from kpitrack.render import wrap
+
+    assert wrap("build and raise affordable housing", 16) == ["build and raise", "affordable", "housing"]
+    assert wrap("建设筹集保障性住房超5000套", 10) == ["建设筹集保", "障性住房超", "5000套"]
+    assert wrap("sz23-guangming-future-industry-firms", 16) == ["sz23-guangming-f", "uture-industry-f", "irms"]
+    assert all(cell_len(line) <= 9 for line in wrap("新增小升规工业企业 (new above-scale firms)", 9))
+
+
+def test_a_narrow_table_keeps_every_status_and_aligns_its_columns():
+    items = [item(id=f"target-with-a-long-identifier-{n}", title="新增小升规工业企业 " * 3,
+                  entries=[(AS_OF, 100 * n)]) for n in range(1, 6)]
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(status_table(items, AS_OF, 80), soft_wrap=True)
+    lines = console.file.getvalue().splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    status_column = lines[1].index("Status")
+    statuses = [line[status_column:].split()[0] for line in lines[3:] if "%" in line]
+    assert statuses == ["behind", "behind", "behind", "behind", "at-risk"]

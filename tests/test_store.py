@@ -8,7 +8,7 @@ import pytest
 from helpers import TARGET_TOML, write
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Entry, Kind, Target
-from kpitrack.store import (append_entry, create_target, find_root, find_target_file, init_workspace,
+from kpitrack.store import (append_entry, cache_folder, create_target, find_root, find_target_file, init_workspace,
                             load_settings, load_target, load_workspace, render_entry)
 
 
@@ -272,3 +272,79 @@ def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
     with pytest.raises(KpitrackError, match="does not read back"):
         append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
     assert path.read_bytes() == before
+
+
+# --- the parse cache -------------------------------------------------------------------------
+
+
+def test_cache_folder_follows_the_environment():
+    assert cache_folder({"KPITRACK_CACHE_DIR": "/c"}) == Path("/c")
+    assert cache_folder({"KPITRACK_CACHE_DIR": "off", "HOME": "/h"}) is None
+    assert cache_folder({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/x/kpitrack")
+    assert cache_folder({"HOME": "/h"}) == Path("/h/.cache/kpitrack")
+    assert cache_folder({"HOME": ""}) is None  # cron may give no home: no cache, same results
+
+
+def test_a_cached_target_is_not_parsed_again(tmp_path, monkeypatch):
+    import kpitrack.store as store
+
+    path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
+    first = load_target(path, tmp_path / "ws", tmp_path / "cache")
+    monkeypatch.setattr(store, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    assert load_target(path, tmp_path / "ws", tmp_path / "cache") == first
+
+
+def test_any_change_to_the_bytes_is_seen_even_with_the_same_size_and_time(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
+    stat = path.stat()
+    assert load_target(path, tmp_path / "ws", tmp_path / "cache").entries[0].value == 310
+    path.write_text(HAND_WRITTEN.replace("value = 310", "value = 319"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert load_target(path, tmp_path / "ws", tmp_path / "cache").entries[0].value == 319
+
+
+def test_a_corrupt_or_unwritable_cache_only_means_parsing(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
+    expected = load_target(path, tmp_path / "ws")
+    load_target(path, tmp_path / "ws", tmp_path / "cache")
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
+    blocked = write(tmp_path / "blocked", "a file where the cache folder should be")
+    assert load_target(path, tmp_path / "ws", blocked) == expected
+
+
+def test_broken_files_are_never_cached(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", "title = ")
+    for _ in range(2):
+        with pytest.raises(KpitrackError, match="invalid TOML"):
+            load_target(path, tmp_path / "ws", tmp_path / "cache")
+    assert not list((tmp_path / "cache").rglob("*.pickle"))
+
+
+def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_path, monkeypatch):
+    import tomllib as real_tomllib
+
+    import kpitrack.store as store
+
+    blocks = "".join(f"\n[[progress]]\ndate = 2023-03-{day % 28 + 1:02d}\nvalue = {day}\n" for day in range(2000))
+    path = write(tmp_path / "firms.toml", TARGET_TOML + blocks)
+    parsed = []
+
+    class Spy:
+        TOMLDecodeError = real_tomllib.TOMLDecodeError
+
+        @staticmethod
+        def loads(text, **options):
+            parsed.append(len(text))
+            return real_tomllib.loads(text, **options)
+
+    monkeypatch.setattr(store, "tomllib", Spy)
+    append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
+    assert parsed and max(parsed) < 200  # the head, the last block and the new block: never the whole file
+    torn = path.read_text() + "\n[[progress]]\ndate = 2023-07-01\n"
+    path.write_text(torn)
+    with pytest.raises(KpitrackError, match=r"firms.toml:\d+: progress entry has no value"):
+        append_entry(path, tmp_path, Entry(date(2023, 7, 2), Decimal(1)))
+    assert path.read_text() == torn

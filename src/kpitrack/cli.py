@@ -254,13 +254,13 @@ def status(
     """
     from kpitrack import render
     from kpitrack.model import Status
-    from kpitrack.store import load_workspace
+    from kpitrack.store import cache_folder, load_workspace
 
     if only is not None and only not in [s.value for s in Status]:
         raise typer.BadParameter(f"{only!r} is not one of: {', '.join(s.value for s in Status)}",
                                  param_hint="--status")
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     items = [item for item in _evaluate(workspace, as_of, tag, group) if only is None or item[1].status.value == only]
     items.sort(key=_sort_key(sort))
     if output is Format.json:
@@ -271,7 +271,7 @@ def status(
         sys.stdout.write(render.status_markdown(as_of, items))
     elif items:
         console = render.make_console()
-        console.print(render.status_table(items, as_of, console.width, tree=tree))
+        console.print(render.status_table(items, as_of, console.width, tree=tree), soft_wrap=True)
     else:
         _warn("no targets match" if workspace.targets else f"no targets in {workspace.root} yet: "
               "make one with `kpitrack new`")
@@ -328,10 +328,10 @@ def show(
     """
     from kpitrack import render
     from kpitrack.compute import figures
-    from kpitrack.store import find_target_file, load_target, load_workspace
+    from kpitrack.store import cache_folder, find_target_file, load_target, load_workspace
 
     root = _root(ctx)
-    workspace = load_workspace(root)  # a parent needs its parts
+    workspace = load_workspace(root, cache_folder())  # a parent needs its parts
     others = {target.id: target for target in workspace.targets}
     if target_id not in others:
         load_target(find_target_file(root, target_id), root)  # says why: no such id, or a broken file
@@ -355,9 +355,9 @@ def validate(ctx: typer.Context) -> None:
     """
     from kpitrack.compute import disagreements
     from kpitrack.render import visible
-    from kpitrack.store import load_workspace, target_warnings
+    from kpitrack.store import cache_folder, load_workspace, target_warnings
 
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     others = {target.id: target for target in workspace.targets}
     for target in workspace.targets:
         for warning in target_warnings(target):
@@ -388,7 +388,7 @@ def check(
     from kpitrack import render
     from kpitrack.compute import is_flagged
     from kpitrack.model import Status
-    from kpitrack.store import load_workspace
+    from kpitrack.store import cache_folder, load_workspace
 
     names = [name.strip() for name in fail_on.split(",") if name.strip()]
     known = [status.value for status in Status] + ["stale"]
@@ -397,7 +397,7 @@ def check(
             raise typer.BadParameter(f"{name!r} is not one of: {', '.join(known)}", param_hint="'--fail-on'")
     statuses = tuple(Status(name) for name in names if name != "stale")
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     flagged = [item for item in _evaluate(workspace, as_of) if is_flagged(item[1], statuses, "stale" in names)]
     if flagged:
         sys.stdout.write(render.check_lines(flagged))
@@ -431,10 +431,10 @@ def report(
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
     from kpitrack import render
-    from kpitrack.store import load_workspace, write_file
+    from kpitrack.store import cache_folder, load_workspace, write_file
 
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     items = sorted(_evaluate(workspace, as_of), key=_sort_key(SortKey.id))
     if output is ReportFormat.markdown:
         text = render.report_markdown(as_of, items, workspace.plans)
@@ -464,9 +464,9 @@ def import_(
 
     Example: kpitrack import bulletin-2024-06.csv --dry-run
     """
-    from kpitrack.store import apply_import, load_workspace, plan_import, read_import
+    from kpitrack.store import apply_import, cache_folder, load_workspace, plan_import, read_import
 
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     _report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
@@ -494,9 +494,9 @@ def export(
     Example: kpitrack export --format csv > entries.csv
     """
     from kpitrack import render
-    from kpitrack.store import load_workspace
+    from kpitrack.store import cache_folder, load_workspace
 
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     render_entries = render.entries_json if output is ExportFormat.json else render.entries_csv
     sys.stdout.write(render_entries(workspace.targets))
     _report_problems(workspace.problems)
@@ -514,10 +514,10 @@ def plans(
     Example: kpitrack plans --as-of 2024-06-30
     """
     from kpitrack import render
-    from kpitrack.store import load_workspace
+    from kpitrack.store import cache_folder, load_workspace
 
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx))
+    workspace = load_workspace(_root(ctx), cache_folder())
     items = _evaluate(workspace, as_of)
     if output is ShowFormat.json:
         sys.stdout.write(render.plans_json(as_of, items, workspace.plans))

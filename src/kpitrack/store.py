@@ -73,7 +73,7 @@ def target_files(root: Path) -> list[Path]:
 # --- reading -------------------------------------------------------------------------------
 
 
-def load_workspace(root: Path) -> Workspace:
+def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     """Read every target of the workspace; a broken file becomes a problem, not a failure."""
     workspace = Workspace(root=root)
     try:
@@ -83,7 +83,7 @@ def load_workspace(root: Path) -> Workspace:
     seen: dict[str, Path] = {}
     for path in target_files(root):
         try:
-            target = load_target(path, root)
+            target = load_target(path, root, cache)
         except KpitrackError as problem:
             workspace.problems.append(problem)
             continue
@@ -226,26 +226,81 @@ def find_target_file(root: Path, target_id: str) -> Path:
     return _inside(matches[0], root)
 
 
-def load_target(path: Path, root: Path) -> Target:
-    """Read and validate one target file."""
+def load_target(path: Path, root: Path, cache: Path | None = None) -> Target:
+    """Read and validate one target file; with a `cache` folder, a file read before in exactly
+    these bytes is not parsed again (see `cached`)."""
     _inside(path, root)
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
             f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
-    text = read_text(path)
-    return target_from_document(parse_toml(text, path), path, root, key_lines(text))
+    data = read_bytes(path)
+
+    def parse() -> Target:
+        text = decode(data, path)
+        return target_from_document(parse_toml(text, path), path, root, key_lines(text))
+
+    return cached(cache, (str(path), str(root)), data, parse) if cache else parse()
 
 
 def read_text(path: Path) -> str:
+    return decode(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise KpitrackError(f"file is {size // (1024 * 1024)} MiB, over the "
                                 f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", path)
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise KpitrackError(f"cannot read: {error.strerror}", path) from None
-    return decode(data, path)
+
+
+# --- the parse cache -------------------------------------------------------------------------
+
+CACHE_FORMAT = "1"
+
+
+def cache_folder(environment: dict[str, str] | None = None) -> Path | None:
+    """Where parsed targets are kept between runs: $KPITRACK_CACHE_DIR (empty or "off": none),
+    else $XDG_CACHE_HOME/kpitrack, else ~/.cache/kpitrack; None without a home (as under cron)."""
+    environment = os.environ if environment is None else environment
+    explicit = environment.get("KPITRACK_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit not in ("", "off") else None
+    base = environment.get("XDG_CACHE_HOME") or (
+        str(Path(environment["HOME"]) / ".cache") if environment.get("HOME") else None)
+    return Path(base) / "kpitrack" if base else None
+
+
+def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[], Target]) -> Target:
+    """`parse()`, or what it gave before for exactly these bytes at this place.
+
+    The key is a SHA-256 of the bytes, the place and kpitrack's version, so any change to a file
+    makes a new key: the cache is derived from the files only, never the source of truth, and
+    safe to delete. Any trouble with it (unwritable, corrupt) just means parsing.
+    """
+    import hashlib
+    import pickle
+
+    from kpitrack import __version__
+
+    digest = hashlib.sha256("\0".join((CACHE_FORMAT, __version__, *place)).encode() + b"\0" + data).hexdigest()
+    entry = cache / digest[:2] / f"{digest}.pickle"
+    try:
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # absent, unreadable or corrupt: parse instead
+        pass
+    target = parse()
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(target, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, entry)
+    except OSError:
+        pass  # a cache that cannot be written is no cache, not an error
+    return target
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -629,8 +684,7 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
         text = decode(old, path)
-        lines = key_lines(text)
-        target = target_from_document(parse_toml(text, path), path, root, lines)
+        target, lines = _read_for_append(text, path, root)
         if (None, 0, "progress") in lines:
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
                                 "[[progress]] blocks so that new ones can be appended", path,
@@ -655,6 +709,37 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
             raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
                                 path) from None
     return Appended(path, len(old), len(old) + len(payload), target)
+
+
+_PROGRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*progress[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineIndex]:
+    """The target's definition, checked, and the line index of its top-level keys.
+
+    An append must cost no more on a file of ten thousand entries than on one of ten, so this
+    reads the definition (all before the first [[progress]]) and the last entry (where a crash
+    would have torn the file), not every entry between; `validate` and `status` read those.
+    A file laid out otherwise, or one with a problem, is read whole, for the exact message.
+    """
+    first = _PROGRESS_HEADER.search(text)
+    last = None
+    if first:
+        last_start = text.rfind("[[", first.start())
+        last = _PROGRESS_HEADER.search(text, text.rfind("\n", 0, last_start) + 1)
+    if first and last:
+        try:
+            head, tail = text[:first.start()], text[last.start():]
+            lines = key_lines(head)
+            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines)
+            document = tomllib.loads(tail, parse_float=Decimal)
+            if list(document) == ["progress"] and len(document["progress"]) == 1:
+                _entry(document["progress"][0], 0, target, path, {})
+                return target, lines
+        except (tomllib.TOMLDecodeError, KpitrackError):
+            pass  # read whole below, for the exact message
+    lines = key_lines(text)
+    return target_from_document(parse_toml(text, path), path, root, lines), lines
 
 
 def undo_append(appended: Appended) -> None:
