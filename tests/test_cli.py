@@ -1212,3 +1212,14 @@ def test_output_cut_short_by_the_reader_ends_quietly_like_other_unix_tools(tmp_p
     result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("kpitrack status as of 2023-06-30")
     assert (result.returncode, result.stderr) == (128 + 13, "")  # ended by SIGPIPE, as `cat` would be
+
+
+def test_show_lists_the_last_twenty_entries_unless_asked_for_all(tmp_path):
+    blocks = "".join(f"\n[[progress]]\ndate = 2023-02-{day:02d}\nvalue = {day}\nnote = \"day {day}\"\n"
+                     for day in range(1, 26))
+    helpers.write(tmp_path / "m.toml", helpers.TARGET_TOML + blocks)
+    short = run(tmp_path, "show", "m", "--as-of", "2023-06-30").stdout
+    assert "and 5 earlier entries: `show --all` lists every one" in short
+    assert "day 6 " in short and "day 5 " not in short
+    every = run(tmp_path, "show", "m", "--as-of", "2023-06-30", "--all").stdout
+    assert "day 1 " in every and "earlier entries" not in every

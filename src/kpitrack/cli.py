@@ -321,8 +321,9 @@ def show(
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
     as_of: AsOf = None,
     output: Annotated[ShowFormat, typer.Option("--format", help="table or json.")] = ShowFormat.table,
+    every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
 ) -> None:
-    """A target's definition, its figures and every entry.
+    """A target's definition, its figures, a burn-up chart and its entries.
 
     Example: kpitrack show sz23-affordable-housing --as-of 2023-12-31
     """
@@ -343,7 +344,7 @@ def show(
         sys.stdout.write(render.show_json(target, result))
     else:
         console = render.make_console()
-        for renderable in render.show_renderables(target, result, others):
+        for renderable in render.show_renderables(target, result, others, None if every else 20):
             console.print(renderable)
 
 

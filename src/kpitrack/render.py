@@ -373,8 +373,9 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool 
     return output
 
 
-def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None) -> list:
-    """The definition, the figures and every entry of one target."""
+def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None,
+                     last: int | None = 20) -> list:
+    """The definition, the figures, the chart and the `last` entries of one target (None: all)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -410,18 +411,21 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
     result.add_row("Status", status_text(figures, ", "))
 
+    shown = sorted(target.entries, key=lambda entry: entry.date)
+    earlier = len(shown) - last if last is not None and len(shown) > last else 0
     entries = Table(title="Progress entries", title_justify="left", header_style="bold")
     for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),
                           ("Source", "left")):
         entries.add_column(name, justify=justify)
-    for entry in sorted(target.entries, key=lambda entry: entry.date):
+    for entry in shown[earlier:]:
         value = ("done" if entry.done else "not done") if entry.done is not None else number(entry.value)
         entries.add_row(entry.date.isoformat(), value, "yes" if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
     chart = [burnup_chart(target, figures, others=others), ""] if target.kind is not Kind.MILESTONE else []
-    return [definition, "", result, "", *chart, entries]
+    more = [Text(f"and {earlier:,} earlier entries: `show --all` lists every one", style="dim")] if earlier else []
+    return [definition, "", result, "", *chart, entries, *more]
 
 
 # --- check ---------------------------------------------------------------------------------
