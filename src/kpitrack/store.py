@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fcntl
 import os
 import re
@@ -217,6 +216,8 @@ def find_target_file(root: Path, target_id: str) -> Path:
     check_id(target_id)
     matches = [path for path in target_files(root) if path.stem == target_id]
     if not matches:
+        import difflib
+
         known = [path.stem for path in target_files(root)]
         close = difflib.get_close_matches(target_id, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; `kpitrack status` lists the ids"
@@ -537,6 +538,8 @@ def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: 
                          lines: LineIndex, section: tuple[str | None, int]) -> None:
     for key in table:
         if key not in allowed:
+            import difflib  # only on a mistake: its import costs start-up time
+
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
             line = lines.get((*section, key), lines.get((*section, None)))
@@ -944,6 +947,8 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
                             f"(missing: {', '.join(missing)})", path, 1)
     for name in header:
         if name not in IMPORT_COLUMNS:
+            import difflib
+
             close = difflib.get_close_matches(name, IMPORT_COLUMNS, n=1)
             raise KpitrackError(f"unknown column {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
                                 path, 1)
@@ -1014,6 +1019,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     for row in rows:
         target = targets.get(row.target_id)
         if target is None:
+            import difflib
+
             close = difflib.get_close_matches(row.target_id, list(targets), n=1)
             problems.append(KpitrackError(f"no target {row.target_id!r}"
                                           + (f"; did you mean {close[0]!r}?" if close else ""), path, row.line))
