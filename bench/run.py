@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 KPITRACK = str(Path(sys.executable).parent / "kpitrack")
+NOTES_MARKER = "<!-- notes: kept by bench/run.py -->"
 
 
 def make_workspace(root: Path, targets: int, entries: int) -> Path:
@@ -120,6 +121,9 @@ def main() -> None:
         run("hledger balance --budget, 1,000 x 100",
             [hledger, "-f", str(journal), "balance", "--budget", "-Y", "-b", "2023-01-01", "-e", "2023-07-01"])
     report = render_results(results, cold, hledger, runs)
+    if arguments.out.exists():  # keep the hand-written notes below the marker
+        _, marker, notes = arguments.out.read_text(encoding="utf-8").partition(NOTES_MARKER)
+        report += f"\n{marker}{notes}" if marker else ""
     arguments.out.write_text(report, encoding="utf-8")
     print(report)
     shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,5 @@
 """The `kpitrack` command: parse arguments, call the store and compute, hand results to render."""
 
-from __future__ import annotations
 
 import enum
 import sys
