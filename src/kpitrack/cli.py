@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: typer would then evaluate every command's string
 # annotations on each start, a fifth of the start-up time of `kpitrack add`.
 
-
 import enum
 import sys
 from datetime import date
