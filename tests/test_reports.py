@@ -325,3 +325,9 @@ def test_commands_run_in_a_bare_cron_environment(workspace):
     narrow = subprocess.run([str(entry_point), "--dir", str(workspace), "status", "--as-of", "2023-06-30"],
                             env={**bare, "COLUMNS": "80"}, capture_output=True, text=True, timeout=60)
     assert max(len(line) for line in narrow.stdout.splitlines()) == 80
+
+
+def test_report_out_into_a_missing_folder_is_one_clear_line(workspace, tmp_path):
+    result = run(workspace, "report", "--out", str(tmp_path / "no" / "such" / "report.md"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("report.md: cannot write: No such file or directory; nothing was written")

@@ -819,20 +819,24 @@ def create_target(root: Path, target: Target) -> Path:
 
 
 def write_new_file(path: Path, text: str) -> None:
-    """Create `path` with `text` in one step: a temporary file, flushed, then linked into place.
+    """Create `path` with `text`, never replacing a file that exists (os.link refuses to)."""
+    _write_whole(path, text, os.link)
 
-    os.link fails when `path` exists, so no file is ever overwritten, and a crash leaves
-    either no file or the whole one.
-    """
+
+def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
+    """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
+    `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "x", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(temporary, path)
+        place(temporary, path)
     except FileExistsError:
         raise KpitrackError("already exists; nothing was written", path) from None
+    except OSError as error:
+        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
         temporary.unlink(missing_ok=True)
     _sync_folder(path.parent)
@@ -1056,16 +1060,5 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write a whole file (a report) atomically: a temporary file beside it, flushed, then renamed
-    over it, so a reader sees the old file or the new one, never half of one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise KpitrackError(f"cannot write: {error.strerror}", path) from None
-    _sync_folder(path.parent if str(path.parent) else Path("."))
+    """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
+    _write_whole(path, text, os.replace)
