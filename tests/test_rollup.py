@@ -143,6 +143,8 @@ def test_plans_summarise_each_folder(tmp_path):
     assert (first["done_share"], first["on_track_share"]) == (Decimal("33.33"), Decimal("66.67"))
     assert first["worst"] == {"id": "slow", "lag": Decimal("48.59")}
     assert (second["title"], second["worst"]["id"]) == (None, "late")
+    early = json.loads(run(tmp_path, "plans", "--as-of", "2022-06-30", "--format", "json").stdout)["plans"]
+    assert [plan["worst"] for plan in early] == [None, None]  # nothing under way, so nothing behind
     table = run(tmp_path, "plans", "--as-of", "2023-06-30").stdout
     assert "synthetic plan" in table and "slow" in table and "+48.59 pt" in table
 

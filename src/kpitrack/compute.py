@@ -251,8 +251,10 @@ def summarize(results: list[Figures]) -> Summary:
 
 
 def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures] | None:
-    """The target furthest behind the calendar (largest lag) among those not done, if any lags."""
-    lagging = [item for item in items if item[1].lag is not None and item[1].status is not Status.DONE]
+    """The target furthest behind the calendar (largest positive lag) among those under way and not
+    done; None when none is behind."""
+    lagging = [item for item in items if item[1].lag is not None and item[1].lag > 0
+               and item[1].status not in (Status.DONE, Status.NOT_STARTED)]
     return max(lagging, key=lambda item: item[1].lag, default=None)
 
 
