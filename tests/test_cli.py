@@ -1087,7 +1087,7 @@ DECREASE_TOML = ('title = "synthetic: approval days"\nunit = "days"\nbaseline = 
     (["add", "firms", "12abc", "--date", "2023-05-01"], "'12abc' is not a number"),
     (["add", "firms", "5", "--date", "13/13/2023"], "'13/13/2023' is not an unambiguous date"),
     (["add", "firms", "5", "--date", "2023-02-30"], "'2023-02-30' is not a calendar date"),
-    (["add", "firms", "5", "--date", "March 2023"], "not a whole date"),
+    (["add", "firms", "5", "--date", "March 2023"], "not a date with a day and a four-digit year"),
     (["add", "../firms", "5"], "is not a valid id"),
     (["add", "/etc/passwd", "5"], "is not a valid id"),
     (["add", "fir\\ms", "5"], "is not a valid id"),

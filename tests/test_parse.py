@@ -25,6 +25,7 @@ def test_parse_value_accepts_the_forms_people_type(text, expected):
 
 
 @pytest.mark.parametrize("text", ["", "  ", "12abc", "NaN", "inf", "-Infinity", "1e999", "1e3", "1,20", "万",
+                                  "0." + "0" * 28 + "1",
                                   "1.2.3", "0x10", "1" * 29])
 def test_parse_value_refuses_what_is_not_a_plain_number(text):
     with pytest.raises(ValueError):
@@ -57,10 +58,13 @@ def test_parse_date_accepts_year_first_and_worded_dates(text, expected):
     ("13/13/2023", "not an unambiguous date"),
     ("01/02/2023", "not an unambiguous date"),  # January 2 or February 1: refused, not guessed
     ("1/2/23", "not an unambiguous date"),
-    ("June 2023", "not a whole date"),
-    ("30 June", "not a whole date"),
+    ("June 2023", "with a day and a four-digit year"),
+    ("30 June", "with a day and a four-digit year"),
+    ("30 June 23", "with a day and a four-digit year"),  # dateutil would guess 2023
+    ("5 6 June", "with a day and a four-digit year"),  # dateutil would read 2005-06-06
+    ("June 5 6", "with a day and a four-digit year"),
     ("yesterday-ish", "not a date"),
-    ("2023-06-30 14:00", "time of day"),
+    ("2023-06-30 14:00", "not a date"),
     ("", "not an unambiguous date"),
 ])
 def test_parse_date_refuses_impossible_incomplete_and_ambiguous_dates(text, reason):

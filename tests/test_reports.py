@@ -331,3 +331,26 @@ def test_report_out_into_a_missing_folder_is_one_clear_line(workspace, tmp_path)
     result = run(workspace, "report", "--out", str(tmp_path / "no" / "such" / "report.md"))
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("report.md: cannot write: No such file or directory; nothing was written")
+
+
+def test_import_refuses_rows_with_more_cells_than_columns(workspace, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,1,200\n")
+    before = snapshot(workspace)
+    result = run(workspace, "import", str(csv_file))
+    assert result.exit_code == 2
+    assert f"{csv_file}:2: 4 cells under 3 columns; a number with a thousands comma needs quotes" in result.stderr
+    assert snapshot(workspace) == before
+
+
+def test_import_undoes_earlier_targets_when_a_file_cannot_be_opened(workspace, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
+    from kpitrack.store import apply_import, load_workspace, plan_import, read_import
+
+    loaded = load_workspace(workspace)
+    rows, problems, encoding = read_import(csv_file)
+    plan = plan_import(loaded, csv_file, rows, problems, encoding)
+    before = (workspace / "plan" / "ahead.toml").read_bytes()
+    (workspace / "plan" / "slow.toml").unlink()
+    with pytest.raises(Exception, match="cannot write: No such file"):
+        apply_import(loaded, plan)
+    assert (workspace / "plan" / "ahead.toml").read_bytes() == before

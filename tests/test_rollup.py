@@ -101,8 +101,8 @@ def test_parent_with_entries_of_its_own_keeps_them_and_validate_warns_when_they_
       "b": 'title = "m"\nkind = "milestone"\nstart = 2023-01-01\ndue = 2023-12-31\n'}, "is a milestone"),
     ({"a": figure_file(extra='parts = ["b", "b"]\n'), "b": figure_file(target=3)}, "parts names a target twice"),
     ({"a": figure_file(extra='parts = "b"\n')}, "parts must be a list of target ids"),
-    ({"a": figure_file(extra='parts = ["b"]\nbaseline = 1\n'), "b": figure_file(target=3)},
-     "takes its baseline from its parts too"),
+    ({"a": figure_file(extra='parts = ["b"]\n[[checkpoint]]\ndate = 2023-06-30\nvalue = 1\n'),
+      "b": figure_file(target=3)}, "checkpoints need a target and a baseline of the file's own"),
 ])
 def test_broken_roll_ups_are_errors_naming_the_files(tmp_path, files, message):
     for name, text in files.items():
@@ -184,3 +184,29 @@ def test_every_shipped_folder_has_a_plan():
     plans = load_workspace(SHIPPED).plans
     assert set(plans) == {"shenzhen-2023", "luohu-2024"}
     assert plans["shenzhen-2023"].date == date(2023, 2, 6)
+
+
+def test_a_parent_with_its_own_target_takes_its_baseline_from_its_parts(tmp_path):
+    for name in ("a", "b"):
+        write(tmp_path / f"{name}.toml", figure_file(unit="个", target=200, extra="baseline = 100\n"
+                                                     + progress("2023-06-30", 10)))
+    write(tmp_path / "city.toml", figure_file(unit="个", target=400, extra='parts = ["a", "b"]\n'))
+    rows = {row["id"]: row for row in json.loads(
+        run(tmp_path, "status", "--as-of", "2023-06-30", "--format", "json").stdout, parse_float=Decimal)["targets"]}
+    assert (rows["city"]["baseline"], rows["city"]["current"]) == (200, 220)
+    assert rows["city"]["completion"] == rows["a"]["completion"] == Decimal("10.00")
+
+
+def test_a_roll_up_is_stale_when_any_part_is(tmp_path):
+    write(tmp_path / "a.toml", figure_file(unit="个", target=200, extra='cadence = "monthly"\n'
+                                           + progress("2023-06-30", 100)))
+    write(tmp_path / "b.toml", figure_file(unit="个", target=200, extra='cadence = "monthly"\n'
+                                           + progress("2023-03-31", 100)))
+    write(tmp_path / "city.toml", figure_file(unit="个", extra='parts = ["a", "b"]\n'))
+    rows = {row["id"]: row["stale"] for row in json.loads(
+        run(tmp_path, "status", "--as-of", "2023-06-30", "--format", "json").stdout)["targets"]}
+    assert rows == {"a": False, "b": True, "city": True}
+
+
+def test_units_with_a_space_after_the_scale_convert():
+    assert conversion("万 套", "套") == 10000

@@ -348,3 +348,66 @@ def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_
     with pytest.raises(KpitrackError, match=r"firms.toml:\d+: progress entry has no value"):
         append_entry(path, tmp_path, Entry(date(2023, 7, 2), Decimal(1)))
     assert path.read_text() == torn
+
+
+def test_a_cache_entry_that_is_not_a_target_is_ignored(tmp_path):
+    import pickle
+
+    path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
+    expected = load_target(path, tmp_path / "ws", tmp_path / "cache")
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(pickle.dumps({"not": "a target"}))
+    assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
+
+
+def test_a_cache_others_can_write_to_is_not_trusted(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
+    cache = tmp_path / "cache"
+    load_target(path, tmp_path / "ws", cache)
+    cache.chmod(0o777)
+    poisoned = next(cache.rglob("*.pickle"))
+    poisoned.write_bytes(b"\x80\x04crubbish")  # what a stranger could plant: never unpickled now
+    assert load_target(path, tmp_path / "ws", cache).entries[0].value == 310
+    assert poisoned.read_bytes() == b"\x80\x04crubbish"  # nor rewritten
+
+
+def test_each_file_keeps_one_cache_entry(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", TARGET_TOML)
+    for day in range(1, 6):
+        append_entry(path, tmp_path / "ws", Entry(date(2023, 3, day), Decimal(day)))
+        load_target(path, tmp_path / "ws", tmp_path / "cache")
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1
+
+
+def test_numbers_in_files_are_written_without_exponents(tmp_path):
+    for text in ("target = 1e3", "target = 1e-60"):
+        path = write(tmp_path / "x.toml", TARGET_TOML.replace("target = 1200", text))
+        with pytest.raises(KpitrackError, match="exponent|decimal places"):
+            load_target(path, tmp_path)
+
+
+def test_add_checks_the_definition_and_the_last_entry_and_validate_checks_the_rest(tmp_path):
+    middle = TARGET_TOML + '\n[[progress]]\ndate = 2023-03-01\nvalue = "oops"\n\n[[progress]]\ndate = 2023-04-01\nvalue = 2\n'
+    path = write(tmp_path / "firms.toml", middle)
+    append_entry(path, tmp_path, Entry(date(2023, 5, 1), Decimal(3)))  # documented: the middle is not read
+    with pytest.raises(KpitrackError, match=r"firms.toml:10: value must be a number"):
+        load_target(path, tmp_path)
+
+
+def test_new_group_through_a_link_out_of_the_workspace_is_refused(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "ws" / "evil").symlink_to(tmp_path / "outside")
+    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group="evil")
+    with pytest.raises(KpitrackError, match="outside the workspace"):
+        create_target(tmp_path / "ws", target)
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_folders_that_are_files_are_one_clear_error(tmp_path):
+    write(tmp_path / "ws" / "plan", "a file, not a folder")
+    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group="plan")
+    with pytest.raises(KpitrackError, match="cannot make the folder"):
+        create_target(tmp_path / "ws", target)
+    with pytest.raises(KpitrackError, match="cannot make the folder"):
+        init_workspace(tmp_path / "ws" / "plan", 2026)

@@ -43,7 +43,7 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
     completion = _round(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, completion, None, settings)
-        stale = is_stale(target, as_of, last_update, status, settings)
+        stale = _stale(target, as_of, last_update, status, settings, others)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
     planned = _round(planned_percent(target, as_of))
     lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
@@ -58,8 +58,16 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         projected=_projected(target, as_of, current),
         required_per_month=_required_per_month(target, as_of, current, exact_completion),
         status=(status := _status(target, as_of, completion, lag, settings)),
-        stale=is_stale(target, as_of, last_update, status, settings),
+        stale=_stale(target, as_of, last_update, status, settings, others),
     )
+
+
+def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,
+           others: Others | None) -> bool:
+    """A roll-up is stale when any of its parts is: one district that stopped reporting is enough."""
+    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED):
+        return any(figures(others[part_id], as_of, settings, others).stale for part_id in target.parts)
+    return is_stale(target, as_of, last_update, status, settings)
 
 
 def is_stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings) -> bool:
@@ -107,10 +115,10 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
     """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
-    from kpitrack.units import conversion
+    from kpitrack.units import conversion, tidy
 
-    return sum((current_figure(others[part_id], as_of, others) * conversion(others[part_id].unit, target.unit)
-                for part_id in target.parts), Decimal(0))
+    return tidy(sum((current_figure(others[part_id], as_of, others) * conversion(others[part_id].unit, target.unit)
+                     for part_id in target.parts), Decimal(0)))
 
 
 def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
@@ -224,7 +232,7 @@ def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | Non
 
 def _round(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     # Extra precision so that a 28-digit figure still has room for its two decimals.
-    with localcontext(prec=60):
+    with localcontext(prec=100):
         rounded = number.quantize(CENT, rounding=rounding)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
 

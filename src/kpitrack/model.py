@@ -80,6 +80,7 @@ class Target:
     cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
     parts: tuple[str, ...] = ()  # ids of the targets this one adds up (a city pledge split by district)
     target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
+    baseline_from_parts: bool = False  # likewise for the baseline
     checkpoints: tuple[Checkpoint, ...] = ()
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)

@@ -27,19 +27,35 @@ def parse_value(text: str) -> Decimal:
             f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
         )
     number = Decimal(cleaned.replace(",", ""))
-    if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
-        raise ValueError(f"{text!r} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+    problem = size_problem(number)
+    if problem:
+        raise ValueError(f"{text!r} {problem}")
     if scale == 1:
         return number
-    # 18.5 * 10^4 is 185000.0; a scale adds no precision, so write it as 185000.
-    scaled = (number * scale).normalize()
-    return scaled.quantize(Decimal(1)) if scaled.as_tuple().exponent > 0 else scaled
+    from kpitrack.units import tidy
+
+    return tidy(number * scale)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
+
+
+def size_problem(number: Decimal) -> str | None:
+    """Why `number` is too long or too small to keep exactly, or None: at most 28 significant
+    digits, at most 28 decimal places, and no exponent."""
+    sign, digits, exponent = number.as_tuple()
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+    if exponent > 0:
+        return "is written with an exponent; write the digits (1000, not 1e3)"
+    if exponent < -MAX_SIGNIFICANT_DIGITS:
+        return f"has more than {MAX_SIGNIFICANT_DIGITS} decimal places"
+    return None
 
 
 def scale_clash(text: str, unit: str) -> str | None:
     """Why `text` would scale twice in `unit` (1.8万 in a unit of 万个 is 18,000 万个), or None."""
+    from kpitrack.units import split_unit
+
     suffix = next((suffix for suffix in SCALES if text.strip().endswith(suffix)), None)
-    if suffix and unit[:1] in ("万", "亿"):
+    if suffix and split_unit(unit)[0] != 1:
         return (f"the unit is already {unit}: write the figure in it without {suffix} "
                 f"(1.8, not 1.8{suffix})")
     return None
@@ -81,6 +97,11 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> date:
 
 def _worded_date(text: str, cleaned: str) -> date:
     from dateutil import parser  # only the rare worded date pays for importing dateutil
+
+    numbers = re.findall(r"\d+", cleaned)
+    if sorted(len(number) for number in numbers) not in ([1, 4], [2, 4]):
+        # dateutil would guess a year from "23" or read "5 6 June" as 2005: refuse instead.
+        raise ValueError(f"{text!r} is not a date with a day and a four-digit year; {DATE_RULE}")
 
     # Parsing against two different defaults shows whether any part was missing.
     try:

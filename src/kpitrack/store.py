@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
-from kpitrack.parse import MAX_SIGNIFICANT_DIGITS
+from kpitrack.parse import size_problem
 from kpitrack.model import (CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target,
                             Workspace)
 
 SETTINGS_FILE = "kpitrack.toml"
-PLAN_FILE = "plan.toml"  # reserved for plan descriptions
+PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -57,15 +57,22 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
     )
 
 
-def target_files(root: Path) -> list[Path]:
-    """Every target file below `root`, in a stable order; hidden folders are skipped."""
-    found = []
+def _folders(root: Path):
+    """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
+    folders (.git) are skipped, and links to folders are not followed."""
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        is_root = Path(folder) == root
-        for name in sorted(files):
+        yield Path(folder), sorted(files)
+
+
+def target_files(root: Path) -> list[Path]:
+    """Every target file below `root`, in a stable order."""
+    found = []
+    for folder, files in _folders(root):
+        is_root = folder == root
+        for name in files:
             if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
-                found.append(Path(folder) / name)
+                found.append(folder / name)
     return found
 
 
@@ -112,7 +119,7 @@ def resolve_parts(workspace: Workspace) -> None:
             cycle = " -> ".join((*trail[trail.index(target.id):], target.id))
             raise KpitrackError(f"parts go round in a circle: {cycle}", target.path, 1)
         parts = [resolve(_part(by_id, target, part_id), (*trail, target.id)) for part_id in target.parts]
-        result = _with_sums(target, parts) if target.target_from_parts else target
+        result = _with_sums(target, parts) if target.target_from_parts or target.baseline_from_parts else target
         resolved[target.id] = result
         return result
 
@@ -141,12 +148,14 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
 
 
 def _with_sums(parent: Target, parts: list[Target]) -> Target:
-    from kpitrack.units import conversion
+    """The parent with the sums of its parts' targets and baselines where its file gives none."""
+    from kpitrack.units import conversion, tidy
 
     def added(figure: str) -> Decimal:
-        return sum((getattr(part, figure) * conversion(part.unit, parent.unit) for part in parts), Decimal(0))
+        return tidy(sum((getattr(part, figure) * conversion(part.unit, parent.unit) for part in parts), Decimal(0)))
 
-    total, baseline = added("target"), added("baseline")
+    total = added("target") if parent.target_from_parts else parent.target
+    baseline = added("baseline") if parent.baseline_from_parts else parent.baseline
     _check_direction(baseline, total, parent.direction, parent.path, 1)
     return replace(parent, target=total, baseline=baseline)
 
@@ -154,10 +163,9 @@ def _with_sums(parent: Target, parts: list[Target]) -> Target:
 def load_plans(root: Path, problems: list[KpitrackError]) -> dict[str, Plan]:
     """The plan.toml of every folder, by folder; a broken one becomes a problem."""
     plans = {}
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+    for folder, files in _folders(root):
         if PLAN_FILE in files:
-            path = Path(folder) / PLAN_FILE
+            path = folder / PLAN_FILE
             try:
                 plan = plan_from_file(path, root)
             except KpitrackError as problem:
@@ -278,30 +286,48 @@ def cache_folder(environment: dict[str, str] | None = None) -> Path | None:
 def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[], Target]) -> Target:
     """`parse()`, or what it gave before for exactly these bytes at this place.
 
-    The key is a SHA-256 of the bytes, the place and kpitrack's version, so any change to a file
-    makes a new key: the cache is derived from the files only, never the source of truth, and
-    safe to delete. Any trouble with it (unwritable, corrupt) just means parsing.
+    Entries are keyed by a SHA-256 of the bytes and kpitrack's version, in a folder per place, so
+    any change to a file makes a new key: the cache is derived from the files only, never the
+    source of truth, and safe to delete; each place keeps only its latest entry. Pickles can run
+    code, so the cache is used only in a folder of the user's own that nobody else can write to.
+    Any trouble with it (unwritable, corrupt, foreign) just means parsing.
     """
     import hashlib
     import pickle
 
     from kpitrack import __version__
 
-    digest = hashlib.sha256("\0".join((CACHE_FORMAT, __version__, *place)).encode() + b"\0" + data).hexdigest()
-    entry = cache / digest[:2] / f"{digest}.pickle"
-    try:
-        return pickle.loads(entry.read_bytes())
-    except Exception:  # absent, unreadable or corrupt: parse instead
-        pass
+    folder = cache / CACHE_FORMAT / hashlib.sha256("\0".join(place).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()
+    entry = folder / f"{digest}.pickle"
+    if _private(cache):
+        try:
+            target = pickle.loads(entry.read_bytes())
+            if isinstance(target, Target):
+                return target
+        except Exception:  # absent, unreadable or corrupt: parse instead
+            pass
     target = parse()
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(target, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, entry)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _private(cache):
+            for old in folder.glob("*.pickle"):  # the entries of this file's earlier versions
+                old.unlink(missing_ok=True)
+            temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(target, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, entry)
     except OSError:
         pass  # a cache that cannot be written is no cache, not an error
     return target
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` is the user's own and no one else may write to it."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -398,7 +424,7 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
     if kind is Kind.MILESTONE:
-        for key in ("target", "baseline", "checkpoint", "parts"):
+        for key in ("target", "baseline", "unit", "checkpoint", "parts"):
             if key in document:
                 raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
                                     path, where(key))
@@ -406,19 +432,18 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         fields["baseline"] = _number(document.get("baseline", 0), "baseline", path, where("baseline"))
         if "parts" in document:
             fields["parts"] = _parts(document["parts"], path, where("parts"))
+            # What the file leaves out, the parts' sums fill in once they are read.
+            fields["target_from_parts"] = "target" not in document
+            fields["baseline_from_parts"] = "baseline" not in document
+            if "checkpoint" in document and (fields["target_from_parts"] or fields["baseline_from_parts"]):
+                raise KpitrackError("checkpoints need a target and a baseline of the file's own",
+                                    path, where("checkpoint"))
+        elif "target" not in document:
+            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
         if "target" in document:
             fields["target"] = _number(document["target"], "target", path, where("target"))
-            _check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
-        elif fields.get("parts"):
-            fields["target_from_parts"] = True  # filled in once the parts are read
-            if "baseline" in document:
-                raise KpitrackError("a parent without a target takes its baseline from its parts too; "
-                                    "give both or neither", path, where("baseline"))
-            if "checkpoint" in document:
-                raise KpitrackError("checkpoints need a target of the file's own; add `target = ...`",
-                                    path, where("checkpoint"))
-        else:
-            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
+            if not fields.get("baseline_from_parts"):
+                _check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
     draft = Target(**fields)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
@@ -571,8 +596,9 @@ def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
     number = Decimal(raw)
     if not number.is_finite():
         raise KpitrackError(f"{key} must be a finite number, not {raw}", path, line)
-    if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
-        raise KpitrackError(f"{key} has more than {MAX_SIGNIFICANT_DIGITS} significant digits", path, line)
+    problem = size_problem(number)
+    if problem:
+        raise KpitrackError(f"{key} {problem}", path, line)
     return number
 
 
@@ -683,7 +709,11 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
         check_text(entry.note, "--note")
         check_text(entry.source, "--source")
     block = "".join(render_entry(entry) for entry in entries)
-    with open(_inside(path, root), "r+b") as handle:
+    try:
+        handle = open(_inside(path, root), "r+b")
+    except OSError as error:
+        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
         text = decode(old, path)
@@ -813,9 +843,17 @@ def create_target(root: Path, target: Target) -> Path:
         target_from_document(parse_toml(text, path), path, root, key_lines(text))
     except KpitrackError as problem:
         raise KpitrackError(problem.message) from None
-    folder.mkdir(parents=True, exist_ok=True)
+    _inside(folder, root)  # a linked folder must not lead out of the workspace
+    _make_folder(folder)
     write_new_file(path, text)
     return path
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KpitrackError(f"cannot make the folder: {error.strerror}", folder) from None
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -894,7 +932,7 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     """Make a workspace with settings and an example target; never overwrites a file."""
     if (folder / SETTINGS_FILE).exists():
         raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     written = []
     for name, text in ((SETTINGS_FILE, SETTINGS_TEMPLATE), ("example.toml", EXAMPLE_TEMPLATE.format(year=year))):
         if not (folder / name).exists():
@@ -962,6 +1000,10 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
         if not any(cell.strip() for cell in cells):
             continue
         record = dict(zip(header, (cell.strip() for cell in cells)))
+        if len(cells) > len(header):
+            problems.append(KpitrackError(f"{len(cells)} cells under {len(header)} columns; a number with a "
+                                          "thousands comma needs quotes (\"1,200\")", path, line))
+            continue
         try:
             target_id = record.get("id", "")
             check_id(target_id)
@@ -1052,9 +1094,15 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
     try:
         for target_id, rows in plan.additions.items():
             done.append(append_entries(paths[target_id], workspace.root, [row.entry for row in rows]))
-    except KpitrackError:
+    except KpitrackError as failure:
+        left = []
         for appended in reversed(done):
-            undo_append(appended)
+            try:
+                undo_append(appended)
+            except (KpitrackError, OSError) as problem:
+                left.append(str(problem))
+        if left:
+            raise KpitrackError(f"{failure}; and could not undo: {'; '.join(left)}") from None
         raise
     return sum(len(rows) for rows in plan.additions.values())
 

@@ -15,7 +15,7 @@ def split_unit(unit: str) -> tuple[Decimal, str]:
     """
     scale, rest = Decimal(1), unit.strip()
     while rest[:1] in CHINESE_SCALES:
-        scale, rest = scale * CHINESE_SCALES[rest[0]], rest[1:]
+        scale, rest = scale * CHINESE_SCALES[rest[0]], rest[1:].strip()
     word, _, remainder = rest.partition(" ")
     if word in SI_SCALES:
         scale, rest = scale * SI_SCALES[word], remainder.strip()
@@ -29,3 +29,10 @@ def conversion(from_unit: str, to_unit: str) -> Decimal | None:
     if from_base != to_base:
         return None
     return from_scale / to_scale
+
+
+def tidy(value: Decimal) -> Decimal:
+    """`value` without the trailing zeros that scaling leaves (185000.0 -> 185000, 0.0000 -> 0),
+    and never in exponent notation."""
+    tidied = value.normalize()
+    return tidied.quantize(Decimal(1)) if tidied.as_tuple().exponent > 0 else tidied
