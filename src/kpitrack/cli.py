@@ -283,7 +283,7 @@ def _evaluate(workspace, as_of: date, tag: str | None = None, group: str | None 
     """(target, figures) of every target of the workspace that passes the filters."""
     from kpitrack.compute import figures
 
-    others = {target.id: target for target in workspace.targets}
+    others = workspace.by_id()
     return [(target, figures(target, as_of, workspace.settings, others)) for target in workspace.targets
             if (tag is None or tag in target.tags) and (group is None or _in_group(target.group, group))]
 
@@ -334,7 +334,7 @@ def show(
 
     root = _root(ctx)
     workspace = load_workspace(root, cache_folder())  # a parent needs its parts
-    others = {target.id: target for target in workspace.targets}
+    others = workspace.by_id()
     if target_id not in others:
         load_target(find_target_file(root, target_id), root)  # says why: no such id, or a broken file
         raise KpitrackError(next((str(p) for p in workspace.problems if p.path and Path(p.path).stem == target_id),
@@ -360,7 +360,7 @@ def validate(ctx: typer.Context) -> None:
     from kpitrack.store import cache_folder, load_workspace, target_warnings
 
     workspace = load_workspace(_root(ctx), cache_folder())
-    others = {target.id: target for target in workspace.targets}
+    others = workspace.by_id()
     for target in workspace.targets:
         for warning in target_warnings(target):
             print(visible(str(warning)), file=sys.stderr)
@@ -473,9 +473,7 @@ def import_(
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
     _report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
-    count = sum(len(rows) for rows in plan.additions.values())
-    if not dry_run:
-        apply_import(workspace, plan)
+    count = apply_import(workspace, plan) if not dry_run else sum(len(rows) for rows in plan.additions.values())
     verb = "would add" if dry_run else "added"
     print(f"{verb} {count} entries to {len(plan.additions)} targets; "
           f"{plan.skipped} rows already recorded, skipped" + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))

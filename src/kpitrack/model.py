@@ -117,3 +117,7 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)  # by folder
     problems: list[KpitrackError] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Target]:
+        """The targets by id: where a parent finds its parts."""
+        return {target.id: target for target in self.targets}

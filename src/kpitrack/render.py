@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.compute import (ATTENTION, Figures, Summary, burnup_series, is_flagged, summarize,
-                              worst_lagging)
+from kpitrack.compute import (ATTENTION, Figures, Summary, burnup_series, entries_as_of, is_flagged,
+                              summarize, worst_lagging)
 from kpitrack.model import Kind, Plan, Status, Target
 
 Item = tuple[Target, Figures]
@@ -126,8 +126,8 @@ def spreadsheet_safe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):  # numbers stay numbers, negative ones included
         return str(value)
-    text = visible(str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = visible(str(value))  # tabs and carriage returns become visible escapes first
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def status_csv(items: Iterable[Item]) -> str:
@@ -185,16 +185,13 @@ def _escape(character: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def make_console(stderr: bool = False):
-    """A Rich console: colour only on a terminal and without NO_COLOR (Rich checks both);
+def make_console():
+    """A Rich console on stdout: colour only on a terminal and without NO_COLOR (Rich checks both);
     100 columns when not a terminal unless COLUMNS says otherwise."""
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    width = None
-    if not stream.isatty() and "COLUMNS" not in os.environ:
-        width = 100
-    return Console(file=stream, width=width, highlight=False, emoji=False)
+    width = 100 if not sys.stdout.isatty() and "COLUMNS" not in os.environ else None
+    return Console(file=sys.stdout, width=width, highlight=False, emoji=False)
 
 
 def number(value: Decimal | None) -> str:
@@ -203,10 +200,11 @@ def number(value: Decimal | None) -> str:
     return f"{value:,f}"
 
 
-def signed(value: Decimal | None, suffix: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{value:+,f}{suffix}"
+def entry_value(entry) -> str:
+    """An entry's figure as shown: a number, or done / not done for a milestone."""
+    if entry.done is not None:
+        return "done" if entry.done else "not done"
+    return number(entry.value)
 
 
 def bar(completion: Decimal, width: int = 10) -> str:
@@ -418,8 +416,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
                           ("Source", "left")):
         entries.add_column(name, justify=justify)
     for entry in shown[earlier:]:
-        value = ("done" if entry.done else "not done") if entry.done is not None else number(entry.value)
-        entries.add_row(entry.date.isoformat(), value, "yes" if entry.total else "",
+        entries.add_row(entry.date.isoformat(), entry_value(entry), "yes" if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
@@ -476,11 +473,10 @@ def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     if figures.required_per_month:
         lines.append(f"  needs {with_unit(figures.required_per_month, target.unit)} a month "
                      f"to finish by {target.due.isoformat()}")
-    known = [entry for entry in sorted(target.entries, key=lambda entry: entry.date) if entry.date <= figures.as_of]
+    known = entries_as_of(target, figures.as_of)
     for entry in known[-last:]:
-        value = ("done" if entry.done else "not done") if entry.done is not None else number(entry.value)
         note = f" ({visible(entry.note)})" if entry.note else ""
-        lines.append(f"  {entry.date.isoformat()}: {value}{' (total)' if entry.total else ''}{note}")
+        lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{' (total)' if entry.total else ''}{note}")
     if not known:
         lines.append("  no entries yet")
     return "\n".join(lines)

@@ -109,7 +109,7 @@ def resolve_parts(workspace: Workspace) -> None:
     """Check every parent's parts (they exist, add up in one base unit, form no cycle) and give a
     parent without a target of its own the sum of its parts' targets. A parent that fails is
     moved to the problems."""
-    by_id = {target.id: target for target in workspace.targets}
+    by_id = workspace.by_id()
     resolved: dict[str, Target] = {}
 
     def resolve(target: Target, trail: tuple[str, ...]) -> Target:
