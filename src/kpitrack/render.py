@@ -213,13 +213,17 @@ def bar(completion: Decimal, width: int = 10) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
+def status_parts(figures: Figures) -> list[tuple[str, str]]:
+    """The status and its colour, then `stale` when the latest figure is overdue."""
+    return [(figures.status.value, STATUS_STYLES[figures.status])] + ([("stale", "magenta")] if figures.stale else [])
+
+
 def status_text(figures: Figures, separator: str = "\n"):
-    """The status in its colour, with `stale` after it when the latest figure is overdue."""
     from rich.text import Text
 
-    text = Text(figures.status.value, style=STATUS_STYLES[figures.status])
-    if figures.stale:
-        text.append(separator + "stale", style="magenta")
+    text = Text()
+    for index, (word, style) in enumerate(status_parts(figures)):
+        text.append((separator if index else "") + word, style=style)
     return text
 
 
@@ -308,7 +312,6 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> l
         progress_lines = [(current + " /", ""), (rest, "")]
     else:
         progress_lines = [(progress, "")]
-    status = [(figures.status.value, STATUS_STYLES[figures.status])] + ([("stale", "magenta")] if figures.stale else [])
     cells = [
         [(indent + target.id, "bold")],
         progress_lines,
@@ -316,7 +319,7 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> l
           + f"{figures.completion}%", "")],
         [(f"{figures.planned}%" if figures.planned is not None else "—", "")],
         [(line, "") for line in lag_cell(figures).split("\n")],
-        status,
+        status_parts(figures),
     ]
     if width >= WIDE:
         cells.append([(figures.last_update.isoformat() if figures.last_update else "—", "")])
