@@ -224,12 +224,8 @@ def find_target_file(root: Path, target_id: str) -> Path:
     check_id(target_id)
     matches = [path for path in target_files(root) if path.stem == target_id]
     if not matches:
-        import difflib
-
-        known = [path.stem for path in target_files(root)]
-        close = difflib.get_close_matches(target_id, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "; `kpitrack status` lists the ids"
-        raise KpitrackError(f"no target {target_id!r} in {root}{hint}")
+        hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or "`kpitrack status` lists the ids"
+        raise KpitrackError(f"no target {target_id!r} in {root}; {hint}")
     if len(matches) > 1:
         raise KpitrackError(f"id {target_id!r} is defined twice: {matches[0]} and {matches[1]}; rename one")
     return _inside(matches[0], root)
@@ -563,10 +559,7 @@ def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: 
                          lines: LineIndex, section: tuple[str | None, int]) -> None:
     for key in table:
         if key not in allowed:
-            import difflib  # only on a mistake: its import costs start-up time
-
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+            hint = did_you_mean(key, allowed) or f"allowed: {', '.join(allowed)}"
             line = lines.get((*section, key), lines.get((*section, None)))
             raise KpitrackError(f"unknown key {key!r}; {hint}", path, line)
 
@@ -638,6 +631,14 @@ def _tags(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
         raise KpitrackError('tags must be a list of text, like tags = ["housing"]', path, line)
     return tuple(raw)
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    """`did you mean 'title'?` for the closest of `choices`, or None when none is close."""
+    import difflib  # only on a mistake: its import costs start-up time
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 def check_id(target_id: str) -> None:
@@ -989,11 +990,8 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
                             f"(missing: {', '.join(missing)})", path, 1)
     for name in header:
         if name not in IMPORT_COLUMNS:
-            import difflib
-
-            close = difflib.get_close_matches(name, IMPORT_COLUMNS, n=1)
-            raise KpitrackError(f"unknown column {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-                                path, 1)
+            hint = did_you_mean(name, IMPORT_COLUMNS) or f"allowed: {', '.join(IMPORT_COLUMNS)}"
+            raise KpitrackError(f"unknown column {name!r}; {hint}", path, 1)
     rows, problems = [], []
     for cells in reader:
         line = reader.line_num
@@ -1065,11 +1063,9 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     for row in rows:
         target = targets.get(row.target_id)
         if target is None:
-            import difflib
-
-            close = difflib.get_close_matches(row.target_id, list(targets), n=1)
-            problems.append(KpitrackError(f"no target {row.target_id!r}"
-                                          + (f"; did you mean {close[0]!r}?" if close else ""), path, row.line))
+            hint = did_you_mean(row.target_id, list(targets))
+            problems.append(KpitrackError(f"no target {row.target_id!r}" + (f"; {hint}" if hint else ""),
+                                          path, row.line))
             continue
         problem = entry_problem(target, row.entry) or scale_clash(row.value_text, target.unit)
         if problem:
