@@ -107,8 +107,7 @@ def show_json(target: Target, figures: Figures) -> str:
         tags=list(target.tags),
         stretch=target.stretch,
         checkpoints=[{"date": cp.date, "value": cp.value} for cp in target.checkpoints],
-        entries=[{"date": entry.date, "value": entry.value, "total": entry.total, "done": entry.done,
-                  "note": entry.note, "source": entry.source} for entry in target.entries],
+        entries=[entry_fields(entry) for entry in target.entries],
     )
     return to_json(document) + "\n"
 
@@ -130,14 +129,24 @@ def spreadsheet_safe(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def status_csv(items: Iterable[Item]) -> str:
+def entry_fields(entry) -> dict[str, Any]:
+    """One progress entry as plain values, as `show --format json` and `export` give it."""
+    return {"date": entry.date, "value": entry.value, "total": entry.total, "done": entry.done,
+            "note": entry.note, "source": entry.source}
+
+
+def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
+    """A header of `fields`, then a line per row; every cell made spreadsheet-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(STATUS_FIELDS)
-    for item in items:
-        row = status_row(*item)
-        writer.writerow(spreadsheet_safe(row[key]) for key in STATUS_FIELDS)
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow(spreadsheet_safe(row[key]) for key in fields)
     return buffer.getvalue()
+
+
+def status_csv(items: Iterable[Item]) -> str:
+    return to_csv(STATUS_FIELDS, (status_row(*item) for item in items))
 
 
 MARKDOWN_COLUMNS = ("id", "title", "current", "target", "unit", "completion", "planned", "lag",
@@ -548,19 +557,12 @@ ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note",
 
 
 def entry_rows(targets: list[Target]) -> list[dict[str, Any]]:
-    return [{"id": target.id, "group": target.group, "unit": target.unit, "date": entry.date.isoformat(),
-             "value": entry.value, "total": entry.total, "done": entry.done, "note": entry.note,
-             "source": entry.source}
+    return [{"id": target.id, "group": target.group, "unit": target.unit, **entry_fields(entry)}
             for target in targets for entry in target.entries]
 
 
 def entries_csv(targets: list[Target]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ENTRY_FIELDS)
-    for row in entry_rows(targets):
-        writer.writerow(spreadsheet_safe(row[key]) for key in ENTRY_FIELDS)
-    return buffer.getvalue()
+    return to_csv(ENTRY_FIELDS, entry_rows(targets))
 
 
 def entries_json(targets: list[Target]) -> str:
