@@ -2,12 +2,10 @@
 
 import html.parser
 import json
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from helpers import make_target, write
+from helpers import write
 from kpitrack.cli import app
 from kpitrack.compute import current_figure, disagreements, figures
 from kpitrack.store import load_workspace

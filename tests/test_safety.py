@@ -2,7 +2,6 @@
 
 import fcntl
 import json
-import os
 import random
 import signal
 import subprocess
@@ -10,15 +9,13 @@ import sys
 import threading
 import time
 import tomllib
-from datetime import date
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from helpers import TARGET_TOML, write
 from kpitrack.model import Entry
-from kpitrack.render import status_json, to_json
+from kpitrack.render import to_json
 from kpitrack.store import load_target, render_entry
 
 

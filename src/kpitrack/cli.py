@@ -118,6 +118,13 @@ def _root(ctx: typer.Context) -> Path:
     return find_root(ctx.obj.get("dir"))
 
 
+def _workspace(ctx: typer.Context):
+    """Every target of the workspace, through the parse cache."""
+    from kpitrack.store import cache_folder, load_workspace
+
+    return load_workspace(_root(ctx), cache_folder())
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"kpitrack {__version__}")
@@ -255,13 +262,12 @@ def status(
     """
     from kpitrack import render
     from kpitrack.model import Status
-    from kpitrack.store import cache_folder, load_workspace
 
     if only is not None and only not in [s.value for s in Status]:
         raise typer.BadParameter(f"{only!r} is not one of: {', '.join(s.value for s in Status)}",
                                  param_hint="--status")
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     items = [item for item in _evaluate(workspace, as_of, tag, group) if only is None or item[1].status.value == only]
     items.sort(key=_sort_key(sort))
     if output is Format.json:
@@ -330,15 +336,14 @@ def show(
     """
     from kpitrack import render
     from kpitrack.compute import figures
-    from kpitrack.store import cache_folder, find_target_file, load_target, load_workspace
+    from kpitrack.store import find_target_file
 
-    root = _root(ctx)
-    workspace = load_workspace(root, cache_folder())  # a parent needs its parts
+    workspace = _workspace(ctx)  # a parent needs its parts
     others = workspace.by_id()
-    if target_id not in others:
-        load_target(find_target_file(root, target_id), root)  # says why: no such id, or a broken file
-        raise KpitrackError(next((str(p) for p in workspace.problems if p.path and Path(p.path).stem == target_id),
-                                 f"{target_id}: not loaded"))
+    if target_id not in others:  # say why: no such id (with a close one), or the file's problem
+        path = find_target_file(workspace.root, target_id)
+        raise next((problem for problem in workspace.problems if problem.path == path),
+                   KpitrackError(f"{target_id}: could not be read", path))
     target = others[target_id]
     result = figures(target, as_of or date.today(), workspace.settings, others)
     if output is ShowFormat.json:
@@ -357,9 +362,9 @@ def validate(ctx: typer.Context) -> None:
     """
     from kpitrack.compute import disagreements
     from kpitrack.render import visible
-    from kpitrack.store import cache_folder, load_workspace, target_warnings
+    from kpitrack.store import target_warnings
 
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     others = workspace.by_id()
     for target in workspace.targets:
         for warning in target_warnings(target):
@@ -390,7 +395,6 @@ def check(
     from kpitrack import render
     from kpitrack.compute import is_flagged
     from kpitrack.model import Status
-    from kpitrack.store import cache_folder, load_workspace
 
     names = [name.strip() for name in fail_on.split(",") if name.strip()]
     known = [status.value for status in Status] + ["stale"]
@@ -399,7 +403,7 @@ def check(
             raise typer.BadParameter(f"{name!r} is not one of: {', '.join(known)}", param_hint="'--fail-on'")
     statuses = tuple(Status(name) for name in names if name != "stale")
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     flagged = [item for item in _evaluate(workspace, as_of) if is_flagged(item[1], statuses, "stale" in names)]
     if flagged:
         sys.stdout.write(render.check_lines(flagged))
@@ -433,10 +437,10 @@ def report(
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
     from kpitrack import render
-    from kpitrack.store import cache_folder, load_workspace, write_file
+    from kpitrack.store import write_file
 
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     items = sorted(_evaluate(workspace, as_of), key=_sort_key(SortKey.id))
     if output is ReportFormat.markdown:
         text = render.report_markdown(as_of, items, workspace.plans)
@@ -466,14 +470,14 @@ def import_(
 
     Example: kpitrack import bulletin-2024-06.csv --dry-run
     """
-    from kpitrack.store import apply_import, cache_folder, load_workspace, plan_import, read_import
+    from kpitrack.store import apply_import, plan_import, read_import
 
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     _report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
     _report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
-    count = apply_import(workspace, plan) if not dry_run else sum(len(rows) for rows in plan.additions.values())
+    count = apply_import(workspace, plan) if not dry_run else plan.count
     verb = "would add" if dry_run else "added"
     print(f"{verb} {count} entries to {len(plan.additions)} targets; "
           f"{plan.skipped} rows already recorded, skipped" + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
@@ -494,9 +498,8 @@ def export(
     Example: kpitrack export --format csv > entries.csv
     """
     from kpitrack import render
-    from kpitrack.store import cache_folder, load_workspace
 
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     render_entries = render.entries_json if output is ExportFormat.json else render.entries_csv
     sys.stdout.write(render_entries(workspace.targets))
     _report_problems(workspace.problems)
@@ -514,10 +517,9 @@ def plans(
     Example: kpitrack plans --as-of 2024-06-30
     """
     from kpitrack import render
-    from kpitrack.store import cache_folder, load_workspace
 
     as_of = as_of or date.today()
-    workspace = load_workspace(_root(ctx), cache_folder())
+    workspace = _workspace(ctx)
     items = _evaluate(workspace, as_of)
     if output is ShowFormat.json:
         sys.stdout.write(render.plans_json(as_of, items, workspace.plans))

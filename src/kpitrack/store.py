@@ -965,6 +965,11 @@ class ImportPlan:
     problems: list[KpitrackError]
     encoding: str
 
+    @property
+    def count(self) -> int:
+        """How many entries the import adds."""
+        return sum(len(rows) for rows in self.additions.values())
+
 
 def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
     """Rows of a progress CSV (id,date,value[,total][,note][,source]), each checked on its own.
@@ -1100,7 +1105,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
         if left:
             raise KpitrackError(f"{failure}; and could not undo: {'; '.join(left)}") from None
         raise
-    return sum(len(rows) for rows in plan.additions.values())
+    return plan.count
 
 
 def write_file(path: Path, text: str) -> None:
