@@ -128,7 +128,8 @@ def test_tree_shows_parents_with_their_parts_indented(city):
 
 
 def test_plans_summarise_each_folder(tmp_path):
-    write(tmp_path / "p1" / "plan.toml", 'title = "synthetic plan"\nissuer = "office"\ndate = 2023-01-20\n')
+    write(tmp_path / "p1" / "plan.toml", 'title = "synthetic plan"\nissuer = "office"\ndate = 2023-01-20\n'
+                                         'period = "2023"\nsource = "a synthetic report"\n')
     write(tmp_path / "p1" / "done.toml", figure_file(target=5, extra=progress("2023-03-01", 5)))
     write(tmp_path / "p1" / "slow.toml", figure_file(target=100, extra=progress("2023-03-01", 1)))
     write(tmp_path / "p1" / "ok.toml", figure_file(target=100, extra=progress("2023-03-01", 60)))
@@ -136,8 +137,8 @@ def test_plans_summarise_each_folder(tmp_path):
     document = json.loads(run(tmp_path, "plans", "--as-of", "2023-06-30", "--format", "json").stdout,
                           parse_float=Decimal)
     first, second = document["plans"]
-    assert (first["group"], first["title"], first["issuer"], first["date"]) == ("p1", "synthetic plan", "office",
-                                                                             "2023-01-20")
+    assert (first["group"], first["title"], first["issuer"], first["date"], first["period"], first["source"]) == (
+        "p1", "synthetic plan", "office", "2023-01-20", "2023", "a synthetic report")
     assert (first["targets"], first["counts"]["done"], first["counts"]["on-track"], first["counts"]["behind"]) == (
         3, 1, 1, 1)
     assert (first["done_share"], first["on_track_share"]) == (Decimal("33.33"), Decimal("66.67"))

@@ -624,7 +624,9 @@ def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]
         plan = plans.get(group)
         rows.append({
             "group": group, "title": plan.title if plan else None, "issuer": plan.issuer if plan else None,
-            "date": plan.date.isoformat() if plan and plan.date else None, "targets": summary.targets,
+            "date": plan.date.isoformat() if plan and plan.date else None,
+            "period": plan.period if plan else None, "source": plan.source if plan else None,
+            "targets": summary.targets,
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
