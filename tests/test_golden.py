@@ -1,0 +1,58 @@
+"""Whole outputs pinned: every command and format on the shipped workspace at fixed dates.
+
+A deliberate change is made with `pytest tests/test_golden.py --update-golden`, and the diff of
+tests/golden/ is reviewed and explained in its commit.
+"""
+
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpitrack.cli import app
+
+ROOT = Path(__file__).parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+DATES = ("2023-06-30", "2023-12-31", "2024-06-30")
+
+PER_DATE = (
+    "status", "status --format json", "status --format csv", "status --format markdown", "status --tree",
+    "status --sort lag --status behind",
+    "show sz23-affordable-housing", "show sz23-affordable-housing --format json",
+    "show lh24-high-tech-firms", "show sz23-major-projects-count --format json",
+    "plans", "plans --format json",
+    "report", "report --format json", "report --format csv", "report --format html",
+    "check", "check --fail-on at-risk,behind,overdue,stale",
+)
+ONCE = ("validate", "export", "export --format json", "report --format svg --as-of 2024-06-30")
+
+CASES = [f"{command} --as-of {day}" for day in DATES for command in PER_DATE] + list(ONCE)
+
+
+def golden_name(case: str) -> str:
+    words = [word.lstrip("-").replace(",", "+") for word in shlex.split(case)]
+    return "_".join(words) + ".txt"
+
+
+def run_case(case: str):
+    env = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "KPITRACK_DIR": str(ROOT / "targets")}
+    return CliRunner().invoke(app, shlex.split(case), env=env)
+
+
+def rendered(case: str, result) -> str:
+    text = f"$ kpitrack {case}\n{result.stdout}"
+    if result.stderr:
+        text += f"--- stderr\n{result.stderr}"
+    return text + f"--- exit {result.exit_code}\n"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_output_matches_golden_file(case, request):
+    result = run_case(case)
+    text = rendered(case, result).replace(str(ROOT), "<repo>")
+    path = GOLDEN / golden_name(case)
+    if request.config.getoption("--update-golden"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run pytest --update-golden"
+    assert text == path.read_text(encoding="utf-8")
