@@ -10,8 +10,11 @@ from rich.console import Console
 from helpers import make_target
 from kpitrack.compute import figures
 from kpitrack.model import Kind
-from kpitrack.render import (STATUS_FIELDS, bar, show_json, spreadsheet_safe, status_csv, status_json,
-                             status_markdown, status_table, to_json, visible)
+from kpitrack.display import bar, visible
+from kpitrack.formats.machine import show_json, spreadsheet_safe, status_csv, status_json, to_json
+from kpitrack.formats.markdown import status_markdown
+from kpitrack.formats.terminal import status_table
+from kpitrack.report import STATUS_FIELDS
 
 AS_OF = date(2023, 6, 30)
 
@@ -99,7 +102,7 @@ def test_bar_is_readable_without_colour():
 
 
 def test_wrap_breaks_at_spaces_or_between_chinese_characters():
-    from kpitrack.render import wrap
+    from kpitrack.formats.terminal import wrap
 
     assert wrap("build and raise affordable housing", 16) == ["build and raise", "affordable", "housing"]
     assert wrap("建设筹集保障性住房超5000套", 10) == ["建设筹集保", "障性住房超", "5000套"]

@@ -15,7 +15,7 @@ from helpers import TARGET_TOML, make_target, write
 from kpitrack.cli import app
 from kpitrack.compute import figures
 from kpitrack.model import Settings
-from kpitrack.render import burnup_chart
+from kpitrack.formats.show import burnup_chart
 
 runner = CliRunner()
 
@@ -248,7 +248,7 @@ def test_import_reads_gbk_from_chinese_excel_and_utf8_with_bom(workspace, tmp_pa
 
 
 def test_import_undoes_earlier_targets_when_a_later_write_fails(workspace, tmp_path, monkeypatch):
-    import kpitrack.store as store
+    import kpitrack.importer as store
 
     csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
     before = snapshot(workspace)
@@ -342,7 +342,8 @@ def test_import_refuses_rows_with_more_cells_than_columns(workspace, tmp_path):
 
 def test_import_undoes_earlier_targets_when_a_file_cannot_be_opened(workspace, tmp_path):
     csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
-    from kpitrack.store import apply_import, load_workspace, plan_import, read_import
+    from kpitrack.importer import apply_import, plan_import, read_import
+    from kpitrack.workspace import load_workspace
 
     loaded = load_workspace(workspace)
     rows, problems, encoding = read_import(csv_file)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from helpers import write
 from kpitrack.cli import app
 from kpitrack.compute import current_figure, disagreements, figures
-from kpitrack.store import load_workspace
+from kpitrack.workspace import load_workspace
 from kpitrack.units import conversion, split_unit
 
 runner = CliRunner()

@@ -15,8 +15,9 @@ from hypothesis import given, settings, strategies as st
 
 from helpers import TARGET_TOML, write
 from kpitrack.model import Entry
-from kpitrack.render import to_json
-from kpitrack.store import load_target, render_entry
+from kpitrack.formats.machine import to_json
+from kpitrack.workspace import load_target
+from kpitrack.write import render_entry
 
 
 def kpitrack(workspace, *arguments):

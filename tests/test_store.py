@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 from helpers import TARGET_TOML, write
-from kpitrack.errors import KpitrackError
+from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
 from kpitrack.model import Entry, Kind, Target
-from kpitrack.store import (append_entry, cache_folder, create_target, find_root, find_target_file, init_workspace,
-                            load_settings, load_target, load_workspace, render_entry)
+from kpitrack.cache import cache_folder
+from kpitrack.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
+from kpitrack.write import append_entry, create_target, init_workspace, render_entry
 
 
 def test_load_target_reads_exact_decimals_and_entries(tmp_path):
@@ -128,7 +129,7 @@ def test_find_root_prefers_dir_then_environment_then_targets(tmp_path, monkeypat
 
 def test_find_root_without_a_workspace_says_how_to_make_one(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(KpitrackError, match="kpitrack init"):
+    with pytest.raises(NoWorkspace):
         find_root(None, {})
     write(tmp_path / "kpitrack.toml", "")
     assert find_root(None, {}) == Path(".")
@@ -223,23 +224,24 @@ def test_append_restores_the_file_when_the_disk_write_fails(tmp_path, monkeypatc
     assert path.read_bytes() == before
 
 
+MILESTONE = dict(title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), kind="milestone")
+
+
 def test_create_target_writes_a_file_that_reads_back_the_same(tmp_path):
-    target = Target(id="housing", title="保障性住房 \"超5000套\"", start=date(2024, 1, 1), due=date(2024, 12, 31),
-                    target=Decimal("5000"), unit="套", tags=("housing",), stretch=True, group="luohu-2024",
-                    owner="罗湖区", source="report")
-    path = create_target(tmp_path, target)
+    fields = dict(title="保障性住房 \"超5000套\"", start=date(2024, 1, 1), due=date(2024, 12, 31),
+                  target=Decimal("5000"), unit="套", tags=["housing"], stretch=True, owner="罗湖区", source="report")
+    path = create_target(tmp_path, "housing", "luohu-2024", fields)
     assert path == tmp_path / "luohu-2024" / "housing.toml"
     reread = load_target(path, tmp_path)
-    assert reread == Target(**{**target.__dict__, "path": path})
+    assert reread == Target(id="housing", group="luohu-2024", path=path, **{**fields, "tags": ("housing",)})
     with pytest.raises(KpitrackError, match="already used"):
-        create_target(tmp_path, target)
+        create_target(tmp_path, "housing", "luohu-2024", fields)
 
 
 @pytest.mark.parametrize("group", ["../up", "/abs", "a/../b", "Caps"])
 def test_create_target_refuses_groups_outside_the_workspace(tmp_path, group):
-    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group=group)
-    with pytest.raises(KpitrackError, match="--group"):
-        create_target(tmp_path, target)
+    with pytest.raises(KpitrackError, match="group"):
+        create_target(tmp_path, "x", group, MILESTONE)
     assert list(tmp_path.rglob("*")) == []
 
 
@@ -264,11 +266,11 @@ def test_whole_numbers_are_written_as_toml_integers_and_decimals_as_typed(tmp_pa
 
 
 def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
-    import kpitrack.store as store
+    import kpitrack.write as write_module
 
     path = write(tmp_path / "firms.toml", HAND_WRITTEN)
     before = path.read_bytes()
-    monkeypatch.setattr(store, "render_entry", lambda entry: "\n[[progress]]\ndate = 2023-06-30\nvalue = 999\n")
+    monkeypatch.setattr(write_module, "render_entry", lambda entry: "\n[[progress]]\ndate = 2023-06-30\nvalue = 999\n")
     with pytest.raises(KpitrackError, match="does not read back"):
         append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
     assert path.read_bytes() == before
@@ -286,11 +288,11 @@ def test_cache_folder_follows_the_environment():
 
 
 def test_a_cached_target_is_not_parsed_again(tmp_path, monkeypatch):
-    import kpitrack.store as store
+    import kpitrack.workspace as workspace_module
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
     first = load_target(path, tmp_path / "ws", tmp_path / "cache")
-    monkeypatch.setattr(store, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(workspace_module, "target_from_document", lambda *args: pytest.fail("parsed again"))
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == first
 
 
@@ -326,7 +328,7 @@ def test_broken_files_are_never_cached(tmp_path):
 def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_path, monkeypatch):
     import tomllib as real_tomllib
 
-    import kpitrack.store as store
+    import kpitrack.write as store
 
     blocks = "".join(f"\n[[progress]]\ndate = 2023-03-{day % 28 + 1:02d}\nvalue = {day}\n" for day in range(2000))
     path = write(tmp_path / "firms.toml", TARGET_TOML + blocks)
@@ -398,16 +400,14 @@ def test_new_group_through_a_link_out_of_the_workspace_is_refused(tmp_path):
     (tmp_path / "ws").mkdir()
     (tmp_path / "outside").mkdir()
     (tmp_path / "ws" / "evil").symlink_to(tmp_path / "outside")
-    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group="evil")
     with pytest.raises(KpitrackError, match="outside the workspace"):
-        create_target(tmp_path / "ws", target)
+        create_target(tmp_path / "ws", "x", "evil", MILESTONE)
     assert list((tmp_path / "outside").iterdir()) == []
 
 
 def test_folders_that_are_files_are_one_clear_error(tmp_path):
     write(tmp_path / "ws" / "plan", "a file, not a folder")
-    target = Target(id="x", title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), group="plan")
     with pytest.raises(KpitrackError, match="cannot make the folder"):
-        create_target(tmp_path / "ws", target)
+        create_target(tmp_path / "ws", "x", "plan", MILESTONE)
     with pytest.raises(KpitrackError, match="cannot make the folder"):
         init_workspace(tmp_path / "ws" / "plan", 2026)

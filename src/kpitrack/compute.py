@@ -40,12 +40,12 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
     exact_completion = completion_of(target, current)
-    completion = _round(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
+    completion = to_cents(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, completion, None, settings)
         stale = _stale(target, as_of, last_update, status, settings, others)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
-    planned = _round(planned_percent(target, as_of))
+    planned = to_cents(planned_percent(target, as_of))
     lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
     return Figures(
         as_of=as_of,
@@ -115,10 +115,19 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
     """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
+    return _added(target, [(others[part_id], current_figure(others[part_id], as_of, others))
+                           for part_id in target.parts])
+
+
+def summed(parent: Target, parts: list[Target], figure: str) -> Decimal:
+    """The parts' `figure` ("target" or "baseline"), each converted exactly to the parent's unit, added up."""
+    return _added(parent, [(part, getattr(part, figure)) for part in parts])
+
+
+def _added(parent: Target, figures: list[tuple[Target, Decimal]]) -> Decimal:
     from kpitrack.units import conversion, tidy
 
-    return tidy(sum((current_figure(others[part_id], as_of, others) * conversion(others[part_id].unit, target.unit)
-                     for part_id in target.parts), Decimal(0)))
+    return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
 
 
 def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
@@ -203,7 +212,7 @@ def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:
     if elapsed <= 0:
         return None
     pace = (current - target.baseline) / elapsed
-    return _round(target.baseline + pace * period_days(target))
+    return to_cents(target.baseline + pace * period_days(target))
 
 
 def _required_per_month(target: Target, as_of: date, current: Decimal, completion: Decimal) -> Decimal | None:
@@ -212,7 +221,7 @@ def _required_per_month(target: Target, as_of: date, current: Decimal, completio
     days_left = period_days(target) - max(day_number(target, as_of), 0)
     if days_left <= 0:
         return None
-    return _round((target.target - current) * DAYS_PER_MONTH / days_left)
+    return to_cents((target.target - current) * DAYS_PER_MONTH / days_left)
 
 
 def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | None,
@@ -230,48 +239,11 @@ def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | Non
     return Status.AT_RISK if lag < settings.at_risk_band else Status.BEHIND
 
 
-def _round(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     # Extra precision so that a 28-digit figure still has room for its two decimals.
     with localcontext(prec=100):
         rounded = number.quantize(CENT, rounding=rounding)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
-
-
-@dataclass(frozen=True)
-class Summary:
-    """How a group of targets stands: counts by status, and the share on track (done or on-track)."""
-
-    targets: int
-    counts: dict[Status, int]
-    stale: int
-    on_track_share: Decimal | None  # percent; None for no targets
-    done_share: Decimal | None = None
-
-
-def summarize(results: list[Figures]) -> Summary:
-    counts = {status: sum(1 for result in results if result.status is status) for status in Status}
-
-    def share(count: int) -> Decimal | None:
-        return _round(Decimal(count) * HUNDRED / len(results)) if results else None
-
-    return Summary(len(results), counts, sum(1 for result in results if result.stale),
-                   share(counts[Status.DONE] + counts[Status.ON_TRACK]), share(counts[Status.DONE]))
-
-
-def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures] | None:
-    """The target furthest behind the calendar (largest positive lag) among those under way and not
-    done; None when none is behind."""
-    lagging = [item for item in items if item[1].lag is not None and item[1].lag > 0
-               and item[1].status not in (Status.DONE, Status.NOT_STARTED)]
-    return max(lagging, key=lambda item: item[1].lag, default=None)
-
-
-ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
-
-
-def is_flagged(result: Figures, statuses: tuple[Status, ...], stale: bool) -> bool:
-    """Whether `result` has one of `statuses`, or is stale when `stale` is asked for."""
-    return result.status in statuses or (stale and result.stale)
 
 
 def burnup_series(target: Target, as_of: date, points: int,

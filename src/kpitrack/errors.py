@@ -28,3 +28,19 @@ class KpitrackError(Exception):
             if self.column is not None:
                 where.append(str(self.column))
         return ": ".join([":".join(where), self.message]) if where else self.message
+
+
+class MissingFolder(KpitrackError):
+    """The workspace folder named by an option or the environment does not exist."""
+
+    def __init__(self, folder: str, from_environment: bool) -> None:
+        super().__init__("no such folder", folder)
+        self.folder = folder
+        self.from_environment = from_environment
+
+
+class NoWorkspace(KpitrackError):
+    """No workspace was named and none was found from here upwards."""
+
+    def __init__(self) -> None:
+        super().__init__("no workspace here")

@@ -1,0 +1,74 @@
+"""A TOML document as read from disk: decoded, parsed with exact decimals, and a line index for messages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpitrack.errors import KpitrackError
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as Windows Notepad writes, is skipped
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KpitrackError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                            path, line) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        line = column = None
+        if match and match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        elif match:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        reason = message[: match.start()] if match else message
+        raise KpitrackError(f"invalid TOML: {reason}", path, line, column) from None
+
+
+_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
+
+
+_TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
+
+
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+
+LineIndex = dict[tuple, int]
+
+
+def key_lines(text: str) -> LineIndex:
+    """Where things stand in a TOML text, for messages: (table, index, key) -> line number.
+
+    (None, 0, key) is a top-level key; ("progress", 2, None) the header of the third entry.
+    A heuristic scan, used only to point at lines; tomllib does the parsing.
+    """
+    lines: LineIndex = {}
+    section: tuple[str | None, int] = (None, 0)
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        if header:
+            name = header.group(1)
+            section = (name, counts.get(name, 0))
+            counts[name] = section[1] + 1
+            lines[(*section, None)] = number
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault((*section, key.group(1)), number)
+    return lines

@@ -1,0 +1,114 @@
+"""Stable formats for scripts: JSON with exact numbers, spreadsheet-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from kpitrack.compute import Figures
+from kpitrack.display import INVISIBLE, visible
+from kpitrack.model import Plan, Target
+from kpitrack.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows,
+                             plan_rows, status_row, summarize)
+
+
+def to_json(value: Any, indent: str = "") -> str:
+    """JSON with Decimals written as exact numbers (the json module would need floats)."""
+    inner = indent + "  "
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{inner}{json.dumps(key, ensure_ascii=False)}: {to_json(item, inner)}"
+                 for key, item in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + to_json(item, inner) for item in value) + f"\n{indent}]"
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, str):  # invisible characters as \u escapes: the same string, but seen
+        return "".join(_json_escape(character) for character in json.dumps(value, ensure_ascii=False))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_escape(character: str) -> str:
+    if unicodedata.category(character) not in INVISIBLE:
+        return character
+    return json.dumps(character)[1:-1]  # ensure_ascii escapes it, astral characters as surrogate pairs
+
+
+def status_json(as_of: date, items: Iterable[Item]) -> str:
+    return to_json({"as_of": as_of, "targets": [status_row(*item) for item in items]}) + "\n"
+
+
+def show_json(target: Target, figures: Figures) -> str:
+    document = status_row(target, figures)
+    document.update(
+        as_of=figures.as_of,
+        owner=target.owner,
+        source=target.source,
+        tags=list(target.tags),
+        stretch=target.stretch,
+        checkpoints=[{"date": cp.date, "value": cp.value} for cp in target.checkpoints],
+        entries=[entry_fields(entry) for entry in target.entries],
+    )
+    return to_json(document) + "\n"
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """A CSV cell that a spreadsheet will show, not run: text starting like a formula gets a '."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):  # numbers stay numbers, negative ones included
+        return str(value)
+    text = visible(str(value))  # tabs and carriage returns become visible escapes first
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
+    """A header of `fields`, then a line per row; every cell made spreadsheet-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow(spreadsheet_safe(row[key]) for key in fields)
+    return buffer.getvalue()
+
+
+def status_csv(items: Iterable[Item]) -> str:
+    return to_csv(STATUS_FIELDS, (status_row(*item) for item in items))
+
+
+def report_json(as_of: date, items: list[Item]) -> str:
+    groups = []
+    for group, members in by_group(items):
+        summary = summarize([figures for _, figures in members])
+        groups.append({"group": group, "targets": summary.targets,
+                       "counts": {status.value: count for status, count in summary.counts.items()},
+                       "stale": summary.stale, "on_track_share": summary.on_track_share})
+    return to_json({"as_of": as_of, "groups": groups, "targets": [status_row(*item) for item in items],
+                    "attention": [target.id for target, _ in attention_items(items)]}) + "\n"
+
+
+def entries_csv(targets: list[Target]) -> str:
+    return to_csv(ENTRY_FIELDS, entry_rows(targets))
+
+
+def entries_json(targets: list[Target]) -> str:
+    return to_json({"entries": entry_rows(targets)}) + "\n"
+
+
+def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan]) -> str:
+    return to_json({"as_of": as_of, "plans": plan_rows(items, plans)}) + "\n"

@@ -1,0 +1,333 @@
+"""A parsed document to model objects: every rule a target, plan or settings file must follow, and its message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpitrack.document import LineIndex
+from kpitrack.errors import KpitrackError
+from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
+from kpitrack.parse import size_problem
+
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+TARGET_KEYS = (
+    "title", "unit", "target", "baseline", "start", "due", "kind", "direction",
+    "owner", "source", "tags", "stretch", "cadence", "parts", "checkpoint", "progress",
+)
+
+
+PLAN_KEYS = ("title", "issuer", "date", "source", "period")
+
+
+CHECKPOINT_KEYS = ("date", "value")
+
+
+PROGRESS_KEYS = ("date", "value", "total", "done", "note", "source")
+
+
+SETTINGS_KEYS = ("at_risk_band", "cadence", "stale_grace_days")
+
+
+def target_from_document(document: dict[str, Any], path: Path, root: Path, lines: LineIndex) -> Target:
+    """Check a parsed target file and build the Target it describes."""
+    _reject_unknown_keys(document, TARGET_KEYS, path, lines, (None, 0))
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    for key in ("title", "start", "due"):
+        if key not in document:
+            raise KpitrackError(f"missing key {key!r}", path, 1)
+    kind = _choice(document.get("kind", "cumulative"), Kind, "kind", path, where("kind"))
+    direction = _choice(document.get("direction", "increase"), Direction, "direction", path, where("direction"))
+    start = _date(document["start"], "start", path, where("start"))
+    due = _date(document["due"], "due", path, where("due"))
+    if due < start:
+        raise KpitrackError(f"due {due} is before start {start}", path, where("due"))
+    fields: dict[str, Any] = dict(
+        id=path.stem,
+        group=path.parent.relative_to(root).as_posix() if path.parent != root else "",
+        path=path,
+        title=_text(document["title"], "title", path, where("title"), required=True),
+        start=start,
+        due=due,
+        kind=kind,
+        direction=direction,
+        unit=_text(document.get("unit", ""), "unit", path, where("unit")),
+        owner=_optional_text(document, "owner", path, where("owner")),
+        source=_optional_text(document, "source", path, where("source")),
+        tags=_tags(document.get("tags", []), path, where("tags")),
+        stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
+        cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
+    )
+    if kind is Kind.MILESTONE:
+        for key in ("target", "baseline", "unit", "checkpoint", "parts"):
+            if key in document:
+                raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
+                                    path, where(key))
+    else:
+        fields["baseline"] = _number(document.get("baseline", 0), "baseline", path, where("baseline"))
+        if "parts" in document:
+            fields["parts"] = _parts(document["parts"], path, where("parts"))
+            # What the file leaves out, the parts' sums fill in once they are read.
+            fields["target_from_parts"] = "target" not in document
+            fields["baseline_from_parts"] = "baseline" not in document
+            if "checkpoint" in document and (fields["target_from_parts"] or fields["baseline_from_parts"]):
+                raise KpitrackError("checkpoints need a target and a baseline of the file's own",
+                                    path, where("checkpoint"))
+        elif "target" not in document:
+            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
+        if "target" in document:
+            fields["target"] = _number(document["target"], "target", path, where("target"))
+            if not fields.get("baseline_from_parts"):
+                check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
+    draft = Target(**fields)
+    checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
+    progress = _tables(document.get("progress", []), "progress", path, where("progress"))
+    entries = tuple(entry_from_table(table, index, draft, path, lines) for index, table in enumerate(progress))
+    return replace(draft, checkpoints=checkpoints, entries=entries)
+
+
+def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: LineIndex) -> Plan:
+    _reject_unknown_keys(document, PLAN_KEYS, path, lines, (None, 0))
+    if "title" not in document:
+        raise KpitrackError("missing key 'title' (the document's title)", path, 1)
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    return Plan(
+        group=group,
+        title=_text(document["title"], "title", path, where("title"), required=True),
+        issuer=_optional_text(document, "issuer", path, where("issuer")),
+        date=_date(document["date"], "date", path, where("date")) if "date" in document else None,
+        source=_optional_text(document, "source", path, where("source")),
+        period=_optional_text(document, "period", path, where("period")),
+    )
+
+
+def settings_from_document(document: dict[str, Any], path: Path, lines: LineIndex) -> Settings:
+    _reject_unknown_keys(document, SETTINGS_KEYS, path, lines, (None, 0))
+
+    def where(key: str) -> int | None:
+        return lines.get((None, 0, key))
+
+    band = _number(document.get("at_risk_band", Settings.at_risk_band), "at_risk_band", path, where("at_risk_band"))
+    if not 0 < band <= 100:
+        raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
+                            path, where("at_risk_band"))
+    grace = document.get("stale_grace_days", Settings.stale_grace_days)
+    if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
+        raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
+                            where("stale_grace_days"))
+    cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
+    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace)
+
+
+def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
+    if target == baseline:
+        raise KpitrackError(f"target equals baseline ({target}): there is nothing to do", path, line)
+    if direction is Direction.INCREASE and target < baseline:
+        raise KpitrackError(f"target {target} is below baseline {baseline}; "
+                            "set direction = \"decrease\" if the figure must fall", path, line)
+    if direction is Direction.DECREASE and target > baseline:
+        raise KpitrackError(f"target {target} is above baseline {baseline} but direction is \"decrease\"",
+                            path, line)
+
+
+def _checkpoints(raw: Any, target: Target, path: Path, lines: LineIndex) -> tuple[Checkpoint, ...]:
+    checkpoints: list[Checkpoint] = []
+    for index, table in enumerate(_tables(raw, "checkpoint", path, lines.get((None, 0, "checkpoint")))):
+        _reject_unknown_keys(table, CHECKPOINT_KEYS, path, lines, ("checkpoint", index))
+        at = lines.get(("checkpoint", index, None))
+        if "date" not in table or "value" not in table:
+            raise KpitrackError("a checkpoint needs both date and value", path, at)
+        when = _date(table["date"], "checkpoint date", path, lines.get(("checkpoint", index, "date"), at))
+        value = _number(table["value"], "checkpoint value", path, lines.get(("checkpoint", index, "value"), at))
+        if not target.start <= when <= target.due:
+            raise KpitrackError(f"checkpoint {when} is outside the period {target.start} to {target.due}",
+                                path, at)
+        if checkpoints and when <= checkpoints[-1].date:
+            raise KpitrackError("checkpoints must be in date order, one per date", path, at)
+        sign = 1 if target.direction is Direction.INCREASE else -1
+        previous = checkpoints[-1].value if checkpoints else target.baseline
+        if sign * (value - previous) < 0 or sign * (target.target - value) < 0:
+            raise KpitrackError(f"checkpoint value {value} must lie between the previous checkpoint "
+                                f"(or baseline) {previous} and the target {target.target}", path, at)
+        checkpoints.append(Checkpoint(when, value))
+    return tuple(checkpoints)
+
+
+def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Path, lines: LineIndex) -> Entry:
+    _reject_unknown_keys(table, PROGRESS_KEYS, path, lines, ("progress", index))
+    at = lines.get(("progress", index, None))
+
+    def where(key: str) -> int | None:
+        return lines.get(("progress", index, key), at)
+
+    if "date" not in table:
+        raise KpitrackError("progress entry has no date", path, at)
+    entry = Entry(
+        date=_date(table["date"], "date", path, where("date")),
+        value=_number(table["value"], "value", path, where("value")) if "value" in table else None,
+        total=_flag(table.get("total", False), "total", path, where("total")),
+        done=_flag(table["done"], "done", path, where("done")) if "done" in table else None,
+        note=_optional_text(table, "note", path, where("note")),
+        source=_optional_text(table, "source", path, where("source")),
+        line=at,
+    )
+    problem = entry_problem(target, entry)
+    if problem:
+        raise KpitrackError(problem, path, at)
+    return entry
+
+
+def entry_problem(target: Target, entry: Entry) -> str | None:
+    """Why `entry` does not fit `target`'s kind, or None when it does."""
+    if target.kind is Kind.MILESTONE:
+        if entry.total:
+            return "`total` is only for cumulative targets; a milestone entry records `done`"
+        if entry.value is not None:
+            return "a milestone entry records `done = true` (or false), not a value"
+        if entry.done is None:
+            return "a milestone entry needs `done = true` (or false)"
+        return None
+    if entry.done is not None:
+        return f"`done` is only for milestones; this is a {target.kind.value} target: give a value"
+    if entry.value is None:
+        return "progress entry has no value"
+    if entry.total and target.kind is not Kind.CUMULATIVE:
+        return "`total` is only for cumulative targets; a level entry is always a reading"
+    if target.kind is Kind.CUMULATIVE and not entry.total:
+        sign = 1 if target.direction is Direction.INCREASE else -1
+        if sign * entry.value < 0:
+            return (f"an increment of {entry.value} runs against this {target.direction.value} target; "
+                    "to correct the figure, record the running total instead (total = true)")
+    return None
+
+
+def entry_warnings(target: Target, entry: Entry) -> list[str]:
+    """What is allowed but probably a slip: an entry dated outside the target's period."""
+    if entry.date < target.start:
+        return [f"{entry.date} is before the start {target.start}; recorded all the same"]
+    if entry.date > target.due:
+        return [f"{entry.date} is after the due date {target.due}; recorded all the same "
+                "(a figure for the whole period is usually dated on the due date)"]
+    return []
+
+
+def target_warnings(target: Target) -> list[KpitrackError]:
+    """The warnings of every entry of `target`, each with its file and line."""
+    return [KpitrackError(f"warning: {warning}", target.path, entry.line)
+            for entry in target.entries for warning in entry_warnings(target, entry)]
+
+
+def check_text(value: str | None, name: str) -> None:
+    """Text that cannot be stored as UTF-8 (stray bytes from a terminal) is refused, not mangled."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
+
+
+def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
+                         lines: LineIndex, section: tuple[str | None, int]) -> None:
+    for key in table:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) or f"allowed: {', '.join(allowed)}"
+            line = lines.get((*section, key), lines.get((*section, None)))
+            raise KpitrackError(f"unknown key {key!r}; {hint}", path, line)
+
+
+def _tables(raw: Any, name: str, path: Path, line: int | None) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise KpitrackError(f"{name!r} must be written as [[{name}]] tables", path, line)
+    return raw
+
+
+def _choice(raw: Any, choices: type, key: str, path: Path, line: int | None):
+    names = [choice.value for choice in choices]
+    if raw not in names:
+        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(names)}", path, line)
+    return choices(raw)
+
+
+def _date(raw: Any, key: str, path: Path, line: int | None) -> date:
+    if isinstance(raw, datetime) or not isinstance(raw, date):
+        raise KpitrackError(f"{key} must be a date written like 2023-06-30 (no quotes, no time)", path, line)
+    return raw
+
+
+def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
+        raise KpitrackError(f"{key} must be a number, not {raw!r}", path, line)
+    number = Decimal(raw)
+    if not number.is_finite():
+        raise KpitrackError(f"{key} must be a finite number, not {raw}", path, line)
+    problem = size_problem(number)
+    if problem:
+        raise KpitrackError(f"{key} {problem}", path, line)
+    return number
+
+
+def _parts(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(part, str) and ID_PATTERN.fullmatch(part)
+                                                        for part in raw):
+        raise KpitrackError('parts must be a list of target ids, like parts = ["sz23-baoan", "sz23-futian"]',
+                            path, line)
+    if len(set(raw)) != len(raw):
+        raise KpitrackError("parts names a target twice", path, line)
+    return tuple(raw)
+
+
+def _cadence(raw: Any, path: Path, line: int | None) -> Cadence:
+    if raw in CADENCES or (isinstance(raw, int) and not isinstance(raw, bool) and raw > 0):
+        return raw
+    raise KpitrackError(f"cadence {raw!r} is not one of {', '.join(CADENCES)} or a number of days", path, line)
+
+
+def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
+    if not isinstance(raw, bool):
+        raise KpitrackError(f"{key} must be true or false, not {raw!r}", path, line)
+    return raw
+
+
+def _text(raw: Any, key: str, path: Path, line: int | None, required: bool = False) -> str:
+    if not isinstance(raw, str) or (required and not raw.strip()):
+        raise KpitrackError(f"{key} must be {'non-empty ' if required else ''}text in quotes", path, line)
+    return raw
+
+
+def _optional_text(table: dict[str, Any], key: str, path: Path, line: int | None) -> str | None:
+    return _text(table[key], key, path, line) if key in table else None
+
+
+def _tags(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
+        raise KpitrackError('tags must be a list of text, like tags = ["housing"]', path, line)
+    return tuple(raw)
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    """`did you mean 'title'?` for the closest of `choices`, or None when none is close."""
+    import difflib  # only on a mistake: its import costs start-up time
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def check_id(target_id: str) -> None:
+    if not ID_PATTERN.fullmatch(target_id):
+        raise KpitrackError(
+            f"{target_id!r} is not a valid id: start with a lower-case letter or digit, "
+            "then use only lower-case letters, digits, - and _")

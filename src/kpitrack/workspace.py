@@ -1,0 +1,212 @@
+"""The workspace on disk: finding it, walking its files, and loading every target, plan and setting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from kpitrack.cache import cached
+from kpitrack.compute import summed
+from kpitrack.document import decode, key_lines, parse_toml
+from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
+from kpitrack.model import Kind, Plan, Settings, Target, Workspace
+from kpitrack.schema import (ID_PATTERN, check_direction, check_id, did_you_mean, plan_from_document,
+                             settings_from_document, target_from_document)
+
+SETTINGS_FILE = "kpitrack.toml"
+PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
+    """The workspace folder: `explicit` (the CLI's --dir), else $KPITRACK_DIR, else ./targets, else
+    the nearest folder from here upwards that holds kpitrack.toml."""
+    environment = os.environ if environment is None else environment
+    for value, from_environment in ((explicit, False), (environment.get("KPITRACK_DIR"), True)):
+        if value:
+            if not Path(value).is_dir():
+                raise MissingFolder(value, from_environment)
+            return Path(value)
+    if Path("targets").is_dir():
+        return Path("targets")
+    here = Path.cwd()
+    for folder in (here, *here.parents):  # from inside a workspace, e.g. a plan's folder
+        if (folder / SETTINGS_FILE).is_file():
+            return Path(os.path.relpath(folder))
+    raise NoWorkspace()
+
+
+def _folders(root: Path):
+    """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
+    folders (.git) are skipped, and links to folders are not followed."""
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        yield Path(folder), sorted(files)
+
+
+def target_files(root: Path) -> list[Path]:
+    """Every target file below `root`, in a stable order."""
+    found = []
+    for folder, files in _folders(root):
+        is_root = folder == root
+        for name in files:
+            if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
+                found.append(folder / name)
+    return found
+
+
+def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
+    """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+    workspace = Workspace(root=root)
+    try:
+        workspace.settings = load_settings(root)
+    except KpitrackError as problem:
+        workspace.problems.append(problem)
+    seen: dict[str, Path] = {}
+    for path in target_files(root):
+        try:
+            target = load_target(path, root, cache)
+        except KpitrackError as problem:
+            workspace.problems.append(problem)
+            continue
+        if target.id in seen:
+            workspace.problems.append(KpitrackError(
+                f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
+                path, 1))
+            continue
+        seen[target.id] = path
+        workspace.targets.append(target)
+    resolve_parts(workspace)
+    workspace.plans = load_plans(root, workspace.problems)
+    return workspace
+
+
+def resolve_parts(workspace: Workspace) -> None:
+    """Check every parent's parts (they exist, add up in one base unit, form no cycle) and give a
+    parent without a target of its own the sum of its parts' targets. A parent that fails is
+    moved to the problems."""
+    by_id = workspace.by_id()
+    resolved: dict[str, Target] = {}
+
+    def resolve(target: Target, trail: tuple[str, ...]) -> Target:
+        if target.id in resolved:
+            return resolved[target.id]
+        if target.id in trail:
+            cycle = " -> ".join((*trail[trail.index(target.id):], target.id))
+            raise KpitrackError(f"parts go round in a circle: {cycle}", target.path, 1)
+        parts = [resolve(_part(by_id, target, part_id), (*trail, target.id)) for part_id in target.parts]
+        result = _with_sums(target, parts) if target.target_from_parts or target.baseline_from_parts else target
+        resolved[target.id] = result
+        return result
+
+    kept = []
+    for target in workspace.targets:
+        try:
+            kept.append(resolve(target, ()))
+        except KpitrackError as problem:
+            workspace.problems.append(problem if problem.path == target.path else KpitrackError(
+                f"its part fails: {problem}", target.path, 1))
+    workspace.targets = kept
+
+
+def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
+    from kpitrack.units import conversion
+
+    part = by_id.get(part_id)
+    if part is None:
+        raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
+    if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+    if conversion(part.unit, parent.unit) is None:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
+                            f"{parent.unit!r}", parent.path, 1)
+    return part
+
+
+def _with_sums(parent: Target, parts: list[Target]) -> Target:
+    """The parent with the sums of its parts' targets and baselines where its file gives none."""
+    total = summed(parent, parts, "target") if parent.target_from_parts else parent.target
+    baseline = summed(parent, parts, "baseline") if parent.baseline_from_parts else parent.baseline
+    check_direction(baseline, total, parent.direction, parent.path, 1)
+    return replace(parent, target=total, baseline=baseline)
+
+
+def load_plans(root: Path, problems: list[KpitrackError]) -> dict[str, Plan]:
+    """The plan.toml of every folder, by folder; a broken one becomes a problem."""
+    plans = {}
+    for folder, files in _folders(root):
+        if PLAN_FILE in files:
+            path = folder / PLAN_FILE
+            try:
+                plan = plan_from_file(path, root)
+            except KpitrackError as problem:
+                problems.append(problem)
+                continue
+            plans[plan.group] = plan
+    return plans
+
+
+def plan_from_file(path: Path, root: Path) -> Plan:
+    text = read_text(path)
+    group = path.parent.relative_to(root).as_posix() if path.parent != root else ""
+    return plan_from_document(parse_toml(text, path), group, path, key_lines(text))
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    text = read_text(path)
+    return settings_from_document(parse_toml(text, path), path, key_lines(text))
+
+
+def find_target_file(root: Path, target_id: str) -> Path:
+    """The file of the target `target_id`; the error names close ids when there is none."""
+    check_id(target_id)
+    matches = [path for path in target_files(root) if path.stem == target_id]
+    if not matches:
+        hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or "`kpitrack status` lists the ids"
+        raise KpitrackError(f"no target {target_id!r} in {root}; {hint}")
+    if len(matches) > 1:
+        raise KpitrackError(f"id {target_id!r} is defined twice: {matches[0]} and {matches[1]}; rename one")
+    return inside(matches[0], root)
+
+
+def load_target(path: Path, root: Path, cache: Path | None = None) -> Target:
+    """Read and validate one target file; with a `cache` folder, a file read before in exactly
+    these bytes is not parsed again (see `cached`)."""
+    inside(path, root)
+    if not ID_PATTERN.fullmatch(path.stem):
+        raise KpitrackError(
+            f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
+    data = read_bytes(path)
+
+    def parse() -> Target:
+        text = decode(data, path)
+        return target_from_document(parse_toml(text, path), path, root, key_lines(text))
+
+    return cached(cache, (str(path), str(root)), data, parse) if cache else parse()
+
+
+def read_text(path: Path) -> str:
+    return decode(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise KpitrackError(f"file is {size // (1024 * 1024)} MiB, over the "
+                                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", path)
+        return path.read_bytes()
+    except OSError as error:
+        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+
+
+def inside(path: Path, root: Path) -> Path:
+    """Refuse a file that a link takes outside the workspace."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise KpitrackError(f"links to {path.resolve()}, outside the workspace {root}; "
+                            "keep target files inside it", path)
+    return path
