@@ -411,3 +411,14 @@ def test_folders_that_are_files_are_one_clear_error(tmp_path):
         create_target(tmp_path / "ws", "x", "plan", MILESTONE)
     with pytest.raises(KpitrackError, match="cannot make the folder"):
         init_workspace(tmp_path / "ws" / "plan", 2026)
+
+
+def test_the_state_folder_is_made_once_and_ignored_by_git(tmp_path):
+    from kpitrack.workspace import load_workspace, state_folder
+
+    folder = state_folder(tmp_path)
+    assert folder == tmp_path / ".kpitrack" and folder.is_dir()
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    write(folder / "junk.toml", "not a target")  # nothing inside it is ever read as a target
+    assert load_workspace(tmp_path).problems == []
+    assert state_folder(tmp_path) == folder

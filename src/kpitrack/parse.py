@@ -8,20 +8,14 @@ from decimal import Decimal
 
 MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
 
-# Chinese number scales: 18.5万 = 185,000; 2.5亿 = 250,000,000.
-SCALES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
-
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 def parse_value(text: str) -> Decimal:
-    """`1,200`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
-    cleaned = text.strip().replace("，", ",")
-    scale = Decimal(1)
-    for suffix, factor in SCALES.items():
-        if cleaned.endswith(suffix):
-            cleaned, scale = cleaned[: -len(suffix)].strip(), factor
-            break
+    """`1,200`, `1.8千`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
+    from kpitrack.units import split_scale_suffix
+
+    cleaned, scale = split_scale_suffix(text.replace("，", ","))
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(
             f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
@@ -52,10 +46,11 @@ def size_problem(number: Decimal) -> str | None:
 
 def scale_clash(text: str, unit: str) -> str | None:
     """Why `text` would scale twice in `unit` (1.8万 in a unit of 万个 is 18,000 万个), or None."""
-    from kpitrack.units import split_unit
+    from kpitrack.units import split_scale_suffix, split_unit
 
-    suffix = next((suffix for suffix in SCALES if text.strip().endswith(suffix)), None)
-    if suffix and split_unit(unit)[0] != 1:
+    number, scale = split_scale_suffix(text)
+    suffix = text.strip()[len(number):].strip()
+    if scale != 1 and split_unit(unit)[0] != 1:
         return (f"the unit is already {unit}: write the figure in it without {suffix} "
                 f"(1.8, not 1.8{suffix})")
     return None

@@ -1,4 +1,5 @@
-"""A parsed document to model objects: every rule a target, plan or settings file must follow, and its message."""
+"""A parsed document to model objects: every rule a target, plan or settings file must follow,
+and its message."""
 
 from __future__ import annotations
 
@@ -11,29 +12,18 @@ from typing import Any
 
 from kpitrack.document import LineIndex
 from kpitrack.errors import KpitrackError
+from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
+                             names)
 from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
 from kpitrack.parse import size_problem
 
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
-
-
-TARGET_KEYS = (
-    "title", "unit", "target", "baseline", "start", "due", "kind", "direction",
-    "owner", "source", "tags", "stretch", "cadence", "parts", "checkpoint", "progress",
-)
-
-
-PLAN_KEYS = ("title", "issuer", "date", "source", "period")
-
-
-CHECKPOINT_KEYS = ("date", "value")
-
-
-PROGRESS_KEYS = ("date", "value", "total", "done", "note", "source")
-
-
-SETTINGS_KEYS = ("at_risk_band", "cadence", "stale_grace_days")
+TARGET_KEYS = names(TARGET_FIELDS)
+PLAN_KEYS = names(PLAN_FIELDS)
+CHECKPOINT_KEYS = names(CHECKPOINT_FIELDS)
+PROGRESS_KEYS = names(PROGRESS_FIELDS)
+SETTINGS_KEYS = names(SETTINGS_FIELDS)
 
 
 def target_from_document(document: dict[str, Any], path: Path, root: Path, lines: LineIndex) -> Target:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-CHINESE_SCALES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(10) ** 3}
+# The one table of Chinese scales, for typed figures (1.8千, 18.5万, 2.5亿, 1.2万亿) and unit
+# names (千元, 万套, 亿元, 万亿元) alike; 万亿 is 万 times 亿.
+CHINESE_SCALES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 SI_SCALES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6}
 
 
@@ -36,3 +38,11 @@ def tidy(value: Decimal) -> Decimal:
     and never in exponent notation."""
     tidied = value.normalize()
     return tidied.quantize(Decimal(1)) if tidied.as_tuple().exponent > 0 else tidied
+
+
+def split_scale_suffix(text: str) -> tuple[str, Decimal]:
+    """(number text, scale) of a typed figure: 18.5万 -> ("18.5", 10^4), 1.2万亿 -> ("1.2", 10^12)."""
+    scale, rest = Decimal(1), text.strip()
+    while rest[-1:] in CHINESE_SCALES:
+        scale, rest = scale * CHINESE_SCALES[rest[-1]], rest[:-1].strip()
+    return rest, scale

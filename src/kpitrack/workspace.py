@@ -17,6 +17,21 @@ from kpitrack.schema import (ID_PATTERN, check_direction, check_id, did_you_mean
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
 MAX_FILE_BYTES = 16 * 1024 * 1024
+STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the files themselves
+
+
+def state_folder(root: Path) -> Path:
+    """The workspace's `.kpitrack/` folder (cache, journals, remembered results), made on first use
+    with a .gitignore of its own so that git never carries it. Deleting it loses nothing."""
+    folder = root / STATE_FOLDER
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# kpitrack's own state: never committed\n*\n", encoding="utf-8")
+    except OSError as error:
+        raise KpitrackError(f"cannot make kpitrack's state folder: {error.strerror}", folder) from None
+    return folder
 
 
 def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:

@@ -1,0 +1,71 @@
+"""Every field of every file kind, declared once: validation takes its keys from here, the README's
+field reference is checked against it, and a JSON Schema can be generated from it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Field(NamedTuple):
+    name: str
+    type: str  # text, number, date, flag, choice, ids, texts, tables, days, cadence
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+TARGET_FIELDS = (
+    Field("title", "text", "What was pledged, in the document's own words.", required=True),
+    Field("unit", "text", "Unit of the figures: 家, 亿元, 万套, km."),
+    Field("target", "number", "The figure to reach (not for milestones; a parent may take its parts' sum)."),
+    Field("baseline", "number", "Where the figure stands at start; default 0."),
+    Field("start", "date", "First day of the period.", required=True),
+    Field("due", "date", "Last day of the period.", required=True),
+    Field("kind", "choice", "What the entries record.", choices=("cumulative", "level", "milestone")),
+    Field("direction", "choice", "Whether the figure must rise or fall.", choices=("increase", "decrease")),
+    Field("owner", "text", "The responsible unit (责任单位)."),
+    Field("source", "text", "Where it was pledged: outlet, date and the pledge's own words."),
+    Field("tags", "texts", "Words to select targets by."),
+    Field("stretch", "flag", "A 力争 (strive) pledge kept as a target of its own."),
+    Field("cadence", "cadence", "How often a figure is expected: weekly, monthly, quarterly, yearly or days."),
+    Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
+    Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value."),
+    Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`."),
+)
+
+CHECKPOINT_FIELDS = (
+    Field("date", "date", "The day by whose end the value is planned.", required=True),
+    Field("value", "number", "The figure planned by then.", required=True),
+)
+
+PROGRESS_FIELDS = (
+    Field("date", "date", "The day the figure refers to.", required=True),
+    Field("value", "number", "The figure: an increment, a running total, or a reading."),
+    Field("total", "flag", "The value is the running total since start (年初至今累计)."),
+    Field("done", "flag", "For a milestone: whether it is done."),
+    Field("note", "text", "A note, such as the bulletin it came from."),
+    Field("source", "text", "Where the figure was published."),
+)
+
+PLAN_FIELDS = (
+    Field("title", "text", "The document's title.", required=True),
+    Field("issuer", "text", "Who issued it."),
+    Field("date", "date", "When it was issued."),
+    Field("source", "text", "Where it was published."),
+    Field("period", "text", "The period it covers, such as 2024."),
+)
+
+SETTINGS_FIELDS = (
+    Field("at_risk_band", "number", "Points of lag from which a target is behind."),
+    Field("cadence", "cadence", "The default cadence for targets that set none; without it nothing is stale."),
+    Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
+)
+
+FILE_KINDS = {
+    "target": TARGET_FIELDS, "checkpoint": CHECKPOINT_FIELDS, "progress": PROGRESS_FIELDS,
+    "plan": PLAN_FIELDS, "settings": SETTINGS_FIELDS,
+}
+
+
+def names(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    return tuple(field.name for field in fields)
