@@ -1202,6 +1202,7 @@ def test_filters_that_match_nothing_say_so(tmp_path):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "kpitrack: no targets match\n")
 
 
+@pytest.mark.slow
 def test_output_cut_short_by_the_reader_ends_quietly_like_other_unix_tools(tmp_path):
     import subprocess
     import sys

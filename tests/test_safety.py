@@ -28,6 +28,7 @@ def recorded_values(path, workspace):
     return [entry.value for entry in load_target(path, workspace).entries]
 
 
+@pytest.mark.slow
 def test_sigkill_at_any_instant_leaves_every_file_whole(tmp_path):
     """Start `kpitrack add`, kill it after a random delay, hundreds of times over two targets:
     every file still parses and holds exactly the successful entries, plus at most the killed ones."""
@@ -64,6 +65,7 @@ def test_sigkill_at_any_instant_leaves_every_file_whole(tmp_path):
     assert all(succeeded.values()) and all(killed.values())  # both outcomes were exercised
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_writers_lose_nothing(tmp_path):
     path = write(tmp_path / "firms.toml", TARGET_TOML)
     processes = [subprocess.Popen(kpitrack(tmp_path, "add", "firms", str(number), "--date", "2023-05-01"),
@@ -73,6 +75,7 @@ def test_twenty_concurrent_writers_lose_nothing(tmp_path):
     assert sorted(recorded_values(path, tmp_path)) == [Decimal(n) for n in range(1, 21)]
 
 
+@pytest.mark.slow
 def test_a_writer_waits_for_the_lock_on_its_own_target_only(tmp_path):
     busy = write(tmp_path / "busy.toml", TARGET_TOML)
     free = write(tmp_path / "free.toml", TARGET_TOML)
