@@ -11,6 +11,7 @@ import time
 import tomllib
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from helpers import TARGET_TOML, write
