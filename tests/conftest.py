@@ -12,3 +12,35 @@ os.environ["KPITRACK_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpitrack-test-cache-
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from the current outputs (review the diff before committing)")
+
+
+import textwrap  # noqa: E402
+
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+
+@pytest.fixture
+def make_workspace(tmp_path):
+    """A workspace from files given as text right where the test reads them (synthetic data):
+    make_workspace({"plan/firms.toml": '''title = ...'''}) -> its root."""
+    def make(files: dict[str, str], root: Path | None = None) -> Path:
+        root = root or tmp_path / "ws"
+        root.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+    return make
+
+
+@pytest.fixture
+def cli():
+    """Run kpitrack in-process on a workspace: cli(root, "status", "--as-of", "2023-06-30")."""
+    runner = CliRunner()
+
+    def run(root: Path, *arguments: str, **options):
+        return runner.invoke(__import__("kpitrack.cli", fromlist=["app"]).app,
+                             ["--dir", str(root), *arguments], **options)
+    return run

@@ -764,6 +764,7 @@ def test_status_of_a_decrease_target_never_shows_negative_zero(tmp_path):
     write(tmp_path, "approval", text)
     for output in ("json", "csv", "markdown", "table"):
         result = run(tmp_path, "status", "--as-of", "2023-06-30", "--format", output)
+        assert result.exit_code == 0, result.output
         assert "-0.0" not in result.stdout, output
 
 
