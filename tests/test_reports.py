@@ -170,7 +170,7 @@ def test_svg_report_is_well_formed_xml(workspace):
 def test_json_and_csv_reports(workspace):
     document = json.loads(run(workspace, "report", "--as-of", "2023-06-30", "--format", "json").stdout)
     assert document["groups"][1] == {"group": "plan", "targets": 2, "counts": {
-        "not-started": 0, "done": 0, "on-track": 1, "at-risk": 0, "behind": 1, "overdue": 0},
+        "not-started": 0, "done": 0, "on-track": 1, "at-risk": 0, "behind": 1, "overdue": 0, "tracked": 0},
         "stale": 0, "on_track_share": 50}
     assert document["attention"] == ["slow"]
     assert len(run(workspace, "report", "--as-of", "2023-06-30", "--format", "csv").stdout.splitlines()) == 4

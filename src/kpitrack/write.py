@@ -15,7 +15,7 @@ from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
 from kpitrack.model import Entry, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.workspace import SETTINGS_FILE, inside, target_files
+from kpitrack.workspace import SETTINGS_FILE, inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -124,7 +124,8 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         try:
             head, tail = text[:first.start()], text[last.start():]
             lines = key_lines(head)
-            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines)
+            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines,
+                                          plan_period(path.parent, root))
             document = tomllib.loads(tail, parse_float=Decimal)
             if list(document) == ["progress"] and len(document["progress"]) == 1:
                 entry_from_table(document["progress"][0], 0, target, path, {})
@@ -132,7 +133,7 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         except (tomllib.TOMLDecodeError, KpitrackError):
             pass  # read whole below, for the exact message
     lines = key_lines(text)
-    return target_from_document(parse_toml(text, path), path, root, lines), lines
+    return target_from_document(parse_toml(text, path), path, root, lines, plan_period(path.parent, root)), lines
 
 
 def undo_append(appended: Appended) -> None:
@@ -186,7 +187,7 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     path = folder / f"{target_id}.toml"
     text = tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
-        target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        target_from_document(parse_toml(text, path), path, root, key_lines(text), plan_period(folder, root))
     except KpitrackError as problem:
         raise KpitrackError(problem.message) from None
     inside(folder, root)  # a linked folder must not lead out of the workspace
