@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
-from kpitrack.model import Entry, Kind, Settings, Status, Target
+from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.qualifiers import meets, shortfall
 
 HUNDRED = Decimal(100)
@@ -35,6 +35,11 @@ class Figures:
     change: Decimal | None = None  # reading kinds: the latest reading - the one before
     stretch_completion: Decimal | None = None  # completion of the 力争 figure (stretch_target)
     estimate: bool = False  # the figure counts an estimate (预计)
+    # The year-end verdict, filled in by `report.assess` from `verdicts` (None: none yet).
+    verdict: Verdict | None = None
+    done_on: date | None = None
+    exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
+    exceeded_points: Decimal | None = None  # completion - 100
 
 
 READINGS = (Kind.LEVEL, Kind.INDICATOR, Kind.GROWTH)  # kinds whose entries are readings, not increments

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.compute import Figures, burnup_series
-from kpitrack.display import bar, entry_value, lag_cell, number, progress_cell, visible, with_unit
+from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, progress_cell, target_value, verdict_text,
+                              visible, with_unit)
+from kpitrack.qualifiers import qualifier_of, tolerance_of
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.model import Kind, Target
 
@@ -24,8 +26,16 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         ("Kind", f"{target.kind.value}, {target.direction.value}" + (", stretch (力争)" if target.stretch else "")),
         ("Period", f"{target.start.isoformat()} to {target.due.isoformat()}"),
     ]
-    if target.kind is not Kind.MILESTONE:
-        rows.append(("Target", f"{number(target.target)} {target.unit} from baseline {number(target.baseline)}"))
+    if target.kind is Kind.GROWTH:
+        rows.append(("Target", f"growth of {target_value(target)} {target.unit} (year-to-date, 累计同比)"))
+    elif target.kind not in (Kind.MILESTONE, Kind.INDICATOR):
+        rows.append(("Target", f"{target_value(target)} {target.unit} from baseline {number(target.baseline)}"))
+    if target.qualifier is not None:
+        about = qualifier_of(target).value == "about"
+        rows.append(("Qualifier", target.qualifier.value + (f", tolerance {number(tolerance_of(target))}"
+                                                            if about else "")))
+    if target.stretch_target is not None:
+        rows.append(("Stretch (力争)", f"{number(target.stretch_target)} {target.unit}"))
     rows += [(label, value) for label, value in (("Owner", target.owner), ("Source", target.source),
                                                  ("Tags", ", ".join(target.tags))) if value]
     rows += [("Checkpoint", f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
@@ -37,8 +47,15 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     result = Table.grid(padding=(0, 2))
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
-    rows = [("As of", figures.as_of.isoformat()), ("Current", progress_cell(target, figures)),
-            ("Completion", f"{bar(figures.completion, 20)} {figures.completion}%")]
+    rows = [("As of", figures.as_of.isoformat()), ("Current", progress_cell(target, figures))]
+    if figures.completion is not None:
+        rows.append(("Completion", f"{bar(figures.completion, 20)} {figures.completion}%"))
+    elif figures.gap is not None:
+        rows.append(("Difference", f"{done_cell(figures)} (percentage points, reading - target)"))
+    if figures.change is not None and target.kind is not Kind.CUMULATIVE:
+        rows.append(("Change", f"{figures.change:+} since the previous reading"))
+    if figures.stretch_completion is not None:
+        rows.append(("Stretch completion", f"{figures.stretch_completion}% of {number(target.stretch_target)}"))
     if figures.planned is not None:
         rows += [("Planned", f"{figures.planned}%"),
                  ("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)"),
@@ -47,6 +64,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     for label, value in rows:
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
     result.add_row("Status", status_text(figures, ", "))
+    if figures.verdict is not None:
+        result.add_row("Verdict", Text(verdict_text(figures)))
 
     shown = sorted(target.entries, key=lambda entry: entry.date)
     earlier = len(shown) - last if last is not None and len(shown) > last else 0
@@ -59,7 +78,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
-    chart = [burnup_chart(target, figures, others=others), ""] if target.kind is not Kind.MILESTONE else []
+    charted = target.kind in (Kind.CUMULATIVE, Kind.LEVEL)  # a rate or an indicator has no path to plot
+    chart = [burnup_chart(target, figures, others=others), ""] if charted else []
     more = [Text(f"and {earlier:,} earlier entries: `show --all` lists every one", style="dim")] if earlier else []
     return [definition, "", result, "", *chart, entries, *more]
 
