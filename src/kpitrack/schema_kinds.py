@@ -27,7 +27,8 @@ def check_kind_keys(document: dict[str, Any], kind: Kind, path: Path, where: Whe
     """Refuse the keys a kind has no use for, before their values are read."""
     for key in NOT_FOR.get(kind, ()):
         if key in document:
-            raise KpitrackError(f"a {kind.value} target has no {key!r}: {WHY[kind]}; remove the key",
+            article = "an" if kind.value[0] in "aeiou" else "a"
+            raise KpitrackError(f"{article} {kind.value} target has no {key!r}: {WHY[kind]}; remove the key",
                                 path, where(key))
     if kind is Kind.GROWTH and document.get("unit") != "%":
         raise KpitrackError('a growth target is a rate in per cent: set unit = "%"', path, where("unit") or 1)

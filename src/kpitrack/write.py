@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
-from kpitrack.model import Entry, Target
+from kpitrack.model import Entry, ReadingQualifier, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, plan_period, target_files
 
@@ -37,6 +37,10 @@ def render_entry(entry: Entry) -> str:
     for key in ("note", "source"):
         if getattr(entry, key):
             fields[key] = getattr(entry, key)
+    if entry.qualifier is not None:
+        fields["qualifier"] = entry.qualifier.value
+    if entry.estimate:
+        fields["estimate"] = True
     return "\n[[progress]]\n" + tomli_w.dumps(fields)
 
 
@@ -154,11 +158,13 @@ def _read_back(payload: bytes) -> list[Entry]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
     return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
                   total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source")) for table in tables]
+                  note=table.get("note"), source=table.get("source"),
+                  qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
+                  estimate=table.get("estimate", False)) for table in tables]
 
 
-NEW_FILE_ORDER = ("title", "unit", "target", "baseline", "start", "due", "kind", "direction", "owner", "source",
-                  "tags", "stretch", "cadence", "parts")
+NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",
+                  "kind", "direction", "owner", "source", "tags", "stretch", "cadence", "parts")
 
 
 def new_target_document(fields: dict[str, Any]) -> dict[str, Any]:
