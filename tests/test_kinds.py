@@ -371,3 +371,12 @@ def test_shipped_examples_of_each_new_kind():
     floors = [path for path in SHIPPED.rglob("*.toml") if "Target is a floor" in path.read_text(encoding="utf-8")]
     assumed = [path for path in SHIPPED.rglob("*.toml") if "Due date assumed" in path.read_text(encoding="utf-8")]
     assert floors == assumed == []
+
+
+def test_the_readme_names_every_field():
+    from kpitrack.fields import FILE_KINDS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [f"{kind}.{field.name}" for kind, fields in FILE_KINDS.items() for field in fields
+               if not any(form in readme for form in (f"{field.name} =", f"`{field.name}`", f"[[{field.name}]]"))]
+    assert missing == []
