@@ -531,10 +531,11 @@ def test_status_markdown_has_exact_figures(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Status as of 2023-06-30\n\n"
-        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update "
+        "| verdict |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83 | 49.59 | 3.76 | at-risk |  | 2023-12-31 "
-        "| 2023-06-30 |\n")
+        "| 2023-06-30 | — |\n")
 
 
 def test_status_table_shows_the_figures_without_colour_codes(tmp_path):

@@ -68,7 +68,7 @@ def test_csv_has_one_row_per_target_and_defuses_formulas():
 def test_markdown_escapes_pipes_and_markup():
     text = status_markdown(AS_OF, [item(title="a | b *c* <script>")])
     row = text.splitlines()[-1]
-    assert row.count("|") - row.count("\\|") == 13  # 12 cells: the title's pipe did not add one
+    assert row.count("|") - row.count("\\|") == 14  # 13 cells: the title's pipe did not add one
     assert r"a \| b \*c\* \<script\>" in row
 
 

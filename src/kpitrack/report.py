@@ -31,8 +31,10 @@ class Summary:
 def summarize(results: list[Figures]) -> Summary:
     counts = {status: sum(1 for result in results if result.status is status) for status in Status}
 
+    pledges = len(results) - counts[Status.TRACKED]  # an indicator is watched, not on or off track
+
     def share(count: int) -> Decimal | None:
-        return to_cents(Decimal(count) * HUNDRED / len(results)) if results else None
+        return to_cents(Decimal(count) * HUNDRED / pledges) if pledges else None
 
     return Summary(len(results), counts, sum(1 for result in results if result.stale),
                    share(counts[Status.DONE] + counts[Status.ON_TRACK]), share(counts[Status.DONE]))
