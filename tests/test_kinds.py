@@ -157,6 +157,9 @@ def test_real_luohu_gdp_growth_is_behind_by_points(tmp_path):
     assert (found["gap"], found["status"], found["completion"], found["planned"]) == (
         Decimal("-1.9"), "behind", None, None)
     assert "-1.9 pt" in run(tmp_path, "status", "--as-of", "2024-06-30").stdout
+    shown = run(tmp_path, "show", "gdp", "--as-of", "2024-06-30").stdout
+    assert "-1.9 pt (percentage points, reading - target)" in shown
+    assert "• reading  · target" in shown  # a line of readings under the target, not a burn-up
 
 
 @pytest.mark.parametrize("reading, status", [("5.8", "on-track"), ("5.79", "at-risk"), ("5.01", "at-risk"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.compute import Figures, burnup_series
+from kpitrack.compute import Figures, burnup_series, entries_as_of
 from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, progress_cell, target_value, verdict_text,
                               visible, with_unit)
 from kpitrack.qualifiers import qualifier_of, tolerance_of
@@ -23,7 +23,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     definition.add_column()
     rows = [
         ("ID", target.id), ("Title", target.title), ("Group", target.group or "(root)"),
-        ("Kind", f"{target.kind.value}, {target.direction.value}" + (", stretch (力争)" if target.stretch else "")),
+        ("Kind", target.kind.value + (f", {target.direction.value}" if target.kind is not Kind.INDICATOR else "")
+         + (", stretch (力争)" if target.stretch else "")),
         ("Period", f"{target.start.isoformat()} to {target.due.isoformat()}"),
     ]
     if target.kind is Kind.GROWTH:
@@ -78,8 +79,12 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", "no entries yet", "")
-    charted = target.kind in (Kind.CUMULATIVE, Kind.LEVEL)  # a rate or an indicator has no path to plot
-    chart = [burnup_chart(target, figures, others=others), ""] if charted else []
+    if target.kind in (Kind.CUMULATIVE, Kind.LEVEL):
+        chart = [burnup_chart(target, figures, others=others), ""]
+    elif target.kind in (Kind.INDICATOR, Kind.GROWTH) and entries_as_of(target, figures.as_of):
+        chart = [readings_chart(target, figures), ""]
+    else:
+        chart = []
     more = [Text(f"and {earlier:,} earlier entries: `show --all` lists every one", style="dim")] if earlier else []
     return [definition, "", result, "", *chart, entries, *more]
 
@@ -119,5 +124,43 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     start, end = series[0][0].isoformat(), series[-1][0].isoformat()
     chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
     chart.append(" " * (label_width + 2) + f"█ actual  · plan  │ {figures.as_of.isoformat()}"
+                 + (f"  ({visible(target.unit)})" if target.unit else ""))
+    return chart
+
+
+def readings_chart(target: Target, figures: Figures, width: int = 60, height: int = 8):
+    """An indicator's or growth rate's readings (•) from start to due, with the target (·) of a
+    growth rate: a line of readings, since there is no path to burn up."""
+    from rich.text import Text
+
+    readings = [(entry.date, entry.value) for entry in entries_as_of(target, figures.as_of)]
+    bar_line = target.target if target.kind is Kind.GROWTH else None
+    values = [value for _, value in readings] + ([bar_line] if bar_line is not None else [])
+    low, high = min(values), max(values)
+    scale = (high - low) or Decimal(1)
+    first, last = target.start, max(target.due, figures.as_of)
+    span = max((last - first).days, 1)
+
+    def row_of(value: Decimal) -> int:
+        return int((value - low) / scale * (height - 1) + Decimal("0.5"))
+
+    grid = [[(" ", "") for _ in range(width)] for _ in range(height)]
+    if bar_line is not None:
+        for column in range(width):
+            grid[row_of(bar_line)][column] = ("·", "dim")
+    for day, value in readings:
+        column = min(max((day - first).days * (width - 1) // span, 0), width - 1)
+        grid[row_of(value)][column] = ("•", STATUS_STYLES[figures.status])
+    label_width = max(len(number(high)), len(number(low)))
+    chart = Text()
+    for row in range(height - 1, -1, -1):
+        label = number(high) if row == height - 1 else number(low) if row == 0 else ""
+        chart.append(label.rjust(label_width) + " ┤")
+        for character, style in grid[row]:
+            chart.append(character, style=style or None)
+        chart.append("\n")
+    start, end = first.isoformat(), last.isoformat()
+    chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
+    chart.append(" " * (label_width + 2) + "• reading" + ("  · target" if bar_line is not None else "")
                  + (f"  ({visible(target.unit)})" if target.unit else ""))
     return chart
