@@ -383,3 +383,17 @@ def test_the_readme_names_every_field():
     missing = [f"{kind}.{field.name}" for kind, fields in FILE_KINDS.items() for field in fields
                if not any(form in readme for form in (f"{field.name} =", f"`{field.name}`", f"[[{field.name}]]"))]
     assert missing == []
+
+
+def test_import_reads_qualifier_and_estimate_columns(tmp_path):
+    write(tmp_path, "t", target(target=10000, unit="亿元", extra='qualifier = "over"\n'))
+    csv_file = tmp_path.parent / f"{tmp_path.name}-import.csv"
+    csv_file.write_text("id,date,value,total,qualifier,estimate\n"
+                        "t,2023-12-31,10000,true,nearly,yes\n", encoding="utf-8")
+    result = run(tmp_path, "import", str(csv_file))
+    assert result.exit_code == 0, result.output
+    found = row(tmp_path, "t", "2024-01-01")
+    assert (found["status"], found["verdict"], found["estimate"]) == ("overdue", "missed", True)  # 近万亿 is not 超万亿
+    csv_file.write_text("id,date,value,total,qualifier\nt,2023-12-31,10000,true,roughly\n", encoding="utf-8")
+    result = run(tmp_path, "import", str(csv_file))
+    assert result.exit_code == 2 and "qualifier: 'roughly' is not one of: nearly, over, about" in result.stderr

@@ -122,7 +122,7 @@ def add(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source].")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source][,qualifier][,estimate].")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
