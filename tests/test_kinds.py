@@ -217,6 +217,8 @@ def test_stretch_target_is_shown_and_status_judged_on_the_committed_figure(tmp_p
     found = row(tmp_path, "t", "2023-12-31")
     assert (found["status"], found["stretch_target"], found["stretch_completion"]) == ("done", 50, 90)
     assert "90.00% of 50" in run(tmp_path, "show", "t", "--as-of", "2023-12-31").stdout
+    assert "stretch 90.00%" in run(tmp_path, "status", "--as-of", "2023-12-31").stdout
+    assert "| 112.50 (stretch 90.00) |" in run(tmp_path, "status", "--format", "markdown", "--as-of", "2023-12-31").stdout
 
 
 # --- estimates ------------------------------------------------------------------------------

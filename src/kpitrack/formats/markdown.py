@@ -28,6 +28,8 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
             row["current"] = progress_cell(target, figures).split(" / ")[0].removesuffix(f" {target.unit}")
         if figures.completion is None:  # a growth rate's gap in points, an indicator's change
             row["completion"] = done_cell(figures)
+        elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
+            row["completion"] = f"{figures.completion} (stretch {figures.stretch_completion})"
         cells = (_markdown_cell(row[key]) for key in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -91,7 +91,8 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> l
         [(indent + target.id, "bold")],
         progress_lines,
         [((bar(figures.completion, 10 if width >= WIDE else 6) + " "
-           if width >= 100 and figures.completion is not None else "") + done_cell(figures), "")],
+           if width >= 100 and figures.completion is not None else "") + done_cell(figures), "")]
+        + ([(f"stretch {figures.stretch_completion}%", "dim")] if figures.stretch_completion is not None else []),
         [(f"{figures.planned}%" if figures.planned is not None else "—", "")],
         [(line, "") for line in lag_cell(figures).split("\n")],
         status_parts(figures),
