@@ -399,3 +399,10 @@ def test_import_reads_qualifier_and_estimate_columns(tmp_path):
     csv_file.write_text("id,date,value,total,qualifier\nt,2023-12-31,10000,true,roughly\n", encoding="utf-8")
     result = run(tmp_path, "import", str(csv_file))
     assert result.exit_code == 2 and "qualifier: 'roughly' is not one of: nearly, over, about" in result.stderr
+
+
+def test_a_growth_rate_is_not_a_part(tmp_path):
+    write(tmp_path, "rate", GROWTH)
+    path = write(tmp_path, "sum", target(unit="%", extra='parts = ["rate"]\n'))
+    line = problem_line(run(tmp_path, "validate"))
+    assert line.startswith(f"{path}:1: part 'rate'") and "do not add up" in line

@@ -134,6 +134,9 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
         raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
     if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
         raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+    if part.kind in (Kind.INDICATOR, Kind.GROWTH):
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a {part.kind.value} target: its readings are "
+                            "rates or indicators, which do not add up", parent.path, 1)
     if conversion(part.unit, parent.unit) is None:
         raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
                             f"{parent.unit!r}", parent.path, 1)
