@@ -207,6 +207,7 @@ def test_indicator_is_tracked_with_its_latest_reading_and_change(tmp_path):
     shown = run(tmp_path, "show", "fai", "--as-of", "2023-10-31")
     assert shown.exit_code == 0, shown.output
     assert "13.9 %" in shown.stdout and "+0.8 since the previous reading" in shown.stdout
+    assert "Reading of  2023-09-30" in shown.stdout
 
 
 # --- 确保 / 力争 -------------------------------------------------------------------------------
@@ -406,3 +407,9 @@ def test_a_growth_rate_is_not_a_part(tmp_path):
     path = write(tmp_path, "sum", target(unit="%", extra='parts = ["rate"]\n'))
     line = problem_line(run(tmp_path, "validate"))
     assert line.startswith(f"{path}:1: part 'rate'") and "do not add up" in line
+
+
+def test_a_baseline_within_the_tolerance_is_met_from_the_start(tmp_path):
+    write(tmp_path, "t", target(extra='kind = "level"\nbaseline = 99\nqualifier = "about"\n'))
+    found = row(tmp_path, "t", "2023-06-30")
+    assert (found["status"], found["verdict"], found["done_on"]) == ("done", "done-early", "2023-01-01")

@@ -176,11 +176,23 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
 
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
-    since a running total as of a day includes that day's increments."""
+    since a running total as of a day includes that day's increments. An estimate gives way to an
+    entry for its date without the mark. The list is shared: do not change it."""
+    global _latest
+    if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
+        return _latest[2]
     known = [entry for entry in target.entries if entry.date <= as_of]
-    finals = {(entry.date, entry.total) for entry in known if not entry.estimate}
-    known = [entry for entry in known if not (entry.estimate and (entry.date, entry.total) in finals)]
-    return sorted(known, key=lambda entry: (entry.date, entry.total))
+    if any(entry.estimate for entry in known):  # a final figure for the same date replaces an estimate
+        finals = {(entry.date, entry.total) for entry in known if not entry.estimate}
+        known = [entry for entry in known if not (entry.estimate and (entry.date, entry.total) in finals)]
+    known = sorted(known, key=lambda entry: (entry.date, entry.total))
+    _latest = (target, as_of, known)
+    return known
+
+
+# The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
+# `is` cannot match another target made at the same address. Callers only read the list.
+_latest: tuple = (None, None, [])
 
 
 def adds_up_parts(target: Target, others: Others | None) -> bool:
@@ -202,6 +214,23 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     for entry in entries:
         progress = entry.value if entry.total else progress + entry.value
     return target.baseline + progress
+
+
+def daily_figures(target: Target, as_of: date):
+    """(day, figure, wording of the day's last entry) at the end of each day with an entry, oldest
+    first: `current_figure` on each of those days, in one pass (a verdict looks at every one)."""
+    known = entries_as_of(target, as_of)
+    progress = Decimal(0)
+    for index, entry in enumerate(known):
+        if target.kind is Kind.MILESTONE:
+            figure = Decimal(1) if entry.done else Decimal(0)
+        elif target.kind in READINGS:
+            figure = entry.value
+        else:
+            progress = entry.value if entry.total else progress + entry.value
+            figure = target.baseline + progress
+        if index + 1 == len(known) or known[index + 1].date != entry.date:
+            yield entry.date, figure, entry.qualifier
 
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from kpitrack.compute import (HUNDRED, Others, adds_up_parts, completion_of, current_figure, entries_as_of, met_at,
-                              to_cents)
+from kpitrack.compute import (HUNDRED, Others, adds_up_parts, completion_of, current_figure, daily_figures,
+                              entries_as_of, met_at, to_cents)
 from kpitrack.model import Kind, Target, Verdict
 from kpitrack.qualifiers import falls, meets
 
@@ -27,26 +27,28 @@ def outcome(target: Target, as_of: date, others: Others | None = None) -> Outcom
         return Outcome()
     if target.kind is Kind.GROWTH:
         return _growth_outcome(target, as_of)
-    done_on = met_since(target, as_of, others)
-    if done_on is not None:
-        verdict = (Verdict.DONE_EARLY if done_on < target.due else Verdict.ON_TIME if done_on == target.due
-                   else Verdict.DONE_LATE)
-        return Outcome(verdict, done_on, *_exceeded(target, as_of, others))
-    if as_of <= target.due:
-        return Outcome()
-    reported = _entry_dates(target, target.due, others)
-    return Outcome(Verdict.MISSED if reported else Verdict.NOT_REPORTED)
+    if not met_at(target, as_of, others):
+        if as_of <= target.due:
+            return Outcome()
+        reported = _entry_dates(target, target.due, others)
+        return Outcome(Verdict.MISSED if reported else Verdict.NOT_REPORTED)
+    done_on = met_since(target, as_of, others) or target.start  # no entry: the baseline already meets it
+    verdict = (Verdict.DONE_EARLY if done_on < target.due else Verdict.ON_TIME if done_on == target.due
+               else Verdict.DONE_LATE)
+    return Outcome(verdict, done_on, *_exceeded(target, as_of, others))
 
 
 def met_since(target: Target, as_of: date, others: Others | None = None) -> date | None:
     """The date of the entry from which the target has stayed met up to `as_of` (for a reading, the
     latest decides), or None when the figure as of `as_of` does not meet it."""
+    if adds_up_parts(target, others):
+        days = [(day, met_at(target, day, others)) for day in _entry_dates(target, as_of, others)]
+    else:
+        days = [(day, figure >= 1 if target.kind is Kind.MILESTONE else meets(target, figure, wording))
+                for day, figure, wording in daily_figures(target, as_of)]
     since = None
-    for day in _entry_dates(target, as_of, others):
-        if met_at(target, day, others):
-            since = since or day
-        else:
-            since = None
+    for day, met in days:
+        since = (since or day) if met else None
     return since
 
 

@@ -53,6 +53,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         rows.append(("Completion", f"{bar(figures.completion, 20)} {figures.completion}%"))
     elif figures.gap is not None:
         rows.append(("Difference", f"{done_cell(figures)} (percentage points, reading - target)"))
+    if target.kind in (Kind.INDICATOR, Kind.GROWTH) and figures.last_update:
+        rows.append(("Reading of", figures.last_update.isoformat()))
     if figures.change is not None and target.kind is not Kind.CUMULATIVE:
         rows.append(("Change", f"{figures.change:+} since the previous reading"))
     if figures.stretch_completion is not None:
