@@ -479,7 +479,11 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "lag_days": -17,  # the plan reaches 54.17 % on day 198; 181 - 198
         "projected": Decimal("1310.77"),  # 650 / 181 * 365
         "required_per_month": Decimal("90.98"),  # 550 * 30.4375 / 184
-        "status": "on-track", "stale": False, "start": "2023-01-01", "due": "2023-12-31", "last_update": "2023-06-30"}
+        "status": "on-track", "stale": False, "start": "2023-01-01", "due": "2023-12-31", "last_update": "2023-06-30",
+        # issue 12: no qualifier reads as at-least; no stretch figure, estimate or verdict yet
+        "qualifier": "at-least", "tolerance": None, "stretch_target": None, "stretch_completion": None, "gap": None,
+        "change": None, "estimate": False, "verdict": None, "done_on": None, "exceeded_by": None,
+        "exceeded_points": None}
 
 
 def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
@@ -510,7 +514,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
         "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,13,1109.12,107.52,"
-        "at-risk,false,2023-01-01,2023-12-31,2023-06-30",
+        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,at-least,,,,,,false,,,,",
     ]
 
 
@@ -527,10 +531,11 @@ def test_status_markdown_has_exact_figures(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Status as of 2023-06-30\n\n"
-        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update "
+        "| verdict |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83 | 49.59 | 3.76 | at-risk |  | 2023-12-31 "
-        "| 2023-06-30 |\n")
+        "| 2023-06-30 | — |\n")
 
 
 def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
@@ -901,7 +906,7 @@ def test_show_json_lists_entries_and_figures(tmp_path):
     assert (document["as_of"], document["group"], document["current"], document["completion"],
             document["planned"], document["status"]) == (
         "2023-06-30", "plan", 650, Decimal("54.16"), Decimal("49.59"), "on-track")
-    entry = {"total": False, "done": None, "note": None, "source": None}
+    entry = {"total": False, "done": None, "note": None, "source": None, "qualifier": None, "estimate": False}
     assert document["entries"] == [
         {**entry, "date": "2023-02-28", "value": 100}, {**entry, "date": "2023-03-31", "value": 200},
         {**entry, "date": "2023-06-30", "value": 650, "total": True}, {**entry, "date": "2023-08-31", "value": 50}]

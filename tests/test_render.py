@@ -50,7 +50,7 @@ def test_show_json_lists_entries_and_checkpoints():
     target = make_target(entries=[(AS_OF, 5, True)], checkpoints=[(date(2023, 9, 30), 900)], tags=("x",))
     document = json.loads(show_json(target, figures(target, AS_OF)))
     assert document["entries"] == [{"date": "2023-06-30", "value": 5, "total": True, "done": None,
-                                    "note": None, "source": None}]
+                                    "note": None, "source": None, "qualifier": None, "estimate": False}]
     assert document["checkpoints"] == [{"date": "2023-09-30", "value": 900}]
     assert (document["tags"], document["as_of"]) == (["x"], "2023-06-30")
 
@@ -68,7 +68,7 @@ def test_csv_has_one_row_per_target_and_defuses_formulas():
 def test_markdown_escapes_pipes_and_markup():
     text = status_markdown(AS_OF, [item(title="a | b *c* <script>")])
     row = text.splitlines()[-1]
-    assert row.count("|") - row.count("\\|") == 13  # 12 cells: the title's pipe did not add one
+    assert row.count("|") - row.count("\\|") == 14  # 13 cells: the title's pipe did not add one
     assert r"a \| b \*c\* \<script\>" in row
 
 

@@ -170,7 +170,7 @@ def test_svg_report_is_well_formed_xml(workspace):
 def test_json_and_csv_reports(workspace):
     document = json.loads(run(workspace, "report", "--as-of", "2023-06-30", "--format", "json").stdout)
     assert document["groups"][1] == {"group": "plan", "targets": 2, "counts": {
-        "not-started": 0, "done": 0, "on-track": 1, "at-risk": 0, "behind": 1, "overdue": 0},
+        "not-started": 0, "done": 0, "on-track": 1, "at-risk": 0, "behind": 1, "overdue": 0, "tracked": 0},
         "stale": 0, "on_track_share": 50}
     assert document["attention"] == ["slow"]
     assert len(run(workspace, "report", "--as-of", "2023-06-30", "--format", "csv").stdout.splitlines()) == 4
@@ -272,10 +272,10 @@ def test_export_lists_every_entry_once(workspace):
     write(workspace / "plan" / "evil.toml", TARGET_TOML + '\n[[progress]]\ndate = 2023-03-01\nvalue = 1\n'
                                                          'note = "=cmd|calc"\n')
     lines = run(workspace, "export").stdout.splitlines()
-    assert lines[0] == "id,group,unit,date,value,total,done,note,source"
+    assert lines[0] == "id,group,unit,date,value,total,done,note,source,qualifier,estimate"
     assert sorted(lines[1:]) == sorted([
-        "finished,other,firms,2023-05-31,1200,false,,,", "ahead,plan,firms,2023-06-30,700,false,,,",
-        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,", "slow,plan,firms,2023-06-30,100,false,,,"])
+        "finished,other,firms,2023-05-31,1200,false,,,,,false", "ahead,plan,firms,2023-06-30,700,false,,,,,false",
+        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false", "slow,plan,firms,2023-06-30,100,false,,,,,false"])
     entries = json.loads(run(workspace, "export", "--format", "json").stdout)["entries"]
     assert len(entries) == 4 and entries[0]["value"] == 1200
 

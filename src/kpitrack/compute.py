@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
-from kpitrack.model import Entry, Kind, Settings, Status, Target
+from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
+from kpitrack.qualifiers import meets, shortfall
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -22,7 +23,7 @@ class Figures:
     as_of: date
     current: Decimal
     last_update: date | None  # the date of the latest entry as of `as_of`
-    completion: Decimal
+    completion: Decimal | None  # None for an indicator or a growth rate
     planned: Decimal | None
     lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
     lag_days: int | None  # positive = the plan reached today's figure that many days ago
@@ -30,6 +31,18 @@ class Figures:
     required_per_month: Decimal | None  # the pace needed from now on to finish on time
     status: Status
     stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
+    gap: Decimal | None = None  # a growth rate: reading - target, in percentage points
+    change: Decimal | None = None  # reading kinds: the latest reading - the one before
+    stretch_completion: Decimal | None = None  # completion of the 力争 figure (stretch_target)
+    estimate: bool = False  # the figure counts an estimate (预计)
+    # The year-end verdict, filled in by `report.assess` from `verdicts` (None: none yet).
+    verdict: Verdict | None = None
+    done_on: date | None = None
+    exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
+    exceeded_points: Decimal | None = None  # completion - 100
+
+
+READINGS = (Kind.LEVEL, Kind.INDICATOR, Kind.GROWTH)  # kinds whose entries are readings, not increments
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -39,10 +52,13 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
     """Compute every figure of `target` as of the end of the day `as_of`."""
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
+    if target.kind in (Kind.INDICATOR, Kind.GROWTH):
+        return _reading_figures(target, as_of, settings, current, last_update)
     exact_completion = completion_of(target, current)
     completion = to_cents(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
+    done = met_at(target, as_of, others)
     if target.kind is Kind.MILESTONE:
-        status = _status(target, as_of, completion, None, settings)
+        status = _status(target, as_of, done, None, settings)
         stale = _stale(target, as_of, last_update, status, settings, others)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
     planned = to_cents(planned_percent(target, as_of))
@@ -54,12 +70,85 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         completion=completion,
         planned=planned,
         lag=lag,
-        lag_days=_lag_days(target, as_of, exact_completion),
+        lag_days=_lag_days(target, as_of, HUNDRED if done else min(exact_completion, HUNDRED - CENT)),
         projected=_projected(target, as_of, current),
-        required_per_month=_required_per_month(target, as_of, current, exact_completion),
-        status=(status := _status(target, as_of, completion, lag, settings)),
+        required_per_month=Decimal(0) if done else _required_per_month(target, as_of, current, exact_completion),
+        status=(status := _status(target, as_of, done, lag, settings)),
         stale=_stale(target, as_of, last_update, status, settings, others),
+        change=_change(target, as_of) if target.kind is Kind.LEVEL else None,
+        stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
+                            if target.stretch_target is not None else None),
+        estimate=counts_estimate(target, as_of),
     )
+
+
+def _reading_figures(target: Target, as_of: date, settings: Settings, current: Decimal,
+                     last_update: date | None) -> Figures:
+    """An indicator is tracked; a growth rate is judged on its latest year-to-date reading, the bar
+    from the first month: nothing is prorated, and the difference is in percentage points."""
+    known = entries_as_of(target, as_of)
+    change = _change(target, as_of)
+    estimate = counts_estimate(target, as_of)
+    if target.kind is Kind.INDICATOR:
+        status = Status.NOT_STARTED if as_of < target.start else Status.TRACKED
+        return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
+                       is_stale(target, as_of, last_update, status, settings), change=change, estimate=estimate)
+    gap = current - target.target if known else None
+    status = growth_status(target, as_of, settings)
+    return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
+                   is_stale(target, as_of, last_update, status, settings), gap=gap, change=change,
+                   estimate=estimate)
+
+
+def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
+    """Met (its qualifier counted) while the latest reading meets the target; short of it, at-risk
+    under `growth_red` points and behind beyond; the reading dated on the due date decides."""
+    known = entries_as_of(target, as_of)
+    final = [entry for entry in known if entry.date == target.due]
+    if as_of < target.start:
+        return Status.NOT_STARTED
+    if as_of > target.due and not final:
+        return Status.OVERDUE
+    if not known:
+        return Status.NOT_STARTED  # no reading yet: nothing to judge
+    latest = final[-1] if final else known[-1]
+    if meets(target, latest.value, latest.qualifier):
+        return Status.DONE if final else Status.ON_TRACK
+    if as_of > target.due:
+        return Status.OVERDUE
+    return Status.AT_RISK if shortfall(target, latest.value) < settings.growth_red else Status.BEHIND
+
+
+def _change(target: Target, as_of: date) -> Decimal | None:
+    """The latest reading minus the one before it, for targets whose entries are readings."""
+    known = entries_as_of(target, as_of)
+    return known[-1].value - known[-2].value if len(known) >= 2 else None
+
+
+def counts_estimate(target: Target, as_of: date) -> bool:
+    """Whether the figure as of `as_of` rests on an estimate: the latest reading is one, or, for a
+    running sum, any entry since the latest total."""
+    known = entries_as_of(target, as_of)
+    if target.kind is not Kind.CUMULATIVE:
+        return bool(known) and known[-1].estimate
+    since = max((index for index, entry in enumerate(known) if entry.total), default=0)
+    return any(entry.estimate for entry in known[since:])
+
+
+def latest_qualifier(target: Target, as_of: date, others: Others | None = None):
+    """The wording (近, 超, 约) of the latest figure: it bounds the current figure."""
+    if adds_up_parts(target, others):
+        return None
+    known = entries_as_of(target, as_of)
+    return known[-1].qualifier if known else None
+
+
+def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
+    """Whether the figure as of `as_of` meets the target as worded (超, 以上, 左右, 以内)."""
+    current = current_figure(target, as_of, others)
+    if target.kind is Kind.MILESTONE:
+        return current >= 1
+    return meets(target, current, latest_qualifier(target, as_of, others))
 
 
 def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,
@@ -87,9 +176,23 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
 
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
-    since a running total as of a day includes that day's increments."""
+    since a running total as of a day includes that day's increments. An estimate gives way to an
+    entry for its date without the mark. The list is shared: do not change it."""
+    global _latest
+    if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
+        return _latest[2]
     known = [entry for entry in target.entries if entry.date <= as_of]
-    return sorted(known, key=lambda entry: (entry.date, entry.total))
+    if any(entry.estimate for entry in known):  # a final figure for the same date replaces an estimate
+        finals = {(entry.date, entry.total) for entry in known if not entry.estimate}
+        known = [entry for entry in known if not (entry.estimate and (entry.date, entry.total) in finals)]
+    known = sorted(known, key=lambda entry: (entry.date, entry.total))
+    _latest = (target, as_of, known)
+    return known
+
+
+# The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
+# `is` cannot match another target made at the same address. Callers only read the list.
+_latest: tuple = (None, None, [])
 
 
 def adds_up_parts(target: Target, others: Others | None) -> bool:
@@ -105,12 +208,29 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     entries = entries_as_of(target, as_of)
     if target.kind is Kind.MILESTONE:
         return Decimal(1) if entries and entries[-1].done else Decimal(0)
-    if target.kind is Kind.LEVEL:
+    if target.kind in READINGS:
         return entries[-1].value if entries else target.baseline
     progress = Decimal(0)
     for entry in entries:
         progress = entry.value if entry.total else progress + entry.value
     return target.baseline + progress
+
+
+def daily_figures(target: Target, as_of: date):
+    """(day, figure, wording of the day's last entry) at the end of each day with an entry, oldest
+    first: `current_figure` on each of those days, in one pass (a verdict looks at every one)."""
+    known = entries_as_of(target, as_of)
+    progress = Decimal(0)
+    for index, entry in enumerate(known):
+        if target.kind is Kind.MILESTONE:
+            figure = Decimal(1) if entry.done else Decimal(0)
+        elif target.kind in READINGS:
+            figure = entry.value
+        else:
+            progress = entry.value if entry.total else progress + entry.value
+            figure = target.baseline + progress
+        if index + 1 == len(known) or known[index + 1].date != entry.date:
+            yield entry.date, figure, entry.qualifier
 
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
@@ -152,9 +272,10 @@ def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, 
     return found
 
 
-def completion_of(target: Target, current: Decimal) -> Decimal:
-    """How much of the way from baseline to target `current` has come, in percent."""
-    return (current - target.baseline) / (target.target - target.baseline) * HUNDRED
+def completion_of(target: Target, current: Decimal, figure: Decimal | None = None) -> Decimal:
+    """How much of the way from baseline to the target (or `figure`) `current` has come, in percent."""
+    goal = target.target if figure is None else figure
+    return (current - target.baseline) / (goal - target.baseline) * HUNDRED
 
 
 def day_number(target: Target, day: date) -> int:
@@ -224,11 +345,11 @@ def _required_per_month(target: Target, as_of: date, current: Decimal, completio
     return to_cents((target.target - current) * DAYS_PER_MONTH / days_left)
 
 
-def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | None,
+def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
             settings: Settings) -> Status:
     if as_of < target.start:
         return Status.NOT_STARTED
-    if completion >= HUNDRED:
+    if done:
         return Status.DONE
     if as_of > target.due:
         return Status.OVERDUE

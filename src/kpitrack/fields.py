@@ -19,14 +19,19 @@ TARGET_FIELDS = (
     Field("unit", "text", "Unit of the figures: 家, 亿元, 万套, km."),
     Field("target", "number", "The figure to reach (not for milestones; a parent may take its parts' sum)."),
     Field("baseline", "number", "Where the figure stands at start; default 0."),
-    Field("start", "date", "First day of the period.", required=True),
-    Field("due", "date", "Last day of the period.", required=True),
-    Field("kind", "choice", "What the entries record.", choices=("cumulative", "level", "milestone")),
+    Field("start", "date", "First day of the period; default: the plan's (plan.toml `period` or `start`)."),
+    Field("due", "date", "Last day of the period; default: the plan's (plan.toml `period` or `due`)."),
+    Field("kind", "choice", "What the entries record.",
+          choices=("cumulative", "level", "milestone", "indicator", "growth")),
     Field("direction", "choice", "Whether the figure must rise or fall.", choices=("increase", "decrease")),
     Field("owner", "text", "The responsible unit (责任单位)."),
     Field("source", "text", "Where it was pledged: outlet, date and the pledge's own words."),
     Field("tags", "texts", "Words to select targets by."),
     Field("stretch", "flag", "A 力争 (strive) pledge kept as a target of its own."),
+    Field("qualifier", "choice", "How the target is worded: 超 over, 以上 at-least, 左右 about, 以内 at-most.",
+          choices=("over", "at-least", "about", "at-most")),
+    Field("tolerance", "number", "For `about`: how far below the target still counts as done, in its unit."),
+    Field("stretch_target", "number", "The 力争 figure of a 确保X、力争Y pledge; `target` is the committed X."),
     Field("cadence", "cadence", "How often a figure is expected: weekly, monthly, quarterly, yearly or days."),
     Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
     Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value."),
@@ -45,6 +50,9 @@ PROGRESS_FIELDS = (
     Field("done", "flag", "For a milestone: whether it is done."),
     Field("note", "text", "A note, such as the bulletin it came from."),
     Field("source", "text", "Where the figure was published."),
+    Field("qualifier", "choice", "How the figure was published: 近 nearly, 超 over, 约 about.",
+          choices=("nearly", "over", "about")),
+    Field("estimate", "flag", "The figure is an estimate (预计, 初步统计); a final one for its date replaces it."),
 )
 
 PLAN_FIELDS = (
@@ -52,13 +60,16 @@ PLAN_FIELDS = (
     Field("issuer", "text", "Who issued it."),
     Field("date", "date", "When it was issued."),
     Field("source", "text", "Where it was published."),
-    Field("period", "text", "The period it covers, such as 2024."),
+    Field("period", "text", "The period it covers, such as 2024: a year gives its targets' start and due."),
+    Field("start", "date", "First day of the plan's period, where `period` is not a year."),
+    Field("due", "date", "Last day of the plan's period, where `period` is not a year."),
 )
 
 SETTINGS_FIELDS = (
     Field("at_risk_band", "number", "Points of lag from which a target is behind."),
     Field("cadence", "cadence", "The default cadence for targets that set none; without it nothing is stale."),
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
+    Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),
 )
 
 FILE_KINDS = {

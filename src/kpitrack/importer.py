@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
-from kpitrack.model import Entry, Workspace
+from kpitrack.model import Entry, ReadingQualifier, Workspace
 from kpitrack.schema import check_id, did_you_mean, entry_problem
 from kpitrack.write import Appended, append_entries, undo_append
 
 
-IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source")
+IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate")
 
 
 _TRUE, _FALSE = ("true", "yes", "1", "y", "是"), ("false", "no", "0", "n", "否", "")
@@ -42,7 +42,8 @@ class ImportPlan:
 
 
 def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
-    """Rows of a progress CSV (id,date,value[,total][,note][,source]), each checked on its own.
+    """Rows of a progress CSV (id,date,value[,total][,note][,source][,qualifier][,estimate]), each
+    checked on its own.
 
     Without `encoding`, UTF-8 (with or without a byte-order mark) is tried, then GBK (as GB18030,
     its superset), the encoding of Chinese Excel's CSV export.
@@ -84,10 +85,14 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
             value_text = record.get("value", "")
             total = _cell(_truth, record.get("total", ""), "total")
             note, source = record.get("note") or None, record.get("source") or None
+            marks = dict(qualifier=_cell(_reading_qualifier, record.get("qualifier", ""), "qualifier"),
+                         estimate=_cell(_truth, record.get("estimate", ""), "estimate"))
             if value_text.lower() in ("done", "undone"):
-                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source)
+                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source,
+                              **marks)
             else:
-                entry = Entry(when, _cell(parse_value, value_text, "value"), total, note=note, source=source)
+                entry = Entry(when, _cell(parse_value, value_text, "value"), total, note=note, source=source,
+                              **marks)
             rows.append(ImportRow(line, target_id, value_text, entry))
         except KpitrackError as problem:
             problems.append(KpitrackError(problem.message, path, line))
@@ -115,6 +120,14 @@ def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
         return parse(text)
     except ValueError as error:
         raise KpitrackError(f"{column}: {error}") from None
+
+
+def _reading_qualifier(text: str) -> ReadingQualifier | None:
+    if not text:
+        return None
+    if text.lower() not in ReadingQualifier._value2member_map_:
+        raise ValueError(f"{text!r} is not one of: {', '.join(item.value for item in ReadingQualifier)}")
+    return ReadingQualifier(text.lower())
 
 
 def _truth(text: str) -> bool:
@@ -154,7 +167,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
 
 
 def _identity(entry: Entry) -> tuple:
-    return (entry.date, entry.value, entry.total, entry.done)
+    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate)
 
 
 def apply_import(workspace: Workspace, plan: ImportPlan) -> int:

@@ -16,6 +16,8 @@ class Kind(str, enum.Enum):
     CUMULATIVE = "cumulative"  # entries are increments, or running totals when `total = true`
     LEVEL = "level"  # each entry is a reading of the current level
     MILESTONE = "milestone"  # a deliverable that is done or not
+    INDICATOR = "indicator"  # 监测指标: readings with no target, only tracked
+    GROWTH = "growth"  # a growth rate in per cent: entries are year-to-date rates (累计同比)
 
 
 class Direction(str, enum.Enum):
@@ -30,6 +32,34 @@ class Status(str, enum.Enum):
     AT_RISK = "at-risk"
     BEHIND = "behind"
     OVERDUE = "overdue"
+    TRACKED = "tracked"  # an indicator: readings are kept, there is nothing to complete
+
+
+class Qualifier(str, enum.Enum):
+    """How a target's figure is worded: 超 (over), 以上 (at-least), 左右 (about), 以内 (at-most)."""
+
+    OVER = "over"
+    AT_LEAST = "at-least"
+    ABOUT = "about"
+    AT_MOST = "at-most"
+
+
+class ReadingQualifier(str, enum.Enum):
+    """How a published figure is worded: 近 (nearly), 超 (over), 约 (about)."""
+
+    NEARLY = "nearly"
+    OVER = "over"
+    ABOUT = "about"
+
+
+class Verdict(str, enum.Enum):
+    """How a target ended, beside its status: from the day after due, or once it is met."""
+
+    DONE_EARLY = "done-early"
+    ON_TIME = "on-time"
+    DONE_LATE = "done-late"
+    MISSED = "missed"
+    NOT_REPORTED = "not-reported"
 
 
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")
@@ -50,6 +80,8 @@ class Entry(NamedTuple):
     note: str | None = None
     source: str | None = None
     line: int | None = None  # where it stands in its file, for messages
+    qualifier: ReadingQualifier | None = None  # 近/超/约: the figure is a bound, not exact
+    estimate: bool = False  # 预计, 初步统计: counts, but is marked as an estimate
 
 
 @dataclass(frozen=True)
@@ -77,6 +109,9 @@ class Target:
     source: str | None = None
     tags: tuple[str, ...] = ()
     stretch: bool = False
+    qualifier: Qualifier | None = None  # None: at-least (at-most for a decrease target)
+    tolerance: Decimal | None = None  # for `about`: in the target's unit; None: the default
+    stretch_target: Decimal | None = None  # 力争: the figure strived for beside the committed one
     cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
     parts: tuple[str, ...] = ()  # ids of the targets this one adds up (a city pledge split by district)
     target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
@@ -94,6 +129,7 @@ class Settings:
     at_risk_band: Decimal = Decimal(10)  # lag in points from which a target counts as behind
     cadence: Cadence | None = None  # the default for targets that set none; None: never stale
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
+    growth_red: Decimal = Decimal(1)  # points short of a growth target from which it is behind
 
 
 @dataclass(frozen=True)
@@ -106,6 +142,8 @@ class Plan:
     date: date | None = None
     source: str | None = None
     period: str | None = None
+    start: date | None = None  # the period's first day, from `start` or a year in `period`
+    due: date | None = None  # its last day
 
 
 @dataclass

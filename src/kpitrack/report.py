@@ -3,16 +3,18 @@ every status sentence, built once as plain records for every format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from kpitrack.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
-from kpitrack.display import entry_value, lag_cell, progress_cell, visible, with_unit
+from kpitrack.display import done_cell, entry_value, lag_cell, progress_cell, verdict_text, visible, with_unit
 from kpitrack.errors import KpitrackError
-from kpitrack.model import Kind, Plan, Status, Target, Workspace
+from kpitrack.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
+from kpitrack.qualifiers import qualifier_of, tolerance_of
 from kpitrack.schema import target_warnings
+from kpitrack.verdicts import outcome
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,10 @@ class Summary:
 def summarize(results: list[Figures]) -> Summary:
     counts = {status: sum(1 for result in results if result.status is status) for status in Status}
 
+    pledges = len(results) - counts[Status.TRACKED]  # an indicator is watched, not on or off track
+
     def share(count: int) -> Decimal | None:
-        return to_cents(Decimal(count) * HUNDRED / len(results)) if results else None
+        return to_cents(Decimal(count) * HUNDRED / pledges) if pledges else None
 
     return Summary(len(results), counts, sum(1 for result in results if result.stale),
                    share(counts[Status.DONE] + counts[Status.ON_TRACK]), share(counts[Status.DONE]))
@@ -47,9 +51,17 @@ def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures]
 ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
 
 
-def is_flagged(result: Figures, statuses: tuple[Status, ...], stale: bool) -> bool:
-    """Whether `result` has one of `statuses`, or is stale when `stale` is asked for."""
-    return result.status in statuses or (stale and result.stale)
+def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: bool) -> bool:
+    """Whether `result` has one of `statuses` (or verdicts), or is stale when `stale` is asked for."""
+    return result.status in statuses or result.verdict in statuses or (stale and result.stale)
+
+
+def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:
+    """The figures of `target` as of `as_of`, with its year-end verdict."""
+    result = figures(target, as_of, settings, others)
+    found = outcome(target, as_of, others)
+    return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+                   exceeded_points=found.exceeded_points)
 
 
 Item = tuple[Target, Figures]
@@ -57,11 +69,11 @@ SORT_KEYS = ("id", "lag", "due")
 
 
 def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
-             statuses: tuple[Status, ...] = (), stale: bool = False) -> list[Item]:
+             statuses: tuple[Status | Verdict, ...] = (), stale: bool = False) -> list[Item]:
     """(target, figures) of every target of the workspace that passes the filters, in file order;
     with `statuses` (or `stale`), only the targets flagged so."""
     others = workspace.by_id()
-    items = [(target, figures(target, as_of, workspace.settings, others)) for target in workspace.targets
+    items = [(target, assess(target, as_of, workspace.settings, others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))]
     if statuses or stale:
         items = [item for item in items if is_flagged(item[1], statuses, stale)]
@@ -104,6 +116,8 @@ STATUS_FIELDS = (
     "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update",
+    "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
+    "verdict", "done_on", "exceeded_by", "exceeded_points",
 )
 
 
@@ -118,7 +132,7 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "kind": target.kind.value,
         "direction": target.direction.value,
         "baseline": target.baseline,
-        "target": target.target,
+        "target": None if target.kind is Kind.INDICATOR else target.target,
         "current": figures.current,
         "completion": figures.completion,
         "planned": figures.planned,
@@ -131,16 +145,28 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
         "last_update": figures.last_update.isoformat() if figures.last_update else None,
+        "qualifier": None if milestone or target.kind is Kind.INDICATOR else qualifier_of(target).value,
+        "tolerance": tolerance_of(target) if target.qualifier and target.qualifier.value == "about" else None,
+        "stretch_target": target.stretch_target,
+        "stretch_completion": figures.stretch_completion,
+        "gap": figures.gap,
+        "change": figures.change,
+        "estimate": figures.estimate,
+        "verdict": figures.verdict.value if figures.verdict else None,
+        "done_on": figures.done_on.isoformat() if figures.done_on else None,
+        "exceeded_by": figures.exceeded_by,
+        "exceeded_points": figures.exceeded_points,
     }
 
 
 def entry_fields(entry) -> dict[str, Any]:
     """One progress entry as plain values, as `show --format json` and `export` give it."""
     return {"date": entry.date, "value": entry.value, "total": entry.total, "done": entry.done,
-            "note": entry.note, "source": entry.source}
+            "note": entry.note, "source": entry.source,
+            "qualifier": entry.qualifier.value if entry.qualifier else None, "estimate": entry.estimate}
 
 
-ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source")
+ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate")
 
 
 def entry_rows(targets: list[Target]) -> list[dict[str, Any]]:
@@ -196,8 +222,10 @@ def attention_items(items: list[Item]) -> list[Item]:
 def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
     status = figures.status.value + (", stale" if figures.stale else "")
+    status += f", {verdict_text(figures)}" if figures.verdict else ""
+    done = done_cell(figures) + (" done" if figures.completion is not None else "")
     lines = [f"{target.id} ({status}): {visible(target.title)}",
-             f"  {progress_cell(target, figures)}, {figures.completion}% done"
+             f"  {progress_cell(target, figures)}, {done}"
              + (f", planned {figures.planned}%, lag {lag_cell(figures, ', ')}" if figures.planned is not None else "")]
     if figures.required_per_month:
         lines.append(f"  needs {with_unit(figures.required_per_month, target.unit)} a month "

@@ -14,7 +14,9 @@ from kpitrack.document import LineIndex
 from kpitrack.errors import KpitrackError
 from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
-from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
+from kpitrack.model import (CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Qualifier, ReadingQualifier,
+                            Settings, Target)
+from kpitrack.schema_kinds import check_kind_fields, check_kind_keys
 from kpitrack.parse import size_problem
 
 
@@ -26,20 +28,28 @@ PROGRESS_KEYS = names(PROGRESS_FIELDS)
 SETTINGS_KEYS = names(SETTINGS_FIELDS)
 
 
-def target_from_document(document: dict[str, Any], path: Path, root: Path, lines: LineIndex) -> Target:
-    """Check a parsed target file and build the Target it describes."""
+Period = tuple[date, date]  # a plan's first and last day
+
+
+def target_from_document(document: dict[str, Any], path: Path, root: Path, lines: LineIndex,
+                         period: Period | None = None) -> Target:
+    """Check a parsed target file and build the Target it describes; `period` is its plan's, which
+    gives the start and due the file leaves out."""
     _reject_unknown_keys(document, TARGET_KEYS, path, lines, (None, 0))
 
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
 
-    for key in ("title", "start", "due"):
-        if key not in document:
-            raise KpitrackError(f"missing key {key!r}", path, 1)
+    if "title" not in document:
+        raise KpitrackError("missing key 'title'", path, 1)
+    for key in ("start", "due"):
+        if key not in document and period is None:
+            raise KpitrackError(f"missing key {key!r}, and no plan.toml above it gives a period "
+                                "(period = \"2024\", or start and due) to take it from", path, 1)
     kind = _choice(document.get("kind", "cumulative"), Kind, "kind", path, where("kind"))
     direction = _choice(document.get("direction", "increase"), Direction, "direction", path, where("direction"))
-    start = _date(document["start"], "start", path, where("start"))
-    due = _date(document["due"], "due", path, where("due"))
+    start = _date(document["start"], "start", path, where("start")) if "start" in document else period[0]
+    due = _date(document["due"], "due", path, where("due")) if "due" in document else period[1]
     if due < start:
         raise KpitrackError(f"due {due} is before start {start}", path, where("due"))
     fields: dict[str, Any] = dict(
@@ -58,11 +68,14 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
         cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
+    check_kind_keys(document, kind, path, where)
     if kind is Kind.MILESTONE:
         for key in ("target", "baseline", "unit", "checkpoint", "parts"):
             if key in document:
                 raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
                                     path, where(key))
+    elif kind is Kind.INDICATOR:
+        fields["target"] = Decimal(0)
     else:
         fields["baseline"] = _number(document.get("baseline", 0), "baseline", path, where("baseline"))
         if "parts" in document:
@@ -77,9 +90,14 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
             raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
         if "target" in document:
             fields["target"] = _number(document["target"], "target", path, where("target"))
-            if not fields.get("baseline_from_parts"):
+            if not fields.get("baseline_from_parts") and kind is not Kind.GROWTH:
                 check_direction(fields["baseline"], fields["target"], direction, path, where("target"))
+    if "qualifier" in document:
+        fields["qualifier"] = _choice(document["qualifier"], Qualifier, "qualifier", path, where("qualifier"))
+    fields.update({key: _number(document[key], key, path, where(key))
+                   for key in ("tolerance", "stretch_target") if key in document})
     draft = Target(**fields)
+    check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
     entries = tuple(entry_from_table(table, index, draft, path, lines) for index, table in enumerate(progress))
@@ -101,7 +119,24 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         date=_date(document["date"], "date", path, where("date")) if "date" in document else None,
         source=_optional_text(document, "source", path, where("source")),
         period=_optional_text(document, "period", path, where("period")),
+        **plan_dates(document, path, where),
     )
+
+
+def plan_dates(document: dict[str, Any], path: Path, where) -> dict[str, date]:
+    """A plan's start and due: given, or the first and last day of a `period` that is a year
+    ("2024") or a span of years ("2021-2025")."""
+    found = {key: _date(document[key], key, path, where(key)) for key in ("start", "due") if key in document}
+    years = re.fullmatch(r"(\d{4})(?:\s*[-–至]\s*(\d{4}))?", str(document.get("period", "")).strip())
+    if years:
+        found.setdefault("start", date(int(years[1]), 1, 1))
+        found.setdefault("due", date(int(years[2] or years[1]), 12, 31))
+    if len(found) == 1:
+        raise KpitrackError("a plan's period needs both start and due (or a year as its period)", path,
+                            where(next(iter(found))))
+    if found and found["due"] < found["start"]:
+        raise KpitrackError(f"due {found['due']} is before start {found['start']}", path, where("due"))
+    return found
 
 
 def settings_from_document(document: dict[str, Any], path: Path, lines: LineIndex) -> Settings:
@@ -119,7 +154,11 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
         raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
                             where("stale_grace_days"))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
-    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace)
+    red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
+    if red <= 0:
+        raise KpitrackError("growth_red must be above 0 (percentage points short of a growth target)",
+                            path, where("growth_red"))
+    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace, growth_red=red)
 
 
 def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
@@ -173,6 +212,9 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
         note=_optional_text(table, "note", path, where("note")),
         source=_optional_text(table, "source", path, where("source")),
         line=at,
+        qualifier=(_choice(table["qualifier"], ReadingQualifier, "qualifier", path, where("qualifier"))
+                   if "qualifier" in table else None),
+        estimate=_flag(table.get("estimate", False), "estimate", path, where("estimate")),
     )
     problem = entry_problem(target, entry)
     if problem:
@@ -183,6 +225,8 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
 def entry_problem(target: Target, entry: Entry) -> str | None:
     """Why `entry` does not fit `target`'s kind, or None when it does."""
     if target.kind is Kind.MILESTONE:
+        if entry.qualifier is not None:
+            return "`qualifier` is for figures; a milestone entry records `done`"
         if entry.total:
             return "`total` is only for cumulative targets; a milestone entry records `done`"
         if entry.value is not None:

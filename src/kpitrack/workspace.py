@@ -11,7 +11,7 @@ from kpitrack.compute import summed
 from kpitrack.document import decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
 from kpitrack.model import Kind, Plan, Settings, Target, Workspace
-from kpitrack.schema import (ID_PATTERN, check_direction, check_id, did_you_mean, plan_from_document,
+from kpitrack.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
 
 SETTINGS_FILE = "kpitrack.toml"
@@ -79,9 +79,10 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     except KpitrackError as problem:
         workspace.problems.append(problem)
     seen: dict[str, Path] = {}
+    periods: dict[Path, Period | None] = {}
     for path in target_files(root):
         try:
-            target = load_target(path, root, cache)
+            target = load_target(path, root, cache, periods)
         except KpitrackError as problem:
             workspace.problems.append(problem)
             continue
@@ -133,6 +134,9 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
         raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
     if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
         raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+    if part.kind in (Kind.INDICATOR, Kind.GROWTH):
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a {part.kind.value} target: its readings are "
+                            "rates or indicators, which do not add up", parent.path, 1)
     if conversion(part.unit, parent.unit) is None:
         raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
                             f"{parent.unit!r}", parent.path, 1)
@@ -188,7 +192,8 @@ def find_target_file(root: Path, target_id: str) -> Path:
     return inside(matches[0], root)
 
 
-def load_target(path: Path, root: Path, cache: Path | None = None) -> Target:
+def load_target(path: Path, root: Path, cache: Path | None = None,
+                periods: dict[Path, Period | None] | None = None) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`)."""
     inside(path, root)
@@ -197,11 +202,35 @@ def load_target(path: Path, root: Path, cache: Path | None = None) -> Target:
             f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
     data = read_bytes(path)
 
+    periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
+    if path.parent not in periods:
+        periods[path.parent] = plan_period(path.parent, root)
+    period = periods[path.parent]
+
     def parse() -> Target:
         text = decode(data, path)
-        return target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
-    return cached(cache, (str(path), str(root)), data, parse) if cache else parse()
+    place = (str(path), str(root), *(day.isoformat() for day in period or ()))
+    return cached(cache, place, data, parse) if cache else parse()
+
+
+def plan_period(folder: Path, root: Path) -> Period | None:
+    """The period (start, due) of the nearest plan.toml from `folder` up to the workspace root,
+    which gives its targets the dates they leave out; None when there is none, or it gives no
+    dates. A broken plan.toml gives none here: loading the plans reports it."""
+    place = folder
+    while True:
+        path = place / PLAN_FILE
+        if path.is_file():
+            try:
+                plan = plan_from_file(path, root)
+            except KpitrackError:
+                return None
+            return (plan.start, plan.due) if plan.start and plan.due else None
+        if place == root or place.parent == place:
+            return None
+        place = place.parent
 
 
 def read_text(path: Path) -> str:

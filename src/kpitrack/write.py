@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
-from kpitrack.model import Entry, Target
+from kpitrack.model import Entry, ReadingQualifier, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.workspace import SETTINGS_FILE, inside, target_files
+from kpitrack.workspace import SETTINGS_FILE, inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -37,6 +37,10 @@ def render_entry(entry: Entry) -> str:
     for key in ("note", "source"):
         if getattr(entry, key):
             fields[key] = getattr(entry, key)
+    if entry.qualifier is not None:
+        fields["qualifier"] = entry.qualifier.value
+    if entry.estimate:
+        fields["estimate"] = True
     return "\n[[progress]]\n" + tomli_w.dumps(fields)
 
 
@@ -124,7 +128,8 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         try:
             head, tail = text[:first.start()], text[last.start():]
             lines = key_lines(head)
-            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines)
+            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines,
+                                          plan_period(path.parent, root))
             document = tomllib.loads(tail, parse_float=Decimal)
             if list(document) == ["progress"] and len(document["progress"]) == 1:
                 entry_from_table(document["progress"][0], 0, target, path, {})
@@ -132,7 +137,7 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         except (tomllib.TOMLDecodeError, KpitrackError):
             pass  # read whole below, for the exact message
     lines = key_lines(text)
-    return target_from_document(parse_toml(text, path), path, root, lines), lines
+    return target_from_document(parse_toml(text, path), path, root, lines, plan_period(path.parent, root)), lines
 
 
 def undo_append(appended: Appended) -> None:
@@ -153,11 +158,13 @@ def _read_back(payload: bytes) -> list[Entry]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
     return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
                   total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source")) for table in tables]
+                  note=table.get("note"), source=table.get("source"),
+                  qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
+                  estimate=table.get("estimate", False)) for table in tables]
 
 
-NEW_FILE_ORDER = ("title", "unit", "target", "baseline", "start", "due", "kind", "direction", "owner", "source",
-                  "tags", "stretch", "cadence", "parts")
+NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",
+                  "kind", "direction", "owner", "source", "tags", "stretch", "cadence", "parts")
 
 
 def new_target_document(fields: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +193,7 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     path = folder / f"{target_id}.toml"
     text = tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
-        target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        target_from_document(parse_toml(text, path), path, root, key_lines(text), plan_period(folder, root))
     except KpitrackError as problem:
         raise KpitrackError(problem.message) from None
     inside(folder, root)  # a linked folder must not lead out of the workspace

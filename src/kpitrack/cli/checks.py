@@ -33,14 +33,16 @@ def validate(ctx: typer.Context) -> None:
 
 def statuses_argument(text: str) -> tuple:
     """`behind,overdue,stale` as (statuses, whether stale is asked for); a wrong word is a usage error."""
-    from kpitrack.model import Status
+    from kpitrack.model import Status, Verdict
 
     names = [name.strip() for name in text.split(",") if name.strip()]
-    known = [status.value for status in Status] + ["stale"]
+    known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale"]
     for name in names:
         if name not in known:
             raise typer.BadParameter(f"{name!r} is not one of: {', '.join(known)}", param_hint="'--fail-on'")
-    return tuple(Status(name) for name in names if name != "stale"), "stale" in names, names
+    chosen = tuple(Status(name) if name in Status._value2member_map_ else Verdict(name)
+                   for name in names if name != "stale")
+    return chosen, "stale" in names, names
 
 
 @app.command()

@@ -9,7 +9,7 @@ import typer
 
 from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
 from kpitrack.errors import KpitrackError
-from kpitrack.model import Direction, Kind
+from kpitrack.model import Direction, Kind, Qualifier, ReadingQualifier
 
 
 @app.command()
@@ -31,8 +31,10 @@ def new(
     ctx: typer.Context,
     target_id: Annotated[str, typer.Argument(metavar="ID", help="File name of the target, e.g. sz23-housing.")],
     title: Annotated[str, typer.Option(help="What was pledged, in the document's words.")],
-    start: Annotated[date, typer.Option(parser=date_argument, metavar="DATE", help="First day of the period.")],
-    due: Annotated[date, typer.Option(parser=date_argument, metavar="DATE", help="Last day of the period.")],
+    start: Annotated[Optional[date], typer.Option(
+        parser=date_argument, metavar="DATE", help="First day of the period (default: the plan's).")] = None,
+    due: Annotated[Optional[date], typer.Option(
+        parser=date_argument, metavar="DATE", help="Last day of the period (default: the plan's).")] = None,
     target: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
     unit: Annotated[str, typer.Option(help="Unit of the figures, e.g. 家, 亿元, km.")] = "",
@@ -44,6 +46,12 @@ def new(
     source: Annotated[Optional[str], typer.Option(help="Where it was pledged: document, date, link.")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.")] = None,
     stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
+    qualifier: Annotated[Optional[Qualifier], typer.Option(
+        help="How the target is worded: over (超), at-least (以上), about (左右), at-most (以内).")] = None,
+    tolerance: Annotated[Optional[Decimal], typer.Option(
+        parser=value_argument, metavar="NUMBER", help="For about: how far short still counts as done.")] = None,
+    stretch_target: Annotated[Optional[Decimal], typer.Option(
+        parser=value_argument, metavar="NUMBER", help="The 力争 figure of a 确保X、力争Y pledge.")] = None,
     group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.")] = "",
 ) -> None:
     """Write a new target file; it is checked by the same rules as every file it reads.
@@ -53,8 +61,10 @@ def new(
     from kpitrack.write import create_target
 
     fields = dict(title=title, start=start, due=due, kind=kind.value, direction=direction.value, unit=unit,
-                  target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch)
-    options = {key: f"--{key}" for key in (*fields, "group")} | {"tags": "--tag", "tag": "--tag"}
+                  target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch,
+                  qualifier=qualifier.value if qualifier else None, tolerance=tolerance, stretch_target=stretch_target)
+    options = ({key: f"--{key}" for key in (*fields, "group")} | {"tags": "--tag", "tag": "--tag"}
+               | {"stretch_target": "--stretch-target"})
     try:
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
@@ -75,6 +85,10 @@ def add(
         "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
     note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where the figure was published.")] = None,
+    qualifier: Annotated[Optional[ReadingQualifier], typer.Option(
+        help="The figure was published as a bound: nearly (近), over (超), about (约).")] = None,
+    estimate: Annotated[bool, typer.Option(
+        "--estimate", help="An estimate (预计, 初步统计); a final figure for the same date replaces it.")] = False,
 ) -> None:
     """Record progress on a target (appended to its file).
 
@@ -90,22 +104,25 @@ def add(
     path = find_target_file(workspace_root, target_id)
     when = on or date.today()
     if value.strip().lower() in ("done", "undone"):
-        entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
+        entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source,
+                      qualifier=qualifier, estimate=estimate)
     else:
-        entry = Entry(date=when, value=value_argument(value, "'VALUE'"), total=total, note=note, source=source)
+        entry = Entry(date=when, value=value_argument(value, "'VALUE'"), total=total, note=note, source=source,
+                      qualifier=qualifier, estimate=estimate)
     try:
         appended = append_entry(path, workspace_root, entry, check=lambda target: scale_clash(value, target.unit))
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     for warning in entry_warnings(appended.target, entry):
         warn(warning)
-    print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
+    print(f"added to {path}: {qualifier.value + ' ' if qualifier else ''}{value} on {when.isoformat()}"
+          + (" (running total)" if total else "") + (" (estimate)" if estimate else ""))
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source].")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source][,qualifier][,estimate].")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,

@@ -9,7 +9,15 @@ import typer
 
 from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
 from kpitrack.errors import KpitrackError
-from kpitrack.model import Status
+from kpitrack.model import Status, Verdict
+
+# --status takes a status or a verdict (missed, done-late, ...): the words of both.
+StatusOrVerdict = enum.Enum("StatusOrVerdict", {item.value: item.value for item in (*Status, *Verdict)}, type=str)
+
+
+def status_or_verdict(choice) -> Status | Verdict:
+    value = choice.value
+    return Status(value) if value in Status._value2member_map_ else Verdict(value)
 
 
 class StatusFormat(str, enum.Enum):
@@ -32,7 +40,8 @@ def status(
     tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.")] = None,
     group: Annotated[Optional[str], typer.Option(
         metavar="FOLDER", help="Only targets in this folder (and its sub-folders).")] = None,
-    only: Annotated[Optional[Status], typer.Option("--status", help="Only targets with this status.")] = None,
+    only: Annotated[Optional[StatusOrVerdict], typer.Option(
+        "--status", help="Only targets with this status or year-end verdict.")] = None,
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
@@ -45,7 +54,7 @@ def status(
 
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, (only,) if only else ()), sort.value)
+    items = ordered(evaluate(workspace, as_of, tag, group, (status_or_verdict(only),) if only else ()), sort.value)
     if output is StatusFormat.json:
         from kpitrack.formats.machine import status_json
         sys.stdout.write(status_json(as_of, items))
@@ -77,7 +86,7 @@ def show(
 
     Example: kpitrack show sz23-affordable-housing --as-of 2023-12-31
     """
-    from kpitrack.compute import figures
+    from kpitrack.report import assess
     from kpitrack.workspace import find_target_file
 
     workspace = load(ctx)  # a parent needs its parts
@@ -87,7 +96,7 @@ def show(
         raise next((problem for problem in workspace.problems if problem.path == path),
                    KpitrackError(f"{target_id}: could not be read", path))
     target = others[target_id]
-    result = figures(target, as_of or date.today(), workspace.settings, others)
+    result = assess(target, as_of or date.today(), workspace.settings, others)
     if output is TableOrJson.json:
         from kpitrack.formats.machine import show_json
         sys.stdout.write(show_json(target, result))

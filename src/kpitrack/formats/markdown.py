@@ -7,21 +7,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.display import group_label, visible
+from kpitrack.display import done_cell, group_label, progress_cell, target_value, visible
 from kpitrack.model import Plan
 from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
 
 MARKDOWN_COLUMNS = ("id", "title", "current", "target", "unit", "completion", "planned", "lag",
-                    "status", "stale", "due", "last_update")
+                    "status", "stale", "due", "last_update", "verdict")
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
     lines = [f"Status as of {as_of.isoformat()}", "",
              "| " + " | ".join(MARKDOWN_COLUMNS) + " |",
              "|" + "|".join("---" for _ in MARKDOWN_COLUMNS) + "|"]
-    for item in items:
-        row = status_row(*item)
+    for target, figures in items:
+        row = status_row(target, figures)
+        if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
+            row["target"] = target_value(target)
+        if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
+            row["current"] = progress_cell(target, figures).split(" / ")[0].removesuffix(f" {target.unit}")
+        if figures.completion is None:  # a growth rate's gap in points, an indicator's change
+            row["completion"] = done_cell(figures)
+        elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
+            row["completion"] = f"{figures.completion} (stretch {figures.stretch_completion})"
         cells = (_markdown_cell(row[key]) for key in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

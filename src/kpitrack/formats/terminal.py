@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from datetime import date
-from kpitrack.display import bar, group_label, lag_cell, progress_cell, visible
+from kpitrack.display import bar, done_cell, group_label, lag_cell, progress_cell, visible
 from kpitrack.compute import Figures
 from kpitrack.model import Plan, Status, Target
 from kpitrack.report import Item, plan_rows, tree_order
@@ -19,7 +19,10 @@ STATUS_STYLES = {
     Status.BEHIND: "red",
     Status.OVERDUE: "bold red",
     Status.NOT_STARTED: "dim",
+    Status.TRACKED: "cyan",
 }
+VERDICT_STYLES = {"done-early": "bold green", "on-time": "green", "done-late": "yellow", "missed": "bold red",
+                  "not-reported": "magenta"}
 
 
 def make_console():
@@ -33,7 +36,9 @@ def make_console():
 
 def status_parts(figures: Figures) -> list[tuple[str, str]]:
     """The status and its colour, then `stale` when the latest figure is overdue."""
-    return [(figures.status.value, STATUS_STYLES[figures.status])] + ([("stale", "magenta")] if figures.stale else [])
+    verdict = [(figures.verdict.value, VERDICT_STYLES[figures.verdict.value])] if figures.verdict else []
+    return ([(figures.status.value, STATUS_STYLES[figures.status])] + ([("stale", "magenta")] if figures.stale else [])
+            + verdict)
 
 
 def status_text(figures: Figures, separator: str = "\n"):
@@ -85,8 +90,9 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> l
     cells = [
         [(indent + target.id, "bold")],
         progress_lines,
-        [((bar(figures.completion, 10 if width >= WIDE else 6) + " " if width >= 100 else "")
-          + f"{figures.completion}%", "")],
+        [((bar(figures.completion, 10 if width >= WIDE else 6) + " "
+           if width >= 100 and figures.completion is not None else "") + done_cell(figures), "")]
+        + ([(f"stretch {figures.stretch_completion}%", "dim")] if figures.stretch_completion is not None else []),
         [(f"{figures.planned}%" if figures.planned is not None else "—", "")],
         [(line, "") for line in lag_cell(figures).split("\n")],
         status_parts(figures),
@@ -150,7 +156,9 @@ def check_lines(items: list[Item]) -> str:
     for target, figures in items:
         status = figures.status.value + (", stale" if figures.stale else "")
         lag = f"lag {figures.lag:+} pt" if figures.lag is not None else "lag —"
-        rows.append((target.id, status, f"{figures.completion}% done", lag, f"due {target.due.isoformat()}"))
+        status += f", {figures.verdict.value}" if figures.verdict else ""
+        done = done_cell(figures) + (" done" if figures.completion is not None else "")
+        rows.append((target.id, status, done, lag, f"due {target.due.isoformat()}"))
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[4]}\n"
                    for row in rows)
