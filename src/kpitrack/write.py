@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
-from kpitrack.document import LineIndex, decode, key_lines, parse_toml
+from kpitrack.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.model import Entry, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, target_files
@@ -77,6 +77,7 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
         text = decode(old, path)
+        check_resolved(text, path)
         target, lines = _read_for_append(text, path, root)
         if (None, 0, "progress") in lines:
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
@@ -291,3 +292,25 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
 def write_file(path: Path, text: str) -> None:
     """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
     _write_whole(path, text, os.replace)
+
+
+GITATTRIBUTES = """\
+# kpitrack: merge this workspace's files entry by entry, so that two offices adding entries to the
+# same target do not conflict. Each clone also needs, once (git does not carry config):
+#   git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"
+*.toml merge=kpitrack
+"""
+
+
+def git_files(folder: Path) -> list[Path]:
+    """The workspace's `.gitattributes` (scoped to its own folder: its patterns match nothing
+    outside it, such as a project's pyproject.toml); an existing one gets the line if it lacks it."""
+    path = folder / ".gitattributes"
+    if not path.exists():
+        write_new_file(path, GITATTRIBUTES)
+        return [path]
+    text = decode(path.read_bytes(), path)
+    if "merge=kpitrack" in text:
+        return []
+    write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + GITATTRIBUTES)
+    return [path]

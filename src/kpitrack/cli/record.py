@@ -15,15 +15,30 @@ from kpitrack.model import Direction, Kind
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+    git: Annotated[bool, typer.Option("--git", help="Also set up git's merge driver for the target files "
+                                                    "(.gitattributes, and git config in this clone).")] = False,
 ) -> None:
     """Make a workspace with settings and a commented example target.
 
-    Example: kpitrack init targets
+    Example: kpitrack init targets --git
     """
-    from kpitrack.write import init_workspace
+    from kpitrack.workspace import SETTINGS_FILE
+    from kpitrack.write import git_files, init_workspace
 
-    for path in init_workspace(directory, date.today().year):
-        print(f"wrote {path}")
+    if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
+        for path in init_workspace(directory, date.today().year):
+            print(f"wrote {path}")
+    if git:
+        from kpitrack.history import configure_driver, driver_command, in_repository
+
+        for path in git_files(directory):
+            print(f"wrote {path}")
+        if in_repository(directory):
+            configure_driver(directory)
+            print("set merge.kpitrack.driver in this clone's git config")
+        else:
+            print(f"not in a git repository yet: after `git init` (and in every clone) run\n"
+                  f"  git config merge.kpitrack.driver \"{driver_command()}\"")
 
 
 @app.command()

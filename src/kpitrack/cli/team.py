@@ -1,0 +1,62 @@
+"""Commands for many hands sharing one record through git: merge-file (the merge driver) and log."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kpitrack.cli import app, root
+
+
+@app.command("merge-file", hidden=False)
+def merge_file(
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="The common ancestor (git's %O).")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version, replaced by the result (%A).")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version (%B).")],
+    name: Annotated[Optional[str], typer.Argument(metavar="PATH", help="The file's path, for the markers (%P).")]
+    = None,
+    marker_size: Annotated[int, typer.Option(
+        "--marker-size", metavar="N", help="Length of conflict markers (git's %L).")] = 7,
+) -> None:
+    """git's merge driver for target files: entries added on both sides are all kept, in date order;
+    the same entry added on both sides is kept once; a definition changed on both sides is left
+    between conflict markers, and the exit code is 1.
+
+    Set up: kpitrack init --git, or see the README's "Many offices, one record".
+    """
+    from kpitrack.merge import merge_files
+
+    conflicts = merge_files(base, ours, theirs, name, marker_size)
+    if conflicts:
+        raise typer.Exit(1)
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+) -> None:
+    """Who recorded or changed each entry of a target, and when, from git's history of its file.
+
+    Example: kpitrack log sz23-affordable-housing
+    """
+    from kpitrack.display import visible
+    from kpitrack.history import file_history
+    from kpitrack.workspace import find_target_file
+
+    path = find_target_file(root(ctx), target_id)
+    changes = file_history(path)
+    if changes is None:
+        print(f"{target_id}: no history: {path} is not in a git repository")
+        return
+    if not changes:
+        print(f"{target_id}: {path} is not committed yet")
+    for change in changes:
+        print(visible(f"{change.when}  {change.author}  {change.commit}  {change.subject}"))
+        for verb, tables in (("recorded", change.added), ("removed", change.removed)):
+            for table in tables:
+                what = table.get("value", "done" if table.get("done") else "undone" if "done" in table else "")
+                note = f"  ({table['note']})" if table.get("note") else ""
+                print(visible(f"    {verb} {table.get('date', '?')}: {what}{note}"))
+        if change.changed:
+            print(visible(f"    changed {', '.join(change.changed)}"))
