@@ -8,7 +8,7 @@ import typer
 from kpitrack.cli import app, root
 
 
-@app.command("merge-file", hidden=False)
+@app.command("merge-file")
 def merge_file(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="The common ancestor (git's %O).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version, replaced by the result (%A).")],
@@ -23,6 +23,8 @@ def merge_file(
     between conflict markers, and the exit code is 1.
 
     Set up: kpitrack init --git, or see the README's "Many offices, one record".
+
+    Example: kpitrack merge-file base.toml ours.toml theirs.toml targets/x.toml
     """
     from kpitrack.merge import merge_files
 
