@@ -155,3 +155,24 @@ def test_schema_and_validation_both_refuse_broken_settings_and_plans(tmp_path, n
     with pytest.raises(KpitrackError):
         load_settings(tmp_path) if file == "kpitrack.toml" else plan_from_file(path, tmp_path)
     assert schema_errors(name, text)
+
+
+def test_init_points_editors_at_the_schemas_and_new_files_follow(tmp_path):
+    from typer.testing import CliRunner
+
+    from kpitrack.cli import app
+
+    folder = tmp_path / "ws"
+    assert CliRunner().invoke(app, ["init", str(folder)]).exit_code == 0
+    created = CliRunner().invoke(app, ["--dir", str(folder), "new", "x1", "--group", "plan-a", "--title", "t",
+                                       "--start", "2024-01-01", "--due", "2024-12-31", "--target", "5"])
+    assert created.exit_code == 0, created.output
+    for path, name in ((folder / "kpitrack.toml", "settings.schema.json"),
+                       (folder / "example.toml", "target.schema.json"),
+                       (folder / "plan-a" / "x1.toml", "target.schema.json")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("#:schema ") and first.endswith(name), first
+        schema_file = (path.parent / first.removeprefix("#:schema ")).resolve()
+        assert schema_file == (folder / ".schema" / name).resolve()
+        assert schema_file.read_text(encoding="utf-8") == json_schema.rendered(name)
+        assert schema_errors(name, path.read_text(encoding="utf-8")) == []

@@ -185,7 +185,7 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     if group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part) for part in group.split("/")):
         raise KpitrackError(f"group {group!r}: use folder names of lower-case letters, digits, - and _")
     path = folder / f"{target_id}.toml"
-    text = tomli_w.dumps(new_target_document(fields))
+    text = schema_line(path, root) + tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
         target_from_document(parse_toml(text, path), path, root, key_lines(text))
     except KpitrackError as problem:
@@ -276,15 +276,35 @@ tags = ["industry"]
 """
 
 
+SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
+
+
+def schema_line(path: Path, root: Path, name: str = "target.schema.json") -> str:
+    """The `#:schema` directive pointing an editor from the file at `path` to the workspace's
+    copy of the schema; empty when the workspace has none (it was made before they existed)."""
+    if not (root / SCHEMA_FOLDER / name).is_file():
+        return ""
+    relative = os.path.relpath(root / SCHEMA_FOLDER / name, path.parent)
+    return f"#:schema {'' if relative.startswith('..') else './'}{Path(relative).as_posix()}\n"
+
+
 def init_workspace(folder: Path, year: int) -> list[Path]:
-    """Make a workspace with settings and an example target; never overwrites a file."""
+    """Make a workspace with settings, an example target and the editors' schemas; never
+    overwrites a file."""
+    from kpitrack.json_schema import SCHEMAS, rendered
+
     if (folder / SETTINGS_FILE).exists():
         raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
-    _make_folder(folder)
+    _make_folder(folder / SCHEMA_FOLDER)
     written = []
-    for name, text in ((SETTINGS_FILE, SETTINGS_TEMPLATE), ("example.toml", EXAMPLE_TEMPLATE.format(year=year))):
+    for name in SCHEMAS:
+        if not (folder / SCHEMA_FOLDER / name).exists():
+            write_new_file(folder / SCHEMA_FOLDER / name, rendered(name))
+            written.append(folder / SCHEMA_FOLDER / name)
+    for name, text, schema in ((SETTINGS_FILE, SETTINGS_TEMPLATE, "settings.schema.json"),
+                               ("example.toml", EXAMPLE_TEMPLATE.format(year=year), "target.schema.json")):
         if not (folder / name).exists():
-            write_new_file(folder / name, text)
+            write_new_file(folder / name, schema_line(folder / name, folder, schema) + text)
             written.append(folder / name)
     return written
 
