@@ -65,6 +65,9 @@ def main() -> None:
 
     # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`).
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from kpitrack.cli.complete import prepare
+
+    prepare()  # when a shell asks for completions
     typer.main.get_command(app).main(prog_name="kpitrack")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli.complete import folders, owners, tags, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Direction, Kind
 
@@ -55,11 +56,12 @@ def new(
     direction: Annotated[Direction, typer.Option(help="Whether the figure must rise or fall.")] = Direction.INCREASE,
     baseline: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
-    owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.")] = None,
+    owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.", autocompletion=owners)] = None,
     source: Annotated[Optional[str], typer.Option(help="Where it was pledged: document, date, link.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.", autocompletion=tags)] = None,
     stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
-    group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.")] = "",
+    group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.",
+                                       autocompletion=folders)] = "",
 ) -> None:
     """Write a new target file; it is checked by the same rules as every file it reads.
 
@@ -80,7 +82,7 @@ def new(
 @app.command()
 def add(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
     value: Annotated[str, typer.Argument(
         metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone. "
                               "A negative figure goes after --: add ID -- -2.5")],

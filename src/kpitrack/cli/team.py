@@ -1,11 +1,14 @@
-"""Commands for many hands sharing one record through git: merge-file (the merge driver) and log."""
+"""Commands for many hands sharing one record through git: merge-file (the merge driver) and log;
+and completion, the shell script that completes ids, folders, tags, owners and statuses."""
 
+import enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from kpitrack.cli import app, root
+from kpitrack.cli.complete import COMPLETE_VARIABLE, target_ids
 
 
 @app.command("merge-file")
@@ -36,7 +39,7 @@ def merge_file(
 @app.command()
 def log(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
 ) -> None:
     """Who recorded or changed each entry of a target, and when, from git's history of its file.
 
@@ -62,3 +65,23 @@ def log(
                 print(visible(f"    {verb} {table.get('date', '?')}: {what}{note}"))
         if change.changed:
             print(visible(f"    changed {', '.join(change.changed)}"))
+
+
+class Shell(str, enum.Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(help="The shell to complete in.")]) -> None:
+    """Print the script that makes SHELL complete kpitrack's commands, ids (with titles), folders,
+    tags, owners and statuses. Load it from the shell's start-up file.
+
+    Example: kpitrack completion bash >> ~/.bashrc
+    """
+    from typer.completion import completion_init, get_completion_script
+
+    completion_init()
+    print(get_completion_script(prog_name="kpitrack", complete_var=COMPLETE_VARIABLE, shell=shell.value))
