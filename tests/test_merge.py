@@ -54,6 +54,24 @@ def test_an_entry_removed_on_one_side_is_removed():
     assert merge(base, base + entry("2023-03-31", 30), BASE).text == BASE + entry("2023-03-31", 30)
 
 
+def test_one_entry_corrected_differently_on_both_sides_is_a_conflict():
+    ours = BASE.replace("value = 100", "value = 110")
+    theirs = BASE.replace("value = 100", "value = 120")
+    result = merge(BASE, ours, theirs)
+    assert result.conflicts == 1
+    assert ("<<<<<<< ours\n[[progress]]\ndate = 2023-01-31\nvalue = 110\n=======\n[[progress]]\n"
+            "date = 2023-01-31\nvalue = 120\n>>>>>>> theirs\n") in result.text
+    assert "value = 100" not in result.text
+
+
+def test_one_entry_corrected_on_one_side_takes_the_correction():
+    ours = BASE + entry("2023-02-28", 20)
+    theirs = BASE.replace("value = 100", "value = 120")
+    result = merge(BASE, ours, theirs)
+    assert result.conflicts == 0
+    assert result.text == theirs + entry("2023-02-28", 20)
+
+
 def test_definition_changed_on_one_side_and_entries_on_the_other_merge_clean_and_keep_the_bytes():
     ours = BASE.replace("target = 1200", "target = 1300") + entry("2023-02-28", 20)
     theirs = BASE.replace('due = 2023-12-31', 'due = 2024-06-30') + entry("2023-03-31", 30)

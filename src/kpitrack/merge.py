@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from kpitrack.document import decode
 from kpitrack.errors import KpitrackError
@@ -83,9 +82,13 @@ def identity(block: Block) -> tuple:
     return tuple(sorted((key, repr(value)) for key, value in values.items()))
 
 
-def _date(block: Block) -> Any:
-    table = next(iter(tomllib.loads(block.text, parse_float=Decimal).values()))[0]
-    return str(table.get("date", ""))
+_DATE = re.compile(r"^[ \t]*date[ \t]*=[ \t]*(\S+)", re.MULTILINE)
+
+
+def _date(block: Block) -> str:
+    """The entry's date as written (ISO dates sort as text); '' for none."""
+    found = _DATE.search(block.text)
+    return found.group(1) if found else ""
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,11 @@ def merge(base: str, ours: str, theirs: str, labels: tuple[str, str, str] = ("ou
     conflicts = 0
     head, count = _merge_head(o.head, a.head, b.head, labels, marker)
     conflicts += count
-    others = _merge_others(o, a, b, labels, marker)
+    others = _merge_others(o, a, b)
     if others is None:
         conflicts += 1
-    entries = _merge_entries(o.entries, a.entries, b.entries)
+    entries, count = _merge_entries(o.entries, a.entries, b.entries, labels, marker)
+    conflicts += count
     # Our file's order of blocks, with the entries replaced by the merged ones; the other tables
     # (checkpoints) stay where our file had them, or take theirs when only they changed.
     out: list[tuple[str, bool]] = []  # (text, whether it is new here)
@@ -150,12 +154,18 @@ def _join(head: str, parts: list[tuple[str, bool]]) -> str:
     return text
 
 
-def _merge_entries(o: list[Block], a: list[Block], b: list[Block]) -> list[tuple[Block, bool]]:
+def _merge_entries(o: list[Block], a: list[Block], b: list[Block], labels, marker
+                   ) -> tuple[list[tuple[Block, bool]], int]:
     """Our entries, less those they removed, with their new ones inserted in date order.
-    Returns (block, whether it is theirs) pairs; an entry both sides added is kept once."""
+    Returns (block, whether it is new here) pairs, and the number of conflicts: an entry both sides
+    added is kept once; one entry changed differently on both sides (removed by both, each adding
+    one of its date instead) is left for a person between conflict markers."""
     base = Counter(identity(x) for x in o)
+    ours = Counter(identity(x) for x in a)
     removed = base - Counter(identity(x) for x in b)  # entries they removed (and we may still have)
-    ours_new = Counter(identity(x) for x in a) - base  # entries we added: if they did too, it is one fact
+    ours_added = ours - base
+    ours_new = Counter(ours_added)  # entries we added: if they did too, it is one fact
+    changed_both = Counter(_date(x) for x in o if identity(x) in (base - ours) & removed)
     unseen = Counter(base)
     added = []
     for block in b:
@@ -173,16 +183,26 @@ def _merge_entries(o: list[Block], a: list[Block], b: list[Block]) -> list[tuple
             removed[key] -= 1
             continue
         result.append((block, False))
+    conflicts = 0
     for block in added:
         when = _date(block)
+        if changed_both[when] > 0:
+            mine = next((i for i, (x, new) in enumerate(result) if not new and _date(x) == when
+                         and ours_added[identity(x)] > 0), None)
+            if mine is not None:
+                changed_both[when] -= 1
+                conflicts += 1
+                text = _conflict(result[mine][0].core, block.core, labels, marker)
+                result[mine] = (Block("progress", text), True)
+                continue
         at = len(result)
         while at > 0 and _date(result[at - 1][0]) > when:
             at -= 1
         result.insert(at, (block, True))
-    return result
+    return result, conflicts
 
 
-def _merge_others(o: Layout, a: Layout, b: Layout, labels, marker) -> list[Block] | None:
+def _merge_others(o: Layout, a: Layout, b: Layout) -> list[Block] | None:
     """The tables other than entries (checkpoints): as a whole, from the side that changed them;
     None when both changed them differently."""
     others = [[x for x in layout.blocks if x.name != "progress"] for layout in (o, a, b)]
