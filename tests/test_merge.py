@@ -42,6 +42,12 @@ def test_the_same_entry_added_on_both_sides_is_kept_once_whatever_its_key_order(
     assert result.text == ours
 
 
+def test_the_same_figure_written_two_ways_is_one_entry():
+    ours = BASE + entry("2023-02-28", 20)
+    theirs = BASE + "\n[[progress]]\ndate = 2023-02-28\nvalue = 20.0\n"
+    assert merge(BASE, ours, theirs).text == ours
+
+
 def test_entries_that_differ_in_any_key_are_both_kept():
     ours = BASE + entry("2023-02-28", 20)
     theirs = BASE + entry("2023-02-28", 20, "again = 2\n")

@@ -79,7 +79,20 @@ def identity(block: Block) -> tuple:
     keys and values are the same entry."""
     table = tomllib.loads(block.text, parse_float=Decimal)
     values = next(iter(table.values()))[0]
-    return tuple(sorted((key, repr(value)) for key, value in values.items()))
+    return tuple(sorted((key, _frozen(value)) for key, value in values.items()))
+
+
+def _frozen(value):
+    """A value that compares as it reads: 20 and 20.0 are one figure; true is not 1."""
+    if isinstance(value, bool):
+        return ("flag", value)
+    if isinstance(value, (int, Decimal)):
+        return ("number", Decimal(value).normalize())
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(item) for item in value))
+    if isinstance(value, dict):
+        return ("table", tuple(sorted((key, _frozen(item)) for key, item in value.items())))
+    return (type(value).__name__, value)
 
 
 _DATE = re.compile(r"^[ \t]*date[ \t]*=[ \t]*(\S+)", re.MULTILINE)
