@@ -31,6 +31,7 @@ class Block:
 
     name: str
     text: str
+    key: tuple = ()  # for an entry: what it says (see identity)
 
     @property
     def core(self) -> str:
@@ -57,7 +58,7 @@ def split(text: str) -> Layout:
     if _STARTS.search(text):
         raise Unmergeable("it holds conflict markers")
     try:
-        tomllib.loads(text, parse_float=Decimal)
+        document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise Unmergeable(str(error)) from None
     head: list[str] = []
@@ -71,15 +72,22 @@ def split(text: str) -> Layout:
             (blocks[-1][1] if blocks else head).append(line)
         if line.count('"""') % 2 or line.count("'''") % 2:
             in_string = not in_string
-    return Layout("".join(head), tuple(Block(name, "".join(lines)) for name, lines in blocks))
+    tables = document.get("progress") if isinstance(document.get("progress"), list) else []
+    if sum(name == "progress" for name, _ in blocks) != len(tables):
+        raise Unmergeable("its [[progress]] tables are not laid out one block each")
+    entries = iter(tables)
+    return Layout("".join(head), tuple(
+        Block(name, "".join(lines), _key(next(entries)) if name == "progress" else ()) for name, lines in blocks))
 
 
 def identity(block: Block) -> tuple:
     """What an entry says, whatever its key order, spacing or comments: two blocks with the same
     keys and values are the same entry."""
-    table = tomllib.loads(block.text, parse_float=Decimal)
-    values = next(iter(table.values()))[0]
-    return tuple(sorted((key, _frozen(value)) for key, value in values.items()))
+    return block.key
+
+
+def _key(table: dict) -> tuple:
+    return tuple(sorted((key, _frozen(value)) for key, value in table.items()))
 
 
 def _frozen(value):
@@ -178,7 +186,8 @@ def _merge_entries(o: list[Block], a: list[Block], b: list[Block], labels, marke
     removed = base - Counter(identity(x) for x in b)  # entries they removed (and we may still have)
     ours_added = ours - base
     ours_new = Counter(ours_added)  # entries we added: if they did too, it is one fact
-    changed_both = Counter(_date(x) for x in o if identity(x) in (base - ours) & removed)
+    gone_both = (base - ours) & removed
+    changed_both = Counter(_date(x) for x in o if identity(x) in gone_both)
     unseen = Counter(base)
     added = []
     for block in b:
