@@ -124,3 +124,10 @@ def test_init_git_scopes_gitattributes_to_the_workspace(tmp_path):
     again = ok(kpitrack(tmp_path, "init", "targets", "--git"))  # twice: nothing doubled
     assert "wrote" not in again.stdout
     assert (tmp_path / "targets" / ".gitattributes").read_text().count("merge=kpitrack") == 1
+
+
+def test_init_git_outside_a_repository_says_what_to_run(tmp_path):
+    result = ok(kpitrack(tmp_path, "init", "targets", "--git"))
+    assert 'git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"' in result.stdout
+    assert (tmp_path / "targets" / ".gitattributes").is_file()
+    assert (tmp_path / "targets" / "kpitrack.toml").is_file()
