@@ -155,8 +155,11 @@ def test_init_makes_settings_and_an_example_that_validate_accepts(tmp_path):
     folder = tmp_path / "ws"
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"wrote {folder / 'kpitrack.toml'}\nwrote {folder / 'example.toml'}\n"
-    assert sorted(snapshot(folder)) == ["example.toml", "kpitrack.toml"]
+    schemas = [folder / ".schema" / f"{kind}.schema.json" for kind in ("target", "settings", "plan")]
+    assert result.stdout == "".join(f"wrote {path}\n" for path in
+                                    (*schemas, folder / "kpitrack.toml", folder / "example.toml"))
+    assert sorted(snapshot(folder)) == sorted([path.relative_to(folder).as_posix() for path in schemas]
+                                              + ["example.toml", "kpitrack.toml"])
     assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10, "stale_grace_days": 7}
     example = read_toml(folder / "example.toml")
     assert (example["target"], example["start"]) == (1200, date(date.today().year, 1, 1))
@@ -169,7 +172,8 @@ def test_init_without_a_folder_makes_targets_in_the_current_folder(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
-    assert sorted(snapshot(tmp_path)) == ["targets/example.toml", "targets/kpitrack.toml"]
+    assert [name for name in sorted(snapshot(tmp_path)) if "/.schema/" not in name] == [
+        "targets/example.toml", "targets/kpitrack.toml"]
     found = runner.invoke(app, ["validate"])  # ./targets is found without --dir
     assert found.exit_code == 0, found.output
 
@@ -189,7 +193,8 @@ def test_init_keeps_an_existing_example_file(tmp_path):
     write(folder, "example", "# mine, synthetic\n" + target_toml())
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"wrote {folder / 'kpitrack.toml'}\n"
+    assert result.stdout.splitlines()[-1] == f"wrote {folder / 'kpitrack.toml'}"
+    assert "example.toml" not in result.stdout
     assert (folder / "example.toml").read_text(encoding="utf-8") == "# mine, synthetic\n" + target_toml()
 
 

@@ -248,7 +248,8 @@ def test_create_target_refuses_groups_outside_the_workspace(tmp_path, group):
 def test_init_makes_a_valid_workspace_and_never_overwrites(tmp_path):
     folder = tmp_path / "targets"
     written = init_workspace(folder, 2026)
-    assert sorted(p.name for p in written) == ["example.toml", "kpitrack.toml"]
+    assert sorted(p.name for p in written) == ["example.toml", "kpitrack.toml", "plan.schema.json",
+                                               "settings.schema.json", "target.schema.json"]
     workspace = load_workspace(folder)
     assert (workspace.problems, [t.id for t in workspace.targets]) == ([], ["example"])
     before = (folder / "example.toml").read_bytes()

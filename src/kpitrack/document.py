@@ -72,3 +72,24 @@ def key_lines(text: str) -> LineIndex:
         if key:
             lines.setdefault((*section, key.group(1)), number)
     return lines
+
+
+_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def check_resolved(text: str, path: Path) -> None:
+    """A file git left with conflict markers is named with the lines to resolve, not read as TOML."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return
+    regions: list[list[int]] = []
+    for match in _MARKER.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if match.group(1).startswith("<") or not regions or len(regions[-1]) == 2:
+            regions.append([line])
+        if match.group(1).startswith(">"):
+            regions[-1].append(line)
+    if not regions:
+        return
+    spans = ", ".join(f"{region[0]}–{region[-1]}" for region in regions)
+    raise KpitrackError(f"unresolved merge in {path}, lines {spans}: keep the right lines, delete the "
+                        "<<<<<<<, ======= and >>>>>>> lines, then `git add` the file", path, regions[0][0])

@@ -12,6 +12,7 @@ class Field(NamedTuple):
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    of: str = ""  # for `tables`: the FILE_KINDS entry whose fields each table has
 
 
 TARGET_FIELDS = (
@@ -34,8 +35,8 @@ TARGET_FIELDS = (
     Field("stretch_target", "number", "The 力争 figure of a 确保X、力争Y pledge; `target` is the committed X."),
     Field("cadence", "cadence", "How often a figure is expected: weekly, monthly, quarterly, yearly or days."),
     Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
-    Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value."),
-    Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`."),
+    Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value.", of="checkpoint"),
+    Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
 )
 
 CHECKPOINT_FIELDS = (

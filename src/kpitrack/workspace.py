@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kpitrack.cache import cached
 from kpitrack.compute import summed
-from kpitrack.document import decode, key_lines, parse_toml
+from kpitrack.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
 from kpitrack.model import Kind, Plan, Settings, Target, Workspace
 from kpitrack.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
@@ -209,6 +209,7 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
 
     def parse() -> Target:
         text = decode(data, path)
+        check_resolved(text, path)
         return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
     place = (str(path), str(root), *(day.isoformat() for day in period or ()))
@@ -234,7 +235,10 @@ def plan_period(folder: Path, root: Path) -> Period | None:
 
 
 def read_text(path: Path) -> str:
-    return decode(read_bytes(path), path)
+    """A settings or plan file's text; one with conflict markers is refused, naming their lines."""
+    text = decode(read_bytes(path), path)
+    check_resolved(text, path)
+    return text
 
 
 def read_bytes(path: Path) -> bytes:

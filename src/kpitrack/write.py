@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
-from kpitrack.document import LineIndex, decode, key_lines, parse_toml
+from kpitrack.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.model import Entry, ReadingQualifier, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, plan_period, target_files
@@ -81,6 +81,7 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         old = handle.read()
         text = decode(old, path)
+        check_resolved(text, path)
         target, lines = _read_for_append(text, path, root)
         if (None, 0, "progress") in lines:
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
@@ -191,7 +192,7 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     if group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part) for part in group.split("/")):
         raise KpitrackError(f"group {group!r}: use folder names of lower-case letters, digits, - and _")
     path = folder / f"{target_id}.toml"
-    text = tomli_w.dumps(new_target_document(fields))
+    text = schema_line(path, root) + tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
         target_from_document(parse_toml(text, path), path, root, key_lines(text), plan_period(folder, root))
     except KpitrackError as problem:
@@ -282,15 +283,35 @@ tags = ["industry"]
 """
 
 
+SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
+
+
+def schema_line(path: Path, root: Path, name: str = "target.schema.json") -> str:
+    """The `#:schema` directive pointing an editor from the file at `path` to the workspace's
+    copy of the schema; empty when the workspace has none (it was made before they existed)."""
+    if not (root / SCHEMA_FOLDER / name).is_file():
+        return ""
+    relative = os.path.relpath(root / SCHEMA_FOLDER / name, path.parent)
+    return f"#:schema {'' if relative.startswith('..') else './'}{Path(relative).as_posix()}\n"
+
+
 def init_workspace(folder: Path, year: int) -> list[Path]:
-    """Make a workspace with settings and an example target; never overwrites a file."""
+    """Make a workspace with settings, an example target and the editors' schemas; never
+    overwrites a file."""
+    from kpitrack.json_schema import SCHEMAS, rendered
+
     if (folder / SETTINGS_FILE).exists():
         raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
-    _make_folder(folder)
+    _make_folder(folder / SCHEMA_FOLDER)
     written = []
-    for name, text in ((SETTINGS_FILE, SETTINGS_TEMPLATE), ("example.toml", EXAMPLE_TEMPLATE.format(year=year))):
+    for name in SCHEMAS:
+        if not (folder / SCHEMA_FOLDER / name).exists():
+            write_new_file(folder / SCHEMA_FOLDER / name, rendered(name))
+            written.append(folder / SCHEMA_FOLDER / name)
+    for name, text, schema in ((SETTINGS_FILE, SETTINGS_TEMPLATE, "settings.schema.json"),
+                               ("example.toml", EXAMPLE_TEMPLATE.format(year=year), "target.schema.json")):
         if not (folder / name).exists():
-            write_new_file(folder / name, text)
+            write_new_file(folder / name, schema_line(folder / name, folder, schema) + text)
             written.append(folder / name)
     return written
 
@@ -298,3 +319,25 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
 def write_file(path: Path, text: str) -> None:
     """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
     _write_whole(path, text, os.replace)
+
+
+GITATTRIBUTES = """\
+# kpitrack: merge this workspace's files entry by entry, so that two offices adding entries to the
+# same target do not conflict. Each clone also needs, once (git does not carry config):
+#   git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"
+*.toml merge=kpitrack
+"""
+
+
+def git_files(folder: Path) -> list[Path]:
+    """The workspace's `.gitattributes` (scoped to its own folder: its patterns match nothing
+    outside it, such as a project's pyproject.toml); an existing one gets the line if it lacks it."""
+    path = folder / ".gitattributes"
+    if not path.exists():
+        write_new_file(path, GITATTRIBUTES)
+        return [path]
+    text = decode(path.read_bytes(), path)
+    if "merge=kpitrack" in text:
+        return []
+    write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + GITATTRIBUTES)
+    return [path]

@@ -65,6 +65,9 @@ def main() -> None:
 
     # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`).
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from kpitrack.cli.complete import prepare
+
+    prepare()  # when a shell asks for completions
     typer.main.get_command(app).main(prog_name="kpitrack")
 
 
@@ -171,4 +174,4 @@ def options(
     ctx.obj = {"dir": directory}
 
 
-from kpitrack.cli import record, view, checks  # noqa: E402,F401,I001  (the commands register themselves, in this order)
+from kpitrack.cli import record, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)

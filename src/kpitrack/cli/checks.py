@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import AsOf, app, load, report_problems
+from kpitrack.cli.complete import status_list
 
 
 @app.command()
@@ -50,7 +51,8 @@ def check(
     ctx: typer.Context,
     as_of: AsOf = None,
     fail_on: Annotated[str, typer.Option(
-        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.")] = "behind,overdue",
+        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.",
+        autocompletion=status_list)] = "behind,overdue",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")] = False,
 ) -> None:
     """Exit 1, listing them, when some target has a --fail-on status; 0 when none; 2 on bad data.

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli.complete import folders, owners, tags, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Direction, Kind, Qualifier, ReadingQualifier
 
@@ -15,15 +16,30 @@ from kpitrack.model import Direction, Kind, Qualifier, ReadingQualifier
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+    git: Annotated[bool, typer.Option("--git", help="Also set up git's merge driver for the target files "
+                                                    "(.gitattributes, and git config in this clone).")] = False,
 ) -> None:
     """Make a workspace with settings and a commented example target.
 
-    Example: kpitrack init targets
+    Example: kpitrack init targets --git
     """
-    from kpitrack.write import init_workspace
+    from kpitrack.workspace import SETTINGS_FILE
+    from kpitrack.write import git_files, init_workspace
 
-    for path in init_workspace(directory, date.today().year):
-        print(f"wrote {path}")
+    if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
+        for path in init_workspace(directory, date.today().year):
+            print(f"wrote {path}")
+    if git:
+        from kpitrack.history import configure_driver, driver_command, in_repository
+
+        for path in git_files(directory):
+            print(f"wrote {path}")
+        if in_repository(directory):
+            configure_driver(directory)
+            print("set merge.kpitrack.driver in this clone's git config")
+        else:
+            print(f"not in a git repository yet: after `git init` (and in every clone) run\n"
+                  f"  git config merge.kpitrack.driver \"{driver_command()}\"")
 
 
 @app.command()
@@ -42,9 +58,9 @@ def new(
     direction: Annotated[Direction, typer.Option(help="Whether the figure must rise or fall.")] = Direction.INCREASE,
     baseline: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
-    owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.")] = None,
+    owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.", autocompletion=owners)] = None,
     source: Annotated[Optional[str], typer.Option(help="Where it was pledged: document, date, link.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.", autocompletion=tags)] = None,
     stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
     qualifier: Annotated[Optional[Qualifier], typer.Option(
         help="How the target is worded: over (超), at-least (以上), about (左右), at-most (以内).")] = None,
@@ -52,7 +68,8 @@ def new(
         parser=value_argument, metavar="NUMBER", help="For about: how far short still counts as done.")] = None,
     stretch_target: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="The 力争 figure of a 确保X、力争Y pledge.")] = None,
-    group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.")] = "",
+    group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.",
+                                       autocompletion=folders)] = "",
 ) -> None:
     """Write a new target file; it is checked by the same rules as every file it reads.
 
@@ -75,7 +92,7 @@ def new(
 @app.command()
 def add(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
     value: Annotated[str, typer.Argument(
         metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone. "
                               "A negative figure goes after --: add ID -- -2.5")],

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
+from kpitrack.cli.complete import folders, tags, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Status, Verdict
 
@@ -37,9 +38,9 @@ class SortKey(str, enum.Enum):
 def status(
     ctx: typer.Context,
     as_of: AsOf = None,
-    tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.")] = None,
+    tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.", autocompletion=tags)] = None,
     group: Annotated[Optional[str], typer.Option(
-        metavar="FOLDER", help="Only targets in this folder (and its sub-folders).")] = None,
+        metavar="FOLDER", help="Only targets in this folder (and its sub-folders).", autocompletion=folders)] = None,
     only: Annotated[Optional[StatusOrVerdict], typer.Option(
         "--status", help="Only targets with this status or year-end verdict.")] = None,
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
@@ -77,7 +78,7 @@ def status(
 @app.command()
 def show(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
     as_of: AsOf = None,
     output: Annotated[TableOrJson, typer.Option("--format", help="How to print.")] = TableOrJson.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
