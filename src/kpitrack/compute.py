@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from kpitrack.model import Entry, Kind, Settings, Status, Target
 
@@ -17,19 +17,20 @@ DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12: the average calendar month
 
 @dataclass(frozen=True)
 class Figures:
-    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded to 0.01."""
+    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded half up to 0.01."""
 
     as_of: date
     current: Decimal
     last_update: date | None  # the date of the latest entry as of `as_of`
-    completion: Decimal
-    planned: Decimal | None
+    completion: Decimal | None  # None: no figure reported yet (no-data)
+    planned: Decimal | None  # None: a milestone, or a schedule of "none"
     lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
-    lag_days: int | None  # positive = the plan reached today's figure that many days ago
+    lag_days: int | None  # positive = the daily plan reached today's figure that many days ago
     projected: Decimal | None  # the figure at due, at the pace so far
     required_per_month: Decimal | None  # the pace needed from now on to finish on time
     status: Status
     stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
+    schedule: str = "daily"  # how its plan advances: daily, monthly, quarterly or none
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -40,13 +41,20 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
     exact_completion = completion_of(target, current)
-    completion = to_cents(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
+    completion = shown_percent(exact_completion)
+    schedule = target.schedule or settings.schedule
     if target.kind is Kind.MILESTONE:
-        status = _status(target, as_of, completion, None, settings)
+        status = _status(target, as_of, exact_completion, None, settings, False)
         stale = _stale(target, as_of, last_update, status, settings, others)
-        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
-    planned = to_cents(planned_percent(target, as_of))
-    lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
+        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
+                       schedule)
+    planned = None if schedule == "none" else to_cents(planned_percent(target, as_of, schedule))
+    if has_no_data(target, as_of, others):
+        status = _status(target, as_of, exact_completion, None, settings, True)
+        return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
+                       _stale(target, as_of, last_update, status, settings, others), schedule)
+    lag = None if planned is None else planned - completion  # of the figures as shown, so readers can check
+    status = _status(target, as_of, exact_completion, lag, settings, False)
     return Figures(
         as_of=as_of,
         current=current,
@@ -54,18 +62,35 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         completion=completion,
         planned=planned,
         lag=lag,
-        lag_days=_lag_days(target, as_of, exact_completion),
+        lag_days=None if planned is None else _lag_days(target, as_of, exact_completion),
         projected=_projected(target, as_of, current),
         required_per_month=_required_per_month(target, as_of, current, exact_completion),
-        status=(status := _status(target, as_of, completion, lag, settings)),
+        status=status,
         stale=_stale(target, as_of, last_update, status, settings, others),
+        schedule=schedule,
     )
+
+
+def shown_percent(exact: Decimal) -> Decimal:
+    """A percentage as shown: half up to 0.01, except that a target not done never shows 100."""
+    shown = to_cents(exact)
+    return min(shown, Decimal("99.99")) if exact < HUNDRED and shown >= HUNDRED else shown
+
+
+def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bool:
+    """Under way with nothing reported (未报送): a cumulative or level target past its start with no
+    entry by `as_of` and no `baseline` in its file; a parent when all its parts are. Never a milestone."""
+    if target.kind is Kind.MILESTONE or as_of < target.start:
+        return False
+    if adds_up_parts(target, others):
+        return all(has_no_data(others[part_id], as_of, others) for part_id in target.parts)
+    return not target.baseline_given and not entries_as_of(target, as_of)
 
 
 def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,
            others: Others | None) -> bool:
     """A roll-up is stale when any of its parts is: one district that stopped reporting is enough."""
-    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED):
+    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED, Status.NO_DATA):
         return any(figures(others[part_id], as_of, settings, others).stale for part_id in target.parts)
     return is_stale(target, as_of, last_update, status, settings)
 
@@ -166,23 +191,61 @@ def period_days(target: Target) -> int:
     return day_number(target, target.due)
 
 
-def planned_path(target: Target) -> list[tuple[int, Decimal]]:
-    """The plan as (day number, planned percent) points from the beginning of start to the end of due."""
-    points = [(0, Decimal(0))]
-    points += [(day_number(target, cp.date), completion_of(target, cp.value)) for cp in target.checkpoints]
-    points.append((period_days(target), HUNDRED))
-    return points
+def planned_path(target: Target, schedule: str = "daily") -> list[tuple[int, Decimal]]:
+    """The plan as (steps elapsed, planned percent) points from the beginning of start to the end of
+    due; a step is a day, a month or a quarter. A checkpoint counts in the step that contains it."""
+    end = period_steps(target, schedule)
+    reached: dict[int, Decimal] = {0: Decimal(0)}
+    for checkpoint in target.checkpoints:
+        reached[min(step_number(target, checkpoint.date, schedule), end)] = completion_of(target, checkpoint.value)
+    reached[end] = HUNDRED
+    return sorted(reached.items())
 
 
-def planned_percent(target: Target, as_of: date) -> Decimal:
+STEP_MONTHS = {"monthly": 1, "quarterly": 3}
+
+
+def _step_of(day: date, months: int) -> int:
+    return (day.year * 12 + day.month - 1) // months
+
+
+def step_number(target: Target, day: date, schedule: str) -> int:
+    """The number of the step (1 for the first) containing `day`: a day, a month or a quarter."""
+    if schedule == "daily":
+        return day_number(target, day)
+    months = STEP_MONTHS[schedule]
+    return _step_of(day, months) - _step_of(target.start, months) + 1
+
+
+def period_steps(target: Target, schedule: str = "daily") -> int:
+    """Days, or the calendar months or quarters that [start, due] touches (a part counts as one)."""
+    return step_number(target, target.due, schedule)
+
+
+def steps_elapsed(target: Target, as_of: date, schedule: str) -> int:
+    """Steps over by the end of `as_of`: a month (or quarter) is over on the earlier of its last day and due."""
+    if schedule == "daily":
+        return day_number(target, as_of)
+    if as_of < target.start:
+        return 0
+    if as_of >= target.due:
+        return period_steps(target, schedule)
+    from datetime import timedelta
+
+    months = STEP_MONTHS[schedule]
+    over = _step_of(as_of + timedelta(days=1), months) != _step_of(as_of, months)  # its last day
+    return step_number(target, as_of, schedule) - (0 if over else 1)
+
+
+def planned_percent(target: Target, as_of: date, schedule: str = "daily") -> Decimal:
     """The share of the target the plan expects by the end of `as_of`, 0..100."""
-    elapsed = day_number(target, as_of)
-    points = planned_path(target)
+    elapsed = steps_elapsed(target, as_of, schedule)
+    points = planned_path(target, schedule)
     if elapsed <= 0:
         return Decimal(0)
-    for (day_a, pct_a), (day_b, pct_b) in zip(points, points[1:]):
-        if elapsed <= day_b:
-            return pct_a + (pct_b - pct_a) * (elapsed - day_a) / (day_b - day_a)
+    for (step_a, pct_a), (step_b, pct_b) in zip(points, points[1:]):
+        if elapsed <= step_b:
+            return pct_a + (pct_b - pct_a) * (elapsed - step_a) / (step_b - step_a)
     return HUNDRED
 
 
@@ -225,18 +288,21 @@ def _required_per_month(target: Target, as_of: date, current: Decimal, completio
 
 
 def _status(target: Target, as_of: date, completion: Decimal, lag: Decimal | None,
-            settings: Settings) -> Status:
+            settings: Settings, no_data: bool) -> Status:
+    """Done is decided on the exact completion, never on a rounded one."""
     if as_of < target.start:
         return Status.NOT_STARTED
+    if no_data:
+        return Status.NO_DATA
     if completion >= HUNDRED:
         return Status.DONE
     if as_of > target.due:
         return Status.OVERDUE
-    if lag is None:  # a milestone: on track until its due day ends without it
+    if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
         return Status.BEHIND if as_of == target.due else Status.ON_TRACK
-    if lag <= 0:
+    if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
         return Status.ON_TRACK
-    return Status.AT_RISK if lag < settings.at_risk_band else Status.BEHIND
+    return Status.AT_RISK if lag < settings.red else Status.BEHIND
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -246,17 +312,18 @@ def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
 
 
-def burnup_series(target: Target, as_of: date, points: int,
-                  others: Others | None = None) -> list[tuple[date, Decimal, Decimal]]:
+def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
+                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
     of due and `as_of`: the data of a burn-up chart."""
     from datetime import timedelta
 
+    schedule = schedule if schedule in STEP_MONTHS else "daily"  # "none": the daily line, for the eye
     last = max(target.due, as_of)
     span = (last - target.start).days
     series = []
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
-        planned = target.baseline + planned_percent(target, day) * (target.target - target.baseline) / HUNDRED
+        planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
         series.append((day, planned, current_figure(target, min(day, as_of), others)))
     return series

@@ -14,7 +14,7 @@ from kpitrack.document import LineIndex
 from kpitrack.errors import KpitrackError
 from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
-from kpitrack.model import CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
+from kpitrack.model import CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
 from kpitrack.parse import size_problem
 
 
@@ -57,6 +57,10 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         tags=_tags(document.get("tags", []), path, where("tags")),
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
         cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
+        schedule=_word(document["schedule"], "schedule", SCHEDULES, path, where("schedule"))
+        if "schedule" in document else None,
+        title_en=_optional_text(document, "title_en", path, where("title_en")),
+        baseline_given="baseline" in document,
     )
     if kind is Kind.MILESTONE:
         for key in ("target", "baseline", "unit", "checkpoint", "parts"):
@@ -110,16 +114,45 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
 
-    band = _number(document.get("at_risk_band", Settings.at_risk_band), "at_risk_band", path, where("at_risk_band"))
-    if not 0 < band <= 100:
-        raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
-                            path, where("at_risk_band"))
+    yellow, red, notices = _bands(document, path, where)
     grace = document.get("stale_grace_days", Settings.stale_grace_days)
     if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
         raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
                             where("stale_grace_days"))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
-    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace)
+    schedule = _word(document.get("schedule", "daily"), "schedule", SCHEDULES, path, where("schedule"))
+    language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
+        if "language" in document else None
+    return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
+                    stale_grace_days=grace, notices=notices)
+
+
+def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, tuple[str, ...]]:
+    """`yellow` and `red` in points of lag; an old `at_risk_band = N` reads as yellow 0, red N."""
+    notices: tuple[str, ...] = ()
+    if "at_risk_band" in document:
+        if "yellow" in document or "red" in document:
+            raise KpitrackError("at_risk_band is the old name of red: give yellow and red only",
+                                path, where("at_risk_band"))
+        red = _number(document["at_risk_band"], "at_risk_band", path, where("at_risk_band"))
+        if not 0 < red <= 100:
+            raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
+                                path, where("at_risk_band"))
+        notices = (f"{path}:{where('at_risk_band')}: at_risk_band = {red} is read as yellow = 0, red = {red}; "
+                   "write those instead",)
+        return Decimal(0), red, notices
+    yellow = _number(document.get("yellow", Settings.yellow), "yellow", path, where("yellow"))
+    red = _number(document.get("red", Settings.red), "red", path, where("red"))
+    if not 0 <= yellow <= red <= 100 or red == 0:
+        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+                            path, where("yellow") or where("red"))
+    return yellow, red, notices
+
+
+def _word(raw: Any, key: str, words: tuple[str, ...], path: Path, line: int | None) -> str:
+    if raw not in words:
+        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(words)}", path, line)
+    return raw
 
 
 def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:

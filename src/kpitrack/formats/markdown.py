@@ -7,22 +7,32 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.display import group_label, visible
-from kpitrack.model import Plan
+from kpitrack.display import STALE, difference, group_label, light_word, percent, status_word, title_of, visible
+from kpitrack.formats.terminal import as_of_words
+from kpitrack.i18n import _
+from kpitrack.model import Plan, Status
 from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
 
-MARKDOWN_COLUMNS = ("id", "title", "current", "target", "unit", "completion", "planned", "lag",
-                    "status", "stale", "due", "last_update")
+# The columns of the Markdown table: the status row's fields, shown in the interface's language.
+MARKDOWN_COLUMNS = (("id", "ID"), ("title", "Title"), ("current", "Current"), ("target", "Target"),
+                    ("unit", "Unit"), ("completion", "Done"), ("planned", "Plan"), ("lag", "vs plan"),
+                    ("status", "Status"), ("stale", "Stale"), ("due", "Due"), ("last_update", "Updated"))
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
-    lines = [f"Status as of {as_of.isoformat()}", "",
-             "| " + " | ".join(MARKDOWN_COLUMNS) + " |",
-             "|" + "|".join("---" for _ in MARKDOWN_COLUMNS) + "|"]
+    lines = [_("Status {as_of}").format(as_of=as_of_words(as_of)), "",
+             "| " + " | ".join(_(header) for _key, header in MARKDOWN_COLUMNS) + " |",
+             "|" + "|".join("---" for _key in MARKDOWN_COLUMNS) + "|"]
     for item in items:
         row = status_row(*item)
-        cells = (_markdown_cell(row[key]) for key in MARKDOWN_COLUMNS)
+        target, figures = item
+        shown = figures.status is not Status.NOT_STARTED
+        light = light_word(figures.status)
+        row.update(title=title_of(target), completion=percent(figures.completion, shown),
+                   planned=percent(figures.planned, shown), lag=difference(figures),
+                   status=status_word(figures.status) + (f" ({light})" if light else ""))
+        cells = (_markdown_cell(row[key]) for key, _header in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -31,21 +41,21 @@ def _markdown_cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "stale" if value else ""
+        return _(STALE) if value else ""
     text = visible(format(value, "f") if isinstance(value, Decimal) else str(value))
     return re.sub(r"([\\|*_`\[\]<>#])", r"\\\1", text)
 
 
 def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None) -> str:
-    parts = [f"# kpitrack report as of {as_of.isoformat()}", ""]
+    parts = ["# " + _("kpitrack report {as_of}").format(as_of=as_of_words(as_of)), ""]
     for group, members in by_group(items):
         parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
                   summary_line(summarize([figures for _, figures in members])), "",
                   status_markdown(as_of, members).split("\n", 2)[2]]
     flagged = attention_items(items)
-    parts += ["## Needing attention", ""]
+    parts += ["## " + _("Needing attention"), ""]
     if not flagged:
-        parts.append("Nothing is at risk, behind, overdue or stale.")
+        parts.append(_("Nothing is at risk, behind, overdue or stale."))
     for target, figures in flagged:
         lines = attention_text(target, figures).splitlines()
         parts.append(f"- **{_markdown_cell(lines[0])}**")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.compute import Figures, burnup_series
-from kpitrack.display import bar, entry_value, lag_cell, number, progress_cell, visible, with_unit
+from kpitrack.display import bar, entry_value, number, percent, progress_cell, title_of, visible, with_unit
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
+from kpitrack.i18n import _, ngettext
+from kpitrack.report import lag_sentence
 from kpitrack.model import Kind, Target
 
 
@@ -20,47 +22,53 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     definition.add_column(style="bold", no_wrap=True)
     definition.add_column()
     rows = [
-        ("ID", target.id), ("Title", target.title), ("Group", target.group or "(root)"),
-        ("Kind", f"{target.kind.value}, {target.direction.value}" + (", stretch (力争)" if target.stretch else "")),
-        ("Period", f"{target.start.isoformat()} to {target.due.isoformat()}"),
+        (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
+        (_("Kind"), f"{_(target.kind.value)}, {_(target.direction.value)}"
+         + (_(", ") + _("stretch (力争)") if target.stretch else "")),
+        (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
     ]
     if target.kind is not Kind.MILESTONE:
-        rows.append(("Target", f"{number(target.target)} {target.unit} from baseline {number(target.baseline)}"))
-    rows += [(label, value) for label, value in (("Owner", target.owner), ("Source", target.source),
-                                                 ("Tags", ", ".join(target.tags))) if value]
-    rows += [("Checkpoint", f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
+        rows.append((_("Target"), _("{target} {unit} from baseline {baseline}").format(
+            target=number(target.target), unit=target.unit, baseline=number(target.baseline))))
+    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
+                                                 (_("Tags"), ", ".join(target.tags))) if value]
+    rows += [(_("Checkpoint"), f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
     if target.parts:
-        rows.append(("Parts", ", ".join(target.parts) + ("" if target.entries else " (its figure is their sum)")))
+        rows.append((_("Parts"), ", ".join(target.parts) + ("" if target.entries else _(" (its figure is their sum)"))))
     for label, value in rows:
         definition.add_row(label, Text(visible(value)))
 
     result = Table.grid(padding=(0, 2))
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
-    rows = [("As of", figures.as_of.isoformat()), ("Current", progress_cell(target, figures)),
-            ("Completion", f"{bar(figures.completion, 20)} {figures.completion}%")]
+    rows = [(_("As of"), figures.as_of.isoformat()), (_("Current"), progress_cell(target, figures)),
+            (_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}")]
     if figures.planned is not None:
-        rows += [("Planned", f"{figures.planned}%"),
-                 ("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)"),
-                 ("Projected at due", with_unit(figures.projected, target.unit)),
-                 ("Required per month", with_unit(figures.required_per_month, target.unit))]
+        rows += [(_("Planned"), percent(figures.planned)),
+                 (_("Lag"), (lag_sentence(figures) or "—") + _("  (positive = behind the calendar)")),
+                 (_("Projected at due"), with_unit(figures.projected, target.unit)),
+                 (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
+    if target.kind is not Kind.MILESTONE:
+        rows.append((_("Schedule"), _(figures.schedule)))
     for label, value in rows:
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
-    result.add_row("Status", status_text(figures, ", "))
+    result.add_row(_("Status"), status_text(figures, _(", "), target))
 
     shown = sorted(target.entries, key=lambda entry: entry.date)
     earlier = len(shown) - last if last is not None and len(shown) > last else 0
-    entries = Table(title="Progress entries", title_justify="left", header_style="bold")
-    for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),
-                          ("Source", "left")):
+    entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
+    for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
+                          (_("Source"), "left")):
         entries.add_column(name, justify=justify)
     for entry in shown[earlier:]:
-        entries.add_row(entry.date.isoformat(), entry_value(entry), "yes" if entry.total else "",
+        entries.add_row(entry.date.isoformat(), entry_value(entry), _("yes") if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
-        entries.add_row("—", "", "", "no entries yet", "")
+        entries.add_row("—", "", "", _("no entries yet"), "")
     chart = [burnup_chart(target, figures, others=others), ""] if target.kind is not Kind.MILESTONE else []
-    more = [Text(f"and {earlier:,} earlier entries: `show --all` lists every one", style="dim")] if earlier else []
+    more = [Text(ngettext("and {count} earlier entry: `show --all` lists every one",
+                          "and {count} earlier entries: `show --all` lists every one", earlier).format(
+        count=f"{earlier:,}"), style="dim")] if earlier else []
     return [definition, "", result, "", *chart, entries, *more]
 
 
@@ -70,7 +78,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     day: readable without colour, since each is its own character."""
     from rich.text import Text
 
-    series = burnup_series(target, figures.as_of, width, others)
+    series = burnup_series(target, figures.as_of, width, others, figures.schedule)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
     scale = (high - low) or Decimal(1)
@@ -98,6 +106,6 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
         chart.append("\n")
     start, end = series[0][0].isoformat(), series[-1][0].isoformat()
     chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
-    chart.append(" " * (label_width + 2) + f"█ actual  · plan  │ {figures.as_of.isoformat()}"
+    chart.append(" " * (label_width + 2) + _("█ actual  · plan  │ {as_of}").format(as_of=figures.as_of.isoformat())
                  + (f"  ({visible(target.unit)})" if target.unit else ""))
     return chart
