@@ -545,8 +545,8 @@ def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
     assert lines[0].strip() == "kpitrack status as of 2023-06-30"
     assert all(len(line) <= 100 for line in lines)  # 100 columns when not on a terminal
     firms_row = next(line for line in lines if line.strip().startswith("firms "))
-    assert firms_row.split() == ["firms", "synthetic:", "new", "firms", "550", "/", "1,200", "firms", "████······",
-                                 "45.83%", "49.59%", "-3.76", "yellow", "at-risk"]  # one line, ahead positive
+    assert firms_row.split() == ["firms", "synthetic:", "new", "firms", "550", "/", "1,200", "firms", "██····",
+                                 "45.83%", "49.59%", "-3.76", "at-risk", "(yellow)"]  # one line, ahead positive
     groups = [line.strip() for line in lines if line.strip() in ("(workspace root)", "plan")]
     assert groups == ["(workspace root)", "plan"]
     assert lines[1] == "2 targets: 0 done, 1 on-track, 1 at-risk, 0 behind, 0 overdue, 0 no-data"
@@ -888,7 +888,7 @@ def test_show_table_lists_definition_figures_and_entries(tmp_path):
                      ["As", "of", "2023-06-30"], ["Current", "650", "/", "1,200", "firms"],
                      ["Completion", "██████████··········", "54.17%"], ["Planned", "49.59%"],
                      ["Projected", "at", "due", "1,310.77", "firms"], ["Required", "per", "month", "90.98", "firms"],
-                     ["Status", "on-track"],
+                     ["Status", "on-track", "(green)"],
                      ["│", "2023-03-31", "│", "310", "│", "│", "│", "│"],
                      ["│", "2023-06-30", "│", "340", "│", "│", "synthetic", "Q2", "note", "│", "│"]):
         assert expected in lines, (expected, result.stdout)

@@ -23,6 +23,9 @@ LIGHTS = {Status.ON_TRACK: N_("green"), Status.AT_RISK: N_("yellow"), Status.BEH
 LIGHT_STYLES = {Status.DONE: "bold green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
                 Status.BEHIND: "red", Status.OVERDUE: "bold red", Status.NOT_STARTED: "dim", Status.NO_DATA: "magenta"}
 STALE = N_("stale")
+# Words shown through `_()` from a value rather than a literal: kinds, directions, schedules.
+SHOWN_VALUES = (N_("cumulative"), N_("level"), N_("milestone"), N_("increase"), N_("decrease"),
+                N_("daily"), N_("monthly"), N_("quarterly"), N_("none"))
 
 
 def status_word(status: Status) -> str:
@@ -37,7 +40,7 @@ def light_word(status: Status) -> str | None:
 def done_word(target: Target, figures: Figures) -> str:
     """A done target in words: over its figure (超额完成), done before due (提前完成), or done."""
     if figures.completion is not None and figures.completion > 100:
-        return _("done, over target")
+        return _("over target")
     if figures.last_update is not None and figures.last_update < target.due:
         return _("done early")
     return _("done")

@@ -46,6 +46,11 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` where the same English word needs another translation (`Target`: 指标 or 目标值)."""
+    return _translation.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 

@@ -78,10 +78,18 @@ def check(
         from kpitrack.formats.terminal import as_of_words
         print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
                        len(workspace.targets)).format(count=len(workspace.targets), as_of=as_of_words(as_of),
-                                                      statuses=_(" or ").join(names)))
+                                                      statuses=_(" or ").join(shown_words(names))))
     report_problems(workspace.problems)
     if flagged:
         raise typer.Exit(1)
+
+
+def shown_words(names: list[str]) -> list[str]:
+    """Typed status words as the interface says them (`红灯` in English: `behind`)."""
+    from kpitrack.display import STALE, status_word, typed_status
+    from kpitrack.model import Status
+
+    return [_(STALE) if code == "stale" else status_word(Status(code)) for code in map(typed_status, names)]
 
 
 class ReportFormat(str, enum.Enum):

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.display import STALE, difference, group_label, light_word, percent, status_word, title_of, visible
+from kpitrack.display import STALE, N_, difference, group_label, light_word, percent, status_word, title_of, visible
 from kpitrack.formats.terminal import as_of_words
 from kpitrack.i18n import _
 from kpitrack.model import Plan, Status
@@ -15,9 +15,10 @@ from kpitrack.report import Item, attention_items, attention_text, by_group, sta
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.
-MARKDOWN_COLUMNS = (("id", "ID"), ("title", "Title"), ("current", "Current"), ("target", "Target"),
-                    ("unit", "Unit"), ("completion", "Done"), ("planned", "Plan"), ("lag", "vs plan"),
-                    ("status", "Status"), ("stale", "Stale"), ("due", "Due"), ("last_update", "Updated"))
+MARKDOWN_COLUMNS = (("id", N_("ID")), ("title", N_("Title")), ("current", N_("Current")), ("target", N_("Target")),
+                    ("unit", N_("Unit")), ("completion", N_("Done")), ("planned", N_("Plan")),
+                    ("lag", N_("vs plan")), ("status", N_("Status")), ("stale", N_("Stale")), ("due", N_("Due")),
+                    ("last_update", N_("Updated")))
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
@@ -31,7 +32,8 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
         light = light_word(figures.status)
         row.update(title=title_of(target), completion=percent(figures.completion, shown),
                    planned=percent(figures.planned, shown), lag=difference(figures),
-                   status=status_word(figures.status) + (f" ({light})" if light else ""))
+                   status=_("{status} ({light})").format(status=status_word(figures.status), light=light)
+                   if light else status_word(figures.status))
         cells = (_markdown_cell(row[key]) for key, _header in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from kpitrack.compute import Figures, burnup_series
 from kpitrack.display import bar, entry_value, number, percent, progress_cell, title_of, visible, with_unit
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
-from kpitrack.i18n import _, ngettext
+from kpitrack.i18n import _, language, ngettext, pgettext
 from kpitrack.report import lag_sentence
 from kpitrack.model import Kind, Target
 
@@ -28,7 +28,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
     ]
     if target.kind is not Kind.MILESTONE:
-        rows.append((_("Target"), _("{target} {unit} from baseline {baseline}").format(
+        rows.append((pgettext("show", "Target"), _("{target} {unit} from baseline {baseline}").format(
             target=number(target.target), unit=target.unit, baseline=number(target.baseline))))
     rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
                                                  (_("Tags"), ", ".join(target.tags))) if value]
@@ -45,7 +45,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
             (_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}")]
     if figures.planned is not None:
         rows += [(_("Planned"), percent(figures.planned)),
-                 (_("Lag"), (lag_sentence(figures) or "—") + _("  (positive = behind the calendar)")),
+                 (_("Lag"), (lag_sentence(figures) or "—")
+                  + ("  (positive = behind the calendar)" if language() == "en" else "")),  # zh says it in words
                  (_("Projected at due"), with_unit(figures.projected, target.unit)),
                  (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
     if target.kind is not Kind.MILESTONE:

@@ -9,7 +9,7 @@ from datetime import date
 from kpitrack.display import (LIGHT_STYLES, STALE, bar, difference, done_word, group_label, light_word, percent,
                               progress_cell, status_word, title_of, visible)
 from kpitrack.compute import Figures
-from kpitrack.i18n import _, language
+from kpitrack.i18n import _, language, pgettext
 from kpitrack.model import Plan, Status, Target
 from kpitrack.report import Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
@@ -41,7 +41,7 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     elif light and short:
         word = light
     elif light:
-        word = _("{light} {status}").format(light=light, status=status_word(status))
+        word = _("{status} ({light})").format(light=light, status=status_word(status))
     else:
         word = status_word(status)
     return [(word, STATUS_STYLES[status])] + ([(_(STALE), "magenta")] if figures.stale else [])
@@ -74,7 +74,7 @@ def truncated(text: str, width: int) -> str:
         if cell_len_of(cut + character) > width - 1:
             break
         cut += character
-    return cut + "…"
+    return cut.rstrip() + "…"
 
 
 Cell = tuple[str, str]  # (text, style)
@@ -88,7 +88,7 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide
     cells = [
         (name, "bold"),
         (progress_cell(target, figures), ""),
-        (bar(figures.completion if shown else None, 10 if width >= 100 else 5), ""),
+        (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
         (percent(figures.completion, shown), ""),
         (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
         (difference(figures), ""),
@@ -168,7 +168,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
 
     table = Table(title=_("kpitrack plans {as_of}").format(as_of=as_of_words(as_of)), title_justify="left",
                   header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(_("Plan"), ratio=1, min_width=16)
+    table.add_column(pgettext("plans", "Plan"), ratio=1, min_width=16)
     table.add_column(_("Targets"), justify="right")
     table.add_column(_("By status"))
     table.add_column(_("Done"), justify="right")
