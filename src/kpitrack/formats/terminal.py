@@ -77,13 +77,23 @@ def truncated(text: str, width: int) -> str:
     return cut.rstrip() + "…"
 
 
+def name_cell(name: str, width: int) -> str:
+    """`id  title`, the title cut to fit; the id alone when no useful part of the title fits; the id
+    cut when even it does not."""
+    target_id, _, title = name.partition("\0")
+    room = width - cell_len_of(target_id) - 2
+    if room < 4:
+        return truncated(target_id, width)
+    return f"{target_id}  {truncated(title, room)}"
+
+
 Cell = tuple[str, str]  # (text, style)
 
 
 def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide: bool) -> list[Cell]:
     indent = "  " * depth + ("└ " if depth else "")
     shown = figures.status not in (Status.NOT_STARTED, Status.NO_DATA)  # never `0.00%` for these
-    name = indent + target.id + ("" if wide else "  " + visible(title_of(target)))
+    name = indent + target.id + ("" if wide else "\0" + visible(title_of(target)))  # \0: where the title starts
     words = status_parts(figures, target, short=width < 100)
     cells = [
         (name, "bold"),
@@ -129,7 +139,7 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
         for column, (text, style) in enumerate(cells):
             last = column == len(cells) - 1
             if column == 0 and not wide:
-                text = truncated(text, widths[0])
+                text = name_cell(text, widths[0])
             pad = " " * max(widths[column] - cell_len_of(text), 0)
             output.append(pad if column in right else "")
             output.append(text, style=style or None)
