@@ -40,7 +40,7 @@ def light_word(status: Status) -> str | None:
 def done_word(target: Target, figures: Figures) -> str:
     """A done target in words: over its figure (超额完成), done before due (提前完成), or done."""
     if figures.completion is not None and figures.completion > 100:
-        return _("over target")
+        return _("exceeded")
     if figures.last_update is not None and figures.last_update < target.due:
         return _("done early")
     return _("done")

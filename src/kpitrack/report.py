@@ -199,7 +199,7 @@ def summary_line(summary: Summary, share: bool = True) -> str:
         targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
         counts=_(", ").join(parts))
     if summary.on_track_share is not None and share:
-        line += _("; ") + _("{share}% on track (done or on-track)").format(share=summary.on_track_share)
+        line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
     if summary.stale:
         line += _("; ") + _("{count} stale").format(count=summary.stale)
     return line

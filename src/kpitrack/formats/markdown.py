@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from kpitrack.display import STALE, N_, difference, group_label, light_word, percent, status_word, title_of, visible
 from kpitrack.formats.terminal import as_of_words
-from kpitrack.i18n import _
+from kpitrack.i18n import _, pgettext
 from kpitrack.model import Plan, Status
 from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
@@ -23,7 +23,8 @@ MARKDOWN_COLUMNS = (("id", N_("ID")), ("title", N_("Title")), ("current", N_("Cu
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
     lines = [_("Status {as_of}").format(as_of=as_of_words(as_of)), "",
-             "| " + " | ".join(_(header) for _key, header in MARKDOWN_COLUMNS) + " |",
+             "| " + " | ".join(pgettext("show", header) if key == "target" else _(header)  # 目标值, not 指标
+                               for key, header in MARKDOWN_COLUMNS) + " |",
              "|" + "|".join("---" for _key in MARKDOWN_COLUMNS) + "|"]
     for item in items:
         row = status_row(*item)

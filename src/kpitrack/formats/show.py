@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.compute import Figures, burnup_series
-from kpitrack.display import bar, entry_value, number, percent, progress_cell, title_of, visible, with_unit
+from kpitrack.display import bar, entry_value, lag_cell, number, percent, progress_cell, title_of, visible, with_unit
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.i18n import _, language, ngettext, pgettext
 from kpitrack.report import lag_sentence
@@ -45,8 +45,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
             (_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}")]
     if figures.planned is not None:
         rows += [(_("Planned"), percent(figures.planned)),
-                 (_("Lag"), (lag_sentence(figures) or "—")
-                  + ("  (positive = behind the calendar)" if language() == "en" else "")),  # zh says it in words
+                 (_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
+                  else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
                  (_("Projected at due"), with_unit(figures.projected, target.unit)),
                  (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
     if target.kind is not Kind.MILESTONE:
