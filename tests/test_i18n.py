@@ -56,6 +56,8 @@ def source_messages() -> set:
                 found.add(tuple(texts[:2]))
             elif node.func.id == "pgettext" and len(texts) >= 2:
                 found.add((texts[0], texts[1], "context"))
+            elif node.func.id == "npgettext" and len(texts) >= 3:
+                found.add((texts[0], (texts[1], texts[2]), "context"))
     return found
 
 

@@ -203,7 +203,7 @@ def test_import_adds_rows_and_twice_counts_nothing_twice(workspace, tmp_path):
                                           "ahead,2023-07-31,\"1,000\",true,1-7月累计\nslow,2023-06-30,100,,\n")
     result = run(workspace, "import", str(csv_file))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "added 2 entries to 2 targets; 1 rows already recorded, skipped\n"
+    assert result.stdout == "added 2 entries to 2 targets; 1 row already recorded, skipped\n"
     assert entries_of(workspace, "ahead")[-1] == ("2023-07-31", 1000, True)
     before = snapshot(workspace)
     again = run(workspace, "import", str(csv_file))
@@ -230,7 +230,7 @@ def test_import_dry_run_writes_nothing(workspace, tmp_path):
     csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,50\n")
     before = snapshot(workspace)
     result = run(workspace, "import", str(csv_file), "--dry-run")
-    assert result.stdout == "would add 1 entries to 1 targets; 0 rows already recorded, skipped\n"
+    assert result.stdout == "would add 1 entry to 1 target; 0 rows already recorded, skipped\n"
     assert snapshot(workspace) == before
 
 
@@ -245,7 +245,7 @@ def test_import_reads_gbk_from_chinese_excel_and_utf8_with_bom(workspace, tmp_pa
     assert notes[-1]["note"] == "七月快报"
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + text.replace("31", "30").encode("utf-8"))
-    assert run(workspace, "import", str(bom)).stdout.startswith("added 1 entries")
+    assert run(workspace, "import", str(bom)).stdout.startswith("added 1 entry to 1 target")
     assert run(workspace, "import", str(gbk), "--encoding", "gbk").stdout.startswith("added 0 entries")
 
 

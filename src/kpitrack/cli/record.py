@@ -9,6 +9,7 @@ import typer
 
 from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _, ngettext, npgettext
 from kpitrack.model import Direction, Kind
 
 
@@ -23,7 +24,7 @@ def init(
     from kpitrack.write import init_workspace
 
     for path in init_workspace(directory, date.today().year):
-        print(f"wrote {path}")
+        print(_("wrote {file}").format(file=path))
 
 
 @app.command()
@@ -59,7 +60,7 @@ def new(
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
         raise option_named(error, options) from None
-    print(f"wrote {path}")
+    print(_("wrote {file}").format(file=path))
 
 
 @app.command()
@@ -99,7 +100,8 @@ def add(
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     for warning in entry_warnings(appended.target, entry):
         warn(warning)
-    print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
+    print(_("added to {file}: {value} on {date}").format(file=path, value=value, date=when.isoformat())
+          + (_(" (running total)") if total else ""))
 
 
 @app.command("import")
@@ -120,9 +122,14 @@ def import_(
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
-    report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
+    report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
+                                            "{count} bad rows; nothing was imported",
+                                            len(plan.problems)).format(count=len(plan.problems)))
     count = apply_import(workspace, plan) if not dry_run else plan.count
-    verb = "would add" if dry_run else "added"
-    print(f"{verb} {count} entries to {len(plan.additions)} targets; "
-          f"{plan.skipped} rows already recorded, skipped"
-          + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
+    summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
+        _("added {entries} to {targets}; {skipped} already recorded, skipped")
+    print(summary.format(entries=ngettext("{count} entry", "{count} entries", count).format(count=count),
+                         targets=npgettext("import", "{count} target", "{count} targets", len(plan.additions)).format(
+                             count=len(plan.additions)),
+                         skipped=ngettext("{count} row", "{count} rows", plan.skipped).format(count=plan.skipped))
+          + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))
