@@ -238,3 +238,19 @@ def test_status_takes_stale_in_its_list_too(tmp_path):
 def test_a_word_naming_no_status_is_a_usage_error():
     result = run("check", "--fail-on", "红灯,紫灯")
     assert result.exit_code == 2 and "'紫灯' is not one of" in result.stderr and "'--fail-on'" in result.stderr
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_shipped_workspace_is_one_line_per_target_at_80_and_120_columns(columns, language):
+    from kpitrack.workspace import load_workspace
+
+    result = run("--lang", language, "status", "--as-of", "2024-06-30", COLUMNS=columns)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    workspace = load_workspace(SHIPPED)
+    folders = {target.group for target in workspace.targets}
+    assert len(lines) == 4 + len(folders) + len(workspace.targets)  # title, summary, heading, rule; folders; targets
+    assert max(cell_width(line) for line in lines) <= int(columns)
+    summary = "共 94 个指标：" if language == "zh" else "94 targets: "
+    assert lines[1].startswith(summary)
