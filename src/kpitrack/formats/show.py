@@ -23,7 +23,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     definition.add_column()
     rows = [
         (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
-        (_("Kind"), f"{_(target.kind.value)}, {_(target.direction.value)}"
+        (_("Kind"), _(target.kind.value) + _(", ") + _(target.direction.value)
          + (_(", ") + _("stretch (力争)") if target.stretch else "")),
         (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
     ]
