@@ -254,3 +254,15 @@ def test_the_shipped_workspace_is_one_line_per_target_at_80_and_120_columns(colu
     assert max(cell_width(line) for line in lines) <= int(columns)
     summary = "共 94 个指标：" if language == "zh" else "94 targets: "
     assert lines[1].startswith(summary)
+
+
+def test_the_catalogue_holds_no_message_the_code_no_longer_uses():
+    used = set()
+    for message in source_messages():
+        if isinstance(message, tuple) and message[-1] == "context":
+            used.add((message[0], message[1][0] if isinstance(message[1], tuple) else message[1]))
+        else:
+            used.add((None, message[0] if isinstance(message, tuple) else message))
+    stale = [(entry.context, entry.id) for entry in read_catalogue() if entry.id
+             and (entry.context, entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id) not in used]
+    assert not stale, f"remove from the .po (or use again): {stale}"
