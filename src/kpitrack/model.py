@@ -103,7 +103,7 @@ class Settings:
     language: str | None = None  # "en" or "zh"; None: KPITRACK_LANG or the locale decides
     cadence: Cadence | None = None  # the default for targets that set none; None: never stale
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
-    notices: tuple[str, ...] = ()  # what the file says in old words, with the new ones to use
+    old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
 
-    yellow, red, notices = _bands(document, path, where)
+    yellow, red, old_band_at = _bands(document, path, where)
     grace = document.get("stale_grace_days", Settings.stale_grace_days)
     if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
         raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
@@ -124,12 +124,12 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
         if "language" in document else None
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
-                    stale_grace_days=grace, notices=notices)
+                    stale_grace_days=grace, old_band_at=old_band_at)
 
 
-def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, tuple[str, ...]]:
-    """`yellow` and `red` in points of lag; an old `at_risk_band = N` reads as yellow 0, red N."""
-    notices: tuple[str, ...] = ()
+def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:
+    """`yellow` and `red` in points of lag; an old `at_risk_band = N` reads as yellow 0, red N (and
+    where it stands is returned, for the notice)."""
     if "at_risk_band" in document:
         if "yellow" in document or "red" in document:
             raise KpitrackError("at_risk_band is the old name of red: give yellow and red only",
@@ -138,15 +138,13 @@ def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decima
         if not 0 < red <= 100:
             raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
                                 path, where("at_risk_band"))
-        notices = (f"{path}:{where('at_risk_band')}: at_risk_band = {red} is read as yellow = 0, red = {red}; "
-                   "write those instead",)
-        return Decimal(0), red, notices
+        return Decimal(0), red, f"{path}:{where('at_risk_band')}"
     yellow = _number(document.get("yellow", Settings.yellow), "yellow", path, where("yellow"))
     red = _number(document.get("red", Settings.red), "red", path, where("red"))
     if not 0 <= yellow <= red <= 100 or red == 0:
         raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
                             path, where("yellow") or where("red"))
-    return yellow, red, notices
+    return yellow, red, None
 
 
 def _word(raw: Any, key: str, words: tuple[str, ...], path: Path, line: int | None) -> str:

@@ -135,8 +135,10 @@ def load(ctx: typer.Context):
     if ctx.obj.get("lang") is None and workspace.settings.language:
         from kpitrack.i18n import set_language
         set_language(workspace.settings.language)
-    for notice in workspace.settings.notices:
-        warn(notice)
+    settings = workspace.settings
+    if settings.old_band_at:
+        warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(
+            where=settings.old_band_at, red=settings.red))
     return workspace
 
 
