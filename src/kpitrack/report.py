@@ -95,8 +95,9 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     warnings = []
     for target in workspace.targets:
         warnings += target_warnings(target)
-        warnings += [KpitrackError(f"warning: {own} on {entry.date}, but its parts add up to {summed}",
-                                   target.path, entry.line)
+        warnings += [KpitrackError(_("warning: {warning}").format(warning=_(
+            "{own} on {date}, but its parts add up to {summed}").format(own=own, date=entry.date, summed=summed)),
+            target.path, entry.line)
                      for entry, own, summed in disagreements(target, others)]
     return warnings
 

@@ -14,6 +14,7 @@ from kpitrack.document import LineIndex
 from kpitrack.errors import KpitrackError
 from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
+from kpitrack.i18n import _
 from kpitrack.model import CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Settings, Target
 from kpitrack.parse import size_problem
 
@@ -238,16 +239,18 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
 def entry_warnings(target: Target, entry: Entry) -> list[str]:
     """What is allowed but probably a slip: an entry dated outside the target's period."""
     if entry.date < target.start:
-        return [f"{entry.date} is before the start {target.start}; recorded all the same"]
+        return [_("{date} is before the start {start}; recorded all the same").format(
+            date=entry.date, start=target.start)]
     if entry.date > target.due:
-        return [f"{entry.date} is after the due date {target.due}; recorded all the same "
-                "(a figure for the whole period is usually dated on the due date)"]
+        return [_("{date} is after the due date {due}; recorded all the same "
+                  "(a figure for the whole period is usually dated on the due date)").format(
+            date=entry.date, due=target.due)]
     return []
 
 
 def target_warnings(target: Target) -> list[KpitrackError]:
     """The warnings of every entry of `target`, each with its file and line."""
-    return [KpitrackError(f"warning: {warning}", target.path, entry.line)
+    return [KpitrackError(_("warning: {warning}").format(warning=warning), target.path, entry.line)
             for entry in target.entries for warning in entry_warnings(target, entry)]
 
 
