@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import date
 from kpitrack.display import (LIGHT_STYLES, STALE, bar, difference, done_word, group_label, light_word, percent,
@@ -80,7 +79,7 @@ def truncated(text: str, width: int) -> str:
 def name_cell(name: str, width: int) -> str:
     """`id  title`, the title cut to fit; the id alone when no useful part of the title fits; the id
     cut when even it does not."""
-    target_id, _, title = name.partition("\0")
+    target_id, _start, title = name.partition("\0")
     room = width - cell_len_of(target_id) - 2
     if room < 4:
         return truncated(target_id, width)
