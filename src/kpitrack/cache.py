@@ -9,7 +9,7 @@ from typing import Callable
 from kpitrack.model import Target
 
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: targets gained schedule, title_en and baseline_given
 
 
 def cache_folder(environment: dict[str, str] | None = None) -> Path | None:
