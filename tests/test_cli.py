@@ -160,12 +160,13 @@ def test_init_makes_settings_and_an_example_that_validate_accepts(tmp_path):
                                     (*schemas, folder / "kpitrack.toml", folder / "example.toml"))
     assert sorted(snapshot(folder)) == sorted([path.relative_to(folder).as_posix() for path in schemas]
                                               + ["example.toml", "kpitrack.toml"])
-    assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10, "stale_grace_days": 7}
+    assert read_toml(folder / "kpitrack.toml") == {"yellow": 5, "red": 15, "schedule": "monthly",
+                                                   "stale_grace_days": 7}
     example = read_toml(folder / "example.toml")
     assert (example["target"], example["start"]) == (1200, date(date.today().year, 1, 1))
     checked = run(folder, "validate")
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout == f"1 targets in {folder}: all valid\n"
+    assert checked.stdout == f"1 target in {folder}: all valid\n"
 
 
 def test_init_without_a_folder_makes_targets_in_the_current_folder(tmp_path, monkeypatch):
@@ -220,7 +221,7 @@ def test_new_writes_a_target_that_validate_and_show_accept(tmp_path):
     shown = run(tmp_path, "show", "firms", "--as-of", "2023-06-30", "--format", "json")
     assert shown.exit_code == 0, shown.output
     row = json.loads(shown.stdout, parse_float=Decimal)
-    assert (row["target"], row["current"], row["planned"], row["status"]) == (1200, 0, Decimal("49.59"), "behind")
+    assert (row["target"], row["current"], row["planned"], row["status"]) == (1200, 0, Decimal("49.59"), "no-data")
 
 
 def test_new_takes_every_option(tmp_path):
@@ -479,12 +480,13 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "id": "firms", "title": "synthetic: new firms", "group": "", "unit": "firms", "kind": "cumulative",
         "direction": "increase", "baseline": 0, "target": 1200,
         "current": 650,
-        "completion": Decimal("54.16"),  # 54.1666… rounded down
+        "completion": Decimal("54.17"),  # 54.1666… rounded half up
         "planned": Decimal("49.59"),  # 181 / 365
         "lag_days": -17,  # the plan reaches 54.17 % on day 198; 181 - 198
         "projected": Decimal("1310.77"),  # 650 / 181 * 365
         "required_per_month": Decimal("90.98"),  # 550 * 30.4375 / 184
         "status": "on-track", "stale": False, "start": "2023-01-01", "due": "2023-12-31", "last_update": "2023-06-30",
+        "schedule": "daily",
         # issue 12: no qualifier reads as at-least; no stretch figure, estimate or verdict yet
         "qualifier": "at-least", "tolerance": None, "stretch_target": None, "stretch_completion": None, "gap": None,
         "change": None, "estimate": False, "verdict": None, "done_on": None, "exceeded_by": None,
@@ -494,7 +496,7 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
 def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
     write(tmp_path, "firms", FIRMS)
     row = status_rows(tmp_path, "--as-of", "2023-06-30")["firms"]
-    assert row["lag"] == row["planned"] - row["completion"] == Decimal("-4.57")
+    assert row["lag"] == row["planned"] - row["completion"] == Decimal("-4.58")
 
 
 def test_status_json_figures_are_numbers_and_unknowns_null(tmp_path):
@@ -519,7 +521,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
         "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,13,1109.12,107.52,"
-        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,at-least,,,,,,false,,,,",
+        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,",
     ]
 
 
@@ -536,11 +538,10 @@ def test_status_markdown_has_exact_figures(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Status as of 2023-06-30\n\n"
-        "| id | title | current | target | unit | completion | planned | lag | status | stale | due | last_update "
-        "| verdict |\n"
+        "| ID | Title | Current | Target | Unit | Done | Plan | vs plan | Status | Stale | Due | Updated | Verdict |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-        "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83 | 49.59 | 3.76 | at-risk |  | 2023-12-31 "
-        "| 2023-06-30 | — |\n")
+        "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83% | 49.59% | -3.76 | at-risk (yellow) |  "
+        "| 2023-12-31 | 2023-06-30 | — |\n")
 
 
 def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
@@ -553,10 +554,12 @@ def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
     assert lines[0].strip() == "kpitrack status as of 2023-06-30"
     assert all(len(line) <= 100 for line in lines)  # 100 columns when not on a terminal
     firms_row = next(line for line in lines if line.strip().startswith("firms "))
-    assert firms_row.split() == ["firms", "550", "/", "1,200", "firms", "██····", "45.83%", "49.59%", "+3.76", "pt", "at-risk"]
+    assert firms_row.split() == ["firms", "synthetic:", "new", "firms", "550", "/", "1,200", "firms", "██····",
+                                 "45.83%", "49.59%", "-3.76", "at-risk", "(yellow)"]  # one line, ahead positive
     groups = [line.strip() for line in lines if line.strip() in ("(workspace root)", "plan")]
     assert groups == ["(workspace root)", "plan"]
-    assert "+13 d" in result.stdout and "not done" in result.stdout
+    assert lines[1] == "2 targets: 0 done, 1 on-track, 1 at-risk, 0 behind, 0 overdue, 0 no-data"
+    assert "not done" in result.stdout
 
 
 COLOUR_CODE = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7])[;m]")  # SGR foreground colours
@@ -893,9 +896,9 @@ def test_show_table_lists_definition_figures_and_entries(tmp_path):
     for expected in (["ID", "firms"], ["Title", "synthetic:", "new", "firms"], ["Group", "(root)"],
                      ["Period", "2023-01-01", "to", "2023-12-31"], ["Target", "1,200", "firms", "from", "baseline", "0"],
                      ["As", "of", "2023-06-30"], ["Current", "650", "/", "1,200", "firms"],
-                     ["Completion", "██████████··········", "54.16%"], ["Planned", "49.59%"],
+                     ["Completion", "██████████··········", "54.17%"], ["Planned", "49.59%"],
                      ["Projected", "at", "due", "1,310.77", "firms"], ["Required", "per", "month", "90.98", "firms"],
-                     ["Status", "on-track"],
+                     ["Status", "on-track", "(green)"],
                      ["│", "2023-03-31", "│", "310", "│", "│", "│", "│"],
                      ["│", "2023-06-30", "│", "340", "│", "│", "synthetic", "Q2", "note", "│", "│"]):
         assert expected in lines, (expected, result.stdout)
@@ -910,7 +913,7 @@ def test_show_json_lists_entries_and_figures(tmp_path):
                               "entries"]
     assert (document["as_of"], document["group"], document["current"], document["completion"],
             document["planned"], document["status"]) == (
-        "2023-06-30", "plan", 650, Decimal("54.16"), Decimal("49.59"), "on-track")
+        "2023-06-30", "plan", 650, Decimal("54.17"), Decimal("49.59"), "on-track")
     entry = {"total": False, "done": None, "note": None, "source": None, "qualifier": None, "estimate": False}
     assert document["entries"] == [
         {**entry, "date": "2023-02-28", "value": 100}, {**entry, "date": "2023-03-31", "value": 200},
@@ -955,7 +958,7 @@ def test_validate_reports_each_problem_as_path_line_message(tmp_path, text, line
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     summary, problem = result.stderr.splitlines()
-    assert summary == "1 targets valid, 1 with problems:"
+    assert summary == "1 target valid, 1 with problems:"
     assert problem.startswith(f"{path}:{line}: "), problem
     for word in words:
         assert word in problem
@@ -1002,7 +1005,7 @@ def test_validate_reports_duplicate_ids_in_two_folders(tmp_path):
     result = run(tmp_path, "validate")
     assert result.exit_code == 2, result.output
     summary, problem = result.stderr.splitlines()
-    assert summary == "1 targets valid, 1 with problems:"
+    assert summary == "1 target valid, 1 with problems:"
     assert problem.startswith(f"{second}") and f"id 'firms' is already used by {first}" in problem
 
 
@@ -1147,10 +1150,12 @@ def test_show_prints_a_unit_that_looks_like_markup(tmp_path):
 
 
 def test_table_shows_completion_as_computed_so_100_means_done(tmp_path):
+    # 99.996% rounds half up to 100.00, but a target not done never shows 100: 99.99%.
     helpers.write(tmp_path / "m.toml", helpers.TARGET_TOML.replace("1200", "10000")
-                  + "[[progress]]\ndate = 2023-06-30\nvalue = 9996\n")
+                  + "[[progress]]\ndate = 2023-06-30\nvalue = 9999.6\n")
     result = run(tmp_path, "status", "--as-of", "2023-06-30")
-    assert "99.96%" in result.stdout and "100.0" not in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith(" m "))
+    assert "99.99%" in row and "100.0" not in row
 
 
 def test_a_target_without_entries_shows_no_figure_rather_than_zero(tmp_path):
@@ -1221,7 +1226,7 @@ def test_output_cut_short_by_the_reader_ends_quietly_like_other_unix_tools(tmp_p
     long_title = helpers.TARGET_TOML.replace("synthetic: new firms", "synthetic " * 300)
     for number in range(200):  # far more output than a pipe holds: the writer meets the closed pipe
         helpers.write(tmp_path / f"m{number}.toml", long_title)
-    shell = f"{sys.executable} -m kpitrack --dir {tmp_path} status --as-of 2023-06-30 | head -1"
+    shell = f"{sys.executable} -m kpitrack --dir {tmp_path} status --wide --as-of 2023-06-30 | head -1"  # full titles: far more than a pipe holds
     result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("kpitrack status as of 2023-06-30")
     assert (result.returncode, result.stderr) == (128 + 13, "")  # ended by SIGPIPE, as `cat` would be

@@ -25,7 +25,11 @@ PER_DATE = (
     "report", "report --format json", "report --format csv", "report --format html",
     "check", "check --fail-on at-risk,behind,overdue,stale",
 )
-ONCE = ("validate", "export", "export --format json", "report --format svg --as-of 2024-06-30")
+ONCE = ("validate", "export", "export --format json", "report --format svg --as-of 2024-06-30",
+        "--lang zh status --as-of 2024-06-30", "--lang zh status --as-of 2023-12-31",
+        "--lang zh report --as-of 2024-06-30", "--lang zh report --as-of 2023-12-31",
+        "--lang zh check --as-of 2023-12-31", "--lang zh check --fail-on no-data,滞后,红灯 --as-of 2024-06-30",
+        "--lang zh plans --as-of 2024-06-30", "--lang zh show sz23-affordable-housing --as-of 2023-12-31")
 
 CASES = [f"{command} --as-of {day}" for day in DATES for command in PER_DATE] + list(ONCE)
 
@@ -36,7 +40,8 @@ def golden_name(case: str) -> str:
 
 
 def run_case(case: str):
-    env = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "KPITRACK_DIR": str(ROOT / "targets")}
+    env = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "KPITRACK_DIR": str(ROOT / "targets"),
+           "KPITRACK_LANG": None, "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
     return CliRunner().invoke(app, shlex.split(case), env=env)
 
 

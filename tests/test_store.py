@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import TARGET_TOML, write
-from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
+from kpitrack.errors import KpitrackError, NoWorkspace
 from kpitrack.model import Entry, Kind, Target
 from kpitrack.cache import cache_folder
 from kpitrack.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
@@ -103,7 +103,7 @@ def test_settings_file_and_plan_files_are_not_targets(tmp_path):
     write(tmp_path / "x" / "plan.toml", "title = 'a plan'\n")
     write(tmp_path / "x" / "kpitrack.toml", TARGET_TOML)  # only the root's is the settings file
     workspace = load_workspace(tmp_path)
-    assert workspace.settings.at_risk_band == 5
+    assert (workspace.settings.yellow, workspace.settings.red) == (0, 5)  # the old name, read as red
     assert [t.id for t in workspace.targets] == ["kpitrack"]
 
 

@@ -9,7 +9,7 @@ from typing import Callable
 from kpitrack.model import Target
 
 
-CACHE_FORMAT = "2"  # 2: entries and targets carry qualifiers, estimates and stretch targets
+CACHE_FORMAT = "3"  # 3: qualifiers, estimates, stretch targets; schedule, title_en and baseline_given
 
 
 def cache_folder(environment: dict[str, str] | None = None) -> Path | None:

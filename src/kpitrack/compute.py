@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
+from kpitrack.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.qualifiers import meets, shortfall
 
@@ -18,19 +18,20 @@ DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12: the average calendar month
 
 @dataclass(frozen=True)
 class Figures:
-    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded to 0.01."""
+    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded half up to 0.01."""
 
     as_of: date
     current: Decimal
     last_update: date | None  # the date of the latest entry as of `as_of`
-    completion: Decimal | None  # None for an indicator or a growth rate
-    planned: Decimal | None
+    completion: Decimal | None  # None: an indicator or a growth rate, or no figure reported yet (no-data)
+    planned: Decimal | None  # None: a milestone, a reading kind, or a schedule of "none"
     lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
-    lag_days: int | None  # positive = the plan reached today's figure that many days ago
+    lag_days: int | None  # positive = the daily plan reached today's figure that many days ago
     projected: Decimal | None  # the figure at due, at the pace so far
     required_per_month: Decimal | None  # the pace needed from now on to finish on time
     status: Status
     stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
+    schedule: str = "daily"  # how its plan advances: daily, monthly, quarterly or none
     gap: Decimal | None = None  # a growth rate: reading - target, in percentage points
     change: Decimal | None = None  # reading kinds: the latest reading - the one before
     stretch_completion: Decimal | None = None  # completion of the 力争 figure (stretch_target)
@@ -55,14 +56,20 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
     if target.kind in (Kind.INDICATOR, Kind.GROWTH):
         return _reading_figures(target, as_of, settings, current, last_update)
     exact_completion = completion_of(target, current)
-    completion = to_cents(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
-    done = met_at(target, as_of, others)
+    completion = shown_percent(exact_completion, done := met_at(target, as_of, others))
+    schedule = target.schedule or settings.schedule
     if target.kind is Kind.MILESTONE:
-        status = _status(target, as_of, done, None, settings)
+        status = _status(target, as_of, done, None, settings, False)
         stale = _stale(target, as_of, last_update, status, settings, others)
-        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale)
-    planned = to_cents(planned_percent(target, as_of))
-    lag = planned - completion  # of the figures as shown, so that readers can check the subtraction
+        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
+                       schedule)
+    planned = None if schedule == "none" else to_cents(planned_percent(target, as_of, schedule))
+    if has_no_data(target, as_of, others):
+        status = _status(target, as_of, done, None, settings, True)
+        return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
+                       _stale(target, as_of, last_update, status, settings, others), schedule)
+    lag = None if planned is None else planned - completion  # of the figures as shown, so readers can check
+    status = _status(target, as_of, done, lag, settings, False)
     return Figures(
         as_of=as_of,
         current=current,
@@ -70,16 +77,35 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         completion=completion,
         planned=planned,
         lag=lag,
-        lag_days=_lag_days(target, as_of, HUNDRED if done else min(exact_completion, HUNDRED - CENT)),
+        lag_days=None if planned is None else _lag_days(target, as_of, HUNDRED if done
+                                                         else min(exact_completion, HUNDRED - CENT)),
         projected=_projected(target, as_of, current),
         required_per_month=Decimal(0) if done else _required_per_month(target, as_of, current, exact_completion),
-        status=(status := _status(target, as_of, done, lag, settings)),
+        status=status,
         stale=_stale(target, as_of, last_update, status, settings, others),
+        schedule=schedule,
         change=_change(target, as_of) if target.kind is Kind.LEVEL else None,
         stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
                             if target.stretch_target is not None else None),
         estimate=counts_estimate(target, as_of),
     )
+
+
+def shown_percent(exact: Decimal, done: bool) -> Decimal:
+    """A percentage as shown: half up to 0.01, except that a target not done (short of its figure,
+    or at it when the pledge says 超 or the reading 近) never shows 100."""
+    shown = to_cents(exact)
+    return min(shown, Decimal("99.99")) if not done and shown >= HUNDRED else shown
+
+
+def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bool:
+    """Under way with nothing reported (未报送): a cumulative or level target past its start with no
+    entry by `as_of` and no `baseline` in its file; a parent when all its parts are. Never a milestone."""
+    if target.kind is Kind.MILESTONE or as_of < target.start:
+        return False
+    if adds_up_parts(target, others):
+        return all(has_no_data(others[part_id], as_of, others) for part_id in target.parts)
+    return not target.baseline_given and not entries_as_of(target, as_of)
 
 
 def _reading_figures(target: Target, as_of: date, settings: Settings, current: Decimal,
@@ -110,7 +136,7 @@ def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
     if as_of > target.due and not final:
         return Status.OVERDUE
     if not known:
-        return Status.NOT_STARTED  # no reading yet: nothing to judge
+        return Status.NO_DATA  # no reading yet: nothing to judge (未报送)
     latest = final[-1] if final else known[-1]
     if meets(target, latest.value, latest.qualifier):
         return Status.DONE if final else Status.ON_TRACK
@@ -154,7 +180,7 @@ def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
 def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,
            others: Others | None) -> bool:
     """A roll-up is stale when any of its parts is: one district that stopped reporting is enough."""
-    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED):
+    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED, Status.NO_DATA):
         return any(figures(others[part_id], as_of, settings, others).stale for part_id in target.parts)
     return is_stale(target, as_of, last_update, status, settings)
 
@@ -272,53 +298,6 @@ def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, 
     return found
 
 
-def completion_of(target: Target, current: Decimal, figure: Decimal | None = None) -> Decimal:
-    """How much of the way from baseline to the target (or `figure`) `current` has come, in percent."""
-    goal = target.target if figure is None else figure
-    return (current - target.baseline) / (goal - target.baseline) * HUNDRED
-
-
-def day_number(target: Target, day: date) -> int:
-    """Days of the period elapsed at the end of `day`: 1 at the end of `start`, 0 before it."""
-    return (day - target.start).days + 1
-
-
-def period_days(target: Target) -> int:
-    return day_number(target, target.due)
-
-
-def planned_path(target: Target) -> list[tuple[int, Decimal]]:
-    """The plan as (day number, planned percent) points from the beginning of start to the end of due."""
-    points = [(0, Decimal(0))]
-    points += [(day_number(target, cp.date), completion_of(target, cp.value)) for cp in target.checkpoints]
-    points.append((period_days(target), HUNDRED))
-    return points
-
-
-def planned_percent(target: Target, as_of: date) -> Decimal:
-    """The share of the target the plan expects by the end of `as_of`, 0..100."""
-    elapsed = day_number(target, as_of)
-    points = planned_path(target)
-    if elapsed <= 0:
-        return Decimal(0)
-    for (day_a, pct_a), (day_b, pct_b) in zip(points, points[1:]):
-        if elapsed <= day_b:
-            return pct_a + (pct_b - pct_a) * (elapsed - day_a) / (day_b - day_a)
-    return HUNDRED
-
-
-def day_plan_reaches(target: Target, completion: Decimal) -> int:
-    """The first day number by whose end the plan expects `completion` (capped at due)."""
-    points = planned_path(target)
-    if completion <= 0:
-        return 0
-    for (day_a, pct_a), (day_b, pct_b) in zip(points, points[1:]):
-        if pct_a < completion <= pct_b:
-            exact = day_a + (completion - pct_a) * (day_b - day_a) / (pct_b - pct_a)
-            return math.ceil(exact)
-    return period_days(target)
-
-
 def _lag_days(target: Target, as_of: date, completion: Decimal) -> int | None:
     elapsed = day_number(target, as_of)
     if elapsed <= 0:
@@ -346,18 +325,21 @@ def _required_per_month(target: Target, as_of: date, current: Decimal, completio
 
 
 def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
-            settings: Settings) -> Status:
+            settings: Settings, no_data: bool) -> Status:
+    """Done is decided on the exact figures and the target's wording, never on a rounded one."""
     if as_of < target.start:
         return Status.NOT_STARTED
+    if no_data:
+        return Status.NO_DATA
     if done:
         return Status.DONE
     if as_of > target.due:
         return Status.OVERDUE
-    if lag is None:  # a milestone: on track until its due day ends without it
+    if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
         return Status.BEHIND if as_of == target.due else Status.ON_TRACK
-    if lag <= 0:
+    if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
         return Status.ON_TRACK
-    return Status.AT_RISK if lag < settings.at_risk_band else Status.BEHIND
+    return Status.AT_RISK if lag < settings.red else Status.BEHIND
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -367,17 +349,18 @@ def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
 
 
-def burnup_series(target: Target, as_of: date, points: int,
-                  others: Others | None = None) -> list[tuple[date, Decimal, Decimal]]:
+def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
+                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
     of due and `as_of`: the data of a burn-up chart."""
     from datetime import timedelta
 
+    schedule = schedule if schedule in STEP_MONTHS else "daily"  # "none": the daily line, for the eye
     last = max(target.due, as_of)
     span = (last - target.start).days
     series = []
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
-        planned = target.baseline + planned_percent(target, day) * (target.target - target.baseline) / HUNDRED
+        planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
         series.append((day, planned, current_figure(target, min(day, as_of), others)))
     return series

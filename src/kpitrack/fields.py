@@ -17,6 +17,7 @@ class Field(NamedTuple):
 
 TARGET_FIELDS = (
     Field("title", "text", "What was pledged, in the document's own words.", required=True),
+    Field("title_en", "text", "The title in English, shown when the interface speaks English."),
     Field("unit", "text", "Unit of the figures: 家, 亿元, 万套, km."),
     Field("target", "number", "The figure to reach (not for milestones; a parent may take its parts' sum)."),
     Field("baseline", "number", "Where the figure stands at start; default 0."),
@@ -34,6 +35,8 @@ TARGET_FIELDS = (
     Field("tolerance", "number", "For `about`: how far below the target still counts as done, in its unit."),
     Field("stretch_target", "number", "The 力争 figure of a 确保X、力争Y pledge; `target` is the committed X."),
     Field("cadence", "cadence", "How often a figure is expected: weekly, monthly, quarterly, yearly or days."),
+    Field("schedule", "choice", "How the plan (序时进度) advances: by day, by month, by quarter, or not at all.",
+          choices=("daily", "monthly", "quarterly", "none")),
     Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
     Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value.", of="checkpoint"),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
@@ -67,7 +70,13 @@ PLAN_FIELDS = (
 )
 
 SETTINGS_FIELDS = (
-    Field("at_risk_band", "number", "Points of lag from which a target is behind."),
+    Field("yellow", "number", "Points behind the plan from which a target is at-risk (黄灯); default 0."),
+    Field("red", "number", "Points behind the plan from which a target is behind (红灯); default 10."),
+    Field("at_risk_band", "number", "The old name of red, read as yellow = 0 and red = N."),
+    Field("schedule", "choice", "The default schedule of targets that set none; built in: daily.",
+          choices=("daily", "monthly", "quarterly", "none")),
+    Field("language", "choice", "The interface language, unless --lang or KPITRACK_LANG says otherwise.",
+          choices=("en", "zh")),
     Field("cadence", "cadence", "The default cadence for targets that set none; without it nothing is stale."),
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
     Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),

@@ -32,6 +32,7 @@ class Status(str, enum.Enum):
     AT_RISK = "at-risk"
     BEHIND = "behind"
     OVERDUE = "overdue"
+    NO_DATA = "no-data"  # under way, and no figure reported yet (未报送)
     TRACKED = "tracked"  # an indicator: readings are kept, there is nothing to complete
 
 
@@ -63,6 +64,8 @@ class Verdict(str, enum.Enum):
 
 
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")
+SCHEDULES = ("daily", "monthly", "quarterly", "none")  # how the calendar plan (序时进度) advances
+LANGUAGES = ("en", "zh")
 Cadence = str | int  # one of CADENCES, or a number of days
 
 
@@ -113,6 +116,9 @@ class Target:
     tolerance: Decimal | None = None  # for `about`: in the target's unit; None: the default
     stretch_target: Decimal | None = None  # 力争: the figure strived for beside the committed one
     cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
+    schedule: str | None = None  # one of SCHEDULES; None: the workspace default
+    title_en: str | None = None  # the title in English, shown when the interface speaks English
+    baseline_given: bool = False  # the file writes `baseline`: with no entry yet, it is the figure, not no-data
     parts: tuple[str, ...] = ()  # ids of the targets this one adds up (a city pledge split by district)
     target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
     baseline_from_parts: bool = False  # likewise for the baseline
@@ -126,10 +132,14 @@ class Target:
 class Settings:
     """Workspace settings from `kpitrack.toml`."""
 
-    at_risk_band: Decimal = Decimal(10)  # lag in points from which a target counts as behind
+    yellow: Decimal = Decimal(0)  # lag in points from which a target is at-risk (黄灯)
+    red: Decimal = Decimal(10)  # lag in points from which a target is behind (红灯)
+    schedule: str = "daily"  # the default of targets that set none: one of SCHEDULES
+    language: str | None = None  # "en" or "zh"; None: KPITRACK_LANG or the locale decides
     cadence: Cadence | None = None  # the default for targets that set none; None: never stale
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
     growth_red: Decimal = Decimal(1)  # points short of a growth target from which it is behind
+    old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
 
 
 @dataclass(frozen=True)

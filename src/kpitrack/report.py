@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
-from kpitrack.display import done_cell, entry_value, lag_cell, progress_cell, verdict_text, visible, with_unit
+from kpitrack.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
+                              verdict_text, visible, with_unit)
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _, language, ngettext
 from kpitrack.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.qualifiers import qualifier_of, tolerance_of
 from kpitrack.schema import target_warnings
@@ -105,8 +107,9 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     warnings = []
     for target in workspace.targets:
         warnings += target_warnings(target)
-        warnings += [KpitrackError(f"warning: {own} on {entry.date}, but its parts add up to {summed}",
-                                   target.path, entry.line)
+        warnings += [KpitrackError(_("warning: {warning}").format(warning=_(
+            "{own} on {date}, but its parts add up to {summed}").format(own=own, date=entry.date, summed=summed)),
+            target.path, entry.line)
                      for entry, own, summed in disagreements(target, others)]
     return warnings
 
@@ -115,7 +118,7 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
 STATUS_FIELDS = (
     "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
-    "stale", "start", "due", "last_update",
+    "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
     "verdict", "done_on", "exceeded_by", "exceeded_points",
 )
@@ -145,6 +148,7 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
         "last_update": figures.last_update.isoformat() if figures.last_update else None,
+        "schedule": None if milestone or target.kind in (Kind.INDICATOR, Kind.GROWTH) else figures.schedule,
         "qualifier": None if milestone or target.kind is Kind.INDICATOR else qualifier_of(target).value,
         "tolerance": tolerance_of(target) if target.qualifier and target.qualifier.value == "about" else None,
         "stretch_target": target.stretch_target,
@@ -206,36 +210,67 @@ def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return list(groups.items())
 
 
-def summary_line(summary: Summary) -> str:
-    """`12 targets: 3 done, 5 on-track, 4 behind; 66.67% on track; 2 stale`."""
-    counts = ", ".join(f"{count} {status.value}" for status, count in summary.counts.items() if count)
-    share = f"; {summary.on_track_share}% on track (done or on-track)" if summary.on_track_share is not None else ""
-    stale = f"; {summary.stale} stale" if summary.stale else ""
-    noun = "target" if summary.targets == 1 else "targets"
-    return f"{summary.targets} {noun}: {counts}{share}{stale}"
+def summary_line(summary: Summary, share: bool = True) -> str:
+    """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
+    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
+    counts = summary.counts
+    parts = [_("{count} done").format(count=counts[Status.DONE]),
+             _("{count} on-track").format(count=counts[Status.ON_TRACK]),
+             _("{count} at-risk").format(count=counts[Status.AT_RISK]),
+             _("{count} behind").format(count=counts[Status.BEHIND]),
+             _("{count} overdue").format(count=counts[Status.OVERDUE]),
+             _("{count} no-data").format(count=counts[Status.NO_DATA])]
+    if counts[Status.NOT_STARTED]:
+        parts.append(_("{count} not started").format(count=counts[Status.NOT_STARTED]))
+    pledges = summary.targets - counts[Status.TRACKED]  # indicators (跟踪监测) are watched, not pledged
+    line = _("{targets}: {counts}").format(
+        targets=ngettext("{count} target", "{count} targets", pledges).format(count=pledges),
+        counts=_(", ").join(parts))
+    if summary.on_track_share is not None and share:
+        line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
+    if summary.stale:
+        line += _("; ") + _("{count} stale").format(count=summary.stale)
+    return line
 
 
 def attention_items(items: list[Item]) -> list[Item]:
     return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
 
 
+def lag_sentence(figures: Figures) -> str:
+    """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words, `低于序时进度 7.33 个百分点`
+    or `超序时进度 7.33 个百分点`."""
+    if figures.lag is None:
+        return ""
+    if language() == "en":
+        return _("lag {lag}").format(lag=lag_cell(figures, ", "))
+    if figures.lag > 0:
+        return _("below plan by {points} points").format(points=figures.lag)
+    return _("ahead of plan by {points} points").format(points=(-figures.lag).copy_abs() if not figures.lag
+                                                        else -figures.lag)
+
+
 def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
-    status = figures.status.value + (", stale" if figures.stale else "")
-    status += f", {verdict_text(figures)}" if figures.verdict else ""
-    done = done_cell(figures) + (" done" if figures.completion is not None else "")
-    lines = [f"{target.id} ({status}): {visible(target.title)}",
-             f"  {progress_cell(target, figures)}, {done}"
-             + (f", planned {figures.planned}%, lag {lag_cell(figures, ', ')}" if figures.planned is not None else "")]
+    status = status_word(figures.status) + (_(", ") + _("stale") if figures.stale else "")
+    status += _(", ") + verdict_text(figures) if figures.verdict else ""
+    completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
+    lines = [f"{target.id} ({status}): {visible(title_of(target))}",
+             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, figures),
+                                                            completion=completion)
+             + (_(", ") + _("planned {planned}").format(planned=percent(figures.planned))
+                + (_(", ") + lag_sentence(figures) if figures.lag is not None else "")
+                if figures.planned is not None else "")]
     if figures.required_per_month:
-        lines.append(f"  needs {with_unit(figures.required_per_month, target.unit)} a month "
-                     f"to finish by {target.due.isoformat()}")
+        lines.append("  " + _("needs {pace} a month to finish by {due}").format(
+            pace=with_unit(figures.required_per_month, target.unit), due=target.due.isoformat()))
     known = entries_as_of(target, figures.as_of)
     for entry in known[-last:]:
         note = f" ({visible(entry.note)})" if entry.note else ""
-        lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{' (total)' if entry.total else ''}{note}")
+        total = _(" (total)") if entry.total else ""
+        lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{total}{note}")
     if not known:
-        lines.append("  no entries yet")
+        lines.append("  " + _("no entries yet"))
     return "\n".join(lines)
 
 

@@ -14,8 +14,9 @@ from kpitrack.document import LineIndex
 from kpitrack.errors import KpitrackError
 from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
-from kpitrack.model import (CADENCES, Cadence, Checkpoint, Direction, Entry, Kind, Plan, Qualifier, ReadingQualifier,
-                            Settings, Target)
+from kpitrack.i18n import _
+from kpitrack.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
+                            Qualifier, ReadingQualifier, Settings, Target)
 from kpitrack.schema_kinds import check_kind_fields, check_kind_keys
 from kpitrack.parse import size_problem
 
@@ -67,6 +68,10 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         tags=_tags(document.get("tags", []), path, where("tags")),
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
         cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
+        schedule=_word(document["schedule"], "schedule", SCHEDULES, path, where("schedule"))
+        if "schedule" in document else None,
+        title_en=_optional_text(document, "title_en", path, where("title_en")),
+        baseline_given="baseline" in document,
     )
     check_kind_keys(document, kind, path, where)
     if kind is Kind.MILESTONE:
@@ -145,20 +150,48 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
 
-    band = _number(document.get("at_risk_band", Settings.at_risk_band), "at_risk_band", path, where("at_risk_band"))
-    if not 0 < band <= 100:
-        raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
-                            path, where("at_risk_band"))
+    yellow, red, old_band_at = _bands(document, path, where)
     grace = document.get("stale_grace_days", Settings.stale_grace_days)
     if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
         raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
                             where("stale_grace_days"))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
-    red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
-    if red <= 0:
+    growth_red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
+    if growth_red <= 0:
         raise KpitrackError("growth_red must be above 0 (percentage points short of a growth target)",
                             path, where("growth_red"))
-    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace, growth_red=red)
+    schedule = _word(document.get("schedule", "daily"), "schedule", SCHEDULES, path, where("schedule"))
+    language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
+        if "language" in document else None
+    return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
+                    stale_grace_days=grace, old_band_at=old_band_at,
+                    growth_red=growth_red)
+
+
+def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:
+    """`yellow` and `red` in points of lag; an old `at_risk_band = N` reads as yellow 0, red N (and
+    where it stands is returned, for the notice)."""
+    if "at_risk_band" in document:
+        if "yellow" in document or "red" in document:
+            raise KpitrackError("at_risk_band is the old name of red: give yellow and red only",
+                                path, where("at_risk_band"))
+        red = _number(document["at_risk_band"], "at_risk_band", path, where("at_risk_band"))
+        if not 0 < red <= 100:
+            raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
+                                path, where("at_risk_band"))
+        return Decimal(0), red, f"{path}:{where('at_risk_band')}"
+    yellow = _number(document.get("yellow", Settings.yellow), "yellow", path, where("yellow"))
+    red = _number(document.get("red", Settings.red), "red", path, where("red"))
+    if not 0 <= yellow <= red <= 100 or red == 0:
+        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+                            path, where("yellow") or where("red"))
+    return yellow, red, None
+
+
+def _word(raw: Any, key: str, words: tuple[str, ...], path: Path, line: int | None) -> str:
+    if raw not in words:
+        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(words)}", path, line)
+    return raw
 
 
 def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
@@ -251,16 +284,18 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
 def entry_warnings(target: Target, entry: Entry) -> list[str]:
     """What is allowed but probably a slip: an entry dated outside the target's period."""
     if entry.date < target.start:
-        return [f"{entry.date} is before the start {target.start}; recorded all the same"]
+        return [_("{date} is before the start {start}; recorded all the same").format(
+            date=entry.date, start=target.start)]
     if entry.date > target.due:
-        return [f"{entry.date} is after the due date {target.due}; recorded all the same "
-                "(a figure for the whole period is usually dated on the due date)"]
+        return [_("{date} is after the due date {due}; recorded all the same "
+                  "(a figure for the whole period is usually dated on the due date)").format(
+            date=entry.date, due=target.due)]
     return []
 
 
 def target_warnings(target: Target) -> list[KpitrackError]:
     """The warnings of every entry of `target`, each with its file and line."""
-    return [KpitrackError(f"warning: {warning}", target.path, entry.line)
+    return [KpitrackError(_("warning: {warning}").format(warning=warning), target.path, entry.line)
             for entry in target.entries for warning in entry_warnings(target, entry)]
 
 

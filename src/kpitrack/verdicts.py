@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from kpitrack.compute import (HUNDRED, Others, adds_up_parts, completion_of, current_figure, daily_figures,
-                              entries_as_of, met_at, to_cents)
+from kpitrack.compute import (HUNDRED, Others, adds_up_parts, current_figure, daily_figures, entries_as_of, met_at,
+                              to_cents)
 from kpitrack.model import Kind, Target, Verdict
 from kpitrack.qualifiers import falls, meets
+from kpitrack.schedule import completion_of
 
 
 @dataclass(frozen=True)

@@ -244,9 +244,16 @@ def _sync_folder(folder: Path) -> None:
 
 SETTINGS_TEMPLATE = """\
 # kpitrack workspace settings.
-# Lag (planned % minus completion %, in points) from which a target counts as "behind";
-# below it, but above 0, a target is "at-risk".
-at_risk_band = 10
+# Lag (planned % minus completion %, in points): from `yellow` on a target is "at-risk" (黄灯),
+# from `red` on it is "behind" (红灯); less than `yellow` behind is "on-track" (绿灯).
+yellow = 5
+red = 15
+# How the plan (序时进度) advances: "monthly" (months elapsed / months in the period, the official
+# convention), "quarterly", "daily", or "none" (no calendar plan). A target may set its own.
+schedule = "monthly"
+# The interface language, "zh" or "en"; --lang and KPITRACK_LANG override it, and without any
+# of them the locale decides.
+# language = "zh"
 # How often new figures are expected, for targets that set no `cadence` of their own:
 # "weekly", "monthly", "quarterly", "yearly" or a number of days. Without it, nothing is stale.
 # cadence = "monthly"
@@ -258,7 +265,8 @@ stale_grace_days = 7
 EXAMPLE_TEMPLATE = """\
 # An example target: edit it, or delete it once you have your own.
 # Each target is one file; its id is the file name. Folders group targets by plan.
-title = "新增小升规工业企业 (example: new above-scale industrial firms)"
+title = "新增小升规工业企业"
+title_en = "example: new above-scale industrial firms"
 unit = "firms"
 target = 1200
 baseline = 0                # where the figure stood at start (optional, default 0)

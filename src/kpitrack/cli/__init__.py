@@ -19,22 +19,29 @@ from typer.core import TyperGroup
 
 from kpitrack import __version__
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 
 
 class Group(TyperGroup):
     """Every failure ends as one line on stderr: exit 2 for bad input or data."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        import os
+
+        from kpitrack.i18n import LANGUAGES, locale_language, set_language
+
+        wanted = os.environ.get("KPITRACK_LANG")  # until --lang is read: usage errors speak it too
+        set_language(wanted if wanted in LANGUAGES else locale_language())
         try:
             code = super().main(args, prog_name or "kpitrack", complete_var, standalone_mode=False, **extra)
         except KpitrackError as error:
             fail(str(error))
         except typer.TyperException as error:  # usage errors: bad option, missing argument, bad value
             context = getattr(error, "ctx", None)
-            hint = f" (see `{context.command_path} --help`)" if context else ""
+            hint = _(" (see `{command} --help`)").format(command=context.command_path) if context else ""
             fail(error.format_message() + hint, error.exit_code)
         except typer.Abort:
-            fail("aborted", 1)
+            fail(_("aborted"), 1)
         sys.exit(code or 0)
 
 
@@ -114,19 +121,45 @@ def root(ctx: typer.Context) -> Path:
         return find_root(ctx.obj.get("dir"))
     except MissingFolder as error:
         name = "KPITRACK_DIR" if error.from_environment else "--dir"
-        raise KpitrackError(f"{name} {error.folder}: no such folder; create it with "
-                            f"`kpitrack init {error.folder}`") from None
+        raise KpitrackError(_("{name} {folder}: no such folder; create it with `kpitrack init {folder}`").format(
+            name=name, folder=error.folder)) from None
     except NoWorkspace:
-        raise KpitrackError("no workspace here: run `kpitrack init` to make ./targets, "
-                            "or point to one with --dir PATH or KPITRACK_DIR") from None
+        raise KpitrackError(_("no workspace here: run `kpitrack init` to make ./targets, "
+                              "or point to one with --dir PATH or KPITRACK_DIR")) from None
 
 
 def load(ctx: typer.Context):
-    """Every target of the workspace, through the parse cache."""
+    """Every target of the workspace, through the parse cache; the workspace's `language` is
+    spoken from here on unless --lang or KPITRACK_LANG chose one."""
     from kpitrack.cache import cache_folder
     from kpitrack.workspace import load_workspace
 
-    return load_workspace(root(ctx), cache_folder())
+    workspace = load_workspace(root(ctx), cache_folder())
+    if ctx.obj.get("lang") is None and workspace.settings.language:
+        from kpitrack.i18n import set_language
+        set_language(workspace.settings.language)
+    settings = workspace.settings
+    if settings.old_band_at:
+        warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(
+            where=settings.old_band_at, red=settings.red))
+    return workspace
+
+
+def choose_language(option: Optional[str], environ=None) -> Optional[str]:
+    """--lang, else KPITRACK_LANG, else None (then the workspace's `language`, else the locale);
+    the language is set at once, so that even an error about the workspace speaks it."""
+    import os
+
+    from kpitrack.i18n import LANGUAGES, locale_language, set_language
+
+    environ = os.environ if environ is None else environ
+    chosen, name = (option, "--lang") if option else (environ.get("KPITRACK_LANG") or None, "KPITRACK_LANG")
+    if chosen is not None and chosen not in LANGUAGES:
+        set_language(locale_language(environ))
+        raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
+            value=chosen, choices=", ".join(LANGUAGES)), param_hint=f"'{name}'")
+    set_language(chosen or locale_language(environ))
+    return chosen
 
 
 def option_named(error: KpitrackError, options: dict[str, str]) -> KpitrackError:
@@ -166,12 +199,15 @@ def options(
         "--dir", metavar="PATH", help="The workspace folder (default: $KPITRACK_DIR, else ./targets).")] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", metavar="zh|en", help="The interface language (default: $KPITRACK_LANG, else `language` in "
+        "kpitrack.toml, else the locale). JSON and CSV never change with it.")] = None,
 ) -> None:
     """Keep score of pledged policy targets: how much is done, and is it ahead of or behind the calendar?
 
     Example: kpitrack status --as-of 2023-12-31
     """
-    ctx.obj = {"dir": directory}
+    ctx.obj = {"dir": directory, "lang": choose_language(lang)}
 
 
 from kpitrack.cli import record, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)

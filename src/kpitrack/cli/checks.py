@@ -10,6 +10,7 @@ import typer
 
 from kpitrack.cli import AsOf, app, load, report_problems
 from kpitrack.cli.complete import status_list
+from kpitrack.i18n import _, ngettext
 
 
 @app.command()
@@ -26,24 +27,33 @@ def validate(ctx: typer.Context) -> None:
         print(visible(str(warning)), file=sys.stderr)
     count = len(workspace.targets)
     if workspace.problems:
-        print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
+        print(ngettext("{count} target valid, {problems} with problems:",
+                       "{count} targets valid, {problems} with problems:", count).format(
+            count=count, problems=len(workspace.problems)), file=sys.stderr)
     else:
-        print(f"{count} targets in {workspace.root}: all valid")
+        print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
+            count=count, root=workspace.root))
     report_problems(workspace.problems)
 
 
-def statuses_argument(text: str) -> tuple:
-    """`behind,overdue,stale` as (statuses, whether stale is asked for); a wrong word is a usage error."""
+def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
+    """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
+    whether stale is asked for, the words as typed); a word naming no status is a usage error."""
+    from kpitrack.display import typed_status
     from kpitrack.model import Status, Verdict
 
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale"]
+    names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
+    codes = []
     for name in names:
-        if name not in known:
-            raise typer.BadParameter(f"{name!r} is not one of: {', '.join(known)}", param_hint="'--fail-on'")
-    chosen = tuple(Status(name) if name in Status._value2member_map_ else Verdict(name)
-                   for name in names if name != "stale")
-    return chosen, "stale" in names, names
+        code = typed_status(name)
+        if code is None:
+            known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale"]
+            raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
+                value=name, choices=", ".join(known)), param_hint=f"'{option}'")
+        codes.append(code)
+    chosen = tuple(Status(code) if code in Status._value2member_map_ else Verdict(code)
+                   for code in codes if code != "stale")
+    return chosen, "stale" in codes, names
 
 
 @app.command()
@@ -69,10 +79,21 @@ def check(
         from kpitrack.formats.terminal import check_lines
         sys.stdout.write(check_lines(flagged))
     elif not quiet:
-        print(f"{len(workspace.targets)} targets as of {as_of.isoformat()}: none {' or '.join(names)}")
+        from kpitrack.formats.terminal import as_of_words
+        print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
+                       len(workspace.targets)).format(count=len(workspace.targets), as_of=as_of_words(as_of),
+                                                      statuses=_(" or ").join(shown_words(names))))
     report_problems(workspace.problems)
     if flagged:
         raise typer.Exit(1)
+
+
+def shown_words(names: list[str]) -> list[str]:
+    """Typed status words as the interface says them (`红灯` in English: `behind`)."""
+    from kpitrack.display import STALE, status_word, typed_status
+    from kpitrack.model import Status
+
+    return [_(STALE) if code == "stale" else status_word(Status(code)) for code in map(typed_status, names)]
 
 
 class ReportFormat(str, enum.Enum):
@@ -112,12 +133,11 @@ def report(
         text = status_csv(items)
     else:
         from kpitrack.formats.pages import exported, report_renderables
-        from kpitrack.formats.terminal import WIDE
-        text = exported(report_renderables(as_of, items, WIDE, workspace.plans), output.value)
+        text = exported(report_renderables(as_of, items, 120, workspace.plans), output.value)
     if out is None:
         sys.stdout.write(text)
     else:
         from kpitrack.write import write_file
         write_file(out, text)
-        print(f"wrote {out}")
+        print(_("wrote {file}").format(file=out))
     report_problems(workspace.problems)

@@ -62,12 +62,12 @@ def owners(ctx: typer.Context, incomplete: str):
 
 def status_list(ctx: typer.Context, incomplete: str):
     """The statuses of --fail-on, a comma-separated list: the last word is completed."""
-    from kpitrack.model import Status
+    from kpitrack.model import Status, Verdict
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
     given = set(done.split(","))
-    return [prefix + word for word in [status.value for status in Status] + ["stale"]
+    return [prefix + word for word in [*(status.value for status in Status), *(verdict.value for verdict in Verdict), "stale"]
             if word.startswith(last) and word not in given]
 
 

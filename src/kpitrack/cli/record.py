@@ -10,6 +10,7 @@ import typer
 from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
 from kpitrack.cli.complete import folders, owners, tags, target_ids
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _, ngettext, npgettext
 from kpitrack.model import Direction, Kind, Qualifier, ReadingQualifier
 
 
@@ -28,12 +29,12 @@ def init(
 
     if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
         for path in init_workspace(directory, date.today().year):
-            print(f"wrote {path}")
+            print(_("wrote {file}").format(file=path))
     if git:
         from kpitrack.history import configure_driver, driver_command, in_repository
 
         for path in git_files(directory):
-            print(f"wrote {path}")
+            print(_("wrote {file}").format(file=path))
         if in_repository(directory):
             configure_driver(directory)
             print("set merge.kpitrack.driver in this clone's git config")
@@ -86,7 +87,7 @@ def new(
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
         raise option_named(error, options) from None
-    print(f"wrote {path}")
+    print(_("wrote {file}").format(file=path))
 
 
 @app.command()
@@ -132,8 +133,9 @@ def add(
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     for warning in entry_warnings(appended.target, entry):
         warn(warning)
-    print(f"added to {path}: {qualifier.value + ' ' if qualifier else ''}{value} on {when.isoformat()}"
-          + (" (running total)" if total else "") + (" (estimate)" if estimate else ""))
+    print(_("added to {file}: {value} on {date}").format(
+        file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
+          + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
 
 
 @app.command("import")
@@ -154,9 +156,14 @@ def import_(
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
-    report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
+    report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
+                                            "{count} bad rows; nothing was imported",
+                                            len(plan.problems)).format(count=len(plan.problems)))
     count = apply_import(workspace, plan) if not dry_run else plan.count
-    verb = "would add" if dry_run else "added"
-    print(f"{verb} {count} entries to {len(plan.additions)} targets; "
-          f"{plan.skipped} rows already recorded, skipped"
-          + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
+    summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
+        _("added {entries} to {targets}; {skipped} already recorded, skipped")
+    print(summary.format(entries=ngettext("{count} entry", "{count} entries", count).format(count=count),
+                         targets=npgettext("import", "{count} target", "{count} targets", len(plan.additions)).format(
+                             count=len(plan.additions)),
+                         skipped=ngettext("{count} row", "{count} rows", plan.skipped).format(count=plan.skipped))
+          + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))

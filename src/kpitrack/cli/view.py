@@ -8,17 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
-from kpitrack.cli.complete import folders, tags, target_ids
+from kpitrack.cli.complete import folders, status_list, tags, target_ids
 from kpitrack.errors import KpitrackError
-from kpitrack.model import Status, Verdict
-
-# --status takes a status or a verdict (missed, done-late, ...): the words of both.
-StatusOrVerdict = enum.Enum("StatusOrVerdict", {item.value: item.value for item in (*Status, *Verdict)}, type=str)
-
-
-def status_or_verdict(choice) -> Status | Verdict:
-    value = choice.value
-    return Status(value) if value in Status._value2member_map_ else Verdict(value)
+from kpitrack.i18n import _
 
 
 class StatusFormat(str, enum.Enum):
@@ -41,21 +33,26 @@ def status(
     tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.", autocompletion=tags)] = None,
     group: Annotated[Optional[str], typer.Option(
         metavar="FOLDER", help="Only targets in this folder (and its sub-folders).", autocompletion=folders)] = None,
-    only: Annotated[Optional[StatusOrVerdict], typer.Option(
-        "--status", help="Only targets with this status or year-end verdict.")] = None,
+    only: Annotated[Optional[str], typer.Option(
+        "--status", metavar="LIST", autocompletion=status_list,
+        help="Only targets with one of these statuses or verdicts, comma-separated, in either language "
+             "(`behind,stale`, `滞后,红灯`, `missed`).")] = None,
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Also the last update, owner and full title.")] = False,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
     Example: kpitrack status --as-of 2023-12-31 --sort lag
     """
+    from kpitrack.cli.checks import statuses_argument
     from kpitrack.report import evaluate, ordered
 
+    statuses, stale, _names = statuses_argument(only, "--status") if only else ((), False, [])
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, (status_or_verdict(only),) if only else ()), sort.value)
+    items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale), sort.value)
     if output is StatusFormat.json:
         from kpitrack.formats.machine import status_json
         sys.stdout.write(status_json(as_of, items))
@@ -68,10 +65,10 @@ def status(
     elif items:
         from kpitrack.formats.terminal import make_console, status_table
         console = make_console()
-        console.print(status_table(items, as_of, console.width, tree=tree), soft_wrap=True)
+        console.print(status_table(items, as_of, console.width, tree=tree, wide=wide), soft_wrap=True)
     else:
-        warn("no targets match" if workspace.targets else f"no targets in {workspace.root} yet: "
-             "make one with `kpitrack new`")
+        warn(_("no targets match") if workspace.targets else _(
+            "no targets in {root} yet: make one with `kpitrack new`").format(root=workspace.root))
     report_problems(workspace.problems)
 
 
@@ -95,7 +92,7 @@ def show(
     if target_id not in others:  # say why: no such id (with a close one), or the file's problem
         path = find_target_file(workspace.root, target_id)
         raise next((problem for problem in workspace.problems if problem.path == path),
-                   KpitrackError(f"{target_id}: could not be read", path))
+                   KpitrackError(_("{id}: could not be read").format(id=target_id), path))
     target = others[target_id]
     result = assess(target, as_of or date.today(), workspace.settings, others)
     if output is TableOrJson.json:

@@ -7,30 +7,45 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.display import done_cell, group_label, progress_cell, target_value, visible
-from kpitrack.model import Plan
+from kpitrack.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, progress_cell,
+                              status_word, target_value, title_of, verdict_text, visible)
+from kpitrack.formats.terminal import as_of_words
+from kpitrack.i18n import _, pgettext
+from kpitrack.model import Plan, Status
 from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
 
-MARKDOWN_COLUMNS = ("id", "title", "current", "target", "unit", "completion", "planned", "lag",
-                    "status", "stale", "due", "last_update", "verdict")
+# The columns of the Markdown table: the status row's fields, shown in the interface's language.
+MARKDOWN_COLUMNS = (("id", N_("ID")), ("title", N_("Title")), ("current", N_("Current")), ("target", N_("Target")),
+                    ("unit", N_("Unit")), ("completion", N_("Done")), ("planned", N_("Plan")),
+                    ("lag", N_("vs plan")), ("status", N_("Status")), ("stale", N_("Stale")), ("due", N_("Due")),
+                    ("last_update", N_("Updated")), ("verdict", N_("Verdict")))
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
-    lines = [f"Status as of {as_of.isoformat()}", "",
-             "| " + " | ".join(MARKDOWN_COLUMNS) + " |",
-             "|" + "|".join("---" for _ in MARKDOWN_COLUMNS) + "|"]
-    for target, figures in items:
-        row = status_row(target, figures)
+    lines = [_("Status {as_of}").format(as_of=as_of_words(as_of)), "",
+             "| " + " | ".join(pgettext("show", header) if key == "target" else _(header)  # 目标值, not 指标
+                               for key, header in MARKDOWN_COLUMNS) + " |",
+             "|" + "|".join("---" for _key in MARKDOWN_COLUMNS) + "|"]
+    for item in items:
+        row = status_row(*item)
+        target, figures = item
+        shown = figures.status is not Status.NOT_STARTED
+        light = light_word(figures.status)
+        row.update(title=title_of(target), completion=percent(figures.completion, shown),
+                   planned=percent(figures.planned, shown), lag=difference(figures),
+                   status=_("{status} ({light})").format(status=status_word(figures.status), light=light)
+                   if light else status_word(figures.status), verdict=verdict_text(figures) or None)
         if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
             row["target"] = target_value(target)
         if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
             row["current"] = progress_cell(target, figures).split(" / ")[0].removesuffix(f" {target.unit}")
-        if figures.completion is None:  # a growth rate's gap in points, an indicator's change
+        if figures.completion is None and shown:  # a growth rate's gap in points, an indicator's change
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
-            row["completion"] = f"{figures.completion} (stretch {figures.stretch_completion})"
-        cells = (_markdown_cell(row[key]) for key in MARKDOWN_COLUMNS)
+            row["completion"] = _("{completion} (stretch {stretch}%)").format(
+                completion=row["completion"], stretch=figures.stretch_completion)
+        cells = (_markdown_cell(row[key]) for key, _header in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -39,21 +54,21 @@ def _markdown_cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "stale" if value else ""
+        return _(STALE) if value else ""
     text = visible(format(value, "f") if isinstance(value, Decimal) else str(value))
     return re.sub(r"([\\|*_`\[\]<>#])", r"\\\1", text)
 
 
 def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None) -> str:
-    parts = [f"# kpitrack report as of {as_of.isoformat()}", ""]
+    parts = ["# " + _("kpitrack report {as_of}").format(as_of=as_of_words(as_of)), ""]
     for group, members in by_group(items):
         parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
                   summary_line(summarize([figures for _, figures in members])), "",
                   status_markdown(as_of, members).split("\n", 2)[2]]
     flagged = attention_items(items)
-    parts += ["## Needing attention", ""]
+    parts += ["## " + _("Needing attention"), ""]
     if not flagged:
-        parts.append("Nothing is at risk, behind, overdue or stale.")
+        parts.append(_("Nothing is at risk, behind, overdue or stale."))
     for target, figures in flagged:
         lines = attention_text(target, figures).splitlines()
         parts.append(f"- **{_markdown_cell(lines[0])}**")

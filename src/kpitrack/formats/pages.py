@@ -6,7 +6,8 @@ import io
 from datetime import date
 
 from kpitrack.display import group_label
-from kpitrack.formats.terminal import status_table
+from kpitrack.formats.terminal import as_of_words, status_table
+from kpitrack.i18n import _
 from kpitrack.model import Plan
 from kpitrack.report import Item, attention_items, attention_text, by_group, summarize, summary_line
 
@@ -15,15 +16,15 @@ def report_renderables(as_of: date, items: list[Item], width: int, plans: dict[s
     """The report as Rich renderables: for the terminal, and for HTML and SVG through Rich's export."""
     from rich.text import Text
 
-    renderables: list = [Text(f"kpitrack report as of {as_of.isoformat()}", style="bold")]
+    renderables: list = [Text(_("kpitrack report {as_of}").format(as_of=as_of_words(as_of)), style="bold")]
     for group, members in by_group(items):
         summary = summarize([figures for _, figures in members])
         renderables += ["", Text(group_label(group, plans), style="bold cyan"),
                         Text(summary_line(summary)), status_table(members, as_of, width, title=False)]
-    renderables += ["", Text("Needing attention", style="bold")]
+    renderables += ["", Text(_("Needing attention"), style="bold")]
     flagged = attention_items(items)
     renderables += [Text(attention_text(target, figures)) for target, figures in flagged] or [
-        Text("Nothing is at risk, behind, overdue or stale.")]
+        Text(_("Nothing is at risk, behind, overdue or stale."))]
     return renderables
 
 
@@ -36,5 +37,5 @@ def exported(renderables: list, kind: str, width: int = 120) -> str:
     for renderable in renderables:
         console.print(renderable)
     if kind == "svg":
-        return console.export_svg(title="kpitrack report")
+        return console.export_svg(title=_("kpitrack report"))
     return console.export_html(inline_styles=True)

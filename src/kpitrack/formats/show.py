@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.compute import Figures, burnup_series, entries_as_of
-from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, progress_cell, target_value, verdict_text,
-                              visible, with_unit)
+from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+                              title_of, verdict_text, visible, with_unit)
 from kpitrack.qualifiers import qualifier_of, tolerance_of
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
+from kpitrack.i18n import _, language, ngettext, pgettext
+from kpitrack.report import lag_sentence
 from kpitrack.model import Kind, Target
 
 
@@ -22,72 +24,80 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     definition.add_column(style="bold", no_wrap=True)
     definition.add_column()
     rows = [
-        ("ID", target.id), ("Title", target.title), ("Group", target.group or "(root)"),
-        ("Kind", target.kind.value + (f", {target.direction.value}" if target.kind is not Kind.INDICATOR else "")
-         + (", stretch (力争)" if target.stretch else "")),
-        ("Period", f"{target.start.isoformat()} to {target.due.isoformat()}"),
+        (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
+        (_("Kind"), _(target.kind.value) + (_(", ") + _(target.direction.value) if target.kind is not Kind.INDICATOR else "")
+         + (_(", ") + _("stretch (力争)") if target.stretch else "")),
+        (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
     ]
     if target.kind is Kind.GROWTH:
-        rows.append(("Target", f"growth of {target_value(target)} {target.unit} (year-to-date, 累计同比)"))
+        rows.append((pgettext("show", "Target"), _("growth of {target} {unit} (year-to-date, 累计同比)").format(
+            target=target_value(target), unit=target.unit)))
     elif target.kind not in (Kind.MILESTONE, Kind.INDICATOR):
-        rows.append(("Target", f"{target_value(target)} {target.unit} from baseline {number(target.baseline)}"))
+        rows.append((pgettext("show", "Target"), _("{target} {unit} from baseline {baseline}").format(
+            target=target_value(target), unit=target.unit, baseline=number(target.baseline))))
     if target.qualifier is not None:
         about = qualifier_of(target).value == "about"
-        rows.append(("Qualifier", target.qualifier.value + (f", tolerance {number(tolerance_of(target))}"
-                                                            if about else "")))
+        rows.append((_("Qualifier"), _(target.qualifier.value) + (
+            _(", tolerance {tolerance}").format(tolerance=number(tolerance_of(target))) if about else "")))
     if target.stretch_target is not None:
-        rows.append(("Stretch (力争)", f"{number(target.stretch_target)} {target.unit}"))
-    rows += [(label, value) for label, value in (("Owner", target.owner), ("Source", target.source),
-                                                 ("Tags", ", ".join(target.tags))) if value]
-    rows += [("Checkpoint", f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
+        rows.append((_("Stretch (力争)"), f"{number(target.stretch_target)} {target.unit}"))
+    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
+                                                 (_("Tags"), ", ".join(target.tags))) if value]
+    rows += [(_("Checkpoint"), f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
     if target.parts:
-        rows.append(("Parts", ", ".join(target.parts) + ("" if target.entries else " (its figure is their sum)")))
+        rows.append((_("Parts"), ", ".join(target.parts) + ("" if target.entries else _(" (its figure is their sum)"))))
     for label, value in rows:
         definition.add_row(label, Text(visible(value)))
 
     result = Table.grid(padding=(0, 2))
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
-    rows = [("As of", figures.as_of.isoformat()), ("Current", progress_cell(target, figures))]
-    if figures.completion is not None:
-        rows.append(("Completion", f"{bar(figures.completion, 20)} {figures.completion}%"))
+    rows = [(_("As of"), figures.as_of.isoformat()), (_("Current"), progress_cell(target, figures))]
+    if target.kind not in (Kind.INDICATOR, Kind.GROWTH):
+        rows.append((_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}"))
     elif figures.gap is not None:
-        rows.append(("Difference", f"{done_cell(figures)} (percentage points, reading - target)"))
+        rows.append((_("Difference"), _("{gap} (percentage points, reading - target)").format(gap=done_cell(figures))))
     if target.kind in (Kind.INDICATOR, Kind.GROWTH) and figures.last_update:
-        rows.append(("Reading of", figures.last_update.isoformat()))
+        rows.append((_("Reading of"), figures.last_update.isoformat()))
     if figures.change is not None and target.kind is not Kind.CUMULATIVE:
-        rows.append(("Change", f"{figures.change:+} since the previous reading"))
+        rows.append((_("Change"), _("{change} since the previous reading").format(change=f"{figures.change:+}")))
     if figures.stretch_completion is not None:
-        rows.append(("Stretch completion", f"{figures.stretch_completion}% of {number(target.stretch_target)}"))
+        rows.append((_("Stretch completion"), _("{completion}% of {stretch}").format(
+            completion=figures.stretch_completion, stretch=number(target.stretch_target))))
     if figures.planned is not None:
-        rows += [("Planned", f"{figures.planned}%"),
-                 ("Lag", lag_cell(figures, ", ") + "  (positive = behind the calendar)"),
-                 ("Projected at due", with_unit(figures.projected, target.unit)),
-                 ("Required per month", with_unit(figures.required_per_month, target.unit))]
+        rows += [(_("Planned"), percent(figures.planned)),
+                 (_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
+                  else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
+                 (_("Projected at due"), with_unit(figures.projected, target.unit)),
+                 (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
+    if target.kind not in (Kind.MILESTONE, Kind.INDICATOR, Kind.GROWTH):
+        rows.append((_("Schedule"), _(figures.schedule)))
     for label, value in rows:
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
-    result.add_row("Status", status_text(figures, ", "))
+    result.add_row(_("Status"), status_text(figures, _(", "), target))
     if figures.verdict is not None:
-        result.add_row("Verdict", Text(verdict_text(figures)))
+        result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
     shown = sorted(target.entries, key=lambda entry: entry.date)
     earlier = len(shown) - last if last is not None and len(shown) > last else 0
-    entries = Table(title="Progress entries", title_justify="left", header_style="bold")
-    for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),
-                          ("Source", "left")):
+    entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
+    for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
+                          (_("Source"), "left")):
         entries.add_column(name, justify=justify)
     for entry in shown[earlier:]:
-        entries.add_row(entry.date.isoformat(), entry_value(entry), "yes" if entry.total else "",
+        entries.add_row(entry.date.isoformat(), entry_value(entry), _("yes") if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
-        entries.add_row("—", "", "", "no entries yet", "")
+        entries.add_row("—", "", "", _("no entries yet"), "")
     if target.kind in (Kind.CUMULATIVE, Kind.LEVEL):
         chart = [burnup_chart(target, figures, others=others), ""]
     elif target.kind in (Kind.INDICATOR, Kind.GROWTH) and entries_as_of(target, figures.as_of):
         chart = [readings_chart(target, figures), ""]
     else:
         chart = []
-    more = [Text(f"and {earlier:,} earlier entries: `show --all` lists every one", style="dim")] if earlier else []
+    more = [Text(ngettext("and {count} earlier entry: `show --all` lists every one",
+                          "and {count} earlier entries: `show --all` lists every one", earlier).format(
+        count=f"{earlier:,}"), style="dim")] if earlier else []
     return [definition, "", result, "", *chart, entries, *more]
 
 
@@ -97,7 +107,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     day: readable without colour, since each is its own character."""
     from rich.text import Text
 
-    series = burnup_series(target, figures.as_of, width, others)
+    series = burnup_series(target, figures.as_of, width, others, figures.schedule)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
     scale = (high - low) or Decimal(1)
@@ -125,7 +135,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
         chart.append("\n")
     start, end = series[0][0].isoformat(), series[-1][0].isoformat()
     chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
-    chart.append(" " * (label_width + 2) + f"█ actual  · plan  │ {figures.as_of.isoformat()}"
+    chart.append(" " * (label_width + 2) + _("█ actual  · plan  │ {as_of}").format(as_of=figures.as_of.isoformat())
                  + (f"  ({visible(target.unit)})" if target.unit else ""))
     return chart
 

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import date
-from kpitrack.display import bar, done_cell, group_label, lag_cell, progress_cell, visible
+from kpitrack.display import (LIGHT_STYLES, STALE, VERDICT_STYLES, bar, difference, done_cell, done_word, group_label,
+                              light_word, percent, progress_cell, status_word, title_of, verdict_word, visible)
 from kpitrack.compute import Figures
+from kpitrack.i18n import _, language, pgettext
 from kpitrack.model import Plan, Status, Target
-from kpitrack.report import Item, plan_rows, tree_order
+from kpitrack.report import Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
+
+STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 
 
-STATUS_STYLES = {
-    Status.DONE: "bold green",
-    Status.ON_TRACK: "green",
-    Status.AT_RISK: "yellow",
-    Status.BEHIND: "red",
-    Status.OVERDUE: "bold red",
-    Status.NOT_STARTED: "dim",
-    Status.TRACKED: "cyan",
-}
-VERDICT_STYLES = {"done-early": "bold green", "on-time": "green", "done-late": "yellow", "missed": "bold red",
-                  "not-reported": "magenta"}
+def as_of_words(as_of: date) -> str:
+    """`as of 2024-06-30`; `截至2024年6月30日` in Chinese."""
+    if language() == "zh":
+        return f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
+    return f"as of {as_of.isoformat()}"
 
 
 def make_console():
@@ -34,72 +31,33 @@ def make_console():
     return Console(file=sys.stdout, width=width, highlight=False, emoji=False)
 
 
-def status_parts(figures: Figures) -> list[tuple[str, str]]:
-    """The status and its colour, then `stale` when the latest figure is overdue."""
-    verdict = [(figures.verdict.value, VERDICT_STYLES[figures.verdict.value])] if figures.verdict else []
-    return ([(figures.status.value, STATUS_STYLES[figures.status])] + ([("stale", "magenta")] if figures.stale else [])
-            + verdict)
+def status_parts(figures: Figures, target: Target | None = None, short: bool = False) -> list[tuple[str, str]]:
+    """The status in words with its colour (the light too for the three bands; done in words: over
+    target, early), then `stale` when the latest figure is overdue. `short`: the light alone."""
+    status, light = figures.status, light_word(figures.status)
+    if (status is Status.DONE or figures.verdict is not None) and target is not None:
+        word = done_word(target, figures)
+    elif light and short:
+        word = light
+    elif light:
+        word = _("{status} ({light})").format(light=light, status=status_word(status))
+    else:
+        word = status_word(status)
+    style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
+        else STATUS_STYLES[status]
+    return [(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
 
 
-def status_text(figures: Figures, separator: str = "\n"):
+def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
     from rich.text import Text
 
     text = Text()
-    for index, (word, style) in enumerate(status_parts(figures)):
+    for index, (word, style) in enumerate(status_parts(figures, target)):
         text.append((separator if index else "") + word, style=style)
     return text
 
 
-WIDE = 110  # from this many columns on, the table also shows the date of the last update
-
-
-# A cell is a list of (line, style) pairs. The status table is laid out here rather than by
-# rich.table.Table, which takes about 0.6 ms a row: a second for a thousand targets.
-Cell = list[tuple[str, str]]
-
-
-_WIDE_CHARACTER = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
-                             r"\uffe0-\uffe6\U00020000-\U0003fffd]|\S+?(?=[\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]|\s|$)\s*|\s+")
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` terminal cells: breaking at spaces, or between Chinese characters."""
-    from rich.cells import cell_len
-
-    lines, line = [], ""
-    for token in _WIDE_CHARACTER.findall(text):
-        if line and cell_len(line + token.rstrip()) > width:
-            lines.append(line.rstrip())
-            line = ""
-        while cell_len(token.rstrip()) > width:  # a word longer than the column
-            cut = max(1, next(i for i in range(len(token), 0, -1) if cell_len(token[:i]) <= width))
-            lines.append(token[:cut])
-            token = token[cut:]
-        line += token
-    return [*lines, line.rstrip()] if line.strip() or not lines else lines
-
-
-def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> list[Cell]:
-    indent = "  " * depth + ("└ " if depth else "")
-    progress = progress_cell(target, figures)
-    if cell_len_of(progress) > (20 if width >= 100 else 14) and " / " in progress:  # current above target
-        current, _, rest = progress.partition(" / ")
-        progress_lines = [(current + " /", ""), (rest, "")]
-    else:
-        progress_lines = [(progress, "")]
-    cells = [
-        [(indent + target.id, "bold")],
-        progress_lines,
-        [((bar(figures.completion, 10 if width >= WIDE else 6) + " "
-           if width >= 100 and figures.completion is not None else "") + done_cell(figures), "")]
-        + ([(f"stretch {figures.stretch_completion}%", "dim")] if figures.stretch_completion is not None else []),
-        [(f"{figures.planned}%" if figures.planned is not None else "—", "")],
-        [(line, "") for line in lag_cell(figures).split("\n")],
-        status_parts(figures),
-    ]
-    if width >= WIDE:
-        cells.append([(figures.last_update.isoformat() if figures.last_update else "—", "")])
-    return cells
+WIDE = 160  # from this many columns on (or with --wide), the table also shows title, owner and last update
 
 
 def cell_len_of(text: str) -> int:
@@ -108,45 +66,97 @@ def cell_len_of(text: str) -> int:
     return cell_len(text)
 
 
-def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool = True, tree: bool = False):
-    """The status table as one Rich Text: a row per target (id, then its title wrapped below),
-    grouped by folder; with `tree`, parents are followed by their parts, indented. Columns never
-    drop out: on a screen too narrow, lines run long rather than lose the status."""
+def truncated(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells with `…`: wide (Chinese) characters count as two."""
+    if cell_len_of(text) <= width:
+        return text
+    cut = ""
+    for character in text:
+        if cell_len_of(cut + character) > width - 1:
+            break
+        cut += character
+    return cut.rstrip() + "…"
+
+
+def name_cell(name: str, width: int) -> str:
+    """`id  title`, the title cut to fit; the id alone when no useful part of the title fits; the id
+    cut when even it does not."""
+    target_id, _start, title = name.partition("\0")
+    room = width - cell_len_of(target_id) - 2
+    if room < 4:
+        return truncated(target_id, width)
+    return f"{target_id}  {truncated(title, room)}"
+
+
+Cell = tuple[str, str]  # (text, style)
+
+
+def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide: bool) -> list[Cell]:
+    indent = "  " * depth + ("└ " if depth else "")
+    shown = figures.status not in (Status.NOT_STARTED, Status.NO_DATA)  # never `0.00%` for these
+    name = indent + target.id + ("" if wide else "\0" + visible(title_of(target)))  # \0: where the title starts
+    words = status_parts(figures, target, short=width < 100)
+    cells = [
+        (name, "bold"),
+        (progress_cell(target, figures), ""),
+        (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
+        (percent(figures.completion, shown) if figures.completion is not None or not shown
+         else done_cell(figures), ""),
+        (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
+        (difference(figures), ""),
+        (" ".join(word for word, _style in words), words[0][1]),
+    ]
+    if wide:
+        cells += [(figures.last_update.isoformat() if figures.last_update else "—", ""),
+                  (visible(target.owner or "—"), ""), (visible(title_of(target)), "")]
+    return cells
+
+
+def status_table(items: list[Item], as_of: date, width: int = 120, title: bool = True, tree: bool = False,
+                 wide: bool = False):
+    """The status table as one Rich Text: one line per target at 80 columns and at 120 (the id and
+    title cut to fit with …), grouped by folder, under a title and a summary line; with `tree`,
+    parents are followed by their parts, indented. From WIDE columns on, or `wide`, the last update,
+    owner and full title follow. Laid out here rather than by rich.table.Table (0.6 ms a row)."""
     from rich.text import Text
 
-    headers = ["Target", "Progress", "Done", "Plan", "Lag", "Status"] + (["Updated"] if width >= WIDE else [])
-    right = {1, 3, 4}
+    wide = wide or width >= WIDE
+    headers = [_("Target"), _("Progress"), "", _("Done"), _("Plan"), _("vs plan"), _("Status")]
+    headers += [_("Updated"), _("Owner"), _("Title")] if wide else []
+    right = {1, 3, 4, 5}
+    gap = 2 if width >= 100 else 1
     ordered = tree_order(items) if tree else [(item, 0) for item in items]
-    rows = [(item, depth, _status_cells(*item, depth, width)) for item, depth in ordered]
-    widths = [max([cell_len_of(header)] + [cell_len_of(line) for _, _, cells in rows for line, _ in cells[column]])
+    rows = [(item, depth, _status_cells(*item, depth, width, wide)) for item, depth in ordered]
+    widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
               for column, header in enumerate(headers)]
-    widths[0] = max(width - 1 - sum(widths[1:]) - 2 * (len(headers) - 1), 16)
+    if not wide:  # the name takes what the other columns leave
+        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 10)
     output = Text()
     if title:
-        output.append(f"kpitrack status as of {as_of.isoformat()}\n", style="italic")
+        output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
+        output.append(summary_line(summarize([figures for _, figures in items]), share=False) + "\n")
 
-    def add_line(cells: list[tuple[str, str]]) -> None:
+    def add_line(cells: list[Cell]) -> None:
         output.append(" ")
         for column, (text, style) in enumerate(cells):
+            last = column == len(cells) - 1
+            if column == 0 and not wide:
+                text = name_cell(text, widths[0])
             pad = " " * max(widths[column] - cell_len_of(text), 0)
             output.append(pad if column in right else "")
             output.append(text, style=style or None)
-            output.append("" if column in right else pad)
-            output.append("  " if column < len(cells) - 1 else "")
+            output.append("" if column in right or last else pad)
+            output.append(" " * gap if not last else "")
         output.append("\n")
 
     add_line([(header, "bold") for header in headers])
-    output.append(" " + "─" * (sum(widths) + 2 * (len(headers) - 1)) + "\n")
+    output.append(" " + "─" * min(sum(widths) + gap * (len(headers) - 1), width - 1) + "\n")
     group = None
-    for (target, figures), depth, cells in rows:
+    for (target, _figures), depth, cells in rows:
         if target.group != group and not (tree and depth):
             group = target.group
-            output.append(" " + group_label(group, None) + "\n", style="bold cyan")
-        indent = " " * cell_len_of("  " * depth + ("└ " if depth else ""))
-        id_lines = [(line, "bold") for line in wrap(cells[0][0][0], widths[0])]  # a long id folds on a narrow screen
-        cells[0] = id_lines + [(indent + line, "") for line in wrap(visible(target.title), widths[0] - len(indent))]
-        for index in range(max(len(cell) for cell in cells)):
-            add_line([cell[index] if index < len(cell) else ("", "") for cell in cells])
+            output.append(" " + truncated(group_label(group, None), width - 2) + "\n", style="bold cyan")
+        add_line(cells)
     return output
 
 
@@ -154,14 +164,15 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail: id, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = figures.status.value + (", stale" if figures.stale else "")
-        lag = f"lag {figures.lag:+} pt" if figures.lag is not None else "lag —"
-        status += f", {figures.verdict.value}" if figures.verdict else ""
-        done = done_cell(figures) + (" done" if figures.completion is not None else "")
-        rows.append((target.id, status, done, lag, f"due {target.due.isoformat()}"))
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[4]}\n"
-                   for row in rows)
+        status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "")
+        status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
+        completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
+        lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
+        rows.append((target.id, status, _("{completion} done").format(completion=completion),
+                     lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
+    widths = [max(cell_len_of(row[column]) for row in rows) for column in range(4)]
+    return "".join("  ".join(cell + " " * (width - cell_len_of(cell)) for cell, width in zip(row, widths))
+                   + f"  {row[4]}\n" for row in rows)
 
 
 def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
@@ -169,22 +180,22 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"kpitrack plans as of {as_of.isoformat()}", title_justify="left", header_style="bold",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Plan", ratio=1, min_width=16)
-    table.add_column("Targets", justify="right")
-    table.add_column("By status")
-    table.add_column("Done", justify="right")
-    table.add_column("On track", justify="right")
-    table.add_column("Furthest behind")
+    table = Table(title=_("kpitrack plans {as_of}").format(as_of=as_of_words(as_of)), title_justify="left",
+                  header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(pgettext("plans", "Plan"), ratio=1, min_width=16)
+    table.add_column(_("Targets"), justify="right")
+    table.add_column(_("By status"))
+    table.add_column(_("Done"), justify="right")
+    table.add_column(_("On track"), justify="right")
+    table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans):
-        label = Text.assemble((visible(row["group"] or "(workspace root)"), "bold"),
+        label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
                               "\n" + visible(row["title"]) if row["title"] else "")
         counts = Text()
         for status in Status:
             if row["counts"][status.value]:
-                counts.append(f"{row['counts'][status.value]} {status.value}\n", style=STATUS_STYLES[status])
-        worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} pt" if row["worst"] else "—"
+                counts.append(f"{row['counts'][status.value]} {status_word(status)}\n", style=STATUS_STYLES[status])
+        worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
                       Text(worst))
     return table
