@@ -45,6 +45,7 @@ PROGRESS_FIELDS = (
     Field("done", "flag", "For a milestone: whether it is done."),
     Field("note", "text", "A note, such as the bulletin it came from."),
     Field("source", "text", "Where the figure was published."),
+    Field("repeat", "days", "2, 3…: a genuine repeat of an identical entry, written by `add --again`."),
 )
 
 PLAN_FIELDS = (

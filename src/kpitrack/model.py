@@ -50,6 +50,7 @@ class Entry(NamedTuple):
     note: str | None = None
     source: str | None = None
     line: int | None = None  # where it stands in its file, for messages
+    repeat: int | None = None  # 2, 3…: a genuine repeat of an identical entry (`add --again`)
 
 
 @dataclass(frozen=True)

@@ -173,11 +173,19 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
         note=_optional_text(table, "note", path, where("note")),
         source=_optional_text(table, "source", path, where("source")),
         line=at,
+        repeat=_repeat(table["repeat"], path, where("repeat")) if "repeat" in table else None,
     )
     problem = entry_problem(target, entry)
     if problem:
         raise KpitrackError(problem, path, at)
     return entry
+
+
+def _repeat(value: Any, path: Path, line: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise KpitrackError("repeat must be a whole number from 2 up (the second, third… identical entry)",
+                            path, line)
+    return value
 
 
 def entry_problem(target: Target, entry: Entry) -> str | None:

@@ -188,6 +188,26 @@ def find_target_file(root: Path, target_id: str) -> Path:
     return inside(matches[0], root)
 
 
+def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
+    """The file of the target named by its id, or by a fragment of its title (in Chinese, or any
+    text that is not plain ASCII: an ASCII word is taken as an id, so a mistyped id is never matched
+    to an English title) that matches exactly one target; several matches are listed."""
+    from kpitrack.parse import normalized
+
+    if text.isascii():  # an id, typed or mistyped: never a guess from an English title
+        return find_target_file(root, text)
+    fragment = normalized(text).casefold()
+    hits = [target for target in load_workspace(root, cache).targets
+            if fragment and fragment in normalized(target.title).casefold()]
+    if len(hits) == 1:
+        return inside(hits[0].path, root)  # type: ignore[arg-type]
+    if hits:
+        listed = "; ".join(f"{target.id} ({target.title})" for target in hits[:10])
+        more = f"; and {len(hits) - 10} more" if len(hits) > 10 else ""
+        raise KpitrackError(f"{text!r} is in the titles of {len(hits)} targets: {listed}{more}; give the id")
+    raise KpitrackError(f"no target has {text!r} in its title; `kpitrack status` lists the ids and titles")
+
+
 def load_target(path: Path, root: Path, cache: Path | None = None) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`)."""

@@ -34,7 +34,7 @@ def render_entry(entry: Entry) -> str:
         fields["total"] = True
     if entry.done is not None:
         fields["done"] = entry.done
-    for key in ("note", "source"):
+    for key in ("note", "source", "repeat"):
         if getattr(entry, key):
             fields[key] = getattr(entry, key)
     return "\n[[progress]]\n" + tomli_w.dumps(fields)
@@ -58,17 +58,27 @@ def append_entry(path: Path, root: Path, entry: Entry,
 
 def append_entries(path: Path, root: Path, entries: list[Entry],
                    check: Callable[[Target], str | None] | None = None) -> Appended:
-    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock.
+    """Add `entries` at the end of the target file at `path`; see append_built. `check` may refuse
+    the entries once the target is known (by returning why)."""
+    def build(target: Target, text: str) -> list[Entry]:
+        problem = check(target) if check else None
+        if problem:
+            raise KpitrackError(problem, path)
+        return entries
+
+    return append_built(path, root, build)
+
+
+def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Entry]]) -> Appended:
+    """Add the entries `build(target, text)` makes at the end of the target file at `path`, in one
+    write, under an exclusive lock; `build` sees the file as it is under the lock and may refuse
+    (raising KpitrackError).
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length. `check` may refuse the entries once the target is known (by returning why).
+    to its old length.
     """
-    for entry in entries:
-        check_text(entry.note, "note")
-        check_text(entry.source, "source")
-    block = "".join(render_entry(entry) for entry in entries)
     try:
         handle = open(inside(path, root), "r+b")
     except OSError as error:
@@ -82,10 +92,14 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
                                 "[[progress]] blocks so that new ones can be appended", path,
                                 lines[(None, 0, "progress")])
+        entries = build(target, text)
+        for entry in entries:
+            check_text(entry.note, "note")
+            check_text(entry.source, "source")
         problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
-        problem = problem or (check(target) if check else None)
         if problem:
             raise KpitrackError(problem, path)
+        block = "".join(render_entry(entry) for entry in entries)
         payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
         try:
             handle.seek(len(old))
@@ -93,7 +107,7 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
             handle.flush()
             os.fsync(handle.fileno())
             handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != entries:
+            if handle.read() != payload or _read_back(payload) != [entry._replace(line=None) for entry in entries]:
                 raise OSError(0, "what was written does not read back as the entry")
         except OSError as error:
             handle.truncate(len(old))
@@ -153,7 +167,8 @@ def _read_back(payload: bytes) -> list[Entry]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
     return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
                   total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source")) for table in tables]
+                  note=table.get("note"), source=table.get("source"), repeat=table.get("repeat"))
+            for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "baseline", "start", "due", "kind", "direction", "owner", "source",
@@ -207,12 +222,14 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
+def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8") as handle:
+        with open(temporary, "x", encoding="utf-8", newline="") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -291,3 +308,115 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
 def write_file(path: Path, text: str) -> None:
     """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
     _write_whole(path, text, os.replace)
+
+
+# --- corrections: a target file rewritten whole, atomically, under its lock -----------------------
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A target file before and after a rewrite, for the journal and for `undo`."""
+
+    path: Path
+    before: bytes
+    after: bytes
+    target: Target  # as it was before
+
+
+def _locked_current(path: Path, root: Path):
+    """The target file at `path` opened and exclusively locked, checked to be the file now at `path`
+    (a rewrite renames a new file into place: a writer that waited on the old one opens again)."""
+    for _ in range(10):
+        try:
+            handle = open(inside(path, root), "r+b")
+        except OSError as error:
+            raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
+                return handle
+        except OSError:
+            pass
+        handle.close()
+    raise KpitrackError("keeps being replaced by another writer; try again", path)
+
+
+def replace_locked(path: Path, root: Path, change: Callable[[bytes], bytes]) -> tuple[bytes, bytes]:
+    """Replace the file at `path` by `change(its bytes)` under its lock: a temporary file beside it,
+    flushed to disk, renamed into place. A crash leaves the old file or the new one, never half.
+    Returns (before, after)."""
+    with _locked_current(path, root) as handle:
+        before = handle.read()
+        after = change(before)
+        if after != before:
+            mode = os.fstat(handle.fileno()).st_mode & 0o7777
+            _write_whole(path, after.decode("utf-8"), os.replace, mode)
+    return before, after
+
+
+def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
+    """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
+    from its header to the next table's header (or the end)."""
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    headers = [match.start() for match in re.finditer(r"^[ \t]*\[", text, re.MULTILINE)]
+    spans = {}
+    for number in lines:
+        start = offsets[number - 1]
+        end = next((at for at in headers if at > start), len(text))
+        spans[number] = (start, end)
+    return spans
+
+
+def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
+                  make: Callable[[Target, Entry], Entry | None]) -> tuple[Replaced, Entry, Entry | None]:
+    """Replace the entry `pick(target)` of a target file by `make(target, old)`, or remove it when
+    that is None; every other byte of the file stays as it was. The result is read back: it must hold
+    exactly the entries it held, but for the one changed. Returns (replaced, old entry, new entry)."""
+    found: dict[str, Any] = {}
+
+    def change(data: bytes) -> bytes:
+        text = decode(data, path)
+        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        old = pick(target)
+        new = make(target, old)
+        if new is not None:
+            check_text(new.note, "note")
+            check_text(new.source, "source")
+            problem = entry_problem(target, new)
+            if problem:
+                raise KpitrackError(problem, path)
+        start, end = _entry_spans(text, {old.line: old})[old.line]
+        block = text[start:end]
+        trailing = block[len(block.rstrip("\n")) + 1:]  # blank lines before the next table stay
+        if new is not None:
+            replacement = render_entry(new).lstrip("\n") + trailing
+        else:
+            replacement = ""
+            if start >= 2 and text[start - 2:start] == "\n\n":
+                start -= 1  # the blank line `add` put before the block goes with it
+        result = text[:start] + replacement + text[end:]
+        after = target_from_document(parse_toml(result, path), path, root, key_lines(result))
+        expected = [entry for entry in target.entries if entry.line != old.line]
+        if new is not None:
+            expected.insert(target.entries.index(old), new)
+        if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
+            raise KpitrackError("this entry is written in a way kpitrack cannot rewrite safely; "
+                                f"edit line {old.line} by hand", path, old.line)
+        found.update(target=target, old=old, new=new)
+        return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
+
+    before, after = replace_locked(path, root, change)
+    return Replaced(path, before, after, found["target"]), found["old"], found["new"]
+
+
+def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None:
+    """Put `wanted` back in place of the file, if it still holds `expected` (else another change
+    came after it, and nothing is written)."""
+    def change(data: bytes) -> bytes:
+        if data != expected:
+            raise KpitrackError("changed since; nothing was undone: check it by hand", path)
+        return wanted
+
+    replace_locked(path, root, change)

@@ -171,4 +171,4 @@ def options(
     ctx.obj = {"dir": directory}
 
 
-from kpitrack.cli import record, view, checks  # noqa: E402,F401,I001  (the commands register themselves, in this order)
+from kpitrack.cli import record, correct, view, checks  # noqa: E402,F401,I001  (the commands register themselves, in this order)

@@ -65,41 +65,61 @@ def new(
 @app.command()
 def add(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.")],
     value: Annotated[str, typer.Argument(
-        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone. "
-                              "A negative figure goes after --: add ID -- -2.5")],
+        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿, 194.7亿元, 2600套, 4.1%; `done` (or `undone`) "
+                              "for a milestone. A negative figure goes after --: add ID -- -2.5")],
     on: Annotated[Optional[date], typer.Option(
-        "--date", parser=date_argument, metavar="DATE", help="The date the figure refers to (default: today).")] = None,
+        "--date", parser=date_argument, metavar="DATE",
+        help="The date the figure refers to (default: today); a month (2024-06) or quarter (2024Q2) is its "
+             "last day.")] = None,
     total: Annotated[bool, typer.Option(
         "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
     note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where the figure was published.")] = None,
+    again: Annotated[bool, typer.Option(
+        "--again", help="A genuine repeat of an identical entry (written with repeat = 2, 3…).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
+                        "below the previous one).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Record progress on a target (appended to its file).
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.model import Entry
-    from kpitrack.parse import scale_clash
+    from kpitrack.cli.correct import find, journal, typed_entry
+    from kpitrack.entrycheck import door_problems, next_repeat
     from kpitrack.schema import entry_warnings
-    from kpitrack.workspace import find_target_file
-    from kpitrack.write import append_entry
+    from kpitrack.write import append_built
 
     workspace_root = root(ctx)
-    path = find_target_file(workspace_root, target_id)
+    path = find(ctx, workspace_root, target_id)
     when = on or date.today()
-    if value.strip().lower() in ("done", "undone"):
-        entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source)
-    else:
-        entry = Entry(date=when, value=value_argument(value, "'VALUE'"), total=total, note=note, source=source)
+    made = []
+
+    def build(target, text):
+        entry = typed_entry(target, value, when, total, note, source)
+        made.append(entry)
+        if again:
+            repeat = next_repeat(text, entry)
+            return [entry._replace(repeat=repeat if repeat > 1 else None)]
+        refused, doubtful = door_problems(target, text, entry)
+        if refused:
+            raise KpitrackError(refused, path)
+        if doubtful and not force:
+            raise KpitrackError(doubtful, path)
+        return [entry]
+
     try:
-        appended = append_entry(path, workspace_root, entry, check=lambda target: scale_clash(value, target.unit))
+        appended = append_built(path, workspace_root, build)
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
-    for warning in entry_warnings(appended.target, entry):
+    journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
+    for warning in entry_warnings(appended.target, made[-1]):
         warn(warning)
-    print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
+    if not quiet:
+        print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
 
 
 @app.command("import")
@@ -107,6 +127,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source].")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
 ) -> None:
@@ -121,8 +142,9 @@ def import_(
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
     report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
-    count = apply_import(workspace, plan) if not dry_run else plan.count
+    count = apply_import(workspace, plan, file.name) if not dry_run else plan.count
     verb = "would add" if dry_run else "added"
-    print(f"{verb} {count} entries to {len(plan.additions)} targets; "
-          f"{plan.skipped} rows already recorded, skipped"
-          + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
+    if not quiet:
+        print(f"{verb} {count} entries to {len(plan.additions)} targets; "
+              f"{plan.skipped} rows already recorded, skipped"
+              + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
