@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
+from kpitrack.entrycheck import entry_doubts
 from kpitrack.display import entry_value, lag_cell, progress_cell, visible, with_unit
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Kind, Plan, Status, Target, Workspace
@@ -87,12 +88,13 @@ def ordered(items: list[Item], sort: str = "id") -> list[Item]:
 
 
 def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
-    """What is allowed but probably a slip: entries outside their period, and parents whose own
-    figures disagree with the sum of their parts."""
+    """What is allowed but probably a slip: entries outside their period, identical entries and two
+    totals on one day, and parents whose own figures disagree with the sum of their parts."""
     others = workspace.by_id()
     warnings = []
     for target in workspace.targets:
         warnings += target_warnings(target)
+        warnings += [KpitrackError(f"warning: {doubt}", target.path, entry.line) for entry, doubt in entry_doubts(target)]
         warnings += [KpitrackError(f"warning: {own} on {entry.date}, but its parts add up to {summed}",
                                    target.path, entry.line)
                      for entry, own, summed in disagreements(target, others)]

@@ -356,7 +356,8 @@ def replace_locked(path: Path, root: Path, change: Callable[[bytes], bytes]) -> 
 
 def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
     """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
-    from its header to the next table's header (or the end)."""
+    from its header to its last key's line; blank lines and comments before the next table are not
+    part of it."""
     offsets = [0]
     for line in text.splitlines(keepends=True):
         offsets.append(offsets[-1] + len(line))
@@ -365,6 +366,9 @@ def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int
     for number in lines:
         start = offsets[number - 1]
         end = next((at for at in headers if at > start), len(text))
+        block_lines = text[start:end].splitlines(keepends=True)
+        while len(block_lines) > 1 and block_lines[-1].strip()[:1] in ("", "#"):
+            end -= len(block_lines.pop())
         spans[number] = (start, end)
     return spans
 
@@ -388,10 +392,8 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
             if problem:
                 raise KpitrackError(problem, path)
         start, end = _entry_spans(text, {old.line: old})[old.line]
-        block = text[start:end]
-        trailing = block[len(block.rstrip("\n")) + 1:]  # blank lines before the next table stay
         if new is not None:
-            replacement = render_entry(new).lstrip("\n") + trailing
+            replacement = render_entry(new).lstrip("\n")
         else:
             replacement = ""
             if start >= 2 and text[start - 2:start] == "\n\n":
