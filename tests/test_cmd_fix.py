@@ -144,17 +144,28 @@ def test_in_a_git_repository_it_says_git_diff_shows_the_change(tmp_path, target)
     assert "git diff" in result.stdout
 
 
-def test_a_concurrent_add_waiting_on_the_lock_lands_in_the_new_file(tmp_path, target):
-    """An add that opened the old file before a fix renamed the new one in must not append to the
-    unlinked old file: the lock is taken on the file currently at the path."""
+def test_a_writer_waiting_on_the_lock_of_a_replaced_file_opens_the_new_one(tmp_path, target):
+    """A writer that opened the file before a fix renamed the new one in must not write to the
+    unlinked old file: once it has the lock, it checks the file is still the one at the path."""
     import fcntl
+    import threading
+    import time
 
     from kpitrack.write import _locked_current
 
+    got = {}
+
+    def writer():
+        with _locked_current(target, tmp_path) as handle:
+            got["inode"] = os.fstat(handle.fileno()).st_ino
+
     with open(target, "r+b") as old:
         fcntl.flock(old, fcntl.LOCK_EX)
+        thread = threading.Thread(target=writer)
+        thread.start()
+        time.sleep(0.3)  # the writer has opened the old file and waits on its lock
         write(tmp_path / "new.toml", FILE)
-        os.replace(tmp_path / "new.toml", target)  # as a fix would, while the old file is locked
-        with _locked_current(target, tmp_path) as handle:
-            assert os.fstat(handle.fileno()).st_ino == target.stat().st_ino
+        os.replace(tmp_path / "new.toml", target)  # as a fix does, while the old file is locked
+    thread.join(10)
+    assert got["inode"] == target.stat().st_ino
     assert sys.platform != "win32"

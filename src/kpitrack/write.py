@@ -79,12 +79,7 @@ def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Ent
     appended bytes are read back and checked, and on any failure the file is cut back
     to its old length.
     """
-    try:
-        handle = open(inside(path, root), "r+b")
-    except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+    with _locked_current(path, root) as handle:  # the lock is released when the file is closed
         old = handle.read()
         text = decode(old, path)
         target, lines = _read_for_append(text, path, root)
