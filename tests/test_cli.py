@@ -157,7 +157,8 @@ def test_init_makes_settings_and_an_example_that_validate_accepts(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {folder / 'kpitrack.toml'}\nwrote {folder / 'example.toml'}\n"
     assert sorted(snapshot(folder)) == ["example.toml", "kpitrack.toml"]
-    assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10, "stale_grace_days": 7}
+    assert read_toml(folder / "kpitrack.toml") == {"at_risk_band": 10, "cadence": "monthly", "stale_grace_days": 45,
+                                                   "close_after_days": 120}  # issue 18: cron that tells the truth
     example = read_toml(folder / "example.toml")
     assert (example["target"], example["start"]) == (1200, date(date.today().year, 1, 1))
     checked = run(folder, "validate")

@@ -54,12 +54,14 @@ PLAN_FIELDS = (
     Field("date", "date", "When it was issued."),
     Field("source", "text", "Where it was published."),
     Field("period", "text", "The period it covers, such as 2024."),
+    Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
 )
 
 SETTINGS_FIELDS = (
     Field("at_risk_band", "number", "Points of lag from which a target is behind."),
     Field("cadence", "cadence", "The default cadence for targets that set none; without it nothing is stale."),
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
+    Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
 )
 
 FILE_KINDS = {

@@ -95,6 +95,7 @@ class Settings:
     at_risk_band: Decimal = Decimal(10)  # lag in points from which a target counts as behind
     cadence: Cadence | None = None  # the default for targets that set none; None: never stale
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
+    close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Plan:
     date: date | None = None
     source: str | None = None
     period: str | None = None
+    closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)  # by folder
     problems: list[KpitrackError] = field(default_factory=list)
+    scope: str = ""  # the folder a command is limited to (--dir into a plan's folder); "" for all
 
     def by_id(self) -> dict[str, Target]:
         """The targets by id: where a parent finds its parts."""

@@ -58,21 +58,45 @@ SORT_KEYS = ("id", "lag", "due")
 
 
 def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
-             statuses: tuple[Status, ...] = (), stale: bool = False) -> list[Item]:
+             statuses: tuple[Status, ...] = (), stale: bool = False, owner: str | None = None,
+             closed: bool = True) -> list[Item]:
     """(target, figures) of every target of the workspace that passes the filters, in file order;
-    with `statuses` (or `stale`), only the targets flagged so."""
+    with `statuses` (or `stale`), only the targets flagged so. Without `closed`, the targets of
+    closed plans are left out, unless `group` names them. The workspace's scope (--dir into a
+    plan's folder) limits it like a group."""
     others = workspace.by_id()
+    shut = set() if closed or group is not None else closed_groups(workspace, as_of)
     items = [(target, figures(target, as_of, workspace.settings, others)) for target in workspace.targets
-             if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))]
+             if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
+             and (not workspace.scope or in_group(target.group, workspace.scope))
+             and (owner is None or owner.casefold() in (target.owner or "").casefold())
+             and target.group not in shut]
     if statuses or stale:
         items = [item for item in items if is_flagged(item[1], statuses, stale)]
     return items
 
 
+def closed_groups(workspace: Workspace, as_of: date) -> set[str]:
+    """The folders whose plan is closed as of `as_of`: its plan.toml says `closed = true`, or (unless
+    it says `closed = false`) its last due date lies more than close_after_days before."""
+    from datetime import timedelta
+
+    last_due: dict[str, date] = {}
+    for target in workspace.targets:
+        last_due[target.group] = max(last_due.get(target.group, target.due), target.due)
+    shut = set()
+    for group, due in last_due.items():
+        plan = workspace.plans.get(group)
+        said = plan.closed if plan else None
+        if said or (said is None and as_of > due + timedelta(days=workspace.settings.close_after_days)):
+            shut.add(group)
+    return shut
+
+
 def in_group(target_group: str, wanted: str) -> bool:
     """Whether a target's folder is `wanted` or lies below it."""
     wanted = wanted.strip("/")
-    return target_group == wanted or target_group.startswith(wanted + "/")
+    return not wanted or target_group == wanted or target_group.startswith(wanted + "/")
 
 
 def ordered(items: list[Item], sort: str = "id") -> list[Item]:
@@ -213,9 +237,9 @@ def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     return "\n".join(lines)
 
 
-def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]:
-    """One row per folder of targets: its plan, counts by status, shares done and on track, and
-    the pledge furthest behind."""
+def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """One row per folder of targets: its plan, whether it is closed (its tally then final), counts
+    by status, shares done and on track, and the pledge furthest behind."""
     rows = []
     for group, members in by_group(sorted(items, key=lambda item: item[0].group)):
         summary = summarize([figures for _, figures in members])
@@ -225,7 +249,7 @@ def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]
             "group": group, "title": plan.title if plan else None, "issuer": plan.issuer if plan else None,
             "date": plan.date.isoformat() if plan and plan.date else None,
             "period": plan.period if plan else None, "source": plan.source if plan else None,
-            "targets": summary.targets,
+            "closed": group in closed, "targets": summary.targets,
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,

@@ -101,6 +101,7 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         date=_date(document["date"], "date", path, where("date")) if "date" in document else None,
         source=_optional_text(document, "source", path, where("source")),
         period=_optional_text(document, "period", path, where("period")),
+        closed=_flag(document["closed"], "closed", path, where("closed")) if "closed" in document else None,
     )
 
 
@@ -114,12 +115,13 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     if not 0 < band <= 100:
         raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
                             path, where("at_risk_band"))
-    grace = document.get("stale_grace_days", Settings.stale_grace_days)
-    if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
-        raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
-                            where("stale_grace_days"))
+    days = {}
+    for key in ("stale_grace_days", "close_after_days"):
+        days[key] = document.get(key, getattr(Settings, key))
+        if isinstance(days[key], bool) or not isinstance(days[key], int) or days[key] < 0:
+            raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, where(key))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
-    return Settings(at_risk_band=band, cadence=cadence, stale_grace_days=grace)
+    return Settings(at_risk_band=band, cadence=cadence, **days)
 
 
 def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:

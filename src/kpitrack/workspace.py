@@ -52,6 +52,19 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
     raise NoWorkspace()
 
 
+def workspace_above(folder: Path) -> tuple[Path, str]:
+    """(workspace root, scope) for a folder given with --dir: a plan's folder inside a workspace
+    (no kpitrack.toml of its own, one above it) gives the workspace root and the folder as the scope."""
+    if (folder / SETTINGS_FILE).is_file():
+        return folder, ""
+    here = folder.resolve()
+    for parent in here.parents:
+        if (parent / SETTINGS_FILE).is_file():
+            shown = parent if folder.is_absolute() else Path(os.path.relpath(parent))
+            return shown, here.relative_to(parent).as_posix()
+    return folder, ""
+
+
 def _folders(root: Path):
     """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
     folders (.git) are skipped, and links to folders are not followed."""

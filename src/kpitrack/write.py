@@ -253,9 +253,14 @@ SETTINGS_TEMPLATE = """\
 at_risk_band = 10
 # How often new figures are expected, for targets that set no `cadence` of their own:
 # "weekly", "monthly", "quarterly", "yearly" or a number of days. Without it, nothing is stale.
-# cadence = "monthly"
-# Days a figure may be late past its cadence before the target is flagged stale.
-stale_grace_days = 7
+# A figure a month is what offices expect.
+cadence = "monthly"
+# Days a figure may be late past its cadence before the target is flagged stale: the publication
+# delay (January and February figures arrive together in March).
+stale_grace_days = 45
+# Days after a plan's last due date when it closes (check and status skip it): time for the
+# full-year figures to be published. A plan.toml may say `closed = true` (or false) by hand.
+close_after_days = 120
 """
 
 

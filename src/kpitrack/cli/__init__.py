@@ -103,12 +103,22 @@ AsOf = Annotated[Optional[date], typer.Option(
     help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
 
 
+TagOption = Annotated[Optional[str], typer.Option("--tag", help="Only targets with this tag.")]
+GroupOption = Annotated[Optional[str], typer.Option(
+    "--group", metavar="FOLDER", help="Only targets in this folder (and its sub-folders), closed or not.")]
+OwnerOption = Annotated[Optional[str], typer.Option(
+    "--owner", metavar="TEXT", help="Only targets whose owner (责任单位) contains TEXT.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Closed plans too (skipped by default).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
+
+
 def root(ctx: typer.Context) -> Path:
     from kpitrack.errors import MissingFolder, NoWorkspace
-    from kpitrack.workspace import find_root
+    from kpitrack.workspace import find_root, workspace_above
 
     try:
-        return find_root(ctx.obj.get("dir"))
+        found, ctx.obj["scope"] = workspace_above(find_root(ctx.obj.get("dir")))
+        return found
     except MissingFolder as error:
         name = "KPITRACK_DIR" if error.from_environment else "--dir"
         raise KpitrackError(f"{name} {error.folder}: no such folder; create it with "
@@ -123,7 +133,9 @@ def load(ctx: typer.Context):
     from kpitrack.cache import cache_folder
     from kpitrack.workspace import load_workspace
 
-    return load_workspace(root(ctx), cache_folder())
+    workspace = load_workspace(root(ctx), cache_folder())
+    workspace.scope = ctx.obj.get("scope", "")
+    return workspace
 
 
 def option_named(error: KpitrackError, options: dict[str, str]) -> KpitrackError:

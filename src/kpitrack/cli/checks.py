@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, app, load, report_problems
+from kpitrack.cli import (AllOption, AsOf, GroupOption, OwnerOption, QuietOption, TagOption, app, load,
+                          report_problems)
 
 
 @app.command()
-def validate(ctx: typer.Context) -> None:
+def validate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
@@ -26,7 +27,7 @@ def validate(ctx: typer.Context) -> None:
     count = len(workspace.targets)
     if workspace.problems:
         print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
-    else:
+    elif not quiet:
         print(f"{count} targets in {workspace.root}: all valid")
     report_problems(workspace.problems)
 
@@ -49,7 +50,14 @@ def check(
     as_of: AsOf = None,
     fail_on: Annotated[str, typer.Option(
         metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.")] = "behind,overdue",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")] = False,
+    quiet: QuietOption = False,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
+    every: AllOption = False,
+    changes: Annotated[bool, typer.Option(
+        "--changes", help="Report only what changed since the previous --changes run (turned red or yellow, "
+                          "recovered, done, newly late); exit 1 when something did.")] = False,
 ) -> None:
     """Exit 1, listing them, when some target has a --fail-on status; 0 when none; 2 on bad data.
 
@@ -60,7 +68,11 @@ def check(
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
     workspace = load(ctx)
-    flagged = evaluate(workspace, as_of, statuses=statuses, stale=stale)
+    if changes:
+        report_changes(workspace, as_of, fail_on, statuses, stale,
+                       evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
+        return
+    flagged = evaluate(workspace, as_of, tag, group, statuses, stale, owner, every)
     if flagged:
         from kpitrack.formats.terminal import check_lines
         sys.stdout.write(check_lines(flagged))
@@ -68,6 +80,24 @@ def check(
         print(f"{len(workspace.targets)} targets as of {as_of.isoformat()}: none {' or '.join(names)}")
     report_problems(workspace.problems)
     if flagged:
+        raise typer.Exit(1)
+
+
+def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
+    """Print what changed since the previous run with the same options, remember this one."""
+    from kpitrack.changes import changes, remember, remembered
+
+    key = f"fail-on={fail_on}"
+    current = {target.id: {"status": result.status.value, "stale": result.stale,
+                           "last": result.last_update.isoformat() if result.last_update else None}
+               for target, result in items}
+    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses}, stale)
+    remember(workspace.root, key, current)
+    titles = {target.id: target.title for target, _ in items}
+    for target_id, what in news:
+        print(f"{target_id}: {what} as of {as_of.isoformat()} ({titles[target_id]})")
+    report_problems(workspace.problems)
+    if news:
         raise typer.Exit(1)
 
 
@@ -85,7 +115,11 @@ def report(
     as_of: AsOf = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout.")] = None,
+        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout; "
+                                      "prints nothing (for cron).")] = None,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
@@ -96,7 +130,7 @@ def report(
 
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of))
+    items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     if output is ReportFormat.markdown:
         from kpitrack.formats.markdown import report_markdown
         text = report_markdown(as_of, items, workspace.plans)
@@ -115,5 +149,6 @@ def report(
     else:
         from kpitrack.write import write_file
         write_file(out, text)
-        print(f"wrote {out}")
+        if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
+            print(f"wrote {out}", file=sys.stderr)
     report_problems(workspace.problems)

@@ -74,7 +74,7 @@ def _shown(entry) -> str:
 
 Day = Annotated[date, typer.Option("--date", parser=date_argument, metavar="DATE",
                                    help="The date of the entry (a month or quarter is its last day).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
+from kpitrack.cli import QuietOption as Quiet  # noqa: E402
 
 
 @app.command()

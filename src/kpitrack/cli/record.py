@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli import QuietOption, app, date_argument, load, option_named, report_problems, root, value_argument, warn
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Direction, Kind
 
@@ -15,6 +15,7 @@ from kpitrack.model import Direction, Kind
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+    quiet: QuietOption = False,
 ) -> None:
     """Make a workspace with settings and a commented example target.
 
@@ -23,7 +24,8 @@ def init(
     from kpitrack.write import init_workspace
 
     for path in init_workspace(directory, date.today().year):
-        print(f"wrote {path}")
+        if not quiet:
+            print(f"wrote {path}")
 
 
 @app.command()
@@ -45,6 +47,7 @@ def new(
     tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.")] = None,
     stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
     group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.")] = "",
+    quiet: QuietOption = False,
 ) -> None:
     """Write a new target file; it is checked by the same rules as every file it reads.
 
@@ -59,7 +62,8 @@ def new(
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
         raise option_named(error, options) from None
-    print(f"wrote {path}")
+    if not quiet:
+        print(f"wrote {path}")
 
 
 @app.command()
@@ -82,7 +86,7 @@ def add(
     force: Annotated[bool, typer.Option(
         "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
                         "below the previous one).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Record progress on a target (appended to its file).
 
@@ -127,7 +131,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source].")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
 ) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
+from kpitrack.cli import (AllOption, AsOf, GroupOption, OwnerOption, TableOrJson, TagOption, app, load,
+                          report_problems, warn)
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Status
 
@@ -29,9 +30,10 @@ class SortKey(str, enum.Enum):
 def status(
     ctx: typer.Context,
     as_of: AsOf = None,
-    tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.")] = None,
-    group: Annotated[Optional[str], typer.Option(
-        metavar="FOLDER", help="Only targets in this folder (and its sub-folders).")] = None,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
+    every: AllOption = False,
     only: Annotated[Optional[Status], typer.Option("--status", help="Only targets with this status.")] = None,
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
@@ -45,7 +47,8 @@ def status(
 
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, (only,) if only else ()), sort.value)
+    items = ordered(evaluate(workspace, as_of, tag, group, (only,) if only else (), owner=owner, closed=every),
+                    sort.value)
     if output is StatusFormat.json:
         from kpitrack.formats.machine import status_json
         sys.stdout.write(status_json(as_of, items))
@@ -110,17 +113,18 @@ def plans(
 
     Example: kpitrack plans --as-of 2024-06-30
     """
-    from kpitrack.report import evaluate
+    from kpitrack.report import closed_groups, evaluate
 
     as_of = as_of or date.today()
     workspace = load(ctx)
     items = evaluate(workspace, as_of)
+    closed = closed_groups(workspace, as_of)
     if output is TableOrJson.json:
         from kpitrack.formats.machine import plans_json
-        sys.stdout.write(plans_json(as_of, items, workspace.plans))
+        sys.stdout.write(plans_json(as_of, items, workspace.plans, closed))
     else:
         from kpitrack.formats.terminal import make_console, plans_table
-        make_console().print(plans_table(as_of, items, workspace.plans))
+        make_console().print(plans_table(as_of, items, workspace.plans, closed))
     report_problems(workspace.problems)
 
 
@@ -140,6 +144,9 @@ def export(
     """
     from kpitrack.formats.machine import entries_csv, entries_json
 
+    from kpitrack.report import in_group
+
     workspace = load(ctx)
-    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(workspace.targets))
+    targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]
+    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(targets))
     report_problems(workspace.problems)

@@ -110,5 +110,5 @@ def entries_json(targets: list[Target]) -> str:
     return to_json({"entries": entry_rows(targets)}) + "\n"
 
 
-def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan]) -> str:
-    return to_json({"as_of": as_of, "plans": plan_rows(items, plans)}) + "\n"
+def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> str:
+    return to_json({"as_of": as_of, "plans": plan_rows(items, plans, closed)}) + "\n"

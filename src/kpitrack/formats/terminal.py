@@ -156,7 +156,7 @@ def check_lines(items: list[Item]) -> str:
                    for row in rows)
 
 
-def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
+def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()):
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -169,8 +169,9 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
     table.add_column("Done", justify="right")
     table.add_column("On track", justify="right")
     table.add_column("Furthest behind")
-    for row in plan_rows(items, plans):
+    for row in plan_rows(items, plans, closed):
         label = Text.assemble((visible(row["group"] or "(workspace root)"), "bold"),
+                              " (closed: final tally)" if row["closed"] else "",
                               "\n" + visible(row["title"]) if row["title"] else "")
         counts = Text()
         for status in Status:
