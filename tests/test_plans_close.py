@@ -103,3 +103,13 @@ def test_shipped_and_init_settings_expect_a_figure_a_month_with_45_days_grace(tm
     made = tomllib.loads((tmp_path / "w" / "kpitrack.toml").read_text(encoding="utf-8"))
     for settings in (shipped, made):
         assert settings["cadence"] == "monthly" and settings["stale_grace_days"] == 45
+
+
+def test_on_the_shipped_workspace_cron_is_silent_once_the_plans_closed_and_stale_fires_while_open():
+    from pathlib import Path
+
+    shipped = Path(__file__).parents[1] / "targets"
+    result = run(shipped, "check", "--fail-on", "behind,overdue", "--quiet", "--as-of", "2026-01-01")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+    result = run(shipped, "check", "--fail-on", "stale", "--as-of", "2024-06-30")
+    assert result.exit_code == 1 and "lh24-affordable-housing" in result.stdout
