@@ -38,6 +38,11 @@ def _write(root: Path, records: list[dict[str, Any]]) -> None:
     write_file(state_folder(root) / JOURNAL_FILE, json.dumps(records, ensure_ascii=False))
 
 
+def journal_records(root: Path) -> list[dict[str, Any]]:
+    """The journalled operations, oldest first (for `report --since`)."""
+    return _read(root) if (root / ".kpitrack").is_dir() else []
+
+
 def record(root: Path, operation: str, summary: str, changes: list[Appended | Replaced]) -> None:
     """Remember a write operation: for an append, where the file grew and a digest of what was added;
     for a rewrite, the whole file before and a digest of the file after."""

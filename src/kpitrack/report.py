@@ -255,3 +255,60 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
         })
     return rows
+
+
+RED = (Status.BEHIND, Status.OVERDUE)
+NO_OWNER = "(no owner)"
+
+
+def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
+    """Per owner (责任单位), for the monthly 催报: how many pledges, how many red (behind or
+    overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
+    owners: dict[str, list[Item]] = {}
+    for item in items:
+        owners.setdefault(item[0].owner or NO_OWNER, []).append(item)
+    rows = []
+    for owner, members in sorted(owners.items()):
+        rows.append({
+            "owner": owner, "targets": len(members),
+            "red": sum(1 for _, result in members if result.status in RED),
+            "unreported": [target.id for target, result in members
+                           if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
+            "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
+        })
+    return rows
+
+
+def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
+    """What changed between `since` and the items' as-of day: newly done, turned red, recovered;
+    and figures revised (by `kpitrack fix`, as its journal in .kpitrack/ remembers, 30 days)."""
+    others = workspace.by_id()
+    rows = []
+    for target, now in items:
+        then = figures(target, since, workspace.settings, others)
+        change = None
+        if now.status is Status.DONE and then.status is not Status.DONE:
+            change = "newly done"
+        elif now.status in RED and then.status not in RED:
+            change = "turned red"
+        elif then.status in RED and now.status not in RED:
+            change = "recovered"
+        if change:
+            rows.append({"id": target.id, "title": target.title, "change": change,
+                         "was": then.status.value, "now": now.status.value})
+    shown = {target.id for target, _ in items}
+    for record in revisions(workspace.root, since):
+        if record["id"] in shown:
+            rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
+                         "was": None, "now": record["summary"]})
+    return rows
+
+
+def revisions(root, since: date) -> list[dict[str, str]]:
+    from kpitrack.journal import journal_records
+
+    found = []
+    for record in journal_records(root):
+        if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
+            found.append({"id": record["summary"].split()[1], "summary": record["summary"]})
+    return found

@@ -109,6 +109,12 @@ GroupOption = Annotated[Optional[str], typer.Option(
 OwnerOption = Annotated[Optional[str], typer.Option(
     "--owner", metavar="TEXT", help="Only targets whose owner (责任单位) contains TEXT.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Closed plans too (skipped by default).")]
+class ByKey(str, enum.Enum):
+    owner = "owner"
+
+
+ByOption = Annotated[Optional[ByKey], typer.Option(
+    "--by", help="A summary per owner (责任单位): pledges, red, not reported (未报送) and stale, for the 催报.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
 
 

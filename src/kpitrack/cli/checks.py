@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, GroupOption, OwnerOption, QuietOption, TagOption, app, load,
+from kpitrack.cli import (AllOption, AsOf, ByOption, date_argument, GroupOption, OwnerOption, QuietOption, TagOption, app, load,
                           report_problems)
 
 
@@ -120,6 +120,10 @@ def report(
     tag: TagOption = None,
     group: GroupOption = None,
     owner: OwnerOption = None,
+    by: ByOption = None,
+    since: Annotated[Optional[date], typer.Option(
+        "--since", parser=date_argument, metavar="DATE",
+        help="Add what changed since DATE: newly done, turned red, recovered, revised figures.")] = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
@@ -131,12 +135,21 @@ def report(
     as_of = as_of or date.today()
     workspace = load(ctx)
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
+    if (by or since) and output not in (ReportFormat.markdown, ReportFormat.json):
+        raise typer.BadParameter("--by and --since are for markdown and json", param_hint="'--format'")
+    from kpitrack.report import changes_since, owner_rows
+    owners = owner_rows(items) if by else None
+    changed = changes_since(workspace, items, since) if since else None
     if output is ReportFormat.markdown:
-        from kpitrack.formats.markdown import report_markdown
+        from kpitrack.formats.markdown import owners_markdown, report_markdown, since_markdown
         text = report_markdown(as_of, items, workspace.plans)
+        text += ("\n" + owners_markdown(owners) if owners is not None else "") + (
+            "\n" + since_markdown(since, changed) if since and changed is not None else "")
     elif output is ReportFormat.json:
-        from kpitrack.formats.machine import report_json
+        from kpitrack.formats.machine import report_json, with_sections
         text = report_json(as_of, items)
+        extra = {key: value for key, value in (("by_owner", owners), ("since", changed)) if value is not None}
+        text = with_sections(text, extra) if extra else text
     elif output is ReportFormat.csv:
         from kpitrack.formats.machine import status_csv
         text = status_csv(items)

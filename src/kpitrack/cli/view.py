@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, GroupOption, OwnerOption, TableOrJson, TagOption, app, load,
+from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, TableOrJson, TagOption, app, load,
                           report_problems, warn)
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Status
@@ -38,6 +38,7 @@ def status(
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
+    by: ByOption = None,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -49,7 +50,21 @@ def status(
     workspace = load(ctx)
     items = ordered(evaluate(workspace, as_of, tag, group, (only,) if only else (), owner=owner, closed=every),
                     sort.value)
-    if output is StatusFormat.json:
+    if by is not None:
+        from kpitrack.report import owner_rows
+        rows = owner_rows(items)
+        if output is StatusFormat.json:
+            from kpitrack.formats.machine import owners_json
+            sys.stdout.write(owners_json(as_of, rows))
+        elif output is StatusFormat.markdown:
+            from kpitrack.formats.markdown import owners_markdown
+            sys.stdout.write(owners_markdown(rows))
+        elif output is StatusFormat.csv:
+            raise typer.BadParameter("--by owner prints a table, JSON or Markdown", param_hint="'--format'")
+        else:
+            from kpitrack.formats.terminal import make_console, owner_table
+            make_console().print(owner_table(as_of, rows))
+    elif output is StatusFormat.json:
         from kpitrack.formats.machine import status_json
         sys.stdout.write(status_json(as_of, items))
     elif output is StatusFormat.csv:

@@ -181,3 +181,19 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
                       Text(worst))
     return table
+
+
+def owner_table(as_of: date, rows: list[dict]):
+    """status --by owner: per 责任单位, pledges, red, not reported (未报送) and stale, for the 催报."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"kpitrack by owner as of {as_of.isoformat()}", title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in (("Owner", "left"), ("Targets", "right"), ("Red", "right"),
+                          ("Not reported (未报送)", "left"), ("Stale", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(visible(row["owner"]), str(row["targets"]), str(row["red"]),
+                      "\n".join(row["unreported"]) or "—", "\n".join(row["stale"]) or "—")
+    return table
