@@ -86,7 +86,7 @@ def status(
 @app.command()
 def show(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.")],
     as_of: AsOf = None,
     output: Annotated[TableOrJson, typer.Option("--format", help="How to print.")] = TableOrJson.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
@@ -100,6 +100,9 @@ def show(
 
     workspace = load(ctx)  # a parent needs its parts
     others = workspace.by_id()
+    if not target_id.isascii():  # a fragment of a title
+        from kpitrack.workspace import find_target
+        target_id = find_target(workspace.root, target_id).stem
     if target_id not in others:  # say why: no such id (with a close one), or the file's problem
         path = find_target_file(workspace.root, target_id)
         raise next((problem for problem in workspace.problems if problem.path == path),
