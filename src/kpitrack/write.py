@@ -326,7 +326,7 @@ class Replaced:
 def _locked_current(path: Path, root: Path):
     """The target file at `path` opened and exclusively locked, checked to be the file now at `path`
     (a rewrite renames a new file into place: a writer that waited on the old one opens again)."""
-    for _ in range(10):
+    for _ in range(1000):  # each retry means another writer finished: no livelock, only a queue
         try:
             handle = open(inside(path, root), "r+b")
         except OSError as error:
