@@ -113,3 +113,9 @@ def test_on_the_shipped_workspace_cron_is_silent_once_the_plans_closed_and_stale
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
     result = run(shipped, "check", "--fail-on", "stale", "--as-of", "2024-06-30")
     assert result.exit_code == 1 and "lh24-affordable-housing" in result.stdout
+
+
+def test_check_says_how_many_it_checked_and_how_many_it_left_out(tmp_path):
+    root = workspace(tmp_path)
+    result = run(root, "check", "--as-of", "2024-06-30", "--fail-on", "done")
+    assert result.stdout == "2 targets as of 2024-06-30: none done (1 left out: closed plans or not selected)\n"

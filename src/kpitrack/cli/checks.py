@@ -77,7 +77,10 @@ def check(
         from kpitrack.formats.terminal import check_lines
         sys.stdout.write(check_lines(flagged))
     elif not quiet:
-        print(f"{len(workspace.targets)} targets as of {as_of.isoformat()}: none {' or '.join(names)}")
+        checked = len(evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
+        skipped = len(workspace.targets) - checked
+        print(f"{checked} targets as of {as_of.isoformat()}: none {' or '.join(names)}"
+              + (f" ({skipped} left out: closed plans or not selected)" if skipped else ""))
     report_problems(workspace.problems)
     if flagged:
         raise typer.Exit(1)
