@@ -160,8 +160,8 @@ def test_init_makes_settings_and_an_example_that_validate_accepts(tmp_path):
                                     (*schemas, folder / "kpitrack.toml", folder / "example.toml"))
     assert sorted(snapshot(folder)) == sorted([path.relative_to(folder).as_posix() for path in schemas]
                                               + ["example.toml", "kpitrack.toml"])
-    assert read_toml(folder / "kpitrack.toml") == {"yellow": 5, "red": 15, "schedule": "monthly",
-                                                   "stale_grace_days": 7}
+    assert read_toml(folder / "kpitrack.toml") == {"yellow": 5, "red": 15, "schedule": "monthly", "cadence": "monthly",
+                                                   "stale_grace_days": 45, "close_after_days": 120}
     example = read_toml(folder / "example.toml")
     assert (example["target"], example["start"]) == (1200, date(date.today().year, 1, 1))
     checked = run(folder, "validate")
@@ -378,7 +378,7 @@ def test_add_finds_a_target_in_a_sub_folder(tmp_path):
 def test_add_stores_typed_numbers_exactly(tmp_path, typed, stored, text):
     path = write(tmp_path, "firms", target_toml())
     old = path.read_text(encoding="utf-8")
-    result = run(tmp_path, "add", "firms", typed, "--date", "2023-03-31")
+    result = run(tmp_path, "add", "firms", typed, "--date", "2023-03-31", "--force")  # beyond 5× the target
     assert result.exit_code == 0, result.output
     appended = path.read_text(encoding="utf-8")[len(old):]
     assert appended == f"\n[[progress]]\ndate = 2023-03-31\n{text}"
@@ -1164,13 +1164,11 @@ def test_a_target_without_entries_shows_no_figure_rather_than_zero(tmp_path):
     assert "— / 1,200 firms" in result.stdout
 
 
-def test_a_scaled_value_in_a_scaled_unit_is_refused(tmp_path):
+def test_a_scaled_value_in_a_scaled_unit_is_read_in_that_unit(tmp_path):
+    """Issue 18 changed this on purpose: nobody typing 1.8万 on a 万个 target means 1.8万 万个."""
     path = helpers.write(tmp_path / "piles.toml", helpers.TARGET_TOML.replace('unit = "firms"', 'unit = "万个"'))
-    before = path.read_bytes()
-    line = one_error_line(run(tmp_path, "add", "piles", "1.8万", "--date", "2023-06-30"))
-    assert "the unit is already 万个: write the figure in it without 万 (1.8, not 1.8万)" in line
-    assert path.read_bytes() == before
-    assert run(tmp_path, "add", "piles", "1.8", "--date", "2023-06-30").exit_code == 0
+    assert run(tmp_path, "add", "piles", "1.8万", "--date", "2023-06-30").exit_code == 0
+    assert path.read_text(encoding="utf-8").endswith("value = 1.8\n")
 
 
 def test_add_refuses_a_file_with_inline_progress_instead_of_breaking_it(tmp_path):

@@ -36,7 +36,7 @@ def run(root: Path, *args: str):
 
 
 def row(root: Path, target_id: str, as_of: str) -> dict:
-    result = run(root, "status", "--format", "json", "--as-of", as_of)
+    result = run(root, "status", "--format", "json", "--as-of", as_of, "--all")  # closed plans too
     assert result.exit_code == 0, result.output
     return {item["id"]: item for item in json.loads(result.stdout, parse_float=Decimal)["targets"]}[target_id]
 
@@ -368,7 +368,7 @@ SHIPPED = Path(__file__).parents[1] / "targets"
 
 def test_shipped_examples_of_each_new_kind():
     rows = {item["id"]: item for item in json.loads(
-        run(SHIPPED, "status", "--format", "json", "--as-of", "2024-06-30").stdout)["targets"]}
+        run(SHIPPED, "status", "--format", "json", "--as-of", "2024-06-30", "--all").stdout)["targets"]}
     assert (rows["lh24-gdp-growth"]["kind"], rows["lh24-gdp-growth"]["qualifier"]) == ("growth", "about")
     assert rows["lh24-fixed-asset-investment"]["qualifier"] == "about"
     assert rows["sz23-fixed-asset-investment"]["qualifier"] == "over"
@@ -413,3 +413,12 @@ def test_a_baseline_within_the_tolerance_is_met_from_the_start(tmp_path):
     write(tmp_path, "t", target(extra='kind = "level"\nbaseline = 99\nqualifier = "about"\n'))
     found = row(tmp_path, "t", "2023-06-30")
     assert (found["status"], found["verdict"], found["done_on"]) == ("done", "done-early", "2023-01-01")
+
+
+def test_add_takes_a_final_total_after_an_estimate_and_refuses_a_second_final_one(tmp_path):
+    write(tmp_path, "t", target(target=100))
+    assert run(tmp_path, "add", "t", "90", "--total", "--estimate", "--date", "2023-12-31").exit_code == 0
+    assert run(tmp_path, "add", "t", "95", "--total", "--date", "2023-12-31").exit_code == 0  # replaces it
+    assert row(tmp_path, "t", "2023-12-31")["current"] == 95
+    second = run(tmp_path, "add", "t", "96", "--total", "--date", "2023-12-31")
+    assert second.exit_code == 2 and "kpitrack fix" in second.stderr

@@ -57,6 +57,7 @@ PROGRESS_FIELDS = (
     Field("qualifier", "choice", "How the figure was published: 近 nearly, 超 over, 约 about.",
           choices=("nearly", "over", "about")),
     Field("estimate", "flag", "The figure is an estimate (预计, 初步统计); a final one for its date replaces it."),
+    Field("repeat", "days", "2, 3…: a genuine repeat of an identical entry, written by `add --again`."),
 )
 
 PLAN_FIELDS = (
@@ -67,6 +68,7 @@ PLAN_FIELDS = (
     Field("period", "text", "The period it covers, such as 2024: a year gives its targets' start and due."),
     Field("start", "date", "First day of the plan's period, where `period` is not a year."),
     Field("due", "date", "Last day of the plan's period, where `period` is not a year."),
+    Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
 )
 
 SETTINGS_FIELDS = (
@@ -80,6 +82,7 @@ SETTINGS_FIELDS = (
     Field("cadence", "cadence", "The default cadence for targets that set none; without it nothing is stale."),
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
     Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),
+    Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
 )
 
 FILE_KINDS = {

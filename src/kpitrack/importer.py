@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,7 +24,7 @@ _TRUE, _FALSE = ("true", "yes", "1", "y", "是"), ("false", "no", "0", "n", "否
 class ImportRow:
     line: int
     target_id: str
-    value_text: str  # as typed, to catch a scale written twice (1.8万 in a unit of 万个)
+    value_text: str  # as typed: read again in the target's unit (194.7亿元, 3.5万套)
     entry: Entry
 
 
@@ -51,7 +53,7 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
     import csv
     import io
 
-    from kpitrack.parse import parse_date, parse_value
+    from kpitrack.parse import parse_date
 
     try:
         data = path.read_bytes()
@@ -91,7 +93,7 @@ def read_import(path: Path, encoding: str | None = None) -> tuple[list[ImportRow
                 entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source,
                               **marks)
             else:
-                entry = Entry(when, _cell(parse_value, value_text, "value"), total, note=note, source=source,
+                entry = Entry(when, _cell(_figure_or_later, value_text, "value"), total, note=note, source=source,
                               **marks)
             rows.append(ImportRow(line, target_id, value_text, entry))
         except KpitrackError as problem:
@@ -130,6 +132,18 @@ def _reading_qualifier(text: str) -> ReadingQualifier | None:
     return ReadingQualifier(text.lower())
 
 
+def _figure_or_later(text: str) -> Decimal | None:
+    """A plain figure now; one with a unit after it (194.7亿元) once its target's unit is known."""
+    from kpitrack.parse import normalized, parse_value
+
+    try:
+        return parse_value(text)
+    except ValueError:
+        if re.match(r"[+-]?\d", normalized(text)):
+            return None  # read in plan_import, in the target's unit
+        raise
+
+
 def _truth(text: str) -> bool:
     if text.lower() in _TRUE:
         return True
@@ -142,7 +156,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 encoding: str) -> ImportPlan:
     """Check every row against its target; an entry already recorded (same id, date, value, total
     flag) is skipped, so importing a file twice counts nothing twice."""
-    from kpitrack.parse import scale_clash
+    from kpitrack.parse import parse_figure
 
     targets = {target.id: target for target in workspace.targets}
     additions: dict[str, list[ImportRow]] = {}
@@ -155,7 +169,13 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             problems.append(KpitrackError(f"no target {row.target_id!r}" + (f"; {hint}" if hint else ""),
                                           path, row.line))
             continue
-        problem = entry_problem(target, row.entry) or scale_clash(row.value_text, target.unit)
+        if row.entry.done is None:
+            try:
+                row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
+            except ValueError as error:
+                problems.append(KpitrackError(f"value: {error}", path, row.line))
+                continue
+        problem = entry_problem(target, row.entry)
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
         elif _identity(row.entry) in seen[target.id]:
@@ -170,7 +190,7 @@ def _identity(entry: Entry) -> tuple:
     return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate)
 
 
-def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
+def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "") -> int:
     """Append the planned entries, one write per target; if one fails, the others are undone.
     Returns how many entries were added."""
     paths = {target.id: target.path for target in workspace.targets}
@@ -188,4 +208,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> int:
         if left:
             raise KpitrackError(f"{failure}; and could not undo: {'; '.join(left)}") from None
         raise
+    if done:
+        from kpitrack.journal import record
+        record(workspace.root, "import", f"import {name}: {plan.count} entries", list(done))
     return plan.count

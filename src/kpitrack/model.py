@@ -85,6 +85,7 @@ class Entry(NamedTuple):
     line: int | None = None  # where it stands in its file, for messages
     qualifier: ReadingQualifier | None = None  # 近/超/约: the figure is a bound, not exact
     estimate: bool = False  # 预计, 初步统计: counts, but is marked as an estimate
+    repeat: int | None = None  # 2, 3…: a genuine repeat of an identical entry (`add --again`)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Settings:
     stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
     growth_red: Decimal = Decimal(1)  # points short of a growth target from which it is behind
     old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
+    close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class Plan:
     period: str | None = None
     start: date | None = None  # the period's first day, from `start` or a year in `period`
     due: date | None = None  # its last day
+    closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
 
 
 @dataclass
@@ -165,6 +168,7 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)  # by folder
     problems: list[KpitrackError] = field(default_factory=list)
+    scope: str = ""  # the folder a command is limited to (--dir into a plan's folder); "" for all
 
     def by_id(self) -> dict[str, Target]:
         """The targets by id: where a parent finds its parts."""

@@ -11,6 +11,7 @@ from typing import Any
 from kpitrack.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
 from kpitrack.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
                               verdict_text, visible, with_unit)
+from kpitrack.entrycheck import entry_doubts
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, language, ngettext
 from kpitrack.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
@@ -59,11 +60,14 @@ def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: b
 
 
 def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:
-    """The figures of `target` as of `as_of`, with its year-end verdict."""
+    """The figures of `target` as of `as_of`, with its year-end verdict. A target with a verdict is
+    judged, and an indicator past its period is over: neither is stale any more (the verdict says
+    whether it was reported)."""
     result = figures(target, as_of, settings, others)
     found = outcome(target, as_of, others)
+    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of > target.due)
     return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
-                   exceeded_points=found.exceeded_points)
+                   exceeded_points=found.exceeded_points, stale=result.stale and not over)
 
 
 Item = tuple[Target, Figures]
@@ -71,21 +75,46 @@ SORT_KEYS = ("id", "lag", "due")
 
 
 def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
-             statuses: tuple[Status | Verdict, ...] = (), stale: bool = False) -> list[Item]:
+             statuses: tuple[Status | Verdict, ...] = (), stale: bool = False, owner: str | None = None,
+             closed: bool = True) -> list[Item]:
     """(target, figures) of every target of the workspace that passes the filters, in file order;
-    with `statuses` (or `stale`), only the targets flagged so."""
+    with `statuses` (or `stale`), only the targets flagged so. Without `closed`, the targets of
+    closed plans are left out, unless `group` names them. The workspace's scope (--dir into a
+    plan's folder) limits it like a group."""
     others = workspace.by_id()
+    shut = set() if closed or group is not None else closed_groups(workspace, as_of)
     items = [(target, assess(target, as_of, workspace.settings, others)) for target in workspace.targets
-             if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))]
+             if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
+             and (not workspace.scope or in_group(target.group, workspace.scope))
+             and (owner is None or owner.casefold() in (target.owner or "").casefold())
+             and target.group not in shut]
     if statuses or stale:
         items = [item for item in items if is_flagged(item[1], statuses, stale)]
     return items
 
 
+def closed_groups(workspace: Workspace, as_of: date) -> set[str]:
+    """The folders whose plan is closed as of `as_of`: its plan.toml says `closed = true`, or (unless
+    it says `closed = false`) its last due date lies more than close_after_days before. Targets at
+    the workspace root belong to no plan: they close only when a root plan.toml says so."""
+    from datetime import timedelta
+
+    last_due: dict[str, date] = {}
+    for target in workspace.targets:
+        last_due[target.group] = max(last_due.get(target.group, target.due), target.due)
+    shut = set()
+    for group, due in last_due.items():
+        plan = workspace.plans.get(group)
+        said = plan.closed if plan else None
+        if said or (said is None and group and as_of > due + timedelta(days=workspace.settings.close_after_days)):
+            shut.add(group)
+    return shut
+
+
 def in_group(target_group: str, wanted: str) -> bool:
     """Whether a target's folder is `wanted` or lies below it."""
     wanted = wanted.strip("/")
-    return target_group == wanted or target_group.startswith(wanted + "/")
+    return not wanted or target_group == wanted or target_group.startswith(wanted + "/")
 
 
 def ordered(items: list[Item], sort: str = "id") -> list[Item]:
@@ -101,12 +130,14 @@ def ordered(items: list[Item], sort: str = "id") -> list[Item]:
 
 
 def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
-    """What is allowed but probably a slip: entries outside their period, and parents whose own
-    figures disagree with the sum of their parts."""
+    """What is allowed but probably a slip: entries outside their period, identical entries and two
+    totals on one day, and parents whose own figures disagree with the sum of their parts."""
     others = workspace.by_id()
     warnings = []
     for target in workspace.targets:
         warnings += target_warnings(target)
+        warnings += [KpitrackError(_("warning: {warning}").format(warning=doubt), target.path, entry.line)
+                     for entry, doubt in entry_doubts(target)]
         warnings += [KpitrackError(_("warning: {warning}").format(warning=_(
             "{own} on {date}, but its parts add up to {summed}").format(own=own, date=entry.date, summed=summed)),
             target.path, entry.line)
@@ -210,7 +241,7 @@ def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return list(groups.items())
 
 
-def summary_line(summary: Summary, share: bool = True) -> str:
+def summary_line(summary: Summary, share: bool = True, stale: bool = True) -> str:
     """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
     (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
     counts = summary.counts
@@ -228,7 +259,7 @@ def summary_line(summary: Summary, share: bool = True) -> str:
         counts=_(", ").join(parts))
     if summary.on_track_share is not None and share:
         line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
-    if summary.stale:
+    if summary.stale and stale:
         line += _("; ") + _("{count} stale").format(count=summary.stale)
     return line
 
@@ -274,9 +305,9 @@ def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
     return "\n".join(lines)
 
 
-def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]:
-    """One row per folder of targets: its plan, counts by status, shares done and on track, and
-    the pledge furthest behind."""
+def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """One row per folder of targets: its plan, whether it is closed (its tally then final), counts
+    by status, shares done and on track, and the pledge furthest behind."""
     rows = []
     for group, members in by_group(sorted(items, key=lambda item: item[0].group)):
         summary = summarize([figures for _, figures in members])
@@ -286,9 +317,66 @@ def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]
             "group": group, "title": plan.title if plan else None, "issuer": plan.issuer if plan else None,
             "date": plan.date.isoformat() if plan and plan.date else None,
             "period": plan.period if plan else None, "source": plan.source if plan else None,
-            "targets": summary.targets,
+            "closed": group in closed, "targets": summary.targets,
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
         })
     return rows
+
+
+RED = (Status.BEHIND, Status.OVERDUE)
+NO_OWNER = "(no owner)"
+
+
+def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
+    """Per owner (责任单位), for the monthly 催报: how many pledges, how many red (behind or
+    overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
+    owners: dict[str, list[Item]] = {}
+    for item in items:
+        owners.setdefault(item[0].owner or NO_OWNER, []).append(item)
+    rows = []
+    for owner, members in sorted(owners.items()):
+        rows.append({
+            "owner": owner, "targets": len(members),
+            "red": sum(1 for _, result in members if result.status in RED),
+            "unreported": [target.id for target, result in members
+                           if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
+            "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
+        })
+    return rows
+
+
+def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
+    """What changed between `since` and the items' as-of day: newly done, turned red, recovered;
+    and figures revised (by `kpitrack fix`, as its journal in .kpitrack/ remembers, 30 days)."""
+    others = workspace.by_id()
+    rows = []
+    for target, now in items:
+        then = figures(target, since, workspace.settings, others)
+        change = None
+        if now.status is Status.DONE and then.status is not Status.DONE:
+            change = "newly done"
+        elif now.status in RED and then.status not in RED:
+            change = "turned red"
+        elif then.status in RED and now.status not in RED:
+            change = "recovered"
+        if change:
+            rows.append({"id": target.id, "title": target.title, "change": change,
+                         "was": then.status.value, "now": now.status.value})
+    shown = {target.id for target, _ in items}
+    for record in revisions(workspace.root, since):
+        if record["id"] in shown:
+            rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
+                         "was": None, "now": record["summary"]})
+    return rows
+
+
+def revisions(root, since: date) -> list[dict[str, str]]:
+    from kpitrack.journal import journal_records
+
+    found = []
+    for record in journal_records(root):
+        if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
+            found.append({"id": record["summary"].split()[1], "summary": record["summary"]})
+    return found

@@ -125,6 +125,7 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         source=_optional_text(document, "source", path, where("source")),
         period=_optional_text(document, "period", path, where("period")),
         **plan_dates(document, path, where),
+        closed=_flag(document["closed"], "closed", path, where("closed")) if "closed" in document else None,
     )
 
 
@@ -151,10 +152,11 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
         return lines.get((None, 0, key))
 
     yellow, red, old_band_at = _bands(document, path, where)
-    grace = document.get("stale_grace_days", Settings.stale_grace_days)
-    if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
-        raise KpitrackError("stale_grace_days must be a whole number of days, 0 or more", path,
-                            where("stale_grace_days"))
+    days = {}
+    for key in ("stale_grace_days", "close_after_days"):
+        days[key] = document.get(key, getattr(Settings, key))
+        if isinstance(days[key], bool) or not isinstance(days[key], int) or days[key] < 0:
+            raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, where(key))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
     growth_red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
     if growth_red <= 0:
@@ -164,8 +166,7 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
         if "language" in document else None
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
-                    stale_grace_days=grace, old_band_at=old_band_at,
-                    growth_red=growth_red)
+                    old_band_at=old_band_at, growth_red=growth_red, **days)
 
 
 def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:
@@ -248,11 +249,19 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
         qualifier=(_choice(table["qualifier"], ReadingQualifier, "qualifier", path, where("qualifier"))
                    if "qualifier" in table else None),
         estimate=_flag(table.get("estimate", False), "estimate", path, where("estimate")),
+        repeat=_repeat(table["repeat"], path, where("repeat")) if "repeat" in table else None,
     )
     problem = entry_problem(target, entry)
     if problem:
         raise KpitrackError(problem, path, at)
     return entry
+
+
+def _repeat(value: Any, path: Path, line: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise KpitrackError("repeat must be a whole number from 2 up (the second, third… identical entry)",
+                            path, line)
+    return value
 
 
 def entry_problem(target: Target, entry: Entry) -> str | None:

@@ -52,6 +52,19 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
     raise NoWorkspace()
 
 
+def workspace_above(folder: Path) -> tuple[Path, str]:
+    """(workspace root, scope) for a folder given with --dir: a plan's folder inside a workspace
+    (no kpitrack.toml of its own, one above it) gives the workspace root and the folder as the scope."""
+    if (folder / SETTINGS_FILE).is_file():
+        return folder, ""
+    here = folder.resolve()
+    for parent in here.parents:
+        if (parent / SETTINGS_FILE).is_file():
+            shown = parent if folder.is_absolute() else Path(os.path.relpath(parent))
+            return shown, here.relative_to(parent).as_posix()
+    return folder, ""
+
+
 def _folders(root: Path):
     """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
     folders (.git) are skipped, and links to folders are not followed."""
@@ -190,6 +203,26 @@ def find_target_file(root: Path, target_id: str) -> Path:
     if len(matches) > 1:
         raise KpitrackError(f"id {target_id!r} is defined twice: {matches[0]} and {matches[1]}; rename one")
     return inside(matches[0], root)
+
+
+def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
+    """The file of the target named by its id, or by a fragment of its title (in Chinese, or any
+    text that is not plain ASCII: an ASCII word is taken as an id, so a mistyped id is never matched
+    to an English title) that matches exactly one target; several matches are listed."""
+    from kpitrack.parse import normalized
+
+    if text.isascii():  # an id, typed or mistyped: never a guess from an English title
+        return find_target_file(root, text)
+    fragment = normalized(text).casefold()
+    hits = [target for target in load_workspace(root, cache).targets
+            if fragment and fragment in normalized(target.title).casefold()]
+    if len(hits) == 1:
+        return inside(hits[0].path, root)  # type: ignore[arg-type]
+    if hits:
+        listed = "; ".join(f"{target.id} ({target.title})" for target in hits[:10])
+        more = f"; and {len(hits) - 10} more" if len(hits) > 10 else ""
+        raise KpitrackError(f"{text!r} is in the titles of {len(hits)} targets: {listed}{more}; give the id")
+    raise KpitrackError(f"no target has {text!r} in its title; `kpitrack status` lists the ids and titles")
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,

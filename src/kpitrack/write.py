@@ -34,7 +34,7 @@ def render_entry(entry: Entry) -> str:
         fields["total"] = True
     if entry.done is not None:
         fields["done"] = entry.done
-    for key in ("note", "source"):
+    for key in ("note", "source", "repeat"):
         if getattr(entry, key):
             fields[key] = getattr(entry, key)
     if entry.qualifier is not None:
@@ -62,23 +62,28 @@ def append_entry(path: Path, root: Path, entry: Entry,
 
 def append_entries(path: Path, root: Path, entries: list[Entry],
                    check: Callable[[Target], str | None] | None = None) -> Appended:
-    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock.
+    """Add `entries` at the end of the target file at `path`; see append_built. `check` may refuse
+    the entries once the target is known (by returning why)."""
+    def build(target: Target, text: str) -> list[Entry]:
+        problem = check(target) if check else None
+        if problem:
+            raise KpitrackError(problem, path)
+        return entries
+
+    return append_built(path, root, build)
+
+
+def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Entry]]) -> Appended:
+    """Add the entries `build(target, text)` makes at the end of the target file at `path`, in one
+    write, under an exclusive lock; `build` sees the file as it is under the lock and may refuse
+    (raising KpitrackError).
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length. `check` may refuse the entries once the target is known (by returning why).
+    to its old length.
     """
-    for entry in entries:
-        check_text(entry.note, "note")
-        check_text(entry.source, "source")
-    block = "".join(render_entry(entry) for entry in entries)
-    try:
-        handle = open(inside(path, root), "r+b")
-    except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+    with _locked_current(path, root) as handle:  # the lock is released when the file is closed
         old = handle.read()
         text = decode(old, path)
         check_resolved(text, path)
@@ -87,10 +92,14 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
             raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
                                 "[[progress]] blocks so that new ones can be appended", path,
                                 lines[(None, 0, "progress")])
+        entries = build(target, text)
+        for entry in entries:
+            check_text(entry.note, "note")
+            check_text(entry.source, "source")
         problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
-        problem = problem or (check(target) if check else None)
         if problem:
             raise KpitrackError(problem, path)
+        block = "".join(render_entry(entry) for entry in entries)
         payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
         try:
             handle.seek(len(old))
@@ -98,7 +107,7 @@ def append_entries(path: Path, root: Path, entries: list[Entry],
             handle.flush()
             os.fsync(handle.fileno())
             handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != entries:
+            if handle.read() != payload or _read_back(payload) != [entry._replace(line=None) for entry in entries]:
                 raise OSError(0, "what was written does not read back as the entry")
         except OSError as error:
             handle.truncate(len(old))
@@ -161,7 +170,7 @@ def _read_back(payload: bytes) -> list[Entry]:
                   total=table.get("total", False), done=table.get("done"),
                   note=table.get("note"), source=table.get("source"),
                   qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
-                  estimate=table.get("estimate", False)) for table in tables]
+                  estimate=table.get("estimate", False), repeat=table.get("repeat")) for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",
@@ -215,12 +224,14 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
+def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8") as handle:
+        with open(temporary, "x", encoding="utf-8", newline="") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -256,9 +267,14 @@ schedule = "monthly"
 # language = "zh"
 # How often new figures are expected, for targets that set no `cadence` of their own:
 # "weekly", "monthly", "quarterly", "yearly" or a number of days. Without it, nothing is stale.
-# cadence = "monthly"
-# Days a figure may be late past its cadence before the target is flagged stale.
-stale_grace_days = 7
+# A figure a month is what offices expect.
+cadence = "monthly"
+# Days a figure may be late past its cadence before the target is flagged stale: the publication
+# delay (January and February figures arrive together in March).
+stale_grace_days = 45
+# Days after a plan's last due date when it closes (check and status skip it): time for the
+# full-year figures to be published. A plan.toml may say `closed = true` (or false) by hand.
+close_after_days = 120
 """
 
 
@@ -349,3 +365,117 @@ def git_files(folder: Path) -> list[Path]:
         return []
     write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + GITATTRIBUTES)
     return [path]
+
+
+# --- corrections: a target file rewritten whole, atomically, under its lock -----------------------
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A target file before and after a rewrite, for the journal and for `undo`."""
+
+    path: Path
+    before: bytes
+    after: bytes
+    target: Target  # as it was before
+
+
+def _locked_current(path: Path, root: Path):
+    """The target file at `path` opened and exclusively locked, checked to be the file now at `path`
+    (a rewrite renames a new file into place: a writer that waited on the old one opens again)."""
+    for _ in range(1000):  # each retry means another writer finished: no livelock, only a queue
+        try:
+            handle = open(inside(path, root), "r+b")
+        except OSError as error:
+            raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
+                return handle
+        except OSError:
+            pass
+        handle.close()
+    raise KpitrackError("keeps being replaced by another writer; try again", path)
+
+
+def replace_locked(path: Path, root: Path, change: Callable[[bytes], bytes]) -> tuple[bytes, bytes]:
+    """Replace the file at `path` by `change(its bytes)` under its lock: a temporary file beside it,
+    flushed to disk, renamed into place. A crash leaves the old file or the new one, never half.
+    Returns (before, after)."""
+    with _locked_current(path, root) as handle:
+        before = handle.read()
+        after = change(before)
+        if after != before:
+            mode = os.fstat(handle.fileno()).st_mode & 0o7777
+            _write_whole(path, after.decode("utf-8"), os.replace, mode)
+    return before, after
+
+
+def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
+    """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
+    from its header to its last key's line; blank lines and comments before the next table are not
+    part of it."""
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    headers = [match.start() for match in re.finditer(r"^[ \t]*\[", text, re.MULTILINE)]
+    spans = {}
+    for number in lines:
+        start = offsets[number - 1]
+        end = next((at for at in headers if at > start), len(text))
+        block_lines = text[start:end].splitlines(keepends=True)
+        while len(block_lines) > 1 and block_lines[-1].strip()[:1] in ("", "#"):
+            end -= len(block_lines.pop())
+        spans[number] = (start, end)
+    return spans
+
+
+def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
+                  make: Callable[[Target, Entry], Entry | None]) -> tuple[Replaced, Entry, Entry | None]:
+    """Replace the entry `pick(target)` of a target file by `make(target, old)`, or remove it when
+    that is None; every other byte of the file stays as it was. The result is read back: it must hold
+    exactly the entries it held, but for the one changed. Returns (replaced, old entry, new entry)."""
+    found: dict[str, Any] = {}
+
+    def change(data: bytes) -> bytes:
+        text = decode(data, path)
+        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        old = pick(target)
+        new = make(target, old)
+        if new is not None:
+            check_text(new.note, "note")
+            check_text(new.source, "source")
+            problem = entry_problem(target, new)
+            if problem:
+                raise KpitrackError(problem, path)
+        start, end = _entry_spans(text, {old.line: old})[old.line]
+        if new is not None:
+            replacement = render_entry(new).lstrip("\n")
+        else:
+            replacement = ""
+            if start >= 2 and text[start - 2:start] == "\n\n":
+                start -= 1  # the blank line `add` put before the block goes with it
+        result = text[:start] + replacement + text[end:]
+        after = target_from_document(parse_toml(result, path), path, root, key_lines(result))
+        expected = [entry for entry in target.entries if entry.line != old.line]
+        if new is not None:
+            expected.insert(target.entries.index(old), new)
+        if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
+            raise KpitrackError("this entry is written in a way kpitrack cannot rewrite safely; "
+                                f"edit line {old.line} by hand", path, old.line)
+        found.update(target=target, old=old, new=new)
+        return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
+
+    before, after = replace_locked(path, root, change)
+    return Replaced(path, before, after, found["target"]), found["old"], found["new"]
+
+
+def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None:
+    """Put `wanted` back in place of the file, if it still holds `expected` (else another change
+    came after it, and nothing is written)."""
+    def change(data: bytes) -> bytes:
+        if data != expected:
+            raise KpitrackError("changed since; nothing was undone: check it by hand", path)
+        return wanted
+
+    replace_locked(path, root, change)

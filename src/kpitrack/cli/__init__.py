@@ -113,12 +113,42 @@ AsOf = Annotated[Optional[date], typer.Option(
     help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
 
 
+def _complete(name: str):
+    """A completer from cli.complete, imported only when a shell asks."""
+    def complete(ctx: typer.Context, incomplete: str):
+        from kpitrack.cli import complete as completers
+
+        return getattr(completers, name)(ctx, incomplete)
+    return complete
+
+
+TagOption = Annotated[Optional[str], typer.Option("--tag", help="Only targets with this tag.",
+                                                  autocompletion=_complete("tags"))]
+GroupOption = Annotated[Optional[str], typer.Option(
+    "--group", metavar="FOLDER", help="Only targets in this folder (and its sub-folders), closed or not.",
+    autocompletion=_complete("folders"))]
+OwnerOption = Annotated[Optional[str], typer.Option(
+    "--owner", metavar="TEXT", help="Only targets whose owner (责任单位) contains TEXT.",
+    autocompletion=_complete("owners"))]
+AllOption = Annotated[bool, typer.Option("--all", help="Closed plans too (skipped by default).")]
+
+
+class ByKey(str, enum.Enum):
+    owner = "owner"
+
+
+ByOption = Annotated[Optional[ByKey], typer.Option(
+    "--by", help="A summary per owner (责任单位): pledges, red, not reported (未报送) and stale, for the 催报.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
+
+
 def root(ctx: typer.Context) -> Path:
     from kpitrack.errors import MissingFolder, NoWorkspace
-    from kpitrack.workspace import find_root
+    from kpitrack.workspace import find_root, workspace_above
 
     try:
-        return find_root(ctx.obj.get("dir"))
+        found, ctx.obj["scope"] = workspace_above(find_root(ctx.obj.get("dir")))
+        return found
     except MissingFolder as error:
         name = "KPITRACK_DIR" if error.from_environment else "--dir"
         raise KpitrackError(_("{name} {folder}: no such folder; create it with `kpitrack init {folder}`").format(
@@ -142,6 +172,7 @@ def load(ctx: typer.Context):
     if settings.old_band_at:
         warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(
             where=settings.old_band_at, red=settings.red))
+    workspace.scope = ctx.obj.get("scope", "")
     return workspace
 
 
@@ -210,4 +241,4 @@ def options(
     ctx.obj = {"dir": directory, "lang": choose_language(lang)}
 
 
-from kpitrack.cli import record, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)
+from kpitrack.cli import record, correct, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)

@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, app, load, report_problems
+from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, QuietOption, TagOption, app, date_argument,
+                          load, report_problems)
 from kpitrack.cli.complete import status_list
 from kpitrack.i18n import _, ngettext
 
 
 @app.command()
-def validate(ctx: typer.Context) -> None:
+def validate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
@@ -30,7 +31,7 @@ def validate(ctx: typer.Context) -> None:
         print(ngettext("{count} target valid, {problems} with problems:",
                        "{count} targets valid, {problems} with problems:", count).format(
             count=count, problems=len(workspace.problems)), file=sys.stderr)
-    else:
+    elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
             count=count, root=workspace.root))
     report_problems(workspace.problems)
@@ -63,7 +64,14 @@ def check(
     fail_on: Annotated[str, typer.Option(
         metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.",
         autocompletion=status_list)] = "behind,overdue",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")] = False,
+    quiet: QuietOption = False,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
+    every: AllOption = False,
+    changes: Annotated[bool, typer.Option(
+        "--changes", help="Report only what changed since the previous --changes run (turned red or yellow, "
+                          "recovered, done, newly late); exit 1 when something did.")] = False,
 ) -> None:
     """Exit 1, listing them, when some target has a --fail-on status; 0 when none; 2 on bad data.
 
@@ -74,15 +82,22 @@ def check(
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
     workspace = load(ctx)
-    flagged = evaluate(workspace, as_of, statuses=statuses, stale=stale)
+    if changes:
+        report_changes(workspace, as_of, fail_on, statuses, stale,
+                       evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
+        return
+    flagged = evaluate(workspace, as_of, tag, group, statuses, stale, owner, every)
     if flagged:
         from kpitrack.formats.terminal import check_lines
         sys.stdout.write(check_lines(flagged))
     elif not quiet:
         from kpitrack.formats.terminal import as_of_words
+        checked = len(evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
+        skipped = len(workspace.targets) - checked
         print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
-                       len(workspace.targets)).format(count=len(workspace.targets), as_of=as_of_words(as_of),
-                                                      statuses=_(" or ").join(shown_words(names))))
+                       checked).format(count=checked, as_of=as_of_words(as_of),
+                                       statuses=_(" or ").join(shown_words(names)))
+              + (_(" ({skipped} left out: closed plans or not selected)").format(skipped=skipped) if skipped else ""))
     report_problems(workspace.problems)
     if flagged:
         raise typer.Exit(1)
@@ -94,6 +109,24 @@ def shown_words(names: list[str]) -> list[str]:
     from kpitrack.model import Status
 
     return [_(STALE) if code == "stale" else status_word(Status(code)) for code in map(typed_status, names)]
+
+
+def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
+    """Print what changed since the previous run with the same options, remember this one."""
+    from kpitrack.changes import changes, remember, remembered
+
+    key = f"fail-on={fail_on}"
+    current = {target.id: {"status": result.status.value, "stale": result.stale,
+                           "last": result.last_update.isoformat() if result.last_update else None}
+               for target, result in items}
+    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses}, stale)
+    remember(workspace.root, key, current)
+    titles = {target.id: target.title for target, _ in items}
+    for target_id, what in news:
+        print(f"{target_id}: {what} as of {as_of.isoformat()} ({titles[target_id]})")
+    report_problems(workspace.problems)
+    if news:
+        raise typer.Exit(1)
 
 
 class ReportFormat(str, enum.Enum):
@@ -110,7 +143,15 @@ def report(
     as_of: AsOf = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout.")] = None,
+        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout; "
+                                      "prints nothing (for cron).")] = None,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
+    by: ByOption = None,
+    since: Annotated[Optional[date], typer.Option(
+        "--since", parser=date_argument, metavar="DATE",
+        help="Add what changed since DATE: newly done, turned red, recovered, revised figures.")] = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
@@ -121,13 +162,22 @@ def report(
 
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of))
+    items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
+    if (by or since) and output not in (ReportFormat.markdown, ReportFormat.json):
+        raise typer.BadParameter("--by and --since are for markdown and json", param_hint="'--format'")
+    from kpitrack.report import changes_since, owner_rows
+    owners = owner_rows(items) if by else None
+    changed = changes_since(workspace, items, since) if since else None
     if output is ReportFormat.markdown:
-        from kpitrack.formats.markdown import report_markdown
+        from kpitrack.formats.markdown import owners_markdown, report_markdown, since_markdown
         text = report_markdown(as_of, items, workspace.plans)
+        text += ("\n" + owners_markdown(owners) if owners is not None else "") + (
+            "\n" + since_markdown(since, changed) if since and changed is not None else "")
     elif output is ReportFormat.json:
-        from kpitrack.formats.machine import report_json
+        from kpitrack.formats.machine import report_json, with_sections
         text = report_json(as_of, items)
+        extra = {key: value for key, value in (("by_owner", owners), ("since", changed)) if value is not None}
+        text = with_sections(text, extra) if extra else text
     elif output is ReportFormat.csv:
         from kpitrack.formats.machine import status_csv
         text = status_csv(items)
@@ -139,5 +189,6 @@ def report(
     else:
         from kpitrack.write import write_file
         write_file(out, text)
-        print(_("wrote {file}").format(file=out))
+        if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
+            print(_("wrote {file}").format(file=out), file=sys.stderr)
     report_problems(workspace.problems)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli import QuietOption, app, date_argument, load, option_named, report_problems, root, value_argument, warn
 from kpitrack.cli.complete import folders, owners, tags, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, ngettext, npgettext
@@ -19,6 +19,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
     git: Annotated[bool, typer.Option("--git", help="Also set up git's merge driver for the target files "
                                                     "(.gitattributes, and git config in this clone).")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Make a workspace with settings and a commented example target.
 
@@ -29,7 +30,8 @@ def init(
 
     if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
         for path in init_workspace(directory, date.today().year):
-            print(_("wrote {file}").format(file=path))
+            if not quiet:
+                print(_("wrote {file}").format(file=path))
     if git:
         from kpitrack.history import configure_driver, driver_command, in_repository
 
@@ -71,6 +73,7 @@ def new(
         parser=value_argument, metavar="NUMBER", help="The 力争 figure of a 确保X、力争Y pledge.")] = None,
     group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.",
                                        autocompletion=folders)] = "",
+    quiet: QuietOption = False,
 ) -> None:
     """Write a new target file; it is checked by the same rules as every file it reads.
 
@@ -87,18 +90,21 @@ def new(
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
         raise option_named(error, options) from None
-    print(_("wrote {file}").format(file=path))
+    if not quiet:
+        print(_("wrote {file}").format(file=path))
 
 
 @app.command()
 def add(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.", autocompletion=target_ids)],
     value: Annotated[str, typer.Argument(
-        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿; `done` (or `undone`) for a milestone. "
-                              "A negative figure goes after --: add ID -- -2.5")],
+        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿, 194.7亿元, 2600套, 4.1%; `done` (or `undone`) "
+                              "for a milestone. A negative figure goes after --: add ID -- -2.5")],
     on: Annotated[Optional[date], typer.Option(
-        "--date", parser=date_argument, metavar="DATE", help="The date the figure refers to (default: today).")] = None,
+        "--date", parser=date_argument, metavar="DATE",
+        help="The date the figure refers to (default: today); a month (2024-06) or quarter (2024Q2) is its "
+             "last day.")] = None,
     total: Annotated[bool, typer.Option(
         "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
     note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
@@ -107,35 +113,51 @@ def add(
         help="The figure was published as a bound: nearly (近), over (超), about (约).")] = None,
     estimate: Annotated[bool, typer.Option(
         "--estimate", help="An estimate (预计, 初步统计); a final figure for the same date replaces it.")] = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="A genuine repeat of an identical entry (written with repeat = 2, 3…).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
+                        "below the previous one).")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Record progress on a target (appended to its file).
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.model import Entry
-    from kpitrack.parse import scale_clash
+    from kpitrack.cli.correct import find, journal, typed_entry
+    from kpitrack.entrycheck import door_problems, next_repeat
     from kpitrack.schema import entry_warnings
-    from kpitrack.workspace import find_target_file
-    from kpitrack.write import append_entry
+    from kpitrack.write import append_built
 
     workspace_root = root(ctx)
-    path = find_target_file(workspace_root, target_id)
+    path = find(ctx, workspace_root, target_id)
     when = on or date.today()
-    if value.strip().lower() in ("done", "undone"):
-        entry = Entry(date=when, done=value.strip().lower() == "done", total=total, note=note, source=source,
-                      qualifier=qualifier, estimate=estimate)
-    else:
-        entry = Entry(date=when, value=value_argument(value, "'VALUE'"), total=total, note=note, source=source,
-                      qualifier=qualifier, estimate=estimate)
+    made = []
+
+    def build(target, text):
+        entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
+        made.append(entry)
+        if again:
+            repeat = next_repeat(text, entry)
+            return [entry._replace(repeat=repeat if repeat > 1 else None)]
+        refused, doubtful = door_problems(target, text, entry)
+        if refused:
+            raise KpitrackError(refused, path)
+        if doubtful and not force:
+            raise KpitrackError(doubtful, path)
+        return [entry]
+
     try:
-        appended = append_entry(path, workspace_root, entry, check=lambda target: scale_clash(value, target.unit))
+        appended = append_built(path, workspace_root, build)
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
-    for warning in entry_warnings(appended.target, entry):
+    journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
+    for warning in entry_warnings(appended.target, made[-1]):
         warn(warning)
-    print(_("added to {file}: {value} on {date}").format(
-        file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
-          + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
+    if not quiet:
+        print(_("added to {file}: {value} on {date}").format(
+            file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
+              + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
 
 
 @app.command("import")
@@ -143,6 +165,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source][,qualifier][,estimate].")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
 ) -> None:
@@ -159,11 +182,12 @@ def import_(
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
-    count = apply_import(workspace, plan) if not dry_run else plan.count
+    count = apply_import(workspace, plan, file.name) if not dry_run else plan.count
     summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
         _("added {entries} to {targets}; {skipped} already recorded, skipped")
-    print(summary.format(entries=ngettext("{count} entry", "{count} entries", count).format(count=count),
-                         targets=npgettext("import", "{count} target", "{count} targets", len(plan.additions)).format(
+    if not quiet:
+        print(summary.format(entries=ngettext("{count} entry", "{count} entries", count).format(count=count),
+                             targets=npgettext("import", "{count} target", "{count} targets", len(plan.additions)).format(
                              count=len(plan.additions)),
-                         skipped=ngettext("{count} row", "{count} rows", plan.skipped).format(count=plan.skipped))
-          + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))
+                             skipped=ngettext("{count} row", "{count} rows", plan.skipped).format(count=plan.skipped))
+              + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
-from kpitrack.cli.complete import folders, status_list, tags, target_ids
+from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, TableOrJson, TagOption, app, load,
+                          report_problems, warn)
+from kpitrack.cli.complete import status_list, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
 
@@ -30,9 +31,10 @@ class SortKey(str, enum.Enum):
 def status(
     ctx: typer.Context,
     as_of: AsOf = None,
-    tag: Annotated[Optional[str], typer.Option(help="Only targets with this tag.", autocompletion=tags)] = None,
-    group: Annotated[Optional[str], typer.Option(
-        metavar="FOLDER", help="Only targets in this folder (and its sub-folders).", autocompletion=folders)] = None,
+    tag: TagOption = None,
+    group: GroupOption = None,
+    owner: OwnerOption = None,
+    every: AllOption = False,
     only: Annotated[Optional[str], typer.Option(
         "--status", metavar="LIST", autocompletion=status_list,
         help="Only targets with one of these statuses or verdicts, comma-separated, in either language "
@@ -41,6 +43,7 @@ def status(
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
     wide: Annotated[bool, typer.Option("--wide", help="Also the last update, owner and full title.")] = False,
+    by: ByOption = None,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -52,8 +55,23 @@ def status(
     statuses, stale, _names = statuses_argument(only, "--status") if only else ((), False, [])
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale), sort.value)
-    if output is StatusFormat.json:
+    items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner, closed=every),
+                    sort.value)
+    if by is not None:
+        from kpitrack.report import owner_rows
+        rows = owner_rows(items)
+        if output is StatusFormat.json:
+            from kpitrack.formats.machine import owners_json
+            sys.stdout.write(owners_json(as_of, rows))
+        elif output is StatusFormat.markdown:
+            from kpitrack.formats.markdown import owners_markdown
+            sys.stdout.write(owners_markdown(rows))
+        elif output is StatusFormat.csv:
+            raise typer.BadParameter("--by owner prints a table, JSON or Markdown", param_hint="'--format'")
+        else:
+            from kpitrack.formats.terminal import make_console, owner_table
+            make_console().print(owner_table(as_of, rows))
+    elif output is StatusFormat.json:
         from kpitrack.formats.machine import status_json
         sys.stdout.write(status_json(as_of, items))
     elif output is StatusFormat.csv:
@@ -75,7 +93,7 @@ def status(
 @app.command()
 def show(
     ctx: typer.Context,
-    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.", autocompletion=target_ids)],
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.", autocompletion=target_ids)],
     as_of: AsOf = None,
     output: Annotated[TableOrJson, typer.Option("--format", help="How to print.")] = TableOrJson.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
@@ -89,6 +107,9 @@ def show(
 
     workspace = load(ctx)  # a parent needs its parts
     others = workspace.by_id()
+    if not target_id.isascii():  # a fragment of a title
+        from kpitrack.workspace import find_target
+        target_id = find_target(workspace.root, target_id).stem
     if target_id not in others:  # say why: no such id (with a close one), or the file's problem
         path = find_target_file(workspace.root, target_id)
         raise next((problem for problem in workspace.problems if problem.path == path),
@@ -117,17 +138,18 @@ def plans(
 
     Example: kpitrack plans --as-of 2024-06-30
     """
-    from kpitrack.report import evaluate
+    from kpitrack.report import closed_groups, evaluate
 
     as_of = as_of or date.today()
     workspace = load(ctx)
     items = evaluate(workspace, as_of)
+    closed = closed_groups(workspace, as_of)
     if output is TableOrJson.json:
         from kpitrack.formats.machine import plans_json
-        sys.stdout.write(plans_json(as_of, items, workspace.plans))
+        sys.stdout.write(plans_json(as_of, items, workspace.plans, closed))
     else:
         from kpitrack.formats.terminal import make_console, plans_table
-        make_console().print(plans_table(as_of, items, workspace.plans))
+        make_console().print(plans_table(as_of, items, workspace.plans, closed))
     report_problems(workspace.problems)
 
 
@@ -147,6 +169,9 @@ def export(
     """
     from kpitrack.formats.machine import entries_csv, entries_json
 
+    from kpitrack.report import in_group
+
     workspace = load(ctx)
-    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(workspace.targets))
+    targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]
+    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(targets))
     report_problems(workspace.problems)

@@ -110,5 +110,16 @@ def entries_json(targets: list[Target]) -> str:
     return to_json({"entries": entry_rows(targets)}) + "\n"
 
 
-def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan]) -> str:
-    return to_json({"as_of": as_of, "plans": plan_rows(items, plans)}) + "\n"
+def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> str:
+    return to_json({"as_of": as_of, "plans": plan_rows(items, plans, closed)}) + "\n"
+
+
+def owners_json(as_of: date, rows: list[dict]) -> str:
+    return to_json({"as_of": as_of, "owners": rows}) + "\n"
+
+
+def with_sections(report: str, sections: dict[str, Any]) -> str:
+    """The report's JSON with extra top-level sections (by_owner, since)."""
+    data = json.loads(report, parse_float=Decimal)
+    data.update(sections)
+    return to_json(data) + "\n"

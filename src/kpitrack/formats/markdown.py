@@ -74,3 +74,22 @@ def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | Non
         parts.append(f"- **{_markdown_cell(lines[0])}**")
         parts += [f"  - {_markdown_cell(line.strip())}" for line in lines[1:]]
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def owners_markdown(rows: list[dict]) -> str:
+    """The report's section per owner (责任单位), for the monthly 催报."""
+    lines = ["## By owner", "", "| Owner | Targets | Red | Not reported (未报送) | Stale |", "|---|--:|--:|---|---|"]
+    for row in rows:
+        lines.append(f"| {_markdown_cell(row['owner'])} | {row['targets']} | {row['red']} | "
+                     f"{', '.join(row['unreported']) or '—'} | {', '.join(row['stale']) or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+def since_markdown(since: date, rows: list[dict]) -> str:
+    lines = [f"## Changed since {since.isoformat()}", ""]
+    for row in rows:
+        was = f" (was {row['was']}, now {row['now']})" if row["was"] else f" ({_markdown_cell(row['now'])})"
+        lines.append(f"- {row['change']}: **{row['id']}** {_markdown_cell(row['title'])}{was}")
+    if not rows:
+        lines.append("Nothing changed.")
+    return "\n".join(lines) + "\n"

@@ -103,8 +103,9 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
 
 def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int = 10,
                  others: dict[str, Target] | None = None):
-    """The planned path (·) and the actual figure (█) from start to due, with a │ on the as-of
-    day: readable without colour, since each is its own character."""
+    """The planned path (·) and the actual figure (█) from start to due, with a │ just after the
+    as-of day: readable without colour, since each is its own character. The as-of day's column
+    shows the figure as of that day, an entry dated on it included; the marker never hides it."""
     from rich.text import Text
 
     series = burnup_series(target, figures.as_of, width, others, figures.schedule)
@@ -116,12 +117,13 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
         return int((value - low) / scale * (height - 1) + Decimal("0.5"))
 
     today = next((index for index, (day, _, _) in enumerate(series) if day >= figures.as_of), width - 1)
-    grid = [[(" ", "") for _ in range(width)] for _ in range(height)]
+    grid = [[(" ", "") for _ in range(width + 1)] for _ in range(height)]
+    for row in range(height):
+        grid[row][today + 1] = ("│", "yellow")
     for column, (day, planned, actual) in enumerate(series):
-        if column == today:
-            for row in range(height):
-                grid[row][column] = ("│", "yellow")
         grid[row_of(planned)][column] = ("·", "dim")
+        if column == today:
+            day, actual = figures.as_of, figures.current  # the figure as of the day, whatever the column's date
         if day <= figures.as_of and actual > low:
             for row in range(row_of(actual) + 1):
                 grid[row][column] = ("█", STATUS_STYLES[figures.status])

@@ -124,7 +124,7 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     headers = [_("Target"), _("Progress"), "", _("Done"), _("Plan"), _("vs plan"), _("Status")]
     headers += [_("Updated"), _("Owner"), _("Title")] if wide else []
     right = {1, 3, 4, 5}
-    gap = 2 if width >= 100 else 1
+    gap = 2 if width >= 120 else 1  # a column more for the name below 120: ids stay whole at 100
     ordered = tree_order(items) if tree else [(item, 0) for item in items]
     rows = [(item, depth, _status_cells(*item, depth, width, wide)) for item, depth in ordered]
     widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
@@ -134,7 +134,11 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
-        output.append(summary_line(summarize([figures for _, figures in items]), share=False) + "\n")
+        summary = summarize([figures for _, figures in items])
+        line = summary_line(summary, share=False)
+        if cell_len_of(line) >= width:  # one line: the stale count goes (each row says it)
+            line = summary_line(summary, share=False, stale=False)
+        output.append(line + "\n")
 
     def add_line(cells: list[Cell]) -> None:
         output.append(" ")
@@ -175,7 +179,7 @@ def check_lines(items: list[Item]) -> str:
                    + f"  {row[4]}\n" for row in rows)
 
 
-def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
+def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()):
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -188,8 +192,9 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
     table.add_column(_("Done"), justify="right")
     table.add_column(_("On track"), justify="right")
     table.add_column(_("Furthest behind"))
-    for row in plan_rows(items, plans):
+    for row in plan_rows(items, plans, closed):
         label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
+                              _(" (closed: final tally)") if row["closed"] else "",
                               "\n" + visible(row["title"]) if row["title"] else "")
         counts = Text()
         for status in Status:
@@ -198,4 +203,20 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan]):
         worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
                       Text(worst))
+    return table
+
+
+def owner_table(as_of: date, rows: list[dict]):
+    """status --by owner: per 责任单位, pledges, red, not reported (未报送) and stale, for the 催报."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"kpitrack by owner as of {as_of.isoformat()}", title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in (("Owner", "left"), ("Targets", "right"), ("Red", "right"),
+                          ("Not reported (未报送)", "left"), ("Stale", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(visible(row["owner"]), str(row["targets"]), str(row["red"]),
+                      "\n".join(row["unreported"]) or "—", "\n".join(row["stale"]) or "—")
     return table

@@ -1,0 +1,143 @@
+"""Commands that correct what was recorded: fix, remove and undo; and what add shares with them
+(finding a target by id or title, reading a typed figure for it, the journal)."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kpitrack.cli import app, date_argument, option_named, root
+from kpitrack.errors import KpitrackError
+
+
+def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
+    """The file of the target named by id or by a fragment of its title."""
+    from kpitrack.cache import cache_folder
+    from kpitrack.workspace import find_target
+
+    return find_target(workspace_root, text, cache_folder())
+
+
+def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
+    """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
+    from kpitrack.model import Entry
+    from kpitrack.parse import parse_figure
+
+    word = value.strip().lower()
+    if word in ("done", "undone"):
+        return Entry(date=when, done=word == "done", total=total, note=note, source=source)
+    try:
+        figure = parse_figure(value, target.unit)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'VALUE'") from None
+    return Entry(date=when, value=figure, total=total, note=note, source=source)
+
+
+def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
+    from kpitrack.journal import record
+
+    record(workspace_root, operation, summary, changes)
+
+
+def in_git(folder: Path) -> bool:
+    return any((parent / ".git").exists() for parent in (folder.resolve(), *folder.resolve().parents))
+
+
+def _said(workspace_root: Path, message: str, quiet: bool) -> None:
+    if quiet:
+        return
+    print(message)
+    if in_git(workspace_root):
+        print("(the workspace is a git repository: `git diff` shows the change)")
+
+
+def _pick(when: date, several: str):
+    def pick(target):
+        matches = [entry for entry in target.entries if entry.date == when]
+        if not matches:
+            dates = ", ".join(sorted({entry.date.isoformat() for entry in target.entries})[-5:]) or "none"
+            raise KpitrackError(f"no entry dated {when} in {target.id} (last dates: {dates})", target.path)
+        if len(matches) > 1 and several == "refuse":
+            lines = ", ".join(str(entry.line) for entry in matches)
+            raise KpitrackError(f"{len(matches)} entries dated {when} (lines {lines}); remove the extra one "
+                                f"first with `kpitrack remove {target.id} --date {when}`", target.path)
+        return matches[-1]
+    return pick
+
+
+def _shown(entry) -> str:
+    from kpitrack.display import entry_value
+
+    return entry_value(entry) + (" (running total)" if entry.total else "")
+
+
+Day = Annotated[date, typer.Option("--date", parser=date_argument, metavar="DATE",
+                                   help="The date of the entry (a month or quarter is its last day).")]
+from kpitrack.cli import QuietOption as Quiet  # noqa: E402
+
+
+@app.command()
+def fix(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The corrected figure (or done/undone).")],
+    on: Day,
+    total: Annotated[bool, typer.Option("--total", help="The value is a running total since start.")] = False,
+    note: Annotated[Optional[str], typer.Option(help="A note (default: the old entry's).")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where it was published (default: the old entry's).")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Replace the entry of a date (a revised figure, 数据修订); the rest of the file stays byte for byte.
+
+    Example: kpitrack fix lh24-affordable-housing 2650 --total --date 2024-06
+    """
+    from kpitrack.write import rewrite_entry
+
+    workspace_root = root(ctx)
+    path = find(ctx, workspace_root, target_id)
+
+    def make(target, old):
+        new = typed_entry(target, value, on, total, note if note is not None else old.note,
+                          source if source is not None else old.source)
+        return new._replace(repeat=old.repeat)
+
+    try:
+        replaced, old, new = rewrite_entry(path, workspace_root, _pick(on, "refuse"), make)
+    except KpitrackError as error:
+        raise option_named(error, {"note": "--note", "source": "--source"}) from None
+    journal(workspace_root, "fix", f"fix {path.stem} --date {on}", [replaced])
+    _said(workspace_root, f"fixed {path} on {on}: {_shown(new)}, was {_shown(old)}", quiet)
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.")],
+    on: Day,
+    quiet: Quiet = False,
+) -> None:
+    """Remove the entry of a date (the last one written, if there are several).
+
+    Example: kpitrack remove lh24-affordable-housing --date 2024-03-31
+    """
+    from kpitrack.write import rewrite_entry
+
+    workspace_root = root(ctx)
+    path = find(ctx, workspace_root, target_id)
+    replaced, old, _ = rewrite_entry(path, workspace_root, _pick(on, "last"), lambda target, old: None)
+    journal(workspace_root, "remove", f"remove {path.stem} --date {on}", [replaced])
+    _said(workspace_root, f"removed from {path}: {_shown(old)} on {on}", quiet)
+
+
+@app.command()
+def undo(ctx: typer.Context, quiet: Quiet = False) -> None:
+    """Take back the last add, fix, remove or import in this workspace (kept 30 days).
+
+    Example: kpitrack undo
+    """
+    from kpitrack.journal import undo_last
+
+    workspace_root = root(ctx)
+    last = undo_last(workspace_root)
+    _said(workspace_root, f"undone: {last['summary']}", quiet)

@@ -1,0 +1,91 @@
+"""Mistakes caught at the door of `add` (issue 18), and validate's warnings. Synthetic figures."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import TARGET_TOML, write
+from kpitrack.cli import app
+
+runner = CliRunner()
+
+
+def run(root, *args):
+    return runner.invoke(app, ["--dir", str(root), *args])
+
+
+@pytest.fixture
+def target(tmp_path):
+    return write(tmp_path / "firms.toml", TARGET_TOML)
+
+
+def test_an_identical_add_is_refused_with_a_pointer_to_again(tmp_path, target):
+    assert run(tmp_path, "add", "firms", "200", "--date", "2023-03-31").exit_code == 0
+    before = target.read_bytes()
+    result = run(tmp_path, "add", "firms", "200", "--date", "2023-03-31")
+    assert result.exit_code == 2 and "--again" in result.stderr and "fix" in result.stderr
+    assert target.read_bytes() == before
+    result = run(tmp_path, "add", "firms", "200", "--date", "2023-03-31", "--again")
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").endswith("value = 200\nrepeat = 2\n")
+    assert run(tmp_path, "add", "firms", "200", "--date", "2023-03-31", "--again").exit_code == 0
+    assert target.read_text(encoding="utf-8").endswith("repeat = 3\n")
+    rows = run(tmp_path, "status", "--as-of", "2023-12-31", "--format", "json")
+    assert '"current": 600' in rows.stdout  # three genuine repeats count three times
+
+
+def test_a_second_total_the_same_day_is_refused_pointing_to_fix(tmp_path, target):
+    assert run(tmp_path, "add", "firms", "500", "--total", "--date", "2023-06-30").exit_code == 0
+    result = run(tmp_path, "add", "firms", "520", "--total", "--date", "2023-06-30")
+    assert result.exit_code == 2 and "kpitrack fix firms --date 2023-06-30" in result.stderr
+
+
+def test_a_figure_over_five_times_the_target_needs_force(tmp_path, target):
+    result = run(tmp_path, "add", "firms", "36421", "--total", "--date", "2023-06-30")
+    assert result.exit_code == 2 and "--force" in result.stderr and "5×" in result.stderr
+    assert target.read_text(encoding="utf-8") == TARGET_TOML
+    assert run(tmp_path, "add", "firms", "36421", "--total", "--date", "2023-06-30", "--force").exit_code == 0
+
+
+def test_a_total_below_the_previous_total_needs_force(tmp_path, target):
+    assert run(tmp_path, "add", "firms", "700", "--total", "--date", "2023-06-30").exit_code == 0
+    result = run(tmp_path, "add", "firms", "650", "--total", "--date", "2023-07-31")
+    assert result.exit_code == 2 and "below the previous total 700" in result.stderr
+    assert run(tmp_path, "add", "firms", "650", "--total", "--date", "2023-07-31", "--force").exit_code == 0
+
+
+def test_validate_warns_of_duplicates_and_two_totals_a_day_already_in_files(tmp_path):
+    write(tmp_path / "dup.toml", TARGET_TOML + "\n[[progress]]\ndate = 2023-03-31\nvalue = 1200\n" * 2
+          + "\n[[progress]]\ndate = 2023-06-30\nvalue = 10\ntotal = true\n"
+          + "\n[[progress]]\ndate = 2023-06-30\nvalue = 20\ntotal = true\n")
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 0
+    assert "dup.toml:12: warning: identical to the entry at line 8" in result.stderr
+    assert "dup.toml:21: warning: a second running total on 2023-06-30" in result.stderr
+
+
+@pytest.mark.slow
+def test_add_on_ten_thousand_entries_costs_about_what_it_does_on_ten(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    small = write(tmp_path / "small" / "firms.toml", TARGET_TOML.replace("1200", "100000000"))
+    large = write(tmp_path / "large" / "firms.toml", TARGET_TOML.replace("1200", "100000000") + "".join(
+        f"\n[[progress]]\ndate = 2023-{1 + i % 12:02d}-{1 + i % 28:02d}\nvalue = {i}\n" for i in range(10_000)))
+    command = str(Path(sys.executable).parent / "kpitrack")
+
+    def best(folder, runs=5):
+        times = []
+        for number in range(runs):
+            began = time.perf_counter()
+            subprocess.run([command, "--dir", str(folder), "add", "firms", str(7 + number), "--total",
+                            "--date", f"2024-01-{number + 1:02d}", "--force", "-q"], check=True)
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    assert large.stat().st_size > 300_000
+    assert best(tmp_path / "large") < 1.5 * best(tmp_path / "small")
