@@ -76,9 +76,10 @@ def write(root: Path, target_id: str, text: str, group: str = "") -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below root (hidden ones too) and its bytes: to show that nothing changed."""
+    """Every file below root (hidden ones too, but not kpitrack's own state in .kpitrack/, such as
+    lock notes) and its bytes: to show that nothing changed."""
     return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file()}
+            for path in sorted(root.rglob("*")) if path.is_file() and ".kpitrack" not in path.relative_to(root).parts}
 
 
 def run(root: Path, *args: str):
@@ -375,7 +376,7 @@ def test_add_stores_typed_numbers_exactly(tmp_path, typed, stored, text):
     result = run(tmp_path, "add", "firms", typed, "--date", "2023-03-31")
     assert result.exit_code == 0, result.output
     appended = path.read_text(encoding="utf-8")[len(old):]
-    assert appended == f"\n[[progress]]\ndate = 2023-03-31\n{text}"
+    assert appended == f"\n[[progress]]\n{text}date = 2023-03-31\n"  # date last: see render_entry
     assert read_toml(path)["progress"][-1]["value"] == stored
 
 
@@ -393,7 +394,7 @@ def test_add_done_to_a_milestone(tmp_path):
     result = run(tmp_path, "add", "bridge", "done", "--date", "2023-05-01")
     assert result.exit_code == 0, result.output
     assert result.stdout == f"added to {path}: done on 2023-05-01\n"
-    assert path.read_bytes() == old + b"\n[[progress]]\ndate = 2023-05-01\ndone = true\n"
+    assert path.read_bytes() == old + b"\n[[progress]]\ndone = true\ndate = 2023-05-01\n"
     assert status_rows(tmp_path, "--as-of", "2023-06-30")["bridge"]["status"] == "done"
 
 
@@ -1114,7 +1115,7 @@ def test_an_entry_dated_outside_the_period_is_recorded_with_a_warning(tmp_path, 
     result = run(tmp_path, "add", "firms", "5", "--date", when)
     assert result.exit_code == 0, result.output
     assert warning in result.stderr
-    assert f"date = {when}\nvalue = 5\n" in path.read_text()
+    assert f"value = 5\ndate = {when}\n" in path.read_text()
 
 
 def test_error_lines_show_control_characters_escaped(tmp_path):

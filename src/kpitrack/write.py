@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import re
 import tomllib
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
+from kpitrack.lock import Locked, Waiting, locked_target
 from kpitrack.model import Entry, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, target_files
@@ -24,20 +25,33 @@ def toml_number(value: Decimal) -> int | Decimal:
 
 
 def render_entry(entry: Entry) -> str:
-    """The TOML block of one progress entry, as `kpitrack add` appends it."""
+    """The TOML block of one progress entry, as `kpitrack add` appends it.
+
+    `date` is written LAST: a block cut short at any byte (a power cut, a kill) then has no
+    date, or a prefix of one (`2025-06-3`, `2025`), which is refused; so no torn block ever
+    reads as a different figure (`value = 26` from `2600`, an increment without its
+    `total = true`). Hand-written blocks may keep their keys in any order.
+    """
     import tomli_w
 
-    fields: dict[str, Any] = {"date": entry.date}
+    lines = ["", "[[progress]]"]
     if entry.value is not None:
-        fields["value"] = toml_number(entry.value)
+        lines.append(f"value = {plain(entry.value)}")
     if entry.total:
-        fields["total"] = True
+        lines.append("total = true")
     if entry.done is not None:
-        fields["done"] = entry.done
+        lines.append(f"done = {'true' if entry.done else 'false'}")
     for key in ("note", "source"):
         if getattr(entry, key):
-            fields[key] = getattr(entry, key)
-    return "\n[[progress]]\n" + tomli_w.dumps(fields)
+            lines.append(tomli_w.dumps({key: getattr(entry, key)}).rstrip("\n"))
+    lines.append(f"date = {entry.date.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def plain(value: Decimal) -> str:
+    """A figure in plain notation, as typed: 1200, 18.50, 0.0000001 (never 1E-7 or 1.2E+3)."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "+0") else text
 
 
 @dataclass(frozen=True)
@@ -48,60 +62,109 @@ class Appended:
     start: int
     end: int
     target: Target  # the target as it was before the append
+    added: int = 0  # entries written (fewer than asked when some were already recorded)
 
 
 def append_entry(path: Path, root: Path, entry: Entry,
-                 check: Callable[[Target], str | None] | None = None) -> Appended:
+                 check: Callable[[Target], str | None] | None = None, waiting: Waiting | None = None) -> Appended:
     """Add one entry at the end of a target file; see append_entries."""
-    return append_entries(path, root, [entry], check)
+    return append_entries(path, root, [entry], check, waiting=waiting)
 
 
 def append_entries(path: Path, root: Path, entries: list[Entry],
-                   check: Callable[[Target], str | None] | None = None) -> Appended:
-    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock.
+                   check: Callable[[Target], str | None] | None = None, skip_recorded: bool = False,
+                   waiting: Waiting | None = None) -> Appended:
+    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock
+    on the inode the path names once the lock is held (see kpitrack.lock).
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length. `check` may refuse the entries once the target is known (by returning why).
+    to its old length. `check` may refuse the entries once the target is known (by returning why);
+    with `skip_recorded`, entries already in the file (read under the lock) are left out.
     """
+    with locked_target(path, root, waiting) as locked:
+        target, payload, kept = prepare_append(locked, root, entries, check, skip_recorded)
+        append_raw(locked, payload, kept)
+    return Appended(path, locked.size, locked.size + len(payload), target, len(kept))
+
+
+def prepare_append(locked: Locked, root: Path, entries: list[Entry],
+                   check: Callable[[Target], str | None] | None = None,
+                   skip_recorded: bool = False) -> tuple[Target, bytes, list[Entry]]:
+    """Under the lock: the target as the file holds it, the bytes to append and the entries they hold."""
     for entry in entries:
         check_text(entry.note, "note")
         check_text(entry.source, "source")
+    old = locked.read()
+    text = decode(old, locked.path)
+    if skip_recorded:
+        lines = key_lines(text)
+        target = target_from_document(parse_toml(text, locked.path), locked.path, root, lines)
+        recorded = {recorded_identity(entry) for entry in target.entries}
+        kept = []
+        for entry in entries:
+            if recorded_identity(entry) not in recorded:
+                recorded.add(recorded_identity(entry))
+                kept.append(entry)
+        entries = kept
+    else:
+        target, lines = _read_for_append(text, locked.path, root)
+    if (None, 0, "progress") in lines:
+        raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
+                            "[[progress]] blocks so that new ones can be appended", locked.path,
+                            lines[(None, 0, "progress")])
+    problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
+    problem = problem or (check(target) if check else None)
+    if problem:
+        raise KpitrackError(problem, locked.path)
     block = "".join(render_entry(entry) for entry in entries)
+    payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
+    return target, payload, entries
+
+
+def recorded_identity(entry: Entry) -> tuple:
+    """What makes two entries the same record: an import never writes one twice."""
+    return (entry.date, entry.value, entry.total, entry.done)
+
+
+def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
+    """Write `payload` at the end of the locked file with os.write on its raw descriptor (no
+    buffer to flush in an unknown order), fsync it, and read it back; on ANY failure (a full
+    disk, a file-size limit, an interrupt) the file is cut back to its old length."""
+    if not payload:
+        return
     try:
-        handle = open(inside(path, root), "r+b")
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        view, written = memoryview(payload), 0
+        while written < len(payload):
+            count = os.write(locked.fd, view[written:])
+            if count <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written += count
+        os.fsync(locked.fd)
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        if os.read(locked.fd, len(payload) + 1) != payload or (
+                entries is not None and _read_back(payload) != entries):
+            raise OSError(0, "what was written does not read back as the entry")
+    except BaseException as error:
+        left = cut_back(locked, locked.size)
+        if not isinstance(error, OSError):
+            raise
+        reason = error.strerror or str(error)
+        raise KpitrackError(f"could not add the entry ({reason}); " + (
+            "the file is unchanged" if not left else f"and could not cut it back ({left}): "
+            "run `kpitrack validate` and repair the file"), locked.path) from None
+
+
+def cut_back(locked: Locked, size: int) -> str | None:
+    """Cut the locked file back to `size` bytes, durably; why not, if it fails."""
+    try:
+        os.ftruncate(locked.fd, size)
+        os.fsync(locked.fd)
+        return None
     except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
-        old = handle.read()
-        text = decode(old, path)
-        target, lines = _read_for_append(text, path, root)
-        if (None, 0, "progress") in lines:
-            raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
-                                "[[progress]] blocks so that new ones can be appended", path,
-                                lines[(None, 0, "progress")])
-        problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
-        problem = problem or (check(target) if check else None)
-        if problem:
-            raise KpitrackError(problem, path)
-        payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
-        try:
-            handle.seek(len(old))
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != entries:
-                raise OSError(0, "what was written does not read back as the entry")
-        except OSError as error:
-            handle.truncate(len(old))
-            handle.flush()
-            os.fsync(handle.fileno())
-            raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
-                                path) from None
-    return Appended(path, len(old), len(old) + len(payload), target)
+        return error.strerror or str(error)
 
 
 _PROGRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*progress[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
@@ -133,20 +196,6 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
             pass  # read whole below, for the exact message
     lines = key_lines(text)
     return target_from_document(parse_toml(text, path), path, root, lines), lines
-
-
-def undo_append(appended: Appended) -> None:
-    """Cut a file back to where it was before `appended`, unless it has grown since (then another
-    writer's entry would go too, so it is left alone and the error says so)."""
-    with open(appended.path, "r+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        size = os.fstat(handle.fileno()).st_size
-        if size != appended.end:
-            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
-                                "check them by hand", appended.path)
-        handle.truncate(appended.start)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _read_back(payload: bytes) -> list[Entry]:
@@ -223,10 +272,10 @@ def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> 
         raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

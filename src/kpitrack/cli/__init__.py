@@ -103,7 +103,30 @@ AsOf = Annotated[Optional[date], typer.Option(
     help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
 
 
+Wait = Annotated[Optional[float], typer.Option(
+    "--wait", metavar="SECONDS", min=0,
+    help="Give up when a file stays locked this long (default: wait as long as it takes).")]
+
+
+def waiting(seconds: Optional[float]):
+    """How a writing command waits for a locked file: saying so after a second, giving up after --wait."""
+    from kpitrack.lock import Waiting
+
+    return Waiting(seconds, warn)
+
+
 def root(ctx: typer.Context) -> Path:
+    """The workspace, after finishing (or rolling back) an import that was interrupted there."""
+    folder = _find(ctx)
+    from kpitrack.journal import recover
+
+    done = recover(folder, waiting(None))
+    if done:
+        warn(done)
+    return folder
+
+
+def _find(ctx: typer.Context) -> Path:
     from kpitrack.errors import MissingFolder, NoWorkspace
     from kpitrack.workspace import find_root
 

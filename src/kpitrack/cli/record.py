@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli import Wait, app, date_argument, load, option_named, report_problems, root, value_argument, waiting, warn
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Direction, Kind
 
@@ -75,6 +75,7 @@ def add(
         "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
     note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where the figure was published.")] = None,
+    wait: Wait = None,
 ) -> None:
     """Record progress on a target (appended to its file).
 
@@ -94,7 +95,8 @@ def add(
     else:
         entry = Entry(date=when, value=value_argument(value, "'VALUE'"), total=total, note=note, source=source)
     try:
-        appended = append_entry(path, workspace_root, entry, check=lambda target: scale_clash(value, target.unit))
+        appended = append_entry(path, workspace_root, entry, check=lambda target: scale_clash(value, target.unit),
+                                waiting=waiting(wait))
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     for warning in entry_warnings(appended.target, entry):
@@ -109,6 +111,7 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
+    wait: Wait = None,
 ) -> None:
     """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.
 
@@ -121,8 +124,8 @@ def import_(
     rows, problems, used = read_import(file, encoding)
     plan = plan_import(workspace, file, rows, problems, used)
     report_problems(plan.problems, f"{len(plan.problems)} bad rows; nothing was imported")
-    count = apply_import(workspace, plan) if not dry_run else plan.count
+    count = apply_import(workspace, plan, waiting(wait), str(file)) if not dry_run else plan.count
     verb = "would add" if dry_run else "added"
     print(f"{verb} {count} entries to {len(plan.additions)} targets; "
-          f"{plan.skipped} rows already recorded, skipped"
+          f"{plan.skipped + plan.count - count} rows already recorded, skipped"
           + (f" (read as {plan.encoding})" if plan.encoding != "utf-8" else ""))
