@@ -8,11 +8,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, app, load, report_problems
+from kpitrack.errors import KpitrackError
+
+from kpitrack.cli import AsOf, Wait, app, load, report_problems, waiting
 
 
 @app.command()
-def validate(ctx: typer.Context) -> None:
+def validate(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="Cut off a block that an interrupted write left torn at the end of a file, "
+                         "keeping a copy of it in .kpitrack/repaired/.")] = False,
+    wait: Wait = None,
+) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
@@ -21,14 +29,40 @@ def validate(ctx: typer.Context) -> None:
     from kpitrack.report import workspace_warnings
 
     workspace = load(ctx)
+    torn = _torn(workspace)
+    if repair and torn:
+        from kpitrack.repair import repair as cut_torn
+
+        for path in torn:
+            done = cut_torn(path, workspace.root, waiting(wait))
+            if done:
+                print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
+                      f"({done.removed} bytes, kept in {visible(str(done.copy))})")
+        workspace, torn = load(ctx), []
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
     count = len(workspace.targets)
     if workspace.problems:
         print(f"{count} targets valid, {len(workspace.problems)} with problems:", file=sys.stderr)
     else:
-        print(f"{count} targets in {workspace.root}: all valid")
-    report_problems(workspace.problems)
+        print(f"{count} targets in {visible(str(workspace.root))}: all valid")
+    report_problems(workspace.problems, f"{len(torn)} files end in a block torn by an interrupted write; "
+                    "`kpitrack validate --repair` cuts it off, keeping a copy" if torn else None)
+
+
+def _torn(workspace) -> list[Path]:
+    """The files among the problems that end in a torn block."""
+    from kpitrack.repair import torn_tail
+    from kpitrack.workspace import read_bytes
+
+    found = []
+    for path in dict.fromkeys(problem.path for problem in workspace.problems if problem.path):
+        try:
+            if str(path).endswith(".toml") and torn_tail(read_bytes(Path(path)), Path(path), workspace.root) is not None:
+                found.append(Path(path))
+        except KpitrackError:
+            pass
+    return found
 
 
 def statuses_argument(text: str) -> tuple:
