@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import re
 import tomllib
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
+from kpitrack.lock import Locked, Waiting, locked_target
 from kpitrack.model import Entry, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, target_files
@@ -24,20 +25,33 @@ def toml_number(value: Decimal) -> int | Decimal:
 
 
 def render_entry(entry: Entry) -> str:
-    """The TOML block of one progress entry, as `kpitrack add` appends it."""
+    """The TOML block of one progress entry, as `kpitrack add` appends it.
+
+    `date` is written LAST: a block cut short at any byte (a power cut, a kill) then has no
+    date, or a prefix of one (`2025-06-3`, `2025`), which is refused; so no torn block ever
+    reads as a different figure (`value = 26` from `2600`, an increment without its
+    `total = true`). Hand-written blocks may keep their keys in any order.
+    """
     import tomli_w
 
-    fields: dict[str, Any] = {"date": entry.date}
+    lines = ["", "[[progress]]"]
     if entry.value is not None:
-        fields["value"] = toml_number(entry.value)
+        lines.append(f"value = {plain(entry.value)}")
     if entry.total:
-        fields["total"] = True
+        lines.append("total = true")
     if entry.done is not None:
-        fields["done"] = entry.done
-    for key in ("note", "source", "repeat"):
+        lines.append(f"done = {'true' if entry.done else 'false'}")
+    for key in ("note", "source"):
         if getattr(entry, key):
-            fields[key] = getattr(entry, key)
-    return "\n[[progress]]\n" + tomli_w.dumps(fields)
+            lines.append(tomli_w.dumps({key: getattr(entry, key)}).rstrip("\n"))
+    lines.append(f"date = {entry.date.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def plain(value: Decimal) -> str:
+    """A figure in plain notation, as typed: 1200, 18.50, 0.0000001 (never 1E-7 or 1.2E+3)."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "+0") else text
 
 
 @dataclass(frozen=True)
@@ -48,74 +62,109 @@ class Appended:
     start: int
     end: int
     target: Target  # the target as it was before the append
+    added: int = 0  # entries written (fewer than asked when some were already recorded)
 
 
 def append_entry(path: Path, root: Path, entry: Entry,
-                 check: Callable[[Target], str | None] | None = None) -> Appended:
+                 check: Callable[[Target], str | None] | None = None, waiting: Waiting | None = None) -> Appended:
     """Add one entry at the end of a target file; see append_entries."""
-    return append_entries(path, root, [entry], check)
+    return append_entries(path, root, [entry], check, waiting=waiting)
 
 
 def append_entries(path: Path, root: Path, entries: list[Entry],
-                   check: Callable[[Target], str | None] | None = None) -> Appended:
-    """Add `entries` at the end of the target file at `path`; see append_built. `check` may refuse
-    the entries once the target is known (by returning why)."""
-    def build(target: Target, text: str) -> list[Entry]:
-        problem = check(target) if check else None
-        if problem:
-            raise KpitrackError(problem, path)
-        return entries
-
-    return append_built(path, root, build)
-
-
-def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Entry]]) -> Appended:
-    """Add the entries `build(target, text)` makes at the end of the target file at `path`, in one
-    write, under an exclusive lock; `build` sees the file as it is under the lock and may refuse
-    (raising KpitrackError).
+                   check: Callable[[Target], str | None] | None = None, skip_recorded: bool = False,
+                   waiting: Waiting | None = None) -> Appended:
+    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock
+    on the inode the path names once the lock is held (see kpitrack.lock).
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length.
+    to its old length. `check` may refuse the entries once the target is known (by returning why);
+    with `skip_recorded`, entries already in the file (read under the lock) are left out.
     """
-    try:
-        handle = open(inside(path, root), "r+b")
-    except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
-        old = handle.read()
-        text = decode(old, path)
-        target, lines = _read_for_append(text, path, root)
-        if (None, 0, "progress") in lines:
-            raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
-                                "[[progress]] blocks so that new ones can be appended", path,
-                                lines[(None, 0, "progress")])
-        entries = build(target, text)
+    with locked_target(path, root, waiting) as locked:
+        target, payload, kept = prepare_append(locked, root, entries, check, skip_recorded)
+        append_raw(locked, payload, kept)
+    return Appended(path, locked.size, locked.size + len(payload), target, len(kept))
+
+
+def prepare_append(locked: Locked, root: Path, entries: list[Entry],
+                   check: Callable[[Target], str | None] | None = None,
+                   skip_recorded: bool = False) -> tuple[Target, bytes, list[Entry]]:
+    """Under the lock: the target as the file holds it, the bytes to append and the entries they hold."""
+    for entry in entries:
+        check_text(entry.note, "note")
+        check_text(entry.source, "source")
+    old = locked.read()
+    text = decode(old, locked.path)
+    if skip_recorded:
+        lines = key_lines(text)
+        target = target_from_document(parse_toml(text, locked.path), locked.path, root, lines)
+        recorded = {recorded_identity(entry) for entry in target.entries}
+        kept = []
         for entry in entries:
-            check_text(entry.note, "note")
-            check_text(entry.source, "source")
-        problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
-        if problem:
-            raise KpitrackError(problem, path)
-        block = "".join(render_entry(entry) for entry in entries)
-        payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
-        try:
-            handle.seek(len(old))
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != [entry._replace(line=None) for entry in entries]:
-                raise OSError(0, "what was written does not read back as the entry")
-        except OSError as error:
-            handle.truncate(len(old))
-            handle.flush()
-            os.fsync(handle.fileno())
-            raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
-                                path) from None
-    return Appended(path, len(old), len(old) + len(payload), target)
+            if recorded_identity(entry) not in recorded:
+                recorded.add(recorded_identity(entry))
+                kept.append(entry)
+        entries = kept
+    else:
+        target, lines = _read_for_append(text, locked.path, root)
+    if (None, 0, "progress") in lines:
+        raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
+                            "[[progress]] blocks so that new ones can be appended", locked.path,
+                            lines[(None, 0, "progress")])
+    problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
+    problem = problem or (check(target) if check else None)
+    if problem:
+        raise KpitrackError(problem, locked.path)
+    block = "".join(render_entry(entry) for entry in entries)
+    payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
+    return target, payload, entries
+
+
+def recorded_identity(entry: Entry) -> tuple:
+    """What makes two entries the same record: an import never writes one twice."""
+    return (entry.date, entry.value, entry.total, entry.done)
+
+
+def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
+    """Write `payload` at the end of the locked file with os.write on its raw descriptor (no
+    buffer to flush in an unknown order), fsync it, and read it back; on ANY failure (a full
+    disk, a file-size limit, an interrupt) the file is cut back to its old length."""
+    if not payload:
+        return
+    try:
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        view, written = memoryview(payload), 0
+        while written < len(payload):
+            count = os.write(locked.fd, view[written:])
+            if count <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written += count
+        os.fsync(locked.fd)
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        if os.read(locked.fd, len(payload) + 1) != payload or (
+                entries is not None and _read_back(payload) != entries):
+            raise OSError(0, "what was written does not read back as the entry")
+    except BaseException as error:
+        left = cut_back(locked, locked.size)
+        if not isinstance(error, OSError):
+            raise
+        reason = error.strerror or str(error)
+        raise KpitrackError(f"could not add the entry ({reason}); " + (
+            "the file is unchanged" if not left else f"and could not cut it back ({left}): "
+            "run `kpitrack validate` and repair the file"), locked.path) from None
+
+
+def cut_back(locked: Locked, size: int) -> str | None:
+    """Cut the locked file back to `size` bytes, durably; why not, if it fails."""
+    try:
+        os.ftruncate(locked.fd, size)
+        os.fsync(locked.fd)
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
 
 
 _PROGRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*progress[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
@@ -149,26 +198,11 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
     return target_from_document(parse_toml(text, path), path, root, lines), lines
 
 
-def undo_append(appended: Appended) -> None:
-    """Cut a file back to where it was before `appended`, unless it has grown since (then another
-    writer's entry would go too, so it is left alone and the error says so)."""
-    with open(appended.path, "r+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        size = os.fstat(handle.fileno()).st_size
-        if size != appended.end:
-            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
-                                "check them by hand", appended.path)
-        handle.truncate(appended.start)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _read_back(payload: bytes) -> list[Entry]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
     return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
                   total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source"), repeat=table.get("repeat"))
-            for table in tables]
+                  note=table.get("note"), source=table.get("source")) for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "baseline", "start", "due", "kind", "direction", "owner", "source",
@@ -222,14 +256,12 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
+def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8", newline="") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
+        with open(temporary, "x", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -240,10 +272,10 @@ def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mod
         raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -308,117 +340,3 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
 def write_file(path: Path, text: str) -> None:
     """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
     _write_whole(path, text, os.replace)
-
-
-# --- corrections: a target file rewritten whole, atomically, under its lock -----------------------
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """A target file before and after a rewrite, for the journal and for `undo`."""
-
-    path: Path
-    before: bytes
-    after: bytes
-    target: Target  # as it was before
-
-
-def _locked_current(path: Path, root: Path):
-    """The target file at `path` opened and exclusively locked, checked to be the file now at `path`
-    (a rewrite renames a new file into place: a writer that waited on the old one opens again)."""
-    for _ in range(10):
-        try:
-            handle = open(inside(path, root), "r+b")
-        except OSError as error:
-            raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
-                return handle
-        except OSError:
-            pass
-        handle.close()
-    raise KpitrackError("keeps being replaced by another writer; try again", path)
-
-
-def replace_locked(path: Path, root: Path, change: Callable[[bytes], bytes]) -> tuple[bytes, bytes]:
-    """Replace the file at `path` by `change(its bytes)` under its lock: a temporary file beside it,
-    flushed to disk, renamed into place. A crash leaves the old file or the new one, never half.
-    Returns (before, after)."""
-    with _locked_current(path, root) as handle:
-        before = handle.read()
-        after = change(before)
-        if after != before:
-            mode = os.fstat(handle.fileno()).st_mode & 0o7777
-            _write_whole(path, after.decode("utf-8"), os.replace, mode)
-    return before, after
-
-
-def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
-    """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
-    from its header to its last key's line; blank lines and comments before the next table are not
-    part of it."""
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
-    headers = [match.start() for match in re.finditer(r"^[ \t]*\[", text, re.MULTILINE)]
-    spans = {}
-    for number in lines:
-        start = offsets[number - 1]
-        end = next((at for at in headers if at > start), len(text))
-        block_lines = text[start:end].splitlines(keepends=True)
-        while len(block_lines) > 1 and block_lines[-1].strip()[:1] in ("", "#"):
-            end -= len(block_lines.pop())
-        spans[number] = (start, end)
-    return spans
-
-
-def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
-                  make: Callable[[Target, Entry], Entry | None]) -> tuple[Replaced, Entry, Entry | None]:
-    """Replace the entry `pick(target)` of a target file by `make(target, old)`, or remove it when
-    that is None; every other byte of the file stays as it was. The result is read back: it must hold
-    exactly the entries it held, but for the one changed. Returns (replaced, old entry, new entry)."""
-    found: dict[str, Any] = {}
-
-    def change(data: bytes) -> bytes:
-        text = decode(data, path)
-        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
-        old = pick(target)
-        new = make(target, old)
-        if new is not None:
-            check_text(new.note, "note")
-            check_text(new.source, "source")
-            problem = entry_problem(target, new)
-            if problem:
-                raise KpitrackError(problem, path)
-        start, end = _entry_spans(text, {old.line: old})[old.line]
-        if new is not None:
-            replacement = render_entry(new).lstrip("\n")
-        else:
-            replacement = ""
-            if start >= 2 and text[start - 2:start] == "\n\n":
-                start -= 1  # the blank line `add` put before the block goes with it
-        result = text[:start] + replacement + text[end:]
-        after = target_from_document(parse_toml(result, path), path, root, key_lines(result))
-        expected = [entry for entry in target.entries if entry.line != old.line]
-        if new is not None:
-            expected.insert(target.entries.index(old), new)
-        if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
-            raise KpitrackError("this entry is written in a way kpitrack cannot rewrite safely; "
-                                f"edit line {old.line} by hand", path, old.line)
-        found.update(target=target, old=old, new=new)
-        return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
-
-    before, after = replace_locked(path, root, change)
-    return Replaced(path, before, after, found["target"]), found["old"], found["new"]
-
-
-def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None:
-    """Put `wanted` back in place of the file, if it still holds `expected` (else another change
-    came after it, and nothing is written)."""
-    def change(data: bytes) -> bytes:
-        if data != expected:
-            raise KpitrackError("changed since; nothing was undone: check it by hand", path)
-        return wanted
-
-    replace_locked(path, root, change)
