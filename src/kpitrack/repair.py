@@ -9,7 +9,6 @@ else is ever cut: a file broken elsewhere is left for a person to fix.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from kpitrack.workspace import state_folder
 from kpitrack.write import cut_back
 
 _HEADER = b"[[progress]]"
-_DATE_LAST = re.compile(rb"\ndate = \d{4}-\d{2}-\d{2}[ \t]*\n?\Z")
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,33 @@ def torn_tail(data: bytes, path: Path, root: Path) -> int | None:
     if header <= 0:
         return None
     cut = header - 1 if data[header - 2:header] == b"\n\n" else header  # with the blank line before it
-    if _DATE_LAST.search(data[header - 1:]) or not _valid(data[:cut], path, root) or _valid(data, path, root):
+    if not _cut_short(data[header:]) or not _valid(data[:cut], path, root) or _valid(data, path, root):
         return None
     return cut
+
+
+def _cut_short(block: bytes) -> bool:
+    """Whether a last block looks cut short: it fails to decode or parse at its very end, or reads
+    with no whole date. One complete but wrong (a bad date in the middle, a mistyped key after a
+    date) was not cut short (appended blocks end with their date), and is left for a person."""
+    import re
+    import tomllib
+    from datetime import date, datetime
+
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(block) - 3  # a character cut in two
+    try:
+        tables = tomllib.loads(text).get("progress")
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"at line (\d+)|at end of document", str(error))
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return bool(where) and (where.group(1) is None or int(where.group(1)) >= last)
+    except RecursionError:
+        return False
+    when = tables[-1].get("date") if isinstance(tables, list) and tables and isinstance(tables[-1], dict) else None
+    return not (isinstance(when, date) and not isinstance(when, datetime))
 
 
 def _valid(data: bytes, path: Path, root: Path) -> bool:
@@ -81,5 +103,5 @@ def repair(path: Path, root: Path, waiting: Waiting | None = None) -> Repaired |
         problem = cut_back(locked, cut)
         if problem:
             raise KpitrackError(f"could not cut the torn block off ({problem})", path)
-    return Repaired(path, data[:cut].count(b"\n") + 1 + (cut < len(data) and data[cut:cut + 1] == b"\n"),
-                    len(data) - cut, copy)
+    line = data[:cut].count(b"\n") + 1 + (data[cut:cut + 1] == b"\n")
+    return Repaired(path, line, len(data) - cut, copy)
