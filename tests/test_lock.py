@@ -100,11 +100,11 @@ def test_without_wait_an_add_waits_until_the_lock_is_free(tmp_path):
     holder.__enter__()
     adding = subprocess.Popen(kpitrack(tmp_path, "add", "firms", "5", "--date", "2023-05-01"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.6)
-    assert adding.poll() is None
+    announced = adding.stderr.readline()  # it says so after a second, and keeps waiting
+    assert "waiting for it" in announced and adding.poll() is None
     holder.__exit__(None, None, None)
     out, err = adding.communicate(timeout=60)
-    assert adding.returncode == 0 and "waiting for it" in err
+    assert adding.returncode == 0, err
     assert [entry.value for entry in load_target(path, tmp_path).entries] == [5]
 
 

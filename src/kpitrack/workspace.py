@@ -34,6 +34,20 @@ def state_folder(root: Path) -> Path:
     return folder
 
 
+def cache_folder(root: Path, environment: dict[str, str] | None = None) -> Path | None:
+    """Where parsed targets are kept between runs: the workspace's `.kpitrack/cache/`, or
+    $KPITRACK_CACHE_DIR (empty or "off": no cache); None where the state folder cannot be made
+    (a read-only workspace), which only means parsing."""
+    environment = os.environ if environment is None else environment
+    explicit = environment.get("KPITRACK_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit not in ("", "off") else None
+    try:
+        return state_folder(root) / "cache"
+    except KpitrackError:
+        return None
+
+
 def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
     """The workspace folder: `explicit` (the CLI's --dir), else $KPITRACK_DIR, else ./targets, else
     the nearest folder from here upwards that holds kpitrack.toml."""

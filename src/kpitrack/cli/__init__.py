@@ -143,10 +143,10 @@ def _find(ctx: typer.Context) -> Path:
 
 def load(ctx: typer.Context):
     """Every target of the workspace, through the parse cache."""
-    from kpitrack.cache import cache_folder
-    from kpitrack.workspace import load_workspace
+    from kpitrack.workspace import cache_folder, load_workspace
 
-    return load_workspace(root(ctx), cache_folder())
+    folder = root(ctx)
+    return load_workspace(folder, cache_folder(folder))
 
 
 def option_named(error: KpitrackError, options: dict[str, str]) -> KpitrackError:
