@@ -114,7 +114,13 @@ def test_a_pipe_named_like_a_target_is_refused_not_waited_on(tmp_path):
     os.mkfifo(tmp_path / "firms.toml")
     result = subprocess.run(kpitrack(tmp_path, "add", "firms", "5", "--date", "2023-05-01"),
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert result.returncode == 2 and "no target 'firms'" in result.stderr  # the walk takes regular files only
+    from kpitrack.errors import KpitrackError
+    with pytest.raises(KpitrackError, match="not a regular file"):  # nor does the lock open anything else
+        with locked_target(tmp_path / "firms.toml", tmp_path):
+            pass
+    status = subprocess.run(kpitrack(tmp_path, "status"), capture_output=True, text=True, timeout=30)
+    assert status.returncode == 2 and "firms.toml: not a regular file (a folder, pipe or device); skipped" in status.stderr
 
 
 def test_nothing_posix_only_is_imported_unconditionally():

@@ -56,6 +56,7 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
         if value:
             if not Path(value).is_dir():
                 raise MissingFolder(value, from_environment)
+            refuse_wide(Path(value))
             return Path(value)
     if Path("targets").is_dir():
         return Path("targets")
@@ -66,18 +67,71 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
     raise NoWorkspace()
 
 
-def _folders(root: Path):
-    """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
-    folders (.git) are skipped, and links to folders are not followed."""
+MAX_DEPTH = 16  # folders below the workspace
+MAX_ENTRIES = 200_000  # files and folders in all
+
+
+def refuse_wide(folder: Path) -> None:
+    """A file system's root or the home folder is never a workspace: walking it would read a disk."""
+    resolved = folder.resolve()
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError, OSError):
+        home = None
+    if resolved == Path(resolved.anchor) or resolved == home:
+        kind = "the home folder" if resolved == home else "the root of the file system"
+        raise KpitrackError(f"{folder} is {kind}, not a workspace; name the folder that holds the targets")
+
+
+def _folders(root: Path, skipped: list[Path] | None = None):
+    """(folder, its regular file names) for `root` and every folder below it, in a stable order.
+    Hidden folders (.git, .kpitrack) are skipped, links to folders are not followed, mount points
+    are not crossed, and folders named like target files (t2.toml) are no plan folders; the walk
+    is bounded (MAX_DEPTH, MAX_ENTRIES) so that a wrong folder fails fast instead of walking a disk.
+    Anything named *.toml that is not a regular file (a FIFO, a device, a folder) goes to `skipped`."""
+    import stat
+
+    device, seen = os.stat(root).st_dev, 0
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        yield Path(folder), sorted(files)
+        here = Path(folder)
+        seen += len(subfolders) + len(files)
+        if seen > MAX_ENTRIES:
+            raise KpitrackError(f"over {MAX_ENTRIES:,} files and folders below it: is this really a "
+                                "workspace? point kpitrack at the folder of the targets", root)
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                continue
+            if name.endswith(".toml"):
+                if skipped is not None:
+                    skipped.append(here / name)
+                continue
+            try:
+                if os.stat(here / name).st_dev != device:
+                    continue  # another file system mounted here: not part of the workspace
+            except OSError:
+                continue
+            kept.append(name)
+        if kept and len(here.relative_to(root).parts) >= MAX_DEPTH:
+            raise KpitrackError(f"folders nested over {MAX_DEPTH} deep: is this really a workspace?", here / kept[0])
+        subfolders[:] = kept
+        regular = []
+        for name in sorted(files):
+            try:
+                is_regular = stat.S_ISREG(os.stat(here / name).st_mode)
+            except OSError:
+                is_regular = False
+            if is_regular:
+                regular.append(name)
+            elif skipped is not None and name.endswith(".toml"):
+                skipped.append(here / name)
+        yield here, regular
 
 
-def target_files(root: Path) -> list[Path]:
-    """Every target file below `root`, in a stable order."""
+def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
+    """Every target file below `root`, in a stable order (regular files only, see _folders)."""
     found = []
-    for folder, files in _folders(root):
+    for folder, files in _folders(root, skipped):
         is_root = folder == root
         for name in files:
             if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
@@ -93,7 +147,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     except KpitrackError as problem:
         workspace.problems.append(problem)
     seen: dict[str, Path] = {}
-    for path in target_files(root):
+    skipped: list[Path] = []
+    for path in target_files(root, skipped):
         try:
             target = load_target(path, root, cache)
         except KpitrackError as problem:
@@ -106,6 +161,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
             continue
         seen[target.id] = path
         workspace.targets.append(target)
+    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
+                           for path in skipped]
     resolve_parts(workspace)
     workspace.plans = load_plans(root, workspace.problems)
     return workspace

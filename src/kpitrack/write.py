@@ -259,7 +259,11 @@ def write_new_file(path: Path, text: str) -> None:
 def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    import secrets
+
+    # A name no earlier run can have left behind (an interrupted init leaves its .tmp; a stale one is
+    # ignored by every command, as nothing reads *.tmp, and never blocks the next write).
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temporary, "x", encoding="utf-8") as handle:
             handle.write(text)

@@ -43,6 +43,13 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def say(message: str) -> None:
+    """A line on stdout that may hold a path or a name: escaped like every untrusted text."""
+    from kpitrack.display import visible
+
+    print(visible(message))
+
+
 def warn(message: str) -> None:
     from kpitrack.display import visible  # messages may quote what a user typed or a file holds
 

@@ -10,7 +10,7 @@ import typer
 
 from kpitrack.errors import KpitrackError
 
-from kpitrack.cli import AsOf, Wait, app, load, report_problems, waiting
+from kpitrack.cli import AsOf, Wait, app, load, report_problems, say, waiting
 
 
 @app.command()
@@ -149,5 +149,5 @@ def report(
     else:
         from kpitrack.write import write_file
         write_file(out, text)
-        print(f"wrote {out}")
+        say(f"wrote {out}")
     report_problems(workspace.problems)

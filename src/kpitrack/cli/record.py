@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import Wait, app, date_argument, load, option_named, report_problems, root, value_argument, waiting, warn
+from kpitrack.cli import Wait, app, date_argument, load, option_named, report_problems, root, say, value_argument, waiting, warn
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Direction, Kind
 
@@ -23,7 +23,7 @@ def init(
     from kpitrack.write import init_workspace
 
     for path in init_workspace(directory, date.today().year):
-        print(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 @app.command()
@@ -59,7 +59,7 @@ def new(
         path = create_target(root(ctx), target_id, group, fields)
     except KpitrackError as error:
         raise option_named(error, options) from None
-    print(f"wrote {path}")
+    say(f"wrote {path}")
 
 
 @app.command()
@@ -101,7 +101,7 @@ def add(
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     for warning in entry_warnings(appended.target, entry):
         warn(warning)
-    print(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
+    say(f"added to {path}: {value} on {when.isoformat()}" + (" (running total)" if total else ""))
 
 
 @app.command("import")
