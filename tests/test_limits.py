@@ -110,3 +110,26 @@ def test_stray_tmp_files_are_ignored_and_never_block_init(tmp_path):
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
     assert run(folder, "validate").exit_code == 0
+
+
+def test_sums_of_28_digit_figures_are_exact(tmp_path):
+    from kpitrack.compute import current_figure
+    from kpitrack.workspace import load_target
+
+    big = "9" * 28
+    path = write(tmp_path / "firms.toml", TARGET_TOML.replace("target = 1200", f"target = {big}")
+                 + f"\n[[progress]]\ndate = 2023-03-31\nvalue = {big}\n\n[[progress]]\ndate = 2023-04-30\nvalue = {big}\n")
+    assert current_figure(load_target(path, tmp_path), date(2023, 6, 30)) == Decimal("1" + "9" * 27 + "8")
+
+
+def test_add_never_reads_a_200_mb_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "firms.toml"
+    with open(path, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    reads = []
+    real = os.read
+    monkeypatch.setattr(os, "read", lambda fd, count: reads.append(count) or real(fd, count))
+    result = run(tmp_path, "add", "firms", "5", "--date", "2023-05-01")
+    monkeypatch.undo()
+    assert result.exit_code == 2 and "200 MiB, over the 16 MiB limit" in result.stderr
+    assert not reads or max(reads) < 1024 * 1024
