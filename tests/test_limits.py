@@ -133,3 +133,15 @@ def test_add_never_reads_a_200_mb_file_whole(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert result.exit_code == 2 and "200 MiB, over the 16 MiB limit" in result.stderr
     assert not reads or max(reads) < 1024 * 1024
+
+
+def test_a_gbk_console_gets_escapes_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    write(tmp_path / "firms.toml", TARGET_TOML.replace("synthetic: new firms", "synthetic 🏭 firms ✓"))
+    result = subprocess.run([sys.executable, "-m", "kpitrack", "--dir", str(tmp_path), "show", "firms",
+                             "--as-of", "2023-06-30"], capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONIOENCODING": "gbk"})
+    assert result.returncode == 0, result.stderr.decode("gbk", "replace")
+    assert b"Traceback" not in result.stderr and "synthetic" in result.stdout.decode("gbk")

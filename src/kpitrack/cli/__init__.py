@@ -70,8 +70,15 @@ app = typer.Typer(
 def main() -> None:
     import signal
 
-    # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`).
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`);
+    # Windows has no SIGPIPE.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # A console that cannot show a character (a GBK console, a Chinese Windows) gets an escape
+    # for it, not a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     typer.main.get_command(app).main(prog_name="kpitrack")
 
 
