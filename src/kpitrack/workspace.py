@@ -22,7 +22,8 @@ STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the fil
 
 def state_folder(root: Path) -> Path:
     """The workspace's `.kpitrack/` folder (cache, journals, remembered results), made on first use
-    with a .gitignore of its own so that git never carries it. Deleting it loses nothing."""
+    with a .gitignore of its own so that git never carries it. Deleting it loses nothing, except an
+    import journal left by an import interrupted that very moment (see kpitrack.journal)."""
     folder = root / STATE_FOLDER
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
