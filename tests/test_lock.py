@@ -136,13 +136,16 @@ def test_nothing_posix_only_is_imported_unconditionally():
     assert found == []
 
 
-def test_locking_goes_through_portalocker_on_windows_too(tmp_path, monkeypatch):
-    """The lock calls portalocker only (its Windows path is LockFileEx); simulate a lock held by
-    another program through portalocker's own exception."""
+def test_locking_goes_through_portalocker_on_windows(tmp_path, monkeypatch):
+    """Off POSIX the lock calls portalocker only (its Windows path is LockFileEx); simulate a lock
+    held by another program through portalocker's own exception."""
     import portalocker
 
+    import kpitrack.lock
     from kpitrack.errors import KpitrackError
     from kpitrack.lock import Waiting
+
+    monkeypatch.setattr(kpitrack.lock, "USE_PORTALOCKER", True)
 
     calls = []
 
@@ -156,3 +159,7 @@ def test_locking_goes_through_portalocker_on_windows_too(tmp_path, monkeypatch):
         with locked_target(path, tmp_path, Waiting(0.2)):
             pass
     assert calls and all(flags == portalocker.LOCK_EX | portalocker.LOCK_NB for flags in calls)
+    monkeypatch.undo()
+    monkeypatch.setattr(kpitrack.lock, "USE_PORTALOCKER", True)
+    lost, wrong, _ = count_losses(tmp_path / "real", 3)  # the real portalocker, inode check included
+    assert (lost, wrong) == (0, 0)

@@ -1,5 +1,5 @@
-"""Exclusive locks on target files, on every platform (portalocker: flock on POSIX, LockFileEx on
-Windows), always on the file the path names *now*.
+"""Exclusive locks on target files, on every platform (flock on POSIX; portalocker's LockFileEx
+on Windows), always on the file the path names *now*.
 
 The API others build on (appends, the import journal, corrections that rewrite a file):
 
@@ -114,16 +114,36 @@ def _same_file(fd: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
-def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:
-    import portalocker
+# POSIX: flock, called directly (it is what portalocker calls there, and importing portalocker
+# costs a quarter of `kpitrack add`'s start, through importlib.metadata). Elsewhere (Windows):
+# portalocker, whose LockFileEx code is the well-kept part we need.
+USE_PORTALOCKER = os.name != "posix"
 
-    began, pause, announced = time.monotonic(), 0.005, False
-    while True:
+
+def try_lock(fd: int) -> bool:
+    """Take the exclusive lock on `fd` if it is free; False if another holds it."""
+    if USE_PORTALOCKER:
+        import portalocker
+
         try:
             portalocker.lock(fd, portalocker.LOCK_EX | portalocker.LOCK_NB)
-            return
+            return True
         except portalocker.exceptions.LockException:
-            pass
+            return False
+    import fcntl  # POSIX only, hence imported here
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:
+    began, pause, announced = time.monotonic(), 0.005, False
+    while True:
+        if try_lock(fd):
+            return
         waited = time.monotonic() - began
         if waiting.seconds is not None and waited >= waiting.seconds:
             raise KpitrackError(f"locked by {holder(root, path)}; gave up after {waiting.seconds:g} s; "
