@@ -163,3 +163,21 @@ def test_locking_goes_through_portalocker_on_windows(tmp_path, monkeypatch):
     monkeypatch.setattr(kpitrack.lock, "USE_PORTALOCKER", True)
     lost, wrong, _ = count_losses(tmp_path / "real", 3)  # the real portalocker, inode check included
     assert (lost, wrong) == (0, 0)
+
+
+def test_a_file_replaced_under_the_lock_sends_waiting_writers_to_the_new_file(tmp_path):
+    """The API corrections build on: locked_target + replace_locked (write.py)."""
+    from kpitrack.write import replace_locked
+
+    path = write(tmp_path / "firms.toml", TARGET_TOML + "\n[[progress]]\nvalue = 7\ndate = 2023-03-01\n")
+    errors = []
+    with locked_target(path, tmp_path) as locked:
+        adder = threading.Thread(target=lambda: errors.extend(
+            _try(lambda: append_entry(path, tmp_path, Entry(date(2023, 5, 1), Decimal(5))))))
+        adder.start()
+        time.sleep(0.02)
+        replace_locked(locked, locked.read().replace(b"value = 7", b"value = 8"))
+    adder.join(timeout=30)
+    assert errors == []
+    assert [entry.value for entry in load_target(path, tmp_path).entries] == [8, 5]
+    assert not list(tmp_path.glob(".*.tmp"))

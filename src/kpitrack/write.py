@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, decode, key_lines, parse_toml
-from kpitrack.lock import Locked, Waiting, locked_target
+from kpitrack.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.model import Entry, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
 from kpitrack.workspace import SETTINGS_FILE, inside, target_files
@@ -196,6 +196,40 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
             pass  # read whole below, for the exact message
     lines = key_lines(text)
     return target_from_document(parse_toml(text, path), path, root, lines), lines
+
+
+# --- rewriting a target file (for corrections) ------------------------------------------------
+#
+#     with locked_target(path, root, waiting) as locked:   # the lock, on the inode `path` names now
+#         old = locked.read()
+#         replace_locked(locked, new_bytes)                 # atomic: readers see old or new
+#
+# `locked_target` (from kpitrack.lock, re-exported here) takes the exclusive lock and checks,
+# under it, that the path still names the file it opened (an editor may have renamed a new file
+# over it meanwhile); writers waiting for the lock find the inode changed after a replace and
+# start again on the new file, so nothing is written into a replaced file.
+
+
+def replace_locked(locked: Locked, data: bytes) -> None:
+    """Replace the whole locked file with `data`, atomically and durably, while its lock is held:
+    a temporary file beside it, flushed, renamed over it, the folder flushed."""
+    import secrets
+
+    temporary = locked.path.with_name(f".{locked.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, locked.path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
+    sync_folder(locked.path.parent)
 
 
 def _read_back(payload: bytes) -> list[Entry]:
