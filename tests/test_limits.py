@@ -145,3 +145,22 @@ def test_a_gbk_console_gets_escapes_not_a_traceback(tmp_path):
                             env={**os.environ, "PYTHONIOENCODING": "gbk"})
     assert result.returncode == 0, result.stderr.decode("gbk", "replace")
     assert b"Traceback" not in result.stderr and "synthetic" in result.stdout.decode("gbk")
+
+
+def test_a_file_system_mounted_inside_the_workspace_is_not_walked(tmp_path, monkeypatch):
+    import kpitrack.workspace as workspace
+
+    write(tmp_path / "good.toml", TARGET_TOML)
+    write(tmp_path / "mnt" / "other.toml", TARGET_TOML)
+    real = os.stat
+
+    class Elsewhere:
+        def __init__(self, status):
+            self.status = status
+
+        def __getattr__(self, name):
+            return self.status.st_dev + 1 if name == "st_dev" else getattr(self.status, name)
+
+    monkeypatch.setattr(workspace.os, "stat", lambda path, *a, **k: Elsewhere(real(path, *a, **k))
+                        if os.path.basename(str(path)) == "mnt" else real(path, *a, **k))
+    assert [path.name for path in workspace.target_files(tmp_path)] == ["good.toml"]
