@@ -30,9 +30,9 @@ def test_an_identical_add_is_refused_with_a_pointer_to_again(tmp_path, target):
     assert target.read_bytes() == before
     result = run(tmp_path, "add", "firms", "200", "--date", "2023-03-31", "--again")
     assert result.exit_code == 0, result.output
-    assert target.read_text(encoding="utf-8").endswith("value = 200\nrepeat = 2\n")
+    assert target.read_text(encoding="utf-8").endswith("value = 200\nrepeat = 2\ndate = 2023-03-31\n")
     assert run(tmp_path, "add", "firms", "200", "--date", "2023-03-31", "--again").exit_code == 0
-    assert target.read_text(encoding="utf-8").endswith("repeat = 3\n")
+    assert target.read_text(encoding="utf-8").endswith("repeat = 3\ndate = 2023-03-31\n")
     rows = run(tmp_path, "status", "--as-of", "2023-12-31", "--format", "json")
     assert '"current": 600' in rows.stdout  # three genuine repeats count three times
 

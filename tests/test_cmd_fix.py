@@ -48,7 +48,7 @@ def test_fix_replaces_the_entry_of_a_date_says_what_it_replaced_and_keeps_the_re
     assert result.exit_code == 0, result.output
     assert "360" in result.stdout and "was 350" in result.stdout
     expected = FILE.replace("[[progress]]\ndate   = 2023-06-30\nvalue = 350\n",
-                            '[[progress]]\ndate = 2023-06-30\nvalue = 360\nnote = "revised (数据修订)"\n')
+                            '[[progress]]\nvalue = 360\nnote = "revised (数据修订)"\ndate = 2023-06-30\n')
     assert target.read_text(encoding="utf-8") == expected
 
 
@@ -151,13 +151,13 @@ def test_a_writer_waiting_on_the_lock_of_a_replaced_file_opens_the_new_one(tmp_p
     import threading
     import time
 
-    from kpitrack.write import _locked_current
+    from kpitrack.lock import locked_target
 
     got = {}
 
     def writer():
-        with _locked_current(target, tmp_path) as handle:
-            got["inode"] = os.fstat(handle.fileno()).st_ino
+        with locked_target(target, tmp_path) as locked:
+            got["inode"] = os.fstat(locked.fd).st_ino
 
     with open(target, "r+b") as old:
         fcntl.flock(old, fcntl.LOCK_EX)

@@ -44,10 +44,10 @@ def test_add_and_import_read_figures_in_the_targets_unit(tmp_path):
     path = write(tmp_path / "revenue.toml", TARGET_TOML.replace('"firms"', '"亿元"').replace("1200", "410"))
     result = runner.invoke(app, ["--dir", str(tmp_path), "add", "revenue", "194.7亿元", "--date", "2023年6月"])
     assert result.exit_code == 0, result.output
-    assert path.read_text(encoding="utf-8").endswith("date = 2023-06-30\nvalue = 194.7\n")
+    assert path.read_text(encoding="utf-8").endswith("value = 194.7\ndate = 2023-06-30\n")
     csv = write(tmp_path / "in.csv", "id,date,value\nrevenue,2023-07,10亿\n")
     assert runner.invoke(app, ["--dir", str(tmp_path), "import", str(csv)]).exit_code == 0
-    assert path.read_text(encoding="utf-8").endswith("date = 2023-07-31\nvalue = 10\n")
+    assert path.read_text(encoding="utf-8").endswith("value = 10\ndate = 2023-07-31\n")
 
 
 def test_a_title_fragment_names_a_target_and_several_matches_are_listed(tmp_path):

@@ -42,7 +42,7 @@ def test_the_daily_routine_runs_as_written(tmp_path, monkeypatch):
     text = target.read_text(encoding="utf-8")
     # undo took back the remove: the March entry is there again, the revised June total too
     assert text.startswith(original.decode("utf-8"))
-    assert "date = 2024-03-31\nvalue = 1200\n" in text and "value = 2600\ntotal = true\n" in text
+    assert 'value = 1200\nnote = "一季度 (synthetic)"\ndate = 2024-03-31\n' in text and "value = 2600\ntotal = true\n" in text
     # the first --changes run: all news (nothing reported yet for it: 未报送, late, not behind)
     assert "lh24-billion-revenue-tech-firms: late: no figure yet" in outputs[-1]
     assert "lh24-affordable-housing" not in outputs[-1]  # 52% done in mid-July: at-risk, not flagged

@@ -195,7 +195,8 @@ def entries_of(workspace, target_id):
 
 
 def snapshot(root: Path) -> dict:
-    return {path: path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+    return {path: path.read_bytes() for path in sorted(root.rglob("*"))
+            if path.is_file() and ".kpitrack" not in path.relative_to(root).parts}  # not kpitrack's own state
 
 
 def test_import_adds_rows_and_twice_counts_nothing_twice(workspace, tmp_path):
@@ -250,18 +251,18 @@ def test_import_reads_gbk_from_chinese_excel_and_utf8_with_bom(workspace, tmp_pa
 
 
 def test_import_undoes_earlier_targets_when_a_later_write_fails(workspace, tmp_path, monkeypatch):
-    import kpitrack.importer as store
+    import kpitrack.writeahead as store
 
     csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
     before = snapshot(workspace)
-    real = store.append_entries
+    real = store.append_raw
 
-    def fail_on_slow(path, root, entries, check=None):
-        if path.stem == "slow":
-            raise store.KpitrackError("disk full", path)
-        return real(path, root, entries, check)
+    def fail_on_slow(locked, payload, entries=None):
+        if locked.path.stem == "slow":
+            raise store.KpitrackError("disk full", locked.path)
+        return real(locked, payload, entries)
 
-    monkeypatch.setattr(store, "append_entries", fail_on_slow)
+    monkeypatch.setattr(store, "append_raw", fail_on_slow)
     result = run(workspace, "import", str(csv_file))
     assert result.exit_code == 2 and "disk full" in result.stderr
     assert snapshot(workspace) == before

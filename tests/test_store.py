@@ -8,9 +8,10 @@ import pytest
 from helpers import TARGET_TOML, write
 from kpitrack.errors import KpitrackError, NoWorkspace
 from kpitrack.model import Entry, Kind, Target
-from kpitrack.cache import cache_folder
+from kpitrack.workspace import cache_folder
 from kpitrack.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
-from kpitrack.write import append_entry, create_target, init_workspace, render_entry
+from kpitrack.starter import init_workspace
+from kpitrack.write import append_entry, create_target, render_entry
 
 
 def test_load_target_reads_exact_decimals_and_entries(tmp_path):
@@ -280,12 +281,11 @@ def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
 # --- the parse cache -------------------------------------------------------------------------
 
 
-def test_cache_folder_follows_the_environment():
-    assert cache_folder({"KPITRACK_CACHE_DIR": "/c"}) == Path("/c")
-    assert cache_folder({"KPITRACK_CACHE_DIR": "off", "HOME": "/h"}) is None
-    assert cache_folder({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/x/kpitrack")
-    assert cache_folder({"HOME": "/h"}) == Path("/h/.cache/kpitrack")
-    assert cache_folder({"HOME": ""}) is None  # cron may give no home: no cache, same results
+def test_cache_folder_is_in_the_workspace_unless_the_environment_says_otherwise(tmp_path):
+    assert cache_folder(tmp_path, {"KPITRACK_CACHE_DIR": "/c"}) == Path("/c")
+    assert cache_folder(tmp_path, {"KPITRACK_CACHE_DIR": "off", "HOME": "/h"}) is None
+    assert cache_folder(tmp_path, {"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == tmp_path / ".kpitrack" / "cache"
+    assert cache_folder(tmp_path, {}) == tmp_path / ".kpitrack" / "cache"  # cron may give no home: same
 
 
 def test_a_cached_target_is_not_parsed_again(tmp_path, monkeypatch):
@@ -311,8 +311,8 @@ def test_a_corrupt_or_unwritable_cache_only_means_parsing(tmp_path):
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
     expected = load_target(path, tmp_path / "ws")
     load_target(path, tmp_path / "ws", tmp_path / "cache")
-    for entry in (tmp_path / "cache").rglob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_bytes(b"not json")
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
     blocked = write(tmp_path / "blocked", "a file where the cache folder should be")
     assert load_target(path, tmp_path / "ws", blocked) == expected
@@ -323,7 +323,7 @@ def test_broken_files_are_never_cached(tmp_path):
     for _ in range(2):
         with pytest.raises(KpitrackError, match="invalid TOML"):
             load_target(path, tmp_path / "ws", tmp_path / "cache")
-    assert not list((tmp_path / "cache").rglob("*.pickle"))
+    assert not list((tmp_path / "cache").rglob("*.json"))
 
 
 def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_path, monkeypatch):
@@ -354,24 +354,29 @@ def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_
 
 
 def test_a_cache_entry_that_is_not_a_target_is_ignored(tmp_path):
-    import pickle
+    import json
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
     expected = load_target(path, tmp_path / "ws", tmp_path / "cache")
-    for entry in (tmp_path / "cache").rglob("*.pickle"):
-        entry.write_bytes(pickle.dumps({"not": "a target"}))
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        key = json.loads(entry.read_text())["key"]
+        entry.write_text(json.dumps({"key": key, "target": {"not": "a target"}}))
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
 
 
-def test_a_cache_others_can_write_to_is_not_trusted(tmp_path):
+def test_the_cache_holds_no_code_and_a_planted_pickle_is_never_read(tmp_path):
+    import pickle
+
+    import kpitrack.cache
+
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
     cache = tmp_path / "cache"
     load_target(path, tmp_path / "ws", cache)
-    cache.chmod(0o777)
-    poisoned = next(cache.rglob("*.pickle"))
-    poisoned.write_bytes(b"\x80\x04crubbish")  # what a stranger could plant: never unpickled now
+    entry = next(cache.rglob("*.json"))
+    assert entry.read_text().startswith('{"key": ')  # plain JSON
+    entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not JSON, so parsed anew
     assert load_target(path, tmp_path / "ws", cache).entries[0].value == 310
-    assert poisoned.read_bytes() == b"\x80\x04crubbish"  # nor rewritten
+    assert "import pickle" not in Path(kpitrack.cache.__file__).read_text()
 
 
 def test_each_file_keeps_one_cache_entry(tmp_path):
@@ -379,7 +384,7 @@ def test_each_file_keeps_one_cache_entry(tmp_path):
     for day in range(1, 6):
         append_entry(path, tmp_path / "ws", Entry(date(2023, 3, day), Decimal(day)))
         load_target(path, tmp_path / "ws", tmp_path / "cache")
-    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
 def test_numbers_in_files_are_written_without_exponents(tmp_path):

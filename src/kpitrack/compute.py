@@ -237,9 +237,18 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     if target.kind in READINGS:
         return entries[-1].value if entries else target.baseline
     progress = Decimal(0)
-    for entry in entries:
-        progress = entry.value if entry.total else progress + entry.value
-    return target.baseline + progress
+    with exact():
+        for entry in entries:
+            progress = entry.value if entry.total else progress + entry.value
+        return target.baseline + progress
+
+
+def exact():
+    """A decimal context in which sums of accepted figures (28 significant digits at most, any
+    number of them) never round; divisions outside it keep the default precision."""
+    from decimal import localcontext
+
+    return localcontext(prec=200)
 
 
 def daily_figures(target: Target, as_of: date):
@@ -273,7 +282,8 @@ def summed(parent: Target, parts: list[Target], figure: str) -> Decimal:
 def _added(parent: Target, figures: list[tuple[Target, Decimal]]) -> Decimal:
     from kpitrack.units import conversion, tidy
 
-    return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
+    with exact():
+        return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
 
 
 def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:

@@ -101,23 +101,31 @@ def difference(figures: Figures) -> str:
     return f"{ahead.copy_abs() if ahead.is_zero() else ahead:+}"
 
 
-INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters: escapes, RTL overrides, zero-width
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn"}  # control, format (RTL overrides, zero-width), unassigned
+# Letters and marks that show as nothing (Unicode's default-ignorable code points and blank
+# look-alikes): the Hangul fillers, variation selectors, Mongolian selectors, the braille blank.
+BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                   *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+SPACES = frozenset(" \u3000")  # the spaces that are text; every other space character is escaped
 
 
 def visible(text: str, multiline: bool = False) -> str:
     """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes
-    (line breaks and tabs kept where the text may span lines)."""
+    (line breaks and tabs kept where the text may span lines). Every path and name printed goes
+    through here too: a folder name can hold an escape sequence as well as a title can."""
     kept = "\n\t" if multiline else ""
     return "".join(
-        character if unicodedata.category(character) not in INVISIBLE or character in kept
-        else _escape(character)
+        _escape(character) if character not in kept and (
+            unicodedata.category(character) in INVISIBLE or ord(character) in BLANK
+            or (unicodedata.category(character) == "Zs" and character not in SPACES))
+        else character
         for character in text
     )
 
 
 def _escape(character: str) -> str:
     code = ord(character)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def number(value: Decimal | None) -> str:

@@ -27,6 +27,9 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
     try:
         return tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise KpitrackError("arrays or tables nested too deep to read (a target file needs no nesting "
+                            "beyond [[progress]] tables)", path) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POSITION.search(message)

@@ -11,7 +11,9 @@ from typing import Any, Callable
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Entry, ReadingQualifier, Workspace
 from kpitrack.schema import check_id, did_you_mean, entry_problem
-from kpitrack.write import Appended, append_entries, undo_append
+from kpitrack.writeahead import Batch, append_all
+from kpitrack.lock import Waiting
+from kpitrack.write import recorded_identity
 
 
 IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate")
@@ -160,7 +162,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
 
     targets = {target.id: target for target in workspace.targets}
     additions: dict[str, list[ImportRow]] = {}
-    seen = {target.id: {_identity(entry) for entry in target.entries} for target in workspace.targets}
+    seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
     skipped = 0
     for row in rows:
         target = targets.get(row.target_id)
@@ -178,37 +180,22 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         problem = entry_problem(target, row.entry)
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
-        elif _identity(row.entry) in seen[target.id]:
+        elif recorded_identity(row.entry) in seen[target.id]:
             skipped += 1
         else:
-            seen[target.id].add(_identity(row.entry))
+            seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
     return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
 
 
-def _identity(entry: Entry) -> tuple:
-    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate)
-
-
-def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "") -> int:
-    """Append the planned entries, one write per target; if one fails, the others are undone.
-    Returns how many entries were added."""
+def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting: Waiting | None = None) -> int:
+    """Append the planned entries, one write per target, all or none (journalled, see
+    kpitrack.writeahead); rows recorded meanwhile by another writer are skipped, as decided under
+    the locks. Recorded for `undo`. Returns how many entries were added."""
     paths = {target.id: target.path for target in workspace.targets}
-    done: list[Appended] = []
-    try:
-        for target_id, rows in plan.additions.items():
-            done.append(append_entries(paths[target_id], workspace.root, [row.entry for row in rows]))
-    except KpitrackError as failure:
-        left = []
-        for appended in reversed(done):
-            try:
-                undo_append(appended)
-            except (KpitrackError, OSError) as problem:
-                left.append(str(problem))
-        if left:
-            raise KpitrackError(f"{failure}; and could not undo: {'; '.join(left)}") from None
-        raise
+    batches = [Batch(paths[target_id], [row.entry for row in rows]) for target_id, rows in plan.additions.items()]
+    done = append_all(workspace.root, batches, name or "a CSV file", waiting)
     if done:
         from kpitrack.journal import record
         record(workspace.root, "import", f"import {name}: {plan.count} entries", list(done))
-    return plan.count
+    return sum(appended.added for appended in done)

@@ -12,7 +12,8 @@ from typing import Any
 
 from kpitrack.errors import KpitrackError
 from kpitrack.workspace import state_folder
-from kpitrack.write import Appended, Replaced, restore_file, undo_append, write_file
+from kpitrack.rewrite import Replaced, restore_file
+from kpitrack.write import Appended, undo_append, write_file
 
 JOURNAL_FILE = "journal.json"
 KEEP_DAYS = 30

@@ -28,9 +28,17 @@ def parse_value(text: str) -> Decimal:
         raise ValueError(f"{text!r} {problem}")
     if scale == 1:
         return number
+    from decimal import localcontext
+
     from kpitrack.units import tidy
 
-    return tidy(number * scale)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
+    with localcontext() as context:
+        context.prec = 2 * MAX_SIGNIFICANT_DIGITS  # exact for any scale of any accepted number
+        scaled = number * scale
+    problem = size_problem(scaled)
+    if problem:
+        raise ValueError(f"{text!r} is {scaled:f}, which {problem}")
+    return tidy(scaled)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
 
 
 def normalized(text: str) -> str:

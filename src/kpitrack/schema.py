@@ -312,6 +312,8 @@ def check_text(value: str | None, name: str) -> None:
     """Text that cannot be stored as UTF-8 (stray bytes from a terminal) is refused, not mangled."""
     if value is None:
         return
+    if len(value) > MAX_TEXT:
+        raise KpitrackError(f"{name} is {len(value):,} characters long, over the limit of {MAX_TEXT:,}; shorten it")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -343,6 +345,8 @@ def _choice(raw: Any, choices: type, key: str, path: Path, line: int | None):
 def _date(raw: Any, key: str, path: Path, line: int | None) -> date:
     if isinstance(raw, datetime) or not isinstance(raw, date):
         raise KpitrackError(f"{key} must be a date written like 2023-06-30 (no quotes, no time)", path, line)
+    if raw.year > MAX_YEAR:
+        raise KpitrackError(f"{key} {raw} is past {MAX_YEAR}-12-31, the last date kpitrack keeps", path, line)
     return raw
 
 
@@ -380,9 +384,16 @@ def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
     return raw
 
 
+MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
+MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
+
+
 def _text(raw: Any, key: str, path: Path, line: int | None, required: bool = False) -> str:
     if not isinstance(raw, str) or (required and not raw.strip()):
         raise KpitrackError(f"{key} must be {'non-empty ' if required else ''}text in quotes", path, line)
+    if len(raw) > MAX_TEXT:
+        raise KpitrackError(f"{key} is {len(raw):,} characters long, over the limit of {MAX_TEXT:,}; shorten it",
+                            path, line)
     return raw
 
 

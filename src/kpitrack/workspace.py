@@ -22,7 +22,8 @@ STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the fil
 
 def state_folder(root: Path) -> Path:
     """The workspace's `.kpitrack/` folder (cache, journals, remembered results), made on first use
-    with a .gitignore of its own so that git never carries it. Deleting it loses nothing."""
+    with a .gitignore of its own so that git never carries it. Deleting it loses nothing, except an
+    import journal left by an import interrupted that very moment (see kpitrack.journal)."""
     folder = root / STATE_FOLDER
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
@@ -34,6 +35,20 @@ def state_folder(root: Path) -> Path:
     return folder
 
 
+def cache_folder(root: Path, environment: dict[str, str] | None = None) -> Path | None:
+    """Where parsed targets are kept between runs: the workspace's `.kpitrack/cache/`, or
+    $KPITRACK_CACHE_DIR (empty or "off": no cache); None where the state folder cannot be made
+    (a read-only workspace), which only means parsing."""
+    environment = os.environ if environment is None else environment
+    explicit = environment.get("KPITRACK_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit not in ("", "off") else None
+    try:
+        return state_folder(root) / "cache"
+    except KpitrackError:
+        return None
+
+
 def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
     """The workspace folder: `explicit` (the CLI's --dir), else $KPITRACK_DIR, else ./targets, else
     the nearest folder from here upwards that holds kpitrack.toml."""
@@ -42,6 +57,7 @@ def find_root(explicit: str | None, environment: dict[str, str] | None = None) -
         if value:
             if not Path(value).is_dir():
                 raise MissingFolder(value, from_environment)
+            refuse_wide(Path(value))
             return Path(value)
     if Path("targets").is_dir():
         return Path("targets")
@@ -65,18 +81,71 @@ def workspace_above(folder: Path) -> tuple[Path, str]:
     return folder, ""
 
 
-def _folders(root: Path):
-    """(folder, its file names) for `root` and every folder below it, in a stable order; hidden
-    folders (.git) are skipped, and links to folders are not followed."""
+MAX_DEPTH = 16  # folders below the workspace
+MAX_ENTRIES = 200_000  # files and folders in all
+
+
+def refuse_wide(folder: Path) -> None:
+    """A file system's root or the home folder is never a workspace: walking it would read a disk."""
+    resolved = folder.resolve()
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError, OSError):
+        home = None
+    if resolved == Path(resolved.anchor) or resolved == home:
+        kind = "the home folder" if resolved == home else "the root of the file system"
+        raise KpitrackError(f"{folder} is {kind}, not a workspace; name the folder that holds the targets")
+
+
+def _folders(root: Path, skipped: list[Path] | None = None):
+    """(folder, its regular file names) for `root` and every folder below it, in a stable order.
+    Hidden folders (.git, .kpitrack) are skipped, links to folders are not followed, mount points
+    are not crossed, and folders named like target files (t2.toml) are no plan folders; the walk
+    is bounded (MAX_DEPTH, MAX_ENTRIES) so that a wrong folder fails fast instead of walking a disk.
+    Anything named *.toml that is not a regular file (a FIFO, a device, a folder) goes to `skipped`."""
+    import stat
+
+    device, seen = os.stat(root).st_dev, 0
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        yield Path(folder), sorted(files)
+        here = Path(folder)
+        seen += len(subfolders) + len(files)
+        if seen > MAX_ENTRIES:
+            raise KpitrackError(f"over {MAX_ENTRIES:,} files and folders below it: is this really a "
+                                "workspace? point kpitrack at the folder of the targets", root)
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                continue
+            if name.endswith(".toml"):
+                if skipped is not None:
+                    skipped.append(here / name)
+                continue
+            try:
+                if os.stat(here / name).st_dev != device:
+                    continue  # another file system mounted here: not part of the workspace
+            except OSError:
+                continue
+            kept.append(name)
+        if kept and len(here.relative_to(root).parts) >= MAX_DEPTH:
+            raise KpitrackError(f"folders nested over {MAX_DEPTH} deep: is this really a workspace?", here / kept[0])
+        subfolders[:] = kept
+        regular = []
+        for name in sorted(files):
+            try:
+                is_regular = stat.S_ISREG(os.stat(here / name).st_mode)
+            except OSError:
+                is_regular = False
+            if is_regular:
+                regular.append(name)
+            elif skipped is not None and name.endswith(".toml"):
+                skipped.append(here / name)
+        yield here, regular
 
 
-def target_files(root: Path) -> list[Path]:
-    """Every target file below `root`, in a stable order."""
+def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
+    """Every target file below `root`, in a stable order (regular files only, see _folders)."""
     found = []
-    for folder, files in _folders(root):
+    for folder, files in _folders(root, skipped):
         is_root = folder == root
         for name in files:
             if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
@@ -93,7 +162,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
         workspace.problems.append(problem)
     seen: dict[str, Path] = {}
     periods: dict[Path, Period | None] = {}
-    for path in target_files(root):
+    skipped: list[Path] = []
+    for path in target_files(root, skipped):
         try:
             target = load_target(path, root, cache, periods)
         except KpitrackError as problem:
@@ -106,6 +176,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
             continue
         seen[target.id] = path
         workspace.targets.append(target)
+    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
+                           for path in skipped]
     resolve_parts(workspace)
     workspace.plans = load_plans(root, workspace.problems)
     return workspace

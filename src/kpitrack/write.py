@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import re
 import tomllib
@@ -13,9 +13,10 @@ from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, check_resolved, decode, key_lines, parse_toml
+from kpitrack.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.model import Entry, ReadingQualifier, Target
 from kpitrack.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.workspace import SETTINGS_FILE, inside, plan_period, target_files
+from kpitrack.workspace import inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -24,24 +25,39 @@ def toml_number(value: Decimal) -> int | Decimal:
 
 
 def render_entry(entry: Entry) -> str:
-    """The TOML block of one progress entry, as `kpitrack add` appends it."""
+    """The TOML block of one progress entry, as `kpitrack add` appends it.
+
+    `date` is written LAST: a block cut short at any byte (a power cut, a kill) then has no
+    date, or a prefix of one (`2025-06-3`, `2025`), which is refused; so no torn block ever
+    reads as a different figure (`value = 26` from `2600`, an increment without its
+    `total = true`). Hand-written blocks may keep their keys in any order.
+    """
     import tomli_w
 
-    fields: dict[str, Any] = {"date": entry.date}
+    lines = ["", "[[progress]]"]
     if entry.value is not None:
-        fields["value"] = toml_number(entry.value)
+        lines.append(f"value = {plain(entry.value)}")
     if entry.total:
-        fields["total"] = True
+        lines.append("total = true")
     if entry.done is not None:
-        fields["done"] = entry.done
-    for key in ("note", "source", "repeat"):
+        lines.append(f"done = {'true' if entry.done else 'false'}")
+    for key in ("note", "source"):
         if getattr(entry, key):
-            fields[key] = getattr(entry, key)
+            lines.append(tomli_w.dumps({key: getattr(entry, key)}).rstrip("\n"))
     if entry.qualifier is not None:
-        fields["qualifier"] = entry.qualifier.value
+        lines.append(f'qualifier = "{entry.qualifier.value}"')
     if entry.estimate:
-        fields["estimate"] = True
-    return "\n[[progress]]\n" + tomli_w.dumps(fields)
+        lines.append("estimate = true")
+    if entry.repeat:
+        lines.append(f"repeat = {int(entry.repeat)}")
+    lines.append(f"date = {entry.date.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def plain(value: Decimal) -> str:
+    """A figure in plain notation, as typed: 1200, 18.50, 0.0000001 (never 1E-7 or 1.2E+3)."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "+0") else text
 
 
 @dataclass(frozen=True)
@@ -52,70 +68,137 @@ class Appended:
     start: int
     end: int
     target: Target  # the target as it was before the append
+    added: int = 0  # entries written (fewer than asked when some were already recorded)
 
 
 def append_entry(path: Path, root: Path, entry: Entry,
-                 check: Callable[[Target], str | None] | None = None) -> Appended:
+                 check: Callable[[Target], str | None] | None = None, waiting: Waiting | None = None) -> Appended:
     """Add one entry at the end of a target file; see append_entries."""
-    return append_entries(path, root, [entry], check)
+    return append_entries(path, root, [entry], check, waiting=waiting)
 
 
 def append_entries(path: Path, root: Path, entries: list[Entry],
-                   check: Callable[[Target], str | None] | None = None) -> Appended:
-    """Add `entries` at the end of the target file at `path`; see append_built. `check` may refuse
-    the entries once the target is known (by returning why)."""
-    def build(target: Target, text: str) -> list[Entry]:
-        problem = check(target) if check else None
-        if problem:
-            raise KpitrackError(problem, path)
-        return entries
-
-    return append_built(path, root, build)
-
-
-def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Entry]]) -> Appended:
-    """Add the entries `build(target, text)` makes at the end of the target file at `path`, in one
-    write, under an exclusive lock; `build` sees the file as it is under the lock and may refuse
-    (raising KpitrackError).
+                   check: Callable[[Target], str | None] | None = None, skip_recorded: bool = False,
+                   waiting: Waiting | None = None) -> Appended:
+    """Add `entries` at the end of the target file at `path`, in one write, under an exclusive lock
+    on the inode the path names once the lock is held (see kpitrack.lock).
 
     The file is validated first (a broken or torn file is refused, never repaired by
     dropping data); only the new blocks are written, so comments and layout survive; the
     appended bytes are read back and checked, and on any failure the file is cut back
-    to its old length.
+    to its old length. `check` may refuse the entries once the target is known (by returning why);
+    with `skip_recorded`, entries already in the file (read under the lock) are left out.
     """
-    with _locked_current(path, root) as handle:  # the lock is released when the file is closed
-        old = handle.read()
-        text = decode(old, path)
-        check_resolved(text, path)
-        target, lines = _read_for_append(text, path, root)
-        if (None, 0, "progress") in lines:
-            raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
-                                "[[progress]] blocks so that new ones can be appended", path,
-                                lines[(None, 0, "progress")])
-        entries = build(target, text)
-        for entry in entries:
-            check_text(entry.note, "note")
-            check_text(entry.source, "source")
-        problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
+    with locked_target(path, root, waiting) as locked:
+        target, payload, kept = prepare_append(locked, root, entries, check, skip_recorded)
+        append_raw(locked, payload, kept)
+    return Appended(path, locked.size, locked.size + len(payload), target, len(kept))
+
+
+def append_built(path: Path, root: Path, build: Callable[[Target, str], list[Entry]],
+                 waiting: Waiting | None = None) -> Appended:
+    """Add the entries `build(target, text)` makes, as append_entries does; `build` sees the file
+    as it is under the lock and may refuse (raising KpitrackError)."""
+    with locked_target(path, root, waiting) as locked:
+        target, payload, kept = prepare_append(locked, root, build)
+        append_raw(locked, payload, kept)
+    return Appended(path, locked.size, locked.size + len(payload), target, len(kept))
+
+
+def undo_append(appended: Appended, waiting: Waiting | None = None) -> None:
+    """Cut a file back to where it was before `appended`, unless it has grown since (then another
+    writer's entry would go too, so it is left alone and the error says so)."""
+    with locked_target(appended.path, appended.path.parent, waiting) as locked:
+        if locked.size != appended.end:
+            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
+                                "check them by hand", appended.path)
+        problem = cut_back(locked, appended.start)
         if problem:
-            raise KpitrackError(problem, path)
-        block = "".join(render_entry(entry) for entry in entries)
-        payload = (b"" if not old or old.endswith(b"\n") else b"\n") + block.encode("utf-8")
-        try:
-            handle.seek(len(old))
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.seek(len(old))
-            if handle.read() != payload or _read_back(payload) != [entry._replace(line=None) for entry in entries]:
-                raise OSError(0, "what was written does not read back as the entry")
-        except OSError as error:
-            handle.truncate(len(old))
-            handle.flush()
-            os.fsync(handle.fileno())
-            raise KpitrackError(f"could not add the entry ({error.strerror}); the file is unchanged",
-                                path) from None
-    return Appended(path, len(old), len(old) + len(payload), target)
+            raise KpitrackError(f"cannot cut it back: {problem}", appended.path)
+
+
+def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[Target, str], list[Entry]],
+                   check: Callable[[Target], str | None] | None = None,
+                   skip_recorded: bool = False) -> tuple[Target, bytes, list[Entry]]:
+    """Under the lock: the target as the file holds it, the bytes to append and the entries they hold.
+    `entries` may be a function of the target and the file's text as they are under the lock (so
+    that `add` decides its door checks on what the file holds then), raising KpitrackError to refuse."""
+    old = locked.read()
+    text = decode(old, locked.path)
+    check_resolved(text, locked.path)
+    if skip_recorded:
+        lines = key_lines(text)
+        target = target_from_document(parse_toml(text, locked.path), locked.path, root, lines,
+                                      plan_period(locked.path.parent, root))
+        recorded = {recorded_identity(entry) for entry in target.entries}
+        kept = []
+        for entry in entries:
+            if recorded_identity(entry) not in recorded:
+                recorded.add(recorded_identity(entry))
+                kept.append(entry)
+        entries = kept
+    else:
+        target, lines = _read_for_append(text, locked.path, root)
+    if callable(entries):
+        entries = entries(target, text)
+    for entry in entries:
+        check_text(entry.note, "note")
+        check_text(entry.source, "source")
+    if (None, 0, "progress") in lines:
+        raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
+                            "[[progress]] blocks so that new ones can be appended", locked.path,
+                            lines[(None, 0, "progress")])
+    problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
+    problem = problem or (check(target) if check else None)
+    if problem:
+        raise KpitrackError(problem, locked.path)
+    block = "".join(render_entry(entry) for entry in entries)
+    payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
+    return target, payload, entries
+
+
+def recorded_identity(entry: Entry) -> tuple:
+    """What makes two entries the same record: an import never writes one twice."""
+    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat)
+
+
+def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
+    """Write `payload` at the end of the locked file with os.write on its raw descriptor (no
+    buffer to flush in an unknown order), fsync it, and read it back; on ANY failure (a full
+    disk, a file-size limit, an interrupt) the file is cut back to its old length."""
+    if not payload:
+        return
+    try:
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        view, written = memoryview(payload), 0
+        while written < len(payload):
+            count = os.write(locked.fd, view[written:])
+            if count <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written += count
+        os.fsync(locked.fd)
+        os.lseek(locked.fd, locked.size, os.SEEK_SET)
+        if os.read(locked.fd, len(payload) + 1) != payload or (
+                entries is not None and _read_back(payload) != entries):
+            raise OSError(0, "what was written does not read back as the entry")
+    except BaseException as error:
+        left = cut_back(locked, locked.size)
+        if not isinstance(error, OSError):
+            raise
+        reason = error.strerror or str(error)
+        raise KpitrackError(f"could not add the entry ({reason}); " + (
+            "the file is unchanged" if not left else f"and could not cut it back ({left}): "
+            "run `kpitrack validate` and repair the file"), locked.path) from None
+
+
+def cut_back(locked: Locked, size: int) -> str | None:
+    """Cut the locked file back to `size` bytes, durably; why not, if it fails."""
+    try:
+        os.ftruncate(locked.fd, size)
+        os.fsync(locked.fd)
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
 
 
 _PROGRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*progress[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
@@ -150,18 +233,41 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
     return target_from_document(parse_toml(text, path), path, root, lines, plan_period(path.parent, root)), lines
 
 
-def undo_append(appended: Appended) -> None:
-    """Cut a file back to where it was before `appended`, unless it has grown since (then another
-    writer's entry would go too, so it is left alone and the error says so)."""
-    with open(appended.path, "r+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        size = os.fstat(handle.fileno()).st_size
-        if size != appended.end:
-            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
-                                "check them by hand", appended.path)
-        handle.truncate(appended.start)
-        handle.flush()
-        os.fsync(handle.fileno())
+# --- rewriting a target file (for corrections) ------------------------------------------------
+#
+#     with locked_target(path, root, waiting) as locked:   # the lock, on the inode `path` names now
+#         old = locked.read()
+#         replace_locked(locked, new_bytes)                 # atomic: readers see old or new
+#
+# `locked_target` (from kpitrack.lock, re-exported here) takes the exclusive lock and checks,
+# under it, that the path still names the file it opened (an editor may have renamed a new file
+# over it meanwhile); writers waiting for the lock find the inode changed after a replace and
+# start again on the new file, so nothing is written into a replaced file.
+
+
+def replace_locked(locked: Locked, data: bytes) -> None:
+    """Replace the whole locked file with `data`, atomically and durably, while its lock is held:
+    a temporary file beside it, flushed, renamed over it, the folder flushed."""
+    import secrets
+
+    temporary = locked.path.with_name(f".{locked.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        mode = os.fstat(locked.fd).st_mode & 0o7777  # the file keeps its permissions
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, locked.path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
+    sync_folder(locked.path.parent)
 
 
 def _read_back(payload: bytes) -> list[Entry]:
@@ -207,12 +313,12 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     except KpitrackError as problem:
         raise KpitrackError(problem.message) from None
     inside(folder, root)  # a linked folder must not lead out of the workspace
-    _make_folder(folder)
+    make_folder(folder)
     write_new_file(path, text)
     return path
 
 
-def _make_folder(folder: Path) -> None:
+def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -224,15 +330,19 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
+def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    import secrets
+
+    # A name no earlier run can have left behind (an interrupted init leaves its .tmp; a stale one is
+    # ignored by every command, as nothing reads *.tmp, and never blocks the next write).
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8", newline="") as handle:
+        with open(temporary, "xb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text)
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         place(temporary, path)
@@ -242,10 +352,10 @@ def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None], mod
         raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -253,58 +363,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-SETTINGS_TEMPLATE = """\
-# kpitrack workspace settings.
-# Lag (planned % minus completion %, in points): from `yellow` on a target is "at-risk" (黄灯),
-# from `red` on it is "behind" (红灯); less than `yellow` behind is "on-track" (绿灯).
-yellow = 5
-red = 15
-# How the plan (序时进度) advances: "monthly" (months elapsed / months in the period, the official
-# convention), "quarterly", "daily", or "none" (no calendar plan). A target may set its own.
-schedule = "monthly"
-# The interface language, "zh" or "en"; --lang and KPITRACK_LANG override it, and without any
-# of them the locale decides.
-# language = "zh"
-# How often new figures are expected, for targets that set no `cadence` of their own:
-# "weekly", "monthly", "quarterly", "yearly" or a number of days. Without it, nothing is stale.
-# A figure a month is what offices expect.
-cadence = "monthly"
-# Days a figure may be late past its cadence before the target is flagged stale: the publication
-# delay (January and February figures arrive together in March).
-stale_grace_days = 45
-# Days after a plan's last due date when it closes (check and status skip it): time for the
-# full-year figures to be published. A plan.toml may say `closed = true` (or false) by hand.
-close_after_days = 120
-"""
-
-
-EXAMPLE_TEMPLATE = """\
-# An example target: edit it, or delete it once you have your own.
-# Each target is one file; its id is the file name. Folders group targets by plan.
-title = "新增小升规工业企业"
-title_en = "example: new above-scale industrial firms"
-unit = "firms"
-target = 1200
-baseline = 0                # where the figure stood at start (optional, default 0)
-start = {year}-01-01
-due = {year}-12-31
-kind = "cumulative"         # cumulative | level | milestone
-direction = "increase"      # increase | decrease
-owner = "Industry bureau"
-source = "Where the pledge was made: document, date, link"
-tags = ["industry"]
-
-# Optional planned path; without checkpoints the plan is a straight line from start to due.
-# [[checkpoint]]
-# date = {year}-06-30
-# value = 500
-
-# Progress entries: `kpitrack add example 310 --date {year}-03-31` appends one like this.
-# [[progress]]
-# date = {year}-03-31
-# value = 310
-# note = "Q1 statistics bulletin"
-"""
+def write_file(path: Path, text: str | bytes) -> None:
+    """Write a whole file (a report, a workbook), replacing it atomically: readers see the old or the new one."""
+    _write_whole(path, text, os.replace)
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
@@ -317,165 +378,3 @@ def schema_line(path: Path, root: Path, name: str = "target.schema.json") -> str
         return ""
     relative = os.path.relpath(root / SCHEMA_FOLDER / name, path.parent)
     return f"#:schema {'' if relative.startswith('..') else './'}{Path(relative).as_posix()}\n"
-
-
-def init_workspace(folder: Path, year: int) -> list[Path]:
-    """Make a workspace with settings, an example target and the editors' schemas; never
-    overwrites a file."""
-    from kpitrack.json_schema import SCHEMAS, rendered
-
-    if (folder / SETTINGS_FILE).exists():
-        raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
-    _make_folder(folder / SCHEMA_FOLDER)
-    written = []
-    for name in SCHEMAS:
-        if not (folder / SCHEMA_FOLDER / name).exists():
-            write_new_file(folder / SCHEMA_FOLDER / name, rendered(name))
-            written.append(folder / SCHEMA_FOLDER / name)
-    for name, text, schema in ((SETTINGS_FILE, SETTINGS_TEMPLATE, "settings.schema.json"),
-                               ("example.toml", EXAMPLE_TEMPLATE.format(year=year), "target.schema.json")):
-        if not (folder / name).exists():
-            write_new_file(folder / name, schema_line(folder / name, folder, schema) + text)
-            written.append(folder / name)
-    return written
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
-    _write_whole(path, text, os.replace)
-
-
-GITATTRIBUTES = """\
-# kpitrack: merge this workspace's files entry by entry, so that two offices adding entries to the
-# same target do not conflict. Each clone also needs, once (git does not carry config):
-#   git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"
-*.toml merge=kpitrack
-"""
-
-
-def git_files(folder: Path) -> list[Path]:
-    """The workspace's `.gitattributes` (scoped to its own folder: its patterns match nothing
-    outside it, such as a project's pyproject.toml); an existing one gets the line if it lacks it."""
-    path = folder / ".gitattributes"
-    if not path.exists():
-        write_new_file(path, GITATTRIBUTES)
-        return [path]
-    text = decode(path.read_bytes(), path)
-    if "merge=kpitrack" in text:
-        return []
-    write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + GITATTRIBUTES)
-    return [path]
-
-
-# --- corrections: a target file rewritten whole, atomically, under its lock -----------------------
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """A target file before and after a rewrite, for the journal and for `undo`."""
-
-    path: Path
-    before: bytes
-    after: bytes
-    target: Target  # as it was before
-
-
-def _locked_current(path: Path, root: Path):
-    """The target file at `path` opened and exclusively locked, checked to be the file now at `path`
-    (a rewrite renames a new file into place: a writer that waited on the old one opens again)."""
-    for _ in range(1000):  # each retry means another writer finished: no livelock, only a queue
-        try:
-            handle = open(inside(path, root), "r+b")
-        except OSError as error:
-            raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
-                return handle
-        except OSError:
-            pass
-        handle.close()
-    raise KpitrackError("keeps being replaced by another writer; try again", path)
-
-
-def replace_locked(path: Path, root: Path, change: Callable[[bytes], bytes]) -> tuple[bytes, bytes]:
-    """Replace the file at `path` by `change(its bytes)` under its lock: a temporary file beside it,
-    flushed to disk, renamed into place. A crash leaves the old file or the new one, never half.
-    Returns (before, after)."""
-    with _locked_current(path, root) as handle:
-        before = handle.read()
-        after = change(before)
-        if after != before:
-            mode = os.fstat(handle.fileno()).st_mode & 0o7777
-            _write_whole(path, after.decode("utf-8"), os.replace, mode)
-    return before, after
-
-
-def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
-    """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
-    from its header to its last key's line; blank lines and comments before the next table are not
-    part of it."""
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
-    headers = [match.start() for match in re.finditer(r"^[ \t]*\[", text, re.MULTILINE)]
-    spans = {}
-    for number in lines:
-        start = offsets[number - 1]
-        end = next((at for at in headers if at > start), len(text))
-        block_lines = text[start:end].splitlines(keepends=True)
-        while len(block_lines) > 1 and block_lines[-1].strip()[:1] in ("", "#"):
-            end -= len(block_lines.pop())
-        spans[number] = (start, end)
-    return spans
-
-
-def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
-                  make: Callable[[Target, Entry], Entry | None]) -> tuple[Replaced, Entry, Entry | None]:
-    """Replace the entry `pick(target)` of a target file by `make(target, old)`, or remove it when
-    that is None; every other byte of the file stays as it was. The result is read back: it must hold
-    exactly the entries it held, but for the one changed. Returns (replaced, old entry, new entry)."""
-    found: dict[str, Any] = {}
-
-    def change(data: bytes) -> bytes:
-        text = decode(data, path)
-        target = target_from_document(parse_toml(text, path), path, root, key_lines(text))
-        old = pick(target)
-        new = make(target, old)
-        if new is not None:
-            check_text(new.note, "note")
-            check_text(new.source, "source")
-            problem = entry_problem(target, new)
-            if problem:
-                raise KpitrackError(problem, path)
-        start, end = _entry_spans(text, {old.line: old})[old.line]
-        if new is not None:
-            replacement = render_entry(new).lstrip("\n")
-        else:
-            replacement = ""
-            if start >= 2 and text[start - 2:start] == "\n\n":
-                start -= 1  # the blank line `add` put before the block goes with it
-        result = text[:start] + replacement + text[end:]
-        after = target_from_document(parse_toml(result, path), path, root, key_lines(result))
-        expected = [entry for entry in target.entries if entry.line != old.line]
-        if new is not None:
-            expected.insert(target.entries.index(old), new)
-        if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
-            raise KpitrackError("this entry is written in a way kpitrack cannot rewrite safely; "
-                                f"edit line {old.line} by hand", path, old.line)
-        found.update(target=target, old=old, new=new)
-        return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
-
-    before, after = replace_locked(path, root, change)
-    return Replaced(path, before, after, found["target"]), found["old"], found["new"]
-
-
-def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None:
-    """Put `wanted` back in place of the file, if it still holds `expected` (else another change
-    came after it, and nothing is written)."""
-    def change(data: bytes) -> bytes:
-        if data != expected:
-            raise KpitrackError("changed since; nothing was undone: check it by hand", path)
-        return wanted
-
-    replace_locked(path, root, change)

@@ -50,6 +50,13 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def say(message: str) -> None:
+    """A line on stdout that may hold a path or a name: escaped like every untrusted text."""
+    from kpitrack.display import visible
+
+    print(visible(message))
+
+
 def warn(message: str) -> None:
     from kpitrack.display import visible  # messages may quote what a user typed or a file holds
 
@@ -70,8 +77,15 @@ app = typer.Typer(
 def main() -> None:
     import signal
 
-    # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`).
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # Like other Unix tools, stop quietly when the reader of the output goes away (`| head`);
+    # Windows has no SIGPIPE.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # A console that cannot show a character (a GBK console, a Chinese Windows) gets an escape
+    # for it, not a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     from kpitrack.cli.complete import prepare
 
     prepare()  # when a shell asks for completions
@@ -142,7 +156,30 @@ ByOption = Annotated[Optional[ByKey], typer.Option(
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
 
 
+Wait = Annotated[Optional[float], typer.Option(
+    "--wait", metavar="SECONDS", min=0,
+    help="Give up when a file stays locked this long (default: wait as long as it takes).")]
+
+
+def waiting(seconds: Optional[float]):
+    """How a writing command waits for a locked file: saying so after a second, giving up after --wait."""
+    from kpitrack.lock import Waiting
+
+    return Waiting(seconds, warn)
+
+
 def root(ctx: typer.Context) -> Path:
+    """The workspace, after finishing (or rolling back) an import that was interrupted there."""
+    folder = _find(ctx)
+    from kpitrack.writeahead import recover
+
+    done = recover(folder, waiting(None))
+    if done:
+        warn(done)
+    return folder
+
+
+def _find(ctx: typer.Context) -> Path:
     from kpitrack.errors import MissingFolder, NoWorkspace
     from kpitrack.workspace import find_root, workspace_above
 
@@ -161,10 +198,10 @@ def root(ctx: typer.Context) -> Path:
 def load(ctx: typer.Context):
     """Every target of the workspace, through the parse cache; the workspace's `language` is
     spoken from here on unless --lang or KPITRACK_LANG chose one."""
-    from kpitrack.cache import cache_folder
-    from kpitrack.workspace import load_workspace
+    from kpitrack.workspace import cache_folder, load_workspace
 
-    workspace = load_workspace(root(ctx), cache_folder())
+    folder = root(ctx)
+    workspace = load_workspace(folder, cache_folder(folder))
     if ctx.obj.get("lang") is None and workspace.settings.language:
         from kpitrack.i18n import set_language
         set_language(workspace.settings.language)

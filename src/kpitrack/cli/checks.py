@@ -8,14 +8,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, QuietOption, TagOption, app, date_argument,
-                          load, report_problems)
+from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, QuietOption, TagOption, Wait, app,
+                          date_argument, load, report_problems, waiting)
 from kpitrack.cli.complete import status_list
+from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, ngettext
 
 
 @app.command()
-def validate(ctx: typer.Context, quiet: QuietOption = False) -> None:
+def validate(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="Cut off a block that an interrupted write left torn at the end of a file, "
+                         "keeping a copy of it in .kpitrack/repaired/.")] = False,
+    wait: Wait = None,
+    quiet: QuietOption = False,
+) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
@@ -24,6 +32,26 @@ def validate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     from kpitrack.report import workspace_warnings
 
     workspace = load(ctx)
+    torn = _torn(workspace)
+    if repair and torn:
+        from kpitrack.repair import repair as cut_torn
+
+        for path in torn:
+            done = cut_torn(path, workspace.root, waiting(wait))
+            if done:
+                print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
+                      f"({done.removed} bytes, kept in {visible(str(done.copy))})")
+        workspace, torn = load(ctx), []
+    torn = _torn(workspace)
+    if repair and torn:
+        from kpitrack.repair import repair as cut_torn
+
+        for path in torn:
+            done = cut_torn(path, workspace.root, waiting(wait))
+            if done:
+                print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
+                      f"({done.removed} bytes, kept in {visible(str(done.copy))})")
+        workspace, torn = load(ctx), []
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
     count = len(workspace.targets)
@@ -33,8 +61,24 @@ def validate(ctx: typer.Context, quiet: QuietOption = False) -> None:
             count=count, problems=len(workspace.problems)), file=sys.stderr)
     elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
-            count=count, root=workspace.root))
-    report_problems(workspace.problems)
+            count=count, root=visible(str(workspace.root))))
+    report_problems(workspace.problems, f"{len(torn)} files end in a block torn by an interrupted write; "
+                    "`kpitrack validate --repair` cuts it off, keeping a copy" if torn else None)
+
+
+def _torn(workspace) -> list[Path]:
+    """The files among the problems that end in a torn block."""
+    from kpitrack.repair import torn_tail
+    from kpitrack.workspace import read_bytes
+
+    found = []
+    for path in dict.fromkeys(problem.path for problem in workspace.problems if problem.path):
+        try:
+            if str(path).endswith(".toml") and torn_tail(read_bytes(Path(path)), Path(path), workspace.root) is not None:
+                found.append(Path(path))
+        except KpitrackError:
+            pass
+    return found
 
 
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
@@ -187,8 +231,9 @@ def report(
     if out is None:
         sys.stdout.write(text)
     else:
+        from kpitrack.display import visible
         from kpitrack.write import write_file
         write_file(out, text)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
-            print(_("wrote {file}").format(file=out), file=sys.stderr)
+            print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)
     report_problems(workspace.problems)

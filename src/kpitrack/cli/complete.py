@@ -21,10 +21,11 @@ def _quietly(completer):
 
 
 def _targets(ctx: typer.Context):
-    from kpitrack.cache import cache_folder
+    from kpitrack.workspace import cache_folder
     from kpitrack.workspace import find_root, load_workspace
 
-    return load_workspace(find_root(ctx.find_root().params.get("directory")), cache_folder())
+    root = find_root(ctx.find_root().params.get("directory"))
+    return load_workspace(root, cache_folder(root))
 
 
 @_quietly

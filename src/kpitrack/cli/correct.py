@@ -13,10 +13,10 @@ from kpitrack.errors import KpitrackError
 
 def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
     """The file of the target named by id or by a fragment of its title."""
-    from kpitrack.cache import cache_folder
+    from kpitrack.workspace import cache_folder
     from kpitrack.workspace import find_target
 
-    return find_target(workspace_root, text, cache_folder())
+    return find_target(workspace_root, text, cache_folder(workspace_root))
 
 
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
@@ -92,7 +92,7 @@ def fix(
 
     Example: kpitrack fix lh24-affordable-housing 2650 --total --date 2024-06
     """
-    from kpitrack.write import rewrite_entry
+    from kpitrack.rewrite import rewrite_entry
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)
@@ -121,7 +121,7 @@ def remove(
 
     Example: kpitrack remove lh24-affordable-housing --date 2024-03-31
     """
-    from kpitrack.write import rewrite_entry
+    from kpitrack.rewrite import rewrite_entry
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import QuietOption, app, date_argument, load, option_named, report_problems, root, value_argument, warn
+from kpitrack.cli import (QuietOption, Wait, app, date_argument, load, option_named, report_problems, root, say,
+                          value_argument, waiting, warn)
 from kpitrack.cli.complete import folders, owners, tags, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, ngettext, npgettext
@@ -26,17 +27,17 @@ def init(
     Example: kpitrack init targets --git
     """
     from kpitrack.workspace import SETTINGS_FILE
-    from kpitrack.write import git_files, init_workspace
+    from kpitrack.starter import git_files, init_workspace
 
     if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
         for path in init_workspace(directory, date.today().year):
             if not quiet:
-                print(_("wrote {file}").format(file=path))
+                say(_("wrote {file}").format(file=path))
     if git:
         from kpitrack.history import configure_driver, driver_command, in_repository
 
         for path in git_files(directory):
-            print(_("wrote {file}").format(file=path))
+            say(_("wrote {file}").format(file=path))
         if in_repository(directory):
             configure_driver(directory)
             print("set merge.kpitrack.driver in this clone's git config")
@@ -91,7 +92,7 @@ def new(
     except KpitrackError as error:
         raise option_named(error, options) from None
     if not quiet:
-        print(_("wrote {file}").format(file=path))
+        say(_("wrote {file}").format(file=path))
 
 
 @app.command()
@@ -119,6 +120,7 @@ def add(
         "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
                         "below the previous one).")] = False,
     quiet: QuietOption = False,
+    wait: Wait = None,
 ) -> None:
     """Record progress on a target (appended to its file).
 
@@ -148,14 +150,14 @@ def add(
         return [entry]
 
     try:
-        appended = append_built(path, workspace_root, build)
+        appended = append_built(path, workspace_root, build, waiting(wait))
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
     for warning in entry_warnings(appended.target, made[-1]):
         warn(warning)
     if not quiet:
-        print(_("added to {file}: {value} on {date}").format(
+        say(_("added to {file}: {value} on {date}").format(
             file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
               + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
 
@@ -168,6 +170,7 @@ def import_(
     quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
+    wait: Wait = None,
 ) -> None:
     """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.
 
@@ -182,12 +185,13 @@ def import_(
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
-    count = apply_import(workspace, plan, file.name) if not dry_run else plan.count
+    count = apply_import(workspace, plan, file.name, waiting(wait)) if not dry_run else plan.count
     summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
         _("added {entries} to {targets}; {skipped} already recorded, skipped")
     if not quiet:
         print(summary.format(entries=ngettext("{count} entry", "{count} entries", count).format(count=count),
                              targets=npgettext("import", "{count} target", "{count} targets", len(plan.additions)).format(
                              count=len(plan.additions)),
-                             skipped=ngettext("{count} row", "{count} rows", plan.skipped).format(count=plan.skipped))
+                             skipped=ngettext("{count} row", "{count} rows", plan.skipped + plan.count - count).format(
+                                 count=plan.skipped + plan.count - count))
               + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))

@@ -1,0 +1,107 @@
+"""Torn appends: finding a block that a power cut or a kill left half-written at the end of a
+target file, and cutting it off, keeping a copy of every removed byte in `.kpitrack/repaired/`.
+
+Appended blocks end with their `date` (see write.render_entry), so a torn block has no complete
+date line at its end and the file fails validation; the file without it must be valid. Nothing
+else is ever cut: a file broken elsewhere is left for a person to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpitrack.document import decode, key_lines, parse_toml
+from kpitrack.errors import KpitrackError
+from kpitrack.lock import Waiting, locked_target
+from kpitrack.schema import target_from_document
+from kpitrack.workspace import state_folder
+from kpitrack.write import cut_back
+
+_HEADER = b"[[progress]]"
+
+
+@dataclass(frozen=True)
+class Repaired:
+    path: Path
+    line: int  # where the torn block began
+    removed: int  # bytes
+    copy: Path
+
+
+def torn_tail(data: bytes, path: Path, root: Path) -> int | None:
+    """The byte offset where a torn block at the end of `data` begins, or None when the file does
+    not end in one (it is valid, or broken elsewhere)."""
+    header = data.rfind(b"\n" + _HEADER) + 1
+    last_line = data.rfind(b"\n") + 1
+    if data[last_line:] and _HEADER.startswith(data[last_line:].rstrip()) and last_line > header:
+        header = last_line  # cut inside the header itself: `[[prog`
+    if header <= 0:
+        return None
+    cut = header - 1 if data[header - 2:header] == b"\n\n" else header  # with the blank line before it
+    if not _cut_short(data[header:]) or not _valid(data[:cut], path, root) or _valid(data, path, root):
+        return None
+    return cut
+
+
+def _cut_short(block: bytes) -> bool:
+    """Whether a last block looks cut short: it fails to decode or parse at its very end, or reads
+    with no whole date. One complete but wrong (a bad date in the middle, a mistyped key after a
+    date) was not cut short (appended blocks end with their date), and is left for a person."""
+    import re
+    import tomllib
+    from datetime import date, datetime
+
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(block) - 3  # a character cut in two
+    try:
+        tables = tomllib.loads(text).get("progress")
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"at line (\d+)|at end of document", str(error))
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return bool(where) and (where.group(1) is None or int(where.group(1)) >= last)
+    except RecursionError:
+        return False
+    when = tables[-1].get("date") if isinstance(tables, list) and tables and isinstance(tables[-1], dict) else None
+    return not (isinstance(when, date) and not isinstance(when, datetime))
+
+
+def _valid(data: bytes, path: Path, root: Path) -> bool:
+    try:
+        text = decode(data, path)
+        target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        return True
+    except (KpitrackError, RecursionError):
+        return False
+
+
+def repair(path: Path, root: Path, waiting: Waiting | None = None) -> Repaired | None:
+    """Cut a torn block off the end of the target file at `path`, under its lock, keeping a copy
+    of what was removed; None when the file does not end in a torn block."""
+    from datetime import datetime
+
+    with locked_target(path, root, waiting) as locked:
+        data = locked.read()
+        cut = torn_tail(data, path, root)
+        if cut is None:
+            return None
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        name = os.path.relpath(path, root).replace(os.sep, "__")
+        copy = state_folder(root) / "repaired" / f"{name}.{stamp}.{os.getpid()}.torn"
+        try:
+            copy.parent.mkdir(exist_ok=True)
+            with open(copy, "xb") as handle:
+                handle.write(data[cut:])
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise KpitrackError(f"cannot keep a copy of the torn block ({error.strerror}); nothing was cut",
+                                copy) from None
+        problem = cut_back(locked, cut)
+        if problem:
+            raise KpitrackError(f"could not cut the torn block off ({problem})", path)
+    line = data[:cut].count(b"\n") + 1 + (data[cut:cut + 1] == b"\n")
+    return Repaired(path, line, len(data) - cut, copy)
