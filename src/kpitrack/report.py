@@ -229,3 +229,37 @@ def plan_rows(items: list[Item], plans: dict[str, Plan]) -> list[dict[str, Any]]
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
         })
     return rows
+
+
+# The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
+LEDGER_FIELDS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",
+                 "lag", "status", "last_update", "as_of")
+LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
+          Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey"}
+
+
+def ledger_row(number: int, target: Target, figures: Figures) -> dict[str, Any]:
+    """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
+    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts)."""
+    milestone = target.kind is Kind.MILESTONE
+    return {
+        "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
+        "target": None if milestone else target.target,
+        "current": None if milestone or not figures.last_update else figures.current,
+        "completion": figures.completion, "planned": figures.planned, "lag": figures.lag,
+        "status": figures.status.value, "stale": figures.stale, "light": LIGHTS[figures.status],
+        "last_update": figures.last_update, "as_of": figures.as_of,
+        "fillable": not milestone and not (target.parts and not target.entries),
+    }
+
+
+def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict[str, Any]]:
+    """Per plan (folder): its name, title, summary and ledger rows, numbered from 1."""
+    sheets = []
+    for group, members in by_group(items):
+        plan = (plans or {}).get(group)
+        sheets.append({"group": group, "title": plan.title if plan else None,
+                       "summary": summarize([figures for _, figures in members]),
+                       "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
+                       "items": members})
+    return sheets

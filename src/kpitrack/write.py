@@ -207,13 +207,13 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str, place: Callable[[Path, Path], None]) -> None:
+def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None]) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(temporary, "xb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         place(temporary, path)
@@ -288,6 +288,7 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     return written
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write a whole file (a report), replacing it atomically: readers see the old or the new one."""
+def write_file(path: Path, text: str | bytes) -> None:
+    """Write a whole file (a report; bytes for a workbook or a document), replacing it atomically:
+    readers see the old or the new one."""
     _write_whole(path, text, os.replace)

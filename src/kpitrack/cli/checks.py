@@ -77,6 +77,16 @@ class ReportFormat(str, enum.Enum):
     svg = "svg"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+class Language(str, enum.Enum):
+    en = "en"
+    zh = "zh"
+
+
+BINARY = (ReportFormat.xlsx, ReportFormat.docx)
 
 
 @app.command()
@@ -85,18 +95,28 @@ def report(
     as_of: AsOf = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout.")] = None,
+        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout; "
+                                      "needed for xlsx and docx.")] = None,
+    group: Annotated[Optional[str], typer.Option(
+        metavar="FOLDER", help="Only this plan's folder (and its sub-folders).")] = None,
+    lang: Annotated[Optional[Language], typer.Option(
+        "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
 
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
-    from kpitrack.report import evaluate, ordered
+    from kpitrack.report import by_group, evaluate, ordered
 
+    if output in BINARY and out is None:
+        raise typer.BadParameter(f"--format {output.value} writes a file: add --out FILE.{output.value}",
+                                 param_hint="'--out'")
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of))
+    items = ordered(evaluate(workspace, as_of, group=group))
+    words = (lang or Language.en).value
+    text: str | bytes
     if output is ReportFormat.markdown:
         from kpitrack.formats.markdown import report_markdown
         text = report_markdown(as_of, items, workspace.plans)
@@ -106,10 +126,20 @@ def report(
     elif output is ReportFormat.csv:
         from kpitrack.formats.machine import status_csv
         text = status_csv(items)
+    elif output is ReportFormat.html:
+        from kpitrack.formats.html import report_html
+        text = report_html(as_of, items, workspace.plans, workspace.by_id(), words)
+    elif output is ReportFormat.svg:
+        from kpitrack.display import group_label
+        from kpitrack.formats.charts import plan_bars
+        text = plan_bars([(group_label(name, workspace.plans), members) for name, members in by_group(items)],
+                         words) + "\n"
+    elif output is ReportFormat.xlsx:
+        from kpitrack.formats.workbook import ledger_workbook
+        text = ledger_workbook(items, workspace.plans, (lang or Language.zh).value)
     else:
-        from kpitrack.formats.pages import exported, report_renderables
-        from kpitrack.formats.terminal import WIDE
-        text = exported(report_renderables(as_of, items, WIDE, workspace.plans), output.value)
+        from kpitrack.formats.docx_report import report_docx
+        text = report_docx(as_of, items, workspace.plans, words)
     if out is None:
         sys.stdout.write(text)
     else:

@@ -19,6 +19,13 @@ class StatusFormat(str, enum.Enum):
     markdown = "markdown"
 
 
+class ShowFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
 class SortKey(str, enum.Enum):
     id = "id"
     lag = "lag"
@@ -70,8 +77,10 @@ def show(
     ctx: typer.Context,
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
     as_of: AsOf = None,
-    output: Annotated[TableOrJson, typer.Option("--format", help="How to print.")] = TableOrJson.table,
+    output: Annotated[ShowFormat, typer.Option(
+        "--format", help="How to print: html is a page, svg the burn-up chart.")] = ShowFormat.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
+    lang: Annotated[str, typer.Option("--lang", metavar="en|zh", help="Language of the page's words.")] = "en",
 ) -> None:
     """A target's definition, its figures, a burn-up chart and its entries.
 
@@ -88,9 +97,17 @@ def show(
                    KpitrackError(f"{target_id}: could not be read", path))
     target = others[target_id]
     result = figures(target, as_of or date.today(), workspace.settings, others)
-    if output is TableOrJson.json:
+    if output is ShowFormat.json:
         from kpitrack.formats.machine import show_json
         sys.stdout.write(show_json(target, result))
+    elif output is ShowFormat.html:
+        from kpitrack.formats.html import show_html
+        sys.stdout.write(show_html(target, result, others, lang))
+    elif output is ShowFormat.svg:
+        from kpitrack.formats.charts import burnup
+        if target.kind.value == "milestone":
+            raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
+        sys.stdout.write(burnup(target, result, others, lang, small=False) + "\n")
     else:
         from kpitrack.formats.show import show_renderables
         from kpitrack.formats.terminal import make_console
