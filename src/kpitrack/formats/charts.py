@@ -76,6 +76,9 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
     axes.axvline(today, color="#c00000", linewidth=0.8)
     ticks = sorted({0, today, (target.due - start).days})
     axes.set_xticks(ticks, [(start + timedelta(days=tick)).isoformat() for tick in ticks])
+    labels = axes.get_xticklabels()
+    labels[0].set_horizontalalignment("left")
+    labels[-1].set_horizontalalignment("right")  # inside the picture, not cut at its edge
     axes.set_xlim(0, max(days[-1], 1))
     axes.set_ylabel(target.unit or "")
     axes.tick_params(labelsize=6)

@@ -14,7 +14,7 @@ from kpitrack.model import Kind, Plan, Status, Target
 from kpitrack.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
-PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", ""), ("target", "num"), ("current", "num"),
+PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
                 ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", ""))
 SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NOT_STARTED)
 
@@ -44,7 +44,8 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
 
     from kpitrack.formats.charts import burnup
 
-    lines = [f"{word('current', lang)} {with_unit(figures.current, target.unit)} / "
+    current = with_unit(figures.current, target.unit) if figures.last_update else "—"
+    lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {figures.completion}%"
              + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {figures.lag:+}"
                 if figures.planned is not None and figures.lag is not None else "")]
