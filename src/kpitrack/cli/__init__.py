@@ -103,6 +103,35 @@ AsOf = Annotated[Optional[date], typer.Option(
     help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
 
 
+CsvEncoding = Annotated[Optional[str], typer.Option(
+    "--encoding", metavar="NAME",
+    help="Encode CSV for Excel on Chinese Windows: utf-8-sig (UTF-8 with a byte-order mark) or gbk.")]
+
+
+def encoded(text: str, encoding: str | None) -> str | bytes:
+    """`text` as bytes in `encoding` (None: left as text); a character the encoding lacks is an error."""
+    if encoding is None:
+        return text
+    try:
+        return text.encode(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"{encoding!r} is not an encoding; try utf-8-sig or gbk",
+                                 param_hint="'--encoding'") from None
+    except UnicodeEncodeError as error:
+        character = error.object[error.start]
+        raise KpitrackError(f"{character!r} (U+{ord(character):04X}) cannot be written in {encoding}; "
+                            "use --encoding utf-8-sig") from None
+
+
+def emit(output: str | bytes) -> None:
+    """Print text, or bytes already encoded, to stdout."""
+    if isinstance(output, str):
+        sys.stdout.write(output)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(output)
+
+
 def root(ctx: typer.Context) -> Path:
     from kpitrack.errors import MissingFolder, NoWorkspace
     from kpitrack.workspace import find_root

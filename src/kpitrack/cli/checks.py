@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, app, load, report_problems
+from kpitrack.cli import AsOf, CsvEncoding, app, emit, encoded, load, report_problems
 
 
 @app.command()
@@ -101,6 +101,7 @@ def report(
         metavar="FOLDER", help="Only this plan's folder (and its sub-folders).")] = None,
     lang: Annotated[Optional[Language], typer.Option(
         "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
+    encoding: CsvEncoding = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
@@ -125,7 +126,7 @@ def report(
         text = report_json(as_of, items)
     elif output is ReportFormat.csv:
         from kpitrack.formats.machine import status_csv
-        text = status_csv(items)
+        text = encoded(status_csv(items), encoding)
     elif output is ReportFormat.html:
         from kpitrack.formats.html import report_html
         text = report_html(as_of, items, workspace.plans, workspace.by_id(), words)
@@ -141,7 +142,7 @@ def report(
         from kpitrack.formats.docx_report import report_docx
         text = report_docx(as_of, items, workspace.plans, words)
     if out is None:
-        sys.stdout.write(text)
+        emit(text)
     else:
         from kpitrack.write import write_file
         write_file(out, text)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, TableOrJson, app, load, report_problems, warn
+from kpitrack.cli import AsOf, CsvEncoding, TableOrJson, app, emit, encoded, load, report_problems, warn
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Status
 
@@ -43,6 +43,7 @@ def status(
     sort: Annotated[SortKey, typer.Option(help="Order within each folder.")] = SortKey.id,
     output: Annotated[StatusFormat, typer.Option("--format", help="How to print.")] = StatusFormat.table,
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
+    encoding: CsvEncoding = None,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -58,7 +59,7 @@ def status(
         sys.stdout.write(status_json(as_of, items))
     elif output is StatusFormat.csv:
         from kpitrack.formats.machine import status_csv
-        sys.stdout.write(status_csv(items))
+        emit(encoded(status_csv(items), encoding))
     elif output is StatusFormat.markdown:
         from kpitrack.formats.markdown import status_markdown
         sys.stdout.write(status_markdown(as_of, items))
@@ -150,6 +151,7 @@ class ExportFormat(str, enum.Enum):
 def export(
     ctx: typer.Context,
     output: Annotated[ExportFormat, typer.Option("--format", help="How to print.")] = ExportFormat.csv,
+    encoding: CsvEncoding = None,
 ) -> None:
     """Every entry of every target, one row each, for spreadsheets and pandas.
 
@@ -158,5 +160,5 @@ def export(
     from kpitrack.formats.machine import entries_csv, entries_json
 
     workspace = load(ctx)
-    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(workspace.targets))
+    emit(encoded((entries_json if output is ExportFormat.json else entries_csv)(workspace.targets), encoding))
     report_problems(workspace.problems)
