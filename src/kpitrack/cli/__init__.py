@@ -93,6 +93,13 @@ def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
         raise typer.BadParameter(str(error), param_hint=name) from None
 
 
+class Language(str, enum.Enum):
+    """The words of pages, charts, workbooks and documents (machine formats stay English)."""
+
+    en = "en"
+    zh = "zh"
+
+
 class TableOrJson(str, enum.Enum):
     table = "table"
     json = "json"

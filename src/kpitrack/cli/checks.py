@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, CsvEncoding, app, emit, encoded, load, report_problems
+from kpitrack.cli import AsOf, CsvEncoding, Language, app, emit, encoded, load, report_problems
 
 
 @app.command()
@@ -79,11 +79,6 @@ class ReportFormat(str, enum.Enum):
     csv = "csv"
     xlsx = "xlsx"
     docx = "docx"
-
-
-class Language(str, enum.Enum):
-    en = "en"
-    zh = "zh"
 
 
 BINARY = (ReportFormat.xlsx, ReportFormat.docx)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import AsOf, CsvEncoding, TableOrJson, app, emit, encoded, load, report_problems, warn
+from kpitrack.cli import AsOf, CsvEncoding, Language, TableOrJson, app, emit, encoded, load, report_problems, warn
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Status
 
@@ -81,7 +81,7 @@ def show(
     output: Annotated[ShowFormat, typer.Option(
         "--format", help="How to print: html is a page, svg the burn-up chart.")] = ShowFormat.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
-    lang: Annotated[str, typer.Option("--lang", metavar="en|zh", help="Language of the page's words.")] = "en",
+    lang: Annotated[Language, typer.Option("--lang", help="Language of the page's and chart's words.")] = Language.en,
 ) -> None:
     """A target's definition, its figures, a burn-up chart and its entries.
 
@@ -103,12 +103,12 @@ def show(
         sys.stdout.write(show_json(target, result))
     elif output is ShowFormat.html:
         from kpitrack.formats.html import show_html
-        sys.stdout.write(show_html(target, result, others, lang))
+        sys.stdout.write(show_html(target, result, others, lang.value))
     elif output is ShowFormat.svg:
         from kpitrack.formats.charts import burnup
         if target.kind.value == "milestone":
             raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
-        sys.stdout.write(burnup(target, result, others, lang, small=False) + "\n")
+        sys.stdout.write(burnup(target, result, others, lang.value, small=False) + "\n")
     else:
         from kpitrack.formats.show import show_renderables
         from kpitrack.formats.terminal import make_console

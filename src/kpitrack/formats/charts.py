@@ -38,7 +38,7 @@ def _pyplot():
     return pyplot
 
 
-def _save(figure, kind: str) -> str | bytes:
+def _save(figure, kind: str, prefix: str = "") -> str | bytes:
     pyplot = _pyplot()
     buffer = io.BytesIO()
     with warnings.catch_warnings():
@@ -51,11 +51,13 @@ def _save(figure, kind: str) -> str | bytes:
         return data
     text = data.decode("utf-8")
     text = text[text.index("<svg"):]  # no XML prolog or doctype: the SVG goes inline in a page too
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF naming the software
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF naming the software
+    # Ids of their own, so that many charts inline in one page do not share (and clash on) theirs.
+    return re.sub(r'(\bid="|url\(#|href="#)', lambda match: match.group(1) + prefix, text) if prefix else text
 
 
 def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en",
-           small: bool = True, kind: str = "svg") -> str | bytes:
+           small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
     """Plan against actual from start to due, the as-of line and the target line."""
     pyplot = _pyplot()
     series = burnup_series(target, figures.as_of, 40, others)
@@ -84,7 +86,7 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
     axes.tick_params(labelsize=6)
     axes.legend(fontsize=6, frameon=False, loc="upper left")
     axes.set_title(target.title if not small else target.id, fontsize=9 if not small else 7, loc="left")
-    return _save(figure, kind)
+    return _save(figure, kind, prefix)
 
 
 def plan_bars(sheets: list[tuple[str, list[Item]]], lang: str = "en", kind: str = "svg") -> str | bytes:

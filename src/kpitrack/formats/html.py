@@ -53,8 +53,11 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))
     for entry in entries_as_of(target, figures.as_of)[-3:]:
-        lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}" + (f" ({visible(entry.note)})" if entry.note else ""))
-    chart = Markup(burnup(target, figures, others, lang)) if target.kind is not Kind.MILESTONE else ""
+        note = f" ({visible(entry.note)})" if entry.note else ""
+        lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
+    chart = ""
+    if target.kind is not Kind.MILESTONE:
+        chart = Markup(burnup(target, figures, others, lang, prefix=f"{target.id}-"))
     return {"id": target.id, "title": visible(target.title), "light": LIGHTS[figures.status],
             "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
             "lines": lines, "chart": chart}
