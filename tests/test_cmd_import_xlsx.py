@@ -139,3 +139,20 @@ def test_not_a_workbook_is_one_line(workspace, tmp_path):
     path = write(tmp_path / "fake.xlsx", "id,date,value\n")
     result = run(workspace, "import", str(path))
     assert result.exit_code == 2 and "not a workbook" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_english_ledger_imports_too(workspace, tmp_path):
+    from openpyxl import load_workbook
+
+    ledger = tmp_path / "ledger.xlsx"
+    assert run(workspace, "report", "--as-of", "2023-07-31", "--format", "xlsx", "--lang", "en",
+               "--out", str(ledger)).exit_code == 0
+    book = load_workbook(ledger)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    line = next(row[0].row for row in sheet.iter_rows(min_row=2) if row[header.index("ID")].value == "parks")
+    sheet.cell(line, header.index("Completed to date") + 1).value = 7000
+    book.save(ledger)
+    result = run(workspace, "import", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert entries(workspace, "parks") == [("2023-07-31", 7000, True, None)]

@@ -49,11 +49,12 @@ HEADER_ALIASES = {
     "date": "date", "日期": "date", "截至日期": "date", "截止日期": "date",
     "value": "value", "数值": "value", "完成值": "value", "累计完成": "running", "total": "total",
     "是否累计": "total", "note": "note", "备注": "note", "source": "source", "来源": "source",
+    "completed to date": "running", "as of": "date",  # the ledger's English header (report --lang en)
 }
 # The ledger's other columns (report --format xlsx): read past, never imported.
 LEDGER_ONLY = {"序号", "责任单位", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
-               "progress gap", "status", "updated", "as of", "target", "completed to date"}
+               "progress gap", "status", "updated", "target"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
