@@ -145,3 +145,17 @@ def test_the_chinese_page_renders_and_screenshots_have_the_screens_width(tmp_pat
         header = shot.read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", header[16:24]) == (width, 1200)
+
+
+@needs_browser
+def test_printed_to_pdf_the_report_is_on_a4_pages(page, tmp_path):
+    """What an office files: the browser's print to PDF, on A4 (the page's @page rule) over several pages."""
+    import re
+
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(number)) for number in box.split())
+             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}  # A4 in points
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) > 2
