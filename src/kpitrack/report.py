@@ -380,3 +380,38 @@ def revisions(root, since: date) -> list[dict[str, str]]:
         if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
             found.append({"id": record["summary"].split()[1], "summary": record["summary"]})
     return found
+
+
+# The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
+LEDGER_FIELDS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",
+                 "lag", "status", "last_update", "as_of")
+LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
+          Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey",
+          Status.TRACKED: "grey"}
+
+
+def ledger_row(number: int, target: Target, figures: Figures) -> dict[str, Any]:
+    """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
+    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts)."""
+    milestone = target.kind is Kind.MILESTONE
+    return {
+        "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
+        "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
+        "current": None if milestone or not figures.last_update else figures.current,
+        "completion": figures.completion, "planned": figures.planned, "lag": figures.lag,
+        "status": figures.status.value, "stale": figures.stale, "light": LIGHTS[figures.status],
+        "last_update": figures.last_update, "as_of": figures.as_of,
+        "fillable": not milestone and not (target.parts and not target.entries),
+    }
+
+
+def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict[str, Any]]:
+    """Per plan (folder): its name, title, summary and ledger rows, numbered from 1."""
+    sheets = []
+    for group, members in by_group(items):
+        plan = (plans or {}).get(group)
+        sheets.append({"group": group, "title": plan.title if plan else None,
+                       "summary": summarize([figures for _, figures in members]),
+                       "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
+                       "items": members})
+    return sheets

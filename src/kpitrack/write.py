@@ -364,7 +364,8 @@ def sync_folder(folder: Path) -> None:
 
 
 def write_file(path: Path, text: str | bytes) -> None:
-    """Write a whole file (a report, a workbook), replacing it atomically: readers see the old or the new one."""
+    """Write a whole file (a report; bytes for a workbook or a document), replacing it atomically:
+    readers see the old or the new one."""
     _write_whole(path, text, os.replace)
 
 

@@ -117,6 +117,26 @@ def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
         raise typer.BadParameter(str(error), param_hint=name) from None
 
 
+class Language(str, enum.Enum):
+    """The words of pages, charts, workbooks and documents (machine formats stay English)."""
+
+    en = "en"
+    zh = "zh"
+
+
+def page_language(ctx: typer.Context, lang: Optional[Language], default: Optional[str] = None) -> str:
+    """The language of a page, chart, workbook or document: the command's --lang (which becomes the
+    interface language), else the one chosen by the global --lang, KPITRACK_LANG or the workspace's
+    setting; failing those, `default` (the ledger is the office's Chinese form) or the locale's."""
+    from kpitrack.i18n import language, set_language
+
+    if lang is not None:
+        set_language(lang.value)
+        return lang.value
+    chosen = ctx.obj.get("lang") if ctx.obj else None
+    return chosen or (default if default and not ctx.obj.get("settings_language") else language())
+
+
 class TableOrJson(str, enum.Enum):
     table = "table"
     json = "json"
@@ -168,6 +188,35 @@ def waiting(seconds: Optional[float]):
     return Waiting(seconds, warn)
 
 
+CsvEncoding = Annotated[Optional[str], typer.Option(
+    "--encoding", metavar="NAME",
+    help="Encode CSV for Excel on Chinese Windows: utf-8-sig (UTF-8 with a byte-order mark) or gbk.")]
+
+
+def encoded(text: str, encoding: str | None) -> str | bytes:
+    """`text` as bytes in `encoding` (None: left as text); a character the encoding lacks is an error."""
+    if encoding is None:
+        return text
+    try:
+        return text.encode(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"{encoding!r} is not an encoding; try utf-8-sig or gbk",
+                                 param_hint="'--encoding'") from None
+    except UnicodeEncodeError as error:
+        character = error.object[error.start]
+        raise KpitrackError(f"{character!r} (U+{ord(character):04X}) cannot be written in {encoding}; "
+                            "use --encoding utf-8-sig") from None
+
+
+def emit(output: str | bytes) -> None:
+    """Print text, or bytes already encoded, to stdout."""
+    if isinstance(output, str):
+        sys.stdout.write(output)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(output)
+
+
 def root(ctx: typer.Context) -> Path:
     """The workspace, after finishing (or rolling back) an import that was interrupted there."""
     folder = _find(ctx)
@@ -205,6 +254,7 @@ def load(ctx: typer.Context):
     if ctx.obj.get("lang") is None and workspace.settings.language:
         from kpitrack.i18n import set_language
         set_language(workspace.settings.language)
+        ctx.obj["settings_language"] = workspace.settings.language
     settings = workspace.settings
     if settings.old_band_at:
         warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, QuietOption, TagOption, Wait, app,
-                          date_argument, load, report_problems, waiting)
+from kpitrack.cli import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption, QuietOption,
+                          TagOption, Wait, app, date_argument, emit, encoded, load, page_language, report_problems,
+                          waiting)
 from kpitrack.cli.complete import status_list
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, ngettext
@@ -179,6 +180,11 @@ class ReportFormat(str, enum.Enum):
     svg = "svg"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+BINARY = (ReportFormat.xlsx, ReportFormat.docx)
 
 
 @app.command()
@@ -188,7 +194,7 @@ def report(
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
         "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout; "
-                                      "prints nothing (for cron).")] = None,
+                                      "prints nothing (for cron); needed for xlsx and docx.")] = None,
     tag: TagOption = None,
     group: GroupOption = None,
     owner: OwnerOption = None,
@@ -196,14 +202,20 @@ def report(
     since: Annotated[Optional[date], typer.Option(
         "--since", parser=date_argument, metavar="DATE",
         help="Add what changed since DATE: newly done, turned red, recovered, revised figures.")] = None,
+    lang: Annotated[Optional[Language], typer.Option(
+        "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
+    encoding: CsvEncoding = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
     the targets needing attention with their last entries and the pace they need.
 
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
-    from kpitrack.report import evaluate, ordered
+    from kpitrack.report import by_group, evaluate, ordered
 
+    if output in BINARY and out is None:
+        raise typer.BadParameter(f"--format {output.value} writes a file: add --out FILE.{output.value}",
+                                 param_hint="'--out'")
     as_of = as_of or date.today()
     workspace = load(ctx)
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
@@ -212,6 +224,8 @@ def report(
     from kpitrack.report import changes_since, owner_rows
     owners = owner_rows(items) if by else None
     changed = changes_since(workspace, items, since) if since else None
+    words = page_language(ctx, lang)
+    text: str | bytes
     if output is ReportFormat.markdown:
         from kpitrack.formats.markdown import owners_markdown, report_markdown, since_markdown
         text = report_markdown(as_of, items, workspace.plans)
@@ -224,12 +238,23 @@ def report(
         text = with_sections(text, extra) if extra else text
     elif output is ReportFormat.csv:
         from kpitrack.formats.machine import status_csv
-        text = status_csv(items)
+        text = encoded(status_csv(items), encoding)
+    elif output is ReportFormat.html:
+        from kpitrack.formats.html import report_html
+        text = report_html(as_of, items, workspace.plans, workspace.by_id(), words)
+    elif output is ReportFormat.svg:
+        from kpitrack.display import group_label
+        from kpitrack.formats.charts import plan_bars
+        text = plan_bars([(group_label(name, workspace.plans), members) for name, members in by_group(items)],
+                         words) + "\n"
+    elif output is ReportFormat.xlsx:
+        from kpitrack.formats.workbook import ledger_workbook
+        text = ledger_workbook(items, workspace.plans, page_language(ctx, lang, default="zh"))
     else:
-        from kpitrack.formats.pages import exported, report_renderables
-        text = exported(report_renderables(as_of, items, 120, workspace.plans), output.value)
+        from kpitrack.formats.docx_report import report_docx
+        text = report_docx(as_of, items, workspace.plans, words)
     if out is None:
-        sys.stdout.write(text)
+        emit(text)
     else:
         from kpitrack.display import visible
         from kpitrack.write import write_file

@@ -165,11 +165,15 @@ def add(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Columns id,date,value[,total][,note][,source][,qualifier][,estimate].")],
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="A .csv or .xlsx with columns id,date,value[,total][,note][,source] "
+                             "(or 编号/指标, 日期/截至日期, 数值/完成值/累计完成, 是否累计, 备注, 来源).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
-        metavar="NAME", help="The file's encoding, e.g. gbk (default: UTF-8, else GBK).")] = None,
+        metavar="NAME", help="The CSV file's encoding, e.g. gbk (default: UTF-8, else GBK; UTF-16 by its mark).")] = None,
+    sheet: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The workbook's sheet to read (default: the first).")] = None,
     wait: Wait = None,
 ) -> None:
     """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.
@@ -180,7 +184,7 @@ def import_(
 
     workspace = load(ctx)
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
-    rows, problems, used = read_import(file, encoding)
+    rows, problems, used = read_import(file, encoding, sheet)
     plan = plan_import(workspace, file, rows, problems, used)
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
@@ -194,4 +198,4 @@ def import_(
                              count=len(plan.additions)),
                              skipped=ngettext("{count} row", "{count} rows", plan.skipped + plan.count - count).format(
                                  count=plan.skipped + plan.count - count))
-              + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding != "utf-8" else ""))
+              + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding not in ("utf-8", "xlsx") else ""))

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, ByOption, GroupOption, OwnerOption, TableOrJson, TagOption, app, load,
-                          report_problems, warn)
+from kpitrack.cli import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption, TableOrJson,
+                          TagOption, app, emit, encoded, load, page_language, report_problems, warn)
 from kpitrack.cli.complete import status_list, target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
@@ -19,6 +19,13 @@ class StatusFormat(str, enum.Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class ShowFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+    svg = "svg"
 
 
 class SortKey(str, enum.Enum):
@@ -44,6 +51,7 @@ def status(
     tree: Annotated[bool, typer.Option("--tree", help="Show each parent with its parts indented below it.")] = False,
     wide: Annotated[bool, typer.Option("--wide", help="Also the last update, owner and full title.")] = False,
     by: ByOption = None,
+    encoding: CsvEncoding = None,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -76,7 +84,7 @@ def status(
         sys.stdout.write(status_json(as_of, items))
     elif output is StatusFormat.csv:
         from kpitrack.formats.machine import status_csv
-        sys.stdout.write(status_csv(items))
+        emit(encoded(status_csv(items), encoding))
     elif output is StatusFormat.markdown:
         from kpitrack.formats.markdown import status_markdown
         sys.stdout.write(status_markdown(as_of, items))
@@ -95,8 +103,10 @@ def show(
     ctx: typer.Context,
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.", autocompletion=target_ids)],
     as_of: AsOf = None,
-    output: Annotated[TableOrJson, typer.Option("--format", help="How to print.")] = TableOrJson.table,
+    output: Annotated[ShowFormat, typer.Option(
+        "--format", help="How to print: html is a page, svg the burn-up chart.")] = ShowFormat.table,
     every: Annotated[bool, typer.Option("--all", help="List every entry, not only the last 20.")] = False,
+    lang: Annotated[Optional[Language], typer.Option("--lang", help="Language of the page's and chart's words.")] = None,
 ) -> None:
     """A target's definition, its figures, a burn-up chart and its entries.
 
@@ -116,9 +126,17 @@ def show(
                    KpitrackError(_("{id}: could not be read").format(id=target_id), path))
     target = others[target_id]
     result = assess(target, as_of or date.today(), workspace.settings, others)
-    if output is TableOrJson.json:
+    if output is ShowFormat.json:
         from kpitrack.formats.machine import show_json
         sys.stdout.write(show_json(target, result))
+    elif output is ShowFormat.html:
+        from kpitrack.formats.html import show_html
+        sys.stdout.write(show_html(target, result, others, page_language(ctx, lang)))
+    elif output is ShowFormat.svg:
+        from kpitrack.formats.charts import burnup
+        if target.kind.value == "milestone":
+            raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
+        sys.stdout.write(burnup(target, result, others, page_language(ctx, lang), small=False) + "\n")
     else:
         from kpitrack.formats.show import show_renderables
         from kpitrack.formats.terminal import make_console
@@ -162,6 +180,7 @@ class ExportFormat(str, enum.Enum):
 def export(
     ctx: typer.Context,
     output: Annotated[ExportFormat, typer.Option("--format", help="How to print.")] = ExportFormat.csv,
+    encoding: CsvEncoding = None,
 ) -> None:
     """Every entry of every target, one row each, for spreadsheets and pandas.
 
@@ -173,5 +192,5 @@ def export(
 
     workspace = load(ctx)
     targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]
-    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(targets))
+    emit(encoded((entries_json if output is ExportFormat.json else entries_csv)(targets), encoding))
     report_problems(workspace.problems)

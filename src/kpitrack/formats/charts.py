@@ -1,0 +1,113 @@
+"""Charts drawn by matplotlib: a target's burn-up and a plan's completion against 序时进度.
+
+matplotlib rather than pygal: it draws the same figure as SVG (for the page and --format svg) and
+as PNG (for the Word document) without a browser or cairo, its SVG is reproducible (fixed hash
+salt, no date), and with svg.fonttype "none" text stays text in a named CJK font stack, nothing
+fetched. It is imported only here, and only by the commands that draw.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from datetime import timedelta
+from decimal import Decimal
+
+from kpitrack.compute import Figures, burnup_series
+from kpitrack.formats.words import COLOURS, word
+from kpitrack.model import Target
+from kpitrack.report import LIGHTS, Item
+
+# Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
+FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",
+         "WenQuanYi Micro Hei", "DejaVu Sans"]
+
+
+def _pyplot():
+    import logging
+
+    import matplotlib
+    matplotlib.use("Agg")
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts absent here are fine
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none", "svg.hashsalt": "kpitrack", "font.family": "sans-serif",
+        "font.sans-serif": FONTS, "font.size": 8, "axes.spines.top": False, "axes.spines.right": False,
+    })
+    import matplotlib.pyplot as pyplot
+    return pyplot
+
+
+def _save(figure, kind: str, prefix: str = "") -> str | bytes:
+    pyplot = _pyplot()
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a glyph missing from the fonts of this machine
+        figure.savefig(buffer, format=kind, metadata={"Date": None} if kind == "svg" else {"Software": None},
+                       dpi=150)
+    pyplot.close(figure)
+    data = buffer.getvalue()
+    if kind != "svg":
+        return data
+    text = data.decode("utf-8")
+    text = text[text.index("<svg"):]  # no XML prolog or doctype: the SVG goes inline in a page too
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF naming the software
+    # Ids of their own, so that many charts inline in one page do not share (and clash on) theirs.
+    return re.sub(r'(\bid="|url\(#|href="#)', lambda match: match.group(1) + prefix, text) if prefix else text
+
+
+def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en",
+           small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
+    """Plan against actual from start to due, the as-of line and the target line."""
+    pyplot = _pyplot()
+    series = burnup_series(target, figures.as_of, 40, others)
+    figure, axes = pyplot.subplots(figsize=(3.6, 2.0) if small else (7, 3.4))
+    figure.subplots_adjust(left=0.15 if small else 0.09, right=0.97, top=0.9 if small else 0.9, bottom=0.16)
+    start = series[0][0]
+    days = [(day - start).days for day, _, _ in series]
+    axes.plot(days, [float(planned) for _, planned, _ in series], linestyle="--", color="#7f7f7f",
+              linewidth=1, label=word("plan", lang))
+    known = [((day - start).days, float(actual)) for day, _, actual in series if day <= figures.as_of]
+    ink = COLOURS[LIGHTS[figures.status]][1]
+    if known and figures.last_update:
+        axes.plot([day for day, _ in known], [value for _, value in known], color=ink, linewidth=2,
+                  label=word("actual", lang))
+    axes.axhline(float(target.target), color="#1f4e79", linewidth=0.8, linestyle=":",
+                 label=word("target_line", lang))
+    today = (figures.as_of - start).days
+    axes.axvline(today, color="#c00000", linewidth=0.8)
+    ticks = sorted({0, today, (target.due - start).days})
+    axes.set_xticks(ticks, [(start + timedelta(days=tick)).isoformat() for tick in ticks])
+    labels = axes.get_xticklabels()
+    labels[0].set_horizontalalignment("left")
+    labels[-1].set_horizontalalignment("right")  # inside the picture, not cut at its edge
+    axes.set_xlim(0, max(days[-1], 1))
+    axes.set_ylabel(target.unit or "")
+    axes.tick_params(labelsize=6)
+    axes.legend(fontsize=6, frameon=False, loc="upper left")
+    axes.set_title(target.title if not small else target.id, fontsize=9 if not small else 7, loc="left")
+    return _save(figure, kind, prefix)
+
+
+def plan_bars(sheets: list[tuple[str, list[Item]]], lang: str = "en", kind: str = "svg") -> str | bytes:
+    """Per plan, one bar per target: completion (coloured by its light) with a mark at 序时进度;
+    the plans stacked, one panel each."""
+    pyplot = _pyplot()
+    heights = [max(len(members), 1) for _, members in sheets] or [1]
+    figure, panels = pyplot.subplots(len(heights), 1, figsize=(7.5, 0.9 + 0.2 * sum(heights) + 0.5 * len(heights)),
+                                     gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for (label, members), axes in zip(sheets, [row[0] for row in panels]):
+        names = [target.id for target, _ in members][::-1]
+        done = [float(min(figures.completion or Decimal(0), Decimal(150))) for _, figures in members][::-1]
+        colours = [COLOURS[LIGHTS[figures.status]][1] for _, figures in members][::-1]
+        planned = [float(figures.planned) if figures.planned is not None else None for _, figures in members][::-1]
+        axes.barh(names, done, color=colours, height=0.6, label=word("completion", lang))
+        marks = [(index, value) for index, value in enumerate(planned) if value is not None]
+        axes.scatter([value for _, value in marks], [index for index, _ in marks], marker="|", s=90,
+                     color="black", label=word("planned", lang), zorder=3)
+        axes.set_title(label, fontsize=9, loc="left")
+        axes.set_xlim(0, max([100.0, *done]) * 1.02)
+        axes.tick_params(labelsize=6)
+        axes.legend(fontsize=6, frameon=False, loc="lower right")
+    panels[-1][0].set_xlabel(word("completion_vs_planned", lang))
+    return _save(figure, kind)

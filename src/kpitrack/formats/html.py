@@ -1,0 +1,108 @@
+"""The report and one target as a web page: a Jinja2 template (package data), real tables, lights,
+and inline SVG charts; one self-contained file to e-mail, open offline, print to PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kpitrack.compute import Figures, entries_as_of
+from kpitrack.display import entry_value, number, visible, with_unit
+from kpitrack.formats.words import word
+from kpitrack.model import Kind, Plan, Status, Target
+from kpitrack.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
+
+# The columns of the page's table, in the ledger's order, and how each is aligned.
+PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
+                ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", ""))
+SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NOT_STARTED)
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=PackageLoader("kpitrack", "templates"), autoescape=select_autoescape(["j2", "html"]),
+                       undefined=StrictUndefined, trim_blocks=False)
+
+
+def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A ledger row as the page shows it: numbers with separators and units, the status in words."""
+    def percent(value: Decimal | None) -> str:
+        return "—" if value is None else f"{value}%"
+
+    status = word(row["status"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
+    return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
+            "target": with_unit(row["target"], row["unit"]) if row["target"] is not None else "—",
+            "current": number(row["current"]), "completion": percent(row["completion"]),
+            "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else f"{row['lag']:+}",
+            "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
+
+
+def _attention(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    from kpitrack.formats.charts import burnup
+
+    current = with_unit(figures.current, target.unit) if figures.last_update else "—"
+    lines = [f"{word('current', lang)} {current} / "
+             f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {figures.completion}%"
+             + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {figures.lag:+}"
+                if figures.planned is not None and figures.lag is not None else "")]
+    if figures.required_per_month:
+        lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
+                          due=target.due.isoformat()))
+    for entry in entries_as_of(target, figures.as_of)[-3:]:
+        note = f" ({visible(entry.note)})" if entry.note else ""
+        lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
+    chart = ""
+    if target.kind is not Kind.MILESTONE:
+        chart = Markup(burnup(target, figures, others, lang, prefix=f"{target.id}-"))
+    return {"id": target.id, "title": visible(target.title), "light": LIGHTS[figures.status],
+            "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
+            "lines": lines, "chart": chart}
+
+
+def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, Target] | None, lang: str,
+           charts: bool = True) -> list[dict[str, Any]]:
+    pages = []
+    for index, sheet in enumerate(ledger(items, plans)):
+        summary = sheet["summary"]
+        counts = [{"count": summary.counts[status], "light": LIGHTS[status], "word": word(status.value, lang)}
+                  for status in SUMMARY_ORDER]
+        if summary.stale:
+            counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
+        label = visible(sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")) or word("ledger", lang)
+        attention = [_attention(target, figures, others, lang) for target, figures in sheet["items"]
+                     if charts and is_flagged(figures, ATTENTION, stale=True)]
+        pages.append({"anchor": f"plan-{index + 1}", "label": label, "summary": summary, "counts": counts,
+                      "rows": [page_cells(row, lang) for row in sheet["rows"]], "attention": attention})
+    return pages
+
+
+def _columns(lang: str) -> list[dict[str, str]]:
+    return [{"key": key, "label": word(key, lang), "css": css} for key, css in PAGE_COLUMNS]
+
+
+def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
+                others: dict[str, Target] | None = None, lang: str = "en") -> str:
+    heading = word("report_as_of", lang, date=as_of.isoformat())
+    return _environment().get_template("page.html.j2").render(
+        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=heading, as_of=as_of.isoformat(),
+        plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None) + "\n"
+
+
+def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
+    from markupsafe import Markup
+
+    from kpitrack.formats.charts import burnup
+
+    chart = Markup(burnup(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
+    entries = [(entry.date.isoformat(), entry_value(entry), word("yes", lang) if entry.total else "",
+                visible(entry.note or ""), visible(entry.source or ""))
+               for entry in sorted(target.entries, key=lambda entry: entry.date)]
+    labels = [word(key, lang) for key in ("date", "value", "total", "note", "source")]
+    return _environment().get_template("page.html.j2").render(
+        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=visible(target.title),
+        as_of=figures.as_of.isoformat(), plans=_plans([(target, figures)], None, others, lang, charts=False),
+        columns=_columns(lang), target={"chart": chart, "entries": entries, "entry_labels": labels}) + "\n"

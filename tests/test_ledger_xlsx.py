@@ -1,0 +1,115 @@
+"""report --format xlsx: the ledger (台账) read back cell by cell against status --format json."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpitrack.cli import app
+
+ROOT = Path(__file__).parents[1]
+HEADERS_ZH = ["序号", "编号", "指标", "责任单位", "单位", "目标值", "累计完成", "完成率", "序时进度", "进度差",
+              "状态", "更新日期", "截至日期"]
+STATUS_ZH = {"done": "已完成", "on-track": "达到序时进度", "at-risk": "滞后", "behind": "严重滞后",
+             "overdue": "逾期未完成", "not-started": "未开始", "no-data": "未报送", "tracked": "跟踪监测"}
+FILLS = {"done": "C6EFCE", "on-track": "C6EFCE", "at-risk": "FFEB9C", "behind": "FFC7CE", "overdue": "FFC7CE",
+         "not-started": "E7E6E6", "no-data": "E7E6E6", "tracked": "E7E6E6"}
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["--dir", str(ROOT / "targets"), *args])
+
+
+def as_decimal(value):
+    return None if value is None else Decimal(str(value))
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    from openpyxl import load_workbook
+
+    out = tmp_path_factory.mktemp("ledger") / "台账.xlsx"
+    result = run("report", "--as-of", "2024-06-30", "--format", "xlsx", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return load_workbook(out)
+
+
+def test_one_sheet_per_plan_with_the_chinese_header_frozen_and_sized(ledger):
+    assert ledger.sheetnames == ["luohu-2024", "shenzhen-2023"]
+    for sheet in ledger:
+        assert [cell.value for cell in sheet[1]] == HEADERS_ZH
+        assert sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["C"].width == 48  # 指标: room for the pledge's words
+
+
+def test_every_cell_agrees_with_status_json(ledger):
+    status = json.loads(run("status", "--as-of", "2024-06-30", "--format", "json", "--all").stdout,
+                        parse_float=Decimal)["targets"]
+    rows = [row for sheet in ledger for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(status)
+    by_id = {row[1].value: row for row in rows}
+    for target in status:
+        row = {header: cell for header, cell in zip(HEADERS_ZH, by_id[target["id"]])}
+        assert row["指标"].value == target["title"]
+        if target["kind"] == "milestone" or target["target"] is None:  # a milestone, an indicator
+            assert row["目标值"].value is None
+        else:
+            assert as_decimal(row["目标值"].value) == Decimal(str(target["target"]))
+            if target["last_update"]:
+                assert as_decimal(row["累计完成"].value) == Decimal(str(target["current"]))
+            else:
+                assert row["累计完成"].value is None  # nothing reported is not zero
+        if target["completion"] is None:  # no data (未报送), a growth rate, an indicator: no completion
+            assert row["完成率"].value is None
+        else:
+            assert isinstance(row["完成率"].value, (int, float))  # a number, not text
+            assert as_decimal(row["完成率"].value) == Decimal(str(target["completion"])) / 100
+            assert row["完成率"].number_format == "0.00%"
+        planned = row["序时进度"].value
+        assert (planned is None) == (target["planned"] is None)
+        if planned is not None:
+            assert as_decimal(planned) == Decimal(str(target["planned"])) / 100
+            if target["lag"] is None:  # no figure reported: no gap to the plan
+                assert row["进度差"].value is None
+            else:
+                assert as_decimal(row["进度差"].value) == Decimal(str(target["lag"]))
+        assert row["状态"].value.startswith(STATUS_ZH[target["status"]])
+        assert row["状态"].fill.fgColor.rgb.endswith(FILLS[target["status"]])
+        updated = row["更新日期"].value
+        assert (updated.date().isoformat() if updated else None) == target["last_update"]
+        assert row["截至日期"].value == datetime(2024, 6, 30)
+
+
+def test_english_headers_behind_lang_en(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "ledger.xlsx"
+    assert run("report", "--as-of", "2024-06-30", "--format", "xlsx", "--lang", "en", "--out", str(out)).exit_code == 0
+    header = [cell.value for cell in load_workbook(out).worksheets[0][1]]
+    assert header[:3] == ["No.", "ID", "Target"] and header[6] == "Completed to date"
+
+
+def test_binary_formats_need_out_and_write_nothing_to_stdout():
+    result = run("report", "--as-of", "2024-06-30", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "add --out FILE.xlsx" in result.stderr and result.stdout == ""
+
+
+def test_docx_holds_the_summary_the_ledger_tables_and_the_charts(tmp_path):
+    from docx import Document
+
+    out = tmp_path / "report.docx"
+    result = run("report", "--as-of", "2024-06-30", "--format", "docx", "--lang", "zh", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = Document(out)
+    assert len(document.tables) == 2
+    assert [cell.text for cell in document.tables[0].rows[0].cells][:3] == ["序号", "指标", "责任单位"]
+    rows = sum(len(table.rows) - 1 for table in document.tables)
+    status = json.loads(run("status", "--as-of", "2024-06-30", "--format", "json", "--all").stdout,
+                        parse_float=Decimal)["targets"]
+    assert rows == len(status)
+    assert document.inline_shapes and document.inline_shapes[0].type is not None  # burn-up pictures
+    assert "进度报告（截至 2024-06-30）" in document.paragraphs[0].text
