@@ -15,6 +15,8 @@ INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters: escapes, 
 def visible(text: str, multiline: bool = False) -> str:
     """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes
     (line breaks and tabs kept where the text may span lines)."""
+    if text.isprintable():  # no control, format or separator character (but space): nothing to escape
+        return text
     kept = "\n\t" if multiline else ""
     return "".join(
         character if unicodedata.category(character) not in INVISIBLE or character in kept

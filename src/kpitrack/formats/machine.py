@@ -35,8 +35,17 @@ def to_json(value: Any, indent: str = "") -> str:
     if isinstance(value, date):
         return json.dumps(value.isoformat())
     if isinstance(value, str):  # invisible characters as \u escapes: the same string, but seen
-        return "".join(_json_escape(character) for character in json.dumps(value, ensure_ascii=False))
+        return json_string(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def json_string(text: str) -> str:
+    """A JSON string with the invisible characters escaped; printable text (no control, format or
+    separator character but space) is what json.dumps writes, with nothing to check."""
+    written = json.dumps(text, ensure_ascii=False)
+    if text.isprintable():
+        return written
+    return "".join(_json_escape(character) for character in written)
 
 
 def _json_escape(character: str) -> str:
