@@ -141,5 +141,7 @@ def export(
     from kpitrack.formats.machine import entries_csv, entries_json
 
     workspace = load(ctx)
-    sys.stdout.write((entries_json if output is ExportFormat.json else entries_csv)(workspace.targets))
+    write = sys.stdout.write
+    for lines in (entries_json if output is ExportFormat.json else entries_csv)(workspace.targets):
+        write(lines)  # each row as it is made: the whole text is never held
     report_problems(workspace.problems)

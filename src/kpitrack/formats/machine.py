@@ -8,7 +8,7 @@ import json
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from kpitrack.compute import Figures
 from kpitrack.display import INVISIBLE, visible
@@ -17,16 +17,25 @@ from kpitrack.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items,
                              plan_rows, status_row, summarize)
 
 
+_STRING = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) writes, without its set-up
+
+
 def to_json(value: Any, indent: str = "") -> str:
     """JSON with Decimals written as exact numbers (the json module would need floats)."""
+    scalar = _SCALARS.get(type(value))  # by exact type, the common kinds first: export writes millions
+    if scalar is not None:
+        return scalar(value)
     inner = indent + "  "
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = (f"{inner}{json.dumps(key, ensure_ascii=False)}: {to_json(item, inner)}"
-                 for key, item in value.items())
+        prefixes = _KEY_PREFIXES.setdefault(inner, {})
+        try:  # the common case, a row of scalars under keys written before, without a call per value
+            items = [prefixes[key] + _SCALARS[type(item)](item) for key, item in value.items()]
+        except KeyError:
+            items = [_prefix(prefixes, key, inner) + to_json(item, inner) for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
     if isinstance(value, (list, tuple)):
         if not value:
@@ -39,13 +48,34 @@ def to_json(value: Any, indent: str = "") -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _prefix(prefixes: dict[str, str], key: Any, inner: str) -> str:
+    """`  "key": `, remembered for text keys."""
+    prefix = f"{inner}{json.dumps(key, ensure_ascii=False)}: "
+    if type(key) is str:
+        prefixes[key] = prefix
+    return prefix
+
+
 def json_string(text: str) -> str:
     """A JSON string with the invisible characters escaped; printable text (no control, format or
     separator character but space) is what json.dumps writes, with nothing to check."""
-    written = json.dumps(text, ensure_ascii=False)
+    written = _STRING(text)
     if text.isprintable():
         return written
     return "".join(_json_escape(character) for character in written)
+
+
+# What to_json writes for a value of each of these exact types (subclasses, such as str enums, take
+# the general path); each is what json.dumps would write, or the exact Decimal.
+_SCALARS = {
+    str: json_string,
+    Decimal: lambda value: format(value, "f"),
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+    int: int.__repr__,
+    date: lambda value: f'"{value.isoformat()}"',
+}
+_KEY_PREFIXES: dict[str, dict[str, str]] = {}  # by indent, by key: `  "key": `
 
 
 def _json_escape(character: str) -> str:
@@ -88,12 +118,20 @@ def spreadsheet_safe(value: Any) -> str:
 
 def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
     """A header of `fields`, then a line per row; every cell made spreadsheet-safe."""
+    return "".join(csv_lines(fields, rows))
+
+
+def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`to_csv`, a line (one row, quoted line breaks and all) at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow(spreadsheet_safe(row[key]) for key in fields)
-    return buffer.getvalue()
+        writer.writerow([spreadsheet_safe(row[key]) for key in fields])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()  # the header alone, when there are no rows
 
 
 def status_csv(items: Iterable[Item]) -> str:
@@ -111,12 +149,18 @@ def report_json(as_of: date, items: list[Item]) -> str:
                     "attention": [target.id for target, _ in attention_items(items)]}) + "\n"
 
 
-def entries_csv(targets: list[Target]) -> str:
-    return to_csv(ENTRY_FIELDS, entry_rows(targets))
+def entries_csv(targets: list[Target]) -> Iterator[str]:
+    """Every entry as a CSV row, written as it is made (export streams, not builds, its output)."""
+    return csv_lines(ENTRY_FIELDS, entry_rows(targets))
 
 
-def entries_json(targets: list[Target]) -> str:
-    return to_json({"entries": entry_rows(targets)}) + "\n"
+def entries_json(targets: list[Target]) -> Iterator[str]:
+    """`to_json({"entries": [...]})` and a line break, a row at a time."""
+    separator = '{\n  "entries": [\n    '
+    for row in entry_rows(targets):
+        yield separator + to_json(row, "    ")
+        separator = ",\n    "
+    yield '{\n  "entries": []\n}\n' if separator.startswith("{") else "\n  ]\n}\n"
 
 
 def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan]) -> str:
