@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from kpitrack.compute import HUNDRED, burnup_series, current_figure, figure_function, planned_percent
+from kpitrack.compute import (HUNDRED, burnup_series, current_figure, figure_function, figures, last_update_of,
+                              planned_percent)
 from kpitrack.model import Direction, Entry, Kind, Target
 
 START = date(2023, 1, 1)
@@ -105,3 +106,12 @@ def test_same_day_increments_come_before_a_total():
     assert [figure_at(date(2023, 2, 28)), figure_at(date(2023, 3, 1)), figure_at(date(2023, 3, 2))] == \
         [Decimal(7), Decimal(40), Decimal("41.50")]
     assert str(figure_at(date(2022, 12, 31))) == "0"
+
+
+@settings(max_examples=60, deadline=None)
+@given(families(), days)
+def test_figures_sorts_once_and_agrees_with_the_single_figures(family, as_of):
+    target, others = family
+    result = figures(target, as_of, others=others)
+    assert (str(result.current), result.last_update) == \
+        (str(current_figure(target, as_of, others)), last_update_of(target, as_of, others))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from operator import attrgetter
 
 from kpitrack.model import Entry, Kind, Settings, Status, Target
 
@@ -38,8 +39,11 @@ Others = Mapping[str, Target]  # the workspace's targets by id, where a parent f
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    last_update = last_update_of(target, as_of, others)
-    current = current_figure(target, as_of, others)
+    if adds_up_parts(target, others):
+        last_update, current = last_update_of(target, as_of, others), current_figure(target, as_of, others)
+    else:  # the entries as of the day, sorted once for both
+        entries = entries_as_of(target, as_of)
+        last_update, current = entries[-1].date if entries else None, _figure_of(target, entries)
     exact_completion = completion_of(target, current)
     completion = to_cents(exact_completion, ROUND_DOWN)  # never shows 100 before it is done
     if target.kind is Kind.MILESTONE:
@@ -90,7 +94,10 @@ def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
     since a running total as of a day includes that day's increments."""
     known = [entry for entry in target.entries if entry.date <= as_of]
-    return sorted(known, key=lambda entry: (entry.date, entry.total))
+    return sorted(known, key=BY_DATE_INCREMENTS_FIRST)
+
+
+BY_DATE_INCREMENTS_FIRST = attrgetter("date", "total")  # (date, total): False (an increment) sorts first
 
 
 def adds_up_parts(target: Target, others: Others | None) -> bool:
@@ -103,7 +110,11 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     1 for a milestone done and 0 otherwise, or the exact sum of its parts' figures (a parent)."""
     if adds_up_parts(target, others):
         return parts_sum(target, as_of, others)
-    entries = entries_as_of(target, as_of)
+    return _figure_of(target, entries_as_of(target, as_of))
+
+
+def _figure_of(target: Target, entries: list[Entry]) -> Decimal:
+    """The figure of a target (not a parent adding up its parts) from its entries as of a day."""
     if target.kind is Kind.MILESTONE:
         return Decimal(1) if entries and entries[-1].done else Decimal(0)
     if target.kind is Kind.LEVEL:
@@ -270,7 +281,7 @@ def figure_function(target: Target, others: Others | None = None) -> Callable[[d
     if adds_up_parts(target, others):
         parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
         return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
-    entries = sorted(target.entries, key=lambda entry: (entry.date, entry.total))
+    entries = sorted(target.entries, key=BY_DATE_INCREMENTS_FIRST)
     dates = [entry.date for entry in entries]
     if target.kind is Kind.MILESTONE:
         done = [Decimal(1) if entry.done else Decimal(0) for entry in entries]

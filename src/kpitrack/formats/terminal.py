@@ -97,6 +97,8 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int) -> l
 
 
 def cell_len_of(text: str) -> int:
+    if text.isascii() and text.isprintable():  # a cell each, as Rich counts them, without asking it
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -120,14 +122,18 @@ def status_table(items: list[Item], as_of: date, width: int = WIDE, title: bool 
         output.append(f"kpitrack status as of {as_of.isoformat()}\n", style="italic")
 
     def add_line(cells: list[tuple[str, str]]) -> None:
-        output.append(" ")
+        plain = " "  # unstyled pieces are gathered and appended at once: the same text, fewer appends
         for column, (text, style) in enumerate(cells):
             pad = " " * max(widths[column] - cell_len_of(text), 0)
-            output.append(pad if column in right else "")
-            output.append(text, style=style or None)
-            output.append("" if column in right else pad)
-            output.append("  " if column < len(cells) - 1 else "")
-        output.append("\n")
+            plain += pad if column in right else ""
+            if style:
+                output.append(plain)
+                output.append(text, style=style)
+                plain = ""
+            else:
+                plain += text
+            plain += ("" if column in right else pad) + ("  " if column < len(cells) - 1 else "")
+        output.append(plain + "\n")
 
     add_line([(header, "bold") for header in headers])
     output.append(" " + "─" * (sum(widths) + 2 * (len(headers) - 1)) + "\n")
