@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings, strategies as st
 
 from kpitrack.display import INVISIBLE
-from kpitrack.formats.machine import entries_csv, entries_json, to_csv, to_json
+from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
 from kpitrack.model import Entry, Target
 from kpitrack.report import ENTRY_FIELDS, entry_rows
 
@@ -84,3 +84,11 @@ def test_the_fast_scalars_write_what_json_dumps_writes():
     for value in (0, -7, 10**30, True, False, None, "", "a\u2028b", date(2023, 5, 6), Decimal("-0.00"),
                   Decimal("1E+3"), 1.5, [1, {"k": None}], {1: "x", "a": [], "b": {}}):
         assert to_json(value) == plain_json(value)
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.decimals(), st.decimals(places=8), st.integers(-10**40, 10**40).map(Decimal),
+                 st.tuples(st.integers(-10**12, 10**12), st.integers(-40, 40)).map(
+                     lambda pair: Decimal(pair[0]).scaleb(pair[1]))))
+def test_exact_is_format_f(number):
+    assert exact(number) == format(number, "f")
