@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from kpitrack.compute import Figures, burnup_series
 from kpitrack.display import bar, entry_value, lag_cell, number, progress_cell, visible, with_unit
@@ -48,7 +49,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
     result.add_row("Status", status_text(figures, ", "))
 
-    shown = sorted(target.entries, key=lambda entry: entry.date)
+    shown = sorted(target.entries, key=attrgetter("date"))
     earlier = len(shown) - last if last is not None and len(shown) > last else 0
     entries = Table(title="Progress entries", title_justify="left", header_style="bold")
     for name, justify in (("Date", "left"), ("Value", "right"), ("Total", "left"), ("Note", "left"),
