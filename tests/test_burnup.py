@@ -4,10 +4,10 @@ straightforward definition: the figure as of each point, computed afresh (synthe
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
-from kpitrack.compute import (HUNDRED, burnup_series, current_figure, figure_function, figures, last_update_of,
-                              planned_percent)
+from kpitrack.compute import (HUNDRED, burnup_series, current_figure, disagreements, figure_function, figures,
+                              last_update_of, parts_sum, planned_percent)
 from kpitrack.model import Direction, Entry, Kind, Target
 
 START = date(2023, 1, 1)
@@ -115,3 +115,15 @@ def test_figures_sorts_once_and_agrees_with_the_single_figures(family, as_of):
     result = figures(target, as_of, others=others)
     assert (str(result.current), result.last_update) == \
         (str(current_figure(target, as_of, others)), last_update_of(target, as_of, others))
+
+
+@settings(max_examples=80, deadline=None)
+@given(families(), entries(Kind.CUMULATIVE))
+def test_disagreements_equal_a_figure_afresh_per_entry(family, own):
+    target, others = family
+    assume(others is not None)
+    parent = Target(**{**target.__dict__, "entries": own})  # a parent with figures of its own
+    expected = [(entry, current_figure(parent, entry.date), parts_sum(parent, entry.date, others))
+                for entry in parent.entries]
+    expected = [(entry, str(mine), str(summed)) for entry, mine, summed in expected if mine != summed]
+    assert [(entry, str(mine), str(summed)) for entry, mine, summed in disagreements(parent, others)] == expected

@@ -154,11 +154,14 @@ def last_update_of(target: Target, as_of: date, others: Others | None = None) ->
 def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, Decimal]]:
     """For a parent with entries of its own: (entry, its figure, the parts' sum) on each entry's
     date where the two differ."""
-    if not target.parts:
+    if not target.parts or not target.entries:
         return []
+    own_at = figure_function(target)  # its own entries, as one pass: not a figure afresh per entry
+    parts_at = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
     found = []
     for entry in target.entries:
-        own, summed = current_figure(target, entry.date), parts_sum(target, entry.date, others)
+        own = own_at(entry.date)
+        summed = _added(target, [(part, figure_at(entry.date)) for part, figure_at in parts_at])
         if own != summed:
             found.append((entry, own, summed))
     return found
