@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from operator import attrgetter
 
 from kpitrack.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
@@ -200,6 +202,9 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
     return as_of > expected_by
 
 
+BY_DATE_INCREMENTS_FIRST = attrgetter("date", "total")  # (date, total): False (an increment) sorts first
+
+
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
     since a running total as of a day includes that day's increments. An estimate gives way to an
@@ -207,18 +212,23 @@ def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     global _latest
     if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
         return _latest[2]
-    known = [entry for entry in target.entries if entry.date <= as_of]
-    if any(entry.estimate for entry in known):  # a final figure for the same date replaces an estimate
-        finals = {(entry.date, entry.total) for entry in known if not entry.estimate}
-        known = [entry for entry in known if not (entry.estimate and (entry.date, entry.total) in finals)]
-    known = sorted(known, key=lambda entry: (entry.date, entry.total))
+    known = sorted(counted([entry for entry in target.entries if entry.date <= as_of]), key=BY_DATE_INCREMENTS_FIRST)
     _latest = (target, as_of, known)
     return known
+
+
+def counted(entries: list[Entry]) -> list[Entry]:
+    """The entries that count: a final figure for the same date (and kind of figure) replaces an estimate."""
+    if not any(entry.estimate for entry in entries):
+        return entries
+    finals = {(entry.date, entry.total) for entry in entries if not entry.estimate}
+    return [entry for entry in entries if not (entry.estimate and (entry.date, entry.total) in finals)]
 
 
 # The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
 # `is` cannot match another target made at the same address. Callers only read the list.
 _latest: tuple = (None, None, [])
+
 
 
 def adds_up_parts(target: Target, others: Others | None) -> bool:
@@ -231,7 +241,11 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     1 for a milestone done and 0 otherwise, or the exact sum of its parts' figures (a parent)."""
     if adds_up_parts(target, others):
         return parts_sum(target, as_of, others)
-    entries = entries_as_of(target, as_of)
+    return _figure_of(target, entries_as_of(target, as_of))
+
+
+def _figure_of(target: Target, entries: list[Entry]) -> Decimal:
+    """The figure of a target (not a parent adding up its parts) from its entries as of a day."""
     if target.kind is Kind.MILESTONE:
         return Decimal(1) if entries and entries[-1].done else Decimal(0)
     if target.kind in READINGS:
@@ -298,11 +312,14 @@ def last_update_of(target: Target, as_of: date, others: Others | None = None) ->
 def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, Decimal]]:
     """For a parent with entries of its own: (entry, its figure, the parts' sum) on each entry's
     date where the two differ."""
-    if not target.parts:
+    if not target.parts or not target.entries:
         return []
+    own_at = figure_function(target)  # its own entries, as one pass: not a figure afresh per entry
+    parts_at = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
     found = []
     for entry in target.entries:
-        own, summed = current_figure(target, entry.date), parts_sum(target, entry.date, others)
+        own = own_at(entry.date)
+        summed = _added(target, [(part, figure_at(entry.date)) for part, figure_at in parts_at])
         if own != summed:
             found.append((entry, own, summed))
     return found
@@ -368,9 +385,32 @@ def burnup_series(target: Target, as_of: date, points: int, others: Others | Non
     schedule = schedule if schedule in STEP_MONTHS else "daily"  # "none": the daily line, for the eye
     last = max(target.due, as_of)
     span = (last - target.start).days
+    figure_at = figure_function(target, others)
     series = []
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
         planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
-        series.append((day, planned, current_figure(target, min(day, as_of), others)))
+        series.append((day, planned, figure_at(min(day, as_of))))
     return series
+
+
+def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:
+    """`current_figure(target, day, others)` as a function of the day, for many days: one pass over
+    the sorted entries, then a bisection per day (the same sums, added in the same order)."""
+    if adds_up_parts(target, others):
+        parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
+        return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
+    entries = sorted(counted(list(target.entries)), key=BY_DATE_INCREMENTS_FIRST)
+    dates = [entry.date for entry in entries]
+    if target.kind is Kind.MILESTONE:
+        done = [Decimal(1) if entry.done else Decimal(0) for entry in entries]
+        return lambda day: done[count - 1] if (count := bisect_right(dates, day)) else Decimal(0)
+    if target.kind in READINGS:
+        return lambda day: entries[count - 1].value if (count := bisect_right(dates, day)) else target.baseline
+    running, progress = [], Decimal(0)
+    with exact():
+        for entry in entries:
+            progress = entry.value if entry.total else progress + entry.value
+            running.append(target.baseline + progress)
+    empty = target.baseline + Decimal(0)
+    return lambda day: running[count - 1] if (count := bisect_right(dates, day)) else empty

@@ -109,10 +109,21 @@ BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA
 SPACES = frozenset(" \u3000")  # the spaces that are text; every other space character is escaped
 
 
+def plain_text(text: str) -> bool:
+    """Whether `text` has nothing to escape: printable (no control, format or separator character
+    but space) and none of the BLANK characters that print as nothing; a fast test for most text."""
+    return text.isprintable() and _BLANK_FOUND(text) is None
+
+
+_BLANK_FOUND = __import__("re").compile("[" + "".join(f"\\U{code:08x}" for code in sorted(BLANK)) + "]").search
+
+
 def visible(text: str, multiline: bool = False) -> str:
     """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes
     (line breaks and tabs kept where the text may span lines). Every path and name printed goes
     through here too: a folder name can hold an escape sequence as well as a title can."""
+    if plain_text(text):
+        return text
     kept = "\n\t" if multiline else ""
     return "".join(
         _escape(character) if character not in kept and (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from kpitrack.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
 from kpitrack.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
@@ -204,9 +204,10 @@ def entry_fields(entry) -> dict[str, Any]:
 ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate")
 
 
-def entry_rows(targets: list[Target]) -> list[dict[str, Any]]:
-    return [{"id": target.id, "group": target.group, "unit": target.unit, **entry_fields(entry)}
-            for target in targets for entry in target.entries]
+def entry_rows(targets: list[Target]) -> Iterator[dict[str, Any]]:
+    """Every entry of every target, one row each, made as they are read (export streams them)."""
+    return ({"id": target.id, "group": target.group, "unit": target.unit, **entry_fields(entry)}
+            for target in targets for entry in target.entries)
 
 
 def tree_order(items: list[Item]) -> list[tuple[Item, int]]:

@@ -192,5 +192,11 @@ def export(
 
     workspace = load(ctx)
     targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]
-    emit(encoded((entries_json if output is ExportFormat.json else entries_csv)(targets), encoding))
+    rows = (entries_json if output is ExportFormat.json else entries_csv)(targets)
+    if encoding is None:
+        write = sys.stdout.write
+        for lines in rows:
+            write(lines)  # each row as it is made: the whole text is never held
+    else:  # for Excel on Chinese Windows: encoded whole, so a character it lacks stops before any output
+        emit(encoded("".join(rows), encoding))
     report_problems(workspace.problems)

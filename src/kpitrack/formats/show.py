@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from kpitrack.compute import Figures, burnup_series, entries_as_of
 from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
@@ -78,7 +79,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.verdict is not None:
         result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
-    shown = sorted(target.entries, key=lambda entry: entry.date)
+    shown = sorted(target.entries, key=attrgetter("date"))
     earlier = len(shown) - last if last is not None and len(shown) > last else 0
     entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
     for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),

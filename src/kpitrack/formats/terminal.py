@@ -61,6 +61,8 @@ WIDE = 160  # from this many columns on (or with --wide), the table also shows t
 
 
 def cell_len_of(text: str) -> int:
+    if text.isascii() and text.isprintable():  # a cell each, as Rich counts them, without asking it
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)

@@ -1,0 +1,129 @@
+"""The burn-up series of `show`, computed by one pass and a bisection per point, against the
+straightforward definition: the figure as of each point, computed afresh (synthetic targets)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import assume, given, settings, strategies as st
+
+from kpitrack.compute import (HUNDRED, burnup_series, current_figure, disagreements, figure_function, figures,
+                              last_update_of, parts_sum, planned_percent)
+from kpitrack.model import Direction, Entry, Kind, Target
+
+START = date(2023, 1, 1)
+days = st.integers(min_value=-20, max_value=420).map(lambda offset: START + timedelta(days=offset))
+# entries fall on few distinct days, so that increments and totals often share one
+entry_days = st.integers(min_value=-2, max_value=40).map(lambda step: START + timedelta(days=step * 10))
+values = st.decimals(min_value=-1000, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
+
+
+def straightforward(target, as_of, points, others=None):
+    """The series as defined: every point's figure by `current_figure`, from all the entries."""
+    last = max(target.due, as_of)
+    span = (last - target.start).days
+    series = []
+    for index in range(points):
+        day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
+        planned = target.baseline + planned_percent(target, day) * (target.target - target.baseline) / HUNDRED
+        series.append((day, planned, current_figure(target, min(day, as_of), others)))
+    return series
+
+
+@st.composite
+def entries(draw, kind):
+    found = []
+    for line in range(draw(st.integers(min_value=0, max_value=25))):
+        when = draw(entry_days)
+        if kind is Kind.MILESTONE:
+            found.append(Entry(date=when, done=draw(st.booleans()), line=line))
+        else:
+            total = kind is Kind.CUMULATIVE and draw(st.booleans())
+            found.append(Entry(date=when, value=draw(values), total=total, line=line))
+    return tuple(found)
+
+
+@st.composite
+def targets(draw, name="t", unit=None, kinds=tuple(Kind)):
+    kind = draw(st.sampled_from(kinds))
+    direction = draw(st.sampled_from(tuple(Direction)))
+    baseline = draw(values) if kind is not Kind.MILESTONE else Decimal(0)
+    goal = baseline + (-1 if direction is Direction.DECREASE else 1) * draw(
+        st.decimals(min_value="0.01", max_value=50000, places=2))
+    if kind is Kind.MILESTONE:
+        baseline, goal = Decimal(0), Decimal(1)
+    return Target(id=name, title=name, start=START, due=START + timedelta(days=draw(st.integers(0, 400))),
+                  kind=kind, direction=direction, target=goal, baseline=baseline,
+                  unit=unit if unit is not None else draw(st.sampled_from(["", "套", "万套"])),
+                  entries=draw(entries(kind)))
+
+
+@st.composite
+def families(draw):
+    """A parent that adds up its parts (a part may be a parent itself), or a target on its own."""
+    own = draw(targets())
+    if not draw(st.booleans()):
+        return own, None
+    parts = [draw(targets(f"p{number}", unit=draw(st.sampled_from(["套", "万套"])),
+                          kinds=(Kind.CUMULATIVE, Kind.LEVEL)))
+             for number in range(draw(st.integers(1, 3)))]
+    others = {part.id: part for part in parts}
+    if draw(st.booleans()):  # a middle level: p0 adds up parts of its own
+        grand = draw(targets("g0", unit="套", kinds=(Kind.CUMULATIVE, Kind.LEVEL)))
+        middle = Target(**{**parts[0].__dict__, "kind": Kind.CUMULATIVE, "entries": (), "parts": ("g0",)})
+        others.update({"g0": grand, middle.id: middle})
+    parent = Target(id="parent", title="parent", start=START, due=own.due, kind=Kind.CUMULATIVE,
+                    target=abs(own.target) + 1, unit="套", parts=tuple(others[p].id for p in (part.id for part in parts)))
+    others[parent.id] = parent
+    return parent, others
+
+
+def same(series, expected):
+    """Equal as numbers and written alike: 1.0 and 1 would print differently."""
+    assert [(day, str(planned), str(actual)) for day, planned, actual in series] == \
+        [(day, str(planned), str(actual)) for day, planned, actual in expected]
+
+
+@settings(max_examples=120, deadline=None)
+@given(families(), days, st.integers(min_value=1, max_value=80))
+def test_fast_series_equals_the_straightforward_one(family, as_of, points):
+    target, others = family
+    same(burnup_series(target, as_of, points, others), straightforward(target, as_of, points, others))
+
+
+@settings(max_examples=100, deadline=None)
+@given(families(), st.lists(days, max_size=30))
+def test_figure_function_equals_current_figure_on_any_day(family, when):
+    target, others = family
+    figure_at = figure_function(target, others)
+    assert [str(figure_at(day)) for day in when] == [str(current_figure(target, day, others)) for day in when]
+
+
+def test_same_day_increments_come_before_a_total():
+    target = Target(id="t", title="t", start=START, due=date(2023, 12, 31), target=Decimal(100), entries=(
+        Entry(date(2023, 3, 1), Decimal(40), total=True), Entry(date(2023, 3, 1), Decimal(5)),
+        Entry(date(2023, 2, 1), Decimal(7)), Entry(date(2023, 3, 2), Decimal("1.50"))))
+    figure_at = figure_function(target)
+    assert [figure_at(date(2023, 2, 28)), figure_at(date(2023, 3, 1)), figure_at(date(2023, 3, 2))] == \
+        [Decimal(7), Decimal(40), Decimal("41.50")]
+    assert str(figure_at(date(2022, 12, 31))) == "0"
+
+
+@settings(max_examples=60, deadline=None)
+@given(families(), days)
+def test_figures_sorts_once_and_agrees_with_the_single_figures(family, as_of):
+    target, others = family
+    result = figures(target, as_of, others=others)
+    assert (str(result.current), result.last_update) == \
+        (str(current_figure(target, as_of, others)), last_update_of(target, as_of, others))
+
+
+@settings(max_examples=80, deadline=None)
+@given(families(), entries(Kind.CUMULATIVE))
+def test_disagreements_equal_a_figure_afresh_per_entry(family, own):
+    target, others = family
+    assume(others is not None)
+    parent = Target(**{**target.__dict__, "entries": own})  # a parent with figures of its own
+    expected = [(entry, current_figure(parent, entry.date), parts_sum(parent, entry.date, others))
+                for entry in parent.entries]
+    expected = [(entry, str(mine), str(summed)) for entry, mine, summed in expected if mine != summed]
+    assert [(entry, str(mine), str(summed)) for entry, mine, summed in disagreements(parent, others)] == expected

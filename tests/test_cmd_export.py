@@ -1,0 +1,94 @@
+"""`export` streams its rows: the same bytes as the whole document written at once, by the plain
+json.dumps-based definition of kpitrack's JSON (synthetic targets and entries)."""
+
+import json
+import unicodedata
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings, strategies as st
+
+from kpitrack.display import INVISIBLE
+from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
+from kpitrack.model import Entry, Target
+from kpitrack.report import ENTRY_FIELDS, entry_rows
+
+
+def plain_json(value, indent=""):
+    """kpitrack's JSON as first written: json.dumps for every key and value, Decimals exact."""
+    inner = indent + "  "
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{\n" + ",\n".join(f"{inner}{json.dumps(key, ensure_ascii=False)}: {plain_json(item, inner)}"
+                                  for key, item in value.items()) + f"\n{indent}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + plain_json(item, inner) for item in value) + f"\n{indent}]"
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, str):
+        return "".join(character if unicodedata.category(character) not in INVISIBLE else json.dumps(character)[1:-1]
+                       for character in json.dumps(value, ensure_ascii=False))
+    return json.dumps(value, ensure_ascii=False)
+
+
+texts = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(["\u3164", "\u202e", "\x1b", "\n", '"', "="])),
+                max_size=12)
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**9, max_value=10**9)
+
+
+@st.composite
+def entry(draw):
+    milestone = draw(st.booleans())
+    return Entry(date=date(2023, 1, 1) + timedelta(days=draw(st.integers(0, 400))),
+                 value=None if milestone else draw(decimals), total=draw(st.booleans()),
+                 done=draw(st.booleans()) if milestone else None,
+                 note=draw(st.none() | texts), source=draw(st.none() | texts))
+
+
+@st.composite
+def target(draw):
+    return Target(id=draw(texts), title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31),
+                  unit=draw(texts), group=draw(texts), entries=tuple(draw(st.lists(entry(), max_size=4))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(target(), max_size=4))
+def test_streamed_json_is_the_whole_document(targets):
+    expected = plain_json({"entries": list(entry_rows(targets))}) + "\n"
+    assert "".join(entries_json(targets)) == expected
+    assert to_json({"entries": list(entry_rows(targets))}) + "\n" == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(target(), max_size=4))
+def test_streamed_csv_is_the_whole_table(targets):
+    assert "".join(entries_csv(targets)) == to_csv(ENTRY_FIELDS, list(entry_rows(targets)))
+
+
+def test_rows_are_written_one_at_a_time():
+    targets = [Target(id=f"t{number}", title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31),
+                      entries=tuple(Entry(date(2023, 1, day), Decimal(day)) for day in range(1, 4)))
+               for number in range(2)]
+    chunks = list(entries_json(targets))
+    assert len(chunks) == 7 and chunks[0].startswith('{\n  "entries": [\n    {') and chunks[-1] == "\n  ]\n}\n"
+    assert len([chunk for chunk in entries_csv(targets) if chunk]) == 6  # the header comes with the first row
+    assert list(entries_json([])) == ['{\n  "entries": []\n}\n']
+
+
+def test_the_fast_scalars_write_what_json_dumps_writes():
+    for value in (0, -7, 10**30, True, False, None, "", "a\u2028b", date(2023, 5, 6), Decimal("-0.00"),
+                  Decimal("1E+3"), 1.5, [1, {"k": None}], {1: "x", "a": [], "b": {}}):
+        assert to_json(value) == plain_json(value)
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.decimals(), st.decimals(places=8), st.integers(-10**40, 10**40).map(Decimal),
+                 st.tuples(st.integers(-10**12, 10**12), st.integers(-40, 40)).map(
+                     lambda pair: Decimal(pair[0]).scaleb(pair[1]))))
+def test_exact_is_format_f(number):
+    assert exact(number) == format(number, "f")
