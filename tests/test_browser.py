@@ -111,7 +111,7 @@ def test_the_tables_the_browser_builds_hold_the_figures_of_status_json(page, tmp
         row = rows[target["id"]]
         assert row["Completion"] == f"{target['completion']}%"
         assert row["Time-elapsed progress"] == (f"{target['planned']}%" if target["planned"] is not None else "—")
-        assert row["Progress gap"] == (f"{target['lag']:+}" if target["lag"] is not None else "—")
+        assert row["Progress gap"] == (f"{-target['lag']:+}" if target["lag"] is not None else "—")  # completion − plan
         assert row["Status"].startswith({"on-track": "on track", "not-started": "not started"}.get(
             target["status"], target["status"]))
         if target["kind"] != "milestone" and target["last_update"]:

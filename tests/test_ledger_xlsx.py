@@ -75,7 +75,7 @@ def test_every_cell_agrees_with_status_json(ledger):
             if target["lag"] is None:  # no figure reported: no gap to the plan
                 assert row["进度差"].value is None
             else:
-                assert as_decimal(row["进度差"].value) == Decimal(str(target["lag"]))
+                assert as_decimal(row["进度差"].value) == -Decimal(str(target["lag"]))  # 进度差: completion − plan
         assert row["状态"].value.startswith(STATUS_ZH[target["status"]])
         assert row["状态"].fill.fgColor.rgb.endswith(FILLS[target["status"]])
         updated = row["更新日期"].value

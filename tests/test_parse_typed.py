@@ -59,3 +59,15 @@ def test_a_title_fragment_names_a_target_and_several_matches_are_listed(tmp_path
     assert "a.toml" in result.stdout
     result = runner.invoke(app, ["--dir", str(tmp_path), "add", "企业", "95", "--date", "2023-06-30"])
     assert result.exit_code == 2 and "a (新增高新技术企业" in result.stderr and "b (新增专精特新企业" in result.stderr
+
+
+def test_the_base_unit_typed_on_a_scaled_target_is_converted():
+    """18000个 on a 万个 target is 1.8 万个, not 18000 万个 (a user's trial found it recorded as 18000)."""
+    from kpitrack.parse import parse_figure
+
+    assert parse_figure("18000个", "万个") == Decimal("1.8")
+    assert parse_figure("18000 个", "万个") == Decimal("1.8")
+    assert parse_figure("1.8万个", "万个") == Decimal("1.8")
+    assert parse_figure("1.8", "万个") == Decimal("1.8")
+    assert parse_figure("194.7亿元", "亿元") == Decimal("194.7")
+    assert parse_figure("2600套", "套") == 2600

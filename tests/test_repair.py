@@ -107,3 +107,26 @@ def test_repair_leaves_a_file_broken_elsewhere_alone(tmp_path):
     path = write(tmp_path / "firms.toml", text)
     result = runner.invoke(app, ["--dir", str(tmp_path), "validate", "--repair"])
     assert result.exit_code == 2 and path.read_text() == text
+
+
+@pytest.mark.parametrize("tail", [
+    '\n[[progress]]\nvalue = 26\ndate = "2024-06-30"',   # a quoted date, typed by hand
+    "\n[[progress]]\nvalue = 26\ndate = 2024-06-31",      # a whole but impossible date
+    "\n[[progress]]\nvalue = 26\nnotes = \"x\"\ndate = 2024-0",  # a key add never writes
+])
+def test_repair_never_cuts_a_block_typed_by_hand(tmp_path, tail):
+    """A user's trial: repair cut hand-typed entries with a quoted or impossible date."""
+    path = write(tmp_path / "firms.toml", OLD + tail)
+    before = path.read_bytes()
+    result = runner.invoke(app, ["--dir", str(tmp_path), "validate", "--repair"])
+    assert result.exit_code == 2 and "repaired" not in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_repair_cuts_a_torn_block_of_a_target_whose_dates_come_from_its_plan(tmp_path):
+    write(tmp_path / "plan" / "plan.toml", 'title = "synthetic plan"\nperiod = "2024"\n')
+    good = '# synthetic\ntitle = "synthetic"\nunit = "家"\ntarget = 100\n\n[[progress]]\nvalue = 5\ndate = 2024-03-31\n'
+    path = write(tmp_path / "plan" / "firms.toml", good + "\n[[progress]]\nvalue = 26\ndate = 2024-0")
+    result = runner.invoke(app, ["--dir", str(tmp_path), "validate", "--repair"])
+    assert "repaired" in result.stdout, result.output
+    assert path.read_text(encoding="utf-8") == good

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.workspace import state_folder
 from kpitrack.write import write_file
 
@@ -51,10 +52,20 @@ def changes(previous: State | None, current: State, flagged: set[str], stale: bo
         before = previous.get(target_id, {"status": None, "stale": False})
         was, status = before["status"], now["status"]
         if status in flagged and status != was:
-            news.append((target_id, f"now {status}" + (f" (was {was})" if was else "")))
+            news.append((target_id, _("now {status} (was {was})").format(status=_word(status), was=_word(was))
+                         if was else _("now {status}").format(status=_word(status))))
         elif was in flagged and status not in flagged:
-            news.append((target_id, ("done" if status == "done" else f"recovered: now {status}") + f" (was {was})"))
+            news.append((target_id, (_("done (was {was})") if status == "done" else _("recovered: now {status} (was {was})"))
+                         .format(status=_word(status), was=_word(was))))
         if stale and now["stale"] and not before["stale"]:
-            since = f"no figure since {now['last']}" if now["last"] else "no figure yet"
-            news.append((target_id, f"late: {since}"))
+            news.append((target_id, _("late: no figure since {date}").format(date=now["last"]) if now["last"]
+                         else _("late: no figure yet")))
     return news
+
+
+def _word(code: str) -> str:
+    """A status or verdict code as the interface says it (严重滞后, 未报送 …)."""
+    from kpitrack.display import status_word, verdict_word
+    from kpitrack.model import Status, Verdict
+
+    return status_word(Status(code)) if code in Status._value2member_map_ else verdict_word(Verdict(code))

@@ -52,7 +52,7 @@ _LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+")
 def parse_figure(text: str, unit: str) -> Decimal:
     """A figure typed for a target counted in `unit`, in that unit: the target's own unit, or its
     scale, may follow the number. On a 亿元 target `194.7`, `194.7亿` and `194.7亿元` are 194.7;
-    on a 套 target `3.5万套` is 35000; on a 万个 target `1.8万` is 1.8; `4.1%` on a % target is 4.1.
+    on a 套 target `3.5万套` is 35000; on a 万个 target `1.8万` and `18000个` are 1.8; `4.1%` on a % target is 4.1.
     Another unit is refused, naming the expected one."""
     from kpitrack.units import CHINESE_SCALES, split_unit, tidy
 
@@ -68,8 +68,9 @@ def parse_figure(text: str, unit: str) -> Decimal:
         raise ValueError(f"{text!r} is not a number in this target's unit: {rest[match.end():].strip()!r} is "
                          f"not its unit; {expected}")
     value = parse_value(number_part)
-    if number_part.strip() != rest:  # a scale was typed: the figure in the base unit, then in the target's
-        return tidy(value / unit_scale) if unit_scale != 1 else value
+    if (number_part.strip() != rest or number_part != cleaned) and unit_scale != 1:
+        # a scale or the base unit was typed (1.8万, 18000个): the figure in the base unit, then in the target's
+        return tidy(value / unit_scale)
     return value
 
 

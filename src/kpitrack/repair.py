@@ -16,7 +16,7 @@ from kpitrack.document import decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError
 from kpitrack.lock import Waiting, locked_target
 from kpitrack.schema import target_from_document
-from kpitrack.workspace import state_folder
+from kpitrack.workspace import plan_period, state_folder
 from kpitrack.write import cut_back
 
 _HEADER = b"[[progress]]"
@@ -45,34 +45,42 @@ def torn_tail(data: bytes, path: Path, root: Path) -> int | None:
     return cut
 
 
-def _cut_short(block: bytes) -> bool:
-    """Whether a last block looks cut short: it fails to decode or parse at its very end, or reads
-    with no whole date. One complete but wrong (a bad date in the middle, a mistyped key after a
-    date) was not cut short (appended blocks end with their date), and is left for a person."""
-    import re
-    import tomllib
-    from datetime import date, datetime
+# What `add` writes in a block, in this order, `date` always last (write.render_entry).
+APPENDED_KEYS = ("value", "total", "done", "note", "source", "qualifier", "estimate", "repeat")
+_DATE_PREFIX = __import__("re").compile(r"(d|da|dat|date|date ?=?|date = \d{0,4}(-\d{0,2}(-\d?)?)?)")
 
+
+def _cut_short(block: bytes) -> bool:
+    """Whether a last block is what a torn append leaves: a prefix of a block `add` writes (its
+    keys in their order, and no whole date, since `add` writes the date last). Anything else (a
+    quoted or impossible date, a key `add` never writes, a mistake in a block typed by hand) was
+    not cut short, and is left for a person."""
     try:
         text = block.decode("utf-8")
     except UnicodeDecodeError as error:
-        return error.start >= len(block) - 3  # a character cut in two
-    try:
-        tables = tomllib.loads(text).get("progress")
-    except tomllib.TOMLDecodeError as error:
-        where = re.search(r"at line (\d+)|at end of document", str(error))
-        last = text.count("\n") + (0 if text.endswith("\n") else 1)
-        return bool(where) and (where.group(1) is None or int(where.group(1)) >= last)
-    except RecursionError:
-        return False
-    when = tables[-1].get("date") if isinstance(tables, list) and tables and isinstance(tables[-1], dict) else None
-    return not (isinstance(when, date) and not isinstance(when, datetime))
+        if error.start < len(block) - 3:
+            return False
+        text = block[:error.start].decode("utf-8", errors="replace")  # a character cut in two at the end
+    header, _, body = text.partition("\n")
+    if not body and not text.endswith("\n"):
+        return "[[progress]]".startswith(header.strip())  # cut inside the header itself
+    *complete, last = body.split("\n")
+    for line in complete:
+        key = line.split("=", 1)[0].strip()
+        if key not in APPENDED_KEYS or "=" not in line:
+            return False
+    if not last:
+        return True  # cut right after a whole line: no date yet
+    key = last.split("=", 1)[0].strip()
+    if key == "date" or "date".startswith(last.strip()):
+        return _DATE_PREFIX.fullmatch(last) is not None and len(last) < len("date = 2024-06-30")
+    return any(name.startswith(key) for name in APPENDED_KEYS)
 
 
 def _valid(data: bytes, path: Path, root: Path) -> bool:
     try:
         text = decode(data, path)
-        target_from_document(parse_toml(text, path), path, root, key_lines(text))
+        target_from_document(parse_toml(text, path), path, root, key_lines(text), plan_period(path.parent, root))
         return True
     except (KpitrackError, RecursionError):
         return False

@@ -393,13 +393,19 @@ LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yello
 
 def ledger_row(number: int, target: Target, figures: Figures) -> dict[str, Any]:
     """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
-    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts)."""
+    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
+    `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
+    (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
+    from kpitrack.display import target_value
+
     milestone = target.kind is Kind.MILESTONE
     return {
         "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
         "current": None if milestone or not figures.last_update else figures.current,
-        "completion": figures.completion, "planned": figures.planned, "lag": figures.lag,
+        "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
+        "completion": figures.completion, "planned": figures.planned,
+        "lag": None if figures.lag is None else -figures.lag,
         "status": figures.status.value, "stale": figures.stale, "light": LIGHTS[figures.status],
         "last_update": figures.last_update, "as_of": figures.as_of,
         "fillable": not milestone and not (target.parts and not target.entries),

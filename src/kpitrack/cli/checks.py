@@ -159,6 +159,8 @@ def shown_words(names: list[str]) -> list[str]:
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
     """Print what changed since the previous run with the same options, remember this one."""
     from kpitrack.changes import changes, remember, remembered
+    from kpitrack.display import visible
+    from kpitrack.formats.terminal import as_of_words
 
     key = f"fail-on={fail_on}"
     current = {target.id: {"status": result.status.value, "stale": result.stale,
@@ -166,9 +168,10 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
                for target, result in items}
     news = changes(remembered(workspace.root, key), current, {status.value for status in statuses}, stale)
     remember(workspace.root, key, current)
-    titles = {target.id: target.title for target, _ in items}
+    titles = {target.id: target.title for target, _result in items}
     for target_id, what in news:
-        print(f"{target_id}: {what} as of {as_of.isoformat()} ({titles[target_id]})")
+        print(_("{id}: {what} {as_of} ({title})").format(id=target_id, what=what, as_of=as_of_words(as_of),
+                                                          title=visible(titles[target_id])))
     report_problems(workspace.problems)
     if news:
         raise typer.Exit(1)

@@ -16,7 +16,8 @@ from kpitrack.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
                 ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", ""))
-SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NOT_STARTED)
+SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA,
+                 Status.NOT_STARTED, Status.TRACKED)
 
 
 def _environment():
@@ -33,7 +34,8 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
 
     status = word(row["status"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
-            "target": with_unit(row["target"], row["unit"]) if row["target"] is not None else "—",
+            "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
+            if row["target"] is not None else "—",
             "current": number(row["current"]), "completion": percent(row["completion"]),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else f"{row['lag']:+}",
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
@@ -45,9 +47,10 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     from kpitrack.formats.charts import burnup
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
+    completion = "—" if figures.completion is None else f"{figures.completion}%"
     lines = [f"{word('current', lang)} {current} / "
-             f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {figures.completion}%"
-             + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {figures.lag:+}"
+             f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
+             + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {-figures.lag:+}"
                 if figures.planned is not None and figures.lag is not None else "")]
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
