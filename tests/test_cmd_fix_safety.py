@@ -31,7 +31,7 @@ def test_sigkill_during_fix_leaves_the_old_file_or_the_new_one(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.communicate()
         after = path.read_text(encoding="utf-8")
-        assert after in (before, TARGET_TOML + f"\n[[progress]]\ndate = 2023-03-31\nvalue = {100 + number}\n")
+        assert after in (before, TARGET_TOML + f"\n[[progress]]\nvalue = {100 + number}\ndate = 2023-03-31\n")
         outcomes.add(after == before)
         load_target(path, tmp_path)  # parses
     assert outcomes == {True, False}  # both a killed and a finished fix were seen

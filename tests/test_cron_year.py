@@ -54,14 +54,18 @@ def monthly_entries(workspace: Path) -> dict[date, list[tuple]]:
         for month in range(1, 13):
             dated = date(2024, month + 1, 1) - timedelta(days=1) if month < 12 else date(2024, 12, 31)
             entered = date(2024 + month // 12, month % 12 + 1, 5)
-            if target.get("kind") == "milestone":
+            if target.get("kind") == "growth":  # a year-to-date rate on the bar every month: a reading
+                value, total = str(target["target"]), False
+            elif target.get("kind") == "milestone":
                 value, total = ("done" if month == 11 else "undone"), False
                 if month == 12:
                     continue
             else:
                 share = Decimal(min(month + 1, 12)) / 12
-                value = str(min(target["target"], (target["target"] * share).quantize(Decimal("0.01"), ROUND_CEILING)))
-                total = True
+                value = min(target["target"], (target["target"] * share).quantize(Decimal("0.01"), ROUND_CEILING))
+                if target.get("qualifier") == "over" and value == target["target"]:
+                    value += 1  # 超X is met only above X
+                value, total = str(value), True
             if path.stem == LATE_1 and month in (4, 5):
                 entered = date(2024, 7, 1)
             if path.stem == LATE_2 and month in (8, 9):
