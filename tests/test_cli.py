@@ -382,7 +382,7 @@ def test_add_stores_typed_numbers_exactly(tmp_path, typed, stored, text):
     result = run(tmp_path, "add", "firms", typed, "--date", "2023-03-31", "--force")  # beyond 5× the target
     assert result.exit_code == 0, result.output
     appended = path.read_text(encoding="utf-8")[len(old):]
-    assert appended == f"\n[[progress]]\n{text}date = 2023-03-31\n"  # date last: see render_entry
+    assert appended == f"\n[[progress]]\n{text}date = 2023-03-31\n"  # date last: see entry_block
     assert read_toml(path)["progress"][-1]["value"] == stored
 
 

@@ -18,7 +18,7 @@ from helpers import TARGET_TOML, write
 from kpitrack.model import Entry
 from kpitrack.formats.machine import to_json
 from kpitrack.workspace import load_target
-from kpitrack.write import render_entry
+from kpitrack.write import entry_block
 
 
 def kpitrack(workspace, *arguments):
@@ -113,7 +113,7 @@ values = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
 @given(st.dates(), values, st.booleans(), st.one_of(st.none(), texts), st.one_of(st.none(), texts))
 def test_an_entry_written_reads_back_exactly(when, value, total, note, source):
     entry = Entry(date=when, value=value, total=total, note=note or None, source=source or None)
-    table = tomllib.loads(render_entry(entry), parse_float=Decimal)["progress"][0]
+    table = tomllib.loads(entry_block(entry), parse_float=Decimal)["progress"][0]
     assert Decimal(table["value"]) == value
     assert (table["date"], table.get("total", False)) == (when, total)
     assert (table.get("note"), table.get("source")) == (entry.note, entry.source)

@@ -11,7 +11,7 @@ from kpitrack.model import Entry, Kind, Target
 from kpitrack.workspace import cache_folder
 from kpitrack.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
 from kpitrack.starter import init_workspace
-from kpitrack.write import append_entry, create_target, render_entry
+from kpitrack.write import append_entry, create_target, entry_block
 
 
 def test_load_target_reads_exact_decimals_and_entries(tmp_path):
@@ -176,7 +176,7 @@ def test_append_keeps_every_existing_byte_and_adds_one_block(tmp_path):
     append_entry(path, tmp_path, entry)
     after = path.read_bytes()
     assert after.startswith(before)
-    assert after[len(before):].decode() == render_entry(entry)
+    assert after[len(before):].decode() == entry_block(entry)
     reread = load_target(path, tmp_path).entries[-1]
     assert (reread.date, reread.value, reread.note, reread.source) == (entry.date, entry.value, entry.note, entry.source)
 
@@ -272,7 +272,7 @@ def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
 
     path = write(tmp_path / "firms.toml", HAND_WRITTEN)
     before = path.read_bytes()
-    monkeypatch.setattr(write_module, "render_entry", lambda entry: "\n[[progress]]\ndate = 2023-06-30\nvalue = 999\n")
+    monkeypatch.setattr(write_module, "entry_block", lambda entry: "\n[[progress]]\ndate = 2023-06-30\nvalue = 999\n")
     with pytest.raises(KpitrackError, match="does not read back"):
         append_entry(path, tmp_path, Entry(date(2023, 6, 30), Decimal(1)))
     assert path.read_bytes() == before
