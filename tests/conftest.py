@@ -44,3 +44,10 @@ def cli():
         return runner.invoke(__import__("kpitrack.cli", fromlist=["app"]).app,
                              ["--dir", str(root), *arguments], **options)
     return run
+
+
+@pytest.fixture
+def plain_environment(monkeypatch):
+    """No workspace, colour or width settings leak in from the shell running the tests."""
+    for name in ("KPITRACK_DIR", "FORCE_COLOR", "COLUMNS", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
