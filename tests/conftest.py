@@ -51,3 +51,14 @@ def plain_environment(monkeypatch):
     """No workspace, colour or width settings leak in from the shell running the tests."""
     for name in ("KPITRACK_DIR", "FORCE_COLOR", "COLUMNS", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def three_targets(tmp_path):
+    """Synthetic: one target on track, one behind, one done, in two folders."""
+    from helpers import TARGET_TOML, progress, write
+
+    write(tmp_path / "plan" / "ahead.toml", TARGET_TOML + progress("2023-06-30", 700))
+    write(tmp_path / "plan" / "slow.toml", TARGET_TOML.replace("新增", "") + progress("2023-06-30", 100))
+    write(tmp_path / "other" / "finished.toml", TARGET_TOML + progress("2023-05-31", 1200))
+    return tmp_path

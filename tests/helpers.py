@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -49,7 +50,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-# --- synthetic target files and the CLI (moved from the old tests/test_cli.py) ---------------
+# --- synthetic target files and the CLI ----------------------------------------
 
 SHIPPED_TARGETS = Path(__file__).parents[1] / "targets"
 runner = CliRunner()
@@ -137,3 +138,39 @@ FIRMS = target_toml(extra=progress("2023-03-31", 310) + progress("2023-06-30", 3
 SLOW_FIRMS = target_toml(extra=progress("2023-03-31", 310) + progress("2023-06-30", 240))
 TOTALS = target_toml(extra=progress("2023-02-28", 100) + progress("2023-03-31", 200)
                      + progress("2023-06-30", 650, total=True) + progress("2023-08-31", 50))
+
+
+# --- shared by the tests of writing, the cache and the workspace (moved from the old test files) ---
+
+HAND_WRITTEN_FIRMS = TARGET_TOML + """
+# a comment the user wrote, with odd   spacing
+[[progress]]
+date = 2023-03-31
+value = 310   # Q1 bulletin
+"""
+
+MILESTONE_FIELDS = dict(title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), kind="milestone")
+
+
+def kpitrack_command(workspace: Path, *arguments: str) -> list[str]:
+    """The argv of kpitrack run as its own process on the workspace."""
+    return [sys.executable, "-m", "kpitrack", "--dir", str(workspace), *arguments]
+
+
+def figure_file(title="synthetic", unit="亿元", target=None, extra="") -> str:
+    """A synthetic target file of a figure, with or without its own target."""
+    text = f'title = "{title}"\nunit = "{unit}"\nstart = 2023-01-01\ndue = 2023-12-31\n'
+    return text + (f"target = {target}\n" if target is not None else "") + extra
+
+
+def any_text():
+    """A hypothesis strategy: any text UTF-8 can hold, up to 40 characters."""
+    from hypothesis import strategies
+
+    return strategies.text(strategies.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+def entries_of(root: Path, target_id: str) -> list[tuple]:
+    """(date, value, total) of every entry of a target, as `show --format json` lists them."""
+    document = json.loads(run(root, "show", target_id, "--format", "json", "--as-of", "2023-12-31").stdout)
+    return [(entry["date"], entry["value"], entry["total"]) for entry in document["entries"]]

@@ -1,11 +1,17 @@
 """`kpitrack add` (synthetic data)."""
 
 from __future__ import annotations
+
+import subprocess
 from datetime import date
 from decimal import Decimal
+
 import pytest
+
 import helpers
-from helpers import target_toml, progress, milestone_toml, snapshot, run, status_rows, one_error_line, read_toml, FIRMS, write_target
+from helpers import (FIRMS, TARGET_TOML, kpitrack_command, milestone_toml, one_error_line, progress, read_toml, run,
+    snapshot, status_rows, target_toml, write, write_target)
+from kpitrack.workspace import load_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -239,3 +245,22 @@ def test_total_on_a_milestone_names_the_flag(tmp_path):
                                             'due = 2024-12-31\n')
     assert "`total` is only for cumulative targets" in one_error_line(
         run(tmp_path, "add", "bridge", "done", "--total"))
+
+
+def test_unicode_notes_survive_the_cli_round_trip(tmp_path):
+    path = write(tmp_path / "firms.toml", TARGET_TOML)
+    note = 'he said "超额完成" \\ \n """ \'\'\' 🎉 \t end'
+    result = subprocess.run(kpitrack_command(tmp_path, "add", "firms", "5", "--date", "2023-05-01", "--note", note),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert load_target(path, tmp_path).entries[0].note == note
+
+
+def test_undecodable_bytes_from_the_terminal_are_refused(tmp_path):
+    path = write(tmp_path / "firms.toml", TARGET_TOML)
+    before = path.read_bytes()
+    result = subprocess.run(kpitrack_command(tmp_path, "add", "firms", "5", "--date", "2023-05-01")
+                            + [b"--note", b"caf\xe9"], capture_output=True, timeout=30)
+    assert result.returncode == 2
+    assert b"--note is not valid UTF-8" in result.stderr
+    assert path.read_bytes() == before

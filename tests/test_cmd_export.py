@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
+from helpers import TARGET_TOML, run, write
 from kpitrack.display import INVISIBLE
 from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
 from kpitrack.model import Entry, Target
@@ -92,3 +93,15 @@ def test_the_fast_scalars_write_what_json_dumps_writes():
                      lambda pair: Decimal(pair[0]).scaleb(pair[1]))))
 def test_exact_is_format_f(number):
     assert exact(number) == format(number, "f")
+
+
+def test_export_lists_every_entry_once(three_targets):
+    write(three_targets / "plan" / "evil.toml", TARGET_TOML + '\n[[progress]]\ndate = 2023-03-01\nvalue = 1\n'
+                                                         'note = "=cmd|calc"\n')
+    lines = run(three_targets, "export").stdout.splitlines()
+    assert lines[0] == "id,group,unit,date,value,total,done,note,source,qualifier,estimate"
+    assert sorted(lines[1:]) == sorted([
+        "finished,other,firms,2023-05-31,1200,false,,,,,false", "ahead,plan,firms,2023-06-30,700,false,,,,,false",
+        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false", "slow,plan,firms,2023-06-30,100,false,,,,,false"])
+    entries = json.loads(run(three_targets, "export", "--format", "json").stdout)["entries"]
+    assert len(entries) == 4 and entries[0]["value"] == 1200

@@ -1,11 +1,16 @@
 """`kpitrack init` (synthetic data)."""
 
 from __future__ import annotations
-import json
+
 from datetime import date
-from kpitrack.cli import app
+
 import pytest
-from helpers import runner, target_toml, snapshot, run, one_error_line, read_toml, write_target
+
+from helpers import one_error_line, read_toml, run, runner, snapshot, target_toml, write_target
+from kpitrack.cli import app
+from kpitrack.errors import KpitrackError
+from kpitrack.starter import init_workspace
+from kpitrack.workspace import load_workspace
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -56,3 +61,16 @@ def test_init_keeps_an_existing_example_file(tmp_path):
     assert result.stdout.splitlines()[-1] == f"wrote {folder / 'kpitrack.toml'}"
     assert "example.toml" not in result.stdout
     assert (folder / "example.toml").read_text(encoding="utf-8") == "# mine, synthetic\n" + target_toml()
+
+
+def test_init_makes_a_valid_workspace_and_never_overwrites(tmp_path):
+    folder = tmp_path / "targets"
+    written = init_workspace(folder, 2026)
+    assert sorted(p.name for p in written) == ["example.toml", "kpitrack.toml", "plan.schema.json",
+                                               "settings.schema.json", "target.schema.json"]
+    workspace = load_workspace(folder)
+    assert (workspace.problems, [t.id for t in workspace.targets]) == ([], ["example"])
+    before = (folder / "example.toml").read_bytes()
+    with pytest.raises(KpitrackError, match="already a kpitrack workspace"):
+        init_workspace(folder, 2027)
+    assert (folder / "example.toml").read_bytes() == before

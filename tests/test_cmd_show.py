@@ -1,11 +1,12 @@
 """`kpitrack show` of a file that does not load names the file's own problem, with its line."""
 import json
-from datetime import date
 from decimal import Decimal
-import helpers
-from kpitrack.report import STATUS_FIELDS
+
 import pytest
-from helpers import progress, run, one_error_line, FIRMS, TOTALS, write_target
+
+import helpers
+from helpers import FIRMS, TOTALS, one_error_line, run, write_target
+from kpitrack.report import STATUS_FIELDS
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -32,9 +33,6 @@ def test_show_of_a_file_with_an_unknown_key_suggests_the_right_one(make_workspac
     result = cli(root, "show", "firms")
     assert result.exit_code == 2
     assert "firms.toml:1" in result.stderr and "did you mean 'title'?" in result.stderr
-
-
-# --- moved from test_cli.py ---
 
 
 def test_show_table_lists_definition_figures_and_entries(tmp_path):
@@ -93,3 +91,7 @@ def test_show_lists_the_last_twenty_entries_unless_asked_for_all(tmp_path):
     assert "day 6 " in short and "day 5 " not in short
     every = run(tmp_path, "show", "m", "--as-of", "2023-06-30", "--all").stdout
     assert "day 1 " in every and "earlier entries" not in every
+
+
+def test_show_draws_the_chart(three_targets):
+    assert "█ actual  · plan  │ 2023-06-30" in run(three_targets, "show", "ahead", "--as-of", "2023-06-30").stdout

@@ -1,11 +1,14 @@
 """`kpitrack validate` (synthetic data)."""
 
 from __future__ import annotations
+
 import re
 import tomllib
+
 import pytest
+
 import helpers
-from helpers import target_toml, progress, milestone_toml, run, FIRMS, write_target
+from helpers import FIRMS, TARGET_TOML, milestone_toml, progress, run, target_toml, write, write_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -118,3 +121,10 @@ def test_validate_warns_of_entries_dated_outside_the_period(tmp_path):
     result = run(tmp_path, "validate")
     assert result.exit_code == 0
     assert f"{tmp_path / 'm.toml'}:7: warning: 2022-07-31 is before the start 2023-01-01" in result.stderr
+
+
+def test_bad_cadence_is_reported_with_its_line(tmp_path):
+    write(tmp_path / "x.toml", TARGET_TOML + 'cadence = "fortnightly"\n')
+    result = run(tmp_path, "validate")
+    assert result.exit_code == 2
+    assert "x.toml:7: cadence 'fortnightly' is not one of weekly, monthly, quarterly, yearly" in result.stderr
