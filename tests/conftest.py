@@ -9,6 +9,17 @@ sys.path.insert(0, str(Path(__file__).parent))  # lets tests import helpers
 os.environ["KPITRACK_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpitrack-test-cache-")
 
 
+def pytest_configure(config):
+    """A fast run (`-m "not slow"`) tries fewer hypothesis examples; the full suite tries them all."""
+    import helpers
+    from hypothesis import settings
+
+    settings.register_profile("fast", max_examples=10, deadline=None)
+    if "not slow" in (config.getoption("markexpr") or ""):
+        helpers.FAST = True
+        settings.load_profile("fast")
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from the current outputs (review the diff before committing)")

@@ -14,6 +14,14 @@ from typer.testing import CliRunner
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Target
 
 
+FAST = False  # set by conftest.py when slow tests are deselected (`pytest -m "not slow"`)
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property test: `count` in the full suite, at most 10 in a fast run."""
+    return min(count, 10) if FAST else count
+
+
 def make_target(target=1200, baseline=0, start=date(2023, 1, 1), due=date(2023, 12, 31),
                 kind=Kind.CUMULATIVE, direction=Direction.INCREASE, entries=(), checkpoints=(), **fields) -> Target:
     """A synthetic target; entries are (date, value) or (date, value, total) tuples, or Entry objects."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from helpers import TARGET_TOML, run, write
+from helpers import TARGET_TOML, examples, run, write
 from kpitrack.display import INVISIBLE
 from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
 from kpitrack.model import Entry, Target
@@ -57,7 +57,7 @@ def target(draw):
                   unit=draw(texts), group=draw(texts), entries=tuple(draw(st.lists(entry(), max_size=4))))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(target(), max_size=4))
 def test_streamed_json_is_the_whole_document(targets):
     expected = plain_json({"entries": list(entry_rows(targets))}) + "\n"
@@ -65,7 +65,7 @@ def test_streamed_json_is_the_whole_document(targets):
     assert to_json({"entries": list(entry_rows(targets))}) + "\n" == expected
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(target(), max_size=4))
 def test_streamed_csv_is_the_whole_table(targets):
     assert "".join(entries_csv(targets)) == to_csv(ENTRY_FIELDS, list(entry_rows(targets)))
@@ -87,7 +87,7 @@ def test_the_fast_scalars_write_what_json_dumps_writes():
         assert to_json(value) == plain_json(value)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.one_of(st.decimals(), st.decimals(places=8), st.integers(-10**40, 10**40).map(Decimal),
                  st.tuples(st.integers(-10**12, 10**12), st.integers(-40, 40)).map(
                      lambda pair: Decimal(pair[0]).scaleb(pair[1]))))

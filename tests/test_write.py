@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from helpers import HAND_WRITTEN_FIRMS, MILESTONE_FIELDS, TARGET_TOML, any_text, kpitrack_command, write
+from helpers import HAND_WRITTEN_FIRMS, MILESTONE_FIELDS, TARGET_TOML, any_text, examples, kpitrack_command, write
 from kpitrack.errors import KpitrackError
 from kpitrack.model import Entry, Target
 from kpitrack.workspace import load_target
@@ -237,7 +237,7 @@ def test_a_writer_waits_for_the_lock_on_its_own_target_only(tmp_path):
     assert recorded_values(busy, tmp_path) == [1] and recorded_values(free, tmp_path) == [2]
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.dates(), values, st.booleans(), st.one_of(st.none(), any_text()), st.one_of(st.none(), any_text()))
 def test_an_entry_written_reads_back_exactly(when, value, total, note, source):
     entry = Entry(date=when, value=value, total=total, note=note or None, source=source or None)
