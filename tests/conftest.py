@@ -5,6 +5,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # lets tests import helpers
 
+# pytest-xdist's workers (`pytest -n auto`) set COLUMNS=80 and LINES=24 that the shell did not:
+# drop them there, so that kpitrack sees the same environment with or without -n.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
 # Every test, and every kpitrack it starts, uses a parse cache of its own, never the user's.
 os.environ["KPITRACK_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpitrack-test-cache-")
 

@@ -114,6 +114,7 @@ def test_a_simulated_2024_mails_once_per_change_and_never_after_the_year_closed(
     assert cron(plain, date(2025, 4, 30)) == ""  # every target done by then, too
 
 
+@pytest.mark.slow
 def test_commands_run_in_a_bare_cron_environment(three_targets):
     entry_point = Path(sys.executable).parent / "kpitrack"
     bare = {"PATH": "/usr/bin:/bin", "HOME": "", "LANG": ""}

@@ -57,6 +57,7 @@ def cut_everywhere(tmp_path, new):
     return tried, wrong, unrepaired
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("new", NEW, ids=["total-note-source", "decimal", "two-blocks"])
 def test_a_cut_at_any_byte_never_reads_as_another_figure(tmp_path, new):
     tried, wrong, unrepaired = cut_everywhere(tmp_path, new)
