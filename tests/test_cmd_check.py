@@ -1,6 +1,5 @@
 """`kpitrack check`: exit codes for cron (synthetic data)."""
 
-
 from helpers import run, write
 
 

@@ -1,3 +1,5 @@
+"""The output formats (table, JSON, CSV, Markdown) read report records: exact figures, safe text."""
+
 import csv
 import io
 import json
