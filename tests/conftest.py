@@ -5,8 +5,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # lets tests import helpers
 
+# pytest-xdist's workers (`pytest -n auto`) set COLUMNS=80 and LINES=24 that the shell did not:
+# drop them there, so that kpitrack sees the same environment with or without -n.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
 # Every test, and every kpitrack it starts, uses a parse cache of its own, never the user's.
 os.environ["KPITRACK_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpitrack-test-cache-")
+
+
+def pytest_configure(config):
+    """A fast run (`-m "not slow"`) tries fewer hypothesis examples; the full suite tries them all."""
+    import helpers
+    from hypothesis import settings
+
+    settings.register_profile("fast", max_examples=10, deadline=None)
+    if "not slow" in (config.getoption("markexpr") or ""):
+        helpers.FAST = True
+        settings.load_profile("fast")
 
 
 def pytest_addoption(parser):
@@ -44,3 +61,21 @@ def cli():
         return runner.invoke(__import__("kpitrack.cli", fromlist=["app"]).app,
                              ["--dir", str(root), *arguments], **options)
     return run
+
+
+@pytest.fixture
+def plain_environment(monkeypatch):
+    """No workspace, colour or width settings leak in from the shell running the tests."""
+    for name in ("KPITRACK_DIR", "FORCE_COLOR", "COLUMNS", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def three_targets(tmp_path):
+    """Synthetic: one target on track, one behind, one done, in two folders."""
+    from helpers import TARGET_TOML, progress, write
+
+    write(tmp_path / "plan" / "ahead.toml", TARGET_TOML + progress("2023-06-30", 700))
+    write(tmp_path / "plan" / "slow.toml", TARGET_TOML.replace("新增", "") + progress("2023-06-30", 100))
+    write(tmp_path / "other" / "finished.toml", TARGET_TOML + progress("2023-05-31", 1200))
+    return tmp_path

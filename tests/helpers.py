@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import sys
+import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Target
+
+
+FAST = False  # set by conftest.py when slow tests are deselected (`pytest -m "not slow"`)
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property test: `count` in the full suite, at most 10 in a fast run."""
+    return min(count, 10) if FAST else count
 
 
 def make_target(target=1200, baseline=0, start=date(2023, 1, 1), due=date(2023, 12, 31),
@@ -43,3 +56,129 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- synthetic target files and the CLI ----------------------------------------
+
+SHIPPED_TARGETS = Path(__file__).parents[1] / "targets"
+runner = CliRunner()
+
+
+def target_toml(title="synthetic: new firms", target=1200, start="2023-01-01", due="2023-12-31",
+                unit="firms", extra="") -> str:
+    """The text of a synthetic target file; `target=None` leaves the key out (for milestones)."""
+    lines = ["# synthetic test data: made-up figures", f'title = "{title}"']
+    if unit is not None:
+        lines.append(f'unit = "{unit}"')
+    if target is not None:
+        lines.append(f"target = {target}")
+    lines += [f"start = {start}", f"due = {due}"]
+    return "\n".join(lines) + "\n" + extra
+
+
+def progress(when: str, value=None, total: bool = False, done: bool | None = None) -> str:
+    """One hand-written [[progress]] block."""
+    block = f"\n[[progress]]\ndate = {when}\n"
+    if value is not None:
+        block += f"value = {value}\n"
+    if total:
+        block += "total = true\n"
+    if done is not None:
+        block += f"done = {'true' if done else 'false'}\n"
+    return block
+
+
+def milestone_toml(due="2023-09-30", extra="") -> str:
+    return target_toml(title="synthetic: bridge open", target=None, unit=None, due=due,
+                       extra='kind = "milestone"\n' + extra)
+
+
+def write_target(root: Path, target_id: str, text: str, group: str = "") -> Path:
+    path = root / group / f"{target_id}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below root (hidden ones too, but not kpitrack's own state in .kpitrack/, such as
+    lock notes) and its bytes: to show that nothing changed."""
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file() and ".kpitrack" not in path.relative_to(root).parts}
+
+
+def run(root: Path, *args: str):
+    """Run kpitrack in-process on the workspace at root (the `cli` fixture of conftest does the same)."""
+    from kpitrack.cli import app
+
+    return runner.invoke(app, ["--dir", str(root), *args])
+
+
+def status_rows(root: Path, *args: str) -> dict[str, dict]:
+    """`status --format json` as {id: row}, numbers read as exact Decimals."""
+    result = run(root, "status", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return {row["id"]: row for row in json.loads(result.stdout, parse_float=Decimal)["targets"]}
+
+
+def status_ids(root: Path, *args: str) -> list[str]:
+    result = run(root, "status", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return [row["id"] for row in json.loads(result.stdout)["targets"]]
+
+
+def one_error_line(result) -> str:
+    """A refused command: exit 2, nothing on stdout, exactly one line on stderr."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+# The example of the issue: 310 in Q1 and 340 in Q2 of a pledge of 1200 for 2023 (synthetic).
+FIRMS = target_toml(extra=progress("2023-03-31", 310) + progress("2023-06-30", 340))
+# The same pledge a little behind the calendar: 310 + 240 = 550 by 2023-06-30 (synthetic).
+SLOW_FIRMS = target_toml(extra=progress("2023-03-31", 310) + progress("2023-06-30", 240))
+TOTALS = target_toml(extra=progress("2023-02-28", 100) + progress("2023-03-31", 200)
+                     + progress("2023-06-30", 650, total=True) + progress("2023-08-31", 50))
+
+
+# --- shared by the tests of writing, the cache and the workspace (moved from the old test files) ---
+
+HAND_WRITTEN_FIRMS = TARGET_TOML + """
+# a comment the user wrote, with odd   spacing
+[[progress]]
+date = 2023-03-31
+value = 310   # Q1 bulletin
+"""
+
+MILESTONE_FIELDS = dict(title="x", start=date(2024, 1, 1), due=date(2024, 12, 31), kind="milestone")
+
+
+def kpitrack_command(workspace: Path, *arguments: str) -> list[str]:
+    """The argv of kpitrack run as its own process on the workspace."""
+    return [sys.executable, "-m", "kpitrack", "--dir", str(workspace), *arguments]
+
+
+def figure_file(title="synthetic", unit="亿元", target=None, extra="") -> str:
+    """A synthetic target file of a figure, with or without its own target."""
+    text = f'title = "{title}"\nunit = "{unit}"\nstart = 2023-01-01\ndue = 2023-12-31\n'
+    return text + (f"target = {target}\n" if target is not None else "") + extra
+
+
+def any_text():
+    """A hypothesis strategy: any text UTF-8 can hold, up to 40 characters."""
+    from hypothesis import strategies
+
+    return strategies.text(strategies.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+def entries_of(root: Path, target_id: str) -> list[tuple]:
+    """(date, value, total) of every entry of a target, as `show --format json` lists them."""
+    document = json.loads(run(root, "show", target_id, "--format", "json", "--as-of", "2023-12-31").stdout)
+    return [(entry["date"], entry["value"], entry["total"]) for entry in document["entries"]]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from hypothesis import assume, given, settings, strategies as st
 
+from helpers import examples
 from kpitrack.compute import (HUNDRED, burnup_series, current_figure, disagreements, figure_function, figures,
                               last_update_of, parts_sum, planned_percent)
 from kpitrack.model import Direction, Entry, Kind, Target
@@ -83,14 +84,14 @@ def same(series, expected):
         [(day, str(planned), str(actual)) for day, planned, actual in expected]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(families(), days, st.integers(min_value=1, max_value=80))
 def test_fast_series_equals_the_straightforward_one(family, as_of, points):
     target, others = family
     same(burnup_series(target, as_of, points, others), straightforward(target, as_of, points, others))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(families(), st.lists(days, max_size=30))
 def test_figure_function_equals_current_figure_on_any_day(family, when):
     target, others = family
@@ -108,7 +109,7 @@ def test_same_day_increments_come_before_a_total():
     assert str(figure_at(date(2022, 12, 31))) == "0"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(families(), days)
 def test_figures_sorts_once_and_agrees_with_the_single_figures(family, as_of):
     target, others = family
@@ -117,7 +118,7 @@ def test_figures_sorts_once_and_agrees_with_the_single_figures(family, as_of):
         (str(current_figure(target, as_of, others)), last_update_of(target, as_of, others))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(families(), entries(Kind.CUMULATIVE))
 def test_disagreements_equal_a_figure_afresh_per_entry(family, own):
     target, others = family

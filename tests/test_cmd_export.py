@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
+from helpers import TARGET_TOML, examples, run, write
 from kpitrack.display import INVISIBLE
 from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
 from kpitrack.model import Entry, Target
@@ -56,7 +57,7 @@ def target(draw):
                   unit=draw(texts), group=draw(texts), entries=tuple(draw(st.lists(entry(), max_size=4))))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(target(), max_size=4))
 def test_streamed_json_is_the_whole_document(targets):
     expected = plain_json({"entries": list(entry_rows(targets))}) + "\n"
@@ -64,7 +65,7 @@ def test_streamed_json_is_the_whole_document(targets):
     assert to_json({"entries": list(entry_rows(targets))}) + "\n" == expected
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(target(), max_size=4))
 def test_streamed_csv_is_the_whole_table(targets):
     assert "".join(entries_csv(targets)) == to_csv(ENTRY_FIELDS, list(entry_rows(targets)))
@@ -86,9 +87,21 @@ def test_the_fast_scalars_write_what_json_dumps_writes():
         assert to_json(value) == plain_json(value)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.one_of(st.decimals(), st.decimals(places=8), st.integers(-10**40, 10**40).map(Decimal),
                  st.tuples(st.integers(-10**12, 10**12), st.integers(-40, 40)).map(
                      lambda pair: Decimal(pair[0]).scaleb(pair[1]))))
 def test_exact_is_format_f(number):
     assert exact(number) == format(number, "f")
+
+
+def test_export_lists_every_entry_once(three_targets):
+    write(three_targets / "plan" / "evil.toml", TARGET_TOML + '\n[[progress]]\ndate = 2023-03-01\nvalue = 1\n'
+                                                         'note = "=cmd|calc"\n')
+    lines = run(three_targets, "export").stdout.splitlines()
+    assert lines[0] == "id,group,unit,date,value,total,done,note,source,qualifier,estimate"
+    assert sorted(lines[1:]) == sorted([
+        "finished,other,firms,2023-05-31,1200,false,,,,,false", "ahead,plan,firms,2023-06-30,700,false,,,,,false",
+        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false", "slow,plan,firms,2023-06-30,100,false,,,,,false"])
+    entries = json.loads(run(three_targets, "export", "--format", "json").stdout)["entries"]
+    assert len(entries) == 4 and entries[0]["value"] == 1200

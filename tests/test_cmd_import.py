@@ -1,6 +1,10 @@
 """`kpitrack import`: bad columns and bad encodings are one clear line each, and nothing is written."""
 
+import json
+
 import pytest
+
+from helpers import entries_of, run, snapshot, write
 
 FIRMS = """\
 title = "synthetic: new firms"
@@ -58,3 +62,96 @@ def test_an_unknown_or_wrong_encoding_is_one_line(workspace, cli, tmp_path):
         result = cli(workspace, "import", str(csv_file), "--encoding", encoding)
         assert result.exit_code == 2 and f"cannot read as {encoding}" in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_import_adds_rows_and_twice_counts_nothing_twice(three_targets, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value,total,note\nslow,2023-07-31,50,,July\n"
+                                          "ahead,2023-07-31,\"1,000\",true,1-7月累计\nslow,2023-06-30,100,,\n")
+    result = run(three_targets, "import", str(csv_file))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "added 2 entries to 2 targets; 1 row already recorded, skipped\n"
+    assert entries_of(three_targets, "ahead")[-1] == ("2023-07-31", 1000, True)
+    before = snapshot(three_targets)
+    again = run(three_targets, "import", str(csv_file))
+    assert again.stdout == "added 0 entries to 0 targets; 3 rows already recorded, skipped\n"
+    assert snapshot(three_targets) == before
+
+
+def test_import_is_all_or_nothing_and_names_every_bad_row(three_targets, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,50\nslwo,2023-07-31,5\n"
+                                          "ahead,2023-02-30,5\nahead,2023-07-31,12abc\nahead,2023-07-31,-3\n")
+    before = snapshot(three_targets)
+    result = run(three_targets, "import", str(csv_file))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{csv_file}:3: no target 'slwo'; did you mean 'slow'?"
+    assert lines[1].startswith(f"{csv_file}:4: date: '2023-02-30' is not a calendar date")
+    assert lines[2].startswith(f"{csv_file}:5: value: '12abc' is not a number")
+    assert lines[3].startswith(f"{csv_file}:6: ahead: an increment of -3 runs against")
+    assert lines[4] == "kpitrack: 4 bad rows; nothing was imported"
+    assert snapshot(three_targets) == before
+
+
+def test_import_dry_run_writes_nothing(three_targets, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,50\n")
+    before = snapshot(three_targets)
+    result = run(three_targets, "import", str(csv_file), "--dry-run")
+    assert result.stdout == "would add 1 entry to 1 target; 0 rows already recorded, skipped\n"
+    assert snapshot(three_targets) == before
+
+
+def test_import_reads_gbk_from_chinese_excel_and_utf8_with_bom(three_targets, tmp_path):
+    text = "id,date,value,note\r\nslow,2023年7月31日,50,七月快报\r\n"
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(text.encode("gbk"))
+    result = run(three_targets, "import", str(gbk))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("(read as gbk)\n")
+    notes = json.loads(run(three_targets, "show", "slow", "--format", "json").stdout)["entries"]
+    assert notes[-1]["note"] == "七月快报"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.replace("31", "30").encode("utf-8"))
+    assert run(three_targets, "import", str(bom)).stdout.startswith("added 1 entry to 1 target")
+    assert run(three_targets, "import", str(gbk), "--encoding", "gbk").stdout.startswith("added 0 entries")
+
+
+def test_import_undoes_earlier_targets_when_a_later_write_fails(three_targets, tmp_path, monkeypatch):
+    import kpitrack.writeahead as store
+
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
+    before = snapshot(three_targets)
+    real = store.append_raw
+
+    def fail_on_slow(locked, payload, entries=None):
+        if locked.path.stem == "slow":
+            raise store.KpitrackError("disk full", locked.path)
+        return real(locked, payload, entries)
+
+    monkeypatch.setattr(store, "append_raw", fail_on_slow)
+    result = run(three_targets, "import", str(csv_file))
+    assert result.exit_code == 2 and "disk full" in result.stderr
+    assert snapshot(three_targets) == before
+
+
+def test_import_refuses_rows_with_more_cells_than_columns(three_targets, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,1,200\n")
+    before = snapshot(three_targets)
+    result = run(three_targets, "import", str(csv_file))
+    assert result.exit_code == 2
+    assert f"{csv_file}:2: 4 cells under 3 columns; a number with a thousands comma needs quotes" in result.stderr
+    assert snapshot(three_targets) == before
+
+
+def test_import_undoes_earlier_targets_when_a_file_cannot_be_opened(three_targets, tmp_path):
+    csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
+    from kpitrack.importer import apply_import, plan_import, read_import
+    from kpitrack.workspace import load_workspace
+
+    loaded = load_workspace(three_targets)
+    rows, problems, encoding = read_import(csv_file)
+    plan = plan_import(loaded, csv_file, rows, problems, encoding)
+    before = (three_targets / "plan" / "ahead.toml").read_bytes()
+    (three_targets / "plan" / "slow.toml").unlink()
+    with pytest.raises(Exception, match="cannot write: No such file"):
+        apply_import(loaded, plan)
+    assert (three_targets / "plan" / "ahead.toml").read_bytes() == before

@@ -28,6 +28,7 @@ def test_the_template_is_package_data():
     assert (resources.files("kpitrack") / "templates" / "page.html.j2").is_file()
 
 
+@pytest.mark.slow
 def test_the_page_fetches_nothing_and_runs_nothing(page):
     assert "<script" not in page and "<link" not in page and "@import" not in page
     assert not re.search(r"""(src|href)=["']?https?:""", page) and not re.search(r"url\((?!#)", page)

@@ -34,6 +34,7 @@ def test_every_command_taking_an_id_completes_it(command):
     assert ask("bash", f"kpitrack {command} sz23-invest-f").split() == ["sz23-invest-futian"]
 
 
+@pytest.mark.slow
 def test_folders_tags_owners_and_statuses_complete():
     assert ask("bash", "kpitrack status --group sh").split() == ["shenzhen-2023"]
     assert "major-projects" in ask("bash", "kpitrack status --tag ma").split()
@@ -46,6 +47,7 @@ def test_no_workspace_completes_nothing_and_fails_nothing(tmp_path):
     assert ask("bash", "kpitrack show sz", cwd=tmp_path).split() == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_the_completion_script_asks_kpitrack(shell):
     result = subprocess.run([sys.executable, "-m", "kpitrack", "completion", shell], capture_output=True,

@@ -1,13 +1,14 @@
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, strategies as st
 
-from helpers import make_target
+from helpers import make_target, run, write
 from kpitrack.compute import current_figure, figures
-from kpitrack.schedule import planned_percent
 from kpitrack.model import Direction, Entry, Kind, Settings, Status
+from kpitrack.schedule import planned_percent
 
 D = Decimal
 
@@ -216,3 +217,39 @@ def test_before_start_nothing_is_planned_and_there_is_no_lag_in_days_or_projecti
     result = figures(make_target(), date(2022, 6, 30))
     assert (result.planned, result.lag, result.lag_days, result.projected) == (0, 0, None, None)
     assert result.status is Status.NOT_STARTED
+
+
+@pytest.mark.parametrize("cadence, last, fresh_until", [
+    ("weekly", date(2023, 6, 30), date(2023, 7, 14)),
+    ("monthly", date(2023, 1, 31), date(2023, 3, 7)),  # a month after 31 January is 28 February
+    ("quarterly", date(2023, 3, 31), date(2023, 7, 7)),
+    ("yearly", date(2023, 3, 31), date(2024, 4, 7)),
+    (10, date(2023, 6, 30), date(2023, 7, 17)),
+])
+def test_stale_from_the_day_after_cadence_plus_grace(cadence, last, fresh_until):
+    target = make_target(due=date(2024, 12, 31), cadence=cadence, entries=[(last, 1)])
+    day_before, day_after = fresh_until, date.fromordinal(fresh_until.toordinal() + 1)
+    assert figures(target, day_before).stale is False
+    assert figures(target, day_after).stale is True
+
+
+def test_stale_counts_from_the_start_before_any_entry_and_uses_the_workspace_default():
+    settings = Settings(cadence="monthly", stale_grace_days=0)
+    target = make_target()
+    assert figures(target, date(2023, 2, 1)).stale is False
+    assert figures(target, date(2023, 2, 2), settings).stale is True
+    assert figures(target, date(2023, 2, 2)).stale is False  # no cadence anywhere: never stale
+
+
+def test_done_targets_are_never_stale():
+    target = make_target(cadence="weekly", entries=[(date(2023, 2, 1), 1300)])
+    assert figures(target, date(2023, 9, 1)).stale is False
+
+
+def test_stale_shows_in_every_status_format(three_targets):
+    write(three_targets / "kpitrack.toml", 'cadence = "weekly"\nstale_grace_days = 0\n')
+    rows = json.loads(run(three_targets, "status", "--as-of", "2023-07-08", "--format", "json").stdout)["targets"]
+    assert {row["id"]: row["stale"] for row in rows} == {"finished": False, "ahead": True, "slow": True}
+    assert ",behind,true," in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "csv").stdout
+    assert "| behind (red) | stale |" in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "markdown").stdout
+    assert "stale" in run(three_targets, "status", "--as-of", "2023-07-08").stdout

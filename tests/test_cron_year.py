@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import TARGET_TOML, write
 from kpitrack.cli import app
 
 ROOT = Path(__file__).parents[1]
@@ -115,3 +116,22 @@ def test_a_simulated_2024_mails_once_per_change_and_never_after_the_year_closed(
     plain = check.replace(" --changes", " --quiet")
     assert cron(plain, date(2025, 5, 1)) == ""
     assert cron(plain, date(2025, 4, 30)) == ""  # every target done by then, too
+
+
+@pytest.mark.slow
+def test_commands_run_in_a_bare_cron_environment(three_targets):
+    entry_point = Path(sys.executable).parent / "kpitrack"
+    bare = {"PATH": "/usr/bin:/bin", "HOME": "", "LANG": ""}
+    write(three_targets / "plan" / "wide.toml", TARGET_TOML.replace("synthetic: new firms", "新增小升规工业企业目标" * 6))
+    status = subprocess.run([str(entry_point), "--dir", str(three_targets), "status", "--as-of", "2023-06-30"],
+                            env=bare, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert "\x1b" not in status.stdout and max(len(line) for line in lines) == 100
+    assert "新增小升规工业企" in status.stdout  # no locale, yet Chinese prints (cut to fit with …)
+    check = subprocess.run([str(entry_point), "--dir", str(three_targets), "check", "--as-of", "2023-06-30", "-q"],
+                           env=bare, capture_output=True, text=True, timeout=60)
+    assert (check.returncode, check.stdout.split()[:2]) == (1, ["slow", "behind"])
+    narrow = subprocess.run([str(entry_point), "--dir", str(three_targets), "status", "--as-of", "2023-06-30"],
+                            env={**bare, "COLUMNS": "80"}, capture_output=True, text=True, timeout=60)
+    assert max(len(line) for line in narrow.stdout.splitlines()) == 80

@@ -6,6 +6,7 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
+from helpers import examples
 from kpitrack.display import BLANK, INVISIBLE, SPACES, visible
 from kpitrack.formats.machine import json_string, to_json
 
@@ -41,13 +42,13 @@ texts = st.one_of(st.text(), st.text(alphabet=awkward), st.text(alphabet=st.one_
                   st.text(alphabet=st.characters(codec="utf-8")))
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(texts, st.booleans())
 def test_visible_equals_the_character_by_character_escape(text, multiline):
     assert visible(text, multiline) == visible_by_character(text, multiline)
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(texts)
 def test_json_string_equals_the_character_by_character_escape(text):
     assert json_string(text) == to_json(text) == json_by_character(text)

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from test_merge import BASE, git, make_repository
 
 from helpers import TARGET_TOML
@@ -55,6 +56,7 @@ def record(folder, entries, message):
     ok(git(folder, "commit", "-qam", message))
 
 
+@pytest.mark.slow
 def test_two_districts_and_a_city_merge_with_no_conflict_and_the_same_status(tmp_path):
     seed, origin = start_origin(tmp_path)
     futian, nanshan, city = tmp_path / "futian", tmp_path / "nanshan", tmp_path / "city"
@@ -88,6 +90,7 @@ def test_two_districts_and_a_city_merge_with_no_conflict_and_the_same_status(tmp
     assert len(exported) == 1 + len(set(FUTIAN + NANSHAN))  # every entry once
 
 
+@pytest.mark.slow
 def test_log_names_who_recorded_each_entry(tmp_path):
     seed, origin = start_origin(tmp_path)
     futian = tmp_path / "futian"
@@ -101,6 +104,7 @@ def test_log_names_who_recorded_each_entry(tmp_path):
     assert "Synthetic Tester" in result.stdout
 
 
+@pytest.mark.slow
 def test_log_outside_git_is_no_error(tmp_path):
     (tmp_path / "targets").mkdir()
     (tmp_path / "targets" / "firms.toml").write_text(BASE, encoding="utf-8")
@@ -109,6 +113,7 @@ def test_log_outside_git_is_no_error(tmp_path):
     assert "no history" in result.stdout
 
 
+@pytest.mark.slow
 def test_init_git_scopes_gitattributes_to_the_workspace(tmp_path):
     make_repository(tmp_path)
     ok(kpitrack(tmp_path, "init", "targets", "--git"))
@@ -126,6 +131,7 @@ def test_init_git_scopes_gitattributes_to_the_workspace(tmp_path):
     assert (tmp_path / "targets" / ".gitattributes").read_text().count("merge=kpitrack") == 1
 
 
+@pytest.mark.slow
 def test_init_git_outside_a_repository_says_what_to_run(tmp_path):
     result = ok(kpitrack(tmp_path, "init", "targets", "--git"))
     assert 'git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"' in result.stdout

@@ -61,7 +61,9 @@ def rendered(case: str, result) -> str:
     return text + f"--- exit {result.exit_code}\n"
 
 
-@pytest.mark.parametrize("case", CASES)
+# Pages and charts (html, svg) take seconds each: slow; the text, JSON and CSV outputs run in every run.
+@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.slow) if "html" in case or "svg" in case
+                                  else case for case in CASES])
 def test_output_matches_golden_file(case, request):
     result = run_case(case)
     text = rendered(case, result).replace(str(ROOT), "<repo>")

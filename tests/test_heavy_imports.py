@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("jinja2", "openpyxl", "docx", "matplotlib")
 PROGRAM = """
 import sys
@@ -23,6 +25,7 @@ def loaded(*args, cwd):
     return result.stdout.rsplit("heavy:", 1)[1].strip()
 
 
+@pytest.mark.slow
 def test_version_and_add_load_none_of_the_heavy_libraries(tmp_path):
     subprocess.run([sys.executable, "-m", "kpitrack", "init", "targets"], cwd=tmp_path, check=True,
                    capture_output=True)
@@ -32,6 +35,7 @@ def test_version_and_add_load_none_of_the_heavy_libraries(tmp_path):
     assert "date = 2020-01-01" in (tmp_path / "targets" / "example.toml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_html_report_does_load_them(tmp_path):
     """The check above can fail: the command that draws does load the chart library."""
     subprocess.run([sys.executable, "-m", "kpitrack", "init", "targets"], cwd=tmp_path, check=True,

@@ -61,6 +61,7 @@ def source_messages() -> set:
     return found
 
 
+@pytest.mark.slow
 def test_every_message_of_the_interface_has_its_chinese():
     catalogue = read_catalogue()
     missing = []
@@ -257,6 +258,7 @@ def test_the_shipped_workspace_is_one_line_per_target_at_80_and_120_columns(colu
     assert lines[1].startswith(summary)
 
 
+@pytest.mark.slow
 def test_the_catalogue_holds_no_message_the_code_no_longer_uses():
     used = set()
     for message in source_messages():

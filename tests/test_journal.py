@@ -119,6 +119,7 @@ def killed_import(tmp_path, limit):
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="the byte-exact kill needs /proc")
 def test_a_kill_mid_import_is_completed_by_the_next_command(tmp_path):
     root = killed_import(tmp_path, 250)  # the first file whole, the second torn

@@ -11,17 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import one_error_line, runner
 from kpitrack.cli import app
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch):
-    for name in ("KPITRACK_DIR", "FORCE_COLOR", "COLUMNS", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("plain_environment")
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -39,14 +33,6 @@ def row(root: Path, target_id: str, as_of: str) -> dict:
     result = run(root, "status", "--format", "json", "--as-of", as_of, "--all")  # closed plans too
     assert result.exit_code == 0, result.output
     return {item["id"]: item for item in json.loads(result.stdout, parse_float=Decimal)["targets"]}[target_id]
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def target(target=100, unit="家", extra="", dates=True) -> str:

@@ -98,6 +98,7 @@ def test_binary_formats_need_out_and_write_nothing_to_stdout():
     assert "add --out FILE.xlsx" in result.stderr and result.stdout == ""
 
 
+@pytest.mark.slow
 def test_docx_holds_the_summary_the_ledger_tables_and_the_charts(tmp_path):
     from docx import Document
 

@@ -14,7 +14,7 @@ from helpers import TARGET_TOML, write
 from kpitrack.cli import app
 from kpitrack.display import visible
 from kpitrack.model import Entry
-from kpitrack.write import render_entry
+from kpitrack.write import entry_block
 
 runner = CliRunner()
 
@@ -98,7 +98,7 @@ def test_a_walk_past_its_bound_fails_fast(tmp_path, monkeypatch):
 
 
 def test_figures_are_written_in_plain_notation():
-    block = render_entry(Entry(date(2023, 5, 1), Decimal("1E-20")))
+    block = entry_block(Entry(date(2023, 5, 1), Decimal("1E-20")))
     assert "value = 0.00000000000000000001\n" in block and "E" not in block
 
 

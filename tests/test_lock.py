@@ -78,6 +78,7 @@ def kpitrack(workspace, *arguments):
     return [sys.executable, "-m", "kpitrack", "--dir", str(workspace), *arguments]
 
 
+@pytest.mark.slow
 def test_a_held_lock_is_announced_with_its_holder_and_wait_gives_up(tmp_path):
     path = write(tmp_path / "firms.toml", TARGET_TOML)
     before = path.read_bytes()
@@ -94,6 +95,7 @@ def test_a_held_lock_is_announced_with_its_holder_and_wait_gives_up(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_without_wait_an_add_waits_until_the_lock_is_free(tmp_path):
     path = write(tmp_path / "firms.toml", TARGET_TOML)
     holder = locked_target(path, tmp_path)
@@ -108,6 +110,7 @@ def test_without_wait_an_add_waits_until_the_lock_is_free(tmp_path):
     assert [entry.value for entry in load_target(path, tmp_path).entries] == [5]
 
 
+@pytest.mark.slow
 def test_a_pipe_named_like_a_target_is_refused_not_waited_on(tmp_path):
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")

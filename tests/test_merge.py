@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from kpitrack.cli import app
@@ -125,6 +126,7 @@ def test_the_command_exits_1_on_a_conflict_with_markers_in_ours(tmp_path):
     assert "<<<<<<< ours (targets/x.toml)\ntarget = 1300\n" in text
 
 
+@pytest.mark.slow
 def test_a_version_that_is_not_toml_is_merged_line_by_line_by_git(tmp_path):
     broken = BASE.replace('title = "synthetic: new firms"', 'title = "synthetic')
     result, text = run_driver(tmp_path, BASE, broken, BASE + entry("2023-03-31", 30))
@@ -149,6 +151,7 @@ def kpitrack(folder, *arguments):
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
     repository = tmp_path / "repo"
     make_repository(repository)
@@ -172,6 +175,7 @@ def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
     assert kpitrack(repository, "validate").returncode == 0
 
 
+@pytest.mark.slow
 def test_git_merge_stops_on_a_definition_conflict_and_git_status_shows_it(tmp_path):
     repository = tmp_path / "repo"
     make_repository(repository)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from kpitrack.merge import merge
 from test_merge import BASE
 
@@ -28,7 +29,7 @@ def facts(text: str) -> Counter:
                    tomllib.loads(text, parse_float=Decimal).get("progress", []))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(common=st.lists(ENTRY, max_size=4), ours=st.lists(ENTRY, max_size=4), theirs=st.lists(ENTRY, max_size=4),
        shared=st.lists(ENTRY, max_size=2))
 def test_entries_of_both_sides_are_kept_once_in_date_order(common, ours, theirs, shared):

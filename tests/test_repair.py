@@ -13,7 +13,7 @@ from kpitrack.errors import KpitrackError
 from kpitrack.model import Entry
 from kpitrack.repair import torn_tail
 from kpitrack.workspace import load_target
-from kpitrack.write import append_entries, render_entry
+from kpitrack.write import append_entries, entry_block
 
 runner = CliRunner()
 
@@ -57,6 +57,7 @@ def cut_everywhere(tmp_path, new):
     return tried, wrong, unrepaired
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("new", NEW, ids=["total-note-source", "decimal", "two-blocks"])
 def test_a_cut_at_any_byte_never_reads_as_another_figure(tmp_path, new):
     tried, wrong, unrepaired = cut_everywhere(tmp_path, new)
@@ -78,7 +79,7 @@ def test_cuts_at_every_byte_of_hundreds_of_appends(tmp_path):
 
 
 def test_date_is_the_last_key_of_an_appended_block():
-    block = render_entry(Entry(date(2023, 6, 30), Decimal(2600), total=True, note="n"))
+    block = entry_block(Entry(date(2023, 6, 30), Decimal(2600), total=True, note="n"))
     assert block.splitlines()[-1] == "date = 2023-06-30"
 
 

@@ -1,7 +1,7 @@
 """Torn appends: finding a block that a power cut or a kill left half-written at the end of a
 target file, and cutting it off, keeping a copy of every removed byte in `.kpitrack/repaired/`.
 
-Appended blocks end with their `date` (see write.render_entry), so a torn block has no complete
+Appended blocks end with their `date` (see write.entry_block), so a torn block has no complete
 date line at its end and the file fails validation; the file without it must be valid. Nothing
 else is ever cut: a file broken elsewhere is left for a person to fix.
 """

@@ -155,7 +155,7 @@ STATUS_FIELDS = (
 )
 
 
-def status_row(target: Target, figures: Figures) -> dict[str, Any]:
+def status_row(target: Target, result: Figures) -> dict[str, Any]:
     """The figures of one target as plain values: Decimals, ints, ISO dates, None for unknowns."""
     milestone = target.kind is Kind.MILESTONE
     return {
@@ -167,30 +167,30 @@ def status_row(target: Target, figures: Figures) -> dict[str, Any]:
         "direction": target.direction.value,
         "baseline": target.baseline,
         "target": None if target.kind is Kind.INDICATOR else target.target,
-        "current": figures.current,
-        "completion": figures.completion,
-        "planned": figures.planned,
-        "lag": figures.lag,
-        "lag_days": figures.lag_days,
-        "projected": None if milestone else figures.projected,
-        "required_per_month": figures.required_per_month,
-        "status": figures.status.value,
-        "stale": figures.stale,
+        "current": result.current,
+        "completion": result.completion,
+        "planned": result.planned,
+        "lag": result.lag,
+        "lag_days": result.lag_days,
+        "projected": None if milestone else result.projected,
+        "required_per_month": result.required_per_month,
+        "status": result.status.value,
+        "stale": result.stale,
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
-        "last_update": figures.last_update.isoformat() if figures.last_update else None,
-        "schedule": None if milestone or target.kind in (Kind.INDICATOR, Kind.GROWTH) else figures.schedule,
+        "last_update": result.last_update.isoformat() if result.last_update else None,
+        "schedule": None if milestone or target.kind in (Kind.INDICATOR, Kind.GROWTH) else result.schedule,
         "qualifier": None if milestone or target.kind is Kind.INDICATOR else qualifier_of(target).value,
         "tolerance": tolerance_of(target) if target.qualifier and target.qualifier.value == "about" else None,
         "stretch_target": target.stretch_target,
-        "stretch_completion": figures.stretch_completion,
-        "gap": figures.gap,
-        "change": figures.change,
-        "estimate": figures.estimate,
-        "verdict": figures.verdict.value if figures.verdict else None,
-        "done_on": figures.done_on.isoformat() if figures.done_on else None,
-        "exceeded_by": figures.exceeded_by,
-        "exceeded_points": figures.exceeded_points,
+        "stretch_completion": result.stretch_completion,
+        "gap": result.gap,
+        "change": result.change,
+        "estimate": result.estimate,
+        "verdict": result.verdict.value if result.verdict else None,
+        "done_on": result.done_on.isoformat() if result.done_on else None,
+        "exceeded_by": result.exceeded_by,
+        "exceeded_points": result.exceeded_points,
     }
 
 
@@ -212,7 +212,7 @@ def entry_rows(targets: list[Target]) -> Iterator[dict[str, Any]]:
 
 def tree_order(items: list[Item]) -> list[tuple[Item, int]]:
     """Items with their depth: each parent followed by its parts (indented), the rest as they come."""
-    by_id = {target.id: (target, figures) for target, figures in items}
+    by_id = {target.id: (target, result) for target, result in items}
     part_ids = {part for target, _ in items for part in target.parts if part in by_id}
     ordered: list[tuple[Item, int]] = []
     placed: set[str] = set()
@@ -269,34 +269,34 @@ def attention_items(items: list[Item]) -> list[Item]:
     return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
 
 
-def lag_sentence(figures: Figures) -> str:
+def lag_sentence(result: Figures) -> str:
     """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words, `低于序时进度 7.33 个百分点`
     or `超序时进度 7.33 个百分点`."""
-    if figures.lag is None:
+    if result.lag is None:
         return ""
     if language() == "en":
-        return _("lag {lag}").format(lag=lag_cell(figures, ", "))
-    if figures.lag > 0:
-        return _("below plan by {points} points").format(points=figures.lag)
-    return _("ahead of plan by {points} points").format(points=(-figures.lag).copy_abs() if not figures.lag
-                                                        else -figures.lag)
+        return _("lag {lag}").format(lag=lag_cell(result, ", "))
+    if result.lag > 0:
+        return _("below plan by {points} points").format(points=result.lag)
+    return _("ahead of plan by {points} points").format(points=(-result.lag).copy_abs() if not result.lag
+                                                        else -result.lag)
 
 
-def attention_text(target: Target, figures: Figures, last: int = 3) -> str:
+def attention_text(target: Target, result: Figures, last: int = 3) -> str:
     """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
-    status = status_word(figures.status) + (_(", ") + _("stale") if figures.stale else "")
-    status += _(", ") + verdict_text(figures) if figures.verdict else ""
-    completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
+    status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
+    status += _(", ") + verdict_text(result) if result.verdict else ""
+    completion = percent(result.completion) if result.completion is not None else done_cell(result)
     lines = [f"{target.id} ({status}): {visible(title_of(target))}",
-             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, figures),
+             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, result),
                                                             completion=completion)
-             + (_(", ") + _("planned {planned}").format(planned=percent(figures.planned))
-                + (_(", ") + lag_sentence(figures) if figures.lag is not None else "")
-                if figures.planned is not None else "")]
-    if figures.required_per_month:
+             + (_(", ") + _("planned {planned}").format(planned=percent(result.planned))
+                + (_(", ") + lag_sentence(result) if result.lag is not None else "")
+                if result.planned is not None else "")]
+    if result.required_per_month:
         lines.append("  " + _("needs {pace} a month to finish by {due}").format(
-            pace=with_unit(figures.required_per_month, target.unit), due=target.due.isoformat()))
-    known = entries_as_of(target, figures.as_of)
+            pace=with_unit(result.required_per_month, target.unit), due=target.due.isoformat()))
+    known = entries_as_of(target, result.as_of)
     for entry in known[-last:]:
         note = f" ({visible(entry.note)})" if entry.note else ""
         total = _(" (total)") if entry.total else ""
@@ -311,7 +311,7 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
     by status, shares done and on track, and the pledge furthest behind."""
     rows = []
     for group, members in by_group(sorted(items, key=lambda item: item[0].group)):
-        summary = summarize([figures for _, figures in members])
+        summary = summarize([result for _, result in members])
         worst = worst_lagging(members)
         plan = plans.get(group)
         rows.append({
@@ -391,7 +391,7 @@ LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yello
           Status.TRACKED: "grey"}
 
 
-def ledger_row(number: int, target: Target, figures: Figures) -> dict[str, Any]:
+def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
     whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
@@ -402,12 +402,12 @@ def ledger_row(number: int, target: Target, figures: Figures) -> dict[str, Any]:
     return {
         "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
-        "current": None if milestone or not figures.last_update else figures.current,
+        "current": None if milestone or not result.last_update else result.current,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
-        "completion": figures.completion, "planned": figures.planned,
-        "lag": None if figures.lag is None else -figures.lag,
-        "status": figures.status.value, "stale": figures.stale, "light": LIGHTS[figures.status],
-        "last_update": figures.last_update, "as_of": figures.as_of,
+        "completion": result.completion, "planned": result.planned,
+        "lag": None if result.lag is None else -result.lag,
+        "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
+        "last_update": result.last_update, "as_of": result.as_of,
         "fillable": not milestone and not (target.parts and not target.entries),
     }
 
@@ -418,7 +418,7 @@ def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict
     for group, members in by_group(items):
         plan = (plans or {}).get(group)
         sheets.append({"group": group, "title": plan.title if plan else None,
-                       "summary": summarize([figures for _, figures in members]),
+                       "summary": summarize([result for _, result in members]),
                        "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
                        "items": members})
     return sheets

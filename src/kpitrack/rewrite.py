@@ -14,7 +14,7 @@ from kpitrack.lock import Waiting, locked_target
 from kpitrack.model import Entry, Target
 from kpitrack.schema import check_text, entry_problem, target_from_document
 from kpitrack.workspace import plan_period
-from kpitrack.write import render_entry, replace_locked
+from kpitrack.write import entry_block, replace_locked
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
                 raise KpitrackError(problem, path)
         start, end = _entry_spans(text, {old.line: old})[old.line]
         if new is not None:
-            replacement = render_entry(new).lstrip("\n")
+            replacement = entry_block(new).lstrip("\n")
         else:
             replacement = ""
             if start >= 2 and text[start - 2:start] == "\n\n":

@@ -24,7 +24,7 @@ def toml_number(value: Decimal) -> int | Decimal:
     return int(value) if value.as_tuple().exponent >= 0 else value
 
 
-def render_entry(entry: Entry) -> str:
+def entry_block(entry: Entry) -> str:
     """The TOML block of one progress entry, as `kpitrack add` appends it.
 
     `date` is written LAST: a block cut short at any byte (a power cut, a kill) then has no
@@ -152,7 +152,7 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
     problem = problem or (check(target) if check else None)
     if problem:
         raise KpitrackError(problem, locked.path)
-    block = "".join(render_entry(entry) for entry in entries)
+    block = "".join(entry_block(entry) for entry in entries)
     payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
     return target, payload, entries
 

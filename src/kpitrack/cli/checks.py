@@ -42,17 +42,8 @@ def validate(
             if done:
                 print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
                       f"({done.removed} bytes, kept in {visible(str(done.copy))})")
-        workspace, torn = load(ctx), []
-    torn = _torn(workspace)
-    if repair and torn:
-        from kpitrack.repair import repair as cut_torn
-
-        for path in torn:
-            done = cut_torn(path, workspace.root, waiting(wait))
-            if done:
-                print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
-                      f"({done.removed} bytes, kept in {visible(str(done.copy))})")
-        workspace, torn = load(ctx), []
+        workspace = load(ctx)
+        torn = _torn(workspace)  # what is still torn after the repair
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
     count = len(workspace.targets)

@@ -107,8 +107,6 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     """The planned path (·) and the actual figure (█) from start to due, with a │ just after the
     as-of day: readable without colour, since each is its own character. The as-of day's column
     shows the figure as of that day, an entry dated on it included; the marker never hides it."""
-    from rich.text import Text
-
     series = burnup_series(target, figures.as_of, width, others, figures.schedule)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
@@ -128,26 +126,13 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
         if day <= figures.as_of and actual > low:
             for row in range(row_of(actual) + 1):
                 grid[row][column] = ("█", STATUS_STYLES[figures.status])
-    label_width = max(len(number(high)), len(number(low)))
-    chart = Text()
-    for row in range(height - 1, -1, -1):
-        label = number(high) if row == height - 1 else number(low) if row == 0 else ""
-        chart.append(label.rjust(label_width) + " ┤")
-        for character, style in grid[row]:
-            chart.append(character, style=style or None)
-        chart.append("\n")
-    start, end = series[0][0].isoformat(), series[-1][0].isoformat()
-    chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
-    chart.append(" " * (label_width + 2) + _("█ actual  · plan  │ {as_of}").format(as_of=figures.as_of.isoformat())
-                 + (f"  ({visible(target.unit)})" if target.unit else ""))
-    return chart
+    return _drawn(grid, low, high, width, (series[0][0], series[-1][0]),
+                  _("█ actual  · plan  │ {as_of}").format(as_of=figures.as_of.isoformat()), target.unit)
 
 
 def readings_chart(target: Target, figures: Figures, width: int = 60, height: int = 8):
     """An indicator's or growth rate's readings (•) from start to due, with the target (·) of a
     growth rate: a line of readings, since there is no path to burn up."""
-    from rich.text import Text
-
     readings = [(entry.date, entry.value) for entry in entries_as_of(target, figures.as_of)]
     bar_line = target.target if target.kind is Kind.GROWTH else None
     values = [value for _, value in readings] + ([bar_line] if bar_line is not None else [])
@@ -166,16 +151,24 @@ def readings_chart(target: Target, figures: Figures, width: int = 60, height: in
     for day, value in readings:
         column = min(max((day - first).days * (width - 1) // span, 0), width - 1)
         grid[row_of(value)][column] = ("•", STATUS_STYLES[figures.status])
+    return _drawn(grid, low, high, width, (first, last),
+                  "• reading" + ("  · target" if bar_line is not None else ""), target.unit)
+
+
+def _drawn(grid, low: Decimal, high: Decimal, width: int, span: tuple, legend: str, unit: str | None):
+    """The grid of a chart as text: the highest and lowest figures labelled on the left edge, the
+    first and last dates under it, then the legend (and the unit)."""
+    from rich.text import Text
+
     label_width = max(len(number(high)), len(number(low)))
     chart = Text()
-    for row in range(height - 1, -1, -1):
-        label = number(high) if row == height - 1 else number(low) if row == 0 else ""
+    for row in range(len(grid) - 1, -1, -1):
+        label = number(high) if row == len(grid) - 1 else number(low) if row == 0 else ""
         chart.append(label.rjust(label_width) + " ┤")
         for character, style in grid[row]:
             chart.append(character, style=style or None)
         chart.append("\n")
-    start, end = first.isoformat(), last.isoformat()
+    start, end = span[0].isoformat(), span[1].isoformat()
     chart.append(" " * (label_width + 2) + start + end.rjust(width - len(start)) + "\n")
-    chart.append(" " * (label_width + 2) + "• reading" + ("  · target" if bar_line is not None else "")
-                 + (f"  ({visible(target.unit)})" if target.unit else ""))
+    chart.append(" " * (label_width + 2) + legend + (f"  ({visible(unit)})" if unit else ""))
     return chart

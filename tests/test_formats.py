@@ -1,19 +1,22 @@
+"""The output formats (table, JSON, CSV, Markdown) read report records: exact figures, safe text."""
+
 import csv
 import io
 import json
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given
 from rich.cells import cell_len
 from rich.console import Console
 
-from helpers import make_target
+from helpers import any_text, make_target
 from kpitrack.compute import figures
-from kpitrack.model import Kind
 from kpitrack.display import bar, visible
 from kpitrack.formats.machine import show_json, spreadsheet_safe, status_csv, status_json, to_json
 from kpitrack.formats.markdown import status_markdown
 from kpitrack.formats.terminal import status_table
+from kpitrack.model import Kind
 from kpitrack.report import STATUS_FIELDS
 
 AS_OF = date(2023, 6, 30)
@@ -113,3 +116,13 @@ def test_a_narrow_table_keeps_every_status_and_aligns_its_columns():
     assert [row.split()[-1] for row in rows] == ["red", "red", "red", "red", "yellow"]  # the light, at 80 columns
     assert all(row.split()[0].startswith("target-with-a-long") for row in rows)  # the id first, cut if need be
     assert len({cell_len(row[:row.rindex("%") + 1]) for row in rows}) == 1  # wide characters counted as two
+
+
+@given(any_text())
+def test_json_output_holds_any_text_exactly(text):
+    assert json.loads(to_json({"note": text})) == {"note": text}
+
+
+def test_json_shows_invisible_characters_as_escapes():
+    rendered = to_json("a\u202eb\u200bc\x1b[2J")
+    assert rendered == '"a\\u202eb\\u200bc\\u001b[2J"'

@@ -1,0 +1,112 @@
+"""`kpitrack new` (synthetic data)."""
+
+from __future__ import annotations
+import json
+from datetime import date
+from decimal import Decimal
+import pytest
+from helpers import snapshot, run, status_rows, one_error_line, read_toml, FIRMS, write_target
+
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
+
+PERIOD = ("--start", "2023-01-01", "--due", "2023-12-31")
+
+
+def test_new_writes_a_target_that_validate_and_show_accept(tmp_path):
+    result = run(tmp_path, "new", "firms", "--title", "synthetic: new firms", "--target", "1,200",
+                 "--unit", "firms", *PERIOD)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "firms.toml"
+    assert result.stdout == f"wrote {path}\n"
+    document = read_toml(path)
+    assert document.get("baseline", 0) == 0
+    assert {key: value for key, value in document.items() if key != "baseline"} == {
+        "title": "synthetic: new firms", "unit": "firms", "target": 1200,
+        "start": date(2023, 1, 1), "due": date(2023, 12, 31), "kind": "cumulative", "direction": "increase"}
+    assert "target = 1200\n" in path.read_text(encoding="utf-8")  # an integer stays an integer
+    checked = run(tmp_path, "validate")
+    assert checked.exit_code == 0, checked.output
+    shown = run(tmp_path, "show", "firms", "--as-of", "2023-06-30", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    row = json.loads(shown.stdout, parse_float=Decimal)
+    assert (row["target"], row["current"], row["planned"], row["status"]) == (1200, 0, Decimal("49.59"), "no-data")
+
+
+def test_new_takes_every_option(tmp_path):
+    result = run(tmp_path, "new", "approval-days", "--title", "synthetic: approval time", "--kind", "level",
+                 "--direction", "decrease", "--baseline", "20", "--target", "5", "--unit", "days",
+                 "--owner", "synthetic bureau", "--source", "synthetic document, 2023-01-05",
+                 "--tag", "permits", "--tag", "services", "--stretch", "--group", "plan/sub", *PERIOD)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "plan" / "sub" / "approval-days.toml"
+    assert result.stdout == f"wrote {path}\n"
+    assert read_toml(path) == {
+        "title": "synthetic: approval time", "unit": "days", "target": 5, "baseline": 20,
+        "start": date(2023, 1, 1), "due": date(2023, 12, 31), "kind": "level", "direction": "decrease",
+        "owner": "synthetic bureau", "source": "synthetic document, 2023-01-05",
+        "tags": ["permits", "services"], "stretch": True}
+    shown = run(tmp_path, "show", "approval-days", "--as-of", "2023-06-30", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    row = json.loads(shown.stdout, parse_float=Decimal)
+    assert (row["group"], row["kind"], row["direction"], row["baseline"], row["target"]) == (
+        "plan/sub", "level", "decrease", 20, 5)
+    assert (row["owner"], row["source"], row["tags"], row["stretch"]) == (
+        "synthetic bureau", "synthetic document, 2023-01-05", ["permits", "services"], True)
+
+
+def test_new_milestone_has_no_target_and_takes_done(tmp_path):
+    result = run(tmp_path, "new", "bridge", "--title", "synthetic: bridge open", "--kind", "milestone", *PERIOD)
+    assert result.exit_code == 0, result.output
+    document = read_toml(tmp_path / "bridge.toml")
+    assert (document["kind"], "target" in document, "baseline" in document) == ("milestone", False, False)
+    added = run(tmp_path, "add", "bridge", "done", "--date", "2023-05-01")
+    assert added.exit_code == 0, added.output
+    assert status_rows(tmp_path, "--as-of", "2023-06-30")["bridge"]["status"] == "done"
+
+
+def test_new_refuses_an_id_already_used_in_another_folder(tmp_path):
+    write_target(tmp_path, "firms", FIRMS, group="plan")
+    before = snapshot(tmp_path)
+    line = one_error_line(run(tmp_path, "new", "firms", "--title", "t", "--target", "5", *PERIOD))
+    assert line == f"kpitrack: id 'firms' is already used by {tmp_path / 'plan' / 'firms.toml'}; choose another id"
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("arguments, words", [
+    pytest.param(("--target", "5", "--start", "2023-12-01", "--due", "2023-01-31"),
+                 ("due 2023-01-31 is before start 2023-12-01",), id="due-before-start"),
+    pytest.param(("--target", "5", "--kind", "ratio", *PERIOD), ("--kind", "'ratio'"), id="bad-kind"),
+    pytest.param(("--target", "5", "--direction", "down", *PERIOD), ("--direction", "'down'"), id="bad-direction"),
+    pytest.param(("--target", "5", "--kind", "milestone", *PERIOD), ("--target", "milestone"),
+                 id="milestone-with-target"),
+    pytest.param(("--kind", "level", *PERIOD), ("--target",), id="figure-without-target"),
+    pytest.param(("--target", "12abc", *PERIOD), ("--target", "'12abc'"), id="bad-number"),
+    pytest.param(("--target", "5", "--start", "2023-02-30", "--due", "2023-12-31"), ("--start", "'2023-02-30'"),
+                 id="bad-date"),
+    pytest.param(("--target", "5", "--group", "../outside", *PERIOD), ("--group", "'../outside'"), id="bad-group"),
+])
+def test_new_refuses_bad_input_and_writes_nothing(tmp_path, arguments, words):
+    write_target(tmp_path, "other", FIRMS)
+    before = snapshot(tmp_path)
+    line = one_error_line(run(tmp_path, "new", "fresh", "--title", "synthetic", *arguments))
+    assert line.startswith("kpitrack: ")
+    for word in words:
+        assert word in line
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path.parent / "outside").exists()
+
+
+def test_new_due_before_start_names_the_option_not_an_unwritten_file(tmp_path):
+    line = one_error_line(run(tmp_path, "new", "fresh", "--title", "synthetic", "--target", "5",
+                              "--start", "2023-12-01", "--due", "2023-01-31"))
+    assert "--due" in line and "fresh.toml" not in line
+
+
+@pytest.mark.parametrize("bad_id", ["Firms", "../x", "a/b", "a b", "_x", "x.y", ""])
+def test_new_refuses_an_id_that_is_not_a_plain_file_name(tmp_path, bad_id):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    line = one_error_line(run(workspace, "new", bad_id, "--title", "synthetic", "--target", "5", *PERIOD))
+    assert line.startswith(f"kpitrack: {bad_id!r} is not a valid id")
+    assert snapshot(tmp_path) == {}  # nothing in the workspace, nor beside it (../x)
