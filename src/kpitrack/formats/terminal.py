@@ -9,7 +9,7 @@ from kpitrack.display import (LIGHT_STYLES, STALE, VERDICT_STYLES, bar, differen
                               light_word, percent, progress_cell, status_word, title_of, verdict_word, visible)
 from kpitrack.compute import Figures
 from kpitrack.i18n import _, language, pgettext
-from kpitrack.model import Plan, Status, Target
+from kpitrack.model import Plan, Status, Target, Verdict
 from kpitrack.report import Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
@@ -193,6 +193,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
     table.add_column(_("By status"))
     table.add_column(_("Done"), justify="right")
     table.add_column(_("On track"), justify="right")
+    table.add_column(_("Verdicts"))
     table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans, closed):
         label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
@@ -202,9 +203,16 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for status in Status:
             if row["counts"][status.value]:
                 counts.append(f"{row['counts'][status.value]} {status_word(status)}\n", style=STATUS_STYLES[status])
+        verdicts = Text()
+        for verdict in Verdict:
+            if row["verdicts"][verdict.value]:
+                verdicts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n",
+                                style=VERDICT_STYLES[verdict])
+        if not verdicts:
+            verdicts.append("—")
         worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
-                      Text(worst))
+                      verdicts, Text(worst))
     return table
 
 
