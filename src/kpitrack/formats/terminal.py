@@ -103,6 +103,7 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide
         (progress_cell(target, figures), ""),
         (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
         (percent(figures.completion, shown) if figures.completion is not None or not shown
+         else f"{figures.gap:+}" if figures.gap is not None and width < 100  # points, as in "vs plan"
          else done_cell(figures), ""),
         (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
         (difference(figures), ""),
@@ -132,7 +133,7 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
               for column, header in enumerate(headers)]
     if not wide:  # the name takes what the other columns leave
-        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 10)
+        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 9)  # "lh24-hig…"
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
