@@ -194,7 +194,6 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
     table.add_column(_("By status"))
     table.add_column(_("Done"), justify="right")
     table.add_column(_("On track"), justify="right")
-    table.add_column(_("Verdicts"))
     table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans, closed):
         label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
@@ -204,16 +203,13 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for status in Status:
             if row["counts"][status.value]:
                 counts.append(f"{row['counts'][status.value]} {status_word(status)}\n", style=STATUS_STYLES[status])
-        verdicts = Text()
-        for verdict in Verdict:
-            if row["verdicts"][verdict.value]:
-                verdicts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n",
-                                style=VERDICT_STYLES[verdict])
-        if not verdicts:
-            verdicts.append("—")
+        judged = [verdict for verdict in Verdict if row["verdicts"][verdict.value]]
+        counts.append("\n" if judged else "")  # then how the judged pledges ended (verdicts)
+        for verdict in judged:
+            counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
-                      verdicts, Text(worst))
+                      Text(worst))
     return table
 
 
