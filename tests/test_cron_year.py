@@ -82,6 +82,9 @@ def test_a_simulated_2024_mails_once_per_change_and_never_after_the_year_closed(
     www.mkdir()
     shutil.copy(ROOT / "targets" / "kpitrack.toml", workspace)
     shutil.copytree(ROOT / "targets" / "luohu-2024", workspace / "luohu-2024")
+    for path in (workspace / "luohu-2024").glob("*.toml"):  # the year is simulated: the published entries go
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.split("\n[[progress]]")[0] + "\n", encoding="utf-8")
     check, report = crontab_commands(workspace, www)
     assert " check " in check and "--changes" in check and " report " in report
     entries = monthly_entries(workspace)

@@ -112,7 +112,9 @@ def test_every_command_speaks_chinese_on_the_shipped_workspace(command, day):
     words = []
     for line in text.splitlines():
         for token in re.findall(r"[A-Za-z][A-Za-z0-9_.'-]*…?", line):
-            if token not in ALLOWED and token.rstrip("…") not in data and not any(token.rstrip("…") and target_id.startswith(token.rstrip("…")) for target_id in ids) \
+            token = token.removesuffix(".toml")  # a file name: the target's id
+            cut = token.endswith("…") and any(word.startswith(token.rstrip("…")) for word in data)  # a long URL cut
+            if token not in ALLOWED and token.rstrip("…") not in data and not cut and not any(token.rstrip("…") and target_id.startswith(token.rstrip("…")) for target_id in ids) \
                     and not any(token in target_id for target_id in ids):
                 words.append(token)
     assert not words, f"English left in `kpitrack --lang zh {' '.join(args)}`: {sorted(set(words))}\n{text}"

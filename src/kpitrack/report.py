@@ -321,9 +321,20 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
             "closed": group in closed, "targets": summary.targets,
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
+            "verdicts": verdict_counts(members),
             "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
         })
     return rows
+
+
+def verdict_counts(items: list[Item]) -> dict[str, int]:
+    """How many pledges ended each way (met early, on time, late; missed; not reported), and how many
+    have no verdict yet (not due, or indicators)."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    counts["none"] = 0
+    for _, result in items:
+        counts[result.verdict.value if result.verdict else "none"] += 1
+    return counts
 
 
 RED = (Status.BEHIND, Status.OVERDUE)

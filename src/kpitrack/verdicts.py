@@ -31,7 +31,7 @@ def outcome(target: Target, as_of: date, others: Others | None = None) -> Outcom
     if not met_at(target, as_of, others):
         if as_of <= target.due:
             return Outcome()
-        reported = _entry_dates(target, target.due, others)
+        reported = _entry_dates(target, as_of, others)  # a report after due that it is not met: missed
         return Outcome(Verdict.MISSED if reported else Verdict.NOT_REPORTED)
     done_on = met_since(target, as_of, others) or target.start  # no entry: the baseline already meets it
     verdict = (Verdict.DONE_EARLY if done_on < target.due else Verdict.ON_TIME if done_on == target.due

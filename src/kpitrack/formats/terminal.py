@@ -9,7 +9,7 @@ from kpitrack.display import (LIGHT_STYLES, STALE, VERDICT_STYLES, bar, differen
                               light_word, percent, progress_cell, status_word, title_of, verdict_word, visible)
 from kpitrack.compute import Figures
 from kpitrack.i18n import _, language, pgettext
-from kpitrack.model import Plan, Status, Target
+from kpitrack.model import Plan, Status, Target, Verdict
 from kpitrack.report import Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
@@ -103,6 +103,7 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide
         (progress_cell(target, figures), ""),
         (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
         (percent(figures.completion, shown) if figures.completion is not None or not shown
+         else f"{figures.gap:+}" if figures.gap is not None and width < 100  # points, as in "vs plan"
          else done_cell(figures), ""),
         (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
         (difference(figures), ""),
@@ -132,7 +133,7 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
               for column, header in enumerate(headers)]
     if not wide:  # the name takes what the other columns leave
-        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 10)
+        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 9)  # "lh24-hig…"
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
@@ -202,6 +203,10 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for status in Status:
             if row["counts"][status.value]:
                 counts.append(f"{row['counts'][status.value]} {status_word(status)}\n", style=STATUS_STYLES[status])
+        judged = [verdict for verdict in Verdict if row["verdicts"][verdict.value]]
+        counts.append("\n" if judged else "")  # then how the judged pledges ended (verdicts)
+        for verdict in judged:
+            counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
                       Text(worst))
