@@ -372,9 +372,9 @@ def test_the_cache_holds_no_code_and_a_planted_pickle_is_never_read(tmp_path):
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN)
     cache = tmp_path / "cache"
     load_target(path, tmp_path / "ws", cache)
-    entry = next(cache.rglob("*.json"))
-    assert entry.read_text().startswith('{"key": ')  # plain JSON
-    entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not JSON, so parsed anew
+    entry = cache / "targets.sqlite3"
+    assert entry.read_bytes().startswith(b"SQLite format 3\0")  # rows of JSON text, never code
+    entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not a database, so parsed anew
     assert load_target(path, tmp_path / "ws", cache).entries[0].value == 310
     assert "import pickle" not in Path(kpitrack.cache.__file__).read_text()
 
@@ -384,7 +384,10 @@ def test_each_file_keeps_one_cache_entry(tmp_path):
     for day in range(1, 6):
         append_entry(path, tmp_path / "ws", Entry(date(2023, 3, day), Decimal(day)))
         load_target(path, tmp_path / "ws", tmp_path / "cache")
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cache" / "targets.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (1,)
 
 
 def test_numbers_in_files_are_written_without_exponents(tmp_path):
