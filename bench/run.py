@@ -30,7 +30,7 @@ def make_workspace(root: Path, targets: int, entries: int) -> Path:
     """A synthetic workspace: `targets` cumulative targets of `entries` entries each."""
     chance = random.Random(targets * 100003 + entries)
     (root / "plan").mkdir(parents=True, exist_ok=True)
-    (root / "kpitrack.toml").write_text("at_risk_band = 10\n")
+    (root / "kpitrack.toml").write_text("yellow = 0\nred = 10\n")
     for number in range(targets):
         lines = [f'title = "synthetic target {number}"', 'unit = "units"', f"target = {entries * 10}",
                  "start = 2023-01-01", "due = 2023-12-31", 'tags = ["bench"]', ""]

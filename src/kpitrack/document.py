@@ -25,6 +25,11 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
+    from kpitrack.fasttoml import loads
+
+    fast = loads(text)  # the blocks kpitrack writes, line by line; None for anything else
+    if fast is not None:
+        return fast
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except RecursionError:
