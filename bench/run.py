@@ -30,7 +30,7 @@ def make_workspace(root: Path, targets: int, entries: int) -> Path:
     """A synthetic workspace: `targets` cumulative targets of `entries` entries each."""
     chance = random.Random(targets * 100003 + entries)
     (root / "plan").mkdir(parents=True, exist_ok=True)
-    (root / "kpitrack.toml").write_text("at_risk_band = 10\n")
+    (root / "kpitrack.toml").write_text("yellow = 0\nred = 10\n")
     for number in range(targets):
         lines = [f'title = "synthetic target {number}"', 'unit = "units"', f"target = {entries * 10}",
                  "start = 2023-01-01", "due = 2023-12-31", 'tags = ["bench"]', ""]
@@ -126,8 +126,8 @@ def main() -> None:
     os.sync()  # write the generated files out now, so that their writeback does not slow the fsync of `add`
     run('python -c "import typer"', [sys.executable, "-c", "import typer"])
     run("kpitrack --version", [KPITRACK, "--version"])
-    run("add, 10 entries", kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30"))
-    run("add, 10,000 entries", kpitrack(long, "add", "t00000", "1", "--date", "2023-06-30"))
+    run("add, 10 entries", kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
+    run("add, 10,000 entries", kpitrack(long, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
     run("tomllib.load, 1,000 x 100", [sys.executable, "-c", TOMLLIB_LOAD, str(large)])
     run("cold status --format json, 1,000 x 100", kpitrack(large, *status_json), max(3, runs // 2),
         before=emptied(large))

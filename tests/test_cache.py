@@ -44,8 +44,9 @@ def test_a_corrupt_or_unwritable_cache_only_means_parsing(tmp_path):
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     expected = load_target(path, tmp_path / "ws")
     load_target(path, tmp_path / "ws", tmp_path / "cache")
-    for entry in (tmp_path / "cache").rglob("*.json"):
-        entry.write_bytes(b"not json")
+    database = tmp_path / "cache" / "targets.sqlite3"
+    assert database.is_file()
+    database.write_bytes(b"not a database")
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
     blocked = write(tmp_path / "blocked", "a file where the cache folder should be")
     assert load_target(path, tmp_path / "ws", blocked) == expected
@@ -56,7 +57,12 @@ def test_broken_files_are_never_cached(tmp_path):
     for _ in range(2):
         with pytest.raises(KpitrackError, match="invalid TOML"):
             load_target(path, tmp_path / "ws", tmp_path / "cache")
-    assert not list((tmp_path / "cache").rglob("*.json"))
+    import sqlite3
+
+    database = tmp_path / "cache" / "targets.sqlite3"
+    if database.exists():
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("SELECT count(*) FROM files").fetchone() == (0,)
 
 
 def test_a_cache_entry_that_is_not_a_target_is_ignored(tmp_path):
@@ -64,9 +70,13 @@ def test_a_cache_entry_that_is_not_a_target_is_ignored(tmp_path):
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     expected = load_target(path, tmp_path / "ws", tmp_path / "cache")
-    for entry in (tmp_path / "cache").rglob("*.json"):
-        key = json.loads(entry.read_text())["key"]
-        entry.write_text(json.dumps({"key": key, "target": {"not": "a target"}}))
+    import sqlite3
+
+    import kpitrack.cache
+
+    with sqlite3.connect(tmp_path / "cache" / "targets.sqlite3") as connection:
+        assert connection.execute("UPDATE files SET target = ?", (json.dumps({"not": "a target"}),)).rowcount == 1
+    kpitrack.cache._connections.clear()  # as a new process would find it
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
 
 
@@ -78,9 +88,9 @@ def test_the_cache_holds_no_code_and_a_planted_pickle_is_never_read(tmp_path):
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     cache = tmp_path / "cache"
     load_target(path, tmp_path / "ws", cache)
-    entry = next(cache.rglob("*.json"))
-    assert entry.read_text().startswith('{"key": ')  # plain JSON
-    entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not JSON, so parsed anew
+    entry = cache / "targets.sqlite3"
+    assert entry.read_bytes().startswith(b"SQLite format 3\0")  # rows of JSON text, never code
+    entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not a database, so parsed anew
     assert load_target(path, tmp_path / "ws", cache).entries[0].value == 310
     assert "import pickle" not in Path(kpitrack.cache.__file__).read_text()
 
@@ -90,4 +100,7 @@ def test_each_file_keeps_one_cache_entry(tmp_path):
     for day in range(1, 6):
         append_entry(path, tmp_path / "ws", Entry(date(2023, 3, day), Decimal(day)))
         load_target(path, tmp_path / "ws", tmp_path / "cache")
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cache" / "targets.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (1,)

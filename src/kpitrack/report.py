@@ -332,7 +332,7 @@ def verdict_counts(items: list[Item]) -> dict[str, int]:
     have no verdict yet (not due, or indicators)."""
     counts = {verdict.value: 0 for verdict in Verdict}
     counts["none"] = 0
-    for _, result in items:
+    for _target, result in items:
         counts[result.verdict.value if result.verdict else "none"] += 1
     return counts
 

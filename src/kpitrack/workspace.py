@@ -6,8 +6,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from kpitrack.cache import cached
-from kpitrack.compute import summed
 from kpitrack.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
 from kpitrack.model import Kind, Plan, Settings, Target, Workspace
@@ -230,6 +228,8 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
 
 def _with_sums(parent: Target, parts: list[Target]) -> Target:
     """The parent with the sums of its parts' targets and baselines where its file gives none."""
+    from kpitrack.compute import summed  # the figures, only where parts are summed
+
     total = summed(parent, parts, "target") if parent.target_from_parts else parent.target
     baseline = summed(parent, parts, "baseline") if parent.baseline_from_parts else parent.baseline
     check_direction(baseline, total, parent.direction, parent.path, 1)
@@ -318,7 +318,11 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
     place = (str(path), str(root), *(day.isoformat() for day in period or ()))
-    return cached(cache, place, data, parse) if cache else parse()
+    if not cache:
+        return parse()
+    from kpitrack.cache import cached  # sqlite, only where targets are loaded for figures
+
+    return cached(cache, place, data, parse)
 
 
 def plan_period(folder: Path, root: Path) -> Period | None:

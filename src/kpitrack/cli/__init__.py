@@ -244,10 +244,14 @@ def _find(ctx: typer.Context) -> Path:
                               "or point to one with --dir PATH or KPITRACK_DIR")) from None
 
 
-def load(ctx: typer.Context):
-    """Every target of the workspace, through the parse cache; the workspace's `language` is
-    spoken from here on unless --lang or KPITRACK_LANG chose one."""
+def load(ctx: typer.Context, quiet: bool = False):
+    """Every target of the workspace, through the parse cache (rebuilt with a notice when damaged,
+    silently with `quiet`); the workspace's `language` is spoken from here on unless --lang or
+    KPITRACK_LANG chose one."""
+    import kpitrack.cache
     from kpitrack.workspace import cache_folder, load_workspace
+
+    kpitrack.cache.quiet = quiet
 
     folder = root(ctx)
     workspace = load_workspace(folder, cache_folder(folder))

@@ -32,7 +32,7 @@ def validate(
     from kpitrack.display import visible
     from kpitrack.report import workspace_warnings
 
-    workspace = load(ctx)
+    workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
         from kpitrack.repair import repair as cut_torn
@@ -117,7 +117,7 @@ def check(
 
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
-    workspace = load(ctx)
+    workspace = load(ctx, quiet)
     if changes:
         report_changes(workspace, as_of, fail_on, statuses, stale,
                        evaluate(workspace, as_of, tag, group, owner=owner, closed=every))

@@ -1,0 +1,79 @@
+"""The fast path for kpitrack's own blocks gives exactly tomllib's result, or declines."""
+
+import re
+import tomllib
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kpitrack.fasttoml import loads
+from kpitrack.model import Entry, ReadingQualifier
+from kpitrack.write import entry_block as render_entry
+
+HEAD = 'title = "synthetic"\nunit = "units"\ntarget = 1200\nstart = 2023-01-01\ndue = 2023-12-31\n'
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+entries = st.builds(
+    Entry, st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**9,
+                                     max_value=10**9)),
+    st.booleans(), st.one_of(st.none(), st.booleans()), st.one_of(st.none(), texts), st.one_of(st.none(), texts),
+    st.none(), st.one_of(st.none(), st.sampled_from(list(ReadingQualifier))), st.booleans(),
+    st.one_of(st.none(), st.integers(2, 9)))
+# hand edits: lines a person might write, within the blocks or anywhere
+edits = st.sampled_from([
+    "# a comment", "value = 5 # trailing comment", "note = 'literal'", 'note = "esc\\"aped"', "value = 1_000",
+    "value = +5", "value = 1e3", "value=5", "value  = 5", "  value = 5", "value = 5 ", "done = true",
+    "parts = [\"a\", \"b\"]", "extra = {a = 1}", "[[progress]]", "[[ progress ]]", "[progress]", "[checkpoints]",
+    "[[checkpoints]]", "date = 2023-02-30", "date = 2023-02-03T10:00:00", "value = 01", "value = -0", "value = 0.50",
+    "\r", "", "   ", "value = 5", "note = \"\"\"\nmulti\n\"\"\"", 'note = "tab\there"', "source = \"é 中文\"",
+    "progress = []", "[[progress.sub]]", "date = 2023-01-01", "total = false", "repeat = 2",
+])
+
+
+def document_of(text):
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return "error"
+
+
+def agrees(text):
+    fast = loads(text)
+    if fast is None:
+        return None
+    assert fast == document_of(text)
+    assert repr(fast) == repr(document_of(text))  # the same types too: int, Decimal digits, date
+    return fast
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entries, max_size=8))
+def test_canonical_files_take_the_fast_path(blocks):
+    text = HEAD + "".join(render_entry(entry) for entry in blocks)
+    fast = agrees(text)
+    escaped = any(re.search(r'["\\\x00-\x1f\x7f]', words or "")
+                  for entry in blocks for words in (entry.note, entry.source))
+    assert fast is not None or not blocks or escaped  # strings with escapes are left to tomllib
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entries, max_size=5), st.lists(st.tuples(st.integers(0, 200), edits), max_size=4))
+@example([Entry(date(2023, 1, 1), Decimal(1))], [(200, "# a comment")])
+def test_hand_edited_and_mixed_files_agree_or_decline(blocks, changes):
+    lines = (HEAD + "".join(render_entry(entry) for entry in blocks)).split("\n")
+    for where, line in changes:
+        lines.insert(where % (len(lines) + 1), line)
+    agrees("\n".join(lines))
+
+
+def test_it_declines_what_it_does_not_know():
+    canonical = HEAD + render_entry(Entry(date(2023, 3, 1), Decimal("2.50"), note="x"))
+    assert agrees(canonical) == {**tomllib.loads(HEAD), "progress": [
+        {"value": Decimal("2.50"), "note": "x", "date": date(2023, 3, 1)}]}
+    for edit in ("# c", "value = 1_0", "[x]", "date = 2023-02-30", "note = 'y'"):
+        assert loads(canonical + edit + "\n") is None, edit
+    assert loads(canonical.replace("\n", "\r\n")) is None
+    assert loads(canonical + "date = 2023-01-01\n") is None  # a repeated key
