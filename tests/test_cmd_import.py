@@ -155,3 +155,18 @@ def test_import_undoes_earlier_targets_when_a_file_cannot_be_opened(three_target
     with pytest.raises(Exception, match="cannot write: No such file"):
         apply_import(loaded, plan)
     assert (three_targets / "plan" / "ahead.toml").read_bytes() == before
+
+
+def test_an_implausible_row_is_refused_like_add_does_unless_forced(make_workspace, cli, tmp_path):
+    """A user's trial: 3.5万套 on a 5,000套 target went in by import while add refused it."""
+    root = make_workspace({"housing.toml": 'title = "synthetic: homes"\nunit = "套"\ntarget = 5000\n'
+                                           'start = 2024-01-01\ndue = 2024-12-31\n'})
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("id,date,value,total\nhousing,2024-06-30,3.5万套,true\n", encoding="utf-8")
+    before = (root / "housing.toml").read_bytes()
+    refused = cli(root, "import", str(csv_file))
+    assert refused.exit_code == 2 and "more than 5×" in refused.stderr and "--force" in refused.stderr
+    assert (root / "housing.toml").read_bytes() == before
+    forced = cli(root, "import", str(csv_file), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "value = 35000" in (root / "housing.toml").read_text(encoding="utf-8")

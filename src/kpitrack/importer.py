@@ -277,7 +277,7 @@ def _truth(text: str) -> bool:
 
 
 def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problems: list[KpitrackError],
-                encoding: str) -> ImportPlan:
+                encoding: str, force: bool = False) -> ImportPlan:
     """Check every row against its target; an entry already recorded (same id, date, value, total
     flag) is skipped, so importing a file twice counts nothing twice. A row of the ledger workbook
     is skipped too when it is a milestone's or a parent's (whose figure is its parts' sum), or when
@@ -312,7 +312,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
-        problem = entry_problem(target, row.entry)
+        problem = entry_problem(target, row.entry) or (None if force else _implausible(target, row.entry))
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
         elif recorded_identity(row.entry) in seen[target.id]:
@@ -334,3 +334,14 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
         from kpitrack.journal import record
         record(workspace.root, "import", f"import {name}: {plan.count} entries", list(done))
     return sum(appended.added for appended in done)
+
+
+def _implausible(target, entry: Entry) -> str | None:
+    """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
+    target: a figure in the wrong unit?) or a running total below the previous one."""
+    from kpitrack.entrycheck import implausible
+    from kpitrack.workspace import read_text
+
+    problem = implausible(target, read_text(target.path), entry)
+    return problem.replace("Add it with --force", "Import with --force") if problem else None
+

@@ -174,6 +174,9 @@ def import_(
         metavar="NAME", help="The CSV file's encoding, e.g. gbk (default: UTF-8, else GBK; UTF-16 by its mark).")] = None,
     sheet: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The workbook's sheet to read (default: the first).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Import figures beyond the plausible bound (over 5× the target, or a total below the "
+                        "previous one).")] = False,
     wait: Wait = None,
 ) -> None:
     """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.
@@ -185,7 +188,7 @@ def import_(
     workspace = load(ctx)
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
     rows, problems, used = read_import(file, encoding, sheet)
-    plan = plan_import(workspace, file, rows, problems, used)
+    plan = plan_import(workspace, file, rows, problems, used, force)
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
