@@ -58,7 +58,9 @@ def cli():
     runner = CliRunner()
 
     def run(root: Path, *arguments: str, **options):
-        return runner.invoke(__import__("kpitrack.cli", fromlist=["app"]).app,
+        from kpitrack.cli import app
+
+        return runner.invoke(app,
                              ["--dir", str(root), *arguments], **options)
     return run
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -65,27 +64,3 @@ def test_validate_warns_of_duplicates_and_two_totals_a_day_already_in_files(tmp_
     assert result.exit_code == 0
     assert "dup.toml:12: warning: identical to the entry at line 8" in result.stderr
     assert "dup.toml:21: warning: a second running total on 2023-06-30" in result.stderr
-
-
-@pytest.mark.slow
-def test_add_on_ten_thousand_entries_costs_about_what_it_does_on_ten(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    small = write(tmp_path / "small" / "firms.toml", TARGET_TOML.replace("1200", "100000000"))
-    large = write(tmp_path / "large" / "firms.toml", TARGET_TOML.replace("1200", "100000000") + "".join(
-        f"\n[[progress]]\ndate = 2023-{1 + i % 12:02d}-{1 + i % 28:02d}\nvalue = {i}\n" for i in range(10_000)))
-    command = str(Path(sys.executable).parent / "kpitrack")
-
-    def best(folder, runs=5):
-        times = []
-        for number in range(runs):
-            began = time.perf_counter()
-            subprocess.run([command, "--dir", str(folder), "add", "firms", str(7 + number), "--total",
-                            "--date", f"2024-01-{number + 1:02d}", "--force", "-q"], check=True)
-            times.append(time.perf_counter() - began)
-        return min(times)
-
-    assert large.stat().st_size > 300_000
-    assert best(tmp_path / "large") < 1.5 * best(tmp_path / "small")

@@ -5,7 +5,6 @@ All targets and figures here are synthetic."""
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -3,7 +3,6 @@ imports run at once, and a write-ahead journal that the next command completes o
 after a kill -9 at any byte. Synthetic data only."""
 
 import json
-import os
 import random
 import signal
 import subprocess

@@ -1,7 +1,7 @@
 """report --format xlsx: the ledger (台账) read back cell by cell against status --format json."""
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 

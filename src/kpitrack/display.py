@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -115,7 +116,7 @@ def plain_text(text: str) -> bool:
     return text.isprintable() and _BLANK_FOUND(text) is None
 
 
-_BLANK_FOUND = __import__("re").compile("[" + "".join(f"\\U{code:08x}" for code in sorted(BLANK)) + "]").search
+_BLANK_FOUND = re.compile("[" + "".join(f"\\U{code:08x}" for code in sorted(BLANK)) + "]").search
 
 
 def visible(text: str, multiline: bool = False) -> str:

@@ -9,6 +9,7 @@ else is ever cut: a file broken elsewhere is left for a person to fix.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def torn_tail(data: bytes, path: Path, root: Path) -> int | None:
 
 # What `add` writes in a block, in this order, `date` always last (write.render_entry).
 APPENDED_KEYS = ("value", "total", "done", "note", "source", "qualifier", "estimate", "repeat")
-_DATE_PREFIX = __import__("re").compile(r"(d|da|dat|date|date ?=?|date = \d{0,4}(-\d{0,2}(-\d?)?)?)")
+_DATE_PREFIX = re.compile(r"(d|da|dat|date|date ?=?|date = \d{0,4}(-\d{0,2}(-\d?)?)?)")
 
 
 def _cut_short(block: bytes) -> bool:

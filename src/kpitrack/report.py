@@ -71,7 +71,6 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
 
 
 Item = tuple[Target, Figures]
-SORT_KEYS = ("id", "lag", "due")
 
 
 def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
@@ -395,8 +394,6 @@ def revisions(root, since: date) -> list[dict[str, str]]:
 
 
 # The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
-LEDGER_FIELDS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",
-                 "lag", "status", "last_update", "as_of")
 LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
           Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey",
           Status.TRACKED: "grey"}
