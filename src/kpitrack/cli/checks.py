@@ -40,8 +40,9 @@ def validate(
         for path in torn:
             done = cut_torn(path, workspace.root, waiting(wait))
             if done:
-                print(f"repaired {visible(str(done.path))}: cut off the torn block from line {done.line} "
-                      f"({done.removed} bytes, kept in {visible(str(done.copy))})")
+                print(_("repaired {file}: cut off the torn block from line {line} ({bytes} bytes, kept in {copy})")
+                      .format(file=visible(str(done.path)), line=done.line, bytes=done.removed,
+                              copy=visible(str(done.copy))))
         workspace = load(ctx)
         torn = _torn(workspace)  # what is still torn after the repair
     for warning in workspace_warnings(workspace):
@@ -54,8 +55,11 @@ def validate(
     elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
             count=count, root=visible(str(workspace.root))))
-    report_problems(workspace.problems, f"{len(torn)} files end in a block torn by an interrupted write; "
-                    "`kpitrack validate --repair` cuts it off, keeping a copy" if torn else None)
+    report_problems(workspace.problems, ngettext(
+        "{count} file ends in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
+        "keeping a copy",
+        "{count} files end in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
+        "keeping a copy", len(torn)).format(count=len(torn)) if torn else None)
 
 
 def _torn(workspace) -> list[Path]:
