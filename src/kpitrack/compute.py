@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
-from operator import attrgetter
 
 from kpitrack.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.qualifiers import meets, shortfall
+from kpitrack.timeline import READINGS, empty_figure, exact, ordered_entries, state_at, timeline
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -43,9 +42,6 @@ class Figures:
     done_on: date | None = None
     exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
     exceeded_points: Decimal | None = None  # completion - 100
-
-
-READINGS = (Kind.LEVEL, Kind.INDICATOR, Kind.GROWTH)  # kinds whose entries are readings, not increments
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -107,14 +103,14 @@ def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bo
         return False
     if adds_up_parts(target, others):
         return all(has_no_data(others[part_id], as_of, others) for part_id in target.parts)
-    return not target.baseline_given and not entries_as_of(target, as_of)
+    return not target.baseline_given and state_at(target, as_of) is None
 
 
 def _reading_figures(target: Target, as_of: date, settings: Settings, current: Decimal,
                      last_update: date | None) -> Figures:
     """An indicator is tracked; a growth rate is judged on its latest year-to-date reading, the bar
     from the first month: nothing is prorated, and the difference is in percentage points."""
-    known = entries_as_of(target, as_of)
+    known = state_at(target, as_of) is not None
     change = _change(target, as_of)
     estimate = counts_estimate(target, as_of)
     if target.kind is Kind.INDICATOR:
@@ -131,44 +127,50 @@ def _reading_figures(target: Target, as_of: date, settings: Settings, current: D
 def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
     """Met (its qualifier counted) while the latest reading meets the target; short of it, at-risk
     under `growth_red` points and behind beyond; the reading dated on the due date decides."""
-    known = entries_as_of(target, as_of)
-    final = [entry for entry in known if entry.date == target.due]
+    known = state_at(target, as_of)
+    final = final_reading(target, as_of)
     if as_of < target.start:
         return Status.NOT_STARTED
     if as_of > target.due and not final:
         return Status.OVERDUE
     if not known:
         return Status.NO_DATA  # no reading yet: nothing to judge (未报送)
-    latest = final[-1] if final else known[-1]
-    if meets(target, latest.value, latest.qualifier):
+    latest = final or known
+    if meets(target, latest.figure, latest.wording):
         return Status.DONE if final else Status.ON_TRACK
     if as_of > target.due:
         return Status.OVERDUE
-    return Status.AT_RISK if shortfall(target, latest.value) < settings.growth_red else Status.BEHIND
+    return Status.AT_RISK if shortfall(target, latest.figure) < settings.growth_red else Status.BEHIND
+
+
+def final_reading(target: Target, as_of: date):
+    """The state at the end of the due date, when an entry is dated on it and `as_of` has reached
+    it (a growth rate's full-year reading); else None."""
+    if as_of < target.due:
+        return None
+    final = state_at(target, target.due)
+    return final if final is not None and final.day == target.due else None
 
 
 def _change(target: Target, as_of: date) -> Decimal | None:
     """The latest reading minus the one before it, for targets whose entries are readings."""
-    known = entries_as_of(target, as_of)
-    return known[-1].value - known[-2].value if len(known) >= 2 else None
+    state = state_at(target, as_of)
+    return state.change if state else None
 
 
 def counts_estimate(target: Target, as_of: date) -> bool:
     """Whether the figure as of `as_of` rests on an estimate: the latest reading is one, or, for a
     running sum, any entry since the latest total."""
-    known = entries_as_of(target, as_of)
-    if target.kind is not Kind.CUMULATIVE:
-        return bool(known) and known[-1].estimate
-    since = max((index for index, entry in enumerate(known) if entry.total), default=0)
-    return any(entry.estimate for entry in known[since:])
+    state = state_at(target, as_of)
+    return state is not None and state.estimate
 
 
 def latest_qualifier(target: Target, as_of: date, others: Others | None = None):
     """The wording (近, 超, 约) of the latest figure: it bounds the current figure."""
     if adds_up_parts(target, others):
         return None
-    known = entries_as_of(target, as_of)
-    return known[-1].qualifier if known else None
+    state = state_at(target, as_of)
+    return state.wording if state else None
 
 
 def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
@@ -202,9 +204,6 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
     return as_of > expected_by
 
 
-BY_DATE_INCREMENTS_FIRST = attrgetter("date", "total")  # (date, total): False (an increment) sorts first
-
-
 def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
     since a running total as of a day includes that day's increments. An estimate gives way to an
@@ -212,17 +211,9 @@ def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     global _latest
     if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
         return _latest[2]
-    known = sorted(counted([entry for entry in target.entries if entry.date <= as_of]), key=BY_DATE_INCREMENTS_FIRST)
+    known = [entry for entry in ordered_entries(target.entries) if entry.date <= as_of]
     _latest = (target, as_of, known)
     return known
-
-
-def counted(entries: list[Entry]) -> list[Entry]:
-    """The entries that count: a final figure for the same date (and kind of figure) replaces an estimate."""
-    if not any(entry.estimate for entry in entries):
-        return entries
-    finals = {(entry.date, entry.total) for entry in entries if not entry.estimate}
-    return [entry for entry in entries if not (entry.estimate and (entry.date, entry.total) in finals)]
 
 
 # The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
@@ -241,45 +232,8 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
     1 for a milestone done and 0 otherwise, or the exact sum of its parts' figures (a parent)."""
     if adds_up_parts(target, others):
         return parts_sum(target, as_of, others)
-    return _figure_of(target, entries_as_of(target, as_of))
-
-
-def _figure_of(target: Target, entries: list[Entry]) -> Decimal:
-    """The figure of a target (not a parent adding up its parts) from its entries as of a day."""
-    if target.kind is Kind.MILESTONE:
-        return Decimal(1) if entries and entries[-1].done else Decimal(0)
-    if target.kind in READINGS:
-        return entries[-1].value if entries else target.baseline
-    progress = Decimal(0)
-    with exact():
-        for entry in entries:
-            progress = entry.value if entry.total else progress + entry.value
-        return target.baseline + progress
-
-
-def exact():
-    """A decimal context in which sums of accepted figures (28 significant digits at most, any
-    number of them) never round; divisions outside it keep the default precision."""
-    from decimal import localcontext
-
-    return localcontext(prec=200)
-
-
-def daily_figures(target: Target, as_of: date):
-    """(day, figure, wording of the day's last entry) at the end of each day with an entry, oldest
-    first: `current_figure` on each of those days, in one pass (a verdict looks at every one)."""
-    known = entries_as_of(target, as_of)
-    progress = Decimal(0)
-    for index, entry in enumerate(known):
-        if target.kind is Kind.MILESTONE:
-            figure = Decimal(1) if entry.done else Decimal(0)
-        elif target.kind in READINGS:
-            figure = entry.value
-        else:
-            progress = entry.value if entry.total else progress + entry.value
-            figure = target.baseline + progress
-        if index + 1 == len(known) or known[index + 1].date != entry.date:
-            yield entry.date, figure, entry.qualifier
+    state = state_at(target, as_of)
+    return state.figure if state else empty_figure(target)
 
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
@@ -305,8 +259,8 @@ def last_update_of(target: Target, as_of: date, others: Others | None = None) ->
     if adds_up_parts(target, others):
         return max(filter(None, (last_update_of(others[part_id], as_of, others) for part_id in target.parts)),
                    default=None)
-    entries = entries_as_of(target, as_of)
-    return entries[-1].date if entries else None
+    state = state_at(target, as_of)
+    return state.day if state else None
 
 
 def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, Decimal]]:
@@ -395,22 +349,10 @@ def burnup_series(target: Target, as_of: date, points: int, others: Others | Non
 
 
 def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:
-    """`current_figure(target, day, others)` as a function of the day, for many days: one pass over
-    the sorted entries, then a bisection per day (the same sums, added in the same order)."""
+    """`current_figure(target, day, others)` as a function of the day, for many days: the target's
+    timeline, looked up by day."""
     if adds_up_parts(target, others):
         parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
         return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
-    entries = sorted(counted(list(target.entries)), key=BY_DATE_INCREMENTS_FIRST)
-    dates = [entry.date for entry in entries]
-    if target.kind is Kind.MILESTONE:
-        done = [Decimal(1) if entry.done else Decimal(0) for entry in entries]
-        return lambda day: done[count - 1] if (count := bisect_right(dates, day)) else Decimal(0)
-    if target.kind in READINGS:
-        return lambda day: entries[count - 1].value if (count := bisect_right(dates, day)) else target.baseline
-    running, progress = [], Decimal(0)
-    with exact():
-        for entry in entries:
-            progress = entry.value if entry.total else progress + entry.value
-            running.append(target.baseline + progress)
-    empty = target.baseline + Decimal(0)
-    return lambda day: running[count - 1] if (count := bisect_right(dates, day)) else empty
+    days, empty = timeline(target), empty_figure(target)
+    return lambda day: state.figure if (state := days.at(day)) else empty

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from kpitrack.compute import (HUNDRED, Others, adds_up_parts, current_figure, daily_figures, entries_as_of, met_at,
-                              to_cents)
+from kpitrack.compute import HUNDRED, Others, adds_up_parts, current_figure, final_reading, met_at, to_cents
 from kpitrack.model import Kind, Target, Verdict
 from kpitrack.qualifiers import falls, meets
 from kpitrack.schedule import completion_of
+from kpitrack.timeline import entry_days, state_at
 
 
 @dataclass(frozen=True)
@@ -42,21 +42,19 @@ def outcome(target: Target, as_of: date, others: Others | None = None) -> Outcom
 def met_since(target: Target, as_of: date, others: Others | None = None) -> date | None:
     """The date of the entry from which the target has stayed met up to `as_of` (for a reading, the
     latest decides), or None when the figure as of `as_of` does not meet it."""
-    if adds_up_parts(target, others):
-        days = [(day, met_at(target, day, others)) for day in _entry_dates(target, as_of, others)]
-    else:
-        days = [(day, figure >= 1 if target.kind is Kind.MILESTONE else meets(target, figure, wording))
-                for day, figure, wording in daily_figures(target, as_of)]
+    if not adds_up_parts(target, others):
+        state = state_at(target, as_of)
+        return state.met_since if state else None
     since = None
-    for day, met in days:
-        since = (since or day) if met else None
+    for day in _entry_dates(target, as_of, others):
+        since = (since or day) if met_at(target, day, others) else None
     return since
 
 
 def _entry_dates(target: Target, as_of: date, others: Others | None) -> list[date]:
     if adds_up_parts(target, others):
         return sorted({day for part in target.parts for day in _entry_dates(others[part], as_of, others)})
-    return sorted({entry.date for entry in entries_as_of(target, as_of)})
+    return entry_days(target, as_of)
 
 
 def _exceeded(target: Target, as_of: date, others: Others | None) -> tuple[Decimal | None, Decimal | None]:
@@ -72,11 +70,10 @@ def _growth_outcome(target: Target, as_of: date) -> Outcome:
     exists the verdict is not-reported."""
     if as_of < target.due:
         return Outcome()
-    final = [entry for entry in entries_as_of(target, as_of) if entry.date == target.due]
-    if not final:
+    reading = final_reading(target, as_of)
+    if reading is None:
         return Outcome(Verdict.NOT_REPORTED) if as_of > target.due else Outcome()
-    reading = final[-1]
-    if not meets(target, reading.value, reading.qualifier):
+    if not meets(target, reading.figure, reading.wording):
         return Outcome(Verdict.MISSED) if as_of > target.due else Outcome()
-    amount = target.target - reading.value if falls(target) else reading.value - target.target
+    amount = target.target - reading.figure if falls(target) else reading.figure - target.target
     return Outcome(Verdict.ON_TIME, target.due, amount)
