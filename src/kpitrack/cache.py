@@ -1,12 +1,15 @@
-"""The parse cache: targets parsed before, kept by the bytes they were parsed from. Only ever a cache.
+"""The parse cache and index: targets parsed before, kept by the bytes they were parsed from. Only
+ever a cache.
 
 One SQLite file per workspace, `targets.sqlite3` in its `.kpitrack/cache/` (see
-workspace.cache_folder), with a row per target file: the target's definition as tagged JSON and
-its entries as compact rows of plain strings and numbers (never pickle: reading it cannot run
-code). Each row is keyed by the SHA-256 of the target file's bytes and a hash of the code that
-builds targets, so any change to either is seen and only that file is parsed again. A folder
-owned by another user, or writable by group or others, is not used; a damaged database is
-deleted and rebuilt, with a one-line notice on stderr (see `quiet`).
+workspace.cache_folder), with a row per target file (its definition as tagged JSON, its entries
+as compact rows of plain strings and numbers) and a row per day with entries (the target's state
+at the end of that day, see kpitrack.timeline), indexed by file and day: a status looks up one
+state per target and never reads the entries, which are read only when a command asks for them.
+Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
+file's bytes and a hash of the code that builds targets, so any change to either is seen and only
+that file is parsed again. A folder owned by another user, or writable by group or others, is not
+used; a damaged database is deleted and rebuilt, with a one-line notice on stderr (see `quiet`).
 """
 
 from __future__ import annotations
@@ -15,14 +18,23 @@ import dataclasses
 import enum
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from kpitrack.errors import KpitrackError
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.timeline import DayState, Timeline, fold_key, timeline
 
-CACHE_FORMAT = "sqlite-1"
+CACHE_FORMAT = "sqlite-2"
+SCHEMA_VERSION = 2  # PRAGMA user_version of the tables below; another one is dropped and made anew
+TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
+          "key TEXT NOT NULL, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, entries TEXT NOT NULL)",
+          "CREATE TABLE IF NOT EXISTS days (file INTEGER NOT NULL, day TEXT NOT NULL, figure TEXT NOT NULL, "
+          "wording TEXT, estimate INTEGER NOT NULL, change TEXT, met_since TEXT, PRIMARY KEY (file, day)) "
+          "WITHOUT ROWID")
 DATABASE = "targets.sqlite3"
 _ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 _code_hash: str | None = None
@@ -74,10 +86,7 @@ def _open(folder: Path):
         for attempt in range(2):
             try:
                 connection = sqlite3.connect(path, timeout=2, isolation_level=None, check_same_thread=False)
-                connection.execute("PRAGMA synchronous=OFF")
-                connection.execute("CREATE TABLE IF NOT EXISTS files (place TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                                   "target TEXT NOT NULL, entries TEXT NOT NULL)")
-                connection.execute("SELECT count(*) FROM files").fetchone()
+                _prepare(connection)
                 break
             except sqlite3.DatabaseError:  # not a database, or damaged: start again from nothing
                 if connection is not None:
@@ -93,6 +102,21 @@ def _open(folder: Path):
     return connection
 
 
+def _prepare(connection) -> None:
+    """The tables, made anew when the database holds another version of them."""
+    connection.execute("PRAGMA synchronous=OFF")
+    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("DROP TABLE IF EXISTS files")
+        connection.execute("DROP TABLE IF EXISTS days")
+        for table in TABLES:
+            connection.execute(table)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    connection.execute("SELECT count(*) FROM files").fetchone()
+    connection.execute("SELECT count(*) FROM days WHERE file = 0").fetchone()
+
+
 def _remove(path: Path) -> bool:
     try:
         for extra in ("", "-journal", "-wal", "-shm"):
@@ -102,42 +126,212 @@ def _remove(path: Path) -> bool:
         return False
 
 
-def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[], Target]) -> Target:
-    """`parse()`, or what it gave before for exactly these bytes at this place (see the module)."""
-    import hashlib
+def _damaged(cache: Path, connection):
+    """Forget a connection whose reads failed, delete its database and open a new one."""
+    _connections.pop(cache, None)
+    connection.close()
+    if _remove(cache / DATABASE):
+        _notice(f"the cache {cache / DATABASE} was damaged; rebuilding it")
+    return _open(cache)
+
+
+def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[bytes], Target],
+           read: Callable[[], bytes], batch: bool = False) -> Target:
+    """`parse(data)`, or what it gave before for exactly these bytes at this place (see the module):
+    then its entries are read only when asked for, and its figures come from the index. `read`
+    reads the file again, for the rare case that another process replaces the rows meanwhile. With
+    `batch`, new rows wait for `commit`, so that a whole workspace is written in one transaction."""
     import json
     import sqlite3
 
     connection = _open(cache)
     if connection is None:
-        return parse()
+        return parse(data)
     name = "\0".join(place).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    key = hashlib.sha256(code_hash().encode() + b"\0" + data).hexdigest()
+    key = content_key(data)
     try:
-        row = connection.execute("SELECT key, target, entries FROM files WHERE place = ?", (name,)).fetchone()
+        row = connection.execute("SELECT id, key, target, count, first_day FROM files WHERE place = ?",
+                                 (name,)).fetchone()
     except sqlite3.DatabaseError:
         row = None
-        _connections.pop(cache, None)
-        connection.close()
-        if _remove(cache / DATABASE):
-            _notice(f"the cache {cache / DATABASE} was damaged; rebuilding it")
-        connection = _open(cache)
-    if row is not None and row[0] == key:
+        connection = _damaged(cache, connection)
+    if row is not None and row[1] == key:
         try:
-            target = _decode(json.loads(row[1]))
+            target = _decode(json.loads(row[2]))
             if isinstance(target, Target):
-                return dataclasses.replace(target, entries=_decode_entries(json.loads(row[2])))
+                first_day = None if row[4] is None else date.fromisoformat(row[4])
+                entries = StoredEntries(connection, row[0], row[3], first_day, fold_key(target),
+                                        lambda: _parse_again(key, parse, read))
+                return dataclasses.replace(target, entries=entries)
         except Exception:  # a row of another shape: parse instead
             pass
-    target = parse()
+    target = parse(data)
     if connection is not None:
-        try:
-            header = json.dumps(_encode(dataclasses.replace(target, entries=())), ensure_ascii=False)
-            rows = json.dumps([_encode_entry(entry) for entry in target.entries], ensure_ascii=False)
-            connection.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (name, key, header, rows))
-        except (sqlite3.Error, TypeError, ValueError):
-            pass  # a cache that cannot be written is no cache, not an error
+        _store(connection, name, key, target)
+        if not batch:
+            commit(cache)
     return target
+
+
+def content_key(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(code_hash().encode() + b"\0" + data).hexdigest()
+
+
+def _parse_again(key: str, parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target:
+    """The target parsed again from its file, when another process replaced its rows since they
+    were looked up: the file must still hold the bytes they were kept for."""
+    data = read()
+    target = parse(data)
+    if content_key(data) != key:
+        raise KpitrackError("changed while kpitrack was reading it; run the command again", target.path)
+    return target
+
+
+def _store(connection, name: str, key: str, target: Target) -> None:
+    """Keep the target's definition, entries and timeline in one transaction."""
+    import json
+    import sqlite3
+
+    try:
+        header = json.dumps(_encode(dataclasses.replace(target, entries=())), ensure_ascii=False)
+        rows = json.dumps([_encode_entry(entry) for entry in target.entries], ensure_ascii=False)
+        states = timeline(target).states
+        if connection in _unwritable:
+            return
+        if not connection.in_transaction:
+            try:
+                connection.execute("BEGIN IMMEDIATE")  # committed by `commit`
+            except sqlite3.Error:  # another process writes it: do without for this run, do not wait again
+                _unwritable.add(connection)
+                return
+            _pending.add(connection)
+        connection.execute("SAVEPOINT target")
+        try:
+            connection.execute("DELETE FROM days WHERE file IN (SELECT id FROM files WHERE place = ?)", (name,))
+            connection.execute("DELETE FROM files WHERE place = ?", (name,))
+            file = connection.execute("INSERT INTO files (place, key, target, count, first_day, entries) "
+                                      "VALUES (?, ?, ?, ?, ?, ?)",
+                                      (name, key, header, len(target.entries),
+                                       states[0].day.isoformat() if states else None, rows)).lastrowid
+            connection.executemany("INSERT INTO days VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   [(file, *_encode_state(state)) for state in states])
+            connection.execute("RELEASE target")
+        except BaseException:
+            connection.execute("ROLLBACK TO target")
+            connection.execute("RELEASE target")
+            raise
+    except (sqlite3.Error, TypeError, ValueError):
+        pass  # a cache that cannot be written is no cache, not an error
+
+
+_pending: set = set()  # connections with rows written and not yet committed
+_unwritable: set = set()  # connections another process kept busy: not written by this one
+
+
+def commit(cache: Path | None = None) -> None:
+    """Commit what was written to the cache (of the folder `cache`, or of every folder)."""
+    import sqlite3
+
+    for connection in list(_pending):
+        if cache is None or _connections.get(cache) is connection:
+            _pending.discard(connection)
+            try:
+                connection.execute("COMMIT")
+            except sqlite3.Error:
+                pass  # not kept: the next run parses those files again
+
+
+def _encode_state(state: DayState) -> tuple:
+    return (state.day.isoformat(), str(state.figure), None if state.wording is None else state.wording.value,
+            int(state.estimate), None if state.change is None else str(state.change),
+            None if state.met_since is None else state.met_since.isoformat())
+
+
+def _decode_state(row: tuple) -> DayState:
+    day, figure, wording, estimate, change, met_since = row
+    return DayState(date.fromisoformat(day), Decimal(figure), None if wording is None else ReadingQualifier(wording),
+                    bool(estimate), None if change is None else Decimal(change),
+                    None if met_since is None else date.fromisoformat(met_since))
+
+
+class StoredEntries(Sequence):
+    """A target's entries as the cache keeps them: read from it only when asked for. Its
+    `timeline` answers the target's state on a day from the index, without them."""
+
+    def __init__(self, connection, file: int, count: int, first_day: date | None, key: tuple,
+                 parsed: Callable[[], Target]) -> None:
+        self._connection, self._file, self._count, self.parsed = connection, file, count, parsed
+        self._entries: tuple[Entry, ...] | None = None
+        self.timeline = StoredTimeline(self, key, first_day)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.entries()[index]
+
+    def __iter__(self):
+        return iter(self.entries())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (tuple, StoredEntries)) and self.entries() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.entries())
+
+    def __repr__(self) -> str:
+        return repr(self.entries())
+
+    def entries(self) -> tuple[Entry, ...]:
+        if self._entries is None:
+            import json
+
+            row = self._read("SELECT entries FROM files WHERE id = ?", (self._file,))
+            self._entries = _decode_entries(json.loads(row[0][0])) if row else self.parsed().entries
+        return self._entries
+
+    def _read(self, query: str, arguments: tuple) -> list:
+        import sqlite3
+
+        try:
+            return self._connection.execute(query, arguments).fetchall()
+        except sqlite3.Error:
+            return []
+
+
+class StoredTimeline:
+    """A target's states by day, looked up in the cache's index (see kpitrack.timeline.Timeline)."""
+
+    def __init__(self, entries: StoredEntries, key: tuple, first_day: date | None) -> None:
+        self.key = key  # kpitrack.timeline.fold_key of the target the states were made for
+        self._entries, self._first_day = entries, first_day
+        self._asked: dict[date, DayState | None] = {}
+        self._fallback: Timeline | None = None
+
+    def at(self, day: date) -> DayState | None:
+        if self._first_day is None or day < self._first_day:
+            return None
+        if day not in self._asked:
+            rows = self._entries._read("SELECT day, figure, wording, estimate, change, met_since FROM days "
+                                       "WHERE file = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+                                       (self._entries._file, day.isoformat()))
+            self._asked[day] = _decode_state(rows[0]) if rows else self._replaced().at(day)
+        return self._asked[day]
+
+    def days_until(self, day: date) -> list[date]:
+        if self._first_day is None or day < self._first_day:
+            return []
+        rows = self._entries._read("SELECT day FROM days WHERE file = ? AND day <= ? ORDER BY day",
+                                   (self._entries._file, day.isoformat()))
+        return [date.fromisoformat(row[0]) for row in rows] if rows else self._replaced().days_until(day)
+
+    def _replaced(self) -> Timeline:
+        """The rows are gone (another process replaced them, or the cache failed): from the file."""
+        if self._fallback is None:
+            self._fallback = Timeline(timeline(self._entries.parsed()).states)
+        return self._fallback
 
 
 def _encode_entry(entry: Entry) -> list:
@@ -155,6 +349,8 @@ def _decode_entries(rows: list) -> tuple[Entry, ...]:
         entries.append(Entry(fromisoformat(day), None if value is None else Decimal(value), total, done, note,
                              source, line, None if reading is None else qualifier(reading), estimate, repeat))
     return tuple(entries)
+
+
 def _encode(value: Any) -> Any:
     """Every value of a Target, tagged by type so that it comes back exactly (a Decimal as its digits)."""
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)) and not isinstance(value, enum.Enum):

@@ -161,19 +161,25 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     seen: dict[str, Path] = {}
     periods: dict[Path, Period | None] = {}
     skipped: list[Path] = []
-    for path in target_files(root, skipped):
-        try:
-            target = load_target(path, root, cache, periods)
-        except KpitrackError as problem:
-            workspace.problems.append(problem)
-            continue
-        if target.id in seen:
-            workspace.problems.append(KpitrackError(
-                f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
-                path, 1))
-            continue
-        seen[target.id] = path
-        workspace.targets.append(target)
+    try:
+        for path in target_files(root, skipped):
+            try:
+                target = load_target(path, root, cache, periods, batch=True)
+            except KpitrackError as problem:
+                workspace.problems.append(problem)
+                continue
+            if target.id in seen:
+                workspace.problems.append(KpitrackError(
+                    f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
+                    path, 1))
+                continue
+            seen[target.id] = path
+            workspace.targets.append(target)
+    finally:
+        if cache:
+            from kpitrack.cache import commit
+
+            commit(cache)  # what was parsed anew is kept in one transaction, not one per file
     workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
                            for path in skipped]
     resolve_parts(workspace)
@@ -298,7 +304,7 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
-                periods: dict[Path, Period | None] | None = None) -> Target:
+                periods: dict[Path, Period | None] | None = None, batch: bool = False) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`)."""
     inside(path, root)
@@ -312,17 +318,19 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         periods[path.parent] = plan_period(path.parent, root)
     period = periods[path.parent]
 
-    def parse() -> Target:
+    def parse(data: bytes) -> Target:
         text = decode(data, path)
         check_resolved(text, path)
         return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
-    place = (str(path), str(root), *(day.isoformat() for day in period or ()))
     if not cache:
-        return parse()
+        return parse(data)
     from kpitrack.cache import cached  # sqlite, only where targets are loaded for figures
 
-    return cached(cache, place, data, parse)
+    # The same file however the workspace was named (relative, absolute, through a link).
+    place = (str(root.resolve()), path.relative_to(root).as_posix(), *(day.isoformat() for day in period or ()))
+    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch)
+    return target if target.path == path else replace(target, path=path)
 
 
 def plan_period(folder: Path, root: Path) -> Period | None:

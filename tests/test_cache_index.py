@@ -1,0 +1,137 @@
+"""The cache as an index: a warm status looks up one state per target and reads no entry; the
+answers are those of a fresh parse; rows replaced by another process meanwhile are noticed."""
+
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+
+import kpitrack.cache
+from helpers import write
+from kpitrack.errors import KpitrackError
+from kpitrack.report import evaluate
+from kpitrack.workspace import load_workspace
+
+HEAD = 'title = "synthetic {number}"\nunit = "u"\ntarget = {target}\nstart = 2023-01-01\ndue = 2023-12-31\n'
+
+
+def block(day, value, total=False):
+    return f"\n[[progress]]\ndate = {day}\nvalue = {value}\n" + ("total = true\n" if total else "")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """Synthetic targets: increments, a running total, a reading, a milestone and one with no entries."""
+    root = tmp_path / "ws"
+    write(root / "kpitrack.toml", "")
+    days = [date(2023, 1, 1) + timedelta(days=9 * step) for step in range(30)]
+    write(root / "plan" / "a.toml", HEAD.format(number=1, target=100) + "".join(
+        block(day, step % 7 + 1) for step, day in enumerate(days)))
+    write(root / "plan" / "b.toml", HEAD.format(number=2, target=50) + block(days[3], 10) + block(days[9], 40, True)
+          + block(days[9], 5) + block(days[20], 60, True))
+    write(root / "plan" / "c.toml", HEAD.format(number=3, target=80) + 'kind = "level"\nbaseline = 20\n'
+          + block(days[2], 30) + block(days[12], 70) + block(days[25], 85))
+    write(root / "plan" / "d.toml", 'title = "synthetic 4"\nkind = "milestone"\nstart = 2023-01-01\n'
+          f'due = 2023-12-31\n\n[[progress]]\ndate = {days[15]}\ndone = true\n')
+    write(root / "plan" / "e.toml", HEAD.format(number=5, target=10))
+    return root
+
+
+def answers(root, cache, as_of):
+    return [(target.id, figures) for target, figures in evaluate(load_workspace(root, cache), as_of)]
+
+
+AS_OF = [date(2022, 12, 31), date(2023, 1, 1), date(2023, 3, 15), date(2023, 6, 30), date(2023, 12, 31),
+         date(2024, 3, 1)]
+
+
+def test_the_index_answers_as_a_fresh_parse_does_on_every_day(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    kpitrack.cache._connections.clear()
+    for as_of in AS_OF:
+        assert answers(workspace, cache, as_of) == answers(workspace, None, as_of), as_of
+
+
+def test_a_warm_status_reads_no_entry(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    kpitrack.cache._connections.clear()
+    loaded = load_workspace(workspace, cache)
+    evaluate(loaded, date(2023, 6, 30))
+    stored = [target.entries for target in loaded.targets]
+    assert all(isinstance(entries, kpitrack.cache.StoredEntries) for entries in stored)
+    assert all(entries._entries is None for entries in stored)  # the states came from the index alone
+    assert [len(entries) for entries in stored] == [30, 4, 3, 1, 0]
+    assert stored[1][3].value == 60 and stored[1]._entries is not None  # read when asked for
+
+
+def test_the_same_rows_serve_a_workspace_however_it_is_named(workspace, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    monkeypatch.chdir(workspace.parent)
+    kpitrack.cache._connections.clear()
+    loaded = load_workspace(workspace.relative_to(workspace.parent), cache)
+    assert all(isinstance(target.entries, kpitrack.cache.StoredEntries) for target in loaded.targets)
+    assert str(loaded.targets[0].path) == "ws/plan/a.toml"  # messages name the file as it was given
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
+
+
+def test_rows_replaced_meanwhile_are_read_from_the_file_again(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    kpitrack.cache._connections.clear()
+    loaded = load_workspace(workspace, cache)
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as other:  # another process, in between
+        other.execute("DELETE FROM days")
+        other.execute("DELETE FROM files")
+    expected = answers(workspace, None, date(2023, 6, 30))
+    assert [(target.id, figures) for target, figures in evaluate(loaded, date(2023, 6, 30))] == expected
+    assert loaded.targets[0].entries[0].value == 1
+
+
+def test_a_file_changed_meanwhile_is_named(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    kpitrack.cache._connections.clear()
+    loaded = load_workspace(workspace, cache)
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as other:
+        other.execute("DELETE FROM files")
+    path = workspace / "plan" / "a.toml"
+    path.write_text(path.read_text() + block("2023-12-30", 1))
+    with pytest.raises(KpitrackError, match="changed while kpitrack was reading it; run the command again") as caught:
+        list(loaded.targets[0].entries)
+    assert caught.value.path == path
+
+
+def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, None)
+    kpitrack.cache._open(cache)
+    kpitrack.cache._connections.clear()
+    holder = sqlite3.connect(cache / kpitrack.cache.DATABASE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        attempts = []
+        connection = kpitrack.cache._open(cache)
+        connection.set_trace_callback(lambda statement: attempts.append(statement) if "BEGIN" in statement else None)
+        loaded = load_workspace(workspace, cache)
+        assert len(loaded.targets) == 5 and not loaded.problems
+        assert len(attempts) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        kpitrack.cache._unwritable.clear()
+
+
+def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    kpitrack.cache._open(cache)
+    commits = []
+    kpitrack.cache._connections[cache].set_trace_callback(
+        lambda statement: commits.append(statement) if statement == "COMMIT" else None)
+    load_workspace(workspace, cache)
+    assert commits == ["COMMIT"]
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
+        assert connection.execute("SELECT count(*) FROM days").fetchone() == (30 + 3 + 3 + 1,)
