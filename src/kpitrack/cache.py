@@ -157,12 +157,13 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
         connection = _damaged(cache, connection)
     if row is not None and row[1] == key:
         try:
-            target = _decode(json.loads(row[2]))
-            if isinstance(target, Target):
-                first_day = None if row[4] is None else date.fromisoformat(row[4])
-                entries = StoredEntries(connection, row[0], row[3], first_day, fold_key(target),
-                                        lambda: _parse_again(key, parse, read))
-                return dataclasses.replace(target, entries=entries)
+            fields = _target_fields(json.loads(row[2]))
+            first_day = None if row[4] is None else date.fromisoformat(row[4])
+            fields["entries"] = entries = StoredEntries(connection, row[0], row[3], first_day,
+                                                        lambda: _parse_again(key, parse, read))
+            target = Target(**fields)
+            entries.timeline.key = fold_key(target)  # what the states were made for
+            return target
         except Exception:  # a row of another shape: parse instead
             pass
     target = parse(data)
@@ -260,11 +261,11 @@ class StoredEntries(Sequence):
     """A target's entries as the cache keeps them: read from it only when asked for. Its
     `timeline` answers the target's state on a day from the index, without them."""
 
-    def __init__(self, connection, file: int, count: int, first_day: date | None, key: tuple,
+    def __init__(self, connection, file: int, count: int, first_day: date | None,
                  parsed: Callable[[], Target]) -> None:
         self._connection, self._file, self._count, self.parsed = connection, file, count, parsed
         self._entries: tuple[Entry, ...] | None = None
-        self.timeline = StoredTimeline(self, key, first_day)
+        self.timeline = StoredTimeline(self, first_day)
 
     def __len__(self) -> int:
         return self._count
@@ -304,8 +305,8 @@ class StoredEntries(Sequence):
 class StoredTimeline:
     """A target's states by day, looked up in the cache's index (see kpitrack.timeline.Timeline)."""
 
-    def __init__(self, entries: StoredEntries, key: tuple, first_day: date | None) -> None:
-        self.key = key  # kpitrack.timeline.fold_key of the target the states were made for
+    def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
+        self.key: tuple | None = None  # kpitrack.timeline.fold_key of the target the states were made for
         self._entries, self._first_day = entries, first_day
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
@@ -396,3 +397,15 @@ def _decode(value: Any) -> Any:
     if set(inner) != names:
         raise ValueError("another shape")
     return kind(**{name: _decode(item) for name, item in inner.items()})
+
+
+_TARGET_FIELDS = frozenset(field.name for field in dataclasses.fields(Target))
+
+
+def _target_fields(value: Any) -> dict[str, Any]:
+    """The fields of a Target as `_encode` wrote it, decoded; ValueError for anything else."""
+    inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(inner, dict) or inner.keys() != _TARGET_FIELDS:
+        raise ValueError("not a target")
+    return {name: item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
+            for name, item in inner.items()}

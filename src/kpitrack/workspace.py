@@ -161,10 +161,11 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     seen: dict[str, Path] = {}
     periods: dict[Path, Period | None] = {}
     skipped: list[Path] = []
+    walk = str(root.resolve())
     try:
         for path in target_files(root, skipped):
             try:
-                target = load_target(path, root, cache, periods, batch=True)
+                target = load_target(path, root, cache, periods, walk)
             except KpitrackError as problem:
                 workspace.problems.append(problem)
                 continue
@@ -304,10 +305,13 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
-                periods: dict[Path, Period | None] | None = None, batch: bool = False) -> Target:
+                periods: dict[Path, Period | None] | None = None, walk: str | None = None) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
-    these bytes is not parsed again (see `cached`)."""
-    inside(path, root)
+    these bytes is not parsed again (see `cached`). `walk` is the workspace's real path when
+    load_workspace found the file: its folders are then no links (the walk follows none), and its
+    rows in the cache are written with the whole workspace's, in one transaction."""
+    if walk is None or path.is_symlink():
+        inside(path, root)
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
             f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
@@ -328,8 +332,8 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
     from kpitrack.cache import cached  # sqlite, only where targets are loaded for figures
 
     # The same file however the workspace was named (relative, absolute, through a link).
-    place = (str(root.resolve()), path.relative_to(root).as_posix(), *(day.isoformat() for day in period or ()))
-    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch)
+    place = (walk or str(root.resolve()), path.relative_to(root).as_posix(), *(day.isoformat() for day in period or ()))
+    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walk is not None)
     return target if target.path == path else replace(target, path=path)
 
 
