@@ -10,6 +10,7 @@ import kpitrack.cache
 from helpers import write
 from kpitrack.errors import KpitrackError
 from kpitrack.report import evaluate
+from kpitrack.timeline import latest_entries
 from kpitrack.workspace import load_workspace
 
 HEAD = 'title = "synthetic {number}"\nunit = "u"\ntarget = {target}\nstart = 2023-01-01\ndue = 2023-12-31\n'
@@ -135,3 +136,20 @@ def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
         assert connection.execute("SELECT count(*) FROM days").fetchone() == (30 + 3 + 3 + 1,)
+
+
+def test_the_latest_entries_come_from_the_rows_as_from_a_parse(tmp_path):
+    root = tmp_path / "ws"
+    write(root / "kpitrack.toml", "")
+    shuffled = ["2023-03-01", "2023-01-05", "2023-03-01", "2023-02-01", "2023-01-05", "2023-04-01", "2023-02-01"]
+    write(root / "a.toml", HEAD.format(number=1, target=100) + "".join(
+        block(day, number + 1) for number, day in enumerate(shuffled)))
+    cache = tmp_path / "cache"
+    parsed = load_workspace(root, None).targets[0]
+    load_workspace(root, cache)
+    kpitrack.cache._connections.clear()
+    for count in range(len(shuffled) + 2):
+        stored = load_workspace(root, cache).targets[0]
+        assert latest_entries(stored, count) == latest_entries(parsed, count), count
+        assert stored.entries._entries is None  # made from their rows alone
+    assert [entry.value for entry in latest_entries(parsed, 3)[0]] == [1, 3, 6]  # file order within a day

@@ -133,6 +133,16 @@ def state_at(target: Target, day: date) -> DayState | None:
     return timeline(target).at(day)
 
 
+def latest_entries(target: Target, count: int | None) -> tuple[list[Entry], int]:
+    """The last `count` entries by date (in file order within a day; None: all), and how many
+    entries there are; the cache reads just those from its rows."""
+    latest = getattr(target.entries, "latest", None)
+    if latest is not None and count is not None:
+        return latest(count), len(target.entries)
+    shown = sorted(target.entries, key=attrgetter("date"))
+    return shown[max(len(shown) - count, 0):] if count is not None else shown, len(shown)
+
+
 def entry_days(target: Target, day: date) -> list[date]:
     """The days with an entry on or before `day`, oldest first."""
     return timeline(target).days_until(day)

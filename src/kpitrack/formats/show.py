@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import attrgetter
 
 from kpitrack.compute import Figures, burnup_series, entries_as_of
+from kpitrack.timeline import latest_entries
 from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.qualifiers import qualifier_of, tolerance_of
@@ -79,13 +79,13 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.verdict is not None:
         result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
-    shown = sorted(target.entries, key=attrgetter("date"))
-    earlier = len(shown) - last if last is not None and len(shown) > last else 0
+    shown, count = latest_entries(target, last)
+    earlier = count - len(shown)
     entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
     for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
                           (_("Source"), "left")):
         entries.add_column(name, justify=justify)
-    for entry in shown[earlier:]:
+    for entry in shown:
         entries.add_row(entry.date.isoformat(), entry_value(entry), _("yes") if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
