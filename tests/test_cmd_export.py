@@ -71,12 +71,13 @@ def test_streamed_csv_is_the_whole_table(targets):
     assert "".join(entries_csv(targets)) == to_csv(ENTRY_FIELDS, list(entry_rows(targets)))
 
 
-def test_rows_are_written_one_at_a_time():
+def test_rows_are_written_a_target_at_a_time():
     targets = [Target(id=f"t{number}", title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31),
                       entries=tuple(Entry(date(2023, 1, day), Decimal(day)) for day in range(1, 4)))
                for number in range(2)]
     chunks = list(entries_json(targets))
-    assert len(chunks) == 7 and chunks[0].startswith('{\n  "entries": [\n    {') and chunks[-1] == "\n  ]\n}\n"
+    assert len(chunks) == 3 and chunks[0].startswith('{\n  "entries": [\n    {') and chunks[-1] == "\n  ]\n}\n"
+    assert chunks[0].count('"date"') == 3 and chunks[1].count('"date"') == 3
     assert len([chunk for chunk in entries_csv(targets) if chunk]) == 6  # the header comes with the first row
     assert list(entries_json([])) == ['{\n  "entries": []\n}\n']
 

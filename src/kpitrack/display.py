@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from decimal import Decimal
 
@@ -113,10 +112,10 @@ SPACES = frozenset(" \u3000")  # the spaces that are text; every other space cha
 def plain_text(text: str) -> bool:
     """Whether `text` has nothing to escape: printable (no control, format or separator character
     but space) and none of the BLANK characters that print as nothing; a fast test for most text."""
-    return text.isprintable() and _BLANK_FOUND(text) is None
+    return text.isprintable() and (text.isascii() or _BLANK_CHARACTERS.isdisjoint(text))
 
 
-_BLANK_FOUND = re.compile("[" + "".join(f"\\U{code:08x}" for code in sorted(BLANK)) + "]").search
+_BLANK_CHARACTERS = frozenset(map(chr, BLANK))
 
 
 def visible(text: str, multiline: bool = False) -> str:
