@@ -349,9 +349,9 @@ class StoredTimeline:
 
 
 def _encode_entry(entry: Entry) -> list:
-    return [entry.date.isoformat(), None if entry.value is None else str(entry.value), entry.total, entry.done,
-            entry.note, entry.source, entry.line, None if entry.qualifier is None else entry.qualifier.value,
-            entry.estimate, entry.repeat]
+    day, value, total, done, note, source, line, qualifier, estimate, repeat = entry
+    return [day.isoformat(), value if value is None else str(value), total, done, note, source, line,
+            qualifier and qualifier.value, estimate, repeat]
 
 
 def _decode_entries(rows: list) -> tuple[Entry, ...]:

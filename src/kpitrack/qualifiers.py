@@ -37,18 +37,30 @@ def meets(target: Target, value: Decimal, reading: ReadingQualifier | None = Non
           figure: Decimal | None = None) -> bool:
     """Whether `value`, published with `reading`'s wording, meets `figure` (default: the target)
     as the target words it. A reading of `nearly X` is just under X, `over X` just over, `about X` X."""
+    return meeting(target, figure)(value, reading)
+
+
+def meeting(target: Target, figure: Decimal | None = None):
+    """`meets(target, value, reading, figure)` as a function of (value, reading), its bar worked
+    out once: a timeline asks it of every day."""
     bar = target.target if figure is None else figure
     qualifier = qualifier_of(target)
     if qualifier is Qualifier.ABOUT:
         bar = bar + tolerance_of(target) if falls(target) else bar - tolerance_of(target)
         qualifier = Qualifier.AT_MOST if falls(target) else Qualifier.AT_LEAST
-    nudge = {ReadingQualifier.NEARLY: -1, ReadingQualifier.OVER: 1}.get(reading, 0) if reading else 0
-    here, there = (value, nudge), (bar, 0)
+    there = (bar, 0)
+
+    def here(value: Decimal, reading: ReadingQualifier | None) -> tuple[Decimal, int]:
+        return value, _NUDGES.get(reading, 0) if reading else 0
+
     if qualifier is Qualifier.OVER:
-        return here > there
+        return lambda value, reading=None: here(value, reading) > there
     if qualifier is Qualifier.AT_LEAST:
-        return here >= there
-    return here <= there
+        return lambda value, reading=None: here(value, reading) >= there
+    return lambda value, reading=None: here(value, reading) <= there
+
+
+_NUDGES = {ReadingQualifier.NEARLY: -1, ReadingQualifier.OVER: 1}
 
 
 def shortfall(target: Target, value: Decimal) -> Decimal:

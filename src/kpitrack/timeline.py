@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from kpitrack.model import Entry, Kind, ReadingQualifier, Target
-from kpitrack.qualifiers import meets
+from kpitrack.qualifiers import meeting
 
 READINGS = (Kind.LEVEL, Kind.INDICATOR, Kind.GROWTH)  # kinds whose entries are readings, not increments
 BY_DATE_INCREMENTS_FIRST = attrgetter("date", "total")  # (date, total): False (an increment) sorts first
@@ -60,9 +60,10 @@ def empty_figure(target: Target) -> Decimal:
     return target.baseline if target.kind in READINGS else target.baseline + Decimal(0)
 
 
-def met(target: Target, figure: Decimal, wording: ReadingQualifier | None) -> bool:
-    """Whether a figure so worded meets the target as the target words it (超, 以上, 左右, 以内)."""
-    return figure >= 1 if target.kind is Kind.MILESTONE else meets(target, figure, wording)
+def met(target: Target):
+    """Whether a figure so worded meets the target as the target words it (超, 以上, 左右, 以内), as
+    a function of (figure, wording)."""
+    return (lambda figure, wording: figure >= 1) if target.kind is Kind.MILESTONE else meeting(target)
 
 
 def fold_key(target: Target) -> tuple:
@@ -74,7 +75,7 @@ def fold(target: Target) -> list[DayState]:
     """The state at the end of every day with an entry, oldest first: one pass over the entries."""
     states: list[DayState] = []
     progress, previous, estimate, since = Decimal(0), None, False, None
-    entries = ordered_entries(target.entries)
+    entries, meets = ordered_entries(target.entries), met(target)
     with exact():
         for index, entry in enumerate(entries):
             if target.kind is Kind.MILESTONE:
@@ -91,7 +92,7 @@ def fold(target: Target) -> list[DayState]:
             change = (entry.value - previous if previous is not None else None) if target.kind in READINGS else None
             previous = entry.value
             if index + 1 == len(entries) or entries[index + 1].date != entry.date:  # the day's last entry
-                since = (since or entry.date) if met(target, figure, entry.qualifier) else None
+                since = (since or entry.date) if meets(figure, entry.qualifier) else None
                 states.append(DayState(entry.date, figure, entry.qualifier, estimate, change, since))
     return states
 
