@@ -12,7 +12,13 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.pop(name, None)
 
 # Every test, and every kpitrack it starts, uses a parse cache of its own, never the user's.
+# KPITRACK_TEST_CACHE=off runs the suite with no cache, =damaged with one damaged from the start.
 os.environ["KPITRACK_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpitrack-test-cache-")
+if os.environ.get("KPITRACK_TEST_CACHE") == "off":
+    os.environ["KPITRACK_CACHE_DIR"] = "off"
+elif os.environ.get("KPITRACK_TEST_CACHE") == "damaged":
+    with open(os.path.join(os.environ["KPITRACK_CACHE_DIR"], "targets.sqlite3"), "wb") as damaged:
+        damaged.write(b"SQLite format 3\0" + b"\xff" * 4000)
 
 
 def pytest_configure(config):
