@@ -73,27 +73,25 @@ def fold_key(target: Target) -> tuple:
 
 def fold(target: Target) -> list[DayState]:
     """The state at the end of every day with an entry, oldest first: one pass over the entries."""
-    states: list[DayState] = []
-    progress, previous, estimate, since = Decimal(0), None, False, None
     entries, meets = ordered_entries(target.entries), met(target)
+    cumulative, readings, baseline = target.kind is Kind.CUMULATIVE, target.kind in READINGS, target.baseline
+    states: list[DayState] = []
+    progress, previous, estimate, since, change, last = Decimal(0), None, False, None, None, len(entries) - 1
     with exact():
-        for index, entry in enumerate(entries):
-            if target.kind is Kind.MILESTONE:
-                figure = Decimal(1) if entry.done else Decimal(0)
-            elif target.kind in READINGS:
-                figure = entry.value
+        for index, (day, value, total, done, _, _, _, wording, is_estimate, _) in enumerate(entries):
+            if cumulative:
+                progress = value if total else progress + value
+                estimate = is_estimate if total else estimate or is_estimate
             else:
-                progress = entry.value if entry.total else progress + entry.value
-                figure = target.baseline + progress
-            if target.kind is Kind.CUMULATIVE:
-                estimate = entry.estimate if entry.total else estimate or entry.estimate
-            else:
-                estimate = entry.estimate
-            change = (entry.value - previous if previous is not None else None) if target.kind in READINGS else None
-            previous = entry.value
-            if index + 1 == len(entries) or entries[index + 1].date != entry.date:  # the day's last entry
-                since = (since or entry.date) if meets(figure, entry.qualifier) else None
-                states.append(DayState(entry.date, figure, entry.qualifier, estimate, change, since))
+                estimate = is_estimate
+            if readings:
+                change = None if previous is None else value - previous
+                previous = value
+            if index == last or entries[index + 1][0] != day:  # the day's last entry
+                figure = (baseline + progress if cumulative else value if readings
+                          else Decimal(1) if done else Decimal(0))
+                since = (since or day) if meets(figure, wording) else None
+                states.append(DayState(day, figure, wording, estimate, change, since))
     return states
 
 
