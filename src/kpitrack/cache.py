@@ -150,8 +150,8 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
     name = "\0".join(place).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     key = content_key(data)
     try:
-        row = connection.execute("SELECT id, key, target, count, first_day FROM files WHERE place = ?",
-                                 (name,)).fetchone()
+        row = (_workspace_rows(connection, place[0]).get(name) if batch else connection.execute(
+            "SELECT id, key, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
     except sqlite3.DatabaseError:
         row = None
         connection = _damaged(cache, connection)
@@ -172,6 +172,19 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
         if not batch:
             commit(cache)
     return target
+
+
+_rows: dict[tuple, dict[str, tuple]] = {}  # (connection, workspace) -> its files' rows by place, for one load
+
+
+def _workspace_rows(connection, workspace: str) -> dict[str, tuple]:
+    """The rows of every file of a workspace (places start with its real path), in one query."""
+    known = _rows.get((id(connection), workspace))
+    if known is None:
+        found = connection.execute("SELECT place, id, key, target, count, first_day FROM files "
+                                   "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
+        known = _rows[(id(connection), workspace)] = {row[0]: row[1:] for row in found}
+    return known
 
 
 def content_key(data: bytes) -> str:
@@ -232,8 +245,11 @@ _unwritable: set = set()  # connections another process kept busy: not written b
 
 
 def commit(cache: Path | None = None) -> None:
-    """Commit what was written to the cache (of the folder `cache`, or of every folder)."""
+    """Commit what was written to the cache (of the folder `cache`, or of every folder); the end of
+    a workspace's load, after which its rows are looked up afresh."""
     import sqlite3
+
+    _rows.clear()
 
     for connection in list(_pending):
         if cache is None or _connections.get(cache) is connection:
