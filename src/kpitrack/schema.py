@@ -295,8 +295,7 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     if entry.total and target.kind is not Kind.CUMULATIVE:
         return "`total` is only for cumulative targets; a level entry is always a reading"
     if target.kind is Kind.CUMULATIVE and not entry.total:
-        sign = 1 if target.direction is Direction.INCREASE else -1
-        if sign * entry.value < 0:
+        if entry.value < 0 if target.direction is Direction.INCREASE else entry.value > 0:  # against the direction
             return (f"an increment of {entry.value} runs against this {target.direction.value} target; "
                     "to correct the figure, record the running total instead (total = true)")
     return None

@@ -73,6 +73,7 @@ MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a m
 
 _PROGRESS_KEY_SET = frozenset(names(PROGRESS_FIELDS))
 _READING_QUALIFIERS = {qualifier.value: qualifier for qualifier in ReadingQualifier}
+_MISSING = object()
 _sized: dict[int, Decimal] = {}  # figures already found within size_problem's bounds, by identity (held)
 
 
@@ -82,25 +83,32 @@ def plain_entries(tables: list[dict[str, Any]], at: list[int | None], target: Ta
     `target` (no `problem`), built as `schema.entry_from_table` builds it, with `at[index]` as its
     line; None for any other, which that then checks key by key (so every message comes from one
     place). One loop, for the hundreds of thousands of entries a cold status reads."""
-    keys, qualifiers, sized, new = _PROGRESS_KEY_SET, _READING_QUALIFIERS, _sized, tuple.__new__
+    keys, qualifiers, sized, new, missing = _PROGRESS_KEY_SET, _READING_QUALIFIERS, _sized, tuple.__new__, _MISSING
     entries: list[Entry | None] = []
     for table, line in zip(tables, at):
         entry = None
-        get = table.get
-        day, value = get("date"), get("value")
-        total, estimate, done = get("total", False), get("estimate", False), get("done")
-        note, source, qualifier, repeat = get("note"), get("source"), get("qualifier"), get("repeat")
-        if (table.keys() <= keys and None not in table.values() and type(day) is date and day.year <= MAX_YEAR
-                and type(total) is bool and type(estimate) is bool and (done is None or type(done) is bool)
-                and (note is None or (type(note) is str and len(note) <= MAX_TEXT))
-                and (source is None or (type(source) is str and len(source) <= MAX_TEXT))
-                and (repeat is None or (type(repeat) is int and repeat >= 2))):
-            if value is not None and sized.get(id(value)) is not value:
+        get = table.get  # a key given as None (never in TOML) is told from a missing one: the slow path says why
+        day, value = get("date"), get("value", missing)
+        total, estimate, done = get("total", False), get("estimate", False), get("done", missing)
+        note, source, qualifier, repeat = get("note", missing), get("source", missing), get("qualifier", missing), \
+            get("repeat", missing)
+        if (type(day) is date and table.keys() <= keys and day.year <= MAX_YEAR
+                and type(total) is bool and type(estimate) is bool and (done is missing or type(done) is bool)
+                and (note is missing or (type(note) is str and len(note) <= MAX_TEXT))
+                and (source is missing or (type(source) is str and len(source) <= MAX_TEXT))
+                and (repeat is missing or (type(repeat) is int and repeat >= 2))):
+            if value is missing:
+                value = None
+            elif sized.get(id(value)) is not value:
                 value = _sized_figure(value)
-            if qualifier is not None:
+            if qualifier is not missing:
                 qualifier = qualifiers.get(qualifier, False) if type(qualifier) is str else False
+            else:
+                qualifier = None
             if value is not False and qualifier is not False:
-                entry = new(Entry, (day, value, total, done, note, source, line, qualifier, estimate, repeat))
+                entry = new(Entry, (day, value, total, None if done is missing else done,
+                                    None if note is missing else note, None if source is missing else source, line,
+                                    qualifier, estimate, None if repeat is missing else repeat))
                 if problem(target, entry):
                     entry = None
         entries.append(entry)
