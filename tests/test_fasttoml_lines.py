@@ -117,3 +117,10 @@ def test_digits_of_other_scripts_are_left_to_tomllib():
         with pytest.raises(tomllib.TOMLDecodeError):
             tomllib.loads(HEAD + odd)
         assert loads(HEAD + odd) is None
+
+
+def test_progress_that_is_not_tables_is_refused():
+    for wrong in ("progress = [1, 2]\n", "progress = [{date = 2023-01-01, value = 1}, 3]\n", "progress = 5\n"):
+        text = HEAD + wrong
+        with pytest.raises(KpitrackError, match=r"'progress' must be written as \[\[progress\]\] tables"):
+            target_from_document(tomllib.loads(text, parse_float=Decimal), PATH, Path("ws"), key_lines(text))

@@ -43,7 +43,8 @@ def slow(table, target):
 @example({"date": date(2023, 1, 1), "value": Decimal("9" * 29)}, Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
 @example({"date": date(2023, 1, 1), "value": 5, "qualifier": "roughly"},
          Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
-@example({"date": date(2023, 1, 1), "value": 5, "note": "x" * 2001}, Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
+@example({"date": date(2023, 1, 1), "value": 5, "note": "x" * 2001},
+         Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
 @example({"date": date(2023, 1, 1), "value": 5, "source": "x" * 2001},
          Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
 def test_the_quick_reading_is_the_checked_one_or_none(table, target):

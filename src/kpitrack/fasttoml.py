@@ -10,9 +10,10 @@ character; and blank lines. A comment, an inline table, an array, a repeated key
 return, spaces other than one each side of `=`: anything else declines.
 
 Each distinct line is read once (a `key = value` line to its key and value, all immutable) and
-remembered: files repeat the same dates, flags, notes and often figures. The `progress` list it gives is a `Blocks`, a list that also
-knows the line of each block's header, as `document.key_lines` counts them (None where that
-count could differ: a head naming `progress` in a string, or a line separator of Unicode's).
+remembered: files repeat the same dates, flags, notes and often figures. The `progress` list
+it gives is a `Blocks`, a list that also knows the line of each block's header, as
+`document.key_lines` counts them (None where that count could differ: a head naming `progress`
+in a string, or a line separator of Unicode's), so that key_lines need not scan the file.
 """
 
 from __future__ import annotations

@@ -341,7 +341,7 @@ def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: 
 
 
 def _tables(raw: Any, name: str, path: Path, line: int | None) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+    if not isinstance(raw, list) or not (set(map(type, raw)) <= {dict} or all(isinstance(item, dict) for item in raw)):
         raise KpitrackError(f"{name!r} must be written as [[{name}]] tables", path, line)
     return raw
 
