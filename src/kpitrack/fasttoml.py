@@ -30,7 +30,7 @@ _LINE = re.compile(r'([A-Za-z0-9_-]+) = (?:([0-9]{4}-[0-9]{2}-[0-9]{2})|(-?(?:0|
 _PROGRESS_IN_HEAD = re.compile(r"\[\s*progress\s*\]")
 _SEPARATORS = ("\x85", "\u2028", "\u2029")  # lines to str.splitlines(), not to TOML
 _BLANK, _HEADER, _ODD = object(), object(), object()
-_KEEP = 20_000  # lines remembered: files repeat the same dates, flags, notes and figures
+_KEEP = 8192  # lines remembered: files repeat the same dates, flags, notes and figures
 _known: dict[str, Any] = {"": _BLANK, HEADER: _HEADER}
 
 
