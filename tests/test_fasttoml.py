@@ -30,6 +30,8 @@ edits = st.sampled_from([
     "[[checkpoints]]", "date = 2023-02-30", "date = 2023-02-03T10:00:00", "value = 01", "value = -0", "value = 0.50",
     "\r", "", "   ", "value = 5", "note = \"\"\"\nmulti\n\"\"\"", 'note = "tab\there"', "source = \"é 中文\"",
     "progress = []", "[[progress.sub]]", "date = 2023-01-01", "total = false", "repeat = 2",
+    "date = \u0662\u0660\u0662\u0663-01-01", "value = \u0661\u0662",  # digits of another script: not TOML's
+    "note = \"a\u2028b\"", "note = \"[[progress]]\"",
 ])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,21 +61,69 @@ _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
 
 
-LineIndex = dict[tuple, int]
-
-
-def key_lines(text: str) -> LineIndex:
+class LineIndex(Mapping):
     """Where things stand in a TOML text, for messages: (table, index, key) -> line number.
 
     (None, 0, key) is a top-level key; ("progress", 2, None) the header of the third entry.
-    A heuristic scan, used only to point at lines; tomllib does the parsing.
+    A heuristic scan, used only to point at lines; tomllib does the parsing. It is made when it
+    is first asked, since most texts read have no mistake to point at: the top-level keys from
+    the lines before the first table, anything else from the whole text.
     """
-    lines: LineIndex = {}
+
+    __slots__ = ("_text", "_top", "_all")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._top: dict[tuple, int] | None = None
+        self._all: dict[tuple, int] | None = None
+
+    def __getitem__(self, key: tuple) -> int:
+        if key[0] is None and self._all is None:
+            if self._top is None:
+                self._top = _top_lines(self._text)
+            return self._top[key]
+        return self._whole()[key]
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def _whole(self) -> dict[tuple, int]:
+        if self._all is None:
+            self._all = _scan(self._text.splitlines())[0]
+        return self._all
+
+
+def key_lines(text: str) -> LineIndex:
+    """The line index of `text` (see LineIndex), made when first asked."""
+    return LineIndex(text)
+
+
+def _top_lines(text: str) -> dict[tuple, int]:
+    """The top-level keys' lines, from as few lines as hold them all (up to the first table)."""
+    size = 4096
+    while size < len(text):
+        cut = text.rfind("\n", 0, size)  # a prefix of whole lines, numbered as in the whole text
+        if cut > 0:
+            lines, complete = _scan(text[:cut].splitlines(), top_only=True)
+            if complete:
+                return lines
+        size *= 8
+    return _scan(text.splitlines(), top_only=True)[0]
+
+
+def _scan(text_lines: list[str], top_only: bool = False) -> tuple[dict[tuple, int], bool]:
+    """(the index of these lines, whether a table header ended the scan of the top-level keys)."""
+    lines: dict[tuple, int] = {}
     section: tuple[str | None, int] = (None, 0)
     counts: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text_lines, start=1):
         header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
         if header:
+            if top_only:
+                return lines, True
             name = header.group(1)
             section = (name, counts.get(name, 0))
             counts[name] = section[1] + 1
@@ -83,7 +132,7 @@ def key_lines(text: str) -> LineIndex:
         key = _KEY.match(line)
         if key:
             lines.setdefault((*section, key.group(1)), number)
-    return lines
+    return lines, False
 
 
 _MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)

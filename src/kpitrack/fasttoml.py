@@ -1,4 +1,4 @@
-"""A fast path for the files kpitrack writes: the `[[progress]]` blocks `add` appends, line by line.
+"""A fast path for the files kpitrack writes: the `[[progress]]` blocks `add` appends.
 
 `loads(text)` gives exactly what `tomllib.loads(text, parse_float=Decimal)` gives, or None when
 the text is not in the shape it knows (then tomllib reads it). It knows: a head of any TOML
@@ -8,6 +8,12 @@ with a bare key and, as value, a date (YYYY-MM-DD), an integer or a decimal with
 exponent or underscore, `true`/`false`, or a basic string with no escape, quote or control
 character; and blank lines. A comment, an inline table, an array, a repeated key, a carriage
 return, spaces other than one each side of `=`: anything else declines.
+
+Each distinct line is read once (a `key = value` line to its key and value, all immutable) and
+remembered: files repeat the same dates, flags, notes and often figures. The `progress` list
+it gives is a `Blocks`, a list that also knows the line of each block's header, as
+`document.key_lines` counts them (None where that count could differ: a head naming `progress`
+in a string, or a line separator of Unicode's), so that key_lines need not scan the file.
 """
 
 from __future__ import annotations
@@ -19,8 +25,19 @@ from decimal import Decimal
 from typing import Any
 
 HEADER = "[[progress]]"
-_LINE = re.compile(r'([A-Za-z0-9_-]+) = (?:(\d{4})-(\d{2})-(\d{2})|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?|(true|false)'
+_LINE = re.compile(r'([A-Za-z0-9_-]+) = (?:([0-9]{4}-[0-9]{2}-[0-9]{2})|(-?(?:0|[1-9][0-9]*)(\.[0-9]+)?)|(true|false)'
                    r'|"([^"\\\x00-\x1f\x7f]*)")')
+_PROGRESS_IN_HEAD = re.compile(r"\[\s*progress\s*\]")
+_SEPARATORS = ("\x85", "\u2028", "\u2029")  # lines to str.splitlines(), not to TOML
+_BLANK, _HEADER, _ODD = object(), object(), object()
+_KEEP = 8192  # lines remembered: files repeat the same dates, flags, notes and figures
+_known: dict[str, Any] = {"": _BLANK, HEADER: _HEADER}
+
+
+class Blocks(list):
+    """The `[[progress]]` tables, and the line of each one's header (or None: count them)."""
+
+    __slots__ = ("lines",)
 
 
 def loads(text: str) -> dict[str, Any] | None:
@@ -28,41 +45,55 @@ def loads(text: str) -> dict[str, Any] | None:
     start = text.find(f"\n{HEADER}\n")
     if start < 0 or "\r" in text:
         return None
-    head, blocks = text[:start + 1], text[start + 1:].split("\n")
-    entries: list[dict[str, Any]] = []
-    entry: dict[str, Any] | None = None
-    match = _LINE.fullmatch
-    for line in blocks:
-        if not line:
-            continue
-        if line == HEADER:
+    head = text[:start + 1]
+    entries = Blocks()
+    headers: list[int] = []
+    entry: dict[str, Any] = {}
+    known = _known
+    for number, line in enumerate(text[start + 1:].split("\n"), head.count("\n") + 1):
+        item = known.get(line)
+        if item is None:
+            item = _line(line)
+            if len(known) < _KEEP:
+                known[line] = item
+        if item.__class__ is tuple:
+            key, value = item
+            if key in entry:
+                return None
+            entry[key] = value
+        elif item is _HEADER:
             entry = {}
             entries.append(entry)
-            continue
-        found = match(line)
-        if found is None:
+            headers.append(number)
+        elif item is _ODD:
             return None
-        key, year, month, day, whole, fraction, flag, string = found.groups()
-        if key in entry:
-            return None
-        if year is not None:
-            try:
-                entry[key] = date(int(year), int(month), int(day))
-            except ValueError:
-                return None
-        elif whole is not None:
-            if len(whole) > 100:  # leave huge numbers, and their errors, to tomllib
-                return None
-            entry[key] = Decimal(whole + fraction) if fraction is not None else int(whole)
-        elif flag is not None:
-            entry[key] = flag == "true"
-        else:
-            entry[key] = string
     try:
         document = tomllib.loads(head, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, RecursionError):
         return None
     if "progress" in document:
         return None
+    odd = ("progress" in head and _PROGRESS_IN_HEAD.search(head)) or any(mark in text for mark in _SEPARATORS)
+    entries.lines = None if odd else headers
     document["progress"] = entries
     return document
+
+
+def _line(line: str) -> tuple[str, Any] | object:
+    """(key, value) of a `key = value` line of the blocks, as tomllib reads it; _ODD for any other."""
+    found = _LINE.fullmatch(line)
+    if found is None:
+        return _ODD
+    key, day, figure, fraction, flag, string = found.groups()
+    if day is not None:
+        try:
+            return key, date.fromisoformat(day)
+        except ValueError:
+            return _ODD
+    if figure is not None:
+        if len(figure) > 100:  # leave huge numbers, and their errors, to tomllib
+            return _ODD
+        return key, Decimal(figure) if fraction is not None else int(figure)
+    if flag is not None:
+        return key, flag == "true"
+    return key, string

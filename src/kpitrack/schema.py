@@ -17,7 +17,7 @@ from kpitrack.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SE
 from kpitrack.i18n import _
 from kpitrack.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
-from kpitrack.schema_kinds import check_kind_fields, check_kind_keys
+from kpitrack.schema_kinds import MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, plain_entries
 from kpitrack.parse import size_problem
 
 
@@ -105,8 +105,20 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
-    entries = tuple(entry_from_table(table, index, draft, path, lines) for index, table in enumerate(progress))
-    return replace(draft, checkpoints=checkpoints, entries=entries)
+    return replace(draft, checkpoints=checkpoints, entries=_entries(progress, draft, path, lines))
+
+
+def _entries(progress: list[dict[str, Any]], target: Target, path: Path, lines: LineIndex) -> tuple[Entry, ...]:
+    """The entries of a target file: read at once where they are plainly right (see
+    `plain_entries`), else checked key by key for the message."""
+    headers = getattr(progress, "lines", None)  # the fast TOML path counted them (kpitrack.fasttoml)
+    if headers is None:
+        headers = [lines.get(("progress", index, None)) for index in range(len(progress))]
+    entries = plain_entries(progress, headers, target, entry_problem)
+    for index, entry in enumerate(entries):
+        if entry is None:
+            entries[index] = entry_from_table(progress[index], index, target, path, lines)
+    return tuple(entries)
 
 
 def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: LineIndex) -> Plan:
@@ -283,8 +295,7 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     if entry.total and target.kind is not Kind.CUMULATIVE:
         return "`total` is only for cumulative targets; a level entry is always a reading"
     if target.kind is Kind.CUMULATIVE and not entry.total:
-        sign = 1 if target.direction is Direction.INCREASE else -1
-        if sign * entry.value < 0:
+        if entry.value < 0 if target.direction is Direction.INCREASE else entry.value > 0:  # against the direction
             return (f"an increment of {entry.value} runs against this {target.direction.value} target; "
                     "to correct the figure, record the running total instead (total = true)")
     return None
@@ -330,7 +341,7 @@ def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: 
 
 
 def _tables(raw: Any, name: str, path: Path, line: int | None) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+    if not isinstance(raw, list) or not (set(map(type, raw)) <= {dict} or all(isinstance(item, dict) for item in raw)):
         raise KpitrackError(f"{name!r} must be written as [[{name}]] tables", path, line)
     return raw
 
@@ -382,10 +393,6 @@ def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
     if not isinstance(raw, bool):
         raise KpitrackError(f"{key} must be true or false, not {raw!r}", path, line)
     return raw
-
-
-MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
-MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 
 
 def _text(raw: Any, key: str, path: Path, line: int | None, required: bool = False) -> str:

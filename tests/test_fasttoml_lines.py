@@ -1,0 +1,126 @@
+"""The cold-parse path gives what the slow one gives: the fast TOML path's header lines are
+key_lines' own, the lazy line index is the eager one, and a target read through the fast path
+and the quick entries is the target (or the error, with its line) read through tomllib."""
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kpitrack.document import _HEADER, _KEY, _TABLE, key_lines
+from kpitrack.errors import KpitrackError
+from kpitrack.fasttoml import loads
+from kpitrack.model import Entry
+from kpitrack.schema import target_from_document
+from kpitrack.write import entry_block as render_entry
+from test_fasttoml import HEAD, edits, entries
+
+PATH = Path("ws/t.toml")
+heads = st.sampled_from([
+    HEAD, HEAD.replace("target = 1200\n", 'kind = "milestone"\n').replace('unit = "units"\n', ""),
+    HEAD.replace("target = 1200", 'kind = "level"\ntarget = 1200'),
+    HEAD + 'note = """\n[progress]\n"""\n',  # a header to key_lines, a string to TOML
+    HEAD + 'owner = "a\u2028b"\n',  # a line end to str.splitlines, not to TOML
+    HEAD + "[[checkpoint]]\ndate = 2023-06-30\nvalue = 600\n",
+    HEAD.replace("start = 2023-01-01", "start = 2023-01-01 # begun\nstart = 2023-02-01"),
+])
+
+
+def eager_key_lines(text):
+    """key_lines as it was before it was made lazy: every line scanned at once."""
+    lines, section, counts = {}, (None, 0), {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        if header:
+            name = header.group(1)
+            section = (name, counts.get(name, 0))
+            counts[name] = section[1] + 1
+            lines[(*section, None)] = number
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault((*section, key.group(1)), number)
+    return lines
+
+
+def read(document, text):
+    try:
+        return target_from_document(document, PATH, Path("ws"), key_lines(text))
+    except KpitrackError as error:
+        return ("error", str(error), error.line)
+
+
+def mixed(head, blocks, changes, padding=0):
+    first, rest = head.split("\n", 1)  # padding between the top-level keys: some stand past 4,096 characters
+    lines = (first + "\n" + "# pad\n" * padding + rest + "".join(render_entry(entry) for entry in blocks)).split("\n")
+    for where, line in changes:
+        lines.insert(where % (len(lines) + 1), line)
+    return "\n".join(lines)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(heads, st.lists(entries, max_size=6), st.lists(st.tuples(st.integers(0, 200), edits), max_size=3))
+@example(HEAD + 'note = """\n[progress]\n"""\n', [Entry(date(2023, 1, 1), Decimal(1))], [])
+@example(HEAD, [Entry(date(2023, 1, 1), Decimal(1), note="a\u2028b"), Entry(date(2023, 2, 1), Decimal(2))], [])
+def test_the_fast_path_reads_a_target_as_tomllib_does(head, blocks, changes):
+    text = mixed(head, blocks, changes)
+    fast = loads(text)
+    if fast is None:
+        return
+    lines = fast["progress"].lines
+    eager = eager_key_lines(text)
+    assert lines is None or lines == [eager[("progress", index, None)] for index in range(len(fast["progress"]))]
+    assert read(fast, text) == read(tomllib.loads(text, parse_float=Decimal), text)
+
+
+def test_header_lines_are_left_to_key_lines_where_its_count_could_differ():
+    block = render_entry(Entry(date(2023, 1, 1), Decimal(1)))
+    assert loads(HEAD + block)["progress"].lines == [7]
+    assert loads(HEAD + 'note = """\n[progress]\n"""\n' + block)["progress"].lines is None
+    assert loads(HEAD + render_entry(Entry(date(2023, 1, 1), Decimal(1), note="a\u2028b")) + block)[
+        "progress"].lines is None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(heads, st.lists(entries, max_size=4), st.lists(st.tuples(st.integers(0, 200), edits), max_size=3),
+       st.sampled_from([0, 700, 5000]))
+def test_the_lazy_line_index_is_the_eager_one(head, blocks, changes, padding):
+    text = mixed(head, blocks, changes, padding)
+    eager = eager_key_lines(text)
+    top = key_lines(text)  # asked the top-level keys first: read from the lines before the first table
+    assert {key: top.get(key) for key in eager if key[0] is None} == {
+        key: line for key, line in eager.items() if key[0] is None}
+    assert top.get((None, 0, "no-such-key")) is None
+    assert dict(top) == eager
+    assert dict(key_lines(text)) == eager and len(key_lines(text)) == len(eager)
+
+
+def test_a_mistake_in_a_fast_read_file_names_its_line():
+    text = HEAD + "".join(render_entry(Entry(date(2023, month, 1), Decimal(month))) for month in range(1, 4))
+    assert loads(text) is not None
+    for wrong, message, line in (("value = 2\n", "unknown key 'valeu'", 12), ("date = 2023-02-01", "past 2999", 13)):
+        broken = text.replace(wrong, wrong.replace("value", "valeu").replace("2023-02-01", "3023-02-01"))
+        assert loads(broken) is not None
+        with pytest.raises(KpitrackError, match=message) as error:
+            target_from_document(loads(broken), PATH, Path("ws"), key_lines(broken))
+        assert error.value.line == line
+
+
+def test_digits_of_other_scripts_are_left_to_tomllib():
+    block = "\n[[progress]]\nvalue = 1\ndate = 2023-01-01\n"
+    assert loads(HEAD + block) is not None
+    for odd in (block.replace("2023", "\u0662\u0660\u0662\u0663"), block.replace("= 1", "= \u0661")):
+        with pytest.raises(tomllib.TOMLDecodeError):
+            tomllib.loads(HEAD + odd)
+        assert loads(HEAD + odd) is None
+
+
+def test_progress_that_is_not_tables_is_refused():
+    for wrong in ("progress = [1, 2]\n", "progress = [{date = 2023-01-01, value = 1}, 3]\n", "progress = 5\n"):
+        text = HEAD + wrong
+        with pytest.raises(KpitrackError, match=r"'progress' must be written as \[\[progress\]\] tables"):
+            target_from_document(tomllib.loads(text, parse_float=Decimal), PATH, Path("ws"), key_lines(text))
