@@ -1,16 +1,18 @@
 """The cache as an index: a warm status looks up one state per target and reads no entry; the
 answers are those of a fresh parse; rows replaced by another process meanwhile are noticed."""
 
+import json
 import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 import kpitrack.cache
+import kpitrack.stored
 from helpers import write
 from kpitrack.errors import KpitrackError
 from kpitrack.report import evaluate
-from kpitrack.timeline import latest_entries
+from kpitrack.timeline import entry_days, latest_entries, state_at
 from kpitrack.workspace import load_workspace
 
 HEAD = 'title = "synthetic {number}"\nunit = "u"\ntarget = {target}\nstart = 2023-01-01\ndue = 2023-12-31\n'
@@ -60,7 +62,7 @@ def test_a_warm_status_reads_no_entry(workspace, tmp_path):
     loaded = load_workspace(workspace, cache)
     evaluate(loaded, date(2023, 6, 30))
     stored = [target.entries for target in loaded.targets]
-    assert all(isinstance(entries, kpitrack.cache.StoredEntries) for entries in stored)
+    assert all(isinstance(entries, kpitrack.stored.StoredEntries) for entries in stored)
     assert all(entries._entries is None for entries in stored)  # the states came from the index alone
     assert [len(entries) for entries in stored] == [30, 4, 3, 1, 0]
     assert stored[1][3].value == 60 and stored[1]._entries is not None  # read when asked for
@@ -72,7 +74,7 @@ def test_the_same_rows_serve_a_workspace_however_it_is_named(workspace, tmp_path
     monkeypatch.chdir(workspace.parent)
     kpitrack.cache._connections.clear()
     loaded = load_workspace(workspace.relative_to(workspace.parent), cache)
-    assert all(isinstance(target.entries, kpitrack.cache.StoredEntries) for target in loaded.targets)
+    assert all(isinstance(target.entries, kpitrack.stored.StoredEntries) for target in loaded.targets)
     assert str(loaded.targets[0].path) == "ws/plan/a.toml"  # messages name the file as it was given
     with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
@@ -122,7 +124,7 @@ def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-        kpitrack.cache._unwritable.clear()
+        kpitrack.stored.unwritable.clear()
 
 
 def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
@@ -135,7 +137,8 @@ def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     assert commits == ["COMMIT"]
     with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
-        assert connection.execute("SELECT count(*) FROM days").fetchone() == (30 + 3 + 3 + 1,)
+        chunks = [json.loads(row[0]) for row in connection.execute("SELECT states FROM days")]
+    assert sum(map(len, chunks)) == 30 + 3 + 3 + 1  # a state for each day with entries
 
 
 def test_the_latest_entries_come_from_the_rows_as_from_a_parse(tmp_path):
@@ -147,9 +150,45 @@ def test_the_latest_entries_come_from_the_rows_as_from_a_parse(tmp_path):
     cache = tmp_path / "cache"
     parsed = load_workspace(root, None).targets[0]
     load_workspace(root, cache)
+    list(load_workspace(root, cache).targets[0].entries)  # kept the first time they are read
     kpitrack.cache._connections.clear()
     for count in range(len(shuffled) + 2):
         stored = load_workspace(root, cache).targets[0]
         assert latest_entries(stored, count) == latest_entries(parsed, count), count
         assert stored.entries._entries is None  # made from their rows alone
     assert [entry.value for entry in latest_entries(parsed, 3)[0]] == [1, 3, 6]  # file order within a day
+
+
+def test_a_timeline_longer_than_a_row_is_looked_up_on_every_day(tmp_path):
+    root = tmp_path / "ws"
+    write(root / "kpitrack.toml", "")
+    days = [date(2023, 1, 1) + timedelta(days=step * 2) for step in range(kpitrack.stored.CHUNK * 2 + 7)]
+    write(root / "a.toml", HEAD.format(number=1, target=500) + "".join(
+        block(day, 3, total=step % 9 == 0) for step, day in enumerate(days)))
+    cache = tmp_path / "cache"
+    parsed = load_workspace(root, None).targets[0]
+    load_workspace(root, cache)
+    kpitrack.cache._connections.clear()
+    stored = load_workspace(root, cache).targets[0]
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        assert connection.execute("SELECT count(*) FROM days").fetchone() == (3,)
+    for offset in range(-1, (days[-1] - days[0]).days + 2):
+        day = days[0] + timedelta(days=offset)
+        assert state_at(stored, day) == state_at(parsed, day), day
+        assert entry_days(stored, day) == entry_days(parsed, day), day
+    assert stored.entries._entries is None
+
+
+def test_entries_are_kept_the_first_time_a_command_reads_them(workspace, tmp_path, monkeypatch):
+    import kpitrack.workspace
+
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)  # a status: the index, no entries
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (5,)
+    first = [list(target.entries) for target in load_workspace(workspace, cache).targets]  # parsed, then kept
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (0,)
+    monkeypatch.setattr(kpitrack.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    kpitrack.cache._connections.clear()
+    assert [list(target.entries) for target in load_workspace(workspace, cache).targets] == first

@@ -118,8 +118,11 @@ def test_the_database_holds_text_rows_only(tmp_path):
     path.parent.mkdir()
     path.write_text('title = "a"\nunit = "u"\ntarget = 10\nstart = 2023-01-01\ndue = 2023-12-31\n'
                     '\n[[progress]]\ndate = 2023-02-01\nvalue = 1.50\nnote = "x"\n')
+    load_target(path, tmp_path / "ws", tmp_path / "cache")
     target = load_target(path, tmp_path / "ws", tmp_path / "cache")
+    list(target.entries)  # kept the first time a command reads them
     with sqlite3.connect(tmp_path / "cache" / kpitrack.cache.DATABASE) as connection:
         types = connection.execute("SELECT typeof(key), typeof(target), typeof(entries) FROM files").fetchall()
-    assert types == [("text", "text", "text")]
+        states = connection.execute("SELECT typeof(states) FROM days").fetchall()
+    assert types == [("text", "text", "text")] and states == [("text",)]
     assert str(target.entries[0].value) == "1.50"
