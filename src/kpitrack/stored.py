@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -140,11 +141,14 @@ class StoredTimeline:
 
 def timeline_chunks(states: list[DayState]) -> list[tuple[str, str]]:
     """(first day, JSON of up to CHUNK states) for the rows of a timeline."""
-    encoded = [[state.day.isoformat(), str(state.figure), state.wording and state.wording.value, state.estimate,
-                None if state.change is None else str(state.change),
-                state.met_since and state.met_since.isoformat()] for state in states]
+    iso = _iso
+    encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
+                met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
     return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False))
             for start in range(0, len(encoded), CHUNK)]
+
+
+_iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
 
 
 def decode_state(row: list) -> DayState:
