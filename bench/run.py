@@ -143,6 +143,11 @@ def main() -> None:
         run(f"status --format json, {size:,} entries", kpitrack(workspace, *status_json), max(3, runs // 2))
     subprocess.run(kpitrack(large, *status_json), stdout=subprocess.DEVNULL, env=cron)  # cron's first run
     run("status --format json under env -i (cron), 1,000 x 100", kpitrack(large, *status_json), environment=cron)
+    for workspace in (long, longer):  # their entries are kept in the cache the first time a command reads them
+        for _ in range(2):
+            subprocess.run(kpitrack(workspace, "show", "t00000", "--as-of", "2023-06-30"), stdout=subprocess.DEVNULL,
+                           env=env, check=True)
+    subprocess.run(kpitrack(large, "export", "--format", "json"), stdout=subprocess.DEVNULL, env=env, check=True)
     run("show, 10,000 entries", kpitrack(long, "show", "t00000", "--as-of", "2023-06-30"))
     run("show, 100,000 entries", kpitrack(longer, "show", "t00000", "--as-of", "2023-06-30"), max(3, runs // 2))
     run("export --format json, 1,000 x 100", kpitrack(large, "export", "--format", "json"), max(3, runs // 2))
