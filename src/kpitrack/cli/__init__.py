@@ -1,7 +1,9 @@
 """The `kpitrack` command: options, calling the layers below, printing, exit codes.
 
-The commands live in modules by job (record, view, checks); this module holds what they share.
-Every word that names an option is in this package, never below it.
+The commands live in modules by job (record, view, checks); this module holds what they share,
+and COMMANDS, which says where each one lives: a run imports and builds only the command it runs
+(`--help` and shell completion, which list them all, import them all). Every word that names an
+option is in this package, never below it.
 """
 
 # No `from __future__ import annotations` in the CLI: typer would then evaluate every command's
@@ -9,6 +11,7 @@ Every word that names an option is in this package, never below it.
 
 import enum
 import sys
+from collections.abc import MutableMapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,8 +25,64 @@ from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
 
 
+# Every command, in the order `--help` lists them, and its module in this package. Only the module
+# of the command that runs is imported, and only that command is built (typer reads each command's
+# signature, which costs start-up time); tests/test_cli_commands.py checks this table against the
+# commands the modules register.
+COMMANDS = {
+    "init": "record", "new": "record", "add": "record", "import": "record",
+    "fix": "correct", "remove": "correct", "undo": "correct",
+    "status": "view", "show": "view", "plans": "view", "export": "view",
+    "validate": "checks", "check": "checks", "report": "checks",
+    "merge-file": "team", "log": "team", "completion": "team",
+}
+
+
+class Commands(MutableMapping):
+    """The group's commands by name: each is imported and built by typer when first asked for."""
+
+    def __init__(self, built: dict) -> None:
+        self.built = dict(built)  # those typer built already (the modules that were imported)
+
+    def __getitem__(self, name: str):
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            import importlib
+
+            importlib.import_module(f"kpitrack.cli.{COMMANDS[name]}")
+            for info in app.registered_commands:
+                if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+                    self.built[name] = typer.main.get_command_from_info(
+                        info, pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode)
+                    break
+            else:
+                raise KeyError(name)
+        return self.built[name]
+
+    def __iter__(self):
+        return iter([*COMMANDS, *(name for name in self.built if name not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(COMMANDS.keys() | self.built.keys())
+
+    def __setitem__(self, name: str, command) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("kpitrack's commands cannot be removed")
+
+
 class Group(TyperGroup):
     """Every failure ends as one line on stderr: exit 2 for bad input or data."""
+
+    def __init__(self, *, commands=None, **settings) -> None:
+        super().__init__(**settings)
+        self.commands = Commands(commands or {})
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(self.commands)  # the names only: building every command is for --help
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import os
@@ -331,5 +390,3 @@ def options(
     """
     ctx.obj = {"dir": directory, "lang": choose_language(lang)}
 
-
-from kpitrack.cli import record, correct, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)
