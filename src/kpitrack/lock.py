@@ -156,9 +156,9 @@ def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:
 
 
 def _holder_file(root: Path, path: Path) -> Path:
-    import hashlib
+    from kpitrack.digest import sha256_hex
 
-    key = hashlib.sha256(os.path.relpath(path, root).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    key = sha256_hex(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))[:24]
     return root / STATE_FOLDER / "locks" / f"{key}.json"
 
 
