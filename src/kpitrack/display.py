@@ -116,10 +116,31 @@ SPACES = frozenset(" \u3000")  # the spaces that are text; every other space cha
 def plain_text(text: str) -> bool:
     """Whether `text` has nothing to escape: printable (no control, format or separator character
     but space) and none of the BLANK characters that print as nothing; a fast test for most text."""
-    return text.isprintable() and _BLANK_FOUND(text) is None
+    return text.isprintable() and (text.isascii() or _blank_found(text) is None)  # BLANK has no ASCII
 
 
-_BLANK_FOUND = re.compile("[" + "".join(f"\\U{code:08x}" for code in sorted(BLANK)) + "]").search
+def _ranges(codes) -> list[tuple[int, int]]:
+    """Sorted runs of consecutive code points: (first, last)."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return [(first, last) for first, last in runs]
+
+
+_blank_search = None
+
+
+def _blank_found(text: str):
+    """The first BLANK character in `text`; the pattern is compiled on first use, from runs (2,000
+    code points one by one took a few milliseconds of every start to compile)."""
+    global _blank_search
+    if _blank_search is None:
+        _blank_search = re.compile("[" + "".join(f"\\U{first:08x}" + (f"-\\U{last:08x}" if last > first else "")
+                                                 for first, last in _ranges(BLANK)) + "]").search
+    return _blank_search(text)
 
 
 def visible(text: str, multiline: bool = False) -> str:

@@ -6,10 +6,9 @@ import errno
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, check_resolved, decode, key_lines, parse_toml
@@ -60,8 +59,7 @@ def plain(value: Decimal) -> str:
     return "0" if text in ("-0", "+0") else text
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
     """Where an append put its bytes: the file grew from `start` to `end`."""
 
     path: Path
