@@ -31,8 +31,6 @@ def entry_block(entry: Entry) -> str:
     reads as a different figure (`value = 26` from `2600`, an increment without its
     `total = true`). Hand-written blocks may keep their keys in any order.
     """
-    import tomli_w
-
     lines = ["", "[[progress]]"]
     if entry.value is not None:
         lines.append(f"value = {plain(entry.value)}")
@@ -42,6 +40,8 @@ def entry_block(entry: Entry) -> str:
         lines.append(f"done = {'true' if entry.done else 'false'}")
     for key in ("note", "source"):
         if getattr(entry, key):
+            import tomli_w  # only a note or a source needs TOML's string escapes
+
             lines.append(tomli_w.dumps({key: getattr(entry, key)}).rstrip("\n"))
     if entry.qualifier is not None:
         lines.append(f'qualifier = "{entry.qualifier.value}"')
