@@ -55,8 +55,9 @@ def command_modules(*arguments: str) -> set[str]:
 
 
 def test_a_command_imports_its_own_module_only():
-    assert command_modules("undo", "--help") == {"kpitrack.cli.correct"}
+    assert command_modules("undo", "--help") == {"kpitrack.cli.correct", "kpitrack.cli.add"}  # add's helpers
     assert command_modules("status", "--help") == {"kpitrack.cli.view"}
+    assert command_modules("add", "--help") == {"kpitrack.cli.add"}
     assert command_modules("--version") == set()
 
 

@@ -19,7 +19,7 @@ main()
 
 COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.errors",
                 "kpitrack.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
-ADD = {"kpitrack.cli.record", "kpitrack.cli.correct", "kpitrack.model"}  # add's module, what it shares with fix
+ADD = {"kpitrack.cli.add", "kpitrack.model"}  # add's own module (not the other writing commands')
 RECORDING = {"kpitrack.parse", "kpitrack.units", "kpitrack.document", "kpitrack.fields", "kpitrack.schema",
              "kpitrack.schema_kinds", "kpitrack.workspace", "kpitrack.lock", "kpitrack.write",
              "kpitrack.writeahead", "kpitrack.journal", "kpitrack.digest", "kpitrack.entrycheck",

@@ -41,7 +41,7 @@ from kpitrack.i18n import _
 # signature, which costs start-up time); tests/test_cli_commands.py checks this table against the
 # commands the modules register.
 COMMANDS = {
-    "init": "record", "new": "record", "add": "record", "import": "record",
+    "init": "record", "new": "record", "add": "add", "import": "record",
     "fix": "correct", "remove": "correct", "undo": "correct",
     "status": "view", "show": "view", "plans": "view", "export": "view",
     "validate": "checks", "check": "checks", "report": "checks",
