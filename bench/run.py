@@ -70,18 +70,27 @@ def write_journal(workspace: Path, journal: Path) -> Path:
 def measure(command: list[str], runs: int, env: dict[str, str], before=None) -> dict:
     """Median and spread of the wall time, and the peak memory, over `runs` whole processes;
     `before()` runs ahead of each (untimed), to empty a cache for a cold run."""
-    times, peaks = [], []
+    return measure_in_turn({"": command}, runs, env, before)[""]
+
+
+def measure_in_turn(commands: dict[str, list[str]], runs: int, env: dict[str, str], before=None) -> dict[str, dict]:
+    """`measure` for several commands run in turn, one of each `runs` times over: the ratios between
+    them (a start-up against `import typer`) then see the same load, even on a shared machine."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB -> MiB on Linux
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return {"median": statistics.median(times), "low": min(times), "high": max(times), "peak": max(peaks)}
+        for name, command in commands.items():
+            if before:
+                before()
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            _, status, usage = os.wait4(process.pid, 0)
+            times[name].append(time.perf_counter() - start)
+            peaks[name].append(usage.ru_maxrss / 1024)  # KiB -> MiB on Linux
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return {name: {"median": statistics.median(times[name]), "low": min(times[name]), "high": max(times[name]),
+                   "peak": max(peaks[name])} for name in commands}
 
 
 TOMLLIB_LOAD = """
@@ -136,9 +145,11 @@ def main() -> None:
 
     status_json = ("status", "--as-of", "2023-06-30", "--format", "json")
     os.sync()  # write the generated files out now, so that their writeback does not slow the fsync of `add`
-    run('python -c "import typer"', [sys.executable, "-c", "import typer"])
-    run("kpitrack --version", [KPITRACK, "--version"])
-    run("add, 10 entries", kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
+    print('  python -c "import typer", kpitrack --version, add, 10 entries (in turn)', file=sys.stderr)
+    results.update(measure_in_turn({
+        'python -c "import typer"': [sys.executable, "-c", "import typer"],
+        "kpitrack --version": [KPITRACK, "--version"],
+        "add, 10 entries": kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30", "--again")}, runs, env))
     run("add, 10,000 entries", kpitrack(long, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
     run("tomllib.load, 1,000 x 100", [sys.executable, "-c", TOMLLIB_LOAD, str(large)])
     run("cold status --format json, 1,000 x 100", kpitrack(large, *status_json), max(3, runs // 2),
