@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -90,12 +90,12 @@ class Entry(NamedTuple):
 
 
 class _Record:
-    """`repr`, `==`, `hash` and the refusal to change a field, exactly as @dataclass(frozen=True)
-    writes them for each class, but written once: generating them, and each record's __init__, for
-    every class cost every start of kpitrack about 3 ms (a fifth of the instructions of `add` beyond
-    importing typer). A record is still a dataclass (fields, replace); its __init__ is written out,
-    and tests/test_model_records.py checks each against what @dataclass(frozen=True) makes of the
-    same fields."""
+    """`repr`, `==` and `hash` by the fields in order, exactly as @dataclass writes them for each
+    class, but written once: generating them, and each record's __init__, for every class cost every
+    start of kpitrack about 2 ms (a fifth of the instructions of `add` beyond importing typer).
+    A record is still a frozen dataclass (fields, replace, FrozenInstanceError); its __init__ is
+    written out, and tests/test_model_records.py checks each against what @dataclass(frozen=True)
+    makes of the same fields."""
 
     __slots__ = ()
     _values: attrgetter  # the fields' values in order, as a tuple (set by `_record`)
@@ -113,15 +113,9 @@ class _Record:
     def __hash__(self) -> int:
         return hash(self._values(self))
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
 
 def _record(cls):
-    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    cls = dataclass(frozen=True, init=False, repr=False, eq=False)(cls)
     cls._values = staticmethod(attrgetter(*cls.__dataclass_fields__))
     return cls
 
