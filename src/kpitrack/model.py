@@ -6,7 +6,6 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,54 +88,16 @@ class Entry(NamedTuple):
     repeat: int | None = None  # 2, 3…: a genuine repeat of an identical entry (`add --again`)
 
 
-class _Record:
-    """`repr`, `==` and `hash` by the fields in order, exactly as @dataclass writes them for each
-    class, but written once: generating them, and each record's __init__, for every class cost every
-    start of kpitrack about 2 ms (a fifth of the instructions of `add` beyond importing typer).
-    A record is still a frozen dataclass (fields, replace, FrozenInstanceError); its __init__ is
-    written out, and tests/test_model_records.py checks each against what @dataclass(frozen=True)
-    makes of the same fields."""
-
-    __slots__ = ()
-    _values: attrgetter  # the fields' values in order, as a tuple (set by `_record`)
-
-    def __repr__(self) -> str:
-        fields = self.__dataclass_fields__  # type: ignore[attr-defined]
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields)
-        return f"{type(self).__qualname__}({shown})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._values(self) == self._values(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values(self))
-
-
-def _record(cls):
-    cls = dataclass(frozen=True, init=False, repr=False, eq=False)(cls)
-    cls._values = staticmethod(attrgetter(*cls.__dataclass_fields__))
-    return cls
-
-
-_set = object.__setattr__  # how a frozen record's __init__ sets its fields
-
-
-@_record
-class Checkpoint(_Record):
+@dataclass(frozen=True)
+class Checkpoint:
     """A point on the planned path: `value` is due by the end of `date`."""
 
     date: date
     value: Decimal
 
-    def __init__(self, date: date, value: Decimal) -> None:
-        _set(self, "date", date)
-        _set(self, "value", value)
 
-
-@_record
-class Target(_Record):
+@dataclass(frozen=True)
+class Target:
     """A pledge, as defined in its file, with every progress entry recorded there."""
 
     id: str
@@ -167,47 +128,9 @@ class Target(_Record):
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
 
-    def __init__(self, id: str, title: str, start: date, due: date, kind: Kind = Kind.CUMULATIVE,
-                 direction: Direction = Direction.INCREASE, target: Decimal = Decimal(1),
-                 baseline: Decimal = Decimal(0), unit: str = "", owner: str | None = None,
-                 source: str | None = None, tags: tuple[str, ...] = (), stretch: bool = False,
-                 qualifier: Qualifier | None = None, tolerance: Decimal | None = None,
-                 stretch_target: Decimal | None = None, cadence: Cadence | None = None,
-                 schedule: str | None = None, title_en: str | None = None, baseline_given: bool = False,
-                 parts: tuple[str, ...] = (), target_from_parts: bool = False, baseline_from_parts: bool = False,
-                 checkpoints: tuple[Checkpoint, ...] = (), entries: tuple[Entry, ...] = (), group: str = "",
-                 path: Path | None = None) -> None:
-        _set(self, "id", id)
-        _set(self, "title", title)
-        _set(self, "start", start)
-        _set(self, "due", due)
-        _set(self, "kind", kind)
-        _set(self, "direction", direction)
-        _set(self, "target", target)
-        _set(self, "baseline", baseline)
-        _set(self, "unit", unit)
-        _set(self, "owner", owner)
-        _set(self, "source", source)
-        _set(self, "tags", tags)
-        _set(self, "stretch", stretch)
-        _set(self, "qualifier", qualifier)
-        _set(self, "tolerance", tolerance)
-        _set(self, "stretch_target", stretch_target)
-        _set(self, "cadence", cadence)
-        _set(self, "schedule", schedule)
-        _set(self, "title_en", title_en)
-        _set(self, "baseline_given", baseline_given)
-        _set(self, "parts", parts)
-        _set(self, "target_from_parts", target_from_parts)
-        _set(self, "baseline_from_parts", baseline_from_parts)
-        _set(self, "checkpoints", checkpoints)
-        _set(self, "entries", entries)
-        _set(self, "group", group)
-        _set(self, "path", path)
 
-
-@_record
-class Settings(_Record):
+@dataclass(frozen=True)
+class Settings:
     """Workspace settings from `kpitrack.toml`."""
 
     yellow: Decimal = Decimal(0)  # lag in points from which a target is at-risk (黄灯)
@@ -220,23 +143,9 @@ class Settings(_Record):
     old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
     close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
 
-    def __init__(self, yellow: Decimal = Decimal(0), red: Decimal = Decimal(10), schedule: str = "daily",
-                 language: str | None = None, cadence: Cadence | None = None, stale_grace_days: int = 7,
-                 growth_red: Decimal = Decimal(1), old_band_at: str | None = None,
-                 close_after_days: int = 120) -> None:
-        _set(self, "yellow", yellow)
-        _set(self, "red", red)
-        _set(self, "schedule", schedule)
-        _set(self, "language", language)
-        _set(self, "cadence", cadence)
-        _set(self, "stale_grace_days", stale_grace_days)
-        _set(self, "growth_red", growth_red)
-        _set(self, "old_band_at", old_band_at)
-        _set(self, "close_after_days", close_after_days)
 
-
-@_record
-class Plan(_Record):
+@dataclass(frozen=True)
+class Plan:
     """What a folder's plan.toml says of the document its targets come from."""
 
     group: str
@@ -248,19 +157,6 @@ class Plan(_Record):
     start: date | None = None  # the period's first day, from `start` or a year in `period`
     due: date | None = None  # its last day
     closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
-
-    def __init__(self, group: str, title: str, issuer: str | None = None, date: date | None = None,
-                 source: str | None = None, period: str | None = None, start: date | None = None,
-                 due: date | None = None, closed: bool | None = None) -> None:
-        _set(self, "group", group)
-        _set(self, "title", title)
-        _set(self, "issuer", issuer)
-        _set(self, "date", date)
-        _set(self, "source", source)
-        _set(self, "period", period)
-        _set(self, "start", start)
-        _set(self, "due", due)
-        _set(self, "closed", closed)
 
 
 @dataclass

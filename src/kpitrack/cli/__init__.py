@@ -55,16 +55,21 @@ class Commands(MutableMapping):
         self.built = dict(built)  # those typer built already (the modules that were imported)
 
     def __getitem__(self, name: str):
-        if name not in self.built and name in COMMANDS:
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
             import importlib
 
             importlib.import_module(f"kpitrack.cli.{COMMANDS[name]}")
             for info in app.registered_commands:
                 if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
-                    short = app.pretty_exceptions_short
                     self.built[name] = typer.main.get_command_from_info(
-                        info, pretty_exceptions_short=short, rich_markup_mode=app.rich_markup_mode)
-        return self.built[name]  # KeyError for a name that is no command
+                        info, pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode)
+                    break
+            else:
+                raise KeyError(name)
+        return self.built[name]
 
     def __iter__(self):
         return iter([*COMMANDS, *(name for name in self.built if name not in COMMANDS)])
