@@ -42,6 +42,17 @@ def make_workspace(root: Path, targets: int, entries: int) -> Path:
     return root
 
 
+def compile_kpitrack() -> None:
+    """kpitrack's modules compiled to bytecode before anything is timed, as an installed package has
+    them: an editable install run with PYTHONDONTWRITEBYTECODE set would otherwise compile every
+    module on every start (about 70 ms of `add`, half of `import typer`), and the start-up rows
+    would measure Python's compiler and the environment rather than kpitrack."""
+    import importlib.util
+
+    folder = importlib.util.find_spec("kpitrack").submodule_search_locations[0]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True, stdout=subprocess.DEVNULL)
+
+
 def write_journal(workspace: Path, journal: Path) -> Path:
     """The same figures as an hledger journal: one transaction per entry, a yearly budget goal per target."""
     import tomllib
@@ -59,18 +70,27 @@ def write_journal(workspace: Path, journal: Path) -> Path:
 def measure(command: list[str], runs: int, env: dict[str, str], before=None) -> dict:
     """Median and spread of the wall time, and the peak memory, over `runs` whole processes;
     `before()` runs ahead of each (untimed), to empty a cache for a cold run."""
-    times, peaks = [], []
+    return measure_in_turn({"": command}, runs, env, before)[""]
+
+
+def measure_in_turn(commands: dict[str, list[str]], runs: int, env: dict[str, str], before=None) -> dict[str, dict]:
+    """`measure` for several commands run in turn, one of each `runs` times over: the ratios between
+    them (a start-up against `import typer`) then see the same load, even on a shared machine."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB -> MiB on Linux
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return {"median": statistics.median(times), "low": min(times), "high": max(times), "peak": max(peaks)}
+        for name, command in commands.items():
+            if before:
+                before()
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            _, status, usage = os.wait4(process.pid, 0)
+            times[name].append(time.perf_counter() - start)
+            peaks[name].append(usage.ru_maxrss / 1024)  # KiB -> MiB on Linux
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return {name: {"median": statistics.median(times[name]), "low": min(times[name]), "high": max(times[name]),
+                   "peak": max(peaks[name])} for name in commands}
 
 
 TOMLLIB_LOAD = """
@@ -96,6 +116,7 @@ def main() -> None:
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "KPITRACK_CACHE_DIR")}
     env["XDG_CACHE_HOME"] = str(folder / "xdg")
     cron = {"PATH": "/usr/bin:/bin", "LANG": ""}  # what cron gives: no HOME, no locale
+    compile_kpitrack()
     print(f"generating synthetic workspaces in {folder} ...", file=sys.stderr)
     small = make_workspace(folder / "small", 10, 10)
     large = make_workspace(folder / "large", 1000, 100)
@@ -124,9 +145,11 @@ def main() -> None:
 
     status_json = ("status", "--as-of", "2023-06-30", "--format", "json")
     os.sync()  # write the generated files out now, so that their writeback does not slow the fsync of `add`
-    run('python -c "import typer"', [sys.executable, "-c", "import typer"])
-    run("kpitrack --version", [KPITRACK, "--version"])
-    run("add, 10 entries", kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
+    print('  python -c "import typer", kpitrack --version, add, 10 entries (in turn)', file=sys.stderr)
+    results.update(measure_in_turn({
+        'python -c "import typer"': [sys.executable, "-c", "import typer"],
+        "kpitrack --version": [KPITRACK, "--version"],
+        "add, 10 entries": kpitrack(small, "add", "t00000", "1", "--date", "2023-06-30", "--again")}, runs, env))
     run("add, 10,000 entries", kpitrack(long, "add", "t00000", "1", "--date", "2023-06-30", "--again"))
     run("tomllib.load, 1,000 x 100", [sys.executable, "-c", TOMLLIB_LOAD, str(large)])
     run("cold status --format json, 1,000 x 100", kpitrack(large, *status_json), max(3, runs // 2),
@@ -205,7 +228,8 @@ def render_results(results: dict[str, dict], hledger: str | None, runs: int) -> 
         "",
         f"Measured {date.today().isoformat()} on {platform.platform()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; {runs} runs each (fewer for the largest cases), whole "
-        "processes, synthetic workspaces; the cache warm unless the name says cold.",
+        "processes, synthetic workspaces, kpitrack's bytecode compiled beforehand; the cache warm unless "
+        "the name says cold.",
         "",
         "| command | median s | spread s | peak MiB | × import typer |",
         "|---|---:|---:|---:|---:|",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from kpitrack.compute import Figures, latest_qualifier
 from kpitrack.i18n import _, in_language, language
 from kpitrack.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+
+if TYPE_CHECKING:  # the figures come from kpitrack.compute, which `add` and `--version` never import
+    from kpitrack.compute import Figures
 
 
 def N_(message: str) -> str:
@@ -173,6 +176,8 @@ def progress_cell(target: Target, figures: Figures) -> str:
         return (_("done") if figures.current else _("not done")) + estimate_mark(figures.estimate)
     current = "—"
     if figures.last_update:
+        from kpitrack.compute import latest_qualifier
+
         reading = latest_qualifier(target, figures.as_of)
         current = ((READING_MARKS[reading] if reading else "") + number(figures.current)
                    + estimate_mark(figures.estimate))

@@ -3,17 +3,19 @@ folder so that `kpitrack undo` can take back the last one. Records older than KE
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kpitrack.digest import sha256_hex
 from kpitrack.errors import KpitrackError
 from kpitrack.workspace import state_folder
-from kpitrack.rewrite import Replaced, restore_file
 from kpitrack.write import Appended, undo_append, write_file
+
+if TYPE_CHECKING:  # rewrites are journalled by fix and remove; add imports only what appends
+    from kpitrack.rewrite import Replaced
 
 JOURNAL_FILE = "journal.json"
 KEEP_DAYS = 30
@@ -21,7 +23,7 @@ KEEP_RECORDS = 50
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def _read(root: Path) -> list[dict[str, Any]]:
@@ -105,6 +107,8 @@ def undo_last(root: Path) -> dict[str, Any]:
             except OSError:
                 raise KpitrackError("the copy kept for undo is gone; nothing was undone", path) from None
         plans.append((path, change, data))
+    from kpitrack.rewrite import restore_file
+
     for path, change, data in plans:
         if "append" in change:
             start, end = change["append"]

@@ -23,9 +23,8 @@ import stat
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from kpitrack.errors import KpitrackError
 from kpitrack.workspace import MAX_FILE_BYTES, STATE_FOLDER, inside, state_folder
@@ -33,8 +32,9 @@ from kpitrack.workspace import MAX_FILE_BYTES, STATE_FOLDER, inside, state_folde
 ANNOUNCE_AFTER = 1.0  # seconds of waiting before saying who holds the lock
 
 
-@dataclass(frozen=True)
-class Waiting:
+# The records here and in write and writeahead are named tuples and a plain class rather than
+# dataclasses: `add` builds each class on every start, and a dataclass costs it about 1 ms.
+class Waiting(NamedTuple):
     """How to wait for a held lock: give up after `seconds` (None: wait for ever, as cron jobs
     should), and `announce` (a line for the person) once it has taken a second."""
 
@@ -42,13 +42,15 @@ class Waiting:
     announce: Callable[[str], None] | None = None
 
 
-@dataclass
 class Locked:
     """A target file, open for reading and writing, locked, and verified to be the current inode."""
 
-    path: Path
-    fd: int
-    size: int  # its length when the lock was taken
+    __slots__ = ("path", "fd", "size")
+
+    def __init__(self, path: Path, fd: int, size: int) -> None:
+        self.path = path
+        self.fd = fd
+        self.size = size  # its length when the lock was taken
 
     def read(self) -> bytes:
         """The whole file, refused past the size limit before a byte is read."""
@@ -156,9 +158,9 @@ def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:
 
 
 def _holder_file(root: Path, path: Path) -> Path:
-    import hashlib
+    from kpitrack.digest import sha256_hex
 
-    key = hashlib.sha256(os.path.relpath(path, root).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    key = sha256_hex(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))[:24]
     return root / STATE_FOLDER / "locks" / f"{key}.json"
 
 

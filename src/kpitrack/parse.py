@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from datetime import date, datetime
@@ -88,12 +87,14 @@ def size_problem(number: Decimal) -> str | None:
 
 
 _ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
-_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*[末底]?)")
-_QUARTER = re.compile(r"(\d{4})\s*(?:[-\s]?[Qq]\s*([1-4])|年\s*第?\s*([1-4一二三四])\s*季度\s*[末底]?)")
+# The other forms are patterns as text, compiled (and kept by `re`) when a date is not ISO-like:
+# compiling them all took a millisecond and more of every start.
+_COMPACT = r"(\d{4})(\d{2})(\d{2})"
+_CHINESE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
+_MONTH = r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*[末底]?)"
+_QUARTER = r"(\d{4})\s*(?:[-\s]?[Qq]\s*([1-4])|年\s*第?\s*([1-4一二三四])\s*季度\s*[末底]?)"
 _QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_ALL_NUMERIC = re.compile(r"[\d\s/.,-]+")
+_ALL_NUMERIC = r"[\d\s/.,-]+"
 
 DATE_RULE = (
     "write the year first (2023-06-30, 2023/6/30, 20230630, 2023年6月30日) "
@@ -110,13 +111,13 @@ def parse_date(text: str) -> date:
     """
     cleaned = normalized(text)
     for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
-        match = pattern.fullmatch(cleaned)
+        match = re.fullmatch(pattern, cleaned)
         if match:
             return _calendar_date(text, *(int(part) for part in match.groups()))
     period_end = _period_end(cleaned)
     if period_end:
         return period_end
-    if not cleaned or _ALL_NUMERIC.fullmatch(cleaned):
+    if not cleaned or re.fullmatch(_ALL_NUMERIC, cleaned):
         raise ValueError(f"{text!r} is not an unambiguous date; {DATE_RULE}")
     return _worded_date(text, cleaned)
 
@@ -124,17 +125,19 @@ def parse_date(text: str) -> date:
 def _period_end(cleaned: str) -> date | None:
     """The last day of a month (2024-06, 2024年6月, 2024年6月末) or a quarter (2024Q2, 2024年二季度):
     the day a monthly or quarterly figure is dated by."""
-    month = _MONTH.fullmatch(cleaned)
+    month = re.fullmatch(_MONTH, cleaned)
     if month:
         year, number = int(month.group(1)), int(month.group(2) or month.group(3))
     else:
-        quarter = _QUARTER.fullmatch(cleaned)
+        quarter = re.fullmatch(_QUARTER, cleaned)
         if not quarter:
             return None
         word = quarter.group(2) or quarter.group(3)
         year, number = int(quarter.group(1)), 3 * _QUARTER_WORDS.get(word, int(word) if word.isdigit() else 0)
     if not 1 <= number <= 12:
         raise ValueError(f"{cleaned!r} is not a calendar month")
+    import calendar  # only a month or a quarter pays for it
+
     return date(year, number, calendar.monthrange(year, number)[1])
 
 

@@ -6,10 +6,9 @@ import errno
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from kpitrack.errors import KpitrackError
 from kpitrack.document import LineIndex, check_resolved, decode, key_lines, parse_toml
@@ -32,8 +31,6 @@ def entry_block(entry: Entry) -> str:
     reads as a different figure (`value = 26` from `2600`, an increment without its
     `total = true`). Hand-written blocks may keep their keys in any order.
     """
-    import tomli_w
-
     lines = ["", "[[progress]]"]
     if entry.value is not None:
         lines.append(f"value = {plain(entry.value)}")
@@ -43,6 +40,8 @@ def entry_block(entry: Entry) -> str:
         lines.append(f"done = {'true' if entry.done else 'false'}")
     for key in ("note", "source"):
         if getattr(entry, key):
+            import tomli_w  # only a note or a source needs TOML's string escapes
+
             lines.append(tomli_w.dumps({key: getattr(entry, key)}).rstrip("\n"))
     if entry.qualifier is not None:
         lines.append(f'qualifier = "{entry.qualifier.value}"')
@@ -60,8 +59,7 @@ def plain(value: Decimal) -> str:
     return "0" if text in ("-0", "+0") else text
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
     """Where an append put its bytes: the file grew from `start` to `end`."""
 
     path: Path
@@ -248,9 +246,7 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
 def replace_locked(locked: Locked, data: bytes) -> None:
     """Replace the whole locked file with `data`, atomically and durably, while its lock is held:
     a temporary file beside it, flushed, renamed over it, the folder flushed."""
-    import secrets
-
-    temporary = locked.path.with_name(f".{locked.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = locked.path.with_name(f".{locked.path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         mode = os.fstat(locked.fd).st_mode & 0o7777  # the file keeps its permissions
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
@@ -333,11 +329,10 @@ def write_new_file(path: Path, text: str) -> None:
 def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
-    import secrets
-
     # A name no earlier run can have left behind (an interrupted init leaves its .tmp; a stale one is
-    # ignored by every command, as nothing reads *.tmp, and never blocks the next write).
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # ignored by every command, as nothing reads *.tmp, and never blocks the next write). os.urandom
+    # is what secrets.token_hex reads, without importing random, hmac and hashlib.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         with open(temporary, "xb") as handle:
             if mode is not None:

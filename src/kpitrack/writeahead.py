@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import os
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from kpitrack.errors import KpitrackError
 from kpitrack.lock import Locked, Waiting, locked_target
@@ -26,8 +26,7 @@ from kpitrack.write import Appended, append_raw, cut_back, prepare_append, sync_
 JOURNAL = "import-journal.json"
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     """Entries for one target file."""
 
     path: Path

@@ -1,29 +1,98 @@
 """The `kpitrack` command: options, calling the layers below, printing, exit codes.
 
-The commands live in modules by job (record, view, checks); this module holds what they share.
-Every word that names an option is in this package, never below it.
+The commands live in modules by job (record, view, checks); this module holds what they share,
+and COMMANDS, which says where each one lives: a run imports and builds only the command it runs
+(`--help` and shell completion, which list them all, import them all). Every word that names an
+option is in this package, never below it.
 """
 
 # No `from __future__ import annotations` in the CLI: typer would then evaluate every command's
 # string annotations on each start, a fifth of the start-up time of `kpitrack add`.
 
-import enum
-import sys
-from datetime import date
-from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Optional
+import gc
 
-import typer
-from typer.core import TyperGroup
+# Importing typer makes about a hundred thousand objects and no garbage; the cyclic collector,
+# run every 700 of them, spent 5-8 ms of each start walking them (about 5% of `kpitrack add`).
+# It is switched off for these imports only, and back on (if it was on) before any command runs.
+_collecting = gc.isenabled()
+gc.disable()
+
+import sys  # noqa: E402
+from collections.abc import MutableMapping  # noqa: E402
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated, Optional  # noqa: E402
+
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+if _collecting:
+    gc.enable()
 
 from kpitrack import __version__
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
 
 
+# Every command, in the order `--help` lists them, and its module in this package. Only the module
+# of the command that runs is imported, and only that command is built (typer reads each command's
+# signature, which costs start-up time); tests/test_cli_commands.py checks this table against the
+# commands the modules register.
+COMMANDS = {
+    "init": "record", "new": "record", "add": "add", "import": "record",
+    "fix": "correct", "remove": "correct", "undo": "correct",
+    "status": "view", "show": "view", "plans": "view", "export": "view",
+    "validate": "checks", "check": "checks", "report": "checks",
+    "merge-file": "team", "log": "team", "completion": "team",
+}
+
+
+class Commands(MutableMapping):
+    """The group's commands by name: each is imported and built by typer when first asked for."""
+
+    def __init__(self, built: dict) -> None:
+        self.built = dict(built)  # those typer built already (the modules that were imported)
+
+    def __getitem__(self, name: str):
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            import importlib
+
+            importlib.import_module(f"kpitrack.cli.{COMMANDS[name]}")
+            for info in app.registered_commands:
+                if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+                    self.built[name] = typer.main.get_command_from_info(
+                        info, pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode)
+                    break
+            else:
+                raise KeyError(name)
+        return self.built[name]
+
+    def __iter__(self):
+        return iter([*COMMANDS, *(name for name in self.built if name not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(COMMANDS.keys() | self.built.keys())
+
+    def __setitem__(self, name: str, command) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("kpitrack's commands cannot be removed")
+
+
 class Group(TyperGroup):
     """Every failure ends as one line on stderr: exit 2 for bad input or data."""
+
+    def __init__(self, *, commands=None, **settings) -> None:
+        super().__init__(**settings)
+        self.commands = Commands(commands or {})
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(self.commands)  # the names only: building every command is for --help
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import os
@@ -117,62 +186,6 @@ def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
         raise typer.BadParameter(str(error), param_hint=name) from None
 
 
-class Language(str, enum.Enum):
-    """The words of pages, charts, workbooks and documents (machine formats stay English)."""
-
-    en = "en"
-    zh = "zh"
-
-
-def page_language(ctx: typer.Context, lang: Optional[Language], default: Optional[str] = None) -> str:
-    """The language of a page, chart, workbook or document: the command's --lang (which becomes the
-    interface language), else the one chosen by the global --lang, KPITRACK_LANG or the workspace's
-    setting; failing those, `default` (the ledger is the office's Chinese form) or the locale's."""
-    from kpitrack.i18n import language, set_language
-
-    if lang is not None:
-        set_language(lang.value)
-        return lang.value
-    chosen = ctx.obj.get("lang") if ctx.obj else None
-    return chosen or (default if default and not ctx.obj.get("settings_language") else language())
-
-
-class TableOrJson(str, enum.Enum):
-    table = "table"
-    json = "json"
-
-
-AsOf = Annotated[Optional[date], typer.Option(
-    "--as-of", parser=date_argument, metavar="DATE",
-    help="Compute as of the end of this day (default: today), e.g. 2023-06-30.")]
-
-
-def _complete(name: str):
-    """A completer from cli.complete, imported only when a shell asks."""
-    def complete(ctx: typer.Context, incomplete: str):
-        from kpitrack.cli import complete as completers
-
-        return getattr(completers, name)(ctx, incomplete)
-    return complete
-
-
-TagOption = Annotated[Optional[str], typer.Option("--tag", help="Only targets with this tag.",
-                                                  autocompletion=_complete("tags"))]
-GroupOption = Annotated[Optional[str], typer.Option(
-    "--group", metavar="FOLDER", help="Only targets in this folder (and its sub-folders), closed or not.",
-    autocompletion=_complete("folders"))]
-OwnerOption = Annotated[Optional[str], typer.Option(
-    "--owner", metavar="TEXT", help="Only targets whose owner (责任单位) contains TEXT.",
-    autocompletion=_complete("owners"))]
-AllOption = Annotated[bool, typer.Option("--all", help="Closed plans too (skipped by default).")]
-
-
-class ByKey(str, enum.Enum):
-    owner = "owner"
-
-
-ByOption = Annotated[Optional[ByKey], typer.Option(
-    "--by", help="A summary per owner (责任单位): pledges, red, not reported (未报送) and stale, for the 催报.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
 
 
@@ -186,35 +199,6 @@ def waiting(seconds: Optional[float]):
     from kpitrack.lock import Waiting
 
     return Waiting(seconds, warn)
-
-
-CsvEncoding = Annotated[Optional[str], typer.Option(
-    "--encoding", metavar="NAME",
-    help="Encode CSV for Excel on Chinese Windows: utf-8-sig (UTF-8 with a byte-order mark) or gbk.")]
-
-
-def encoded(text: str, encoding: str | None) -> str | bytes:
-    """`text` as bytes in `encoding` (None: left as text); a character the encoding lacks is an error."""
-    if encoding is None:
-        return text
-    try:
-        return text.encode(encoding)
-    except LookupError:
-        raise typer.BadParameter(f"{encoding!r} is not an encoding; try utf-8-sig or gbk",
-                                 param_hint="'--encoding'") from None
-    except UnicodeEncodeError as error:
-        character = error.object[error.start]
-        raise KpitrackError(f"{character!r} (U+{ord(character):04X}) cannot be written in {encoding}; "
-                            "use --encoding utf-8-sig") from None
-
-
-def emit(output: str | bytes) -> None:
-    """Print text, or bytes already encoded, to stdout."""
-    if isinstance(output, str):
-        sys.stdout.write(output)
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(output)
 
 
 def root(ctx: typer.Context) -> Path:
@@ -331,5 +315,3 @@ def options(
     """
     ctx.obj = {"dir": directory, "lang": choose_language(lang)}
 
-
-from kpitrack.cli import record, correct, view, checks, team  # noqa: E402,F401,I001  (the commands register themselves, in this order)

@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption, QuietOption,
-                          TagOption, Wait, app, date_argument, emit, encoded, load, page_language, report_problems,
-                          waiting)
+from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_problems, waiting
 from kpitrack.cli.complete import status_list
+from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
+                                  TagOption, emit, encoded, page_language)
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _, ngettext
 

@@ -1,5 +1,5 @@
-"""Commands that correct what was recorded: fix, remove and undo; and what add shares with them
-(finding a target by id or title, reading a typed figure for it, the journal)."""
+"""Commands that correct what was recorded: fix, remove and undo (what they share with add is in
+kpitrack.cli.add)."""
 
 from datetime import date
 from pathlib import Path
@@ -8,36 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import app, date_argument, option_named, root
+from kpitrack.cli.add import find, journal, typed_entry
 from kpitrack.errors import KpitrackError
-
-
-def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
-    """The file of the target named by id or by a fragment of its title."""
-    from kpitrack.workspace import cache_folder
-    from kpitrack.workspace import find_target
-
-    return find_target(workspace_root, text, cache_folder(workspace_root))
-
-
-def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
-    """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
-    from kpitrack.model import Entry
-    from kpitrack.parse import parse_figure
-
-    word = value.strip().lower()
-    if word in ("done", "undone"):
-        return Entry(date=when, done=word == "done", total=total, note=note, source=source)
-    try:
-        figure = parse_figure(value, target.unit)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'VALUE'") from None
-    return Entry(date=when, value=figure, total=total, note=note, source=source)
-
-
-def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
-    from kpitrack.journal import record
-
-    record(workspace_root, operation, summary, changes)
 
 
 def in_git(folder: Path) -> bool:

@@ -7,9 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption, TableOrJson,
-                          TagOption, app, emit, encoded, load, page_language, report_problems, warn)
+from kpitrack.cli import app, load, report_problems, warn
 from kpitrack.cli.complete import status_list, target_ids
+from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
+                                  TableOrJson, TagOption, emit, encoded, page_language)
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
 

@@ -1,0 +1,110 @@
+"""The command that records a figure, add; and what fix and remove share with it (finding a target
+by id or title, reading a typed figure for it, the journal). A module of its own: `kpitrack add`
+imports only this one (see COMMANDS in kpitrack.cli), not the options of every other command."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kpitrack.cli import QuietOption, Wait, app, date_argument, option_named, root, say, waiting, warn
+from kpitrack.cli.complete import target_ids
+from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
+from kpitrack.model import ReadingQualifier
+
+
+def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
+    """The file of the target named by id or by a fragment of its title."""
+    from kpitrack.workspace import cache_folder
+    from kpitrack.workspace import find_target
+
+    return find_target(workspace_root, text, cache_folder(workspace_root))
+
+
+def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
+    """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
+    from kpitrack.model import Entry
+    from kpitrack.parse import parse_figure
+
+    word = value.strip().lower()
+    if word in ("done", "undone"):
+        return Entry(date=when, done=word == "done", total=total, note=note, source=source)
+    try:
+        figure = parse_figure(value, target.unit)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'VALUE'") from None
+    return Entry(date=when, value=figure, total=total, note=note, source=source)
+
+
+def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
+    from kpitrack.journal import record
+
+    record(workspace_root, operation, summary, changes)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id, or a fragment of its title.", autocompletion=target_ids)],
+    value: Annotated[str, typer.Argument(
+        metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿, 194.7亿元, 2600套, 4.1%; `done` (or `undone`) "
+                              "for a milestone. A negative figure goes after --: add ID -- -2.5")],
+    on: Annotated[Optional[date], typer.Option(
+        "--date", parser=date_argument, metavar="DATE",
+        help="The date the figure refers to (default: today); a month (2024-06) or quarter (2024Q2) is its "
+             "last day.")] = None,
+    total: Annotated[bool, typer.Option(
+        "--total", help="The value is a running total since start (年初至今累计), not an increment.")] = False,
+    note: Annotated[Optional[str], typer.Option(help="A note, e.g. the bulletin it came from.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where the figure was published.")] = None,
+    qualifier: Annotated[Optional[ReadingQualifier], typer.Option(
+        help="The figure was published as a bound: nearly (近), over (超), about (约).")] = None,
+    estimate: Annotated[bool, typer.Option(
+        "--estimate", help="An estimate (预计, 初步统计); a final figure for the same date replaces it.")] = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="A genuine repeat of an identical entry (written with repeat = 2, 3…).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
+                        "below the previous one).")] = False,
+    quiet: QuietOption = False,
+    wait: Wait = None,
+) -> None:
+    """Record progress on a target (appended to its file).
+
+    Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
+    """
+    from kpitrack.entrycheck import door_problems, next_repeat
+    from kpitrack.schema import entry_warnings
+    from kpitrack.write import append_built
+
+    workspace_root = root(ctx)
+    path = find(ctx, workspace_root, target_id)
+    when = on or date.today()
+    made = []
+
+    def build(target, text):
+        entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
+        made.append(entry)
+        if again:
+            repeat = next_repeat(text, entry)
+            return [entry._replace(repeat=repeat if repeat > 1 else None)]
+        refused, doubtful = door_problems(target, text, entry)
+        if refused:
+            raise KpitrackError(refused, path)
+        if doubtful and not force:
+            raise KpitrackError(doubtful, path)
+        return [entry]
+
+    try:
+        appended = append_built(path, workspace_root, build, waiting(wait))
+    except KpitrackError as error:
+        raise option_named(error, {"note": "--note", "source": "--source"}) from None
+    journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
+    for warning in entry_warnings(appended.target, made[-1]):
+        warn(warning)
+    if not quiet:
+        say(_("added to {file}: {value} on {date}").format(
+            file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
+              + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
