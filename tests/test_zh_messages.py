@@ -1,0 +1,89 @@
+"""The later commands speak the chosen language too (issue 11's leftovers): `add`'s refusals at the
+door and `import`'s row errors in Chinese under `--lang zh` (or KPITRACK_LANG, or `language` in
+kpitrack.toml), in English under `--lang en`. Synthetic figures."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import TARGET_TOML, progress, snapshot, write
+from kpitrack.cli import app
+
+ENGLISH_LOCALE = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "KPITRACK_LANG": None}
+
+
+def run(root, *args, language: str | None = "zh", **env):
+    chosen = ["--lang", language] if language else []
+    return CliRunner().invoke(app, [*chosen, "--dir", str(root), *args], env={**ENGLISH_LOCALE, **env})
+
+
+@pytest.fixture
+def firms(tmp_path):
+    write(tmp_path / "firms.toml",
+          TARGET_TOML + progress("2023-03-31", 200) + progress("2023-06-30", 700, total=True))
+    return tmp_path
+
+
+DOOR = [  # (arguments of add, Chinese, English)
+    (("200", "--date", "2023-03-31"), "已记录一条相同的记录", "an identical entry (200) is already recorded"),
+    (("720", "--total", "--date", "2023-06-30"), "请用 `kpitrack fix firms --date 2023-06-30 VALUE --total`",
+     "to correct it, use `kpitrack fix firms --date 2023-06-30 VALUE --total`"),
+    (("650", "--total", "--date", "2023-07-31"), "累计值 650 低于上一个累计值 700（2023-06-30）",
+     "the running total 650 is below the previous total 700 (2023-06-30)"),
+    (("36421", "--total", "--date", "2023-08-31"),
+     "超过目标值 1200 firms 的 5 倍；是否计量单位有误？如确无误，请加 --force 添加",
+     "more than 5× the target 1200 firms; a figure in the wrong unit? Add it with --force if it is right"),
+    (("done", "--date", "2023-08-31"), "`done` 只用于节点类指标；这是累计类指标：请填写数值",
+     "`done` is only for milestones; this is a cumulative target: give a value"),
+]
+
+
+@pytest.mark.parametrize("arguments, chinese, english", DOOR)
+def test_add_refuses_at_the_door_in_the_chosen_language(firms, arguments, chinese, english):
+    before = snapshot(firms)
+    result = run(firms, "add", "firms", *arguments)
+    assert result.exit_code == 2 and chinese in result.stderr, result.output
+    assert "firms.toml: " in result.stderr  # still names the file
+    result = run(firms, "add", "firms", *arguments, language="en")
+    assert result.exit_code == 2 and english in result.stderr, result.output
+    assert snapshot(firms) == before
+
+
+def test_kpitrack_lang_and_the_workspace_setting_choose_chinese_for_the_door_too(firms):
+    result = run(firms, "add", "firms", "200", "--date", "2023-03-31", language=None, KPITRACK_LANG="zh")
+    assert "已记录一条相同的记录" in result.stderr, result.output
+    write(firms / "kpitrack.toml", 'language = "zh"\n')
+    result = run(firms, "add", "firms", "200", "--date", "2023-03-31", language=None)
+    assert "已记录一条相同的记录" in result.stderr, result.output
+
+
+def test_validate_warns_of_duplicates_in_the_chosen_language(tmp_path):
+    write(tmp_path / "dup.toml", TARGET_TOML + progress("2023-03-31", 120) * 2)
+    assert "与第 8 行的记录相同，被重复计算" in run(tmp_path, "validate").output
+    assert "identical to the entry at line 8; counted twice" in run(tmp_path, "validate", language="en").output
+
+
+IMPORT_ROWS = [  # (the CSV file, Chinese, English)
+    ("id,date,value\nfrims,2023-09-30,10\n", "没有指标 'frims'；是否指 'firms'？",
+     "no target 'frims'; did you mean 'firms'?"),
+    ("id,date,value\nfirms,2023-09-30,90000\n", "如确无误，请加 --force 导入", "Import with --force if it is right"),
+    ("id,date,value,total\nfirms,2023-09-30,10,maybe\n", "'maybe' 既不是“是”也不是“否”",
+     "'maybe' is neither true nor false"),
+    ("id,date,value\nfirms,2023-09-30,10,20\n", "4 个单元格对应 3 列",
+     "4 cells under 3 columns"),
+    ("id,date,value,amount\nfirms,2023-09-30,10,1\n", "未知的列 'amount'；可用的列：id, date",
+     "unknown column 'amount'; allowed: id, date"),
+]
+
+
+@pytest.mark.parametrize("text, chinese, english", IMPORT_ROWS)
+def test_import_names_bad_rows_in_the_chosen_language(firms, tmp_path, text, chinese, english):
+    csv_file = write(tmp_path / "rows.csv", text)
+    before = snapshot(firms)
+    result = run(firms, "import", str(csv_file))
+    assert result.exit_code == 2 and chinese in result.stderr, result.output
+    assert "rows.csv:2: " in result.stderr or "rows.csv:1: " in result.stderr  # names the file and line
+    result = run(firms, "import", str(csv_file), language="en")
+    assert result.exit_code == 2 and english in result.stderr, result.output
+    assert snapshot(firms) == before
