@@ -87,3 +87,66 @@ def test_import_names_bad_rows_in_the_chosen_language(firms, tmp_path, text, chi
     result = run(firms, "import", str(csv_file), language="en")
     assert result.exit_code == 2 and english in result.stderr, result.output
     assert snapshot(firms) == before
+
+
+# fix, remove, undo and log
+
+CORRECTIONS = [  # (arguments, Chinese on stdout or stderr, English)
+    (("fix", "firms", "250", "--date", "2023-03-31"), "已更正", "fixed"),
+    (("fix", "firms", "250", "--date", "2023-04-30"),
+     "firms 中没有 2023-04-30 的记录（最近的日期：2023-03-31，2023-06-30）",
+     "no entry dated 2023-04-30 in firms (last dates: 2023-03-31, 2023-06-30)"),
+    (("remove", "firms", "--date", "2023-03-31"), "删去 2023-03-31 的记录：200", "removed from"),
+    (("undo",), "没有可撤销的操作：最近 30 天内没有 add、fix、remove 或 import",
+     "nothing to undo: no add, fix, remove or import in the last 30 days"),
+]
+
+
+@pytest.mark.parametrize("arguments, chinese, english", CORRECTIONS)
+def test_fix_remove_and_undo_speak_the_chosen_language(firms, arguments, chinese, english):
+    before = snapshot(firms)
+    result = run(firms, *arguments)
+    assert chinese in result.output and english not in result.output, result.output
+    (firms / "firms.toml").write_bytes(before["firms.toml"])
+    result = run(firms, *arguments, language="en")
+    assert english in result.output, result.output
+
+
+def test_undo_says_what_it_took_back_and_refuses_in_chinese(firms):
+    assert run(firms, "add", "firms", "10", "--date", "2023-07-31").exit_code == 0
+    result = run(firms, "undo")
+    assert result.exit_code == 0 and result.stdout.startswith("已撤销：add firms 10"), result.output
+    assert run(firms, "add", "firms", "10", "--date", "2023-07-31").exit_code == 0
+    with (firms / "firms.toml").open("a", encoding="utf-8") as file:
+        file.write("# edited by hand\n")
+    result = run(firms, "undo")
+    assert result.exit_code == 2 and "上次 add 之后已被修改；未撤销任何内容：请用 `kpitrack fix`" in result.stderr
+
+
+def test_a_workspace_set_to_chinese_fixes_and_undoes_in_chinese(firms):
+    write(firms / "kpitrack.toml", 'language = "zh"\n')
+    assert "已更正" in run(firms, "fix", "firms", "250", "--date", "2023-03-31", language=None).stdout
+    assert "已撤销" in run(firms, "undo", language=None).stdout
+
+
+def test_log_speaks_the_chosen_language(firms):
+    import shutil
+    import subprocess
+
+    assert "没有历史记录" in run(firms, "log", "firms").stdout
+    assert "no history" in run(firms, "log", "firms", language="en").stdout
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    environment = {"GIT_AUTHOR_NAME": "Synthetic Tester", "GIT_AUTHOR_EMAIL": "t@example.org",
+                   "GIT_COMMITTER_NAME": "Synthetic Tester", "GIT_COMMITTER_EMAIL": "t@example.org",
+                   "PATH": __import__("os").environ["PATH"], "HOME": str(firms)}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "synthetic start"]):
+        subprocess.run(["git", *command], cwd=firms, env=environment, check=True, capture_output=True)
+    assert "尚未提交" not in run(firms, "log", "firms").stdout
+    assert run(firms, "add", "firms", "40", "--date", "2023-07-31", "--note", "synthetic").exit_code == 0
+    subprocess.run(["git", "commit", "-q", "-am", "July"], cwd=firms, env=environment, check=True)
+    lines = run(firms, "log", "firms").stdout.splitlines()
+    assert lines[1].strip() == "记录 2023-07-31：40（synthetic）", lines
+    assert any(line.strip().startswith("修改 title, unit, target") for line in lines), lines
+    lines = run(firms, "log", "firms", language="en").stdout.splitlines()
+    assert lines[1].strip() == "recorded 2023-07-31: 40  (synthetic)", lines
