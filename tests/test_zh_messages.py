@@ -150,3 +150,62 @@ def test_log_speaks_the_chosen_language(firms):
     assert any(line.strip().startswith("修改 title, unit, target") for line in lines), lines
     lines = run(firms, "log", "firms", language="en").stdout.splitlines()
     assert lines[1].strip() == "recorded 2023-07-31: 40  (synthetic)", lines
+
+
+# status --by owner, report --by owner and --since
+
+def owned(owner: str, extra: str = "") -> str:
+    return TARGET_TOML.replace('unit = "firms"', f'unit = "firms"\nowner = "{owner}"') + extra
+
+
+@pytest.fixture
+def owners(tmp_path):
+    write(tmp_path / "kpitrack.toml", 'cadence = "monthly"\nstale_grace_days = 0\n')
+    write(tmp_path / "a.toml", owned("区住建局"))  # nothing reported
+    write(tmp_path / "b.toml", owned("区住建局", progress("2023-03-31", 700)))  # stale by July
+    write(tmp_path / "c.toml", owned("区发改局", progress("2023-03-31", 300)))  # behind by July
+    write(tmp_path / "d.toml", TARGET_TOML + progress("2023-06-30", 600))  # no owner
+    return tmp_path
+
+
+def test_status_by_owner_speaks_the_chosen_language(owners):
+    table = run(owners, "status", "--by", "owner", "--as-of", "2023-07-15", COLUMNS="120").stdout
+    assert table.startswith("kpitrack 按责任单位，截至2023年7月15日"), table
+    for word in ("责任单位", "指标数", "红灯", "未报送", "数据过期", "（未填写责任单位）"):
+        assert word in table, table
+    for word in ("Owner", "Targets", "Red", "Not reported", "Stale", "(no owner)", "as of"):
+        assert word not in table, table
+    english = run(owners, "status", "--by", "owner", "--as-of", "2023-07-15", language="en", COLUMNS="120").stdout
+    assert english.startswith("kpitrack by owner as of 2023-07-15") and "(no owner)" in english, english
+    result = run(owners, "status", "--by", "owner", "--format", "csv")
+    assert result.exit_code == 2 and "--by owner 只输出表格、JSON 或 Markdown" in result.stderr, result.output
+
+
+def test_the_owner_json_is_the_same_in_every_language(owners):
+    arguments = ("status", "--by", "owner", "--as-of", "2023-07-15", "--format", "json")
+    chinese, english = run(owners, *arguments).stdout, run(owners, *arguments, language="en").stdout
+    assert chinese == english and '"(no owner)"' in chinese
+
+
+def test_report_by_owner_and_since_speak_the_chosen_language(owners):
+    arguments = ("report", "--by", "owner", "--since", "2023-03-31", "--as-of", "2023-07-15", "--format", "markdown")
+    text = run(owners, *arguments).stdout
+    assert "## 按责任单位\n\n| 责任单位 | 指标数 | 红灯 | 未报送 | 数据过期 |" in text, text
+    assert "| （未填写责任单位） | 1 | 0 | — | — |" in text, text
+    assert "## 2023-03-31 以来的变化" in text, text
+    assert "- 转为红灯：**c**" in text and "（原为达到序时进度，现为严重滞后）" in text, text
+    english = run(owners, *arguments, language="en").stdout
+    assert "## By owner\n\n| Owner | Targets | Red | Not reported (未报送) | Stale |" in english, english
+    assert "## Changed since 2023-03-31" in english and "- turned red: **c**" in english, english
+    assert "(was on-track, now behind)" in english, english
+    nothing = run(owners, "report", "--since", "2023-07-14", "--as-of", "2023-07-15", "--format", "markdown").stdout
+    assert nothing.rstrip().endswith("没有变化。"), nothing
+    result = run(owners, "report", "--by", "owner", "--format", "csv")
+    assert result.exit_code == 2 and "--by 和 --since 只用于 markdown 和 json" in result.stderr, result.output
+
+
+def test_a_revised_figure_is_named_in_the_chosen_language(owners):
+    assert run(owners, "fix", "c", "320", "--date", "2023-03-31").exit_code == 0
+    arguments = ("report", "--since", "2023-01-31", "--as-of", "2023-07-15", "--format", "markdown")
+    assert "- 数据修订：**c**" in run(owners, *arguments).stdout
+    assert "- revised: **c**" in run(owners, *arguments, language="en").stdout
