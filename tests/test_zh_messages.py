@@ -209,3 +209,32 @@ def test_a_revised_figure_is_named_in_the_chosen_language(owners):
     arguments = ("report", "--since", "2023-01-31", "--as-of", "2023-07-15", "--format", "markdown")
     assert "- 数据修订：**c**" in run(owners, *arguments).stdout
     assert "- revised: **c**" in run(owners, *arguments, language="en").stdout
+
+
+# the workspace init writes
+
+def test_init_writes_chinese_comments_in_chinese_and_the_same_settings(tmp_path):
+    import re
+    import tomllib
+
+    chinese, english = tmp_path / "zh", tmp_path / "en"
+    result = CliRunner().invoke(app, ["init", str(chinese)], env={**ENGLISH_LOCALE, "KPITRACK_LANG": "zh"})
+    assert result.exit_code == 0 and "已写入" in result.stdout, result.output
+    assert run(tmp_path, "init", str(english), language="en").exit_code == 0
+    example, settings = (chinese / "example.toml").read_text(encoding="utf-8"), (chinese / "kpitrack.toml").read_text(
+        encoding="utf-8")
+    assert "# 示例指标：可直接修改" in example and 'unit = "家"' in example
+    assert "# kpitrack 工作区设置。" in settings and "“严重滞后”（红灯）" in settings
+    for text in (example, settings):  # no English sentence left in a comment
+        comments = " ".join(line.partition("#")[2] for line in text.splitlines() if "#" in line)
+        comments = re.sub(r"`[^`]*`", "", comments)  # commands and keys, as typed
+        assert not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", comments), comments
+    assert "# An example target: edit it" in (english / "example.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(settings) == tomllib.loads((english / "kpitrack.toml").read_text(encoding="utf-8"))
+    read = {folder.name: tomllib.loads((folder / "example.toml").read_text(encoding="utf-8")) for folder in (chinese,
+                                                                                                          english)}
+    assert {key for key, value in read["zh"].items() if read["en"][key] != value} == {"unit", "owner", "source"}
+    result = run(chinese, "validate")
+    assert result.exit_code == 0 and "全部有效" in result.stdout, result.output
+    again = run(tmp_path, "init", str(chinese))
+    assert again.exit_code == 2 and "已是 kpitrack 工作区（kpitrack.toml 已存在）" in again.stderr, again.output
