@@ -238,3 +238,11 @@ def test_init_writes_chinese_comments_in_chinese_and_the_same_settings(tmp_path)
     assert result.exit_code == 0 and "全部有效" in result.stdout, result.output
     again = run(tmp_path, "init", str(chinese))
     assert again.exit_code == 2 and "已是 kpitrack 工作区（kpitrack.toml 已存在）" in again.stderr, again.output
+
+
+def test_undo_of_an_import_names_it_as_a_command_in_either_language(firms, tmp_path):
+    csv_file = write(tmp_path / "rows.csv", "id,date,value\nfirms,2023-09-30,10\n")
+    assert run(firms, "import", str(csv_file)).exit_code == 0
+    assert run(firms, "undo").stdout.startswith("已撤销：import rows.csv\n")
+    assert run(firms, "import", str(csv_file)).exit_code == 0
+    assert run(firms, "undo", language="en").stdout.startswith("undone: import rows.csv\n")

@@ -340,7 +340,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
     done = append_all(workspace.root, batches, name or "a CSV file", waiting)
     if done:
         from kpitrack.journal import record
-        record(workspace.root, "import", f"import {name}: {plan.count} entries", list(done))
+        record(workspace.root, "import", f"import {name}", list(done))
     return sum(appended.added for appended in done)
 
 
