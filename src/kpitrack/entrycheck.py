@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from kpitrack.i18n import _
 from kpitrack.model import Direction, Entry, Kind, Target
 
 PLAUSIBLE_TIMES_TARGET = Decimal(5)  # a figure above 5× the target is most likely in the wrong unit
@@ -87,13 +88,14 @@ def door_problems(target: Target, text: str, entry: Entry) -> tuple[str | None, 
     refused = None
     twin = next((old for old in same_day if identical(old, entry)), None)
     if twin and target.kind is not Kind.MILESTONE:
-        refused = (f"an identical entry ({entry.value}{', total' if entry.total else ''}) is already recorded "
-                   f"on {entry.date} (line {twin.line}); if it is a genuine repeat, add it with --again; "
-                   "to change it, use `kpitrack fix`")
+        refused = _("an identical entry ({entry}) is already recorded on {date} (line {line}); if it is a "
+                    "genuine repeat, add it with --again; to change it, use `kpitrack fix`").format(
+            entry=f"{entry.value}" + (_(", total") if entry.total else ""), date=entry.date, line=twin.line)
     elif entry.total and any(old.total and not replaces_estimate(entry, old) for old in same_day):
         old = next(old for old in same_day if old.total)
-        refused = (f"a running total ({old.value}) is already recorded on {entry.date} (line {old.line}); "
-                   f"to correct it, use `kpitrack fix {target.id} --date {entry.date} VALUE --total`")
+        refused = _("a running total ({value}) is already recorded on {date} (line {line}); to correct it, "
+                    "use `kpitrack fix {id} --date {date} VALUE --total`").format(
+            value=old.value, date=entry.date, line=old.line, id=target.id)
     return refused, implausible(target, text, entry)
 
 
@@ -104,25 +106,32 @@ def next_repeat(text: str, entry: Entry) -> int:
     return max((old.repeat or 1 for old in same), default=0) + 1
 
 
-def implausible(target: Target, text: str, entry: Entry) -> str | None:
+def implausible(target: Target, text: str, entry: Entry, importing: bool = False) -> str | None:
     """Why the figure after `entry` lies beyond a plausible bound, or None. For an increment the
-    figure is reckoned from the last running total (a lower estimate, read cheaply)."""
+    figure is reckoned from the last running total (a lower estimate, read cheaply). `importing`:
+    the way past it is to import, not to add, with --force."""
     if target.kind is Kind.MILESTONE or entry.value is None:
         return None
     figure = entry.value
     if target.kind is Kind.CUMULATIVE:
         previous = previous_total(text, entry.date)
         if entry.total and previous and target.direction is Direction.INCREASE and entry.value < previous.value:
-            return (f"the running total {entry.value} is below the previous total {previous.value} "
-                    f"({previous.date}) on a target that must rise; a slip? Add it with --force if it is right")
+            return _("the running total {value} is below the previous total {previous} ({date}) on a target "
+                     "that must rise; a slip? {hint}").format(value=entry.value, previous=previous.value,
+                                                              date=previous.date, hint=_forced(importing))
         if not entry.total:
             figure = (previous.value if previous else target.baseline) + entry.value
     bound = PLAUSIBLE_TIMES_TARGET * abs(target.target)
     if target.direction is Direction.INCREASE and target.target > 0 and figure > bound:
-        return (f"this puts the figure at {figure} {target.unit}, more than {PLAUSIBLE_TIMES_TARGET}× the "
-                f"target {target.target} {target.unit}; a figure in the wrong unit? "
-                "Add it with --force if it is right")
+        return _("this puts the figure at {figure} {unit}, more than {times}× the target {target} {unit}; "
+                 "a figure in the wrong unit? {hint}").format(figure=figure, unit=target.unit,
+                                                              times=PLAUSIBLE_TIMES_TARGET, target=target.target,
+                                                              hint=_forced(importing))
     return None
+
+
+def _forced(importing: bool) -> str:
+    return _("Import with --force if it is right") if importing else _("Add it with --force if it is right")
 
 
 def entry_doubts(target: Target) -> list[tuple[Entry, str]]:
@@ -133,11 +142,12 @@ def entry_doubts(target: Target) -> list[tuple[Entry, str]]:
     for entry in target.entries:
         key = (entry.date, entry.value, entry.total, entry.done, entry.repeat)
         if key in seen:
-            doubts.append((entry, f"identical to the entry at line {seen[key].line}; counted twice "
-                                  "(remove one with `kpitrack remove`, or mark a genuine repeat with repeat = 2)"))
+            doubts.append((entry, _("identical to the entry at line {line}; counted twice (remove one with "
+                                    "`kpitrack remove`, or mark a genuine repeat with repeat = 2)").format(
+                line=seen[key].line)))
         elif entry.total and entry.date in totals:
-            doubts.append((entry, f"a second running total on {entry.date} (the first at line "
-                                  f"{totals[entry.date].line}); the last one wins: fix or remove one"))
+            doubts.append((entry, _("a second running total on {date} (the first at line {line}); the last one "
+                                    "wins: fix or remove one").format(date=entry.date, line=totals[entry.date].line)))
         seen.setdefault(key, entry)
         if entry.total:
             totals.setdefault(entry.date, entry)

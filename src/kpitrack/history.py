@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.merge import Unmergeable, identity, split
 
 DRIVER_NAME = "kpitrack: merge target files entry by entry"
@@ -26,8 +27,8 @@ def git(arguments: list[str], folder: Path, check: bool = True) -> str | None:
         return None
     if result.returncode != 0:
         if check:
-            raise KpitrackError(f"git {' '.join(arguments[:2])} failed: "
-                                f"{result.stderr.decode(errors='replace').strip()}")
+            raise KpitrackError(_("git {command} failed: {error}").format(
+                command=" ".join(arguments[:2]), error=result.stderr.decode(errors="replace").strip()))
         return None
     return result.stdout.decode("utf-8", errors="replace")
 
@@ -89,7 +90,7 @@ def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, 
     try:
         old, new = split(before), split(after)
     except Unmergeable:
-        return (), (), ("(the file could not be read at this commit)",)
+        return (), (), (_("(the file could not be read at this commit)"),)
 
     def tables(layout):
         return {identity(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]

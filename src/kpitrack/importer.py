@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.schema import check_id, did_you_mean, entry_problem
 from kpitrack.writeahead import Batch, append_all
@@ -78,11 +79,11 @@ def read_import(path: Path, encoding: str | None = None,
         table, encoding = _workbook_table(path, sheet), "xlsx"
     else:
         if sheet:
-            raise KpitrackError("--sheet is for workbooks (.xlsx); this file is read as CSV", path)
+            raise KpitrackError(_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+            raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
         text, encoding = _decode_import(data, path, encoding)
         table = _csv_table(text)
     header_at, columns = _find_header(table, path)
@@ -92,8 +93,9 @@ def read_import(path: Path, encoding: str | None = None,
         if not any(_text(cell) for cell in cells):
             continue
         if len(cells) > len(columns) and any(_text(cell) for cell in cells[len(columns):]):
-            problems.append(KpitrackError(f"{len(cells)} cells under {len(columns)} columns; a number with a "
-                                          "thousands comma needs quotes (\"1,200\")", path, line))
+            problems.append(KpitrackError(_("{cells} cells under {columns} columns; a number with a thousands comma "
+                                            "needs quotes (\"1,200\")").format(cells=len(cells), columns=len(columns)),
+                                          path, line))
             continue
         record = {key: cell for key, cell in zip(columns, cells) if key}
         value_cell = record.get("value", record.get("running"))
@@ -137,13 +139,14 @@ def _workbook_table(path: Path, sheet: str | None) -> Table:
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
-        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
     except Exception as error:  # openpyxl's own errors for a file that is not a workbook
-        raise KpitrackError(f"not a workbook Excel can open ({type(error).__name__}); "
-                            "save it again as .xlsx", path) from None
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
     if sheet is not None and sheet not in book.sheetnames:
-        hint = did_you_mean(sheet, book.sheetnames) or f"its sheets: {', '.join(book.sheetnames)}"
-        raise KpitrackError(f"no sheet {sheet!r}; {hint}", path)
+        hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
+            sheets=_(", ").join(book.sheetnames))
+        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
     worksheet = book[sheet] if sheet else book.worksheets[0]
     table = [(number, list(cells)) for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1)]
     book.close()
@@ -160,19 +163,21 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
             continue
         for name, key in zip(names, keys):
             if key is None and name and name not in LEDGER_ONLY:
-                hint = did_you_mean(name, list(HEADER_ALIASES)) or f"allowed: {', '.join(IMPORT_COLUMNS)}"
-                raise KpitrackError(f"unknown column {name!r}; {hint}", path, line)
+                hint = did_you_mean(name, list(HEADER_ALIASES)) or _("allowed: {columns}").format(
+                    columns=", ".join(IMPORT_COLUMNS))
+                raise KpitrackError(_("unknown column {name!r}; {hint}").format(name=name, hint=hint), path, line)
         if "id" in keys and "title" in keys:  # 编号 names the target; 指标 is then only its title
             keys = [None if key == "title" else key for key in keys]
         if keys.count("date") > 1 or len({"value", "running"} & set(keys)) > 1:
-            raise KpitrackError("two columns give the same field (a date or a value); keep one", path, line)
+            raise KpitrackError(_("two columns give the same field (a date or a value); keep one"), path, line)
         return index, keys
     names = [_text(cell).lower() for cell in (table[0][1] if table else [])]
     keys = {HEADER_ALIASES.get(name) for name in names}
     missing = [name for name, wanted in (("id", {"id", "title"}), ("date", {"date"}),
                                          ("value", {"value", "running"})) if not wanted & keys]
-    raise KpitrackError(f"the first row must name the columns {', '.join(IMPORT_COLUMNS)} "
-                        f"(or 编号/指标, 日期, 数值…; missing: {', '.join(missing)})", path, table[0][0] if table else 1)
+    raise KpitrackError(_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
+                          "{missing})").format(columns=", ".join(IMPORT_COLUMNS), missing=", ".join(missing)),
+                        path, table[0][0] if table else 1)
 
 
 def _text(cell: Any) -> str:
@@ -211,7 +216,7 @@ def _number(cell: Any):
     from kpitrack.parse import parse_value
 
     if isinstance(cell, bool):
-        raise ValueError(f"{cell!r} is not a figure")
+        raise ValueError(_("{cell!r} is not a figure").format(cell=cell))
     if isinstance(cell, (int, float)):
         return parse_value(_text(cell)) if isinstance(cell, float) else Decimal(cell)
     return parse_value(_text(cell))
@@ -222,13 +227,14 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         try:
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError) as error:
-            raise KpitrackError(f"cannot read as {encoding}: {error}", path) from None
+            raise KpitrackError(_("cannot read as {encoding}: {error}").format(encoding=encoding, error=error),
+                                path) from None
         return text.removeprefix("\ufeff"), encoding
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise KpitrackError("starts like UTF-16 but is not; name the file's encoding", path) from None
+            raise KpitrackError(_("starts like UTF-16 but is not; name the file's encoding"), path) from None
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
     try:
         return data.decode("utf-8"), "utf-8"
@@ -237,7 +243,8 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
-        raise KpitrackError("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)", path) from None
+        raise KpitrackError(_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"),
+                            path) from None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
@@ -251,7 +258,8 @@ def _reading_qualifier(text: str) -> ReadingQualifier | None:
     if not text:
         return None
     if text.lower() not in ReadingQualifier._value2member_map_:
-        raise ValueError(f"{text!r} is not one of: {', '.join(item.value for item in ReadingQualifier)}")
+        raise ValueError(_("{value!r} is not one of: {choices}").format(
+            value=text, choices=", ".join(item.value for item in ReadingQualifier)))
     return ReadingQualifier(text.lower())
 
 
@@ -273,7 +281,7 @@ def _truth(text: str) -> bool:
         return True
     if text.lower() in _FALSE:
         return False
-    raise ValueError(f"{text!r} is neither true nor false")
+    raise ValueError(_("{text!r} is neither true nor false").format(text=text))
 
 
 def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problems: list[KpitrackError],
@@ -296,10 +304,10 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         named = titles.get(row.target_id, [])
         target = targets.get(row.target_id) or (targets[named[0]] if len(named) == 1 else None)
         if target is None:
-            hint = (f"{len(named)} targets have this title; give their ids (编号)" if named
+            hint = (_("{count} targets have this title; give their ids (编号)").format(count=len(named)) if named
                     else did_you_mean(row.target_id, list(targets)))
-            problems.append(KpitrackError(f"no target {row.target_id!r}" + (f"; {hint}" if hint else ""),
-                                          path, row.line))
+            problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
+                                          + (_("; ") + hint if hint else ""), path, row.line))
             continue
         row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger)
         if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
@@ -332,7 +340,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
     done = append_all(workspace.root, batches, name or "a CSV file", waiting)
     if done:
         from kpitrack.journal import record
-        record(workspace.root, "import", f"import {name}: {plan.count} entries", list(done))
+        record(workspace.root, "import", f"import {name}", list(done))
     return sum(appended.added for appended in done)
 
 
@@ -342,6 +350,5 @@ def _implausible(target, entry: Entry) -> str | None:
     from kpitrack.entrycheck import implausible
     from kpitrack.workspace import read_text
 
-    problem = implausible(target, read_text(target.path), entry)
-    return problem.replace("Add it with --force", "Import with --force") if problem else None
+    return implausible(target, read_text(target.path), entry, importing=True)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpitrack.digest import sha256_hex
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.workspace import state_folder
 from kpitrack.write import Appended, undo_append, write_file
 
@@ -85,7 +86,8 @@ def undo_last(root: Path) -> dict[str, Any]:
     when a file has changed since."""
     records = _read(root)
     if not records:
-        raise KpitrackError(f"nothing to undo: no add, fix, remove or import in the last {KEEP_DAYS} days")
+        raise KpitrackError(_("nothing to undo: no add, fix, remove or import in the last {days} days").format(
+            days=KEEP_DAYS))
     last = records[-1]
     plans = []
     for change in last["files"]:
@@ -93,19 +95,21 @@ def undo_last(root: Path) -> dict[str, Any]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(f"cannot read: {error.strerror}; nothing was undone", path) from None
+            raise KpitrackError(_("cannot read: {reason}; nothing was undone").format(reason=error.strerror),
+                                path) from None
         if "append" in change:
             start, end = change["append"]
             if len(data) != end or _digest(data[start:end]) != change["digest"]:
-                raise KpitrackError(f"changed since the last {last['operation']}; nothing was undone: "
-                                    "use `kpitrack fix` or `kpitrack remove`", path)
+                raise KpitrackError(_("changed since the last {operation}; nothing was undone: use `kpitrack fix` "
+                                      "or `kpitrack remove`").format(operation=last["operation"]), path)
         elif _digest(data) != change["digest"]:
-            raise KpitrackError(f"changed since the last {last['operation']}; nothing was undone", path)
+            raise KpitrackError(_("changed since the last {operation}; nothing was undone").format(
+                operation=last["operation"]), path)
         if "before" in change:
             try:
                 change = dict(change, before=(state_folder(root) / change["before"]).read_bytes())
             except OSError:
-                raise KpitrackError("the copy kept for undo is gone; nothing was undone", path) from None
+                raise KpitrackError(_("the copy kept for undo is gone; nothing was undone"), path) from None
         plans.append((path, change, data))
     from kpitrack.rewrite import restore_file
 

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from kpitrack.document import decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.lock import Waiting, locked_target
 from kpitrack.model import Entry, Target
 from kpitrack.schema import check_text, entry_problem, target_from_document
@@ -90,8 +91,8 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
         if new is not None:
             expected.insert(target.entries.index(old), new)
         if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
-            raise KpitrackError("this entry is written in a way kpitrack cannot rewrite safely; "
-                                f"edit line {old.line} by hand", path, old.line)
+            raise KpitrackError(_("this entry is written in a way kpitrack cannot rewrite safely; edit line "
+                                  "{line} by hand").format(line=old.line), path, old.line)
         found.update(target=target, old=old, new=new)
         return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
 
@@ -104,7 +105,7 @@ def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None
     came after it, and nothing is written)."""
     def change(data: bytes) -> bytes:
         if data != expected:
-            raise KpitrackError("changed since; nothing was undone: check it by hand", path)
+            raise KpitrackError(_("changed since; nothing was undone: check it by hand"), path)
         return wanted
 
     rewrite_file(path, root, change)

@@ -280,24 +280,26 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     """Why `entry` does not fit `target`'s kind, or None when it does."""
     if target.kind is Kind.MILESTONE:
         if entry.qualifier is not None:
-            return "`qualifier` is for figures; a milestone entry records `done`"
+            return _("`qualifier` is for figures; a milestone entry records `done`")
         if entry.total:
-            return "`total` is only for cumulative targets; a milestone entry records `done`"
+            return _("`total` is only for cumulative targets; a milestone entry records `done`")
         if entry.value is not None:
-            return "a milestone entry records `done = true` (or false), not a value"
+            return _("a milestone entry records `done = true` (or false), not a value")
         if entry.done is None:
-            return "a milestone entry needs `done = true` (or false)"
+            return _("a milestone entry needs `done = true` (or false)")
         return None
     if entry.done is not None:
-        return f"`done` is only for milestones; this is a {target.kind.value} target: give a value"
+        return _("`done` is only for milestones; this is a {kind} target: give a value").format(
+            kind=_(target.kind.value))
     if entry.value is None:
-        return "progress entry has no value"
+        return _("progress entry has no value")
     if entry.total and target.kind is not Kind.CUMULATIVE:
-        return "`total` is only for cumulative targets; a level entry is always a reading"
+        return _("`total` is only for cumulative targets; a level entry is always a reading")
     if target.kind is Kind.CUMULATIVE and not entry.total:
         if entry.value < 0 if target.direction is Direction.INCREASE else entry.value > 0:  # against the direction
-            return (f"an increment of {entry.value} runs against this {target.direction.value} target; "
-                    "to correct the figure, record the running total instead (total = true)")
+            return _("an increment of {value} runs against this {direction} target; to correct the figure, "
+                     "record the running total instead (total = true)").format(
+                value=entry.value, direction=_(target.direction.value))
     return None
 
 
@@ -419,7 +421,7 @@ def did_you_mean(word: str, choices) -> str | None:
     import difflib  # only on a mistake: its import costs start-up time
 
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+    return _("did you mean {word!r}?").format(word=close[0]) if close else None
 
 
 def check_id(target_id: str) -> None:

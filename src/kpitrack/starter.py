@@ -7,11 +7,17 @@ from pathlib import Path
 
 from kpitrack.document import decode
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _
 from kpitrack.workspace import SETTINGS_FILE
 from kpitrack.write import SCHEMA_FOLDER, make_folder, schema_line, write_file, write_new_file
 
 
-SETTINGS_TEMPLATE = """\
+def N_(message: str) -> str:
+    """Marks a template for the catalogue (its Chinese has Chinese comments); translated when written."""
+    return message
+
+
+SETTINGS_TEMPLATE = N_("""\
 # kpitrack workspace settings.
 # Lag (planned % minus completion %, in points): from `yellow` on a target is "at-risk" (黄灯),
 # from `red` on it is "behind" (红灯); less than `yellow` behind is "on-track" (绿灯).
@@ -33,10 +39,10 @@ stale_grace_days = 45
 # Days after a plan's last due date when it closes (check and status skip it): time for the
 # full-year figures to be published. A plan.toml may say `closed = true` (or false) by hand.
 close_after_days = 120
-"""
+""")
 
 
-EXAMPLE_TEMPLATE = """\
+EXAMPLE_TEMPLATE = N_("""\
 # An example target: edit it, or delete it once you have your own.
 # Each target is one file; its id is the file name. Folders group targets by plan.
 title = "新增小升规工业企业"
@@ -62,7 +68,7 @@ tags = ["industry"]
 # date = {year}-03-31
 # value = 310
 # note = "Q1 statistics bulletin"
-"""
+""")
 
 
 def init_workspace(folder: Path, year: int) -> list[Path]:
@@ -71,15 +77,16 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     from kpitrack.json_schema import SCHEMAS, rendered
 
     if (folder / SETTINGS_FILE).exists():
-        raise KpitrackError(f"{folder} is already a kpitrack workspace ({SETTINGS_FILE} exists)")
+        raise KpitrackError(_("{folder} is already a kpitrack workspace ({file} exists)").format(
+            folder=folder, file=SETTINGS_FILE))
     make_folder(folder / SCHEMA_FOLDER)
     written = []
     for name in SCHEMAS:
         if not (folder / SCHEMA_FOLDER / name).exists():
             write_new_file(folder / SCHEMA_FOLDER / name, rendered(name))
             written.append(folder / SCHEMA_FOLDER / name)
-    for name, text, schema in ((SETTINGS_FILE, SETTINGS_TEMPLATE, "settings.schema.json"),
-                               ("example.toml", EXAMPLE_TEMPLATE.format(year=year), "target.schema.json")):
+    for name, text, schema in ((SETTINGS_FILE, _(SETTINGS_TEMPLATE), "settings.schema.json"),
+                               ("example.toml", _(EXAMPLE_TEMPLATE).format(year=year), "target.schema.json")):
         if not (folder / name).exists():
             write_new_file(folder / name, schema_line(folder / name, folder, schema) + text)
             written.append(folder / name)

@@ -20,7 +20,25 @@ def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
     from kpitrack.workspace import cache_folder
     from kpitrack.workspace import find_target
 
+    speak_workspace_language(ctx, workspace_root)
     return find_target(workspace_root, text, cache_folder(workspace_root))
+
+
+def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
+    """The workspace's `language` (kpitrack.toml), as `load` speaks it, for the commands that do not
+    load every target; --lang and KPITRACK_LANG still win."""
+    from kpitrack.i18n import set_language
+    from kpitrack.workspace import load_settings
+
+    if ctx.obj.get("lang") is not None:
+        return
+    try:
+        language = load_settings(workspace_root).language
+    except KpitrackError:  # a broken kpitrack.toml is for `validate` to name
+        return
+    if language:
+        set_language(language)
+        ctx.obj["settings_language"] = language
 
 
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):

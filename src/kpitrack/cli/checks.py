@@ -218,7 +218,7 @@ def report(
     workspace = load(ctx)
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     if (by or since) and output not in (ReportFormat.markdown, ReportFormat.json):
-        raise typer.BadParameter("--by and --since are for markdown and json", param_hint="'--format'")
+        raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
     from kpitrack.report import changes_since, owner_rows
     owners = owner_rows(items) if by else None
     changed = changes_since(workspace, items, since) if since else None

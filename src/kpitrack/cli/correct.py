@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import app, date_argument, option_named, root
-from kpitrack.cli.add import find, journal, typed_entry
+from kpitrack.cli.add import find, journal, speak_workspace_language, typed_entry
 from kpitrack.errors import KpitrackError
+from kpitrack.i18n import _, pgettext
 
 
 def in_git(folder: Path) -> bool:
@@ -21,19 +22,21 @@ def _said(workspace_root: Path, message: str, quiet: bool) -> None:
         return
     print(message)
     if in_git(workspace_root):
-        print("(the workspace is a git repository: `git diff` shows the change)")
+        print(_("(the workspace is a git repository: `git diff` shows the change)"))
 
 
 def _pick(when: date, several: str):
     def pick(target):
         matches = [entry for entry in target.entries if entry.date == when]
         if not matches:
-            dates = ", ".join(sorted({entry.date.isoformat() for entry in target.entries})[-5:]) or "none"
-            raise KpitrackError(f"no entry dated {when} in {target.id} (last dates: {dates})", target.path)
+            dates = _(", ").join(sorted({entry.date.isoformat() for entry in target.entries})[-5:]) or pgettext("dates", "none")
+            raise KpitrackError(_("no entry dated {date} in {id} (last dates: {dates})").format(
+                date=when, id=target.id, dates=dates), target.path)
         if len(matches) > 1 and several == "refuse":
-            lines = ", ".join(str(entry.line) for entry in matches)
-            raise KpitrackError(f"{len(matches)} entries dated {when} (lines {lines}); remove the extra one "
-                                f"first with `kpitrack remove {target.id} --date {when}`", target.path)
+            lines = _(", ").join(str(entry.line) for entry in matches)
+            raise KpitrackError(_("{count} entries dated {date} (lines {lines}); remove the extra one first with "
+                                  "`kpitrack remove {id} --date {date}`").format(
+                count=len(matches), date=when, lines=lines, id=target.id), target.path)
         return matches[-1]
     return pick
 
@@ -41,7 +44,7 @@ def _pick(when: date, several: str):
 def _shown(entry) -> str:
     from kpitrack.display import entry_value
 
-    return entry_value(entry) + (" (running total)" if entry.total else "")
+    return entry_value(entry) + (_(" (running total)") if entry.total else "")
 
 
 Day = Annotated[date, typer.Option("--date", parser=date_argument, metavar="DATE",
@@ -79,7 +82,8 @@ def fix(
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     journal(workspace_root, "fix", f"fix {path.stem} --date {on}", [replaced])
-    _said(workspace_root, f"fixed {path} on {on}: {_shown(new)}, was {_shown(old)}", quiet)
+    _said(workspace_root, _("fixed {file} on {date}: {new}, was {old}").format(
+        file=path, date=on, new=_shown(new), old=_shown(old)), quiet)
 
 
 @app.command()
@@ -97,9 +101,10 @@ def remove(
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)
-    replaced, old, _ = rewrite_entry(path, workspace_root, _pick(on, "last"), lambda target, old: None)
+    replaced, old, _new = rewrite_entry(path, workspace_root, _pick(on, "last"), lambda target, old: None)
     journal(workspace_root, "remove", f"remove {path.stem} --date {on}", [replaced])
-    _said(workspace_root, f"removed from {path}: {_shown(old)} on {on}", quiet)
+    _said(workspace_root, _("removed from {file}: {old} on {date}").format(file=path, old=_shown(old), date=on),
+          quiet)
 
 
 @app.command()
@@ -111,5 +116,6 @@ def undo(ctx: typer.Context, quiet: Quiet = False) -> None:
     from kpitrack.journal import undo_last
 
     workspace_root = root(ctx)
+    speak_workspace_language(ctx, workspace_root)
     last = undo_last(workspace_root)
-    _said(workspace_root, f"undone: {last['summary']}", quiet)
+    _said(workspace_root, _("undone: {summary}").format(summary=last["summary"]), quiet)

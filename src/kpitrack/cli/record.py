@@ -40,9 +40,9 @@ def init(
             say(_("wrote {file}").format(file=path))
         if in_repository(directory):
             configure_driver(directory)
-            print("set merge.kpitrack.driver in this clone's git config")
+            print(_("set merge.kpitrack.driver in this clone's git config"))
         else:
-            print(f"not in a git repository yet: after `git init` (and in every clone) run\n"
+            print(_("not in a git repository yet: after `git init` (and in every clone) run") + "\n"
                   f"  git config merge.kpitrack.driver \"{driver_command()}\"")
 
 

@@ -9,6 +9,7 @@ import typer
 
 from kpitrack.cli import app, root
 from kpitrack.cli.complete import COMPLETE_VARIABLE, target_ids
+from kpitrack.i18n import _
 
 
 @app.command("merge-file")
@@ -49,22 +50,27 @@ def log(
     from kpitrack.history import file_history
     from kpitrack.workspace import find_target_file
 
-    path = find_target_file(root(ctx), target_id)
+    from kpitrack.cli.correct import speak_workspace_language
+
+    workspace_root = root(ctx)
+    speak_workspace_language(ctx, workspace_root)
+    path = find_target_file(workspace_root, target_id)
     changes = file_history(path)
     if changes is None:
-        print(f"{target_id}: no history: {path} is not in a git repository")
+        print(_("{id}: no history: {file} is not in a git repository").format(id=target_id, file=path))
         return
     if not changes:
-        print(f"{target_id}: {path} is not committed yet")
+        print(_("{id}: {file} is not committed yet").format(id=target_id, file=path))
     for change in changes:
         print(visible(f"{change.when}  {change.author}  {change.commit}  {change.subject}"))
-        for verb, tables in (("recorded", change.added), ("removed", change.removed)):
+        for line, tables in ((_("recorded {date}: {value}"), change.added),
+                             (_("removed {date}: {value}"), change.removed)):
             for table in tables:
-                what = table.get("value", "done" if table.get("done") else "undone" if "done" in table else "")
-                note = f"  ({table['note']})" if table.get("note") else ""
-                print(visible(f"    {verb} {table.get('date', '?')}: {what}{note}"))
+                what = table.get("value", _("done") if table.get("done") else _("undone") if "done" in table else "")
+                note = _("  ({note})").format(note=table["note"]) if table.get("note") else ""
+                print(visible("    " + line.format(date=table.get("date", "?"), value=what) + note))
         if change.changed:
-            print(visible(f"    changed {', '.join(change.changed)}"))
+            print(visible("    " + _("changed {keys}").format(keys=", ".join(change.changed))))
 
 
 class Shell(str, enum.Enum):

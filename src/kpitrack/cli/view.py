@@ -76,7 +76,7 @@ def status(
             from kpitrack.formats.markdown import owners_markdown
             sys.stdout.write(owners_markdown(rows))
         elif output is StatusFormat.csv:
-            raise typer.BadParameter("--by owner prints a table, JSON or Markdown", param_hint="'--format'")
+            raise typer.BadParameter(_("--by owner prints a table, JSON or Markdown"), param_hint="'--format'")
         else:
             from kpitrack.formats.terminal import make_console, owner_table
             make_console().print(owner_table(as_of, rows))

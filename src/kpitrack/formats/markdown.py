@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from kpitrack.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, progress_cell,
                               status_word, target_value, title_of, verdict_text, visible)
-from kpitrack.formats.terminal import as_of_words
+from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.i18n import _, pgettext
 from kpitrack.model import Plan, Status
 from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
@@ -76,20 +76,31 @@ def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | Non
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+CHANGES = (N_("newly done"), N_("turned red"), N_("recovered"), N_("revised"))  # since a date, as shown
+
+
 def owners_markdown(rows: list[dict]) -> str:
     """The report's section per owner (责任单位), for the monthly 催报."""
-    lines = ["## By owner", "", "| Owner | Targets | Red | Not reported (未报送) | Stale |", "|---|--:|--:|---|---|"]
+    lines = ["## " + _("By owner"), "", "| " + " | ".join(_(name) for name in OWNER_COLUMNS) + " |",
+             "|---|--:|--:|---|---|"]
     for row in rows:
-        lines.append(f"| {_markdown_cell(row['owner'])} | {row['targets']} | {row['red']} | "
+        lines.append(f"| {_markdown_cell(owner_name(row['owner']))} | {row['targets']} | {row['red']} | "
                      f"{', '.join(row['unreported']) or '—'} | {', '.join(row['stale']) or '—'} |")
     return "\n".join(lines) + "\n"
 
 
 def since_markdown(since: date, rows: list[dict]) -> str:
-    lines = [f"## Changed since {since.isoformat()}", ""]
+    lines = ["## " + _("Changed since {since}").format(since=since.isoformat()), ""]
     for row in rows:
-        was = f" (was {row['was']}, now {row['now']})" if row["was"] else f" ({_markdown_cell(row['now'])})"
-        lines.append(f"- {row['change']}: **{row['id']}** {_markdown_cell(row['title'])}{was}")
+        if row["was"]:
+            line = _("- {change}: **{id}** {title} (was {was}, now {now})").format(
+                was=status_word(Status(row["was"])), now=status_word(Status(row["now"])), change=_(row["change"]), id=row["id"],
+                title=_markdown_cell(row["title"]))
+        else:
+            line = _("- {change}: **{id}** {title} ({summary})").format(
+                summary=_markdown_cell(row["now"]), change=_(row["change"]), id=row["id"],
+                title=_markdown_cell(row["title"]))
+        lines.append(line)
     if not rows:
-        lines.append("Nothing changed.")
+        lines.append(_("Nothing changed."))
     return "\n".join(lines) + "\n"

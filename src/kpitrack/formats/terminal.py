@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.display import (LIGHT_STYLES, STALE, VERDICT_STYLES, bar, difference, done_cell, done_word, group_label,
-                              light_word, percent, progress_cell, status_word, title_of, verdict_word, visible)
+from kpitrack.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+                              group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
+                              visible)
 from kpitrack.compute import Figures
 from kpitrack.i18n import _, language, pgettext
 from kpitrack.model import Plan, Status, Target, Verdict
-from kpitrack.report import Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
+from kpitrack.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 
@@ -20,6 +21,15 @@ def as_of_words(as_of: date) -> str:
     if language() == "zh":
         return f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
     return f"as of {as_of.isoformat()}"
+
+
+# The owner table's columns (status --by owner, and the report's section in Markdown).
+OWNER_COLUMNS = (N_("Owner"), N_("Targets"), N_("Red"), N_("Not reported (未报送)"), N_("Stale"))
+
+
+def owner_name(owner: str) -> str:
+    """An owner as shown: the rows' stand-in for targets without one, in the interface's language."""
+    return _(N_("(no owner)")) if owner == NO_OWNER else owner
 
 
 def make_console():
@@ -218,12 +228,11 @@ def owner_table(as_of: date, rows: list[dict]):
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"kpitrack by owner as of {as_of.isoformat()}", title_justify="left", header_style="bold",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, justify in (("Owner", "left"), ("Targets", "right"), ("Red", "right"),
-                          ("Not reported (未报送)", "left"), ("Stale", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(title=_("kpitrack by owner {as_of}").format(as_of=as_of_words(as_of)), title_justify="left",
+                  header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in zip(OWNER_COLUMNS, ("left", "right", "right", "left", "left")):
+        table.add_column(_(name), justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(visible(row["owner"]), str(row["targets"]), str(row["red"]),
+        table.add_row(visible(owner_name(row["owner"])), str(row["targets"]), str(row["red"]),
                       "\n".join(row["unreported"]) or "—", "\n".join(row["stale"]) or "—")
     return table
