@@ -6,11 +6,11 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
+from pathlib import Path
 
 import kpitrack.cache
 import kpitrack.stored
 from helpers import write
-from kpitrack.errors import KpitrackError
 from kpitrack.report import evaluate
 from kpitrack.timeline import entry_days, latest_entries, state_at
 from kpitrack.workspace import load_workspace
@@ -93,18 +93,14 @@ def test_rows_replaced_meanwhile_are_read_from_the_file_again(workspace, tmp_pat
     assert loaded.targets[0].entries[0].value == 1
 
 
-def test_a_file_changed_meanwhile_is_named(workspace, tmp_path):
+def test_a_file_changed_meanwhile_is_read_as_it_is_now(workspace, tmp_path):
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
     kpitrack.cache._connections.clear()
-    loaded = load_workspace(workspace, cache)
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as other:
-        other.execute("DELETE FROM files")
+    loaded = load_workspace(workspace, cache)  # its entries are not kept yet: read from the file when asked for
     path = workspace / "plan" / "a.toml"
-    path.write_text(path.read_text() + block("2023-12-30", 1))
-    with pytest.raises(KpitrackError, match="changed while kpitrack was reading it; run the command again") as caught:
-        list(loaded.targets[0].entries)
-    assert caught.value.path == path
+    path.write_text(path.read_text() + block("2023-12-30", 1))  # cron adds a figure meanwhile
+    assert len(list(loaded.targets[0].entries)) == 31  # no failure half-way through an export
 
 
 def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace, tmp_path):
@@ -192,3 +188,71 @@ def test_entries_are_kept_the_first_time_a_command_reads_them(workspace, tmp_pat
     monkeypatch.setattr(kpitrack.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
     kpitrack.cache._connections.clear()
     assert [list(target.entries) for target in load_workspace(workspace, cache).targets] == first
+
+
+def test_a_busy_cache_is_read_without_and_never_taken_for_damaged(workspace, tmp_path, capsys):
+    cache = tmp_path / "cache"
+    expected = answers(workspace, cache, date(2023, 6, 30))
+    kpitrack.cache._connections.clear()
+    holder = sqlite3.connect(cache / kpitrack.cache.DATABASE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another kpitrack, writing its rows
+    try:
+        assert answers(workspace, cache, date(2023, 6, 30)) == expected
+        assert "damaged" not in capsys.readouterr().err
+    finally:
+        holder.execute("COMMIT")  # its database is still there, and whole
+        holder.close()
+        kpitrack.stored.unwritable.clear()
+    assert (cache / kpitrack.cache.DATABASE).exists()
+
+
+def test_a_workspace_whose_path_is_not_utf8(tmp_path):
+    import os
+
+    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/ws\xff"))
+    write(root / "a.toml", HEAD.format(number=1, target=100) + block("2023-02-01", 5))
+    cache = tmp_path / "cache"
+    assert answers(root, cache, date(2023, 6, 30)) == answers(root, None, date(2023, 6, 30))
+    kpitrack.cache._connections.clear()
+    warm = load_workspace(root, cache)
+    assert isinstance(warm.targets[0].entries, kpitrack.stored.StoredEntries)
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE days SET states = 'garbage'",
+    "UPDATE days SET states = '[[1, 2]]'",
+    "UPDATE files SET entries = '[[\"2023-01-01\"]]'",
+    "UPDATE files SET entries = 'garbage'",
+    "DELETE FROM days WHERE day = (SELECT min(day) FROM days WHERE day > (SELECT min(day) FROM days))",
+])
+def test_damaged_rows_are_read_from_the_file_again(tmp_path, damage):
+    root = tmp_path / "ws"
+    days = [date(2023, 1, 1) + timedelta(days=step) for step in range(kpitrack.stored.CHUNK * 3)]
+    write(root / "a.toml", HEAD.format(number=1, target=10000) + "".join(block(day, 7) for day in days))
+    cache = tmp_path / "cache"
+    load_workspace(root, cache)
+    list(load_workspace(root, cache).targets[0].entries)  # the entries kept too
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        connection.execute(damage)
+    kpitrack.cache._connections.clear()
+    parsed, stored = load_workspace(root, None).targets[0], load_workspace(root, cache).targets[0]
+    for day in (days[10], days[CHUNK_SECOND], days[-1], date(2024, 1, 1)):
+        assert state_at(stored, day) == state_at(parsed, day), day
+        assert entry_days(stored, day) == entry_days(parsed, day), day
+    assert latest_entries(stored, 3) == latest_entries(parsed, 3) and list(stored.entries) == list(parsed.entries)
+
+
+CHUNK_SECOND = kpitrack.stored.CHUNK + 5  # a day in the second row of a timeline
+
+
+def test_the_rows_of_a_file_gone_are_deleted(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    (workspace / "plan" / "e.toml").unlink()
+    (workspace / "plan" / "a.toml").rename(workspace / "plan" / "a2.toml")
+    load_workspace(workspace, cache)
+    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+        places = sorted(row[0].split("\0")[1] for row in connection.execute("SELECT place FROM files"))
+        files = {row[0] for row in connection.execute("SELECT id FROM files")}
+        assert {row[0] for row in connection.execute("SELECT file FROM days")} <= files
+    assert places == ["plan/a2.toml", "plan/b.toml", "plan/c.toml", "plan/d.toml"]

@@ -97,3 +97,11 @@ def test_the_state_on_a_day_is_what_the_entries_up_to_it_say(target, as_of):
 def test_one_state_a_day_with_entries(target):
     states = fold(target)
     assert [state.day for state in states] == sorted({entry.date for entry in target.entries})
+
+
+def test_a_change_is_worked_out_at_the_usual_precision():
+    readings = (Entry(date=START, value=Decimal("0.1234567890123456789012345678")),
+                Entry(date=START + timedelta(days=1), value=Decimal("1234567890123456789012345678")))
+    target = Target(id="t", title="synthetic", start=START, due=START + timedelta(days=9), kind=Kind.LEVEL,
+                    target=Decimal(2), entries=readings)
+    assert state_at(target, START + timedelta(days=1)).change == readings[1].value - readings[0].value

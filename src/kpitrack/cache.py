@@ -4,8 +4,8 @@ ever a cache.
 One SQLite file per workspace, `targets.sqlite3` in its `.kpitrack/cache/` (see
 workspace.cache_folder), with a row per target file (its definition as tagged JSON, its entries
 as compact rows of plain strings and numbers) and its timeline (the target's state at the end of
-each day with entries, see kpitrack.timeline) in rows of up to 64 days, indexed by file and first
-day: a status looks up one state per target and never reads the entries, which are read (and
+each day with entries, see kpitrack.timeline) in rows of up to stored.CHUNK days, indexed by file
+and first day: a status looks up one state per target and never reads the entries, which are read (and
 written, the first time) only when a command asks for them. What a row holds and how it is read
 back is kpitrack.stored. Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
 file's bytes and a hash of the code that builds targets, so any change to either is seen and only
@@ -21,16 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from kpitrack.errors import KpitrackError
 from kpitrack.model import Target
 from kpitrack.timeline import fold_key, timeline
 
-CACHE_FORMAT = "sqlite-3"
-SCHEMA_VERSION = 3  # PRAGMA user_version of the tables below; another one is dropped and made anew
+CACHE_FORMAT = "sqlite-4"
+SCHEMA_VERSION = 4  # PRAGMA user_version of the tables below; another one is dropped and made anew
 TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
           "key TEXT NOT NULL, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, entries TEXT)",
           "CREATE TABLE IF NOT EXISTS days (file INTEGER NOT NULL, day TEXT NOT NULL, states TEXT NOT NULL, "
-          "PRIMARY KEY (file, day)) WITHOUT ROWID")
+          "next TEXT, PRIMARY KEY (file, day)) WITHOUT ROWID")
 DATABASE = "targets.sqlite3"
 _code_hash: str | None = None
 _connections: dict[Path, Any] = {}  # folder -> open connection, or None where it cannot be used
@@ -83,11 +82,11 @@ def _open(folder: Path):
                 connection = sqlite3.connect(path, timeout=2, isolation_level=None, check_same_thread=False)
                 _prepare(connection)
                 break
-            except sqlite3.DatabaseError:  # not a database, or damaged: start again from nothing
+            except sqlite3.DatabaseError as error:  # not a database, or damaged: start again from nothing
                 if connection is not None:
                     connection.close()
                 connection = None
-                if attempt or not _remove(path):
+                if busy(error) or attempt or not _remove(path):  # busy: another kpitrack's, and sound
                     break
                 _notice(f"the cache {path} was damaged; rebuilding it")
             except OSError:
@@ -95,6 +94,13 @@ def _open(folder: Path):
                 break
     _connections[folder] = connection
     return connection
+
+
+def busy(error: Exception) -> bool:
+    """Whether a database error only says that another process holds the database: no damage."""
+    import sqlite3
+
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _prepare(connection) -> None:
@@ -134,8 +140,8 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
            read: Callable[[], bytes], batch: bool = False) -> Target:
     """`parse(data)`, or what it gave before for exactly these bytes at this place (see the module):
     then its entries are read only when asked for, and its figures come from the index. `read`
-    reads the file again, for the rare case that another process replaces the rows meanwhile. With
-    `batch`, new rows wait for `commit`, so that a whole workspace is written in one transaction."""
+    reads the file again, for entries not kept yet. With `batch`, new rows wait for `commit`, so
+    that a workspace is written in few transactions."""
     import sqlite3
 
     from kpitrack.stored import StoredEntries, definition_fields
@@ -143,12 +149,14 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
     connection = _open(cache)
     if connection is None:
         return parse(data)
-    name = "\0".join(place).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    workspace, name = (_text(part) for part in (place[0], "\0".join(place)))
     key = content_key(data)
     try:
-        row = (_workspace_rows(connection, place[0]).get(name) if batch else connection.execute(
+        row = (_workspace_rows(connection, workspace, name) if batch else connection.execute(
             "SELECT id, key, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        if busy(error):  # another kpitrack holds it: read this file without the cache
+            return parse(data)
         row = None
         connection = _damaged(cache, connection)
     if row is not None and row[1] == key:
@@ -156,32 +164,54 @@ def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[by
             fields = definition_fields(row[2])
             first_day = None if row[4] is None else date.fromisoformat(row[4])
             fields["entries"] = entries = StoredEntries(connection, row[0], row[3], first_day,
-                                                        lambda: _parse_again(key, parse, read))
+                                                        lambda: _parse_again(parse, read))
             target = Target(**fields)
-            entries.timeline.key = fold_key(target)  # what the states were made for
+            entries.timeline.made_for(fold_key(target))
             return target
         except Exception:  # a row of another shape: parse instead
             pass
     target = parse(data)
     if connection is not None:
         _store(connection, name, key, target)
-        if not batch:
+        if not batch or len(_stored) >= COMMIT_EVERY:
             commit(cache)
     return target
 
 
-_rows: dict[tuple, dict[str, tuple]] = {}  # (connection, workspace) -> its files' rows by place, for one load
+def _text(place: str) -> str:
+    """A place as SQLite can store it: a name's undecodable bytes replaced."""
+    return place.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _workspace_rows(connection, workspace: str) -> dict[str, tuple]:
-    """The rows of every file of a workspace (places start with its real path), in one query."""
-    known = _rows.get((id(connection), workspace))
+COMMIT_EVERY = 100  # files written in one transaction: few commits, yet no long lock on a large workspace
+_loading: dict[tuple, tuple[dict[str, tuple], set[str]]] = {}  # (connection, workspace) -> its rows, places seen
+_stored: list[str] = []  # places written since the last commit
+
+
+def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
+    """The row of `name`: the rows of every file of its workspace (places start with its real path
+    and NUL) are read in one query when the first is asked for."""
+    known = _loading.get((connection, workspace))
     if known is None:
         found = connection.execute("SELECT place, id, key, target, count, first_day FROM files "
                                    "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
-        known = _rows[(id(connection), workspace)] = {row[0]: row[1:] for row in found}
-    return known
+        known = _loading[(connection, workspace)] = ({row[0]: row[1:] for row in found}, set())
+    known[1].add(name)
+    return known[0].get(name)
 
+
+def forget_the_rest() -> None:
+    """After a whole workspace was read: delete the rows of the files it no longer has (renamed,
+    moved, deleted, or read under another plan period)."""
+    from kpitrack.stored import write
+
+    for (connection, _), (rows, seen) in _loading.items():
+        gone = [rows[name][0] for name in rows.keys() - seen]
+        for start in range(0, len(gone), 500):
+            marks = ", ".join("?" * len(gone[start:start + 500]))
+            for table, column in (("days", "file"), ("files", "id")):
+                if not write(connection, f"DELETE FROM {table} WHERE {column} IN ({marks})", tuple(gone[start:start + 500])):
+                    return
 
 def content_key(data: bytes) -> str:
     """The key of a file's rows. hashlib, not kpitrack.digest: OpenSSL's SHA-256 hashes a large
@@ -191,14 +221,11 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(code_hash().encode() + b"\0" + data).hexdigest()
 
 
-def _parse_again(key: str, parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target:
-    """The target parsed again from its file, when another process replaced its rows since they
-    were looked up: the file must still hold the bytes they were kept for."""
-    data = read()
-    target = parse(data)
-    if content_key(data) != key:
-        raise KpitrackError("changed while kpitrack was reading it; run the command again", target.path)
-    return target
+def _parse_again(parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target:
+    """The target parsed from its file again, for entries not kept yet or rows another process
+    replaced meanwhile. A file changed since it was looked up is read as it is now: a command that
+    lists entries lists the file's, never fails half-way because cron added a figure meanwhile."""
+    return parse(read())
 
 
 def _store(connection, name: str, key: str, target: Target) -> None:
@@ -208,6 +235,7 @@ def _store(connection, name: str, key: str, target: Target) -> None:
 
     from kpitrack.stored import encode_definition, timeline_chunks, unwritable, write
 
+    _stored.append(name)
     try:
         states = timeline(target).states
         if not connection.in_transaction:
@@ -224,7 +252,7 @@ def _store(connection, name: str, key: str, target: Target) -> None:
                                       "VALUES (?, ?, ?, ?, ?)",
                                       (name, key, encode_definition(target), len(target.entries),
                                        states[0].day.isoformat() if states else None)).lastrowid
-            connection.executemany("INSERT INTO days VALUES (?, ?, ?)",
+            connection.executemany("INSERT INTO days VALUES (?, ?, ?, ?)",
                                    [(file, *chunk) for chunk in timeline_chunks(states)])
             connection.execute("RELEASE target")
         except BaseException:
@@ -238,17 +266,23 @@ def _store(connection, name: str, key: str, target: Target) -> None:
 _pending: set = set()  # connections with rows written and not yet committed
 
 
-def commit(cache: Path | None = None) -> None:
-    """Commit what was written to the cache (of the folder `cache`, or of every folder); the end of
-    a workspace's load, after which its rows are looked up afresh."""
+def commit(cache: Path | None = None, loaded: bool = False) -> None:
+    """Commit what was written to the cache (of the folder `cache`, or of every folder). With
+    `loaded`, a whole workspace has been read: the rows of files it no longer has are deleted, and
+    its rows are looked up afresh next time."""
     import sqlite3
 
-    _rows.clear()
-
+    _stored.clear()
+    if loaded:
+        forget_the_rest()
+        _loading.clear()
     for connection in list(_pending):
         if cache is None or _connections.get(cache) is connection:
             _pending.discard(connection)
             try:
                 connection.execute("COMMIT")
-            except sqlite3.Error:
-                pass  # not kept: the next run parses those files again
+            except sqlite3.Error:  # not kept: the next run parses those files again
+                try:
+                    connection.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass

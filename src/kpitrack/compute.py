@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from kpitrack.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.qualifiers import meets, shortfall
-from kpitrack.timeline import READINGS, empty_figure, exact, ordered_entries, state_at, timeline
+from kpitrack.timeline import empty_figure, exact, met, ordered_entries, state_at, timeline
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -175,10 +175,7 @@ def latest_qualifier(target: Target, as_of: date, others: Others | None = None):
 
 def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
     """Whether the figure as of `as_of` meets the target as worded (超, 以上, 左右, 以内)."""
-    current = current_figure(target, as_of, others)
-    if target.kind is Kind.MILESTONE:
-        return current >= 1
-    return meets(target, current, latest_qualifier(target, as_of, others))
+    return met(target)(current_figure(target, as_of, others), latest_qualifier(target, as_of, others))
 
 
 def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,

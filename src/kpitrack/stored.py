@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
-from kpitrack.timeline import DayState, Timeline, timeline
+from kpitrack.timeline import DayState, Timeline, last_by_date, timeline
 
 CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
+DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
 _ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 unwritable: set = set()  # connections another process kept busy: not written by this one
 
@@ -44,7 +45,7 @@ class StoredEntries(Sequence):
 
     def __init__(self, connection, file: int, count: int, first_day: date | None,
                  parsed: Callable[[], Target]) -> None:
-        self._connection, self._file, self._count, self.parsed = connection, file, count, parsed
+        self._connection, self.file, self._count, self.parsed = connection, file, count, parsed
         self._entries: tuple[Entry, ...] | None = None
         self.timeline = StoredTimeline(self, first_day)
 
@@ -69,27 +70,32 @@ class StoredEntries(Sequence):
     def entries(self) -> tuple[Entry, ...]:
         if self._entries is None:
             rows = self._rows()
-            self._entries = _decode_entries(rows) if rows is not None else self._from_file()
+            self._entries = rows if rows is not None else self._from_file()
         return self._entries
 
     def latest(self, count: int) -> list[Entry]:
         """The last `count` entries by date (file order within a day), made from their rows alone."""
-        rows = self._rows() if self._entries is None else None
-        if rows is None:
-            shown = sorted(self.entries(), key=lambda entry: entry.date)
-            return shown[max(len(shown) - count, 0):]
-        order = sorted(range(len(rows)), key=lambda index: rows[index][0])  # ISO dates sort as text
-        return list(_decode_entries([rows[index] for index in order[max(len(rows) - count, 0):]]))
+        found = self.read("SELECT entries FROM files WHERE id = ?", (self.file,)) if self._entries is None else None
+        try:
+            rows = json.loads(found[0][0]) if found and found[0][0] is not None else None
+            if rows is not None:  # ISO dates sort as text: only the rows shown are made into entries
+                return list(_decode_entries(last_by_date(rows, count, lambda row: row[0])))
+        except DAMAGED:
+            pass
+        return last_by_date(self.entries(), count, lambda entry: entry.date)
 
-    def _rows(self) -> list | None:
-        """The entries' rows, or None where the cache has none (not yet written, or replaced)."""
-        found = self.read("SELECT entries FROM files WHERE id = ?", (self._file,))
-        return json.loads(found[0][0]) if found and found[0][0] is not None else None
+    def _rows(self) -> tuple[Entry, ...] | None:
+        """The entries as the cache keeps them; None where it has none (not yet written, replaced,
+        or damaged)."""
+        found = self.read("SELECT entries FROM files WHERE id = ?", (self.file,))
+        try:
+            return _decode_entries(json.loads(found[0][0])) if found and found[0][0] is not None else None
+        except DAMAGED:
+            return None
 
     def _from_file(self) -> tuple[Entry, ...]:
         entries = self.parsed().entries
-        write(self._connection, "UPDATE files SET entries = ? WHERE id = ? AND entries IS NULL",
-              (encode_entries(entries), self._file))
+        write(self._connection, "UPDATE files SET entries = ? WHERE id = ?", (encode_entries(entries), self.file))
         return entries
 
     def read(self, query: str, arguments: tuple) -> list:
@@ -100,25 +106,32 @@ class StoredEntries(Sequence):
 
 
 class StoredTimeline:
-    """A target's states by day, looked up in the cache's index (see kpitrack.timeline.Timeline)."""
+    """A target's states by day, looked up in the cache's index (see kpitrack.timeline.Timeline);
+    rows gone or damaged are made again from the file."""
 
     def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
-        self.key: tuple | None = None  # kpitrack.timeline.fold_key of the target the states were made for
+        self.key: tuple | None = None
         self._entries, self._first_day = entries, first_day
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
+
+    def made_for(self, key: tuple) -> None:
+        """The kpitrack.timeline.fold_key of the target the states were made for."""
+        self.key = key
 
     def at(self, day: date) -> DayState | None:
         if self._first_day is None or day < self._first_day:
             return None
         if day not in self._asked:
             shown = day.isoformat()
-            rows = self._entries.read("SELECT states FROM days WHERE file = ? AND day <= ? ORDER BY day DESC "
-                                      "LIMIT 1", (self._entries._file, shown))
-            if rows:
-                chunk = json.loads(rows[0][0])
-                self._asked[day] = decode_state(chunk[bisect_right([state[0] for state in chunk], shown) - 1])
-            else:
+            rows = self._entries.read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
+                                      "ORDER BY day DESC LIMIT 1", (self._entries.file, shown))
+            try:
+                states, following = json.loads(rows[0][0]), rows[0][1]
+                if following is not None and following <= shown:
+                    raise ValueError("a row of the timeline is missing")
+                self._asked[day] = decode_state(states[bisect_right([state[0] for state in states], shown) - 1])
+            except (*DAMAGED, IndexError):
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
@@ -126,11 +139,16 @@ class StoredTimeline:
         if self._first_day is None or day < self._first_day:
             return []
         shown = day.isoformat()
-        rows = self._entries.read("SELECT states FROM days WHERE file = ? AND day <= ? ORDER BY day",
-                                  (self._entries._file, shown))
-        if not rows:
+        rows = self._entries.read("SELECT day, states, next FROM days WHERE file = ? AND day <= ? ORDER BY day",
+                                  (self._entries.file, shown))
+        try:
+            if not rows or rows[0][0] != self._first_day.isoformat() or any(
+                    row[2] != following[0] for row, following in zip(rows, rows[1:])) or (
+                    rows[-1][2] is not None and rows[-1][2] <= shown):
+                raise ValueError("a row of the timeline is missing")
+            return [date.fromisoformat(state[0]) for row in rows for state in json.loads(row[1]) if state[0] <= shown]
+        except DAMAGED:
             return self._replaced().days_until(day)
-        return [date.fromisoformat(state[0]) for row in rows for state in json.loads(row[0]) if state[0] <= shown]
 
     def _replaced(self) -> Timeline:
         """The rows are gone (another process replaced them, or the cache failed): from the file."""
@@ -139,12 +157,14 @@ class StoredTimeline:
         return self._fallback
 
 
-def timeline_chunks(states: list[DayState]) -> list[tuple[str, str]]:
-    """(first day, JSON of up to CHUNK states) for the rows of a timeline."""
+def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]:
+    """(first day, JSON of up to CHUNK states, first day of the next row) for the rows of a timeline:
+    a lookup that finds a row whose next one should cover the day knows a row is missing."""
     iso = _iso
     encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
                 met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
-    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False))
+    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False),
+             encoded[start + CHUNK][0] if start + CHUNK < len(encoded) else None)
             for start in range(0, len(encoded), CHUNK)]
 
 
@@ -178,8 +198,8 @@ def _decode_entries(rows: list) -> tuple[Entry, ...]:
 
 def encode_definition(target: Target) -> str:
     """A target's fields but its entries, each tagged by type so that it comes back exactly."""
-    return json.dumps({"Target": {name: _encode(getattr(target, name)) for name in _DEFINITION_FIELDS}},
-                      ensure_ascii=False)
+    # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
+    return json.dumps({"Target": {name: _encode(getattr(target, name)) for name in _DEFINITION_FIELDS}})
 
 
 def definition_fields(text: str) -> dict[str, Any]:

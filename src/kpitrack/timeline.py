@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, localcontext
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -77,6 +77,7 @@ def fold(target: Target) -> list[DayState]:
     cumulative, readings, baseline = target.kind is Kind.CUMULATIVE, target.kind in READINGS, target.baseline
     states: list[DayState] = []
     progress, previous, estimate, since, change, last = Decimal(0), None, False, None, None, len(entries) - 1
+    subtract = getcontext().subtract  # a change, at the usual precision: only sums are exact
     with exact():
         for index, (day, value, total, done, _, _, _, wording, is_estimate, _) in enumerate(entries):
             if cumulative:
@@ -85,7 +86,7 @@ def fold(target: Target) -> list[DayState]:
             else:
                 estimate = is_estimate
             if readings:
-                change = None if previous is None else value - previous
+                change = None if previous is None else subtract(value, previous)
                 previous = value
             if index == last or entries[index + 1][0] != day:  # the day's last entry
                 figure = (baseline + progress if cumulative else value if readings
@@ -122,6 +123,8 @@ def timeline(target: Target):
         return index
     made = _made.get(id(target))
     if made is None or made[0] is not target:
+        if len(_made) >= 10_000:  # a long-lived process (a test run) does not keep every target it met
+            _made.clear()
         made = (target, Timeline(fold(target)))
         _made[id(target)] = made
     return made[1]
@@ -138,8 +141,13 @@ def latest_entries(target: Target, count: int | None) -> tuple[list[Entry], int]
     latest = getattr(target.entries, "latest", None)
     if latest is not None and count is not None:
         return latest(count), len(target.entries)
-    shown = sorted(target.entries, key=attrgetter("date"))
-    return shown[max(len(shown) - count, 0):] if count is not None else shown, len(shown)
+    return last_by_date(target.entries, count, attrgetter("date")), len(target.entries)
+
+
+def last_by_date(items, count: int | None, day_of) -> list:
+    """The last `count` items (None: all) in the order of their days, stable within a day."""
+    ordered = sorted(items, key=day_of)
+    return ordered if count is None else ordered[max(len(ordered) - count, 0):]
 
 
 def entry_days(target: Target, day: date) -> list[date]:

@@ -161,11 +161,11 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     seen: dict[str, Path] = {}
     periods: dict[Path, Period | None] = {}
     skipped: list[Path] = []
-    walk = str(root.resolve())
+    real_root, loaded = str(root.resolve()), False
     try:
         for path in target_files(root, skipped):
             try:
-                target = load_target(path, root, cache, periods, walk)
+                target = load_target(path, root, cache, periods, real_root)
             except KpitrackError as problem:
                 workspace.problems.append(problem)
                 continue
@@ -176,11 +176,12 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
                 continue
             seen[target.id] = path
             workspace.targets.append(target)
+        loaded = True
     finally:
         if cache:
             from kpitrack.cache import commit
 
-            commit(cache)  # what was parsed anew is kept in one transaction, not one per file
+            commit(cache, loaded)  # what was parsed anew is kept in few transactions, not one per file
     workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
                            for path in skipped]
     resolve_parts(workspace)
@@ -305,12 +306,13 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
-                periods: dict[Path, Period | None] | None = None, walk: str | None = None) -> Target:
+                periods: dict[Path, Period | None] | None = None, real_root: str | None = None) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
-    these bytes is not parsed again (see `cached`). `walk` is the workspace's real path when
+    these bytes is not parsed again (see `cached`). `real_root` is the workspace's real path when
     load_workspace found the file: its folders are then no links (the walk follows none), and its
-    rows in the cache are written with the whole workspace's, in one transaction."""
-    if walk is None or path.is_symlink():
+    rows in the cache are written with the whole workspace's, in few transactions."""
+    walked = real_root is not None
+    if not walked or path.is_symlink():
         inside(path, root)
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
@@ -332,8 +334,9 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
     from kpitrack.cache import cached  # sqlite, only where targets are loaded for figures
 
     # The same file however the workspace was named (relative, absolute, through a link).
-    place = (walk or str(root.resolve()), path.relative_to(root).as_posix(), *(day.isoformat() for day in period or ()))
-    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walk is not None)
+    place = (real_root or str(root.resolve()), path.relative_to(root).as_posix(),
+             *(day.isoformat() for day in period or ()))
+    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walked)
     return target if target.path == path else replace(target, path=path)
 
 
