@@ -223,6 +223,7 @@ def test_a_workspace_whose_path_is_not_utf8(tmp_path):
     "UPDATE days SET states = '[[1, 2]]'",
     "UPDATE files SET entries = '[[\"2023-01-01\"]]'",
     "UPDATE files SET entries = 'garbage'",
+    "UPDATE files SET latest = 'garbage'",
     "DELETE FROM days WHERE day = (SELECT min(day) FROM days WHERE day > (SELECT min(day) FROM days))",
 ])
 def test_damaged_rows_are_read_from_the_file_again(tmp_path, damage):
@@ -239,7 +240,9 @@ def test_damaged_rows_are_read_from_the_file_again(tmp_path, damage):
     for day in (days[10], days[CHUNK_SECOND], days[-1], date(2024, 1, 1)):
         assert state_at(stored, day) == state_at(parsed, day), day
         assert entry_days(stored, day) == entry_days(parsed, day), day
-    assert latest_entries(stored, 3) == latest_entries(parsed, 3) and list(stored.entries) == list(parsed.entries)
+    for count in (3, kpitrack.stored.LATEST + 1):  # from the row of the latest, and from all
+        assert latest_entries(stored, count) == latest_entries(parsed, count)
+    assert list(stored.entries) == list(parsed.entries)
 
 
 CHUNK_SECOND = kpitrack.stored.CHUNK + 5  # a day in the second row of a timeline

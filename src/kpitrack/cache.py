@@ -24,10 +24,10 @@ from typing import Any, Callable
 from kpitrack.model import Target
 from kpitrack.timeline import fold_key, timeline
 
-CACHE_FORMAT = "sqlite-4"
-SCHEMA_VERSION = 4  # PRAGMA user_version of the tables below; another one is dropped and made anew
+CACHE_FORMAT = "sqlite-5"
+SCHEMA_VERSION = 5  # PRAGMA user_version of the tables below; another one is dropped and made anew
 TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
-          "key TEXT NOT NULL, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, entries TEXT)",
+          "key TEXT NOT NULL, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, entries TEXT, latest TEXT)",
           "CREATE TABLE IF NOT EXISTS days (file INTEGER NOT NULL, day TEXT NOT NULL, states TEXT NOT NULL, "
           "next TEXT, PRIMARY KEY (file, day)) WITHOUT ROWID")
 DATABASE = "targets.sqlite3"

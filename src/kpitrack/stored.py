@@ -21,6 +21,7 @@ from kpitrack.model import Checkpoint, Direction, Entry, Kind, Qualifier, Readin
 from kpitrack.timeline import DayState, Timeline, last_by_date, timeline
 
 CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
+LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
 DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
 _ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 unwritable: set = set()  # connections another process kept busy: not written by this one
@@ -74,8 +75,10 @@ class StoredEntries(Sequence):
         return self._entries
 
     def latest(self, count: int) -> list[Entry]:
-        """The last `count` entries by date (file order within a day), made from their rows alone."""
-        found = self.read("SELECT entries FROM files WHERE id = ?", (self.file,)) if self._entries is None else None
+        """The last `count` entries by date (file order within a day): up to LATEST of them from a
+        row that keeps just those, more from the rows of all."""
+        column = "latest" if count <= LATEST else "entries"
+        found = self.read(f"SELECT {column} FROM files WHERE id = ?", (self.file,)) if self._entries is None else None
         try:
             rows = json.loads(found[0][0]) if found and found[0][0] is not None else None
             if rows is not None:  # ISO dates sort as text: only the rows shown are made into entries
@@ -95,7 +98,9 @@ class StoredEntries(Sequence):
 
     def _from_file(self) -> tuple[Entry, ...]:
         entries = self.parsed().entries
-        write(self._connection, "UPDATE files SET entries = ? WHERE id = ?", (encode_entries(entries), self.file))
+        write(self._connection, "UPDATE files SET entries = ?, latest = ? WHERE id = ?",
+              (encode_entries(entries), encode_entries(last_by_date(entries, LATEST, lambda entry: entry.date)),
+               self.file))
         return entries
 
     def read(self, query: str, arguments: tuple) -> list:
