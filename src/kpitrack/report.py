@@ -195,9 +195,14 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
 
 def entry_fields(entry) -> dict[str, Any]:
     """One progress entry as plain values, as `show --format json` and `export` give it."""
-    return {"date": entry.date, "value": entry.value, "total": entry.total, "done": entry.done,
-            "note": entry.note, "source": entry.source,
-            "qualifier": entry.qualifier.value if entry.qualifier else None, "estimate": entry.estimate}
+    return dict(zip(ENTRY_FIELDS[3:], entry_values(entry)))
+
+
+def entry_values(entry) -> tuple:
+    """The values of `entry_fields`, in ENTRY_FIELDS' order: date, value (a Decimal or None),
+    total, done (None but for a milestone), note, source, qualifier (text or None), estimate."""
+    day, value, total, done, note, source, _, qualifier, estimate, _ = entry
+    return day, value, total, done, note, source, qualifier and qualifier.value, estimate
 
 
 ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate")

@@ -174,6 +174,7 @@ def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]
 
 
 _iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
+_day = lru_cache(maxsize=4096)(date.fromisoformat)
 
 
 def decode_state(row: list) -> DayState:
@@ -191,13 +192,13 @@ def encode_entries(entries) -> str:
 
 
 def _decode_entries(rows: list) -> tuple[Entry, ...]:
-    fromisoformat, qualifier = date.fromisoformat, ReadingQualifier
+    fromisoformat, qualifier, make = _day, ReadingQualifier, tuple.__new__  # Entry's fields all given: no defaults
     entries = []
     for day, value, total, done, note, source, line, reading, estimate, repeat in rows:
         if not (isinstance(total, bool) and isinstance(estimate, bool) and (done is None or isinstance(done, bool))):
             raise ValueError("another shape")
-        entries.append(Entry(fromisoformat(day), None if value is None else Decimal(value), total, done, note,
-                             source, line, None if reading is None else qualifier(reading), estimate, repeat))
+        entries.append(make(Entry, (fromisoformat(day), None if value is None else Decimal(value), total, done, note,
+                                    source, line, None if reading is None else qualifier(reading), estimate, repeat)))
     return tuple(entries)
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from kpitrack.compute import Figures
 from kpitrack.display import plain_text, INVISIBLE, visible
 from kpitrack.model import Plan, Target
-from kpitrack.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows,
+from kpitrack.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,
                              plan_rows, status_row, summarize)
 
 
@@ -165,22 +165,23 @@ def entries_csv(targets: list[Target]) -> Iterator[str]:
 def entries_json(targets: list[Target]) -> Iterator[str]:
     """`to_json({"entries": [...]})` and a line break, a row at a time: each target's own fields
     are written once for all its entries, and each entry's into a fixed layout."""
-    separator, layout, scalars = '{\n  "entries": [\n    ', _ENTRY_LAYOUT.format, _SCALARS
+    separator, layout, day_json, null = '{\n  "entries": [\n    ', _ENTRY_LAYOUT.format, _SCALARS[date], "null"
     for target in targets:
         head = to_json({"id": target.id, "group": target.group, "unit": target.unit}, "    ")[:-len("\n    }")]
         rows = []
-        for entry in target.entries:
-            values = entry_fields(entry).values()
-            try:
-                row = layout(*[scalars[type(value)](value) for value in values])
-            except KeyError:  # a value of another type (a str enum): the general path
-                row = layout(*[to_json(value, "      ") for value in values])
-            rows.append(separator + head + row)
+        for entry in target.entries:  # each value by its place in report.entry_values: no lookup by type
+            day, value, total, done, note, source, qualifier, estimate = entry_values(entry)
+            rows.append(separator + head + layout(
+                day_json(day), null if value is None else exact(value), _BOOLEAN[total],
+                null if done is None else _BOOLEAN[done], null if note is None else json_string(note),
+                null if source is None else json_string(source), null if qualifier is None else json_string(qualifier),
+                _BOOLEAN[estimate]))
             separator = ",\n    "
         yield "".join(rows)  # a target's rows at a time: few writes, little memory
     yield '{\n  "entries": []\n}\n' if separator.startswith("{") else "\n  ]\n}\n"
 
 
+_BOOLEAN = {True: "true", False: "false"}
 # An entry's fields (report.entry_fields, in its order) as to_json lays them out in a row.
 _ENTRY_LAYOUT = "".join(',\n      "' + key + '": {}' for key in ENTRY_FIELDS[3:]) + "\n    }}"
 
