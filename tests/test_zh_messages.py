@@ -246,3 +246,9 @@ def test_undo_of_an_import_names_it_as_a_command_in_either_language(firms, tmp_p
     assert run(firms, "undo").stdout.startswith("已撤销：import rows.csv\n")
     assert run(firms, "import", str(csv_file)).exit_code == 0
     assert run(firms, "undo", language="en").stdout.startswith("undone: import rows.csv\n")
+
+
+def test_the_import_summary_reads_as_chinese_without_spaces_inside_words(firms, tmp_path):
+    csv_file = write(tmp_path / "rows.csv", "id,date,value\nfirms,2023-07-31,50\nfirms,2023-03-31,200\n")
+    assert run(firms, "import", str(csv_file), "--dry-run").stdout == "将向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
+    assert run(firms, "import", str(csv_file)).stdout == "已向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
