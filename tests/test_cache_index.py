@@ -259,3 +259,17 @@ def test_the_rows_of_a_file_gone_are_deleted(workspace, tmp_path):
         files = {row[0] for row in connection.execute("SELECT id FROM files")}
         assert {row[0] for row in connection.execute("SELECT file FROM days")} <= files
     assert places == ["plan/a2.toml", "plan/b.toml", "plan/c.toml", "plan/d.toml"]
+
+
+def test_a_target_given_another_baseline_after_reading_is_not_answered_from_the_index(workspace, tmp_path):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    kpitrack.cache._connections.clear()
+    stored, parsed = load_workspace(workspace, cache).targets[0], load_workspace(workspace, None).targets[0]
+    for baseline in (Decimal("0.0"), Decimal(5)):  # equal to the file's 0, or not: either is written its own way
+        day = date(2023, 6, 30)
+        assert str(state_at(replace(stored, baseline=baseline), day).figure) == str(
+            state_at(replace(parsed, baseline=baseline), day).figure)

@@ -67,8 +67,10 @@ def met(target: Target):
 
 
 def fold_key(target: Target) -> tuple:
-    """The fields of a target besides its entries that its states depend on."""
-    return (target.kind, target.direction, target.target, target.baseline, target.qualifier, target.tolerance)
+    """The fields of a target besides its entries that its states depend on; figures as written
+    (100 and 100.0 are equal, but a figure made from one is not written like one from the other)."""
+    return (target.kind, target.direction, str(target.target), str(target.baseline), target.qualifier,
+            None if target.tolerance is None else str(target.tolerance))
 
 
 def fold(target: Target) -> list[DayState]:
