@@ -252,3 +252,16 @@ def test_the_import_summary_reads_as_chinese_without_spaces_inside_words(firms, 
     csv_file = write(tmp_path / "rows.csv", "id,date,value\nfirms,2023-07-31,50\nfirms,2023-03-31,200\n")
     assert run(firms, "import", str(csv_file), "--dry-run").stdout == "将向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
     assert run(firms, "import", str(csv_file)).stdout == "已向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
+
+
+@pytest.mark.parametrize("arguments, chinese, english", [
+    (("add", "firm", "5"), "中没有指标 'firm'；是否指 'firms'？", "no target 'firm' in"),
+    (("add", "nothing-like-it", "5"), "`kpitrack status` 会列出所有指标的 id", "`kpitrack status` lists the ids"),
+    (("add", "Firms", "5"), "'Firms' 不是有效的 id：须以小写字母或数字开头", "'Firms' is not a valid id"),
+    (("fix", "没有这个", "5", "--date", "2023-03-31"), "没有指标的标题含有 '没有这个'", "no target has '没有这个' in its title"),
+])
+def test_an_unknown_target_is_named_in_the_chosen_language(firms, arguments, chinese, english):
+    result = run(firms, *arguments)
+    assert result.exit_code == 2 and chinese in result.stderr, result.output
+    result = run(firms, *arguments, language="en")
+    assert result.exit_code == 2 and english in result.stderr, result.output

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kpitrack.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.errors import KpitrackError, MissingFolder, NoWorkspace
+from kpitrack.i18n import _
 from kpitrack.model import Kind, Plan, Settings, Target, Workspace
 from kpitrack.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
@@ -278,10 +279,12 @@ def find_target_file(root: Path, target_id: str) -> Path:
     check_id(target_id)
     matches = [path for path in target_files(root) if path.stem == target_id]
     if not matches:
-        hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or "`kpitrack status` lists the ids"
-        raise KpitrackError(f"no target {target_id!r} in {root}; {hint}")
+        hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or _(
+            "`kpitrack status` lists the ids")
+        raise KpitrackError(_("no target {id!r} in {root}; {hint}").format(id=target_id, root=root, hint=hint))
     if len(matches) > 1:
-        raise KpitrackError(f"id {target_id!r} is defined twice: {matches[0]} and {matches[1]}; rename one")
+        raise KpitrackError(_("id {id!r} is defined twice: {first} and {second}; rename one").format(
+            id=target_id, first=matches[0], second=matches[1]))
     return inside(matches[0], root)
 
 
@@ -299,10 +302,12 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
     if len(hits) == 1:
         return inside(hits[0].path, root)  # type: ignore[arg-type]
     if hits:
-        listed = "; ".join(f"{target.id} ({target.title})" for target in hits[:10])
-        more = f"; and {len(hits) - 10} more" if len(hits) > 10 else ""
-        raise KpitrackError(f"{text!r} is in the titles of {len(hits)} targets: {listed}{more}; give the id")
-    raise KpitrackError(f"no target has {text!r} in its title; `kpitrack status` lists the ids and titles")
+        listed = _("; ").join(f"{target.id} ({target.title})" for target in hits[:10])
+        more = _("; and {count} more").format(count=len(hits) - 10) if len(hits) > 10 else ""
+        raise KpitrackError(_("{text!r} is in the titles of {count} targets: {listed}{more}; give the id").format(
+            text=text, count=len(hits), listed=listed, more=more))
+    raise KpitrackError(_("no target has {text!r} in its title; `kpitrack status` lists the ids and titles").format(
+        text=text))
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
