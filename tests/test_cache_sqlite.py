@@ -126,3 +126,11 @@ def test_the_database_holds_text_rows_only(tmp_path):
         states = connection.execute("SELECT typeof(states) FROM days").fetchall()
     assert types == [("text", "text", "text")] and states == [("text",)]
     assert str(target.entries[0].value) == "1.50"
+
+
+def test_the_notice_of_a_damaged_cache_speaks_the_chosen_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPITRACK_CACHE_DIR", str(tmp_path))
+    run_case("check --as-of 2023-06-30")
+    damage(tmp_path)
+    assert f"kpitrack: 缓存 {tmp_path / kpitrack.cache.DATABASE} 已损坏，正在重建\n" in run_case(
+        "--lang zh check --as-of 2023-06-30").stderr

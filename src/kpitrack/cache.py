@@ -63,9 +63,14 @@ def safe_folder(folder: Path) -> bool:
             and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def _notice(message: str) -> None:
+def _notice_damaged(path: Path) -> None:
+    """One line on stderr (none with --quiet): the cache was damaged and is made anew."""
     if not quiet:
-        print(f"kpitrack: {message}", file=sys.stderr)
+        from kpitrack.display import visible
+        from kpitrack.i18n import _
+
+        print("kpitrack: " + _("the cache {path} was damaged; rebuilding it").format(path=visible(str(path))),
+              file=sys.stderr)
 
 
 def _open(folder: Path):
@@ -88,7 +93,7 @@ def _open(folder: Path):
                 connection = None
                 if busy(error) or attempt or not _remove(path):  # busy: another kpitrack's, and sound
                     break
-                _notice(f"the cache {path} was damaged; rebuilding it")
+                _notice_damaged(path)
             except OSError:
                 connection = None
                 break
@@ -132,7 +137,7 @@ def _damaged(cache: Path, connection):
     _connections.pop(cache, None)
     connection.close()
     if _remove(cache / DATABASE):
-        _notice(f"the cache {cache / DATABASE} was damaged; rebuilding it")
+        _notice_damaged(cache / DATABASE)
     return _open(cache)
 
 
