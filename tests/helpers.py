@@ -182,3 +182,26 @@ def entries_of(root: Path, target_id: str) -> list[tuple]:
     """(date, value, total) of every entry of a target, as `show --format json` lists them."""
     document = json.loads(run(root, "show", target_id, "--format", "json", "--as-of", "2023-12-31").stdout)
     return [(entry["date"], entry["value"], entry["total"]) for entry in document["entries"]]
+
+
+MODULES_REPORTER = """
+import atexit, sys
+report = sys.argv[1]
+atexit.register(lambda: open(report, "w").write("\\n".join(sorted(sys.modules))))
+sys.argv = ["kpitrack", *sys.argv[2:]]
+from kpitrack.cli import main
+main()
+"""
+
+
+def modules_after(*arguments: str, **how):
+    """(the modules a kpitrack run imported, the finished process): the run in a fresh interpreter,
+    with `how` passed to subprocess.run (cwd, env), for the tests of what each command imports."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "modules"
+        done = subprocess.run([sys.executable, "-c", MODULES_REPORTER, str(report), *arguments], capture_output=True,
+                              text=True, timeout=60, **how)
+        return (set(report.read_text().split()) if report.exists() else set()), done

@@ -10,7 +10,7 @@ import typer
 
 import kpitrack.cli
 from kpitrack.cli import COMMANDS, app
-from helpers import runner
+from helpers import modules_after, runner
 
 
 def registered() -> dict[str, str]:
@@ -36,22 +36,10 @@ def test_help_lists_the_commands_in_the_order_of_the_table_which_keeps_each_modu
     assert listed == list(COMMANDS)
 
 
-LOADED = """
-import sys
-sys.argv = ["kpitrack", *sys.argv[1:]]
-from kpitrack.cli import main
-try:
-    main()
-except SystemExit:
-    pass
-print("modules:", *sorted(name for name in sys.modules if name.startswith("kpitrack.cli.")), file=sys.stderr)
-"""
-
-
 def command_modules(*arguments: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", LOADED, *arguments], capture_output=True, text=True, timeout=60)
+    modules, done = modules_after(*arguments)
     assert "Traceback" not in done.stderr, done.stderr
-    return set(done.stderr.rsplit("modules:", 1)[1].split()) - {"kpitrack.cli.complete"}
+    return {name for name in modules if name.startswith("kpitrack.cli.")} - {"kpitrack.cli.complete"}
 
 
 def test_a_command_imports_its_own_module_only():

@@ -5,24 +5,15 @@ import sys
 
 import pytest
 
+from helpers import modules_after
+
 HEAVY = ("jinja2", "openpyxl", "docx", "matplotlib")
-PROGRAM = """
-import sys
-from kpitrack.cli import main
-sys.argv = ["kpitrack", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-print("heavy:", " ".join(sorted(name for name in %r if name in sys.modules)))
-""" % (HEAVY,)
 
 
 def loaded(*args, cwd):
-    result = subprocess.run([sys.executable, "-c", PROGRAM, *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=60)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.stdout.rsplit("heavy:", 1)[1].strip()
+    modules, done = modules_after(*args, cwd=cwd)
+    assert "Traceback" not in done.stderr, done.stderr
+    return " ".join(sorted(name for name in HEAVY if name in modules))
 
 
 @pytest.mark.slow

@@ -2,20 +2,11 @@
 Each command runs in a fresh interpreter, which reports the modules it imported."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPORTER = """
-import atexit, sys
-report = sys.argv[1]
-atexit.register(lambda: open(report, "w").write("\\n".join(sorted(sys.modules))))
-sys.argv = ["kpitrack", *sys.argv[2:]]
-from kpitrack.cli import main
-main()
-"""
+from helpers import modules_after
 
 COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.errors",
                 "kpitrack.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
@@ -29,12 +20,9 @@ HEAVY = ("rich", "jinja2", "openpyxl", "docx", "matplotlib", "numpy", "sqlite3",
 
 
 def imported(tmp_path: Path, *arguments: str) -> set[str]:
-    report = tmp_path / "modules.json"
-    done = subprocess.run([sys.executable, "-c", REPORTER, str(report), *arguments], capture_output=True, text=True,
-                          env={**os.environ, "KPITRACK_DIR": ""})
+    modules, done = modules_after(*arguments, env={**os.environ, "KPITRACK_DIR": ""})
     assert done.returncode == 0, done.stderr
-    return set(report.read_text().split())
-
+    return modules
 
 
 @pytest.fixture
