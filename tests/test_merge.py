@@ -151,8 +151,8 @@ def kpitrack(folder, *arguments):
                           capture_output=True, text=True)
 
 
-@pytest.mark.slow
-def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
+def repository_with_a_target(tmp_path):
+    """A git repository whose first commit holds targets/firms.toml and the merge driver (init --git)."""
     repository = tmp_path / "repo"
     make_repository(repository)
     (repository / "targets").mkdir()
@@ -161,6 +161,12 @@ def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
     assert "merge=kpitrack" in (repository / "targets" / ".gitattributes").read_text()
     git(repository, "add", "-A")
     git(repository, "commit", "-qm", "start")
+    return repository
+
+
+@pytest.mark.slow
+def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
+    repository = repository_with_a_target(tmp_path)
     git(repository, "checkout", "-qb", "district")
     assert kpitrack(repository, "add", "firms", "20", "--date", "2023-02-28").returncode == 0
     git(repository, "commit", "-qam", "district")
@@ -177,13 +183,7 @@ def test_git_merge_of_two_branches_appending_to_one_target_is_clean(tmp_path):
 
 @pytest.mark.slow
 def test_git_merge_stops_on_a_definition_conflict_and_git_status_shows_it(tmp_path):
-    repository = tmp_path / "repo"
-    make_repository(repository)
-    (repository / "targets").mkdir()
-    (repository / "targets" / "firms.toml").write_text(BASE, encoding="utf-8")
-    kpitrack(repository, "init", "targets", "--git")
-    git(repository, "add", "-A")
-    git(repository, "commit", "-qm", "start")
+    repository = repository_with_a_target(tmp_path)
     git(repository, "checkout", "-qb", "district")
     (repository / "targets" / "firms.toml").write_text(BASE.replace("1200", "1300"), encoding="utf-8")
     git(repository, "commit", "-qam", "district target")
