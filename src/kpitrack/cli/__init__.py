@@ -228,6 +228,16 @@ def _find(ctx: typer.Context) -> Path:
                               "or point to one with --dir PATH or KPITRACK_DIR")) from None
 
 
+def speak_settings_language(ctx: typer.Context, language: str | None) -> None:
+    """The workspace's `language` (kpitrack.toml) is spoken from here on, unless --lang or
+    KPITRACK_LANG chose one."""
+    if ctx.obj.get("lang") is None and language:
+        from kpitrack.i18n import set_language
+
+        set_language(language)
+        ctx.obj["settings_language"] = language
+
+
 def load(ctx: typer.Context, quiet: bool = False):
     """Every target of the workspace, through the parse cache (rebuilt with a notice when damaged,
     silently with `quiet`); the workspace's `language` is spoken from here on unless --lang or
@@ -239,10 +249,7 @@ def load(ctx: typer.Context, quiet: bool = False):
 
     folder = root(ctx)
     workspace = load_workspace(folder, cache_folder(folder))
-    if ctx.obj.get("lang") is None and workspace.settings.language:
-        from kpitrack.i18n import set_language
-        set_language(workspace.settings.language)
-        ctx.obj["settings_language"] = workspace.settings.language
+    speak_settings_language(ctx, workspace.settings.language)
     settings = workspace.settings
     if settings.old_band_at:
         warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(

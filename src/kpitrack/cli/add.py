@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import QuietOption, Wait, app, date_argument, option_named, root, say, waiting, warn
+from kpitrack.cli import (QuietOption, Wait, app, date_argument, option_named, root, say, speak_settings_language,
+                          waiting, warn)
 from kpitrack.cli.complete import target_ids
 from kpitrack.errors import KpitrackError
 from kpitrack.i18n import _
@@ -26,19 +27,15 @@ def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
 
 def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
     """The workspace's `language` (kpitrack.toml), as `load` speaks it, for the commands that do not
-    load every target; --lang and KPITRACK_LANG still win."""
-    from kpitrack.i18n import set_language
+    load every target."""
     from kpitrack.workspace import load_settings
 
     if ctx.obj.get("lang") is not None:
-        return
+        return  # chosen already: kpitrack.toml need not be read
     try:
-        language = load_settings(workspace_root).language
+        speak_settings_language(ctx, load_settings(workspace_root).language)
     except KpitrackError:  # a broken kpitrack.toml is for `validate` to name
-        return
-    if language:
-        set_language(language)
-        ctx.obj["settings_language"] = language
+        pass
 
 
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
