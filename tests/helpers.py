@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kpitrack.model import Checkpoint, Direction, Entry, Kind, Target
+from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Target
 
 
 FAST = False  # set by conftest.py when slow tests are deselected (`pytest -m "not slow"`)

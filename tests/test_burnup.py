@@ -8,10 +8,10 @@ from decimal import Decimal, localcontext
 from hypothesis import assume, given, settings, strategies as st
 
 from helpers import examples
-from kpitrack.compute import (HUNDRED, burnup_series, current_figure, disagreements, figure_function, figures,
+from kpitrack.domain.compute import (HUNDRED, burnup_series, current_figure, disagreements, figure_function, figures,
                               last_update_of, parts_sum, planned_percent)
-from kpitrack.model import Direction, Entry, Kind, Target
-from kpitrack.units import conversion, tidy
+from kpitrack.domain.model import Direction, Entry, Kind, Target
+from kpitrack.domain.units import conversion, tidy
 from test_timeline import figure, known
 
 START = date(2023, 1, 1)

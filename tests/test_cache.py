@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from helpers import HAND_WRITTEN_FIRMS, TARGET_TOML, write
-from kpitrack.errors import KpitrackError
-from kpitrack.model import Entry
-from kpitrack.workspace import cache_folder, load_target
-from kpitrack.write import append_entry
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.model import Entry
+from kpitrack.files.workspace import cache_folder, load_target
+from kpitrack.writing.write import append_entry
 
 
 def test_cache_folder_is_in_the_workspace_unless_the_environment_says_otherwise(tmp_path):
@@ -22,7 +22,7 @@ def test_cache_folder_is_in_the_workspace_unless_the_environment_says_otherwise(
 
 
 def test_a_cached_target_is_not_parsed_again(tmp_path, monkeypatch):
-    import kpitrack.workspace as workspace_module
+    import kpitrack.files.workspace as workspace_module
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     first = load_target(path, tmp_path / "ws", tmp_path / "cache")
@@ -73,18 +73,18 @@ def test_a_cache_entry_that_is_not_a_target_is_ignored(tmp_path):
     expected = load_target(path, tmp_path / "ws", tmp_path / "cache")
     import sqlite3
 
-    import kpitrack.cache
+    import kpitrack.files.cache
 
     with sqlite3.connect(tmp_path / "cache" / "targets.sqlite3") as connection:
         assert connection.execute("UPDATE files SET target = ?", (json.dumps({"not": "a target"}),)).rowcount == 1
-    kpitrack.cache._connections.clear()  # as a new process would find it
+    kpitrack.files.cache._connections.clear()  # as a new process would find it
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == expected
 
 
 def test_the_cache_holds_no_code_and_a_planted_pickle_is_never_read(tmp_path):
     import pickle
 
-    import kpitrack.cache
+    import kpitrack.files.cache
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     cache = tmp_path / "cache"
@@ -93,7 +93,7 @@ def test_the_cache_holds_no_code_and_a_planted_pickle_is_never_read(tmp_path):
     assert entry.read_bytes().startswith(b"SQLite format 3\0")  # rows of JSON text, never code
     entry.write_bytes(pickle.dumps(os.system))  # what a stranger could plant: not a database, so parsed anew
     assert load_target(path, tmp_path / "ws", cache).entries[0].value == 310
-    assert "import pickle" not in Path(kpitrack.cache.__file__).read_text()
+    assert "import pickle" not in Path(kpitrack.files.cache.__file__).read_text()
 
 
 def test_each_file_keeps_one_cache_entry(tmp_path):

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from pathlib import Path
 
-import kpitrack.cache
-import kpitrack.stored
+import kpitrack.files.cache
+import kpitrack.files.stored
 from helpers import write
-from kpitrack.report import evaluate
-from kpitrack.timeline import entry_days, latest_entries, state_at
-from kpitrack.workspace import load_workspace
+from kpitrack.reports.report import evaluate
+from kpitrack.domain.timeline import entry_days, latest_entries, state_at
+from kpitrack.files.workspace import load_workspace
 
 HEAD = 'title = "synthetic {number}"\nunit = "u"\ntarget = {target}\nstart = 2023-01-01\ndue = 2023-12-31\n'
 
@@ -50,7 +50,7 @@ AS_OF = [date(2022, 12, 31), date(2023, 1, 1), date(2023, 3, 15), date(2023, 6, 
 
 def test_the_index_answers_as_a_fresh_parse_does_on_every_day(workspace, tmp_path):
     cache = tmp_path / "cache"
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     for as_of in AS_OF:
         assert answers(workspace, cache, as_of) == answers(workspace, None, as_of), as_of
 
@@ -58,11 +58,11 @@ def test_the_index_answers_as_a_fresh_parse_does_on_every_day(workspace, tmp_pat
 def test_a_warm_status_reads_no_entry(workspace, tmp_path):
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace, cache)
     evaluate(loaded, date(2023, 6, 30))
     stored = [target.entries for target in loaded.targets]
-    assert all(isinstance(entries, kpitrack.stored.StoredEntries) for entries in stored)
+    assert all(isinstance(entries, kpitrack.files.stored.StoredEntries) for entries in stored)
     assert all(entries._entries is None for entries in stored)  # the states came from the index alone
     assert [len(entries) for entries in stored] == [30, 4, 3, 1, 0]
     assert stored[1][3].value == 60 and stored[1]._entries is not None  # read when asked for
@@ -72,20 +72,20 @@ def test_the_same_rows_serve_a_workspace_however_it_is_named(workspace, tmp_path
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
     monkeypatch.chdir(workspace.parent)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace.relative_to(workspace.parent), cache)
-    assert all(isinstance(target.entries, kpitrack.stored.StoredEntries) for target in loaded.targets)
+    assert all(isinstance(target.entries, kpitrack.files.stored.StoredEntries) for target in loaded.targets)
     assert str(loaded.targets[0].path) == "ws/plan/a.toml"  # messages name the file as it was given
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
 
 
 def test_rows_replaced_meanwhile_are_read_from_the_file_again(workspace, tmp_path):
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace, cache)
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as other:  # another process, in between
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as other:  # another process, in between
         other.execute("DELETE FROM days")
         other.execute("DELETE FROM files")
     expected = answers(workspace, None, date(2023, 6, 30))
@@ -96,7 +96,7 @@ def test_rows_replaced_meanwhile_are_read_from_the_file_again(workspace, tmp_pat
 def test_a_file_changed_meanwhile_is_read_as_it_is_now(workspace, tmp_path):
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace, cache)  # its entries are not kept yet: read from the file when asked for
     path = workspace / "plan" / "a.toml"
     path.write_text(path.read_text() + block("2023-12-30", 1))  # cron adds a figure meanwhile
@@ -106,13 +106,13 @@ def test_a_file_changed_meanwhile_is_read_as_it_is_now(workspace, tmp_path):
 def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace, tmp_path):
     cache = tmp_path / "cache"
     load_workspace(workspace, None)
-    kpitrack.cache._open(cache)
-    kpitrack.cache._connections.clear()
-    holder = sqlite3.connect(cache / kpitrack.cache.DATABASE, isolation_level=None)
+    kpitrack.files.cache._open(cache)
+    kpitrack.files.cache._connections.clear()
+    holder = sqlite3.connect(cache / kpitrack.files.cache.DATABASE, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process writing
     try:
         attempts = []
-        connection = kpitrack.cache._open(cache)
+        connection = kpitrack.files.cache._open(cache)
         connection.set_trace_callback(lambda statement: attempts.append(statement) if "BEGIN" in statement else None)
         loaded = load_workspace(workspace, cache)
         assert len(loaded.targets) == 5 and not loaded.problems
@@ -120,18 +120,18 @@ def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-        kpitrack.stored.unwritable.clear()
+        kpitrack.files.stored.unwritable.clear()
 
 
 def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     cache = tmp_path / "cache"
-    kpitrack.cache._open(cache)
+    kpitrack.files.cache._open(cache)
     commits = []
-    kpitrack.cache._connections[cache].set_trace_callback(
+    kpitrack.files.cache._connections[cache].set_trace_callback(
         lambda statement: commits.append(statement) if statement == "COMMIT" else None)
     load_workspace(workspace, cache)
     assert commits == ["COMMIT"]
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
         chunks = [json.loads(row[0]) for row in connection.execute("SELECT states FROM days")]
     assert sum(map(len, chunks)) == 30 + 3 + 3 + 1  # a state for each day with entries
@@ -147,7 +147,7 @@ def test_the_latest_entries_come_from_the_rows_as_from_a_parse(tmp_path):
     parsed = load_workspace(root, None).targets[0]
     load_workspace(root, cache)
     list(load_workspace(root, cache).targets[0].entries)  # kept the first time they are read
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     for count in range(len(shuffled) + 2):
         stored = load_workspace(root, cache).targets[0]
         assert latest_entries(stored, count) == latest_entries(parsed, count), count
@@ -158,15 +158,15 @@ def test_the_latest_entries_come_from_the_rows_as_from_a_parse(tmp_path):
 def test_a_timeline_longer_than_a_row_is_looked_up_on_every_day(tmp_path):
     root = tmp_path / "ws"
     write(root / "kpitrack.toml", "")
-    days = [date(2023, 1, 1) + timedelta(days=step * 2) for step in range(kpitrack.stored.CHUNK * 2 + 7)]
+    days = [date(2023, 1, 1) + timedelta(days=step * 2) for step in range(kpitrack.files.stored.CHUNK * 2 + 7)]
     write(root / "a.toml", HEAD.format(number=1, target=500) + "".join(
         block(day, 3, total=step % 9 == 0) for step, day in enumerate(days)))
     cache = tmp_path / "cache"
     parsed = load_workspace(root, None).targets[0]
     load_workspace(root, cache)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     stored = load_workspace(root, cache).targets[0]
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM days").fetchone() == (3,)
     for offset in range(-1, (days[-1] - days[0]).days + 2):
         day = days[0] + timedelta(days=offset)
@@ -176,25 +176,25 @@ def test_a_timeline_longer_than_a_row_is_looked_up_on_every_day(tmp_path):
 
 
 def test_entries_are_kept_the_first_time_a_command_reads_them(workspace, tmp_path, monkeypatch):
-    import kpitrack.workspace
+    import kpitrack.files.workspace
 
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)  # a status: the index, no entries
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (5,)
     first = [list(target.entries) for target in load_workspace(workspace, cache).targets]  # parsed, then kept
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (0,)
-    monkeypatch.setattr(kpitrack.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
-    kpitrack.cache._connections.clear()
+    monkeypatch.setattr(kpitrack.files.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    kpitrack.files.cache._connections.clear()
     assert [list(target.entries) for target in load_workspace(workspace, cache).targets] == first
 
 
 def test_a_busy_cache_is_read_without_and_never_taken_for_damaged(workspace, tmp_path, capsys):
     cache = tmp_path / "cache"
     expected = answers(workspace, cache, date(2023, 6, 30))
-    kpitrack.cache._connections.clear()
-    holder = sqlite3.connect(cache / kpitrack.cache.DATABASE, isolation_level=None)
+    kpitrack.files.cache._connections.clear()
+    holder = sqlite3.connect(cache / kpitrack.files.cache.DATABASE, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another kpitrack, writing its rows
     try:
         assert answers(workspace, cache, date(2023, 6, 30)) == expected
@@ -202,8 +202,8 @@ def test_a_busy_cache_is_read_without_and_never_taken_for_damaged(workspace, tmp
     finally:
         holder.execute("COMMIT")  # its database is still there, and whole
         holder.close()
-        kpitrack.stored.unwritable.clear()
-    assert (cache / kpitrack.cache.DATABASE).exists()
+        kpitrack.files.stored.unwritable.clear()
+    assert (cache / kpitrack.files.cache.DATABASE).exists()
 
 
 def test_a_workspace_whose_path_is_not_utf8(tmp_path):
@@ -213,9 +213,9 @@ def test_a_workspace_whose_path_is_not_utf8(tmp_path):
     write(root / "a.toml", HEAD.format(number=1, target=100) + block("2023-02-01", 5))
     cache = tmp_path / "cache"
     assert answers(root, cache, date(2023, 6, 30)) == answers(root, None, date(2023, 6, 30))
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     warm = load_workspace(root, cache)
-    assert isinstance(warm.targets[0].entries, kpitrack.stored.StoredEntries)
+    assert isinstance(warm.targets[0].entries, kpitrack.files.stored.StoredEntries)
 
 
 @pytest.mark.parametrize("damage", [
@@ -228,24 +228,24 @@ def test_a_workspace_whose_path_is_not_utf8(tmp_path):
 ])
 def test_damaged_rows_are_read_from_the_file_again(tmp_path, damage):
     root = tmp_path / "ws"
-    days = [date(2023, 1, 1) + timedelta(days=step) for step in range(kpitrack.stored.CHUNK * 3)]
+    days = [date(2023, 1, 1) + timedelta(days=step) for step in range(kpitrack.files.stored.CHUNK * 3)]
     write(root / "a.toml", HEAD.format(number=1, target=10000) + "".join(block(day, 7) for day in days))
     cache = tmp_path / "cache"
     load_workspace(root, cache)
     list(load_workspace(root, cache).targets[0].entries)  # the entries kept too
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         connection.execute(damage)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     parsed, stored = load_workspace(root, None).targets[0], load_workspace(root, cache).targets[0]
     for day in (days[10], days[CHUNK_SECOND], days[-1], date(2024, 1, 1)):
         assert state_at(stored, day) == state_at(parsed, day), day
         assert entry_days(stored, day) == entry_days(parsed, day), day
-    for count in (3, kpitrack.stored.LATEST + 1):  # from the row of the latest, and from all
+    for count in (3, kpitrack.files.stored.LATEST + 1):  # from the row of the latest, and from all
         assert latest_entries(stored, count) == latest_entries(parsed, count)
     assert list(stored.entries) == list(parsed.entries)
 
 
-CHUNK_SECOND = kpitrack.stored.CHUNK + 5  # a day in the second row of a timeline
+CHUNK_SECOND = kpitrack.files.stored.CHUNK + 5  # a day in the second row of a timeline
 
 
 def test_the_rows_of_a_file_gone_are_deleted(workspace, tmp_path):
@@ -254,7 +254,7 @@ def test_the_rows_of_a_file_gone_are_deleted(workspace, tmp_path):
     (workspace / "plan" / "e.toml").unlink()
     (workspace / "plan" / "a.toml").rename(workspace / "plan" / "a2.toml")
     load_workspace(workspace, cache)
-    with sqlite3.connect(cache / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         places = sorted(row[0].split("\0")[1] for row in connection.execute("SELECT place FROM files"))
         files = {row[0] for row in connection.execute("SELECT id FROM files")}
         assert {row[0] for row in connection.execute("SELECT file FROM days")} <= files
@@ -267,9 +267,25 @@ def test_a_target_given_another_baseline_after_reading_is_not_answered_from_the_
 
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)
-    kpitrack.cache._connections.clear()
+    kpitrack.files.cache._connections.clear()
     stored, parsed = load_workspace(workspace, cache).targets[0], load_workspace(workspace, None).targets[0]
     for baseline in (Decimal("0.0"), Decimal(5)):  # equal to the file's 0, or not: either is written its own way
         day = date(2023, 6, 30)
         assert str(state_at(replace(stored, baseline=baseline), day).figure) == str(
             state_at(replace(parsed, baseline=baseline), day).figure)
+
+
+def test_the_code_hash_covers_every_module_that_reads_or_computes_a_target():
+    """Modules live in packages by layer: the hash must follow them into the sub-folders, or a
+    cache row written by old code survives an edit to compute or the schema."""
+    import sys
+
+    import kpitrack.domain.verdicts  # noqa: F401
+    import kpitrack.files.workspace  # noqa: F401
+    from kpitrack.files.cache import code_modules
+
+    package = Path(kpitrack.files.cache.__file__).parents[1]
+    hashed = {path.resolve() for path in code_modules(package)}
+    needed = {Path(module.__file__).resolve() for name, module in list(sys.modules.items())
+              if name.startswith(("kpitrack.domain.", "kpitrack.files.", "kpitrack.words."))}
+    assert len(needed) > 10 and needed <= hashed, needed - hashed

@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 from test_golden import CASES, GOLDEN, ROOT, golden_name, rendered, run_case
 
-import kpitrack.cache
-from kpitrack.workspace import load_target
+import kpitrack.files.cache
+from kpitrack.files.workspace import load_target
 
 NOTICE = "was damaged; rebuilding it"
 QUICK = [case for case in CASES if case.startswith(("status --format json", "show sz23-affordable-housing --as-of",
@@ -26,18 +26,18 @@ def outputs(cases, notices=None):
 
 
 def damage(folder):
-    (folder / kpitrack.cache.DATABASE).write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)
-    kpitrack.cache._connections.clear()  # as a new process would find it
+    (folder / kpitrack.files.cache.DATABASE).write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)
+    kpitrack.files.cache._connections.clear()  # as a new process would find it
 
 
 def check_modes(cases, tmp_path, monkeypatch):
     monkeypatch.setenv("KPITRACK_CACHE_DIR", "off")
     outputs(cases)
-    assert not (tmp_path / kpitrack.cache.DATABASE).exists()
+    assert not (tmp_path / kpitrack.files.cache.DATABASE).exists()
     monkeypatch.setenv("KPITRACK_CACHE_DIR", str(tmp_path))
     outputs(cases)  # cold, then warm
     outputs(cases)
-    assert (tmp_path / kpitrack.cache.DATABASE).exists()
+    assert (tmp_path / kpitrack.files.cache.DATABASE).exists()
     damage(tmp_path)
     notices = []
     outputs(cases, notices)
@@ -65,7 +65,7 @@ def test_a_damaged_cache_is_rebuilt_quietly_with_quiet(tmp_path, monkeypatch):
 
 
 def test_only_changed_files_are_parsed_again(tmp_path, monkeypatch):
-    import kpitrack.workspace as workspace
+    import kpitrack.files.workspace as workspace
 
     (tmp_path / "ws").mkdir()
     paths = []
@@ -90,16 +90,16 @@ def test_a_folder_others_can_write_is_not_used(tmp_path, mode):
     folder = tmp_path / "cache"
     folder.mkdir()
     os.chmod(folder, mode)
-    assert not kpitrack.cache.safe_folder(folder)
+    assert not kpitrack.files.cache.safe_folder(folder)
     os.chmod(folder, 0o700)
-    assert kpitrack.cache.safe_folder(folder)
+    assert kpitrack.files.cache.safe_folder(folder)
 
 
 def test_a_folder_of_another_user_is_not_used(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     folder.mkdir(mode=0o700)
     monkeypatch.setattr(os, "getuid", lambda: os.stat(folder).st_uid + 1)
-    assert not kpitrack.cache.safe_folder(folder)
+    assert not kpitrack.files.cache.safe_folder(folder)
 
 
 def test_an_unsafe_folder_leaves_no_database(tmp_path):
@@ -110,7 +110,7 @@ def test_an_unsafe_folder_leaves_no_database(tmp_path):
     path.parent.mkdir()
     path.write_text('title = "a"\nunit = "u"\ntarget = 10\nstart = 2023-01-01\ndue = 2023-12-31\n')
     assert load_target(path, tmp_path / "ws", folder).title == "a"
-    assert not (folder / kpitrack.cache.DATABASE).exists()
+    assert not (folder / kpitrack.files.cache.DATABASE).exists()
 
 
 def test_the_database_holds_text_rows_only(tmp_path):
@@ -121,7 +121,7 @@ def test_the_database_holds_text_rows_only(tmp_path):
     load_target(path, tmp_path / "ws", tmp_path / "cache")
     target = load_target(path, tmp_path / "ws", tmp_path / "cache")
     list(target.entries)  # kept the first time a command reads them
-    with sqlite3.connect(tmp_path / "cache" / kpitrack.cache.DATABASE) as connection:
+    with sqlite3.connect(tmp_path / "cache" / kpitrack.files.cache.DATABASE) as connection:
         types = connection.execute("SELECT typeof(key), typeof(target), typeof(entries) FROM files").fetchall()
         states = connection.execute("SELECT typeof(states) FROM days").fetchall()
     assert types == [("text", "text", "text")] and states == [("text",)]
@@ -132,5 +132,5 @@ def test_the_notice_of_a_damaged_cache_speaks_the_chosen_language(tmp_path, monk
     monkeypatch.setenv("KPITRACK_CACHE_DIR", str(tmp_path))
     run_case("check --as-of 2023-06-30")
     damage(tmp_path)
-    assert f"kpitrack: 缓存 {tmp_path / kpitrack.cache.DATABASE} 已损坏，正在重建\n" in run_case(
+    assert f"kpitrack: 缓存 {tmp_path / kpitrack.files.cache.DATABASE} 已损坏，正在重建\n" in run_case(
         "--lang zh check --as-of 2023-06-30").stderr

@@ -11,7 +11,7 @@ import pytest
 import helpers
 from helpers import (FIRMS, TARGET_TOML, kpitrack_command, milestone_toml, one_error_line, progress, read_toml, run,
     snapshot, status_rows, target_toml, write, write_target)
-from kpitrack.workspace import load_target
+from kpitrack.files.workspace import load_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from hypothesis import given, settings, strategies as st
 
 from helpers import TARGET_TOML, examples, run, write
-from kpitrack.display import INVISIBLE
+from kpitrack.words.display import INVISIBLE
 from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
-from kpitrack.model import Entry, Target
-from kpitrack.report import ENTRY_FIELDS, entry_rows
+from kpitrack.domain.model import Entry, Target
+from kpitrack.reports.report import ENTRY_FIELDS, entry_rows
 
 
 def plain_json(value, indent=""):

@@ -151,7 +151,7 @@ def test_a_writer_waiting_on_the_lock_of_a_replaced_file_opens_the_new_one(tmp_p
     import threading
     import time
 
-    from kpitrack.lock import locked_target
+    from kpitrack.writing.lock import locked_target
 
     got = {}
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from helpers import TARGET_TOML, write
-from kpitrack.workspace import load_target
+from kpitrack.files.workspace import load_target
 
 START = TARGET_TOML + "\n[[progress]]\ndate = 2023-03-31\nvalue = 100\n"
 

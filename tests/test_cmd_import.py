@@ -116,7 +116,7 @@ def test_import_reads_gbk_from_chinese_excel_and_utf8_with_bom(three_targets, tm
 
 
 def test_import_undoes_earlier_targets_when_a_later_write_fails(three_targets, tmp_path, monkeypatch):
-    import kpitrack.writeahead as store
+    import kpitrack.writing.writeahead as store
 
     csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
     before = snapshot(three_targets)
@@ -144,8 +144,8 @@ def test_import_refuses_rows_with_more_cells_than_columns(three_targets, tmp_pat
 
 def test_import_undoes_earlier_targets_when_a_file_cannot_be_opened(three_targets, tmp_path):
     csv_file = write(tmp_path / "in.csv", "id,date,value\nahead,2023-07-31,5\nslow,2023-07-31,50\n")
-    from kpitrack.importer import apply_import, plan_import, read_import
-    from kpitrack.workspace import load_workspace
+    from kpitrack.writing.importer import apply_import, plan_import, read_import
+    from kpitrack.files.workspace import load_workspace
 
     loaded = load_workspace(three_targets)
     rows, problems, encoding = read_import(csv_file)

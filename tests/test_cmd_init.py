@@ -8,9 +8,9 @@ import pytest
 
 from helpers import one_error_line, read_toml, run, runner, snapshot, target_toml, write_target
 from kpitrack.cli import app
-from kpitrack.errors import KpitrackError
-from kpitrack.starter import init_workspace
-from kpitrack.workspace import load_workspace
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.writing.starter import init_workspace
+from kpitrack.files.workspace import load_workspace
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 

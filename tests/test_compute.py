@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from helpers import make_target, run, write
-from kpitrack.compute import current_figure, figures
-from kpitrack.model import Direction, Entry, Kind, Settings, Status
-from kpitrack.schedule import planned_percent
+from kpitrack.domain.compute import current_figure, figures
+from kpitrack.domain.model import Direction, Entry, Kind, Settings, Status
+from kpitrack.domain.schedule import planned_percent
 
 D = Decimal
 

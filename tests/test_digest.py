@@ -1,4 +1,4 @@
-"""kpitrack.digest: the SHA-256 of the undo journal and the lock notes, without loading OpenSSL."""
+"""kpitrack.files.digest: the SHA-256 of the undo journal and the lock notes, without loading OpenSSL."""
 
 import hashlib
 import subprocess
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kpitrack.digest import sha256, sha256_hex
+from kpitrack.files.digest import sha256, sha256_hex
 
 
 @pytest.mark.parametrize("data", [b"", b"abc", "一二三".encode(), bytes(range(256)) * 4099])
@@ -16,6 +16,6 @@ def test_the_digests_are_hashlibs(data):
 
 @pytest.mark.skipif(sha256 is hashlib.sha256, reason="this Python has no built-in SHA-256: hashlib is used")
 def test_it_does_not_import_hashlib():
-    done = subprocess.run([sys.executable, "-c", "import sys, kpitrack.digest; print('hashlib' in sys.modules)"],
+    done = subprocess.run([sys.executable, "-c", "import sys, kpitrack.files.digest; print('hashlib' in sys.modules)"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

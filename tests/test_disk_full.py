@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, write
 from kpitrack.cli import app
-from kpitrack.errors import KpitrackError
-from kpitrack.model import Entry
-from kpitrack.workspace import load_target
-from kpitrack.write import append_entry
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.model import Entry
+from kpitrack.files.workspace import load_target
+from kpitrack.writing.write import append_entry
 
 runner = CliRunner()
 NOTE = "synthetic: a long note so that the block is long " * 4

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings, strategies as st
 
 from helpers import examples
-from kpitrack.display import BLANK, INVISIBLE, SPACES, visible
+from kpitrack.words.display import BLANK, INVISIBLE, SPACES, visible
 from kpitrack.formats.machine import json_string, to_json
 
 

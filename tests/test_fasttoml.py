@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.fasttoml import loads
-from kpitrack.model import Entry, ReadingQualifier
-from kpitrack.write import entry_block as render_entry
+from kpitrack.files.fasttoml import loads
+from kpitrack.domain.model import Entry, ReadingQualifier
+from kpitrack.writing.write import entry_block as render_entry
 
 HEAD = 'title = "synthetic"\nunit = "units"\ntarget = 1200\nstart = 2023-01-01\ndue = 2023-12-31\n'
 

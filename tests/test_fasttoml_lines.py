@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.document import _HEADER, _KEY, _TABLE, key_lines
-from kpitrack.errors import KpitrackError
-from kpitrack.fasttoml import loads
-from kpitrack.model import Entry
-from kpitrack.schema import target_from_document
-from kpitrack.write import entry_block as render_entry
+from kpitrack.files.document import _HEADER, _KEY, _TABLE, key_lines
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.files.fasttoml import loads
+from kpitrack.domain.model import Entry
+from kpitrack.files.schema import target_from_document
+from kpitrack.writing.write import entry_block as render_entry
 from test_fasttoml import HEAD, edits, entries
 
 PATH = Path("ws/t.toml")

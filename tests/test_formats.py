@@ -11,13 +11,13 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from helpers import any_text, make_target
-from kpitrack.compute import figures
-from kpitrack.display import bar, visible
+from kpitrack.domain.compute import figures
+from kpitrack.words.display import bar, visible
 from kpitrack.formats.machine import show_json, spreadsheet_safe, status_csv, status_json, to_json
 from kpitrack.formats.markdown import status_markdown
 from kpitrack.formats.terminal import status_table
-from kpitrack.model import Kind
-from kpitrack.report import STATUS_FIELDS
+from kpitrack.domain.model import Kind
+from kpitrack.reports.report import STATUS_FIELDS
 
 AS_OF = date(2023, 6, 30)
 

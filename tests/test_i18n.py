@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpitrack.cli import app
-from kpitrack.i18n import locale_language
+from kpitrack.words.i18n import locale_language
 
 ROOT = Path(__file__).parents[1]
 SHIPPED = ROOT / "targets"
@@ -96,7 +96,7 @@ def shipped_ids() -> set[str]:
 
 def data_words() -> set[str]:
     """Words the files themselves hold (sources, notes): data, shown as written, not the interface."""
-    from kpitrack.workspace import load_workspace
+    from kpitrack.files.workspace import load_workspace
 
     texts = []
     for target in load_workspace(SHIPPED).targets:
@@ -259,7 +259,7 @@ def test_a_word_naming_no_status_is_a_usage_error():
 @pytest.mark.parametrize("columns", ["80", "120"])
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_shipped_workspace_is_one_line_per_target_at_80_and_120_columns(columns, language):
-    from kpitrack.workspace import load_workspace
+    from kpitrack.files.workspace import load_workspace
 
     result = run("--lang", language, "status", "--as-of", "2024-06-30", "--all", COLUMNS=columns)
     assert result.exit_code == 0, result.output

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, write
 from kpitrack.cli import app
-from kpitrack.importer import apply_import, plan_import, read_import
-from kpitrack.writeahead import JOURNAL, recover
-from kpitrack.workspace import load_target, load_workspace
+from kpitrack.writing.importer import apply_import, plan_import, read_import
+from kpitrack.writing.writeahead import JOURNAL, recover
+from kpitrack.files.workspace import load_target, load_workspace
 
 runner = CliRunner()
 NAMES = ("a-firms", "b-firms", "c-firms", "d-firms")

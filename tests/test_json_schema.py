@@ -12,11 +12,11 @@ import jsonschema
 import pytest
 
 from helpers import TARGET_TOML, write
-from kpitrack import json_schema
-from kpitrack.errors import KpitrackError
-from kpitrack.fields import FILE_KINDS, Field, names
-from kpitrack.schema import CHECKPOINT_KEYS, PLAN_KEYS, PROGRESS_KEYS, SETTINGS_KEYS, TARGET_KEYS
-from kpitrack.workspace import load_settings, load_target, plan_from_file
+from kpitrack.files import json_schema
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.files.fields import FILE_KINDS, Field, names
+from kpitrack.files.schema import CHECKPOINT_KEYS, PLAN_KEYS, PROGRESS_KEYS, SETTINGS_KEYS, TARGET_KEYS
+from kpitrack.files.workspace import load_settings, load_target, plan_from_file
 
 ROOT = Path(__file__).parents[1]
 
@@ -44,7 +44,7 @@ def schema_errors(name: str, text: str) -> list[str]:
 def test_the_published_schemas_are_what_fields_py_generates(folder):
     for name in json_schema.SCHEMAS:
         assert (folder / name).read_text(encoding="utf-8") == json_schema.rendered(name), (
-            f"{folder / name} is out of date: run python -m kpitrack.json_schema")
+            f"{folder / name} is out of date: run python -m kpitrack.files.json_schema")
     jsonschema.Draft7Validator.check_schema(json.loads(json_schema.rendered("target.schema.json")))
 
 
@@ -73,7 +73,7 @@ def test_the_schema_has_exactly_the_keys_validation_accepts():
 
 def test_every_key_the_validation_code_reads_is_in_the_schema():
     """A key read in schema.py but not declared in fields.py (so missing from the schema) fails here."""
-    source = (ROOT / "src" / "kpitrack" / "schema.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "kpitrack" / "files" / "schema.py").read_text(encoding="utf-8")
     read = set(re.findall(r'(?:document|table)(?:\.get\(|\[)"([a-z_]+)"', source))
     read |= set(re.findall(r'"([a-z_]+)" (?:not )?in (?:document|table)', source))
     read |= set(re.findall(r'where\("([a-z_]+)"\)', source))

@@ -366,7 +366,7 @@ def test_shipped_examples_of_each_new_kind():
 
 
 def test_the_readme_names_every_field():
-    from kpitrack.fields import FILE_KINDS
+    from kpitrack.files.fields import FILE_KINDS
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [f"{kind}.{field.name}" for kind, fields in FILE_KINDS.items() for field in fields

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, write
 from kpitrack.cli import app
-from kpitrack.display import visible
-from kpitrack.model import Entry
-from kpitrack.write import entry_block
+from kpitrack.words.display import visible
+from kpitrack.domain.model import Entry
+from kpitrack.writing.write import entry_block
 
 runner = CliRunner()
 
@@ -88,7 +88,7 @@ def test_the_file_system_root_and_the_home_folder_are_refused():
 
 
 def test_a_walk_past_its_bound_fails_fast(tmp_path, monkeypatch):
-    import kpitrack.workspace as workspace
+    import kpitrack.files.workspace as workspace
 
     monkeypatch.setattr(workspace, "MAX_ENTRIES", 50)
     for number in range(60):
@@ -113,8 +113,8 @@ def test_stray_tmp_files_are_ignored_and_never_block_init(tmp_path):
 
 
 def test_sums_of_28_digit_figures_are_exact(tmp_path):
-    from kpitrack.compute import current_figure
-    from kpitrack.workspace import load_target
+    from kpitrack.domain.compute import current_figure
+    from kpitrack.files.workspace import load_target
 
     big = "9" * 28
     path = write(tmp_path / "firms.toml", TARGET_TOML.replace("target = 1200", f"target = {big}")
@@ -148,7 +148,7 @@ def test_a_gbk_console_gets_escapes_not_a_traceback(tmp_path):
 
 
 def test_a_file_system_mounted_inside_the_workspace_is_not_walked(tmp_path, monkeypatch):
-    import kpitrack.workspace as workspace
+    import kpitrack.files.workspace as workspace
 
     write(tmp_path / "good.toml", TARGET_TOML)
     write(tmp_path / "mnt" / "other.toml", TARGET_TOML)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from helpers import TARGET_TOML, write
-from kpitrack.lock import locked_target
-from kpitrack.model import Entry
-from kpitrack.workspace import load_target
-from kpitrack.write import append_entry
+from kpitrack.writing.lock import locked_target
+from kpitrack.domain.model import Entry
+from kpitrack.files.workspace import load_target
+from kpitrack.writing.write import append_entry
 
 SOURCE = Path(__file__).parent.parent / "src" / "kpitrack"
 
@@ -118,7 +118,7 @@ def test_a_pipe_named_like_a_target_is_refused_not_waited_on(tmp_path):
     result = subprocess.run(kpitrack(tmp_path, "add", "firms", "5", "--date", "2023-05-01"),
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "no target 'firms'" in result.stderr  # the walk takes regular files only
-    from kpitrack.errors import KpitrackError
+    from kpitrack.domain.errors import KpitrackError
     with pytest.raises(KpitrackError, match="not a regular file"):  # nor does the lock open anything else
         with locked_target(tmp_path / "firms.toml", tmp_path):
             pass
@@ -144,11 +144,11 @@ def test_locking_goes_through_portalocker_on_windows(tmp_path, monkeypatch):
     held by another program through portalocker's own exception."""
     import portalocker
 
-    import kpitrack.lock
-    from kpitrack.errors import KpitrackError
-    from kpitrack.lock import Waiting
+    import kpitrack.writing.lock
+    from kpitrack.domain.errors import KpitrackError
+    from kpitrack.writing.lock import Waiting
 
-    monkeypatch.setattr(kpitrack.lock, "USE_PORTALOCKER", True)
+    monkeypatch.setattr(kpitrack.writing.lock, "USE_PORTALOCKER", True)
 
     calls = []
 
@@ -163,14 +163,14 @@ def test_locking_goes_through_portalocker_on_windows(tmp_path, monkeypatch):
             pass
     assert calls and all(flags == portalocker.LOCK_EX | portalocker.LOCK_NB for flags in calls)
     monkeypatch.undo()
-    monkeypatch.setattr(kpitrack.lock, "USE_PORTALOCKER", True)
+    monkeypatch.setattr(kpitrack.writing.lock, "USE_PORTALOCKER", True)
     lost, wrong, _ = count_losses(tmp_path / "real", 3)  # the real portalocker, inode check included
     assert (lost, wrong) == (0, 0)
 
 
 def test_a_file_replaced_under_the_lock_sends_waiting_writers_to_the_new_file(tmp_path):
     """The API corrections build on: locked_target + replace_locked (write.py)."""
-    from kpitrack.write import replace_locked
+    from kpitrack.writing.write import replace_locked
 
     path = write(tmp_path / "firms.toml", TARGET_TOML + "\n[[progress]]\nvalue = 7\ndate = 2023-03-01\n")
     errors = []

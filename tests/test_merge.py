@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpitrack.cli import app
-from kpitrack.merge import merge
+from kpitrack.git.merge import merge
 
 BASE = """\
 # synthetic test target: a comment the merge must keep

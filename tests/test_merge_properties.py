@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import examples
-from kpitrack.merge import merge
+from kpitrack.git.merge import merge
 from test_merge import BASE
 
 ENTRY = st.tuples(st.integers(0, 200), st.integers(1, 50), st.booleans())  # day, value, keys reversed

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpitrack.parse import parse_date, parse_value
+from kpitrack.domain.parse import parse_date, parse_value
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -75,7 +75,7 @@ def test_parse_date_refuses_impossible_incomplete_and_ambiguous_dates(text, reas
 @pytest.mark.parametrize("text, expected", [("1.8千", "1800"), ("3千", "3000"), ("1.2万亿", "1200000000000"),
                                             ("2千万", "20000000")])
 def test_one_scale_table_serves_typed_figures_and_units(text, expected):
-    from kpitrack.units import split_unit
+    from kpitrack.domain.units import split_unit
 
     assert parse_value(text) == Decimal(expected)
     assert split_unit("千元") == (Decimal(1000), "元")  # the same 千 in a unit name

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, write
 from kpitrack.cli import app
-from kpitrack.parse import parse_date, parse_figure
+from kpitrack.domain.parse import parse_date, parse_figure
 
 
 @pytest.mark.parametrize("typed, unit, figure", [
@@ -63,7 +63,7 @@ def test_a_title_fragment_names_a_target_and_several_matches_are_listed(tmp_path
 
 def test_the_base_unit_typed_on_a_scaled_target_is_converted():
     """18000个 on a 万个 target is 1.8 万个, not 18000 万个 (a user's trial found it recorded as 18000)."""
-    from kpitrack.parse import parse_figure
+    from kpitrack.domain.parse import parse_figure
 
     assert parse_figure("18000个", "万个") == Decimal("1.8")
     assert parse_figure("18000 个", "万个") == Decimal("1.8")

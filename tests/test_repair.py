@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, write
 from kpitrack.cli import app
-from kpitrack.errors import KpitrackError
-from kpitrack.model import Entry
-from kpitrack.repair import torn_tail
-from kpitrack.workspace import load_target
-from kpitrack.write import append_entries, entry_block
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.model import Entry
+from kpitrack.writing.repair import torn_tail
+from kpitrack.files.workspace import load_target
+from kpitrack.writing.write import append_entries, entry_block
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from helpers import figure_file, progress, run, write
-from kpitrack.compute import current_figure, disagreements, figures
-from kpitrack.workspace import load_workspace
+from kpitrack.domain.compute import current_figure, disagreements, figures
+from kpitrack.files.workspace import load_workspace
 
 
 @pytest.fixture

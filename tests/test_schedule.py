@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from helpers import TARGET_TOML, make_target, write
 from kpitrack.cli import app
-from kpitrack.compute import figures
-from kpitrack.schedule import planned_percent
-from kpitrack.model import Kind, Settings, Status
-from kpitrack.workspace import load_workspace
+from kpitrack.domain.compute import figures
+from kpitrack.domain.schedule import planned_percent
+from kpitrack.domain.model import Kind, Settings, Status
+from kpitrack.files.workspace import load_workspace
 
 D = Decimal
 YEAR = dict(start=date(2023, 1, 1), due=date(2023, 12, 31), target=100)

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.errors import KpitrackError
-from kpitrack.model import Direction, Kind, Target
-from kpitrack.schema import entry_from_table, entry_problem
-from kpitrack.schema_kinds import plain_entries
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.model import Direction, Kind, Target
+from kpitrack.files.schema import entry_from_table, entry_problem
+from kpitrack.files.schema_kinds import plain_entries
 
 values = st.one_of(
     st.dates(), st.datetimes(), st.integers(-10**30, 10**30), st.booleans(), st.none(),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import SHIPPED_TARGETS, run, snapshot, status_rows
-from kpitrack.compute import current_figure
-from kpitrack.workspace import load_workspace
+from kpitrack.domain.compute import current_figure
+from kpitrack.files.workspace import load_workspace
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from helpers import make_target
-from kpitrack.compute import figures
+from kpitrack.domain.compute import figures
 from kpitrack.formats.show import burnup_chart
 
 

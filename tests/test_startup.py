@@ -8,13 +8,13 @@ import pytest
 
 from helpers import modules_after
 
-COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.errors",
-                "kpitrack.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
-ADD = {"kpitrack.cli.add", "kpitrack.model"}  # add's own module (not the other writing commands')
-RECORDING = {"kpitrack.parse", "kpitrack.units", "kpitrack.document", "kpitrack.fields", "kpitrack.schema",
-             "kpitrack.schema_kinds", "kpitrack.workspace", "kpitrack.lock", "kpitrack.write",
-             "kpitrack.writeahead", "kpitrack.journal", "kpitrack.digest", "kpitrack.entrycheck",
-             "kpitrack.display"}  # the door, the lock, the journals for undo and recovery
+COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.domain", "kpitrack.domain.errors",
+                "kpitrack.words", "kpitrack.words.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
+ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the other writing commands')
+RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema",
+             "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.writing.lock", "kpitrack.writing.write",
+             "kpitrack.writing.writeahead", "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck",
+             "kpitrack.words.display"}  # the door, the lock, the journals for undo and recovery
 # json is the journals' format (undo, interrupted imports): small, and needed by add.
 HEAVY = ("rich", "jinja2", "openpyxl", "docx", "matplotlib", "numpy", "sqlite3", "dateutil", "csv", "pickle")
 
@@ -47,14 +47,14 @@ def test_add_imports_no_table_printing_and_no_report(tmp_path, workspace):
     modules = imported(tmp_path, "--dir", str(workspace), "add", "firms", "5", "--date", "2023-03-01")
     assert "5\n" in (workspace / "plan" / "firms.toml").read_text()
     ours = {name for name in modules if name.startswith("kpitrack")}
-    assert "kpitrack.cache" not in ours and not {name for name in modules if name.startswith("sqlite3")}
+    assert "kpitrack.files.cache" not in ours and not {name for name in modules if name.startswith("sqlite3")}
     assert ours == COMMAND_LINE | ADD | RECORDING
     assert not {name for name in modules if name.split(".")[0] in HEAVY}
 
 
 def test_add_imports_neither_the_cache_nor_the_figures(tmp_path, workspace):
     modules = imported(tmp_path, "--dir", str(workspace), "add", "firms", "5", "--date", "2023-03-01")
-    assert not {"kpitrack.cache", "kpitrack.compute"} & modules
+    assert not {"kpitrack.files.cache", "kpitrack.domain.compute"} & modules
 
 
 def test_status_as_json_prints_no_table(tmp_path, workspace):

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from kpitrack.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
-from kpitrack.qualifiers import meets
-from kpitrack.timeline import fold, state_at
+from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.qualifiers import meets
+from kpitrack.domain.timeline import fold, state_at
 
 START = date(2023, 1, 1)
 days = st.integers(min_value=-20, max_value=420).map(lambda offset: START + timedelta(days=offset))

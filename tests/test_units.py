@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpitrack.units import conversion, split_unit
+from kpitrack.domain.units import conversion, split_unit
 
 
 @pytest.mark.parametrize("unit, scale, base", [

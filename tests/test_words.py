@@ -1,7 +1,7 @@
 """Every word of the page, workbook and document exists in each language: none falls back unseen."""
 
 from kpitrack.formats.words import WORDS, word
-from kpitrack.model import Status
+from kpitrack.domain.model import Status
 
 
 def test_each_language_has_every_word_and_every_status():

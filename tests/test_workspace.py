@@ -14,11 +14,11 @@ import helpers
 from helpers import (FIRMS, MILESTONE_FIELDS, TARGET_TOML, kpitrack_command, one_error_line, runner,
     snapshot, status_ids, write, write_target)
 from kpitrack.cli import app
-from kpitrack.errors import KpitrackError, NoWorkspace
-from kpitrack.model import Kind
-from kpitrack.starter import init_workspace
-from kpitrack.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
-from kpitrack.write import create_target
+from kpitrack.domain.errors import KpitrackError, NoWorkspace
+from kpitrack.domain.model import Kind
+from kpitrack.writing.starter import init_workspace
+from kpitrack.files.workspace import find_root, find_target_file, load_settings, load_target, load_workspace
+from kpitrack.writing.write import create_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -225,7 +225,7 @@ def test_folders_that_are_files_are_one_clear_error(tmp_path):
 
 
 def test_the_state_folder_is_made_once_and_ignored_by_git(tmp_path):
-    from kpitrack.workspace import load_workspace, state_folder
+    from kpitrack.files.workspace import load_workspace, state_folder
 
     folder = state_folder(tmp_path)
     assert folder == tmp_path / ".kpitrack" and folder.is_dir()

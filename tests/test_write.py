@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from helpers import HAND_WRITTEN_FIRMS, MILESTONE_FIELDS, TARGET_TOML, any_text, examples, kpitrack_command, write
-from kpitrack.errors import KpitrackError
-from kpitrack.model import Entry, Target
-from kpitrack.workspace import load_target
-from kpitrack.write import append_entry, create_target, entry_block
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.model import Entry, Target
+from kpitrack.files.workspace import load_target
+from kpitrack.writing.write import append_entry, create_target, entry_block
 
 
 def test_append_keeps_every_existing_byte_and_adds_one_block(tmp_path):
@@ -104,7 +104,7 @@ def test_whole_numbers_are_written_as_toml_integers_and_decimals_as_typed(tmp_pa
 
 
 def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
-    import kpitrack.write as write_module
+    import kpitrack.writing.write as write_module
 
     path = write(tmp_path / "firms.toml", HAND_WRITTEN_FIRMS)
     before = path.read_bytes()
@@ -117,7 +117,7 @@ def test_append_that_does_not_read_back_is_undone(tmp_path, monkeypatch):
 def test_append_reads_only_the_definition_and_the_last_entry_of_a_long_file(tmp_path, monkeypatch):
     import tomllib as real_tomllib
 
-    import kpitrack.write as store
+    import kpitrack.writing.write as store
 
     blocks = "".join(f"\n[[progress]]\ndate = 2023-03-{day % 28 + 1:02d}\nvalue = {day}\n" for day in range(2000))
     path = write(tmp_path / "firms.toml", TARGET_TOML + blocks)

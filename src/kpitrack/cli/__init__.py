@@ -31,8 +31,8 @@ if _collecting:
     gc.enable()
 
 from kpitrack import __version__
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _
 
 
 # Every command, in the order `--help` lists them, and its module in this package. Only the module
@@ -97,7 +97,7 @@ class Group(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import os
 
-        from kpitrack.i18n import LANGUAGES, locale_language, set_language
+        from kpitrack.words.i18n import LANGUAGES, locale_language, set_language
 
         wanted = os.environ.get("KPITRACK_LANG")  # until --lang is read: usage errors speak it too
         set_language(wanted if wanted in LANGUAGES else locale_language())
@@ -121,13 +121,13 @@ def fail(message: str, code: int = 2) -> None:
 
 def say(message: str) -> None:
     """A line on stdout that may hold a path or a name: escaped like every untrusted text."""
-    from kpitrack.display import visible
+    from kpitrack.words.display import visible
 
     print(visible(message))
 
 
 def warn(message: str) -> None:
-    from kpitrack.display import visible  # messages may quote what a user typed or a file holds
+    from kpitrack.words.display import visible  # messages may quote what a user typed or a file holds
 
     print(f"kpitrack: {visible(message)}", file=sys.stderr)
 
@@ -165,7 +165,7 @@ def main() -> None:
 
 
 def date_argument(text: str | date) -> date:
-    from kpitrack.parse import parse_date
+    from kpitrack.domain.parse import parse_date
 
     if isinstance(text, date):  # a default value, already parsed
         return text
@@ -176,7 +176,7 @@ def date_argument(text: str | date) -> date:
 
 
 def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
-    from kpitrack.parse import parse_value
+    from kpitrack.domain.parse import parse_value
 
     if isinstance(text, Decimal):  # a default value, already parsed
         return text
@@ -196,7 +196,7 @@ Wait = Annotated[Optional[float], typer.Option(
 
 def waiting(seconds: Optional[float]):
     """How a writing command waits for a locked file: saying so after a second, giving up after --wait."""
-    from kpitrack.lock import Waiting
+    from kpitrack.writing.lock import Waiting
 
     return Waiting(seconds, warn)
 
@@ -204,7 +204,7 @@ def waiting(seconds: Optional[float]):
 def root(ctx: typer.Context) -> Path:
     """The workspace, after finishing (or rolling back) an import that was interrupted there."""
     folder = _find(ctx)
-    from kpitrack.writeahead import recover
+    from kpitrack.writing.writeahead import recover
 
     done = recover(folder, waiting(None))
     if done:
@@ -213,8 +213,8 @@ def root(ctx: typer.Context) -> Path:
 
 
 def _find(ctx: typer.Context) -> Path:
-    from kpitrack.errors import MissingFolder, NoWorkspace
-    from kpitrack.workspace import find_root, workspace_above
+    from kpitrack.domain.errors import MissingFolder, NoWorkspace
+    from kpitrack.files.workspace import find_root, workspace_above
 
     try:
         found, ctx.obj["scope"] = workspace_above(find_root(ctx.obj.get("dir")))
@@ -232,7 +232,7 @@ def speak_settings_language(ctx: typer.Context, language: str | None) -> None:
     """The workspace's `language` (kpitrack.toml) is spoken from here on, unless --lang or
     KPITRACK_LANG chose one."""
     if ctx.obj.get("lang") is None and language:
-        from kpitrack.i18n import set_language
+        from kpitrack.words.i18n import set_language
 
         set_language(language)
         ctx.obj["settings_language"] = language
@@ -242,10 +242,10 @@ def load(ctx: typer.Context, quiet: bool = False):
     """Every target of the workspace, through the parse cache (rebuilt with a notice when damaged,
     silently with `quiet`); the workspace's `language` is spoken from here on unless --lang or
     KPITRACK_LANG chose one."""
-    import kpitrack.cache
-    from kpitrack.workspace import cache_folder, load_workspace
+    import kpitrack.files.cache
+    from kpitrack.files.workspace import cache_folder, load_workspace
 
-    kpitrack.cache.quiet = quiet
+    kpitrack.files.cache.quiet = quiet
 
     folder = root(ctx)
     workspace = load_workspace(folder, cache_folder(folder))
@@ -263,7 +263,7 @@ def choose_language(option: Optional[str], environ=None) -> Optional[str]:
     the language is set at once, so that even an error about the workspace speaks it."""
     import os
 
-    from kpitrack.i18n import LANGUAGES, locale_language, set_language
+    from kpitrack.words.i18n import LANGUAGES, locale_language, set_language
 
     environ = os.environ if environ is None else environ
     chosen, name = (option, "--lang") if option else (environ.get("KPITRACK_LANG") or None, "KPITRACK_LANG")
@@ -289,7 +289,7 @@ def option_named(error: KpitrackError, options: dict[str, str]) -> KpitrackError
 
 def report_problems(problems: list[KpitrackError], closing: str | None = None) -> None:
     """Broken files do not hide the rest: list them after the output, then exit 2."""
-    from kpitrack.display import visible
+    from kpitrack.words.display import visible
 
     for problem in problems:
         print(visible(str(problem)), file=sys.stderr)

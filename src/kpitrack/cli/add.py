@@ -11,15 +11,15 @@ import typer
 from kpitrack.cli import (QuietOption, Wait, app, date_argument, option_named, root, say, speak_settings_language,
                           waiting, warn)
 from kpitrack.cli.complete import target_ids
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _
-from kpitrack.model import ReadingQualifier
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _
+from kpitrack.domain.model import ReadingQualifier
 
 
 def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
     """The file of the target named by id or by a fragment of its title."""
-    from kpitrack.workspace import cache_folder
-    from kpitrack.workspace import find_target
+    from kpitrack.files.workspace import cache_folder
+    from kpitrack.files.workspace import find_target
 
     speak_workspace_language(ctx, workspace_root)
     return find_target(workspace_root, text, cache_folder(workspace_root))
@@ -28,7 +28,7 @@ def find(ctx: typer.Context, workspace_root: Path, text: str) -> Path:
 def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
     """The workspace's `language` (kpitrack.toml), as `load` speaks it, for the commands that do not
     load every target."""
-    from kpitrack.workspace import load_settings
+    from kpitrack.files.workspace import load_settings
 
     if ctx.obj.get("lang") is not None:
         return  # chosen already: kpitrack.toml need not be read
@@ -40,8 +40,8 @@ def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
 
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
     """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
-    from kpitrack.model import Entry
-    from kpitrack.parse import parse_figure
+    from kpitrack.domain.model import Entry
+    from kpitrack.domain.parse import parse_figure
 
     word = value.strip().lower()
     if word in ("done", "undone"):
@@ -54,7 +54,7 @@ def typed_entry(target, value: str, when: date, total: bool, note: Optional[str]
 
 
 def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
-    from kpitrack.journal import record
+    from kpitrack.writing.journal import record
 
     record(workspace_root, operation, summary, changes)
 
@@ -90,9 +90,9 @@ def add(
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.entrycheck import door_problems, next_repeat
-    from kpitrack.schema import entry_warnings
-    from kpitrack.write import append_built
+    from kpitrack.files.entrycheck import door_problems, next_repeat
+    from kpitrack.files.schema import entry_warnings
+    from kpitrack.writing.write import append_built
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)

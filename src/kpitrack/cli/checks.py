@@ -12,8 +12,8 @@ from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_pro
 from kpitrack.cli.complete import status_list
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TagOption, emit, encoded, page_language)
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _, ngettext
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _, ngettext
 
 
 @app.command()
@@ -29,13 +29,13 @@ def validate(
 
     Example: kpitrack validate
     """
-    from kpitrack.display import visible
-    from kpitrack.report import workspace_warnings
+    from kpitrack.words.display import visible
+    from kpitrack.reports.report import workspace_warnings
 
     workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
-        from kpitrack.repair import repair as cut_torn
+        from kpitrack.writing.repair import repair as cut_torn
 
         for path in torn:
             done = cut_torn(path, workspace.root, waiting(wait))
@@ -64,8 +64,8 @@ def validate(
 
 def _torn(workspace) -> list[Path]:
     """The files among the problems that end in a torn block."""
-    from kpitrack.repair import torn_tail
-    from kpitrack.workspace import read_bytes
+    from kpitrack.writing.repair import torn_tail
+    from kpitrack.files.workspace import read_bytes
 
     found = []
     for path in dict.fromkeys(problem.path for problem in workspace.problems if problem.path):
@@ -80,8 +80,8 @@ def _torn(workspace) -> list[Path]:
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
     whether stale is asked for, the words as typed); a word naming no status is a usage error."""
-    from kpitrack.display import typed_status
-    from kpitrack.model import Status, Verdict
+    from kpitrack.words.display import typed_status
+    from kpitrack.domain.model import Status, Verdict
 
     names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
     codes = []
@@ -117,7 +117,7 @@ def check(
 
     Example: kpitrack check --fail-on behind,overdue,stale --quiet
     """
-    from kpitrack.report import evaluate
+    from kpitrack.reports.report import evaluate
 
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
@@ -145,16 +145,16 @@ def check(
 
 def shown_words(names: list[str]) -> list[str]:
     """Typed status words as the interface says them (`红灯` in English: `behind`)."""
-    from kpitrack.display import STALE, status_word, typed_status
-    from kpitrack.model import Status
+    from kpitrack.words.display import STALE, status_word, typed_status
+    from kpitrack.domain.model import Status
 
     return [_(STALE) if code == "stale" else status_word(Status(code)) for code in map(typed_status, names)]
 
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
     """Print what changed since the previous run with the same options, remember this one."""
-    from kpitrack.changes import changes, remember, remembered
-    from kpitrack.display import visible
+    from kpitrack.writing.changes import changes, remember, remembered
+    from kpitrack.words.display import visible
     from kpitrack.formats.terminal import as_of_words
 
     key = f"fail-on={fail_on}"
@@ -209,7 +209,7 @@ def report(
 
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
-    from kpitrack.report import by_group, evaluate, ordered
+    from kpitrack.reports.report import by_group, evaluate, ordered
 
     if output in BINARY and out is None:
         raise typer.BadParameter(f"--format {output.value} writes a file: add --out FILE.{output.value}",
@@ -219,7 +219,7 @@ def report(
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     if (by or since) and output not in (ReportFormat.markdown, ReportFormat.json):
         raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
-    from kpitrack.report import changes_since, owner_rows
+    from kpitrack.reports.report import changes_since, owner_rows
     owners = owner_rows(items) if by else None
     changed = changes_since(workspace, items, since) if since else None
     words = page_language(ctx, lang)
@@ -241,7 +241,7 @@ def report(
         from kpitrack.formats.html import report_html
         text = report_html(as_of, items, workspace.plans, workspace.by_id(), words)
     elif output is ReportFormat.svg:
-        from kpitrack.display import group_label
+        from kpitrack.words.display import group_label
         from kpitrack.formats.charts import plan_bars
         text = plan_bars([(group_label(name, workspace.plans), members) for name, members in by_group(items)],
                          words) + "\n"
@@ -254,8 +254,8 @@ def report(
     if out is None:
         emit(text)
     else:
-        from kpitrack.display import visible
-        from kpitrack.write import write_file
+        from kpitrack.words.display import visible
+        from kpitrack.writing.write import write_file
         write_file(out, text)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
             print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)

@@ -21,8 +21,8 @@ def _quietly(completer):
 
 
 def _targets(ctx: typer.Context):
-    from kpitrack.workspace import cache_folder
-    from kpitrack.workspace import find_root, load_workspace
+    from kpitrack.files.workspace import cache_folder
+    from kpitrack.files.workspace import find_root, load_workspace
 
     root = find_root(ctx.find_root().params.get("directory"))
     return load_workspace(root, cache_folder(root))
@@ -63,7 +63,7 @@ def owners(ctx: typer.Context, incomplete: str):
 
 def status_list(ctx: typer.Context, incomplete: str):
     """The statuses of --fail-on, a comma-separated list: the last word is completed."""
-    from kpitrack.model import Status, Verdict
+    from kpitrack.domain.model import Status, Verdict
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""

@@ -9,8 +9,8 @@ import typer
 
 from kpitrack.cli import app, date_argument, option_named, root
 from kpitrack.cli.add import find, journal, speak_workspace_language, typed_entry
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _, pgettext
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _, pgettext
 
 
 def in_git(folder: Path) -> bool:
@@ -42,7 +42,7 @@ def _pick(when: date, several: str):
 
 
 def _shown(entry) -> str:
-    from kpitrack.display import entry_value
+    from kpitrack.words.display import entry_value
 
     return entry_value(entry) + (_(" (running total)") if entry.total else "")
 
@@ -67,7 +67,7 @@ def fix(
 
     Example: kpitrack fix lh24-affordable-housing 2650 --total --date 2024-06
     """
-    from kpitrack.rewrite import rewrite_entry
+    from kpitrack.writing.rewrite import rewrite_entry
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)
@@ -97,7 +97,7 @@ def remove(
 
     Example: kpitrack remove lh24-affordable-housing --date 2024-03-31
     """
-    from kpitrack.rewrite import rewrite_entry
+    from kpitrack.writing.rewrite import rewrite_entry
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)
@@ -113,7 +113,7 @@ def undo(ctx: typer.Context, quiet: Quiet = False) -> None:
 
     Example: kpitrack undo
     """
-    from kpitrack.journal import undo_last
+    from kpitrack.writing.journal import undo_last
 
     workspace_root = root(ctx)
     speak_workspace_language(ctx, workspace_root)

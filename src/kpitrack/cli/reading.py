@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import date_argument
-from kpitrack.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError
 
 
 class Language(str, enum.Enum):
@@ -24,7 +24,7 @@ def page_language(ctx: typer.Context, lang: Optional[Language], default: Optiona
     """The language of a page, chart, workbook or document: the command's --lang (which becomes the
     interface language), else the one chosen by the global --lang, KPITRACK_LANG or the workspace's
     setting; failing those, `default` (the ledger is the office's Chinese form) or the locale's."""
-    from kpitrack.i18n import language, set_language
+    from kpitrack.words.i18n import language, set_language
 
     if lang is not None:
         set_language(lang.value)

@@ -10,9 +10,9 @@ import typer
 from kpitrack.cli import (QuietOption, Wait, app, date_argument, load, option_named, report_problems, root, say,
                           value_argument, waiting)
 from kpitrack.cli.complete import folders, owners, tags
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _, ngettext, npgettext
-from kpitrack.model import Direction, Kind, Qualifier
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _, ngettext, npgettext
+from kpitrack.domain.model import Direction, Kind, Qualifier
 
 
 @app.command()
@@ -26,15 +26,15 @@ def init(
 
     Example: kpitrack init targets --git
     """
-    from kpitrack.workspace import SETTINGS_FILE
-    from kpitrack.starter import git_files, init_workspace
+    from kpitrack.files.workspace import SETTINGS_FILE
+    from kpitrack.writing.starter import git_files, init_workspace
 
     if not (git and (directory / SETTINGS_FILE).is_file()):  # --git on a workspace sets up git only
         for path in init_workspace(directory, date.today().year):
             if not quiet:
                 say(_("wrote {file}").format(file=path))
     if git:
-        from kpitrack.history import configure_driver, driver_command, in_repository
+        from kpitrack.git.history import configure_driver, driver_command, in_repository
 
         for path in git_files(directory):
             say(_("wrote {file}").format(file=path))
@@ -80,7 +80,7 @@ def new(
 
     Example: kpitrack new housing --title "保障性住房" --target 5000 --unit 套 --start 2024-01-01 --due 2024-12-31
     """
-    from kpitrack.write import create_target
+    from kpitrack.writing.write import create_target
 
     fields = dict(title=title, start=start, due=due, kind=kind.value, direction=direction.value, unit=unit,
                   target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch,
@@ -116,7 +116,7 @@ def import_(
 
     Example: kpitrack import bulletin-2024-06.csv --dry-run
     """
-    from kpitrack.importer import apply_import, plan_import, read_import
+    from kpitrack.writing.importer import apply_import, plan_import, read_import
 
     workspace = load(ctx)
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake

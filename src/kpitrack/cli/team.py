@@ -9,7 +9,7 @@ import typer
 
 from kpitrack.cli import app, root
 from kpitrack.cli.complete import COMPLETE_VARIABLE, target_ids
-from kpitrack.i18n import _
+from kpitrack.words.i18n import _
 
 
 @app.command("merge-file")
@@ -30,7 +30,7 @@ def merge_file(
 
     Example: kpitrack merge-file base.toml ours.toml theirs.toml targets/x.toml
     """
-    from kpitrack.merge import merge_files
+    from kpitrack.git.merge import merge_files
 
     conflicts = merge_files(base, ours, theirs, name, marker_size)
     if conflicts:
@@ -46,9 +46,9 @@ def log(
 
     Example: kpitrack log sz23-affordable-housing
     """
-    from kpitrack.display import visible
-    from kpitrack.history import file_history
-    from kpitrack.workspace import find_target_file
+    from kpitrack.words.display import visible
+    from kpitrack.git.history import file_history
+    from kpitrack.files.workspace import find_target_file
 
     from kpitrack.cli.correct import speak_workspace_language
 

@@ -11,8 +11,8 @@ from kpitrack.cli import app, load, report_problems, warn
 from kpitrack.cli.complete import status_list, target_ids
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TableOrJson, TagOption, emit, encoded, page_language)
-from kpitrack.errors import KpitrackError
-from kpitrack.i18n import _
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _
 
 
 class StatusFormat(str, enum.Enum):
@@ -59,7 +59,7 @@ def status(
     Example: kpitrack status --as-of 2023-12-31 --sort lag
     """
     from kpitrack.cli.checks import statuses_argument
-    from kpitrack.report import evaluate, ordered
+    from kpitrack.reports.report import evaluate, ordered
 
     statuses, stale, _names = statuses_argument(only, "--status") if only else ((), False, [])
     as_of = as_of or date.today()
@@ -67,7 +67,7 @@ def status(
     items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner, closed=every),
                     sort.value)
     if by is not None:
-        from kpitrack.report import owner_rows
+        from kpitrack.reports.report import owner_rows
         rows = owner_rows(items)
         if output is StatusFormat.json:
             from kpitrack.formats.machine import owners_json
@@ -113,13 +113,13 @@ def show(
 
     Example: kpitrack show sz23-affordable-housing --as-of 2023-12-31
     """
-    from kpitrack.report import assess
-    from kpitrack.workspace import find_target_file
+    from kpitrack.reports.report import assess
+    from kpitrack.files.workspace import find_target_file
 
     workspace = load(ctx)  # a parent needs its parts
     others = workspace.by_id()
     if not target_id.isascii():  # a fragment of a title
-        from kpitrack.workspace import find_target
+        from kpitrack.files.workspace import find_target
         target_id = find_target(workspace.root, target_id).stem
     if target_id not in others:  # say why: no such id (with a close one), or the file's problem
         path = find_target_file(workspace.root, target_id)
@@ -157,7 +157,7 @@ def plans(
 
     Example: kpitrack plans --as-of 2024-06-30
     """
-    from kpitrack.report import closed_groups, evaluate
+    from kpitrack.reports.report import closed_groups, evaluate
 
     as_of = as_of or date.today()
     workspace = load(ctx)
@@ -189,7 +189,7 @@ def export(
     """
     from kpitrack.formats.machine import entries_csv, entries_json
 
-    from kpitrack.report import in_group
+    from kpitrack.reports.report import in_group
 
     workspace = load(ctx)
     targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]

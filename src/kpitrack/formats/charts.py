@@ -14,10 +14,10 @@ import warnings
 from datetime import timedelta
 from decimal import Decimal
 
-from kpitrack.compute import Figures, burnup_series
+from kpitrack.domain.compute import Figures, burnup_series
 from kpitrack.formats.words import COLOURS, word
-from kpitrack.model import Target
-from kpitrack.report import LIGHTS, Item
+from kpitrack.domain.model import Target
+from kpitrack.reports.report import LIGHTS, Item
 
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",

@@ -8,8 +8,8 @@ from datetime import date
 
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
 from kpitrack.formats.words import COLOURS, word
-from kpitrack.model import Kind, Plan
-from kpitrack.report import ATTENTION, Item, is_flagged, ledger
+from kpitrack.domain.model import Kind, Plan
+from kpitrack.reports.report import ATTENTION, Item, is_flagged, ledger
 
 CJK_FONT = "Microsoft YaHei"
 

@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.compute import Figures, entries_as_of
-from kpitrack.display import entry_value, number, visible, with_unit
+from kpitrack.domain.compute import Figures, entries_as_of
+from kpitrack.words.display import entry_value, number, visible, with_unit
 from kpitrack.formats.words import word
-from kpitrack.model import Kind, Plan, Status, Target
-from kpitrack.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
+from kpitrack.domain.model import Kind, Plan, Status, Target
+from kpitrack.reports.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),

@@ -11,10 +11,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from kpitrack.compute import Figures
-from kpitrack.display import plain_text, INVISIBLE, visible
-from kpitrack.model import Plan, Target
-from kpitrack.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,
+from kpitrack.domain.compute import Figures
+from kpitrack.words.display import plain_text, INVISIBLE, visible
+from kpitrack.domain.model import Plan, Target
+from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,
                              plan_rows, status_row, summarize)
 
 

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, progress_cell,
+from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, progress_cell,
                               status_word, target_value, title_of, verdict_text, visible)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
-from kpitrack.i18n import _, pgettext
-from kpitrack.model import Plan, Status
-from kpitrack.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
+from kpitrack.words.i18n import _, pgettext
+from kpitrack.domain.model import Plan, Status
+from kpitrack.reports.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.compute import Figures, burnup_series, entries_as_of
-from kpitrack.timeline import latest_entries
-from kpitrack.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.domain.compute import Figures, burnup_series, entries_as_of
+from kpitrack.domain.timeline import latest_entries
+from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
-from kpitrack.qualifiers import qualifier_of, tolerance_of
+from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
-from kpitrack.i18n import _, language, ngettext, pgettext
-from kpitrack.report import lag_sentence
-from kpitrack.model import Kind, Target
+from kpitrack.words.i18n import _, language, ngettext, pgettext
+from kpitrack.reports.report import lag_sentence
+from kpitrack.domain.model import Kind, Target
 
 
 def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
-from kpitrack.compute import Figures
-from kpitrack.i18n import _, language, pgettext
-from kpitrack.model import Plan, Status, Target, Verdict
-from kpitrack.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
+from kpitrack.domain.compute import Figures
+from kpitrack.words.i18n import _, language, pgettext
+from kpitrack.domain.model import Plan, Status, Target, Verdict
+from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 

@@ -43,7 +43,7 @@ def word(key: str, lang: str = "en", **values: str) -> str:
     catalogue (the offices' own words: 严重滞后, 逾期未完成, 未报送, 红灯 …), the rest from WORDS."""
     shared = _catalogue_word(key)
     if shared is not None:
-        from kpitrack.i18n import in_language
+        from kpitrack.words.i18n import in_language
 
         return in_language(lang, shared)
     text = WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
@@ -51,7 +51,7 @@ def word(key: str, lang: str = "en", **values: str) -> str:
 
 
 def _catalogue_word(key: str) -> str | None:
-    from kpitrack.display import LIGHTS, STALE, STATUS_WORDS, VERDICT_WORDS
+    from kpitrack.words.display import LIGHTS, STALE, STATUS_WORDS, VERDICT_WORDS
 
     messages = {status.value: message for status, message in STATUS_WORDS.items()}
     messages.update({verdict.value: message for verdict, message in VERDICT_WORDS.items()})

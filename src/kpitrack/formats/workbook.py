@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.formats.words import COLOURS, word
-from kpitrack.model import Plan
-from kpitrack.report import Item, ledger
+from kpitrack.domain.model import Plan
+from kpitrack.reports.report import Item, ledger
 
 # The office's form: these columns, in this order (编号 and 单位 and 截至日期 make it importable).
 LEDGER_COLUMNS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",

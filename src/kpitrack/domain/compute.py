@@ -1,0 +1,355 @@
+"""The figures of a target as of a date: pure arithmetic, no clock, no files, no printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+
+from kpitrack.domain.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
+from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
+from kpitrack.domain.qualifiers import meets, shortfall
+from kpitrack.domain.timeline import empty_figure, exact, met, ordered_entries, state_at, timeline
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12: the average calendar month
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Where a target stands as of a date. Percentages are on a 0-100 scale, rounded half up to 0.01."""
+
+    as_of: date
+    current: Decimal
+    last_update: date | None  # the date of the latest entry as of `as_of`
+    completion: Decimal | None  # None: an indicator or a growth rate, or no figure reported yet (no-data)
+    planned: Decimal | None  # None: a milestone, a reading kind, or a schedule of "none"
+    lag: Decimal | None  # planned - completion, in points: positive = behind the calendar
+    lag_days: int | None  # positive = the daily plan reached today's figure that many days ago
+    projected: Decimal | None  # the figure at due, at the pace so far
+    required_per_month: Decimal | None  # the pace needed from now on to finish on time
+    status: Status
+    stale: bool = False  # its latest figure is older than its cadence (plus grace) allows
+    schedule: str = "daily"  # how its plan advances: daily, monthly, quarterly or none
+    gap: Decimal | None = None  # a growth rate: reading - target, in percentage points
+    change: Decimal | None = None  # reading kinds: the latest reading - the one before
+    stretch_completion: Decimal | None = None  # completion of the 力争 figure (stretch_target)
+    estimate: bool = False  # the figure counts an estimate (预计)
+    # The year-end verdict, filled in by `report.assess` from `verdicts` (None: none yet).
+    verdict: Verdict | None = None
+    done_on: date | None = None
+    exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
+    exceeded_points: Decimal | None = None  # completion - 100
+
+
+Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
+
+
+def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
+    """Compute every figure of `target` as of the end of the day `as_of`."""
+    last_update = last_update_of(target, as_of, others)
+    current = current_figure(target, as_of, others)
+    if target.kind in (Kind.INDICATOR, Kind.GROWTH):
+        return _reading_figures(target, as_of, settings, current, last_update)
+    exact_completion = completion_of(target, current)
+    completion = shown_percent(exact_completion, done := met_at(target, as_of, others))
+    schedule = target.schedule or settings.schedule
+    if target.kind is Kind.MILESTONE:
+        status = _status(target, as_of, done, None, settings, False)
+        stale = _stale(target, as_of, last_update, status, settings, others)
+        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
+                       schedule)
+    planned = None if schedule == "none" else to_cents(planned_percent(target, as_of, schedule))
+    if has_no_data(target, as_of, others):
+        status = _status(target, as_of, done, None, settings, True)
+        return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
+                       _stale(target, as_of, last_update, status, settings, others), schedule)
+    lag = None if planned is None else planned - completion  # of the figures as shown, so readers can check
+    status = _status(target, as_of, done, lag, settings, False)
+    return Figures(
+        as_of=as_of,
+        current=current,
+        last_update=last_update,
+        completion=completion,
+        planned=planned,
+        lag=lag,
+        lag_days=None if planned is None else _lag_days(target, as_of, HUNDRED if done
+                                                         else min(exact_completion, HUNDRED - CENT)),
+        projected=_projected(target, as_of, current),
+        required_per_month=Decimal(0) if done else _required_per_month(target, as_of, current, exact_completion),
+        status=status,
+        stale=_stale(target, as_of, last_update, status, settings, others),
+        schedule=schedule,
+        change=_change(target, as_of) if target.kind is Kind.LEVEL else None,
+        stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
+                            if target.stretch_target is not None else None),
+        estimate=counts_estimate(target, as_of),
+    )
+
+
+def shown_percent(exact: Decimal, done: bool) -> Decimal:
+    """A percentage as shown: half up to 0.01, except that a target not done (short of its figure,
+    or at it when the pledge says 超 or the reading 近) never shows 100."""
+    shown = to_cents(exact)
+    return min(shown, Decimal("99.99")) if not done and shown >= HUNDRED else shown
+
+
+def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bool:
+    """Under way with nothing reported (未报送): a cumulative or level target past its start with no
+    entry by `as_of` and no `baseline` in its file; a parent when all its parts are. Never a milestone."""
+    if target.kind is Kind.MILESTONE or as_of < target.start:
+        return False
+    if adds_up_parts(target, others):
+        return all(has_no_data(others[part_id], as_of, others) for part_id in target.parts)
+    return not target.baseline_given and state_at(target, as_of) is None
+
+
+def _reading_figures(target: Target, as_of: date, settings: Settings, current: Decimal,
+                     last_update: date | None) -> Figures:
+    """An indicator is tracked; a growth rate is judged on its latest year-to-date reading, the bar
+    from the first month: nothing is prorated, and the difference is in percentage points."""
+    known = state_at(target, as_of) is not None
+    change = _change(target, as_of)
+    estimate = counts_estimate(target, as_of)
+    if target.kind is Kind.INDICATOR:
+        status = Status.NOT_STARTED if as_of < target.start else Status.TRACKED
+        return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
+                       is_stale(target, as_of, last_update, status, settings), change=change, estimate=estimate)
+    gap = current - target.target if known else None
+    status = growth_status(target, as_of, settings)
+    return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
+                   is_stale(target, as_of, last_update, status, settings), gap=gap, change=change,
+                   estimate=estimate)
+
+
+def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
+    """Met (its qualifier counted) while the latest reading meets the target; short of it, at-risk
+    under `growth_red` points and behind beyond; the reading dated on the due date decides."""
+    known = state_at(target, as_of)
+    final = final_reading(target, as_of)
+    if as_of < target.start:
+        return Status.NOT_STARTED
+    if as_of > target.due and not final:
+        return Status.OVERDUE
+    if not known:
+        return Status.NO_DATA  # no reading yet: nothing to judge (未报送)
+    latest = final or known
+    if meets(target, latest.figure, latest.wording):
+        return Status.DONE if final else Status.ON_TRACK
+    if as_of > target.due:
+        return Status.OVERDUE
+    return Status.AT_RISK if shortfall(target, latest.figure) < settings.growth_red else Status.BEHIND
+
+
+def final_reading(target: Target, as_of: date):
+    """The state at the end of the due date, when an entry is dated on it and `as_of` has reached
+    it (a growth rate's full-year reading); else None."""
+    if as_of < target.due:
+        return None
+    final = state_at(target, target.due)
+    return final if final is not None and final.day == target.due else None
+
+
+def _change(target: Target, as_of: date) -> Decimal | None:
+    """The latest reading minus the one before it, for targets whose entries are readings."""
+    state = state_at(target, as_of)
+    return state.change if state else None
+
+
+def counts_estimate(target: Target, as_of: date) -> bool:
+    """Whether the figure as of `as_of` rests on an estimate: the latest reading is one, or, for a
+    running sum, any entry since the latest total."""
+    state = state_at(target, as_of)
+    return state is not None and state.estimate
+
+
+def latest_qualifier(target: Target, as_of: date, others: Others | None = None):
+    """The wording (近, 超, 约) of the latest figure: it bounds the current figure."""
+    if adds_up_parts(target, others):
+        return None
+    state = state_at(target, as_of)
+    return state.wording if state else None
+
+
+def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
+    """Whether the figure as of `as_of` meets the target as worded (超, 以上, 左右, 以内)."""
+    return met(target)(current_figure(target, as_of, others), latest_qualifier(target, as_of, others))
+
+
+def _stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings,
+           others: Others | None) -> bool:
+    """A roll-up is stale when any of its parts is: one district that stopped reporting is enough."""
+    if adds_up_parts(target, others) and status not in (Status.DONE, Status.NOT_STARTED, Status.NO_DATA):
+        return any(figures(others[part_id], as_of, settings, others).stale for part_id in target.parts)
+    return is_stale(target, as_of, last_update, status, settings)
+
+
+def is_stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings) -> bool:
+    """Whether a new figure was due by now: the latest entry (or the start, before any) plus the
+    cadence plus the grace days lies before `as_of`. Done and not-started targets are never stale."""
+    cadence = target.cadence if target.cadence is not None else settings.cadence
+    if cadence is None or status in (Status.DONE, Status.NOT_STARTED):
+        return False
+    from dateutil.relativedelta import relativedelta
+
+    steps = {"weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1),
+             "quarterly": relativedelta(months=3), "yearly": relativedelta(years=1)}
+    step = steps[cadence] if isinstance(cadence, str) else relativedelta(days=cadence)
+    expected_by = (last_update or target.start) + step + relativedelta(days=settings.stale_grace_days)
+    return as_of > expected_by
+
+
+def entries_as_of(target: Target, as_of: date) -> list[Entry]:
+    """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
+    since a running total as of a day includes that day's increments. An estimate gives way to an
+    entry for its date without the mark. The list is shared: do not change it."""
+    global _latest
+    if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
+        return _latest[2]
+    known = [entry for entry in ordered_entries(target.entries) if entry.date <= as_of]
+    _latest = (target, as_of, known)
+    return known
+
+
+# The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
+# `is` cannot match another target made at the same address. Callers only read the list.
+_latest: tuple = (None, None, [])
+
+
+
+def adds_up_parts(target: Target, others: Others | None) -> bool:
+    """A parent without entries of its own takes its figure from its parts."""
+    return bool(target.parts) and not target.entries and others is not None
+
+
+def current_figure(target: Target, as_of: date, others: Others | None = None) -> Decimal:
+    """The figure as of `as_of`: baseline plus progress (cumulative), the latest reading (level),
+    1 for a milestone done and 0 otherwise, or the exact sum of its parts' figures (a parent)."""
+    if adds_up_parts(target, others):
+        return parts_sum(target, as_of, others)
+    state = state_at(target, as_of)
+    return state.figure if state else empty_figure(target)
+
+
+def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
+    """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
+    return _added(target, [(others[part_id], current_figure(others[part_id], as_of, others))
+                           for part_id in target.parts])
+
+
+def summed(parent: Target, parts: list[Target], figure: str) -> Decimal:
+    """The parts' `figure` ("target" or "baseline"), each converted exactly to the parent's unit, added up."""
+    return _added(parent, [(part, getattr(part, figure)) for part in parts])
+
+
+def _added(parent: Target, figures: list[tuple[Target, Decimal]]) -> Decimal:
+    from kpitrack.domain.units import conversion, tidy
+
+    with exact():
+        return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
+
+
+def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
+    """The date of the latest entry as of `as_of`: of its parts, for a parent that adds them up."""
+    if adds_up_parts(target, others):
+        return max(filter(None, (last_update_of(others[part_id], as_of, others) for part_id in target.parts)),
+                   default=None)
+    state = state_at(target, as_of)
+    return state.day if state else None
+
+
+def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, Decimal]]:
+    """For a parent with entries of its own: (entry, its figure, the parts' sum) on each entry's
+    date where the two differ."""
+    if not target.parts or not target.entries:
+        return []
+    own_at = figure_function(target)  # its own entries, as one pass: not a figure afresh per entry
+    parts_at = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
+    found = []
+    for entry in target.entries:
+        own = own_at(entry.date)
+        summed = _added(target, [(part, figure_at(entry.date)) for part, figure_at in parts_at])
+        if own != summed:
+            found.append((entry, own, summed))
+    return found
+
+
+def _lag_days(target: Target, as_of: date, completion: Decimal) -> int | None:
+    elapsed = day_number(target, as_of)
+    if elapsed <= 0:
+        return None
+    if completion >= HUNDRED:  # done: ahead by the days left to due, never behind
+        return min(elapsed - period_days(target), 0)
+    return elapsed - day_plan_reaches(target, completion)
+
+
+def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:
+    elapsed = min(day_number(target, as_of), period_days(target))
+    if elapsed <= 0:
+        return None
+    pace = (current - target.baseline) / elapsed
+    return to_cents(target.baseline + pace * period_days(target))
+
+
+def _required_per_month(target: Target, as_of: date, current: Decimal, completion: Decimal) -> Decimal | None:
+    if completion >= HUNDRED:
+        return Decimal(0)
+    days_left = period_days(target) - max(day_number(target, as_of), 0)
+    if days_left <= 0:
+        return None
+    return to_cents((target.target - current) * DAYS_PER_MONTH / days_left)
+
+
+def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
+            settings: Settings, no_data: bool) -> Status:
+    """Done is decided on the exact figures and the target's wording, never on a rounded one."""
+    if as_of < target.start:
+        return Status.NOT_STARTED
+    if no_data:
+        return Status.NO_DATA
+    if done:
+        return Status.DONE
+    if as_of > target.due:
+        return Status.OVERDUE
+    if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
+        return Status.BEHIND if as_of == target.due else Status.ON_TRACK
+    if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
+        return Status.ON_TRACK
+    return Status.AT_RISK if lag < settings.red else Status.BEHIND
+
+
+def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    # Extra precision so that a 28-digit figure still has room for its two decimals.
+    with localcontext(prec=100):
+        rounded = number.quantize(CENT, rounding=rounding)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
+
+
+def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
+                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
+    """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
+    of due and `as_of`: the data of a burn-up chart."""
+    from datetime import timedelta
+
+    schedule = schedule if schedule in STEP_MONTHS else "daily"  # "none": the daily line, for the eye
+    last = max(target.due, as_of)
+    span = (last - target.start).days
+    figure_at = figure_function(target, others)
+    series = []
+    for index in range(points):
+        day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
+        planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
+        series.append((day, planned, figure_at(min(day, as_of))))
+    return series
+
+
+def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:
+    """`current_figure(target, day, others)` as a function of the day, for many days: the target's
+    timeline, looked up by day."""
+    if adds_up_parts(target, others):
+        parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
+        return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
+    days, empty = timeline(target), empty_figure(target)
+    return lambda day: state.figure if (state := days.at(day)) else empty

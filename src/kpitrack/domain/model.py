@@ -1,0 +1,175 @@
+"""The data: targets, their progress entries and checkpoints, workspace settings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from kpitrack.domain.errors import KpitrackError
+
+
+class Kind(str, enum.Enum):
+    CUMULATIVE = "cumulative"  # entries are increments, or running totals when `total = true`
+    LEVEL = "level"  # each entry is a reading of the current level
+    MILESTONE = "milestone"  # a deliverable that is done or not
+    INDICATOR = "indicator"  # 监测指标: readings with no target, only tracked
+    GROWTH = "growth"  # a growth rate in per cent: entries are year-to-date rates (累计同比)
+
+
+class Direction(str, enum.Enum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Status(str, enum.Enum):
+    NOT_STARTED = "not-started"
+    DONE = "done"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    BEHIND = "behind"
+    OVERDUE = "overdue"
+    NO_DATA = "no-data"  # under way, and no figure reported yet (未报送)
+    TRACKED = "tracked"  # an indicator: readings are kept, there is nothing to complete
+
+
+class Qualifier(str, enum.Enum):
+    """How a target's figure is worded: 超 (over), 以上 (at-least), 左右 (about), 以内 (at-most)."""
+
+    OVER = "over"
+    AT_LEAST = "at-least"
+    ABOUT = "about"
+    AT_MOST = "at-most"
+
+
+class ReadingQualifier(str, enum.Enum):
+    """How a published figure is worded: 近 (nearly), 超 (over), 约 (about)."""
+
+    NEARLY = "nearly"
+    OVER = "over"
+    ABOUT = "about"
+
+
+class Verdict(str, enum.Enum):
+    """How a target ended, beside its status: from the day after due, or once it is met."""
+
+    DONE_EARLY = "done-early"
+    ON_TIME = "on-time"
+    DONE_LATE = "done-late"
+    MISSED = "missed"
+    NOT_REPORTED = "not-reported"
+
+
+CADENCES = ("weekly", "monthly", "quarterly", "yearly")
+SCHEDULES = ("daily", "monthly", "quarterly", "none")  # how the calendar plan (序时进度) advances
+LANGUAGES = ("en", "zh")
+Cadence = str | int  # one of CADENCES, or a number of days
+
+
+class Entry(NamedTuple):
+    """One progress record. Milestone entries carry `done` instead of `value`.
+
+    A named tuple rather than a dataclass: a workspace holds hundreds of thousands of these,
+    and tuples are made and read back from the cache about twice as fast.
+    """
+
+    date: date
+    value: Decimal | None = None
+    total: bool = False
+    done: bool | None = None
+    note: str | None = None
+    source: str | None = None
+    line: int | None = None  # where it stands in its file, for messages
+    qualifier: ReadingQualifier | None = None  # 近/超/约: the figure is a bound, not exact
+    estimate: bool = False  # 预计, 初步统计: counts, but is marked as an estimate
+    repeat: int | None = None  # 2, 3…: a genuine repeat of an identical entry (`add --again`)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A point on the planned path: `value` is due by the end of `date`."""
+
+    date: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Target:
+    """A pledge, as defined in its file, with every progress entry recorded there."""
+
+    id: str
+    title: str
+    start: date
+    due: date
+    kind: Kind = Kind.CUMULATIVE
+    direction: Direction = Direction.INCREASE
+    target: Decimal = Decimal(1)
+    baseline: Decimal = Decimal(0)
+    unit: str = ""
+    owner: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    stretch: bool = False
+    qualifier: Qualifier | None = None  # None: at-least (at-most for a decrease target)
+    tolerance: Decimal | None = None  # for `about`: in the target's unit; None: the default
+    stretch_target: Decimal | None = None  # 力争: the figure strived for beside the committed one
+    cadence: Cadence | None = None  # how often figures are expected; None: the workspace default
+    schedule: str | None = None  # one of SCHEDULES; None: the workspace default
+    title_en: str | None = None  # the title in English, shown when the interface speaks English
+    baseline_given: bool = False  # the file writes `baseline`: with no entry yet, it is the figure, not no-data
+    parts: tuple[str, ...] = ()  # ids of the targets this one adds up (a city pledge split by district)
+    target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
+    baseline_from_parts: bool = False  # likewise for the baseline
+    checkpoints: tuple[Checkpoint, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Workspace settings from `kpitrack.toml`."""
+
+    yellow: Decimal = Decimal(0)  # lag in points from which a target is at-risk (黄灯)
+    red: Decimal = Decimal(10)  # lag in points from which a target is behind (红灯)
+    schedule: str = "daily"  # the default of targets that set none: one of SCHEDULES
+    language: str | None = None  # "en" or "zh"; None: KPITRACK_LANG or the locale decides
+    cadence: Cadence | None = None  # the default for targets that set none; None: never stale
+    stale_grace_days: int = 7  # how late past its cadence a figure may be before it is stale
+    growth_red: Decimal = Decimal(1)  # points short of a growth target from which it is behind
+    old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
+    close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a folder's plan.toml says of the document its targets come from."""
+
+    group: str
+    title: str
+    issuer: str | None = None
+    date: date | None = None
+    source: str | None = None
+    period: str | None = None
+    start: date | None = None  # the period's first day, from `start` or a year in `period`
+    due: date | None = None  # its last day
+    closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
+
+
+@dataclass
+class Workspace:
+    """Every target that loaded, and the problems with the files that did not."""
+
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+    targets: list[Target] = field(default_factory=list)
+    plans: dict[str, Plan] = field(default_factory=dict)  # by folder
+    problems: list[KpitrackError] = field(default_factory=list)
+    scope: str = ""  # the folder a command is limited to (--dir into a plan's folder); "" for all
+
+    def by_id(self) -> dict[str, Target]:
+        """The targets by id: where a parent finds its parts."""
+        return {target.id: target for target in self.targets}

@@ -1,0 +1,169 @@
+"""Values and dates as people type them on the command line."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
+
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+
+
+def parse_value(text: str) -> Decimal:
+    """`1,200`, `1.8千`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
+    from kpitrack.domain.units import split_scale_suffix
+
+    cleaned, scale = split_scale_suffix(normalized(text).replace("，", ","))
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(
+            f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
+        )
+    number = Decimal(cleaned.replace(",", ""))
+    problem = size_problem(number)
+    if problem:
+        raise ValueError(f"{text!r} {problem}")
+    if scale == 1:
+        return number
+    from decimal import localcontext
+
+    from kpitrack.domain.units import tidy
+
+    with localcontext() as context:
+        context.prec = 2 * MAX_SIGNIFICANT_DIGITS  # exact for any scale of any accepted number
+        scaled = number * scale
+    problem = size_problem(scaled)
+    if problem:
+        raise ValueError(f"{text!r} is {scaled:f}, which {problem}")
+    return tidy(scaled)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
+
+
+def normalized(text: str) -> str:
+    """What was typed, with full-width digits, points and letters made plain (NFKC): １９４．７ is 194.7."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+_LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+")
+
+
+def parse_figure(text: str, unit: str) -> Decimal:
+    """A figure typed for a target counted in `unit`, in that unit: the target's own unit, or its
+    scale, may follow the number. On a 亿元 target `194.7`, `194.7亿` and `194.7亿元` are 194.7;
+    on a 套 target `3.5万套` is 35000; on a 万个 target `1.8万` and `18000个` are 1.8; `4.1%` on a % target is 4.1.
+    Another unit is refused, naming the expected one."""
+    from kpitrack.domain.units import CHINESE_SCALES, split_unit, tidy
+
+    cleaned = normalized(text)
+    unit_scale, base = split_unit(normalized(unit))
+    number_part = cleaned
+    if base and cleaned.endswith(base) and _LEADING_NUMBER.match(cleaned) and cleaned != base:
+        number_part = cleaned[: -len(base)].strip()
+    rest = number_part.rstrip("".join(CHINESE_SCALES)).strip()
+    match = _LEADING_NUMBER.match(rest)
+    if match and match.end() < len(rest):  # letters that are neither the unit nor a scale
+        expected = f"write the figure in {unit}" + (f" (or with {unit} after it)" if unit else "")
+        raise ValueError(f"{text!r} is not a number in this target's unit: {rest[match.end():].strip()!r} is "
+                         f"not its unit; {expected}")
+    value = parse_value(number_part)
+    if (number_part.strip() != rest or number_part != cleaned) and unit_scale != 1:
+        # a scale or the base unit was typed (1.8万, 18000个): the figure in the base unit, then in the target's
+        return tidy(value / unit_scale)
+    return value
+
+
+def size_problem(number: Decimal) -> str | None:
+    """Why `number` is too long or too small to keep exactly, or None: at most 28 significant
+    digits, at most 28 decimal places, and no exponent."""
+    sign, digits, exponent = number.as_tuple()
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+    if exponent > 0:
+        return "is written with an exponent; write the digits (1000, not 1e3)"
+    if exponent < -MAX_SIGNIFICANT_DIGITS:
+        return f"has more than {MAX_SIGNIFICANT_DIGITS} decimal places"
+    return None
+
+
+_ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+# The other forms are patterns as text, compiled (and kept by `re`) when a date is not ISO-like:
+# compiling them all took a millisecond and more of every start.
+_COMPACT = r"(\d{4})(\d{2})(\d{2})"
+_CHINESE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
+_MONTH = r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*[末底]?)"
+_QUARTER = r"(\d{4})\s*(?:[-\s]?[Qq]\s*([1-4])|年\s*第?\s*([1-4一二三四])\s*季度\s*[末底]?)"
+_QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_ALL_NUMERIC = r"[\d\s/.,-]+"
+
+DATE_RULE = (
+    "write the year first (2023-06-30, 2023/6/30, 20230630, 2023年6月30日) "
+    "or the month as a word (30 June 2023); a month (2023-06, 2023年6月) or a quarter "
+    "(2023Q2, 2023年二季度) is its last day"
+)
+
+
+def parse_date(text: str) -> date:
+    """A calendar date, year first or with the month in words; never a guess.
+
+    Forms like 01/02/2023 are refused: whether that is January or February
+    depends on the writer's country, and a wrong guess would silently misdate an entry.
+    """
+    cleaned = normalized(text)
+    for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
+        match = re.fullmatch(pattern, cleaned)
+        if match:
+            return _calendar_date(text, *(int(part) for part in match.groups()))
+    period_end = _period_end(cleaned)
+    if period_end:
+        return period_end
+    if not cleaned or re.fullmatch(_ALL_NUMERIC, cleaned):
+        raise ValueError(f"{text!r} is not an unambiguous date; {DATE_RULE}")
+    return _worded_date(text, cleaned)
+
+
+def _period_end(cleaned: str) -> date | None:
+    """The last day of a month (2024-06, 2024年6月, 2024年6月末) or a quarter (2024Q2, 2024年二季度):
+    the day a monthly or quarterly figure is dated by."""
+    month = re.fullmatch(_MONTH, cleaned)
+    if month:
+        year, number = int(month.group(1)), int(month.group(2) or month.group(3))
+    else:
+        quarter = re.fullmatch(_QUARTER, cleaned)
+        if not quarter:
+            return None
+        word = quarter.group(2) or quarter.group(3)
+        year, number = int(quarter.group(1)), 3 * _QUARTER_WORDS.get(word, int(word) if word.isdigit() else 0)
+    if not 1 <= number <= 12:
+        raise ValueError(f"{cleaned!r} is not a calendar month")
+    import calendar  # only a month or a quarter pays for it
+
+    return date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _calendar_date(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a calendar date ({error})") from None
+
+
+def _worded_date(text: str, cleaned: str) -> date:
+    from dateutil import parser  # only the rare worded date pays for importing dateutil
+
+    numbers = re.findall(r"\d+", cleaned)
+    if sorted(len(number) for number in numbers) not in ([1, 4], [2, 4]):
+        # dateutil would guess a year from "23" or read "5 6 June" as 2005: refuse instead.
+        raise ValueError(f"{text!r} is not a date with a day and a four-digit year; {DATE_RULE}")
+
+    # Parsing against two different defaults shows whether any part was missing.
+    try:
+        first = parser.parse(cleaned, default=datetime(2000, 1, 1))
+        second = parser.parse(cleaned, default=datetime(2004, 2, 2))
+    except (ValueError, OverflowError, parser.ParserError):
+        raise ValueError(f"{text!r} is not a date; {DATE_RULE}") from None
+    if first != second:
+        raise ValueError(f"{text!r} is not a whole date (year, month and day); {DATE_RULE}")
+    if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
+        raise ValueError(f"{text!r} has a time of day; give a date only")
+    return first.date()

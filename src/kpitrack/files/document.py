@@ -1,0 +1,156 @@
+"""A TOML document as read from disk: decoded, parsed with exact decimals, and a line index for messages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpitrack.domain.errors import KpitrackError
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as Windows Notepad writes, is skipped
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KpitrackError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                            path, line) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+FAST_FROM = 2000  # characters: below, tomllib is as quick and `add` imports no more
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
+    if len(text) > FAST_FROM:  # the blocks kpitrack writes, line by line; None for anything else
+        from kpitrack.files.fasttoml import loads
+
+        fast = loads(text)
+        if fast is not None:
+            return fast
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise KpitrackError("arrays or tables nested too deep to read (a target file needs no nesting "
+                            "beyond [[progress]] tables)", path) from None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        line = column = None
+        if match and match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        elif match:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        reason = message[: match.start()] if match else message
+        raise KpitrackError(f"invalid TOML: {reason}", path, line, column) from None
+
+
+_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
+
+
+_TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
+
+
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+
+class LineIndex(Mapping):
+    """Where things stand in a TOML text, for messages: (table, index, key) -> line number.
+
+    (None, 0, key) is a top-level key; ("progress", 2, None) the header of the third entry.
+    A heuristic scan, used only to point at lines; tomllib does the parsing. It is made when it
+    is first asked, since most texts read have no mistake to point at: the top-level keys from
+    the lines before the first table, anything else from the whole text.
+    """
+
+    __slots__ = ("_text", "_top", "_all")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._top: dict[tuple, int] | None = None
+        self._all: dict[tuple, int] | None = None
+
+    def __getitem__(self, key: tuple) -> int:
+        if key[0] is None and self._all is None:
+            if self._top is None:
+                self._top = _top_lines(self._text)
+            return self._top[key]
+        return self._whole()[key]
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def _whole(self) -> dict[tuple, int]:
+        if self._all is None:
+            self._all = _scan(self._text.splitlines())[0]
+        return self._all
+
+
+def key_lines(text: str) -> LineIndex:
+    """The line index of `text` (see LineIndex), made when first asked."""
+    return LineIndex(text)
+
+
+def _top_lines(text: str) -> dict[tuple, int]:
+    """The top-level keys' lines, from as few lines as hold them all (up to the first table)."""
+    size = 4096
+    while size < len(text):
+        cut = text.rfind("\n", 0, size)  # a prefix of whole lines, numbered as in the whole text
+        if cut > 0:
+            lines, complete = _scan(text[:cut].splitlines(), top_only=True)
+            if complete:
+                return lines
+        size *= 8
+    return _scan(text.splitlines(), top_only=True)[0]
+
+
+def _scan(text_lines: list[str], top_only: bool = False) -> tuple[dict[tuple, int], bool]:
+    """(the index of these lines, whether a table header ended the scan of the top-level keys)."""
+    lines: dict[tuple, int] = {}
+    section: tuple[str | None, int] = (None, 0)
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text_lines, start=1):
+        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        if header:
+            if top_only:
+                return lines, True
+            name = header.group(1)
+            section = (name, counts.get(name, 0))
+            counts[name] = section[1] + 1
+            lines[(*section, None)] = number
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault((*section, key.group(1)), number)
+    return lines, False
+
+
+_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def check_resolved(text: str, path: Path) -> None:
+    """A file git left with conflict markers is named with the lines to resolve, not read as TOML."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return
+    regions: list[list[int]] = []
+    for match in _MARKER.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if match.group(1).startswith("<") or not regions or len(regions[-1]) == 2:
+            regions.append([line])
+        if match.group(1).startswith(">"):
+            regions[-1].append(line)
+    if not regions:
+        return
+    spans = ", ".join(f"{region[0]}–{region[-1]}" for region in regions)
+    raise KpitrackError(f"unresolved merge in {path}, lines {spans}: keep the right lines, delete the "
+                        "<<<<<<<, ======= and >>>>>>> lines, then `git add` the file", path, regions[0][0])

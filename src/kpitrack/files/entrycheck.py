@@ -1,0 +1,154 @@
+"""Mistakes caught at the door: an entry identical to one recorded, two totals for one day, and
+figures beyond a plausible bound. `add` asks these of the file under its lock; `validate` asks
+them of every entry already in the files."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from kpitrack.words.i18n import _
+from kpitrack.domain.model import Direction, Entry, Kind, Target
+
+PLAUSIBLE_TIMES_TARGET = Decimal(5)  # a figure above 5× the target is most likely in the wrong unit
+
+
+class Recorded(NamedTuple):
+    """An entry already in the file, as the door reads it."""
+
+    date: date
+    value: Decimal | None
+    total: bool
+    repeat: int | None
+    line: int
+    estimate: bool = False
+
+
+_PROGRESS = re.compile(r"\[\[[ \t]*progress[ \t]*\]\]")
+LOOK_BACK = 50  # totals read backwards from the end of the file for the previous one
+
+
+def _blocks_with(text: str, needle: str, limit: int | None = None):
+    """The [[progress]] entries whose text holds `needle`, read from the end of the file backwards.
+
+    The door must cost no more on a file of ten thousand entries than on one of ten, so it finds
+    the few blocks it needs with a plain text search (as `add` writes them: `date = 2024-03-31`,
+    `total = true`) and parses only those; `validate` reads every entry, however written.
+    """
+    import tomllib
+
+    end, found = len(text), 0
+    while limit is None or found < limit:
+        at = text.rfind(needle, 0, end)
+        if at < 0:
+            return
+        start = text.rfind("[[", 0, at)
+        stop = text.find("\n[", at)
+        end = start if start >= 0 else at
+        if start < 0 or not _PROGRESS.match(text, start):
+            continue
+        try:
+            table = tomllib.loads(text[start:len(text) if stop < 0 else stop], parse_float=Decimal)["progress"][0]
+            value = table.get("value")
+            found += 1
+            yield Recorded(table["date"], Decimal(value) if value is not None else None, table.get("total", False),
+                           table.get("repeat"), text.count("\n", 0, start) + 1, table.get("estimate", False) is True)
+        except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError, InvalidOperation):
+            continue
+
+
+def recorded_on(text: str, day: date) -> list[Recorded]:
+    """The entries of a target file's text dated `day`."""
+    return [old for old in _blocks_with(text, f"date = {day.isoformat()}") if old.date == day]
+
+
+def previous_total(text: str, day: date) -> Recorded | None:
+    """The latest running total dated before `day`, among the last LOOK_BACK totals of the file."""
+    earlier = [old for old in _blocks_with(text, "total = true", LOOK_BACK)
+               if old.total and old.date < day and old.value is not None]
+    return max(earlier, key=lambda old: old.date, default=None)
+
+
+def identical(entry: Entry | Recorded, other: Entry | Recorded) -> bool:
+    return (entry.date, entry.value, entry.total, entry.repeat) == (other.date, other.value, other.total, other.repeat)
+
+
+def replaces_estimate(new: Entry, old: Recorded) -> bool:
+    """Whether `new` is the actual figure replacing an estimate `old`: the one allowed second
+    total for a date."""
+    return old.estimate and not new.estimate
+
+
+def door_problems(target: Target, text: str, entry: Entry) -> tuple[str | None, str | None]:
+    """(why the entry is refused: use --again or fix; why it needs --force) for a new `entry` to
+    the target file whose text is `text`."""
+    same_day = recorded_on(text, entry.date)
+    refused = None
+    twin = next((old for old in same_day if identical(old, entry)), None)
+    if twin and target.kind is not Kind.MILESTONE:
+        refused = _("an identical entry ({entry}) is already recorded on {date} (line {line}); if it is a "
+                    "genuine repeat, add it with --again; to change it, use `kpitrack fix`").format(
+            entry=f"{entry.value}" + (_(", total") if entry.total else ""), date=entry.date, line=twin.line)
+    elif entry.total and any(old.total and not replaces_estimate(entry, old) for old in same_day):
+        old = next(old for old in same_day if old.total)
+        refused = _("a running total ({value}) is already recorded on {date} (line {line}); to correct it, "
+                    "use `kpitrack fix {id} --date {date} VALUE --total`").format(
+            value=old.value, date=entry.date, line=old.line, id=target.id)
+    return refused, implausible(target, text, entry)
+
+
+def next_repeat(text: str, entry: Entry) -> int:
+    """The `repeat` that makes `entry` distinct from the identical ones already recorded."""
+    same = [old for old in recorded_on(text, entry.date)
+            if (old.value, old.total) == (entry.value, entry.total)]
+    return max((old.repeat or 1 for old in same), default=0) + 1
+
+
+def implausible(target: Target, text: str, entry: Entry, importing: bool = False) -> str | None:
+    """Why the figure after `entry` lies beyond a plausible bound, or None. For an increment the
+    figure is reckoned from the last running total (a lower estimate, read cheaply). `importing`:
+    the way past it is to import, not to add, with --force."""
+    if target.kind is Kind.MILESTONE or entry.value is None:
+        return None
+    figure = entry.value
+    if target.kind is Kind.CUMULATIVE:
+        previous = previous_total(text, entry.date)
+        if entry.total and previous and target.direction is Direction.INCREASE and entry.value < previous.value:
+            return _("the running total {value} is below the previous total {previous} ({date}) on a target "
+                     "that must rise; a slip? {hint}").format(value=entry.value, previous=previous.value,
+                                                              date=previous.date, hint=_forced(importing))
+        if not entry.total:
+            figure = (previous.value if previous else target.baseline) + entry.value
+    bound = PLAUSIBLE_TIMES_TARGET * abs(target.target)
+    if target.direction is Direction.INCREASE and target.target > 0 and figure > bound:
+        return _("this puts the figure at {figure} {unit}, more than {times}× the target {target} {unit}; "
+                 "a figure in the wrong unit? {hint}").format(figure=figure, unit=target.unit,
+                                                              times=PLAUSIBLE_TIMES_TARGET, target=target.target,
+                                                              hint=_forced(importing))
+    return None
+
+
+def _forced(importing: bool) -> str:
+    return _("Import with --force if it is right") if importing else _("Add it with --force if it is right")
+
+
+def entry_doubts(target: Target) -> list[tuple[Entry, str]]:
+    """Entries already in a file that look like slips: identical repeats and two totals a day."""
+    doubts = []
+    seen: dict[tuple, Entry] = {}
+    totals: dict[date, Entry] = {}
+    for entry in target.entries:
+        key = (entry.date, entry.value, entry.total, entry.done, entry.repeat)
+        if key in seen:
+            doubts.append((entry, _("identical to the entry at line {line}; counted twice (remove one with "
+                                    "`kpitrack remove`, or mark a genuine repeat with repeat = 2)").format(
+                line=seen[key].line)))
+        elif entry.total and entry.date in totals:
+            doubts.append((entry, _("a second running total on {date} (the first at line {line}); the last one "
+                                    "wins: fix or remove one").format(date=entry.date, line=totals[entry.date].line)))
+        seen.setdefault(key, entry)
+        if entry.total:
+            totals.setdefault(entry.date, entry)
+    return doubts

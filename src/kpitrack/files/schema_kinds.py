@@ -1,0 +1,128 @@
+"""The rules of the kinds and qualifiers of a target file: which keys each kind takes, and how a
+qualifier, tolerance and 力争 figure must fit the target; and the quick reading of a progress table
+that is plainly right, with the bounds of every value. Called by `schema`, which parses the values."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.files.fields import PROGRESS_FIELDS, names
+from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.parse import size_problem
+
+Where = Callable[[str], "int | None"]
+
+NOT_FOR = {
+    Kind.MILESTONE: ("qualifier", "tolerance", "stretch_target"),
+    Kind.INDICATOR: ("target", "baseline", "checkpoint", "parts", "qualifier", "tolerance", "stretch_target"),
+    Kind.GROWTH: ("baseline", "checkpoint", "parts"),
+}
+WHY = {
+    Kind.MILESTONE: "it is done or not",
+    Kind.INDICATOR: "an indicator (监测指标) is tracked, not completed",
+    Kind.GROWTH: "a growth rate is the bar from the first month, nothing is prorated or added up",
+}
+
+
+def check_kind_keys(document: dict[str, Any], kind: Kind, path: Path, where: Where) -> None:
+    """Refuse the keys a kind has no use for, before their values are read."""
+    for key in NOT_FOR.get(kind, ()):
+        if key in document:
+            article = "an" if kind.value[0] in "aeiou" else "a"
+            raise KpitrackError(f"{article} {kind.value} target has no {key!r}: {WHY[kind]}; remove the key",
+                                path, where(key))
+    if kind is Kind.GROWTH and document.get("unit") != "%":
+        raise KpitrackError('a growth target is a rate in per cent: set unit = "%"', path, where("unit") or 1)
+    if kind is Kind.GROWTH and "target" not in document:
+        raise KpitrackError("missing key 'target' (the growth rate to reach, in per cent)", path, 1)
+
+
+def check_kind_fields(document: dict[str, Any], target: Target, path: Path, where: Where) -> None:
+    """How the qualifier, tolerance and 力争 figure fit the target."""
+    decrease = target.direction is Direction.DECREASE
+    if target.qualifier in (Qualifier.OVER, Qualifier.AT_LEAST) and decrease:
+        raise KpitrackError(f"qualifier {target.qualifier.value!r} is for a figure that must rise; "
+                            "a decrease target takes \"at-most\" (以内, 不超过) or \"about\"", path, where("qualifier"))
+    if target.qualifier is Qualifier.AT_MOST and not decrease and target.kind is not Kind.GROWTH:
+        raise KpitrackError('qualifier "at-most" (以内, 不超过) is for a figure that must fall: '
+                            'set direction = "decrease"', path, where("qualifier"))
+    if target.tolerance is not None:
+        if target.qualifier is not Qualifier.ABOUT:
+            raise KpitrackError('tolerance is only for qualifier = "about" (左右, 约)', path, where("tolerance"))
+        if target.tolerance <= 0:
+            raise KpitrackError(f"tolerance must be above 0 (in the target's unit), not {target.tolerance}",
+                                path, where("tolerance"))
+    if target.stretch_target is not None:
+        if target.stretch:
+            raise KpitrackError("a file is either a 力争 target of its own (stretch = true) or carries "
+                                "stretch_target, not both", path, where("stretch_target"))
+        beyond = target.stretch_target < target.target if not decrease else target.stretch_target > target.target
+        if beyond or target.stretch_target == target.target:
+            word = "above" if not decrease else "below"
+            raise KpitrackError(f"stretch_target {target.stretch_target} must be {word} the committed target "
+                                f"{target.target} (力争 asks more than 确保)", path, where("stretch_target"))
+
+
+MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
+MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
+
+
+_PROGRESS_KEY_SET = frozenset(names(PROGRESS_FIELDS))
+_READING_QUALIFIERS = {qualifier.value: qualifier for qualifier in ReadingQualifier}
+_MISSING = object()
+_sized: dict[int, Decimal] = {}  # figures already found within size_problem's bounds, by identity (held)
+
+
+def plain_entries(tables: list[dict[str, Any]], at: list[int | None], target: Target,
+                  problem: Callable[[Target, Entry], str | None]) -> list[Entry | None]:
+    """The Entry of each progress table whose every key and value is plainly right and which fits
+    `target` (no `problem`), built as `schema.entry_from_table` builds it, with `at[index]` as its
+    line; None for any other, which that then checks key by key (so every message comes from one
+    place). One loop, for the hundreds of thousands of entries a cold status reads."""
+    keys, qualifiers, sized, new, missing = _PROGRESS_KEY_SET, _READING_QUALIFIERS, _sized, tuple.__new__, _MISSING
+    entries: list[Entry | None] = []
+    for table, line in zip(tables, at):
+        entry = None
+        get = table.get  # a key given as None (never in TOML) is told from a missing one: the slow path says why
+        day, value = get("date"), get("value", missing)
+        total, estimate, done = get("total", False), get("estimate", False), get("done", missing)
+        note, source, qualifier, repeat = get("note", missing), get("source", missing), get("qualifier", missing), \
+            get("repeat", missing)
+        if (type(day) is date and table.keys() <= keys and day.year <= MAX_YEAR
+                and type(total) is bool and type(estimate) is bool and (done is missing or type(done) is bool)
+                and (note is missing or (type(note) is str and len(note) <= MAX_TEXT))
+                and (source is missing or (type(source) is str and len(source) <= MAX_TEXT))
+                and (repeat is missing or (type(repeat) is int and repeat >= 2))):
+            if value is missing:
+                value = None
+            elif sized.get(id(value)) is not value:
+                value = _sized_figure(value)
+            if qualifier is not missing:
+                qualifier = qualifiers.get(qualifier, False) if type(qualifier) is str else False
+            else:
+                qualifier = None
+            if value is not False and qualifier is not False:
+                entry = new(Entry, (day, value, total, None if done is missing else done,
+                                    None if note is missing else note, None if source is missing else source, line,
+                                    qualifier, estimate, None if repeat is missing else repeat))
+                if problem(target, entry):
+                    entry = None
+        entries.append(entry)
+    return entries
+
+
+def _sized_figure(value: Any) -> Decimal | bool:
+    """A figure as a Decimal within size_problem's bounds, or False."""
+    if type(value) is int:
+        value = Decimal(value)
+    elif type(value) is not Decimal or not value.is_finite():
+        return False
+    if size_problem(value):
+        return False
+    if len(_sized) < 4096 and type(value) is Decimal:
+        _sized[id(value)] = value  # held here, so no other object takes its id
+    return value

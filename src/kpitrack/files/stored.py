@@ -1,0 +1,262 @@
+"""What the cache keeps of a target file, and how it is read back: the definition as tagged JSON,
+the entries as compact rows (read only when a command asks for them, and written the first time
+one does), and the timeline in chunks of up to CHUNK days, indexed by their first day. Text only,
+never code. Used by kpitrack.files.cache, which finds, checks and writes the rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
+
+CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
+LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
+DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
+_ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
+unwritable: set = set()  # connections another process kept busy: not written by this one
+
+
+def write(connection, statement: str, arguments: tuple) -> bool:
+    """Run a write, or give the cache up for writing for this run when it is busy or broken."""
+    if connection in unwritable:
+        return False
+    try:
+        connection.execute(statement, arguments)
+        return True
+    except sqlite3.Error:
+        unwritable.add(connection)
+        return False
+
+
+class StoredEntries(Sequence):
+    """A target's entries as the cache keeps them: read from it only when asked for (and parsed
+    from the file, then kept, the first time). Its `timeline` answers the target's state on a day
+    from the index, without them."""
+
+    def __init__(self, connection, file: int, count: int, first_day: date | None,
+                 parsed: Callable[[], Target]) -> None:
+        self._connection, self.file, self._count, self.parsed = connection, file, count, parsed
+        self._entries: tuple[Entry, ...] | None = None
+        self.timeline = StoredTimeline(self, first_day)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.entries()[index]
+
+    def __iter__(self):
+        return iter(self.entries())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (tuple, StoredEntries)) and self.entries() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.entries())
+
+    def __repr__(self) -> str:
+        return repr(self.entries())
+
+    def entries(self) -> tuple[Entry, ...]:
+        if self._entries is None:
+            rows = self._rows()
+            self._entries = rows if rows is not None else self._from_file()
+        return self._entries
+
+    def latest(self, count: int) -> list[Entry]:
+        """The last `count` entries by date (file order within a day): up to LATEST of them from a
+        row that keeps just those, more from the rows of all."""
+        column = "latest" if count <= LATEST else "entries"
+        found = self.read(f"SELECT {column} FROM files WHERE id = ?", (self.file,)) if self._entries is None else None
+        try:
+            rows = json.loads(found[0][0]) if found and found[0][0] is not None else None
+            if rows is not None:  # ISO dates sort as text: only the rows shown are made into entries
+                return list(_decode_entries(last_by_date(rows, count, lambda row: row[0])))
+        except DAMAGED:
+            pass
+        return last_by_date(self.entries(), count, lambda entry: entry.date)
+
+    def _rows(self) -> tuple[Entry, ...] | None:
+        """The entries as the cache keeps them; None where it has none (not yet written, replaced,
+        or damaged)."""
+        found = self.read("SELECT entries FROM files WHERE id = ?", (self.file,))
+        try:
+            return _decode_entries(json.loads(found[0][0])) if found and found[0][0] is not None else None
+        except DAMAGED:
+            return None
+
+    def _from_file(self) -> tuple[Entry, ...]:
+        entries = self.parsed().entries
+        write(self._connection, "UPDATE files SET entries = ?, latest = ? WHERE id = ?",
+              (encode_entries(entries), encode_entries(last_by_date(entries, LATEST, lambda entry: entry.date)),
+               self.file))
+        return entries
+
+    def read(self, query: str, arguments: tuple) -> list:
+        try:
+            return self._connection.execute(query, arguments).fetchall()
+        except sqlite3.Error:
+            return []
+
+
+class StoredTimeline:
+    """A target's states by day, looked up in the cache's index (see kpitrack.domain.timeline.Timeline);
+    rows gone or damaged are made again from the file."""
+
+    def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
+        self.key: tuple | None = None
+        self._entries, self._first_day = entries, first_day
+        self._asked: dict[date, DayState | None] = {}
+        self._fallback: Timeline | None = None
+
+    def made_for(self, key: tuple) -> None:
+        """The kpitrack.domain.timeline.fold_key of the target the states were made for."""
+        self.key = key
+
+    def at(self, day: date) -> DayState | None:
+        if self._first_day is None or day < self._first_day:
+            return None
+        if day not in self._asked:
+            shown = day.isoformat()
+            rows = self._entries.read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
+                                      "ORDER BY day DESC LIMIT 1", (self._entries.file, shown))
+            try:
+                states, following = json.loads(rows[0][0]), rows[0][1]
+                if following is not None and following <= shown:
+                    raise ValueError("a row of the timeline is missing")
+                self._asked[day] = decode_state(states[bisect_right([state[0] for state in states], shown) - 1])
+            except (*DAMAGED, IndexError):
+                self._asked[day] = self._replaced().at(day)
+        return self._asked[day]
+
+    def days_until(self, day: date) -> list[date]:
+        if self._first_day is None or day < self._first_day:
+            return []
+        shown = day.isoformat()
+        rows = self._entries.read("SELECT day, states, next FROM days WHERE file = ? AND day <= ? ORDER BY day",
+                                  (self._entries.file, shown))
+        try:
+            if not rows or rows[0][0] != self._first_day.isoformat() or any(
+                    row[2] != following[0] for row, following in zip(rows, rows[1:])) or (
+                    rows[-1][2] is not None and rows[-1][2] <= shown):
+                raise ValueError("a row of the timeline is missing")
+            return [date.fromisoformat(state[0]) for row in rows for state in json.loads(row[1]) if state[0] <= shown]
+        except DAMAGED:
+            return self._replaced().days_until(day)
+
+    def _replaced(self) -> Timeline:
+        """The rows are gone (another process replaced them, or the cache failed): from the file."""
+        if self._fallback is None:
+            self._fallback = Timeline(timeline(self._entries.parsed()).states)
+        return self._fallback
+
+
+def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]:
+    """(first day, JSON of up to CHUNK states, first day of the next row) for the rows of a timeline:
+    a lookup that finds a row whose next one should cover the day knows a row is missing."""
+    iso = _iso
+    encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
+                met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
+    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False),
+             encoded[start + CHUNK][0] if start + CHUNK < len(encoded) else None)
+            for start in range(0, len(encoded), CHUNK)]
+
+
+_iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
+_day = lru_cache(maxsize=4096)(date.fromisoformat)
+
+
+def decode_state(row: list) -> DayState:
+    day, figure, wording, estimate, change, met_since = row
+    return DayState(date.fromisoformat(day), Decimal(figure), None if wording is None else ReadingQualifier(wording),
+                    bool(estimate), None if change is None else Decimal(change),
+                    None if met_since is None else date.fromisoformat(met_since))
+
+
+def encode_entries(entries) -> str:
+    return json.dumps([[day.isoformat(), value if value is None else str(value), total, done, note, source, line,
+                        qualifier and qualifier.value, estimate, repeat]
+                       for day, value, total, done, note, source, line, qualifier, estimate, repeat in entries],
+                      ensure_ascii=False)
+
+
+def _decode_entries(rows: list) -> tuple[Entry, ...]:
+    fromisoformat, qualifier, make = _day, ReadingQualifier, tuple.__new__  # Entry's fields all given: no defaults
+    entries = []
+    for day, value, total, done, note, source, line, reading, estimate, repeat in rows:
+        if not (isinstance(total, bool) and isinstance(estimate, bool) and (done is None or isinstance(done, bool))):
+            raise ValueError("another shape")
+        entries.append(make(Entry, (fromisoformat(day), None if value is None else Decimal(value), total, done, note,
+                                    source, line, None if reading is None else qualifier(reading), estimate, repeat)))
+    return tuple(entries)
+
+
+def encode_definition(target: Target) -> str:
+    """A target's fields but its entries, each tagged by type so that it comes back exactly."""
+    # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
+    return json.dumps({"Target": {name: _encode(getattr(target, name)) for name in _DEFINITION_FIELDS}})
+
+
+def definition_fields(text: str) -> dict[str, Any]:
+    """The fields `encode_definition` wrote, decoded; ValueError for anything else."""
+    value = json.loads(text)
+    inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(inner, dict) or inner.keys() != _DEFINITION_FIELDS:
+        raise ValueError("not a target")
+    return {name: item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
+            for name, item in inner.items()}
+
+
+_DEFINITION_FIELDS = frozenset(field.name for field in dataclasses.fields(Target)) - {"entries"}
+
+
+def _encode(value: Any) -> Any:
+    """A value of a Target, tagged by type so that it comes back exactly (a Decimal as its digits)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, enum.Enum):
+        return {"enum": type(value).__name__, "value": value.value}
+    if isinstance(value, Path):
+        return {"path": str(value)}
+    if isinstance(value, Checkpoint):
+        return {"Checkpoint": {field.name: _encode(getattr(value, field.name))
+                               for field in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(item) for item in value]}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        if isinstance(value, list):
+            raise ValueError("untagged list")
+        return value
+    (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
+    if tag == "decimal":
+        return Decimal(inner)
+    if tag == "date":
+        return date.fromisoformat(inner)
+    if tag == "enum":
+        return _ENUMS[inner["enum"]](inner["value"])
+    if tag == "path":
+        return Path(inner)
+    if tag == "tuple":
+        return tuple(_decode(item) for item in inner)
+    if tag != "Checkpoint" or set(inner) != {field.name for field in dataclasses.fields(Checkpoint)}:
+        raise ValueError("another shape")
+    return Checkpoint(**{name: _decode(item) for name, item in inner.items()})

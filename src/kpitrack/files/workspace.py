@@ -1,0 +1,389 @@
+"""The workspace on disk: finding it, walking its files, and loading every target, plan and setting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from kpitrack.files.document import check_resolved, decode, key_lines, parse_toml
+from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace
+from kpitrack.words.i18n import _
+from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
+from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
+                             settings_from_document, target_from_document)
+
+SETTINGS_FILE = "kpitrack.toml"
+PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
+MAX_FILE_BYTES = 16 * 1024 * 1024
+STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the files themselves
+
+
+def state_folder(root: Path) -> Path:
+    """The workspace's `.kpitrack/` folder (cache, journals, remembered results), made on first use
+    with a .gitignore of its own so that git never carries it. Deleting it loses nothing, except an
+    import journal left by an import interrupted that very moment (see kpitrack.writing.journal)."""
+    folder = root / STATE_FOLDER
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# kpitrack's own state: never committed\n*\n", encoding="utf-8")
+    except OSError as error:
+        raise KpitrackError(f"cannot make kpitrack's state folder: {error.strerror}", folder) from None
+    return folder
+
+
+def cache_folder(root: Path, environment: dict[str, str] | None = None) -> Path | None:
+    """Where parsed targets are kept between runs: the workspace's `.kpitrack/cache/`, or
+    $KPITRACK_CACHE_DIR (empty or "off": no cache); None where the state folder cannot be made
+    (a read-only workspace), which only means parsing."""
+    environment = os.environ if environment is None else environment
+    explicit = environment.get("KPITRACK_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit not in ("", "off") else None
+    try:
+        return state_folder(root) / "cache"
+    except KpitrackError:
+        return None
+
+
+def find_root(explicit: str | None, environment: dict[str, str] | None = None) -> Path:
+    """The workspace folder: `explicit` (the CLI's --dir), else $KPITRACK_DIR, else ./targets, else
+    the nearest folder from here upwards that holds kpitrack.toml."""
+    environment = os.environ if environment is None else environment
+    for value, from_environment in ((explicit, False), (environment.get("KPITRACK_DIR"), True)):
+        if value:
+            if not Path(value).is_dir():
+                raise MissingFolder(value, from_environment)
+            refuse_wide(Path(value))
+            return Path(value)
+    if Path("targets").is_dir():
+        return Path("targets")
+    here = Path.cwd()
+    for folder in (here, *here.parents):  # from inside a workspace, e.g. a plan's folder
+        if (folder / SETTINGS_FILE).is_file():
+            return Path(os.path.relpath(folder))
+    raise NoWorkspace()
+
+
+def workspace_above(folder: Path) -> tuple[Path, str]:
+    """(workspace root, scope) for a folder given with --dir: a plan's folder inside a workspace
+    (no kpitrack.toml of its own, one above it) gives the workspace root and the folder as the scope."""
+    if (folder / SETTINGS_FILE).is_file():
+        return folder, ""
+    here = folder.resolve()
+    for parent in here.parents:
+        if (parent / SETTINGS_FILE).is_file():
+            shown = parent if folder.is_absolute() else Path(os.path.relpath(parent))
+            return shown, here.relative_to(parent).as_posix()
+    return folder, ""
+
+
+MAX_DEPTH = 16  # folders below the workspace
+MAX_ENTRIES = 200_000  # files and folders in all
+
+
+def refuse_wide(folder: Path) -> None:
+    """A file system's root or the home folder is never a workspace: walking it would read a disk."""
+    resolved = folder.resolve()
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError, OSError):
+        home = None
+    if resolved == Path(resolved.anchor) or resolved == home:
+        kind = "the home folder" if resolved == home else "the root of the file system"
+        raise KpitrackError(f"{folder} is {kind}, not a workspace; name the folder that holds the targets")
+
+
+def _folders(root: Path, skipped: list[Path] | None = None):
+    """(folder, its regular file names) for `root` and every folder below it, in a stable order.
+    Hidden folders (.git, .kpitrack) are skipped, links to folders are not followed, mount points
+    are not crossed, and folders named like target files (t2.toml) are no plan folders; the walk
+    is bounded (MAX_DEPTH, MAX_ENTRIES) so that a wrong folder fails fast instead of walking a disk.
+    Anything named *.toml that is not a regular file (a FIFO, a device, a folder) goes to `skipped`."""
+    import stat
+
+    device, seen = os.stat(root).st_dev, 0
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        seen += len(subfolders) + len(files)
+        if seen > MAX_ENTRIES:
+            raise KpitrackError(f"over {MAX_ENTRIES:,} files and folders below it: is this really a "
+                                "workspace? point kpitrack at the folder of the targets", root)
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                continue
+            if name.endswith(".toml"):
+                if skipped is not None:
+                    skipped.append(here / name)
+                continue
+            try:
+                if os.stat(here / name).st_dev != device:
+                    continue  # another file system mounted here: not part of the workspace
+            except OSError:
+                continue
+            kept.append(name)
+        if kept and len(here.relative_to(root).parts) >= MAX_DEPTH:
+            raise KpitrackError(f"folders nested over {MAX_DEPTH} deep: is this really a workspace?", here / kept[0])
+        subfolders[:] = kept
+        regular = []
+        for name in sorted(files):
+            try:
+                is_regular = stat.S_ISREG(os.stat(here / name).st_mode)
+            except OSError:
+                is_regular = False
+            if is_regular:
+                regular.append(name)
+            elif skipped is not None and name.endswith(".toml"):
+                skipped.append(here / name)
+        yield here, regular
+
+
+def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
+    """Every target file below `root`, in a stable order (regular files only, see _folders)."""
+    found = []
+    for folder, files in _folders(root, skipped):
+        is_root = folder == root
+        for name in files:
+            if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
+                found.append(folder / name)
+    return found
+
+
+def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
+    """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+    workspace = Workspace(root=root)
+    try:
+        workspace.settings = load_settings(root)
+    except KpitrackError as problem:
+        workspace.problems.append(problem)
+    seen: dict[str, Path] = {}
+    periods: dict[Path, Period | None] = {}
+    skipped: list[Path] = []
+    real_root, loaded = str(root.resolve()), False
+    try:
+        for path in target_files(root, skipped):
+            try:
+                target = load_target(path, root, cache, periods, real_root)
+            except KpitrackError as problem:
+                workspace.problems.append(problem)
+                continue
+            if target.id in seen:
+                workspace.problems.append(KpitrackError(
+                    f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
+                    path, 1))
+                continue
+            seen[target.id] = path
+            workspace.targets.append(target)
+        loaded = True
+    finally:
+        if cache:
+            from kpitrack.files.cache import commit
+
+            commit(cache, loaded)  # what was parsed anew is kept in few transactions, not one per file
+    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
+                           for path in skipped]
+    resolve_parts(workspace)
+    workspace.plans = load_plans(root, workspace.problems)
+    return workspace
+
+
+def resolve_parts(workspace: Workspace) -> None:
+    """Check every parent's parts (they exist, add up in one base unit, form no cycle) and give a
+    parent without a target of its own the sum of its parts' targets. A parent that fails is
+    moved to the problems."""
+    by_id = workspace.by_id()
+    resolved: dict[str, Target] = {}
+
+    def resolve(target: Target, trail: tuple[str, ...]) -> Target:
+        if target.id in resolved:
+            return resolved[target.id]
+        if target.id in trail:
+            cycle = " -> ".join((*trail[trail.index(target.id):], target.id))
+            raise KpitrackError(f"parts go round in a circle: {cycle}", target.path, 1)
+        parts = [resolve(_part(by_id, target, part_id), (*trail, target.id)) for part_id in target.parts]
+        result = _with_sums(target, parts) if target.target_from_parts or target.baseline_from_parts else target
+        resolved[target.id] = result
+        return result
+
+    kept = []
+    for target in workspace.targets:
+        try:
+            kept.append(resolve(target, ()))
+        except KpitrackError as problem:
+            workspace.problems.append(problem if problem.path == target.path else KpitrackError(
+                f"its part fails: {problem}", target.path, 1))
+    workspace.targets = kept
+
+
+def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
+    from kpitrack.domain.units import conversion
+
+    part = by_id.get(part_id)
+    if part is None:
+        raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
+    if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+    if part.kind in (Kind.INDICATOR, Kind.GROWTH):
+        raise KpitrackError(f"part {part_id!r} ({part.path}) is a {part.kind.value} target: its readings are "
+                            "rates or indicators, which do not add up", parent.path, 1)
+    if conversion(part.unit, parent.unit) is None:
+        raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
+                            f"{parent.unit!r}", parent.path, 1)
+    return part
+
+
+def _with_sums(parent: Target, parts: list[Target]) -> Target:
+    """The parent with the sums of its parts' targets and baselines where its file gives none."""
+    from kpitrack.domain.compute import summed  # the figures, only where parts are summed
+
+    total = summed(parent, parts, "target") if parent.target_from_parts else parent.target
+    baseline = summed(parent, parts, "baseline") if parent.baseline_from_parts else parent.baseline
+    check_direction(baseline, total, parent.direction, parent.path, 1)
+    return replace(parent, target=total, baseline=baseline)
+
+
+def load_plans(root: Path, problems: list[KpitrackError]) -> dict[str, Plan]:
+    """The plan.toml of every folder, by folder; a broken one becomes a problem."""
+    plans = {}
+    for folder, files in _folders(root):
+        if PLAN_FILE in files:
+            path = folder / PLAN_FILE
+            try:
+                plan = plan_from_file(path, root)
+            except KpitrackError as problem:
+                problems.append(problem)
+                continue
+            plans[plan.group] = plan
+    return plans
+
+
+def plan_from_file(path: Path, root: Path) -> Plan:
+    text = read_text(path)
+    group = path.parent.relative_to(root).as_posix() if path.parent != root else ""
+    return plan_from_document(parse_toml(text, path), group, path, key_lines(text))
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    text = read_text(path)
+    return settings_from_document(parse_toml(text, path), path, key_lines(text))
+
+
+def find_target_file(root: Path, target_id: str) -> Path:
+    """The file of the target `target_id`; the error names close ids when there is none."""
+    check_id(target_id)
+    matches = [path for path in target_files(root) if path.stem == target_id]
+    if not matches:
+        hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or _(
+            "`kpitrack status` lists the ids")
+        raise KpitrackError(_("no target {id!r} in {root}; {hint}").format(id=target_id, root=root, hint=hint))
+    if len(matches) > 1:
+        raise KpitrackError(_("id {id!r} is defined twice: {first} and {second}; rename one").format(
+            id=target_id, first=matches[0], second=matches[1]))
+    return inside(matches[0], root)
+
+
+def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
+    """The file of the target named by its id, or by a fragment of its title (in Chinese, or any
+    text that is not plain ASCII: an ASCII word is taken as an id, so a mistyped id is never matched
+    to an English title) that matches exactly one target; several matches are listed."""
+    from kpitrack.domain.parse import normalized
+
+    if text.isascii():  # an id, typed or mistyped: never a guess from an English title
+        return find_target_file(root, text)
+    fragment = normalized(text).casefold()
+    hits = [target for target in load_workspace(root, cache).targets
+            if fragment and fragment in normalized(target.title).casefold()]
+    if len(hits) == 1:
+        return inside(hits[0].path, root)  # type: ignore[arg-type]
+    if hits:
+        listed = _("; ").join(f"{target.id} ({target.title})" for target in hits[:10])
+        more = _("; and {count} more").format(count=len(hits) - 10) if len(hits) > 10 else ""
+        raise KpitrackError(_("{text!r} is in the titles of {count} targets: {listed}{more}; give the id").format(
+            text=text, count=len(hits), listed=listed, more=more))
+    raise KpitrackError(_("no target has {text!r} in its title; `kpitrack status` lists the ids and titles").format(
+        text=text))
+
+
+def load_target(path: Path, root: Path, cache: Path | None = None,
+                periods: dict[Path, Period | None] | None = None, real_root: str | None = None) -> Target:
+    """Read and validate one target file; with a `cache` folder, a file read before in exactly
+    these bytes is not parsed again (see `cached`). `real_root` is the workspace's real path when
+    load_workspace found the file: its folders are then no links (the walk follows none), and its
+    rows in the cache are written with the whole workspace's, in few transactions."""
+    walked = real_root is not None
+    if not walked or path.is_symlink():
+        inside(path, root)
+    if not ID_PATTERN.fullmatch(path.stem):
+        raise KpitrackError(
+            f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
+    data = read_bytes(path)
+
+    periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
+    if path.parent not in periods:
+        periods[path.parent] = plan_period(path.parent, root)
+    period = periods[path.parent]
+
+    def parse(data: bytes) -> Target:
+        text = decode(data, path)
+        check_resolved(text, path)
+        return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
+
+    if not cache:
+        return parse(data)
+    from kpitrack.files.cache import cached  # sqlite, only where targets are loaded for figures
+
+    # The same file however the workspace was named (relative, absolute, through a link).
+    place = (real_root or str(root.resolve()), path.relative_to(root).as_posix(),
+             *(day.isoformat() for day in period or ()))
+    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walked)
+    return target if target.path == path else replace(target, path=path)
+
+
+def plan_period(folder: Path, root: Path) -> Period | None:
+    """The period (start, due) of the nearest plan.toml from `folder` up to the workspace root,
+    which gives its targets the dates they leave out; None when there is none, or it gives no
+    dates. A broken plan.toml gives none here: loading the plans reports it."""
+    place = folder
+    while True:
+        path = place / PLAN_FILE
+        if path.is_file():
+            try:
+                plan = plan_from_file(path, root)
+            except KpitrackError:
+                return None
+            return (plan.start, plan.due) if plan.start and plan.due else None
+        if place == root or place.parent == place:
+            return None
+        place = place.parent
+
+
+def read_text(path: Path) -> str:
+    """A settings or plan file's text; one with conflict markers is refused, naming their lines."""
+    text = decode(read_bytes(path), path)
+    check_resolved(text, path)
+    return text
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise KpitrackError(f"file is {size // (1024 * 1024)} MiB, over the "
+                                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", path)
+        return path.read_bytes()
+    except OSError as error:
+        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+
+
+def inside(path: Path, root: Path) -> Path:
+    """Refuse a file that a link takes outside the workspace."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise KpitrackError(f"links to {path.resolve()}, outside the workspace {root}; "
+                            "keep target files inside it", path)
+    return path

@@ -1,0 +1,109 @@
+"""What git knows about the workspace: who recorded or changed each entry of a target and when,
+and the merge driver's set-up in a clone. Outside a git repository there is simply no history."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _
+from kpitrack.git.merge import Unmergeable, identity, split
+
+DRIVER_NAME = "kpitrack: merge target files entry by entry"
+
+
+def driver_command(program: str = "kpitrack") -> str:
+    return f"{program} merge-file %O %A %B %P"
+
+
+def git(arguments: list[str], folder: Path, check: bool = True) -> str | None:
+    """git's output for `arguments` run in `folder`; None when git is missing or (without `check`) fails."""
+    try:
+        result = subprocess.run(["git", *arguments], cwd=folder, capture_output=True)
+    except OSError:
+        return None
+    if result.returncode != 0:
+        if check:
+            raise KpitrackError(_("git {command} failed: {error}").format(
+                command=" ".join(arguments[:2]), error=result.stderr.decode(errors="replace").strip()))
+        return None
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def in_repository(folder: Path) -> bool:
+    return git(["rev-parse", "--is-inside-work-tree"], folder, check=False) == "true\n"
+
+
+def configure_driver(folder: Path) -> str:
+    """Set the merge driver in the clone that holds `folder` (git does not carry config across
+    clones); the command runs this very kpitrack, so a virtual environment need not be on PATH."""
+    command = driver_command(f'"{sys.executable}" -m kpitrack')
+    git(["config", "merge.kpitrack.name", DRIVER_NAME], folder)
+    git(["config", "merge.kpitrack.driver", command], folder)
+    return command
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's change to a target file."""
+
+    commit: str
+    author: str
+    when: str  # the commit's date, YYYY-MM-DD HH:MM
+    subject: str
+    added: tuple[dict, ...]  # entries recorded
+    removed: tuple[dict, ...]  # entries taken out (or changed: then one is removed, one added)
+    changed: tuple[str, ...]  # definition keys changed
+
+
+def file_history(path: Path) -> list[Change] | None:
+    """Every commit that changed the file at `path`, newest first; None outside a git repository."""
+    folder = path.parent
+    if not in_repository(folder):
+        return None
+    log = git(["log", "--follow", "--format=%x1e%H%x09%an%x09%ad%x09%s", "--date=format:%Y-%m-%d %H:%M",
+               "--name-only", "--", path.name], folder) or ""
+    top = _top(folder)
+    changes = []
+    for chunk in log.split("\x1e")[1:]:
+        header, *names = [line for line in chunk.splitlines() if line.strip()]
+        commit, author, when, subject = (header.split("\t", 3) + ["", "", ""])[:4]
+        name = names[0] if names else path.name
+        before = git(["show", f"{commit}^:{name}"], top, check=False) or ""
+        after = git(["show", f"{commit}:{name}"], top, check=False) or ""
+        changes.append(Change(commit[:10], author, when, subject, *_difference(before, after)))
+    return changes
+
+
+def _top(folder: Path) -> Path:
+    return Path((git(["rev-parse", "--show-toplevel"], folder) or str(folder)).strip())
+
+
+def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, ...], tuple[str, ...]]:
+    import tomllib
+    from collections import Counter
+    from decimal import Decimal
+
+    try:
+        old, new = split(before), split(after)
+    except Unmergeable:
+        return (), (), (_("(the file could not be read at this commit)"),)
+
+    def tables(layout):
+        return {identity(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]
+                for block in layout.entries}
+
+    counted_old = Counter(identity(block) for block in old.entries)
+    counted_new = Counter(identity(block) for block in new.entries)
+    all_tables = tables(old) | tables(new)
+    added = tuple(all_tables[key] for key in (counted_new - counted_old).elements())
+    removed = tuple(all_tables[key] for key in (counted_old - counted_new).elements())
+    head_old = tomllib.loads(old.head, parse_float=Decimal) if old.head.strip() else {}
+    head_new = tomllib.loads(new.head, parse_float=Decimal) if new.head.strip() else {}
+    changed = tuple(key for key in dict.fromkeys([*head_old, *head_new]) if head_old.get(key) != head_new.get(key))
+    if old.definition[1] != new.definition[1]:
+        changed += ("checkpoint",)
+    return added, removed, changed

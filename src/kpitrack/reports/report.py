@@ -1,0 +1,437 @@
+"""Reports: which targets, in what order and groups; roll-ups, summaries, the attention list and
+every status sentence, built once as plain records for every format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator
+
+from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
+from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
+                              verdict_text, visible, with_unit)
+from kpitrack.files.entrycheck import entry_doubts
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _, language, ngettext
+from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
+from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
+from kpitrack.files.schema import target_warnings
+from kpitrack.domain.verdicts import outcome
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a group of targets stands: counts by status, and the share on track (done or on-track)."""
+
+    targets: int
+    counts: dict[Status, int]
+    stale: int
+    on_track_share: Decimal | None  # percent; None for no targets
+    done_share: Decimal | None = None
+
+
+def summarize(results: list[Figures]) -> Summary:
+    counts = {status: sum(1 for result in results if result.status is status) for status in Status}
+
+    pledges = len(results) - counts[Status.TRACKED]  # an indicator is watched, not on or off track
+
+    def share(count: int) -> Decimal | None:
+        return to_cents(Decimal(count) * HUNDRED / pledges) if pledges else None
+
+    return Summary(len(results), counts, sum(1 for result in results if result.stale),
+                   share(counts[Status.DONE] + counts[Status.ON_TRACK]), share(counts[Status.DONE]))
+
+
+def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures] | None:
+    """The target furthest behind the calendar (largest positive lag) among those under way and not
+    done; None when none is behind."""
+    lagging = [item for item in items if item[1].lag is not None and item[1].lag > 0
+               and item[1].status not in (Status.DONE, Status.NOT_STARTED)]
+    return max(lagging, key=lambda item: item[1].lag, default=None)
+
+
+ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
+
+
+def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: bool) -> bool:
+    """Whether `result` has one of `statuses` (or verdicts), or is stale when `stale` is asked for."""
+    return result.status in statuses or result.verdict in statuses or (stale and result.stale)
+
+
+def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:
+    """The figures of `target` as of `as_of`, with its year-end verdict. A target with a verdict is
+    judged, and an indicator past its period is over: neither is stale any more (the verdict says
+    whether it was reported)."""
+    result = figures(target, as_of, settings, others)
+    found = outcome(target, as_of, others)
+    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of > target.due)
+    return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+                   exceeded_points=found.exceeded_points, stale=result.stale and not over)
+
+
+Item = tuple[Target, Figures]
+
+
+def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
+             statuses: tuple[Status | Verdict, ...] = (), stale: bool = False, owner: str | None = None,
+             closed: bool = True) -> list[Item]:
+    """(target, figures) of every target of the workspace that passes the filters, in file order;
+    with `statuses` (or `stale`), only the targets flagged so. Without `closed`, the targets of
+    closed plans are left out, unless `group` names them. The workspace's scope (--dir into a
+    plan's folder) limits it like a group."""
+    others = workspace.by_id()
+    shut = set() if closed or group is not None else closed_groups(workspace, as_of)
+    items = [(target, assess(target, as_of, workspace.settings, others)) for target in workspace.targets
+             if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
+             and (not workspace.scope or in_group(target.group, workspace.scope))
+             and (owner is None or owner.casefold() in (target.owner or "").casefold())
+             and target.group not in shut]
+    if statuses or stale:
+        items = [item for item in items if is_flagged(item[1], statuses, stale)]
+    return items
+
+
+def closed_groups(workspace: Workspace, as_of: date) -> set[str]:
+    """The folders whose plan is closed as of `as_of`: its plan.toml says `closed = true`, or (unless
+    it says `closed = false`) its last due date lies more than close_after_days before. Targets at
+    the workspace root belong to no plan: they close only when a root plan.toml says so."""
+    from datetime import timedelta
+
+    last_due: dict[str, date] = {}
+    for target in workspace.targets:
+        last_due[target.group] = max(last_due.get(target.group, target.due), target.due)
+    shut = set()
+    for group, due in last_due.items():
+        plan = workspace.plans.get(group)
+        said = plan.closed if plan else None
+        if said or (said is None and group and as_of > due + timedelta(days=workspace.settings.close_after_days)):
+            shut.add(group)
+    return shut
+
+
+def in_group(target_group: str, wanted: str) -> bool:
+    """Whether a target's folder is `wanted` or lies below it."""
+    wanted = wanted.strip("/")
+    return not wanted or target_group == wanted or target_group.startswith(wanted + "/")
+
+
+def ordered(items: list[Item], sort: str = "id") -> list[Item]:
+    """Grouped by folder; within each, by id, by lag (most behind first, no lag last) or by due date."""
+    def key(item: Item):
+        target, result = item
+        if sort == "lag":
+            return (target.group, result.lag is None, -(result.lag or 0), target.id)
+        if sort == "due":
+            return (target.group, target.due, target.id)
+        return (target.group, target.id)
+    return sorted(items, key=key)
+
+
+def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
+    """What is allowed but probably a slip: entries outside their period, identical entries and two
+    totals on one day, and parents whose own figures disagree with the sum of their parts."""
+    others = workspace.by_id()
+    warnings = []
+    for target in workspace.targets:
+        warnings += target_warnings(target)
+        warnings += [KpitrackError(_("warning: {warning}").format(warning=doubt), target.path, entry.line)
+                     for entry, doubt in entry_doubts(target)]
+        warnings += [KpitrackError(_("warning: {warning}").format(warning=_(
+            "{own} on {date}, but its parts add up to {summed}").format(own=own, date=entry.date, summed=summed)),
+            target.path, entry.line)
+                     for entry, own, summed in disagreements(target, others)]
+    return warnings
+
+
+# The documented JSON/CSV fields of a status row, in order.
+STATUS_FIELDS = (
+    "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
+    "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
+    "stale", "start", "due", "last_update", "schedule",
+    "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
+    "verdict", "done_on", "exceeded_by", "exceeded_points",
+)
+
+
+def status_row(target: Target, result: Figures) -> dict[str, Any]:
+    """The figures of one target as plain values: Decimals, ints, ISO dates, None for unknowns."""
+    milestone = target.kind is Kind.MILESTONE
+    return {
+        "id": target.id,
+        "title": target.title,
+        "group": target.group,
+        "unit": target.unit,
+        "kind": target.kind.value,
+        "direction": target.direction.value,
+        "baseline": target.baseline,
+        "target": None if target.kind is Kind.INDICATOR else target.target,
+        "current": result.current,
+        "completion": result.completion,
+        "planned": result.planned,
+        "lag": result.lag,
+        "lag_days": result.lag_days,
+        "projected": None if milestone else result.projected,
+        "required_per_month": result.required_per_month,
+        "status": result.status.value,
+        "stale": result.stale,
+        "start": target.start.isoformat(),
+        "due": target.due.isoformat(),
+        "last_update": result.last_update.isoformat() if result.last_update else None,
+        "schedule": None if milestone or target.kind in (Kind.INDICATOR, Kind.GROWTH) else result.schedule,
+        "qualifier": None if milestone or target.kind is Kind.INDICATOR else qualifier_of(target).value,
+        "tolerance": tolerance_of(target) if target.qualifier and target.qualifier.value == "about" else None,
+        "stretch_target": target.stretch_target,
+        "stretch_completion": result.stretch_completion,
+        "gap": result.gap,
+        "change": result.change,
+        "estimate": result.estimate,
+        "verdict": result.verdict.value if result.verdict else None,
+        "done_on": result.done_on.isoformat() if result.done_on else None,
+        "exceeded_by": result.exceeded_by,
+        "exceeded_points": result.exceeded_points,
+    }
+
+
+def entry_fields(entry) -> dict[str, Any]:
+    """One progress entry as plain values, as `show --format json` and `export` give it."""
+    return dict(zip(ENTRY_FIELDS[3:], entry_values(entry)))
+
+
+def entry_values(entry) -> tuple:
+    """The values of `entry_fields`, in ENTRY_FIELDS' order: date, value (a Decimal or None),
+    total, done (None but for a milestone), note, source, qualifier (text or None), estimate."""
+    day, value, total, done, note, source, _, qualifier, estimate, _ = entry
+    return day, value, total, done, note, source, qualifier and qualifier.value, estimate
+
+
+ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate")
+
+
+def entry_rows(targets: list[Target]) -> Iterator[dict[str, Any]]:
+    """Every entry of every target, one row each, made as they are read (export streams them)."""
+    return ({"id": target.id, "group": target.group, "unit": target.unit, **entry_fields(entry)}
+            for target in targets for entry in target.entries)
+
+
+def tree_order(items: list[Item]) -> list[tuple[Item, int]]:
+    """Items with their depth: each parent followed by its parts (indented), the rest as they come."""
+    by_id = {target.id: (target, result) for target, result in items}
+    part_ids = {part for target, _ in items for part in target.parts if part in by_id}
+    ordered: list[tuple[Item, int]] = []
+    placed: set[str] = set()
+
+    def place(item: Item, depth: int) -> None:
+        if item[0].id in placed:
+            return
+        placed.add(item[0].id)
+        ordered.append((item, depth))
+        for part in item[0].parts:
+            if part in by_id:
+                place(by_id[part], depth + 1)
+
+    for item in items:
+        if item[0].id not in part_ids:
+            place(item, 0)
+    for item in items:  # parts whose parents were filtered out
+        place(item, 0)
+    return ordered
+
+
+def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    """Items in runs of one folder each, in the order given."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item[0].group, []).append(item)
+    return list(groups.items())
+
+
+def summary_line(summary: Summary, share: bool = True, stale: bool = True) -> str:
+    """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
+    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
+    counts = summary.counts
+    parts = [_("{count} done").format(count=counts[Status.DONE]),
+             _("{count} on-track").format(count=counts[Status.ON_TRACK]),
+             _("{count} at-risk").format(count=counts[Status.AT_RISK]),
+             _("{count} behind").format(count=counts[Status.BEHIND]),
+             _("{count} overdue").format(count=counts[Status.OVERDUE]),
+             _("{count} no-data").format(count=counts[Status.NO_DATA])]
+    if counts[Status.NOT_STARTED]:
+        parts.append(_("{count} not started").format(count=counts[Status.NOT_STARTED]))
+    pledges = summary.targets - counts[Status.TRACKED]  # indicators (跟踪监测) are watched, not pledged
+    line = _("{targets}: {counts}").format(
+        targets=ngettext("{count} target", "{count} targets", pledges).format(count=pledges),
+        counts=_(", ").join(parts))
+    if summary.on_track_share is not None and share:
+        line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
+    if summary.stale and stale:
+        line += _("; ") + _("{count} stale").format(count=summary.stale)
+    return line
+
+
+def attention_items(items: list[Item]) -> list[Item]:
+    return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
+
+
+def lag_sentence(result: Figures) -> str:
+    """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words, `低于序时进度 7.33 个百分点`
+    or `超序时进度 7.33 个百分点`."""
+    if result.lag is None:
+        return ""
+    if language() == "en":
+        return _("lag {lag}").format(lag=lag_cell(result, ", "))
+    if result.lag > 0:
+        return _("below plan by {points} points").format(points=result.lag)
+    return _("ahead of plan by {points} points").format(points=(-result.lag).copy_abs() if not result.lag
+                                                        else -result.lag)
+
+
+def attention_text(target: Target, result: Figures, last: int = 3) -> str:
+    """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
+    status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
+    status += _(", ") + verdict_text(result) if result.verdict else ""
+    completion = percent(result.completion) if result.completion is not None else done_cell(result)
+    lines = [f"{target.id} ({status}): {visible(title_of(target))}",
+             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, result),
+                                                            completion=completion)
+             + (_(", ") + _("planned {planned}").format(planned=percent(result.planned))
+                + (_(", ") + lag_sentence(result) if result.lag is not None else "")
+                if result.planned is not None else "")]
+    if result.required_per_month:
+        lines.append("  " + _("needs {pace} a month to finish by {due}").format(
+            pace=with_unit(result.required_per_month, target.unit), due=target.due.isoformat()))
+    known = entries_as_of(target, result.as_of)
+    for entry in known[-last:]:
+        note = f" ({visible(entry.note)})" if entry.note else ""
+        total = _(" (total)") if entry.total else ""
+        lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{total}{note}")
+    if not known:
+        lines.append("  " + _("no entries yet"))
+    return "\n".join(lines)
+
+
+def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """One row per folder of targets: its plan, whether it is closed (its tally then final), counts
+    by status, shares done and on track, and the pledge furthest behind."""
+    rows = []
+    for group, members in by_group(sorted(items, key=lambda item: item[0].group)):
+        summary = summarize([result for _, result in members])
+        worst = worst_lagging(members)
+        plan = plans.get(group)
+        rows.append({
+            "group": group, "title": plan.title if plan else None, "issuer": plan.issuer if plan else None,
+            "date": plan.date.isoformat() if plan and plan.date else None,
+            "period": plan.period if plan else None, "source": plan.source if plan else None,
+            "closed": group in closed, "targets": summary.targets,
+            "counts": {status.value: count for status, count in summary.counts.items()},
+            "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
+            "verdicts": verdict_counts(members),
+            "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
+        })
+    return rows
+
+
+def verdict_counts(items: list[Item]) -> dict[str, int]:
+    """How many pledges ended each way (met early, on time, late; missed; not reported), and how many
+    have no verdict yet (not due, or indicators)."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    counts["none"] = 0
+    for _target, result in items:
+        counts[result.verdict.value if result.verdict else "none"] += 1
+    return counts
+
+
+RED = (Status.BEHIND, Status.OVERDUE)
+NO_OWNER = "(no owner)"
+
+
+def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
+    """Per owner (责任单位), for the monthly 催报: how many pledges, how many red (behind or
+    overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
+    owners: dict[str, list[Item]] = {}
+    for item in items:
+        owners.setdefault(item[0].owner or NO_OWNER, []).append(item)
+    rows = []
+    for owner, members in sorted(owners.items()):
+        rows.append({
+            "owner": owner, "targets": len(members),
+            "red": sum(1 for _, result in members if result.status in RED),
+            "unreported": [target.id for target, result in members
+                           if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
+            "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
+        })
+    return rows
+
+
+def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
+    """What changed between `since` and the items' as-of day: newly done, turned red, recovered;
+    and figures revised (by `kpitrack fix`, as its journal in .kpitrack/ remembers, 30 days)."""
+    others = workspace.by_id()
+    rows = []
+    for target, now in items:
+        then = figures(target, since, workspace.settings, others)
+        change = None
+        if now.status is Status.DONE and then.status is not Status.DONE:
+            change = "newly done"
+        elif now.status in RED and then.status not in RED:
+            change = "turned red"
+        elif then.status in RED and now.status not in RED:
+            change = "recovered"
+        if change:
+            rows.append({"id": target.id, "title": target.title, "change": change,
+                         "was": then.status.value, "now": now.status.value})
+    shown = {target.id for target, _ in items}
+    for record in revisions(workspace.root, since):
+        if record["id"] in shown:
+            rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
+                         "was": None, "now": record["summary"]})
+    return rows
+
+
+def revisions(root, since: date) -> list[dict[str, str]]:
+    from kpitrack.writing.journal import journal_records
+
+    found = []
+    for record in journal_records(root):
+        if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
+            found.append({"id": record["summary"].split()[1], "summary": record["summary"]})
+    return found
+
+
+# The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
+LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
+          Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey",
+          Status.TRACKED: "grey"}
+
+
+def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
+    """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
+    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
+    `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
+    (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
+    from kpitrack.words.display import target_value
+
+    milestone = target.kind is Kind.MILESTONE
+    return {
+        "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
+        "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
+        "current": None if milestone or not result.last_update else result.current,
+        "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
+        "completion": result.completion, "planned": result.planned,
+        "lag": None if result.lag is None else -result.lag,
+        "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
+        "last_update": result.last_update, "as_of": result.as_of,
+        "fillable": not milestone and not (target.parts and not target.entries),
+    }
+
+
+def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict[str, Any]]:
+    """Per plan (folder): its name, title, summary and ledger rows, numbered from 1."""
+    sheets = []
+    for group, members in by_group(items):
+        plan = (plans or {}).get(group)
+        sheets.append({"group": group, "title": plan.title if plan else None,
+                       "summary": summarize([result for _, result in members]),
+                       "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
+                       "items": members})
+    return sheets

@@ -1,0 +1,229 @@
+"""How figures and untrusted text look to a person: number style, units, bars, escapes. One place for display precision."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kpitrack.words.i18n import _, in_language, language
+from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+
+if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
+    from kpitrack.domain.compute import Figures
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; translated where it is shown."""
+    return message
+
+
+# The status words as shown: the codes in English, the offices' words in Chinese (see the .po).
+STATUS_WORDS = {Status.NOT_STARTED: N_("not-started"), Status.DONE: N_("done"), Status.ON_TRACK: N_("on-track"),
+                Status.AT_RISK: N_("at-risk"), Status.BEHIND: N_("behind"), Status.OVERDUE: N_("overdue"),
+                Status.NO_DATA: N_("no-data"), Status.TRACKED: N_("tracked")}
+VERDICT_WORDS = {Verdict.DONE_EARLY: N_("done-early"), Verdict.ON_TIME: N_("on-time"),
+                 Verdict.DONE_LATE: N_("done-late"), Verdict.MISSED: N_("missed"),
+                 Verdict.NOT_REPORTED: N_("not-reported")}
+LIGHTS = {Status.ON_TRACK: N_("green"), Status.AT_RISK: N_("yellow"), Status.BEHIND: N_("red")}
+LIGHT_STYLES = {Status.DONE: "bold green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
+                Status.BEHIND: "red", Status.OVERDUE: "bold red", Status.NOT_STARTED: "dim", Status.NO_DATA: "magenta",
+                Status.TRACKED: "cyan"}
+VERDICT_STYLES = {Verdict.DONE_EARLY: "bold green", Verdict.ON_TIME: "green", Verdict.DONE_LATE: "yellow",
+                  Verdict.MISSED: "bold red", Verdict.NOT_REPORTED: "magenta"}
+STALE = N_("stale")
+# Words shown through `_()` from a value rather than a literal: kinds, directions, schedules.
+SHOWN_VALUES = (N_("cumulative"), N_("level"), N_("milestone"), N_("indicator"), N_("growth"),
+                N_("increase"), N_("decrease"), N_("daily"), N_("monthly"), N_("quarterly"), N_("none"),
+                N_("over"), N_("at-least"), N_("about"), N_("at-most"), N_("nearly"))
+TARGET_MARKS = {Qualifier.OVER: "超", Qualifier.AT_LEAST: "≥", Qualifier.ABOUT: "约", Qualifier.AT_MOST: "≤"}
+READING_MARKS = {ReadingQualifier.NEARLY: "近", ReadingQualifier.OVER: "超", ReadingQualifier.ABOUT: "约"}
+ESTIMATE_MARK = N_(" (est.)")
+
+
+def status_word(status: Status) -> str:
+    return _(STATUS_WORDS[status])
+
+
+def verdict_word(verdict: Verdict) -> str:
+    return _(VERDICT_WORDS[verdict])
+
+
+def estimate_mark(estimate: bool) -> str:
+    return _(ESTIMATE_MARK) if estimate else ""
+
+
+def light_word(status: Status) -> str | None:
+    """绿灯 / 黄灯 / 红灯 (green / yellow / red) for the three bands; None for the other statuses."""
+    return _(LIGHTS[status]) if status in LIGHTS else None
+
+
+def done_word(target: Target, figures: Figures) -> str:
+    """A target with a verdict (or done) in one word: over its figure (超额完成), else the verdict
+    (提前完成, 按时完成, 逾期完成, 未完成, 未报送), else done."""
+    if figures.exceeded_points is not None and figures.exceeded_points > 0:
+        return _("exceeded")
+    if figures.verdict is not None:
+        return verdict_word(figures.verdict)
+    if figures.status is Status.DONE and figures.last_update is not None and figures.last_update < target.due:
+        return _("done early")
+    return status_word(figures.status)
+
+
+def typed_status(word: str) -> str | None:
+    """The status code (or "stale") a typed word names, in either language: `behind`, `严重滞后`,
+    `红灯`; None for a word that names none."""
+    word = word.strip()
+    for status, message in STATUS_WORDS.items():
+        if word in (status.value, in_language("zh", message)):
+            return status.value
+    for verdict, message in VERDICT_WORDS.items():
+        if word in (verdict.value, in_language("zh", message)):
+            return verdict.value
+    for status, message in LIGHTS.items():
+        if word in (message, in_language("zh", message)):
+            return status.value
+    return "stale" if word in (STALE, in_language("zh", STALE)) else None
+
+
+def title_of(target: Target) -> str:
+    """The title in the interface's language: `title_en` in English when given, else `title`."""
+    return target.title_en if language() == "en" and target.title_en else target.title
+
+
+def percent(value: Decimal | None, shown: bool = True) -> str:
+    """`79.17%`, or `—` when there is no figure (not started, no data, no plan)."""
+    return f"{value}%" if value is not None and shown else "—"
+
+
+def difference(figures: Figures) -> str:
+    """Completion minus plan, signed: `+7.33` ahead of the calendar, `-49.73` below it; `—` without one."""
+    if figures.lag is None or figures.status is Status.NOT_STARTED:
+        return "—"
+    ahead = -figures.lag
+    return f"{ahead.copy_abs() if ahead.is_zero() else ahead:+}"
+
+
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn"}  # control, format (RTL overrides, zero-width), unassigned
+# Letters and marks that show as nothing (Unicode's default-ignorable code points and blank
+# look-alikes): the Hangul fillers, variation selectors, Mongolian selectors, the braille blank.
+BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                   *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+SPACES = frozenset(" \u3000")  # the spaces that are text; every other space character is escaped
+
+
+def plain_text(text: str) -> bool:
+    """Whether `text` has nothing to escape: printable (no control, format or separator character
+    but space) and none of the BLANK characters that print as nothing; a fast test for most text."""
+    return text.isprintable() and (text.isascii() or _BLANK_CHARACTERS.isdisjoint(text))
+
+
+_BLANK_CHARACTERS = frozenset(map(chr, BLANK))
+
+
+def visible(text: str, multiline: bool = False) -> str:
+    """Untrusted text made safe to print: control and invisible characters shown as \\x.. escapes
+    (line breaks and tabs kept where the text may span lines). Every path and name printed goes
+    through here too: a folder name can hold an escape sequence as well as a title can."""
+    if plain_text(text):
+        return text
+    kept = "\n\t" if multiline else ""
+    return "".join(
+        _escape(character) if character not in kept and (
+            unicodedata.category(character) in INVISIBLE or ord(character) in BLANK
+            or (unicodedata.category(character) == "Zs" and character not in SPACES))
+        else character
+        for character in text
+    )
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def number(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,f}"
+
+
+def entry_value(entry) -> str:
+    """An entry's figure as shown: a number (近, 超 or 约 before a bound, `(est.)` after an
+    estimate), or done / not done for a milestone."""
+    if entry.done is not None:
+        return (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
+    mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
+    return mark + number(entry.value) + estimate_mark(entry.estimate)
+
+
+def target_value(target: Target, value=None) -> str:
+    """The target as the report words it: 超5,000, ≥120, 约410, ≤…; no mark without a qualifier."""
+    mark = TARGET_MARKS[target.qualifier] if target.qualifier else ""
+    return mark + number(target.target if value is None else value)
+
+
+def bar(completion: Decimal | None, width: int = 10) -> str:
+    """A bar that reads without colour: █ for done, · for the rest."""
+    completion = completion or Decimal(0)
+    filled = int(max(Decimal(0), min(completion, Decimal(100))) * width / 100)
+    return "█" * filled + "·" * (width - filled)
+
+
+def progress_cell(target: Target, figures: Figures) -> str:
+    """`650 / 1,200 家`; `— / 1,200 家` while nothing is recorded, so that no data is not read as no progress."""
+    if target.kind is Kind.MILESTONE:
+        return (_("done") if figures.current else _("not done")) + estimate_mark(figures.estimate)
+    current = "—"
+    if figures.last_update:
+        from kpitrack.domain.compute import latest_qualifier
+
+        reading = latest_qualifier(target, figures.as_of)
+        current = ((READING_MARKS[reading] if reading else "") + number(figures.current)
+                   + estimate_mark(figures.estimate))
+    if target.kind is Kind.INDICATOR:
+        return current + (f" {visible(target.unit)}" if target.unit and figures.last_update else "")
+    return f"{current} / {target_value(target)}" + (f" {visible(target.unit)}" if target.unit else "")
+
+
+def done_cell(figures: Figures) -> str:
+    """Completion in per cent; for a growth rate the gap to the target in points; for an
+    indicator the change since the previous reading."""
+    if figures.completion is not None:
+        return f"{figures.completion}%"
+    if figures.gap is not None:
+        return _("{points} pt").format(points=f"{figures.gap:+}")
+    if figures.change is not None:
+        return f"Δ{figures.change:+}"
+    return "—"
+
+
+def verdict_text(figures: Figures) -> str:
+    """`done-early on 2024-10-31, exceeded: 143.20%`, or "" before there is a verdict."""
+    if figures.verdict is None:
+        return ""
+    text = verdict_word(figures.verdict) + (_(" on {date}").format(date=figures.done_on.isoformat())
+                                            if figures.done_on else "")
+    if figures.exceeded_points is not None and figures.exceeded_points > 0:
+        text += _(", exceeded: {completion}%").format(completion=figures.completion)
+    elif figures.exceeded_by is not None and figures.exceeded_by > 0 and figures.completion is None:
+        text += _(", exceeded by {points} pt").format(points=f"{figures.exceeded_by:+}")
+    return text
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    return number(value) + (f" {visible(unit)}" if unit and value is not None else "")
+
+
+def lag_cell(figures: Figures, separator: str = "\n") -> str:
+    """Lag in points, then in days: `+16.3 pt` and `+59 d`."""
+    if figures.lag is None:
+        return "—"
+    days = f"{separator}{figures.lag_days:+d} " + _("d") if figures.lag_days is not None else ""
+    return f"{figures.lag:+} " + _("pt") + days
+
+
+def group_label(group: str, plans: dict[str, Plan] | None) -> str:
+    """A folder's name, with its plan's title when it has a plan.toml."""
+    plan = (plans or {}).get(group)
+    return visible((group or _("(workspace root)")) + (f" — {plan.title}" if plan else ""))

@@ -1,0 +1,64 @@
+"""The interface language: gettext catalogues shipped in kpitrack/locale, chosen once per run.
+
+Every human-facing sentence goes through `_()` or `ngettext()`; the catalogue
+`locale/zh/LC_MESSAGES/kpitrack.po` holds the Chinese, compiled to the `.mo` beside it
+(tests/test_i18n.py recompiles it and checks the two agree). Machine formats never call these.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parents[1] / "locale"
+DOMAIN = "kpitrack"
+LANGUAGES = ("en", "zh")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for, read as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG; the first set wins): "zh" for any Chinese locale, else "en"."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.split(":")[0].lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(language: str) -> None:
+    """Speak `language` ("en" or "zh") from now on."""
+    global _translation, _language
+    _language = language
+    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` where the same English word needs another translation (`Target`: 指标 or 目标值)."""
+    return _translation.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return _translation.npgettext(context, singular, plural, count)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translation.ngettext(singular, plural, count)
+
+
+def in_language(language: str, message: str) -> str:
+    """`message` in `language`, whatever the interface speaks: for reading typed words in either."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)

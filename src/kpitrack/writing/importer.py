@@ -1,0 +1,354 @@
+"""CSV import: rows read and checked, turned into a plan of entries to append, then applied all or nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import _
+from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
+from kpitrack.files.schema import check_id, did_you_mean, entry_problem
+from kpitrack.writing.writeahead import Batch, append_all
+from kpitrack.writing.lock import Waiting
+from kpitrack.writing.write import recorded_identity
+
+
+IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate")
+
+
+_TRUE, _FALSE = ("true", "yes", "1", "y", "是"), ("false", "no", "0", "n", "否", "")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    target_id: str
+    value_text: str  # as typed: read again in the target's unit (194.7亿元, 3.5万套)
+    entry: Entry
+    ledger: bool = False  # from the ledger workbook: parents are skipped, and unchanged figures
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: new entries by target id, rows skipped as already there, problems."""
+
+    additions: dict[str, list[ImportRow]]
+    skipped: int
+    problems: list[KpitrackError]
+    encoding: str
+
+    @property
+    def count(self) -> int:
+        """How many entries the import adds."""
+        return sum(len(rows) for rows in self.additions.values())
+
+
+# Headers as offices write them, Chinese or English, each to the column it fills. 指标 may hold a
+# target's id or its title; 累计完成 is a running total (total = true unless 是否累计 says otherwise).
+HEADER_ALIASES = {
+    "id": "id", "编号": "id", "指标编号": "id", "title": "title", "指标": "title", "指标名称": "title",
+    "date": "date", "日期": "date", "截至日期": "date", "截止日期": "date",
+    "value": "value", "数值": "value", "完成值": "value", "累计完成": "running", "total": "total",
+    "是否累计": "total", "note": "note", "备注": "note", "source": "source", "来源": "source",
+    "qualifier": "qualifier", "estimate": "estimate", "预计": "estimate",
+    "completed to date": "running", "as of": "date",  # the ledger's English header (report --lang en)
+}
+# The ledger's other columns (report --format xlsx): read past, never imported.
+LEDGER_ONLY = {"序号", "责任单位", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
+               "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
+               "progress gap", "status", "updated", "target"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
+
+
+def read_import(path: Path, encoding: str | None = None,
+                sheet: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
+    """Rows of a progress CSV or workbook (id,date,value[,total][,note][,source], or their Chinese
+    names), each checked on its own. A title row above the header (a merged 台账 heading) is read past.
+
+    Without `encoding`, UTF-8 (with or without a byte-order mark) is tried, then GBK (as GB18030,
+    its superset), the encoding of Chinese Excel's CSV export; UTF-16 (Excel's "Unicode 文本",
+    tab-separated) is known by its byte-order mark.
+    """
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        table, encoding = _workbook_table(path, sheet), "xlsx"
+    else:
+        if sheet:
+            raise KpitrackError(_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
+        text, encoding = _decode_import(data, path, encoding)
+        table = _csv_table(text)
+    header_at, columns = _find_header(table, path)
+    ledger = "running" in columns
+    rows, problems = [], []
+    for line, cells in table[header_at + 1:]:
+        if not any(_text(cell) for cell in cells):
+            continue
+        if len(cells) > len(columns) and any(_text(cell) for cell in cells[len(columns):]):
+            problems.append(KpitrackError(_("{cells} cells under {columns} columns; a number with a thousands comma "
+                                            "needs quotes (\"1,200\")").format(cells=len(cells), columns=len(columns)),
+                                          path, line))
+            continue
+        record = {key: cell for key, cell in zip(columns, cells) if key}
+        value_cell = record.get("value", record.get("running"))
+        if ledger and not _text(value_cell):
+            continue  # a ledger row left blank: a milestone, or nothing reported yet
+        try:
+            target_id = _text(record.get("id")) or _text(record.get("title"))
+            if "id" in record or not target_id:
+                check_id(target_id)
+            when = _cell(_date, record.get("date"), "date")
+            value_text = _text(value_cell)
+            total = _cell(_truth, _text(record["total"]), "total") if "total" in record else "running" in record
+            note, source = _text(record.get("note")) or None, _text(record.get("source")) or None
+            marks = dict(qualifier=_cell(_reading_qualifier, _text(record.get("qualifier")), "qualifier"),
+                         estimate=_cell(_truth, _text(record.get("estimate")), "estimate"))
+            if value_text.lower() in ("done", "undone"):
+                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source,
+                              **marks)
+            else:
+                entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
+                              **marks)
+            rows.append(ImportRow(line, target_id, value_text, entry, ledger))
+        except KpitrackError as problem:
+            problems.append(KpitrackError(problem.message, path, line))
+    return rows, problems, encoding
+
+
+def _csv_table(text: str) -> Table:
+    """Lines of CSV, or of tab-separated text (Excel's "Unicode 文本")."""
+    import csv
+    import io
+
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [(reader.line_num, cells) for cells in reader]
+
+
+def _workbook_table(path: Path, sheet: str | None) -> Table:
+    try:
+        from openpyxl import load_workbook
+        book = load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
+    except Exception as error:  # openpyxl's own errors for a file that is not a workbook
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
+            sheets=_(", ").join(book.sheetnames))
+        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
+    worksheet = book[sheet] if sheet else book.worksheets[0]
+    table = [(number, list(cells)) for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1)]
+    book.close()
+    return table
+
+
+def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
+    """The first row (of the first ten) naming an id or title, a date and a value; its columns
+    mapped to the fields they fill (None for the ledger's other columns)."""
+    for index, (line, cells) in enumerate(table[:10]):
+        names = [_text(cell).lower() for cell in cells]
+        keys = [HEADER_ALIASES.get(name) for name in names]
+        if not ({"id", "title"} & set(keys) and "date" in keys and {"value", "running"} & set(keys)):
+            continue
+        for name, key in zip(names, keys):
+            if key is None and name and name not in LEDGER_ONLY:
+                hint = did_you_mean(name, list(HEADER_ALIASES)) or _("allowed: {columns}").format(
+                    columns=", ".join(IMPORT_COLUMNS))
+                raise KpitrackError(_("unknown column {name!r}; {hint}").format(name=name, hint=hint), path, line)
+        if "id" in keys and "title" in keys:  # 编号 names the target; 指标 is then only its title
+            keys = [None if key == "title" else key for key in keys]
+        if keys.count("date") > 1 or len({"value", "running"} & set(keys)) > 1:
+            raise KpitrackError(_("two columns give the same field (a date or a value); keep one"), path, line)
+        return index, keys
+    names = [_text(cell).lower() for cell in (table[0][1] if table else [])]
+    keys = {HEADER_ALIASES.get(name) for name in names}
+    missing = [name for name, wanted in (("id", {"id", "title"}), ("date", {"date"}),
+                                         ("value", {"value", "running"})) if not wanted & keys]
+    raise KpitrackError(_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
+                          "{missing})").format(columns=", ".join(IMPORT_COLUMNS), missing=", ".join(missing)),
+                        path, table[0][0] if table else 1)
+
+
+def _text(cell: Any) -> str:
+    """A cell as text: workbooks give numbers, dates and None as well as strings."""
+    from datetime import datetime
+
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, float):
+        return repr(cell).removesuffix(".0")
+    return str(cell).strip()
+
+
+def _date(cell: Any):
+    """A date cell: an Excel date, an Excel day number (45473 is 2024-06-30) or text."""
+    from datetime import date, datetime, timedelta
+
+    from kpitrack.domain.parse import parse_date
+
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    text = _text(cell)
+    if text.isdigit() and len(text) == 5:  # Excel's 1900 date system counts days from 1899-12-30
+        return date(1899, 12, 30) + timedelta(days=int(text))
+    return parse_date(text)
+
+
+def _number(cell: Any):
+    """A figure: a workbook's number (as written, not as binary) or text like 1,200 or 1.2万."""
+    from decimal import Decimal
+
+    from kpitrack.domain.parse import parse_value
+
+    if isinstance(cell, bool):
+        raise ValueError(_("{cell!r} is not a figure").format(cell=cell))
+    if isinstance(cell, (int, float)):
+        return parse_value(_text(cell)) if isinstance(cell, float) else Decimal(cell)
+    return parse_value(_text(cell))
+
+
+def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as error:
+            raise KpitrackError(_("cannot read as {encoding}: {error}").format(encoding=encoding, error=error),
+                                path) from None
+        return text.removeprefix("\ufeff"), encoding
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise KpitrackError(_("starts like UTF-16 but is not; name the file's encoding"), path) from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        raise KpitrackError(_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"),
+                            path) from None
+
+
+def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise KpitrackError(f"{column}: {error}") from None
+
+
+def _reading_qualifier(text: str) -> ReadingQualifier | None:
+    if not text:
+        return None
+    if text.lower() not in ReadingQualifier._value2member_map_:
+        raise ValueError(_("{value!r} is not one of: {choices}").format(
+            value=text, choices=", ".join(item.value for item in ReadingQualifier)))
+    return ReadingQualifier(text.lower())
+
+
+def _number_or_later(cell: Any) -> Decimal | None:
+    """A plain figure now (a workbook's number, 1,200, 1.2万); one with a unit after it (194.7亿元,
+    2600套) once its target's unit is known (None here: read in plan_import)."""
+    from kpitrack.domain.parse import normalized
+
+    try:
+        return _number(cell)
+    except ValueError:
+        if re.match(r"[+-]?\d", normalized(_text(cell))):
+            return None
+        raise
+
+
+def _truth(text: str) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise ValueError(_("{text!r} is neither true nor false").format(text=text))
+
+
+def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problems: list[KpitrackError],
+                encoding: str, force: bool = False) -> ImportPlan:
+    """Check every row against its target; an entry already recorded (same id, date, value, total
+    flag) is skipped, so importing a file twice counts nothing twice. A row of the ledger workbook
+    is skipped too when it is a milestone's or a parent's (whose figure is its parts' sum), or when
+    its running total is the figure already known on its date: a unit filled in nothing new."""
+    from kpitrack.domain.compute import adds_up_parts, current_figure
+    from kpitrack.domain.parse import parse_figure
+
+    targets = workspace.by_id()
+    titles: dict[str, list[str]] = {}
+    for target in workspace.targets:
+        titles.setdefault(target.title.strip(), []).append(target.id)
+    additions: dict[str, list[ImportRow]] = {}
+    seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
+    skipped = 0
+    for row in rows:
+        named = titles.get(row.target_id, [])
+        target = targets.get(row.target_id) or (targets[named[0]] if len(named) == 1 else None)
+        if target is None:
+            hint = (_("{count} targets have this title; give their ids (编号)").format(count=len(named)) if named
+                    else did_you_mean(row.target_id, list(targets)))
+            problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
+                                          + (_("; ") + hint if hint else ""), path, row.line))
+            continue
+        row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger)
+        if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
+            try:
+                row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
+            except ValueError as error:
+                problems.append(KpitrackError(f"value: {error}", path, row.line))
+                continue
+        if row.ledger and (target.kind is Kind.MILESTONE or adds_up_parts(target, targets) or (
+                row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
+            skipped += 1
+            continue
+        problem = entry_problem(target, row.entry) or (None if force else _implausible(target, row.entry))
+        if problem:
+            problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
+        elif recorded_identity(row.entry) in seen[target.id]:
+            skipped += 1
+        else:
+            seen[target.id].add(recorded_identity(row.entry))
+            additions.setdefault(target.id, []).append(row)
+    return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
+
+
+def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting: Waiting | None = None) -> int:
+    """Append the planned entries, one write per target, all or none (journalled, see
+    kpitrack.writing.writeahead); rows recorded meanwhile by another writer are skipped, as decided under
+    the locks. Recorded for `undo`. Returns how many entries were added."""
+    paths = {target.id: target.path for target in workspace.targets}
+    batches = [Batch(paths[target_id], [row.entry for row in rows]) for target_id, rows in plan.additions.items()]
+    done = append_all(workspace.root, batches, name or "a CSV file", waiting)
+    if done:
+        from kpitrack.writing.journal import record
+        record(workspace.root, "import", f"import {name}", list(done))
+    return sum(appended.added for appended in done)
+
+
+def _implausible(target, entry: Entry) -> str | None:
+    """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
+    target: a figure in the wrong unit?) or a running total below the previous one."""
+    from kpitrack.files.entrycheck import implausible
+    from kpitrack.files.workspace import read_text
+
+    return implausible(target, read_text(target.path), entry, importing=True)
+
