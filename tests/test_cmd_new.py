@@ -110,3 +110,43 @@ def test_new_refuses_an_id_that_is_not_a_plain_file_name(tmp_path, bad_id):
     line = one_error_line(run(workspace, "new", bad_id, "--title", "synthetic", "--target", "5", *PERIOD))
     assert line.startswith(f"kpitrack: {bad_id!r} is not a valid id")
     assert snapshot(tmp_path) == {}  # nothing in the workspace, nor beside it (../x)
+
+
+@pytest.mark.parametrize("typed, unit, written", [
+    ("1500亿", "亿元", "1500"), ("1500亿元", "亿元", "1500"), ("1.8万", "万个", "1.8"), ("3.5万套", "套", "35000"),
+    ("１９４．７", "亿元", "194.7"), ("18000个", "万个", "1.8"),
+])
+@pytest.mark.parametrize("option, others", [("--target", ()), ("--baseline", ("--target", "999999")),
+                                            ("--stretch-target", ("--target", "0.001"))])
+def test_new_reads_a_typed_figure_as_add_does_in_the_targets_unit(tmp_path, typed, unit, written, option, others):
+    """One reader of typed figures at every door (issue 22): `new --target` used to scale 1500亿 on
+    a 亿元 target to 150000000000 and refuse 1500亿元, where `add` read both as 1500."""
+    result = run(tmp_path, "new", "gdp", "--title", "synthetic", option, typed, *others, "--unit", unit, *PERIOD)
+    assert result.exit_code == 0, result.output
+    assert read_toml(tmp_path / "gdp.toml")[option[2:].replace("-", "_")] == Decimal(written)
+    if option == "--target":
+        added = run(tmp_path, "add", "gdp", typed, "--date", "2023-03-31", "--force")
+        assert added.exit_code == 0, added.output
+        assert read_toml(tmp_path / "gdp.toml")["progress"][0]["value"] == Decimal(written)  # the same reading
+
+
+@pytest.mark.parametrize("typed", ["10²", "0.5²", "①", "١٢", "2²亿"])
+@pytest.mark.parametrize("door", ["new", "add"])
+def test_a_footnote_mark_or_another_scripts_digit_is_never_read_as_a_digit(tmp_path, typed, door):
+    """NFKC used to make 10² 102, 0.5² 0.52 and ① 1: a mark copied from a report changed the figure."""
+    write_target(tmp_path, "firms", FIRMS)
+    before = (tmp_path / "firms.toml").read_bytes()
+    arguments = (("new", "other", "--title", "synthetic", "--target", typed, "--unit", "个", *PERIOD) if door == "new"
+                 else ("add", "firms", typed, "--date", "2023-03-31"))
+    result = run(tmp_path, *arguments)
+    assert result.exit_code == 2 and "0-9" in result.stderr, result.output
+    assert (tmp_path / "firms.toml").read_bytes() == before and not (tmp_path / "other.toml").exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "3000-01-01", "3000-01"])
+def test_a_date_past_what_a_file_may_hold_is_refused_at_the_door(tmp_path, day):
+    write_target(tmp_path, "firms", FIRMS)
+    before = (tmp_path / "firms.toml").read_bytes()
+    result = run(tmp_path, "add", "firms", "5", "--date", day)
+    assert result.exit_code == 2 and "2999-12-31" in result.stderr, result.output
+    assert (tmp_path / "firms.toml").read_bytes() == before

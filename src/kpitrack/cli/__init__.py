@@ -175,13 +175,14 @@ def date_argument(text: str | date) -> date:
         raise typer.BadParameter(str(error)) from None
 
 
-def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
-    from kpitrack.domain.parse import parse_value
+def figure_argument(text: str | None, unit: str, name: str) -> Decimal | None:
+    """A figure typed for a target counted in `unit`, read as every door reads one (parse_figure)."""
+    from kpitrack.domain.parse import parse_figure
 
-    if isinstance(text, Decimal):  # a default value, already parsed
-        return text
+    if text is None:
+        return None
     try:
-        return parse_value(text)
+        return parse_figure(text, unit)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint=name) from None
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
 MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
 
-_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", re.ASCII)
 
 
 def parse_value(text: str) -> Decimal:
     """`1,200`, `1.8千`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
     from kpitrack.domain.units import split_scale_suffix
 
+    refuse_other_digits(text)
     cleaned, scale = split_scale_suffix(normalized(text).replace("，", ","))
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(
@@ -40,12 +40,26 @@ def parse_value(text: str) -> Decimal:
     return tidy(scaled)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
 
 
+# Full-width forms (U+FF01-U+FF5E) and the ideographic space made plain: １９４．７ is 194.7. Not NFKC,
+# which also turns a footnote mark into a digit (10² into 102, ① into 1): those stay what they are,
+# and a figure holding one is refused.
+_PLAIN = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalized(text: str) -> str:
-    """What was typed, with full-width digits, points and letters made plain (NFKC): １９４．７ is 194.7."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """What was typed, with full-width digits, points and letters made plain: １９４．７ is 194.7."""
+    return text.translate(_PLAIN).strip()
 
 
-_LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+")
+def refuse_other_digits(text: str) -> None:
+    """Only 0-9 and their full-width forms are digits: a superscript or circled digit (a footnote
+    mark copied with the figure: 10², ①) or another script's digit is refused, never read."""
+    other = next((character for character in normalized(text) if character.isdigit() and not character.isascii()), None)
+    if other:
+        raise ValueError(f"{text!r} holds {other!r}, which is not a digit 0-9 (a footnote mark?); type the figure alone")
+
+
+_LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+", re.ASCII)
 
 
 def parse_figure(text: str, unit: str) -> Decimal:
@@ -55,6 +69,7 @@ def parse_figure(text: str, unit: str) -> Decimal:
     Another unit is refused, naming the expected one."""
     from kpitrack.domain.units import CHINESE_SCALES, split_unit, tidy
 
+    refuse_other_digits(text)
     cleaned = normalized(text)
     unit_scale, base = split_unit(normalized(unit))
     number_part = cleaned
@@ -109,14 +124,15 @@ def parse_date(text: str) -> date:
     Forms like 01/02/2023 are refused: whether that is January or February
     depends on the writer's country, and a wrong guess would silently misdate an entry.
     """
+    refuse_other_digits(text)
     cleaned = normalized(text)
     for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
         match = re.fullmatch(pattern, cleaned)
         if match:
-            return _calendar_date(text, *(int(part) for part in match.groups()))
+            return kept(text, _calendar_date(text, *(int(part) for part in match.groups())))
     period_end = _period_end(cleaned)
     if period_end:
-        return period_end
+        return kept(text, period_end)
     if not cleaned or re.fullmatch(_ALL_NUMERIC, cleaned):
         raise ValueError(f"{text!r} is not an unambiguous date; {DATE_RULE}")
     return _worded_date(text, cleaned)
@@ -166,4 +182,13 @@ def _worded_date(text: str, cleaned: str) -> date:
         raise ValueError(f"{text!r} is not a whole date (year, month and day); {DATE_RULE}")
     if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
         raise ValueError(f"{text!r} has a time of day; give a date only")
-    return first.date()
+    return kept(text, first.date())
+
+
+def kept(text: str, day: date) -> date:
+    """`day`, if a file may hold it: dates past MAX_YEAR are refused at the door, not written."""
+    from kpitrack.domain.model import MAX_YEAR
+
+    if day.year > MAX_YEAR:
+        raise ValueError(f"{text!r} is past {MAX_YEAR}-12-31, the last date kpitrack keeps")
+    return day
