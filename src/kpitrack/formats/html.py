@@ -36,9 +36,23 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
-            "current": number(row["current"]), "completion": percent(row["completion"]),
+            "current": number(row["current"]), "completion": completion_cell(row, lang),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else f"{row['lag']:+}",
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
+
+
+def completion_cell(row: dict[str, Any], lang: str) -> str:
+    """`47.49%`; for a growth rate its gap to the target (`-0.2 pt`, `-0.2个百分点`), for an indicator
+    its change since the reading before (`Δ+0.3`), as the terminal and Markdown give them; else `—`."""
+    from kpitrack.words.i18n import in_language
+
+    if row["completion"] is not None:
+        return f"{row['completion']}%"
+    if row.get("gap") is not None:
+        return in_language(lang, "{points} pt").format(points=f"{row['gap']:+}")
+    if row.get("change") is not None:
+        return f"Δ{row['change']:+}"
+    return "—"
 
 
 def _attention(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:

@@ -62,6 +62,10 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
 
 def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     value = row[column]
+    if column == "completion" and value is None:  # a growth rate's gap, an indicator's change, or —
+        from kpitrack.formats.html import completion_cell
+
+        return None if completion_cell(row, lang) == "—" else completion_cell(row, lang)
     if column == "status":
         return word(value, lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
                                     f" ({word('stale', lang)})" if row["stale"] else "")

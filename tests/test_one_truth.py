@@ -1,0 +1,72 @@
+"""Issue 22: one figure, one word, one count at every door (synthetic data throughout)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+from helpers import progress, run, target_toml, write
+
+GROWTH = ('# synthetic test data\ntitle = "synthetic growth"\nunit = "%"\nkind = "growth"\ntarget = 6.0\n'
+          'start = 2024-01-01\ndue = 2024-12-31\n\n[[progress]]\ndate = 2024-06-30\nvalue = 5.8\n')
+INDICATOR = ('# synthetic test data\ntitle = "synthetic indicator"\nunit = "%"\nkind = "indicator"\n'
+             'start = 2024-01-01\ndue = 2024-12-31\n\n[[progress]]\ndate = 2024-03-31\nvalue = 3.2\n')
+
+
+def no_data_workspace(tmp_path):
+    write(tmp_path / "p" / "empty.toml", target_toml(target=1200, start="2024-01-01", due="2024-12-31"))
+    return tmp_path
+
+
+def test_a_target_with_no_data_has_no_current_figure_in_json_csv_and_markdown(tmp_path):
+    root = no_data_workspace(tmp_path)
+    rows = json.loads(run(root, "status", "--as-of", "2024-06-30", "--format", "json").stdout)["targets"]
+    assert rows[0]["current"] is None
+    csv_text = run(root, "status", "--as-of", "2024-06-30", "--format", "csv").stdout
+    header, line = csv_text.splitlines()[:2]
+    assert dict(zip(header.split(","), line.split(",")))["current"] == ""
+    table_row = next(line for line in run(root, "report", "--as-of", "2024-06-30").stdout.splitlines()
+                     if line.startswith("| empty "))
+    assert table_row.split(" | ")[2] == "—"
+
+
+def test_plans_gives_the_most_behind_gap_with_the_sign_status_gives(tmp_path):
+    write(tmp_path / "p" / "slow.toml", target_toml(target=100, extra=progress("2023-03-01", 1)))
+    status = run(tmp_path, "status", "--as-of", "2023-06-30").stdout
+    plans = run(tmp_path, "plans", "--as-of", "2023-06-30").stdout
+    assert "-48.59" in status and "-48.59 pt" in plans and "+48.59" not in plans
+
+
+def test_plans_of_only_indicators_never_print_none(tmp_path):
+    write(tmp_path / "p" / "watch.toml", INDICATOR)
+    for language in ("en", "zh"):
+        shown = run(tmp_path, "--lang", language, "plans", "--as-of", "2024-06-30").stdout
+        assert "None" not in shown and "—" in shown
+
+
+def test_a_growth_gap_is_shown_on_the_page_the_ledger_and_the_document(tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    write(tmp_path / "p" / "gdp.toml", GROWTH)
+    page = run(tmp_path, "report", "--as-of", "2024-06-30", "--format", "html").stdout
+    assert "-0.2 pt" in page
+    run(tmp_path, "report", "--as-of", "2024-06-30", "--format", "xlsx", "--out", str(tmp_path / "l.xlsx"))
+    cells = [cell.value for row in load_workbook(tmp_path / "l.xlsx").active.iter_rows() for cell in row]
+    assert "-0.2个百分点" in cells  # the ledger is the office's Chinese form by default
+    run(tmp_path, "report", "--as-of", "2024-06-30", "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    texts = [cell.text for table in Document(tmp_path / "r.docx").tables for row in table.rows for cell in row.cells]
+    assert "-0.2 pt" in texts
+
+
+def test_counts_say_how_many_rows_follow(tmp_path):
+    write(tmp_path / "p" / "watch.toml", INDICATOR)
+    write(tmp_path / "p" / "gdp.toml", GROWTH)
+    status = run(tmp_path, "status", "--as-of", "2024-06-30").stdout
+    markdown = run(tmp_path, "report", "--as-of", "2024-06-30").stdout
+    assert "2 targets:" in status and "2 targets:" in markdown
+    zh = run(tmp_path, "--lang", "zh", "status", "--as-of", "2024-06-30").stdout
+    assert "共 2 个指标" in zh
+    page = run(tmp_path, "--lang", "zh", "report", "--as-of", "2024-06-30", "--format", "html").stdout
+    assert "2 项指标" in page
