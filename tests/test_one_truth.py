@@ -70,3 +70,25 @@ def test_counts_say_how_many_rows_follow(tmp_path):
     assert "共 2 个指标" in zh
     page = run(tmp_path, "--lang", "zh", "report", "--as-of", "2024-06-30", "--format", "html").stdout
     assert "2 项指标" in page
+
+
+def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
+    """The document's chart of a parent is the chart the page draws: its parts summed, not a line at 0."""
+    from docx import Document
+
+    from kpitrack.files.workspace import load_workspace
+    from kpitrack.formats.charts import burnup
+    from kpitrack.reports.report import evaluate
+
+    parent = target_toml(title="synthetic: all", target=100, extra='parts = ["east", "west"]\n')
+    write(tmp_path / "p" / "all.toml", parent)
+    write(tmp_path / "p" / "east.toml", target_toml(target=50, extra=progress("2023-03-31", 10)))
+    write(tmp_path / "p" / "west.toml", target_toml(target=50, extra=progress("2023-03-31", 10)))
+    run(tmp_path, "report", "--as-of", "2023-06-30", "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    pictures = [part.blob for part in Document(tmp_path / "r.docx").part.package.parts
+                if part.content_type == "image/png"]
+    workspace = load_workspace(tmp_path)
+    item = next(item for item in evaluate(workspace, __import__("datetime").date(2023, 6, 30))
+                if item[0].id == "all")
+    assert burnup(*item, workspace.by_id(), "en", small=True, kind="png") in pictures
+    assert burnup(*item, None, "en", small=True, kind="png") not in pictures

@@ -250,7 +250,7 @@ def report(
         text = ledger_workbook(items, workspace.plans, page_language(ctx, lang, default="zh"))
     else:
         from kpitrack.formats.docx_report import report_docx
-        text = report_docx(as_of, items, workspace.plans, words)
+        text = report_docx(as_of, items, workspace.plans, words, workspace.by_id())
     if out is None:
         emit(text)
     else:
