@@ -92,3 +92,17 @@ def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
                 if item[0].id == "all")
     assert burnup(*item, workspace.by_id(), "en", small=True, kind="png") in pictures
     assert burnup(*item, None, "en", small=True, kind="png") not in pictures
+
+
+def test_status_to_light_is_one_table_that_every_output_reads():
+    """The terminal's light word and the page's, the ledger's and the charts' colour agree for every status."""
+    from kpitrack.domain.lights import LIGHT
+    from kpitrack.domain.model import Status
+    from kpitrack.reports.report import ledger_row
+    from kpitrack.words.display import LIGHTS
+
+    assert set(LIGHT) == set(Status)
+    assert all(LIGHTS[status] == LIGHT[status] for status in LIGHTS)  # `(green)` where the page paints green
+    from kpitrack.reports import report
+
+    assert report.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.report"

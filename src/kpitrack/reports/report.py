@@ -13,6 +13,7 @@ from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, p
                               verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.lights import LIGHT
 from kpitrack.words.i18n import _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
@@ -406,9 +407,7 @@ def revisions(root, since: date) -> list[dict[str, str]]:
 
 
 # The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
-LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
-          Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey",
-          Status.TRACKED: "grey"}
+LIGHTS = LIGHT  # the domain's one table of status → light
 
 
 def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
