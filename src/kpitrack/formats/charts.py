@@ -14,7 +14,7 @@ import warnings
 from datetime import timedelta
 from decimal import Decimal
 
-from kpitrack.domain.compute import Figures, burnup_series
+from kpitrack.reports.build import Figures, chart_series
 from kpitrack.formats.words import COLOURS, word
 from kpitrack.domain.model import Target
 from kpitrack.reports.report import LIGHTS, Item
@@ -60,7 +60,7 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
            small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
     """Plan against actual from start to due, the as-of line and the target line."""
     pyplot = _pyplot()
-    series = burnup_series(target, figures.as_of, 40, others)
+    series = chart_series(target, figures, 40, others)
     figure, axes = pyplot.subplots(figsize=(3.6, 2.0) if small else (7, 3.4))
     figure.subplots_adjust(left=0.15 if small else 0.09, right=0.97, top=0.9 if small else 0.9, bottom=0.16)
     start = series[0][0]

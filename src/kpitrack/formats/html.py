@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, entries_as_of
+from kpitrack.reports.build import Figures, known_entries
 from kpitrack.words.display import entry_value, number, visible, with_unit
 from kpitrack.formats.words import word
 from kpitrack.domain.model import Kind, Plan, Status, Target
@@ -69,7 +69,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))
-    for entry in entries_as_of(target, figures.as_of)[-3:]:
+    for entry in known_entries(target, figures)[-3:]:
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
     chart = ""

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from kpitrack.domain.compute import Figures
+from kpitrack.reports.build import Figures
 from kpitrack.words.display import plain_text, INVISIBLE, visible
 from kpitrack.domain.model import Plan, Target
 from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,

@@ -8,7 +8,7 @@ from datetime import date
 from kpitrack.words.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
-from kpitrack.domain.compute import Figures
+from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, language, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
