@@ -106,3 +106,12 @@ def test_status_to_light_is_one_table_that_every_output_reads():
     from kpitrack.reports import report
 
     assert report.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.report"
+
+
+def test_the_report_command_offers_exactly_the_registered_formats():
+    from kpitrack.cli.checks import ReportFormat
+    from kpitrack.formats.registry import REPORT_FORMATS
+
+    assert [choice.value for choice in ReportFormat] == list(REPORT_FORMATS)
+    for chosen in REPORT_FORMATS.values():
+        assert callable(chosen.render) and chosen.out_only == chosen.binary and chosen.extension

@@ -111,3 +111,10 @@ def plan_bars(sheets: list[tuple[str, list[Item]]], lang: str = "en", kind: str 
         axes.legend(fontsize=6, frameon=False, loc="lower right")
     panels[-1][0].set_xlabel(word("completion_vs_planned", lang))
     return _save(figure, kind)
+
+
+def plan_bars_of(report, lang: str) -> str:
+    """The report's plans as bars, one panel per plan."""
+    from kpitrack.words.display import group_label
+
+    return plan_bars([(group_label(name, report.plans), members) for name, members in report.groups], lang) + "\n"

@@ -80,3 +80,7 @@ def _repeat_header(row, qn) -> None:
         element = OxmlElement(name)
         element.set(qn("w:val"), "true")
         properties.append(element)
+
+
+def report_docx_of(report, lang: str) -> bytes:
+    return report_docx(report.as_of, list(report.items), report.plans, lang, report.others)

@@ -123,3 +123,7 @@ def show_html(target: Target, figures: Figures, others: dict[str, Target] | None
         lang=lang, w=lambda key, **values: word(key, lang, **values), heading=visible(target.title),
         as_of=figures.as_of.isoformat(), plans=_plans([(target, figures)], None, others, lang, charts=False),
         columns=_columns(lang), target={"chart": chart, "entries": entries, "entry_labels": labels}) + "\n"
+
+
+def report_html_of(report, lang: str) -> str:
+    return report_html(report.as_of, list(report.items), report.plans, report.others, lang)

@@ -86,3 +86,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
         count += 1
     used.add(candidate.lower())
     return candidate
+
+
+def ledger_workbook_of(report, lang: str) -> bytes:
+    return ledger_workbook(list(report.items), report.plans, lang)
