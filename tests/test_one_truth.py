@@ -69,7 +69,7 @@ def test_counts_say_how_many_rows_follow(tmp_path):
     zh = run(tmp_path, "--lang", "zh", "status", "--as-of", "2024-06-30").stdout
     assert "共 2 个指标" in zh
     page = run(tmp_path, "--lang", "zh", "report", "--as-of", "2024-06-30", "--format", "html").stdout
-    assert "2 项指标" in page
+    assert "共 2 个指标" in page
 
 
 def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
@@ -115,3 +115,14 @@ def test_the_report_command_offers_exactly_the_registered_formats():
     assert [choice.value for choice in ReportFormat] == list(REPORT_FORMATS)
     for chosen in REPORT_FORMATS.values():
         assert callable(chosen.render) and chosen.out_only == chosen.binary and chosen.extension
+
+
+def test_the_chinese_page_and_markdown_read_a_sentence_the_same_way(tmp_path):
+    write(tmp_path / "p" / "slow.toml", target_toml(target=100, extra=progress("2023-03-01", 1)))
+    markdown = run(tmp_path, "--lang", "zh", "report", "--as-of", "2023-06-30").stdout
+    page = run(tmp_path, "--lang", "zh", "report", "--as-of", "2023-06-30", "--format", "html").stdout
+    from kpitrack.words.i18n import in_language
+
+    for sentence in ("Needing attention", "{count} target"):
+        assert in_language("zh", sentence).split("{")[0] in markdown
+        assert in_language("zh", sentence).split("{")[0] in page

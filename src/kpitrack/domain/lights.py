@@ -10,3 +10,7 @@ from kpitrack.domain.model import Status
 LIGHT = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow", Status.BEHIND: "red",
          Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey", Status.TRACKED: "grey"}
 NAMED_LIGHTS = (Status.ON_TRACK, Status.AT_RISK, Status.BEHIND)
+
+# A light's colours: fill for a cell, ink for text on white.
+COLOURS = {"green": ("#c6efce", "#1e7b34"), "yellow": ("#ffeb9c", "#9c6500"),
+           "red": ("#ffc7ce", "#9c0006"), "grey": ("#e7e6e6", "#595959")}

@@ -15,7 +15,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.formats.words import COLOURS, word
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
 from kpitrack.reports.report import LIGHTS, Item
 

@@ -7,7 +7,8 @@ import io
 from datetime import date
 
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
-from kpitrack.formats.words import COLOURS, word
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
 from kpitrack.domain.model import Kind, Plan, Target
 from kpitrack.reports.report import ATTENTION, Item, is_flagged, ledger
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kpitrack.reports.build import Figures, known_entries
 from kpitrack.words.display import entry_value, number, visible, with_unit
-from kpitrack.formats.words import word
+from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.reports.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
 
@@ -105,7 +105,7 @@ def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
                 others: dict[str, Target] | None = None, lang: str = "en") -> str:
     heading = word("report_as_of", lang, date=as_of.isoformat())
     return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=heading, as_of=as_of.isoformat(),
+        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=heading, as_of=as_of.isoformat(),
         plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None) + "\n"
 
 
@@ -120,7 +120,7 @@ def show_html(target: Target, figures: Figures, others: dict[str, Target] | None
                for entry in sorted(target.entries, key=lambda entry: entry.date)]
     labels = [word(key, lang) for key in ("date", "value", "total", "note", "source")]
     return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=visible(target.title),
+        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=visible(target.title),
         as_of=figures.as_of.isoformat(), plans=_plans([(target, figures)], None, others, lang, charts=False),
         columns=_columns(lang), target={"chart": chart, "entries": entries, "entry_labels": labels}) + "\n"
 

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.formats.words import COLOURS, word
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
 from kpitrack.domain.model import Plan
 from kpitrack.reports.report import Item, ledger
 
