@@ -109,7 +109,10 @@ def test_the_tables_the_browser_builds_hold_the_figures_of_status_json(page, tmp
     assert set(rows) == {target["id"] for target in status}
     for target in status:
         row = rows[target["id"]]
-        assert row["Completion"] == (f"{target['completion']}%" if target["completion"] is not None else "—")
+        completion = (f"{target['completion']}%" if target["completion"] is not None
+                      else f"{target['gap']:+} pt" if target["gap"] is not None  # a growth rate, as in status
+                      else f"Δ{target['change']:+}" if target["change"] is not None else "—")  # an indicator
+        assert row["Completion"] == completion
         assert row["Time-elapsed progress"] == (f"{target['planned']}%" if target["planned"] is not None else "—")
         assert row["Progress gap"] == (f"{-target['lag']:+}" if target["lag"] is not None else "—")  # completion − plan
         assert row["Status"].startswith(target["status"])  # the interface's status words: the codes in English

@@ -30,7 +30,7 @@ def test_new_writes_a_target_that_validate_and_show_accept(tmp_path):
     shown = run(tmp_path, "show", "firms", "--as-of", "2023-06-30", "--format", "json")
     assert shown.exit_code == 0, shown.output
     row = json.loads(shown.stdout, parse_float=Decimal)
-    assert (row["target"], row["current"], row["planned"], row["status"]) == (1200, 0, Decimal("49.59"), "no-data")
+    assert (row["target"], row["current"], row["planned"], row["status"]) == (1200, None, Decimal("49.59"), "no-data")
 
 
 def test_new_takes_every_option(tmp_path):

@@ -49,7 +49,7 @@ def test_the_page_prints_on_a4_with_repeating_headers_and_has_cjk_fonts(page):
 
 def test_the_chinese_page_has_the_ledgers_words_and_one_plan(page):
     assert '<html lang="zh-CN">' in page
-    for words in ("序号", "指标", "责任单位", "目标值", "累计完成", "完成率", "序时进度", "进度差", "状态", "需关注事项"):
+    for words in ("序号", "指标", "责任单位", "目标值", "累计完成", "完成率", "序时进度", "进度差", "状态", "需要关注"):
         assert f">{words}<" in page
     assert page.count('<section class="plan"') == 1 and "luohu-2024" not in page
 

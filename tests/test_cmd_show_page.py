@@ -30,7 +30,7 @@ def test_show_html_is_a_page_with_the_chart_and_every_entry():
     assert result.exit_code == 0, result.output
     page = result.stdout
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
-    assert page.count("<svg") == 1 and "进度记录" in page and "累计完成" in page
+    assert page.count("<svg") == 1 and "报送记录" in page and "累计完成" in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 

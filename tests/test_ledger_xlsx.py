@@ -62,7 +62,11 @@ def test_every_cell_agrees_with_status_json(ledger):
                 assert as_decimal(row["累计完成"].value) == Decimal(str(target["current"]))
             else:
                 assert row["累计完成"].value is None  # nothing reported is not zero
-        if target["completion"] is None:  # no data (未报送), a growth rate, an indicator: no completion
+        if target["gap"] is not None:  # a growth rate: its gap in points, as the terminal gives it
+            assert row["完成率"].value == f"{Decimal(str(target['gap'])):+}个百分点"
+        elif target["change"] is not None:  # an indicator: its change since the reading before
+            assert row["完成率"].value == f"Δ{Decimal(str(target['change'])):+}"
+        elif target["completion"] is None:  # no data (未报送): no completion
             assert row["完成率"].value is None
         else:
             assert isinstance(row["完成率"].value, (int, float))  # a number, not text

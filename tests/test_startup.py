@@ -14,7 +14,7 @@ ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the
 RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema",
              "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.writing.lock", "kpitrack.writing.write",
              "kpitrack.writing.writeahead", "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck",
-             "kpitrack.words.display"}  # the door, the lock, the journals for undo and recovery
+             "kpitrack.words.display", "kpitrack.domain.lights"}  # the door, the lock, the journals for undo and recovery
 # json is the journals' format (undo, interrupted imports): small, and needed by add.
 HEAVY = ("rich", "jinja2", "openpyxl", "docx", "matplotlib", "numpy", "sqlite3", "dateutil", "csv", "pickle")
 

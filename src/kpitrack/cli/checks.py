@@ -172,17 +172,8 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
         raise typer.Exit(1)
 
 
-class ReportFormat(str, enum.Enum):
-    markdown = "markdown"
-    html = "html"
-    svg = "svg"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-    docx = "docx"
-
-
-BINARY = (ReportFormat.xlsx, ReportFormat.docx)
+ReportFormat = enum.Enum("ReportFormat", {name: name for name in (
+    "markdown", "html", "svg", "json", "csv", "xlsx", "docx")}, type=str)  # REPORT_FORMATS' names, in order
 
 
 @app.command()
@@ -209,48 +200,21 @@ def report(
 
     Example: kpitrack report --as-of 2024-06-30 --format html --out report.html
     """
-    from kpitrack.reports.report import by_group, evaluate, ordered
+    from kpitrack.formats.registry import REPORT_FORMATS
+    from kpitrack.reports.build import build_report
 
-    if output in BINARY and out is None:
-        raise typer.BadParameter(f"--format {output.value} writes a file: add --out FILE.{output.value}",
+    chosen = REPORT_FORMATS[output.value]
+    if chosen.out_only and out is None:
+        raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
                                  param_hint="'--out'")
+    if (by or since) and not chosen.sections:
+        raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
     as_of = as_of or date.today()
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
-    if (by or since) and output not in (ReportFormat.markdown, ReportFormat.json):
-        raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
-    from kpitrack.reports.report import changes_since, owner_rows
-    owners = owner_rows(items) if by else None
-    changed = changes_since(workspace, items, since) if since else None
-    words = page_language(ctx, lang)
-    text: str | bytes
-    if output is ReportFormat.markdown:
-        from kpitrack.formats.markdown import owners_markdown, report_markdown, since_markdown
-        text = report_markdown(as_of, items, workspace.plans)
-        text += ("\n" + owners_markdown(owners) if owners is not None else "") + (
-            "\n" + since_markdown(since, changed) if since and changed is not None else "")
-    elif output is ReportFormat.json:
-        from kpitrack.formats.machine import report_json, with_sections
-        text = report_json(as_of, items)
-        extra = {key: value for key, value in (("by_owner", owners), ("since", changed)) if value is not None}
-        text = with_sections(text, extra) if extra else text
-    elif output is ReportFormat.csv:
-        from kpitrack.formats.machine import status_csv
-        text = encoded(status_csv(items), encoding)
-    elif output is ReportFormat.html:
-        from kpitrack.formats.html import report_html
-        text = report_html(as_of, items, workspace.plans, workspace.by_id(), words)
-    elif output is ReportFormat.svg:
-        from kpitrack.words.display import group_label
-        from kpitrack.formats.charts import plan_bars
-        text = plan_bars([(group_label(name, workspace.plans), members) for name, members in by_group(items)],
-                         words) + "\n"
-    elif output is ReportFormat.xlsx:
-        from kpitrack.formats.workbook import ledger_workbook
-        text = ledger_workbook(items, workspace.plans, page_language(ctx, lang, default="zh"))
-    else:
-        from kpitrack.formats.docx_report import report_docx
-        text = report_docx(as_of, items, workspace.plans, words)
+    built = build_report(workspace, as_of, tag, group, owner, by_owner=by is not None, since=since)
+    text = chosen.render(built, page_language(ctx, lang, default=chosen.default_lang))
+    if chosen.encodable:
+        text = encoded(text, encoding)
     if out is None:
         emit(text)
     else:

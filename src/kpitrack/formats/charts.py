@@ -14,8 +14,9 @@ import warnings
 from datetime import timedelta
 from decimal import Decimal
 
-from kpitrack.domain.compute import Figures, burnup_series
-from kpitrack.formats.words import COLOURS, word
+from kpitrack.reports.build import Figures, chart_series
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
 from kpitrack.reports.report import LIGHTS, Item
 
@@ -60,7 +61,7 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
            small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
     """Plan against actual from start to due, the as-of line and the target line."""
     pyplot = _pyplot()
-    series = burnup_series(target, figures.as_of, 40, others)
+    series = chart_series(target, figures, 40, others)
     figure, axes = pyplot.subplots(figsize=(3.6, 2.0) if small else (7, 3.4))
     figure.subplots_adjust(left=0.15 if small else 0.09, right=0.97, top=0.9 if small else 0.9, bottom=0.16)
     start = series[0][0]
@@ -111,3 +112,10 @@ def plan_bars(sheets: list[tuple[str, list[Item]]], lang: str = "en", kind: str 
         axes.legend(fontsize=6, frameon=False, loc="lower right")
     panels[-1][0].set_xlabel(word("completion_vs_planned", lang))
     return _save(figure, kind)
+
+
+def plan_bars_of(report, lang: str) -> str:
+    """The report's plans as bars, one panel per plan."""
+    from kpitrack.words.display import group_label
+
+    return plan_bars([(group_label(name, report.plans), members) for name, members in report.groups], lang) + "\n"

@@ -7,14 +7,16 @@ import io
 from datetime import date
 
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
-from kpitrack.formats.words import COLOURS, word
-from kpitrack.domain.model import Kind, Plan
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
+from kpitrack.domain.model import Kind, Plan, Target
 from kpitrack.reports.report import ATTENTION, Item, is_flagged, ledger
 
 CJK_FONT = "Microsoft YaHei"
 
 
-def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "en") -> bytes:
+def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "en",
+                others: dict[str, Target] | None = None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -63,7 +65,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         for target, figures in flagged:
             document.add_paragraph(f"{target.title} — {word(figures.status.value, lang)}", style="List Bullet")
             if target.kind is not Kind.MILESTONE:
-                picture = burnup(target, figures, None, lang, small=True, kind="png")
+                picture = burnup(target, figures, others, lang, small=True, kind="png")  # a parent sums its parts
                 document.add_picture(io.BytesIO(picture), width=Cm(9))
     buffer = io.BytesIO()
     document.save(buffer)
@@ -79,3 +81,7 @@ def _repeat_header(row, qn) -> None:
         element = OxmlElement(name)
         element.set(qn("w:val"), "true")
         properties.append(element)
+
+
+def report_docx_of(report, lang: str) -> bytes:
+    return report_docx(report.as_of, list(report.items), report.plans, lang, report.others)

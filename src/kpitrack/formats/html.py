@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, entries_as_of
+from kpitrack.reports.build import Figures, known_entries
 from kpitrack.words.display import entry_value, number, visible, with_unit
-from kpitrack.formats.words import word
+from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.reports.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
 
@@ -36,9 +36,23 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
-            "current": number(row["current"]), "completion": percent(row["completion"]),
+            "current": number(row["current"]), "completion": completion_cell(row, lang),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else f"{row['lag']:+}",
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
+
+
+def completion_cell(row: dict[str, Any], lang: str) -> str:
+    """`47.49%`; for a growth rate its gap to the target (`-0.2 pt`, `-0.2个百分点`), for an indicator
+    its change since the reading before (`Δ+0.3`), as the terminal and Markdown give them; else `—`."""
+    from kpitrack.words.i18n import in_language
+
+    if row["completion"] is not None:
+        return f"{row['completion']}%"
+    if row.get("gap") is not None:
+        return in_language(lang, "{points} pt").format(points=f"{row['gap']:+}")
+    if row.get("change") is not None:
+        return f"Δ{row['change']:+}"
+    return "—"
 
 
 def _attention(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:
@@ -55,7 +69,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))
-    for entry in entries_as_of(target, figures.as_of)[-3:]:
+    for entry in known_entries(target, figures)[-3:]:
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
     chart = ""
@@ -91,7 +105,7 @@ def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
                 others: dict[str, Target] | None = None, lang: str = "en") -> str:
     heading = word("report_as_of", lang, date=as_of.isoformat())
     return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=heading, as_of=as_of.isoformat(),
+        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=heading, as_of=as_of.isoformat(),
         plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None) + "\n"
 
 
@@ -106,6 +120,10 @@ def show_html(target: Target, figures: Figures, others: dict[str, Target] | None
                for entry in sorted(target.entries, key=lambda entry: entry.date)]
     labels = [word(key, lang) for key in ("date", "value", "total", "note", "source")]
     return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), heading=visible(target.title),
+        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=visible(target.title),
         as_of=figures.as_of.isoformat(), plans=_plans([(target, figures)], None, others, lang, charts=False),
         columns=_columns(lang), target={"chart": chart, "entries": entries, "entry_labels": labels}) + "\n"
+
+
+def report_html_of(report, lang: str) -> str:
+    return report_html(report.as_of, list(report.items), report.plans, report.others, lang)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from kpitrack.domain.compute import Figures
+from kpitrack.reports.build import Figures
 from kpitrack.words.display import plain_text, INVISIBLE, visible
 from kpitrack.domain.model import Plan, Target
 from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,
@@ -199,3 +199,15 @@ def with_sections(report: str, sections: dict[str, Any]) -> str:
     data = json.loads(report, parse_float=Decimal)
     data.update(sections)
     return to_json(data) + "\n"
+
+
+def report_json_of(report, lang: str) -> str:
+    """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
+    text = report_json(report.as_of, list(report.items))
+    extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes))
+             if value is not None}
+    return with_sections(text, extra) if extra else text
+
+
+def report_csv_of(report, lang: str) -> str:
+    return status_csv(report.items)

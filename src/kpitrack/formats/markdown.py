@@ -104,3 +104,13 @@ def since_markdown(since: date, rows: list[dict]) -> str:
     if not rows:
         lines.append(_("Nothing changed."))
     return "\n".join(lines) + "\n"
+
+
+def report_markdown_of(report, lang: str) -> str:
+    """The `report` command's Markdown: the report, then its sections (by owner, since a date)."""
+    text = report_markdown(report.as_of, list(report.items), report.plans)
+    if report.owners is not None:
+        text += "\n" + owners_markdown(list(report.owners))
+    if report.since and report.changes is not None:
+        text += "\n" + since_markdown(report.since, list(report.changes))
+    return text

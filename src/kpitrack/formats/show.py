@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.domain.compute import Figures, burnup_series, entries_as_of
-from kpitrack.domain.timeline import latest_entries
+from kpitrack.reports.build import Figures, chart_series, known_entries, latest, qualifier_terms
 from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
-from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
 from kpitrack.reports.report import lag_sentence
@@ -37,9 +35,9 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         rows.append((pgettext("show", "Target"), _("{target} {unit} from baseline {baseline}").format(
             target=target_value(target), unit=target.unit, baseline=number(target.baseline))))
     if target.qualifier is not None:
-        about = qualifier_of(target).value == "about"
+        _qualifier, tolerance = qualifier_terms(target)
         rows.append((_("Qualifier"), _(target.qualifier.value) + (
-            _(", tolerance {tolerance}").format(tolerance=number(tolerance_of(target))) if about else "")))
+            _(", tolerance {tolerance}").format(tolerance=number(tolerance)) if tolerance is not None else "")))
     if target.stretch_target is not None:
         rows.append((_("Stretch (力争)"), f"{number(target.stretch_target)} {target.unit}"))
     rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
@@ -79,7 +77,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.verdict is not None:
         result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
-    shown, count = latest_entries(target, last)
+    shown, count = latest(target, last)
     earlier = count - len(shown)
     entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
     for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
@@ -92,7 +90,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         entries.add_row("—", "", "", _("no entries yet"), "")
     if target.kind in (Kind.CUMULATIVE, Kind.LEVEL):
         chart = [burnup_chart(target, figures, others=others), ""]
-    elif target.kind in (Kind.INDICATOR, Kind.GROWTH) and entries_as_of(target, figures.as_of):
+    elif target.kind in (Kind.INDICATOR, Kind.GROWTH) and known_entries(target, figures):
         chart = [readings_chart(target, figures), ""]
     else:
         chart = []
@@ -107,7 +105,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     """The planned path (·) and the actual figure (█) from start to due, with a │ just after the
     as-of day: readable without colour, since each is its own character. The as-of day's column
     shows the figure as of that day, an entry dated on it included; the marker never hides it."""
-    series = burnup_series(target, figures.as_of, width, others, figures.schedule)
+    series = chart_series(target, figures, width, others, figures.schedule)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
     scale = (high - low) or Decimal(1)
@@ -133,7 +131,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
 def readings_chart(target: Target, figures: Figures, width: int = 60, height: int = 8):
     """An indicator's or growth rate's readings (•) from start to due, with the target (·) of a
     growth rate: a line of readings, since there is no path to burn up."""
-    readings = [(entry.date, entry.value) for entry in entries_as_of(target, figures.as_of)]
+    readings = [(entry.date, entry.value) for entry in known_entries(target, figures)]
     bar_line = target.target if target.kind is Kind.GROWTH else None
     values = [value for _, value in readings] + ([bar_line] if bar_line is not None else [])
     low, high = min(values), max(values)

@@ -8,7 +8,7 @@ from datetime import date
 from kpitrack.words.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
-from kpitrack.domain.compute import Figures
+from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, language, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
@@ -151,6 +151,8 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
         line = summary_line(summary, share=False)
         if cell_len_of(line) >= width:  # one line: the stale count goes (each row says it)
             line = summary_line(summary, share=False, stale=False)
+        if cell_len_of(line) >= width:  # still too long: the statuses nobody has go too
+            line = summary_line(summary, share=False, stale=False, zeros=False)
         output.append(line + "\n")
 
     def add_line(cells: list[Cell]) -> None:
@@ -217,8 +219,9 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         counts.append("\n" if judged else "")  # then how the judged pledges ended (verdicts)
         for verdict in judged:
             counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
-        worst = f"{row['worst']['id']}\n{row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
-        table.add_row(label, str(row["targets"]), counts, f"{row['done_share']}%", f"{row['on_track_share']}%",
+        # completion − plan, as status gives it: positive ahead, negative behind
+        worst = f"{row['worst']['id']}\n{-row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
+        table.add_row(label, str(row["targets"]), counts, percent(row["done_share"]), percent(row["on_track_share"]),
                       Text(worst))
     return table
 

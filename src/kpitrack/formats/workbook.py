@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.formats.words import COLOURS, word
+from kpitrack.domain.lights import COLOURS
+from kpitrack.words.labels import word
 from kpitrack.domain.model import Plan
 from kpitrack.reports.report import Item, ledger
 
@@ -62,6 +63,10 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
 
 def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     value = row[column]
+    if column == "completion" and value is None:  # a growth rate's gap, an indicator's change, or —
+        from kpitrack.formats.html import completion_cell
+
+        return None if completion_cell(row, lang) == "—" else completion_cell(row, lang)
     if column == "status":
         return word(value, lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
                                     f" ({word('stale', lang)})" if row["stale"] else "")
@@ -82,3 +87,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
         count += 1
     used.add(candidate.lower())
     return candidate
+
+
+def ledger_workbook_of(report, lang: str) -> bytes:
+    return ledger_workbook(list(report.items), report.plans, lang)

@@ -13,6 +13,7 @@ from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, p
                               verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.lights import LIGHT
 from kpitrack.words.i18n import _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
@@ -166,7 +167,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "direction": target.direction.value,
         "baseline": target.baseline,
         "target": None if target.kind is Kind.INDICATOR else target.target,
-        "current": result.current,
+        "current": result.current if milestone or result.last_update else None,  # no data is not 0
         "completion": result.completion,
         "planned": result.planned,
         "lag": result.lag,
@@ -246,7 +247,10 @@ def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return list(groups.items())
 
 
-def summary_line(summary: Summary, share: bool = True, stale: bool = True) -> str:
+SUMMARY_STATUSES = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA)
+
+
+def summary_line(summary: Summary, share: bool = True, stale: bool = True, zeros: bool = True) -> str:
     """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
     (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
     counts = summary.counts
@@ -256,11 +260,15 @@ def summary_line(summary: Summary, share: bool = True, stale: bool = True) -> st
              _("{count} behind").format(count=counts[Status.BEHIND]),
              _("{count} overdue").format(count=counts[Status.OVERDUE]),
              _("{count} no-data").format(count=counts[Status.NO_DATA])]
+    if not zeros:  # for a narrow terminal: the statuses nobody has
+        parts = [part for part, status in zip(parts, SUMMARY_STATUSES) if counts[status]]
     if counts[Status.NOT_STARTED]:
         parts.append(_("{count} not started").format(count=counts[Status.NOT_STARTED]))
-    pledges = summary.targets - counts[Status.TRACKED]  # indicators (跟踪监测) are watched, not pledged
+    if counts[Status.TRACKED]:  # indicators (跟踪监测) are watched, not pledged: counted, but not in the share
+        parts.append(_("{count} tracked").format(count=counts[Status.TRACKED]))
+    # One rule for every format: the count is of the rows below it, pledges and indicators alike.
     line = _("{targets}: {counts}").format(
-        targets=ngettext("{count} target", "{count} targets", pledges).format(count=pledges),
+        targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
         counts=_(", ").join(parts))
     if summary.on_track_share is not None and share:
         line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
@@ -399,9 +407,7 @@ def revisions(root, since: date) -> list[dict[str, str]]:
 
 
 # The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
-LIGHTS = {Status.DONE: "green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
-          Status.BEHIND: "red", Status.OVERDUE: "red", Status.NOT_STARTED: "grey", Status.NO_DATA: "grey",
-          Status.TRACKED: "grey"}
+LIGHTS = LIGHT  # the domain's one table of status → light
 
 
 def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
@@ -418,6 +424,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "current": None if milestone or not result.last_update else result.current,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
         "completion": result.completion, "planned": result.planned,
+        "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": None if result.lag is None else -result.lag,
         "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
         "last_update": result.last_update, "as_of": result.as_of,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kpitrack.words.i18n import _, in_language, language
 from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
 if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
     from kpitrack.domain.compute import Figures
@@ -25,7 +26,8 @@ STATUS_WORDS = {Status.NOT_STARTED: N_("not-started"), Status.DONE: N_("done"), 
 VERDICT_WORDS = {Verdict.DONE_EARLY: N_("done-early"), Verdict.ON_TIME: N_("on-time"),
                  Verdict.DONE_LATE: N_("done-late"), Verdict.MISSED: N_("missed"),
                  Verdict.NOT_REPORTED: N_("not-reported")}
-LIGHTS = {Status.ON_TRACK: N_("green"), Status.AT_RISK: N_("yellow"), Status.BEHIND: N_("red")}
+LIGHT_WORDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red")}
+LIGHTS = {status: LIGHT_WORDS[LIGHT[status]] for status in NAMED_LIGHTS}  # the domain's one table
 LIGHT_STYLES = {Status.DONE: "bold green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
                 Status.BEHIND: "red", Status.OVERDUE: "bold red", Status.NOT_STARTED: "dim", Status.NO_DATA: "magenta",
                 Status.TRACKED: "cyan"}

@@ -1,0 +1,70 @@
+"""What a format reads about one target beyond its Figures, decided here in the report layer, so
+that no format calls the arithmetic (compute, timeline, qualifiers) on its own: the entries known
+as of the date, the latest entries, a chart's series, the qualifier and its tolerance."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kpitrack.domain.compute import Figures, burnup_series, entries_as_of
+from kpitrack.domain.model import Entry, Plan, Target, Workspace
+from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
+from kpitrack.domain.timeline import latest_entries
+from kpitrack.reports.report import Item, by_group, changes_since, evaluate, ordered, owner_rows
+
+__all__ = ["Figures", "Report", "build_report", "known_entries", "latest", "chart_series", "qualifier_terms"]
+
+
+def known_entries(target: Target, figures: Figures) -> list[Entry]:
+    """The entries dated on or before the figures' as-of day, in date order."""
+    return entries_as_of(target, figures.as_of)
+
+
+def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
+    """The last `count` entries (None: all) and how many there are."""
+    return latest_entries(target, count)
+
+
+def chart_series(target: Target, figures: Figures, points: int, others=None,
+                 schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
+    """(date, planned figure, actual figure) at `points` days from start to due: a burn-up's data
+    (a parent's actual figure sums its parts, given `others`)."""
+    return burnup_series(target, figures.as_of, points, others, schedule)
+
+
+def qualifier_terms(target: Target) -> tuple[str, Decimal | None]:
+    """The target's qualifier (over, at-least, about, at-most) and, for `about`, its tolerance."""
+    qualifier = qualifier_of(target).value
+    return qualifier, tolerance_of(target) if qualifier == "about" else None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report, built once by a reading command and handed whole to a format: the selected
+    targets with their figures (in the order shown), the plans and the workspace's targets by id
+    (where a parent finds its parts), and the optional sections (per owner, changes since a date)."""
+
+    as_of: date
+    items: tuple[Item, ...]
+    plans: Mapping[str, Plan] = field(default_factory=dict)
+    others: Mapping[str, Target] = field(default_factory=dict)
+    owners: tuple[dict[str, Any], ...] | None = None
+    since: date | None = None
+    changes: tuple[dict[str, Any], ...] | None = None
+
+    @property
+    def groups(self) -> list[tuple[str, list[Item]]]:
+        return by_group(list(self.items))
+
+
+def build_report(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
+                 owner: str | None = None, by_owner: bool = False, since: date | None = None) -> Report:
+    """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
+    items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
+    return Report(as_of, tuple(items), workspace.plans, workspace.by_id(),
+                  tuple(owner_rows(items)) if by_owner else None, since,
+                  tuple(changes_since(workspace, items, since)) if since else None)

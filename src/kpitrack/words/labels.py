@@ -1,0 +1,57 @@
+"""The words of a page, a workbook or a document, by the name a template or a format uses for
+them: names for messages of the one gettext catalogue (locale/zh/LC_MESSAGES/kpitrack.po), not a
+second word table, so that the page, the ledger, the document and the Markdown report read the same
+sentence the same way. The language is the page's own (a ledger may be Chinese under an English
+interface), hence a translation per call rather than the interface's."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kpitrack.words.display import LIGHTS, STALE, STATUS_WORDS, VERDICT_WORDS, N_
+from kpitrack.words.i18n import DOMAIN, LOCALE_DIR
+
+def pgettext(context: str, message: str) -> tuple[str, str]:
+    """A marker, not a translation: `message` in `context` (extracted like gettext's pgettext)."""
+    return context, message
+
+
+# The ledger's column headers are the office's form (单位, 更新日期, 截至日期), read back by `import`:
+# they keep their own context where the terminal says 计量单位, 最近报送, 截至.
+LABELS: dict[str, str | tuple[str, str]] = {
+    "number": N_("No."), "id": N_("ID"), "title": N_("Target"), "owner": N_("Responsible unit"),
+    "unit": pgettext("ledger", "Unit"), "target": N_("Target value"), "current": N_("Completed to date"),
+    "completion": N_("Completion"), "planned": N_("Time-elapsed progress"), "lag": N_("Progress gap"),
+    "status": N_("Status"), "last_update": pgettext("ledger", "Updated"), "as_of": pgettext("ledger", "As of"), "grey": N_("no light"),
+    "report_as_of": N_("Progress report as of {date}"), "attention": N_("Needing attention"),
+    "plan": N_("plan"), "actual": N_("actual"), "target_line": N_("target"),
+    "needs": N_("needs {pace} a month to finish by {due}"), "entries": N_("Progress entries"),
+    "date": N_("Date"), "value": N_("Value"), "total": N_("Running total"), "note": N_("Note"),
+    "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"), "ledger": N_("Ledger"),
+    "completion_vs_planned": N_("Completion against time-elapsed progress (%)"),
+    "generated": N_("Made by kpitrack; print to PDF from the browser for the filed copy."),
+    "stale": STALE,
+    **{status.value: message for status, message in STATUS_WORDS.items()},
+    **{verdict.value: message for verdict, message in VERDICT_WORDS.items()},
+    **{message: message for message in LIGHTS.values()},
+}
+
+
+@lru_cache(maxsize=None)
+def _translation(lang: str):
+    import gettext
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def word(key: str, lang: str = "en", **values: str) -> str:
+    """The catalogue's sentence named `key`, in `lang`, with `values` filled in."""
+    label = LABELS[key]
+    translation = _translation(lang)
+    text = translation.pgettext(*label) if isinstance(label, tuple) else translation.gettext(label)
+    return text.format(**values) if values else text
+
+
+def count_words(count: int, lang: str = "en") -> str:
+    """`14 targets`, `共 14 个指标`: the count above a table, as every format gives it."""
+    return _translation(lang).ngettext("{count} target", "{count} targets", count).format(count=count)
