@@ -331,6 +331,23 @@ def check_text(value: str | None, name: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
+    problem = control_problem(value, name)
+    if problem:
+        raise KpitrackError(problem)
+
+
+# C0 control characters and DEL, but tab and line feed: a bell or an escape sequence pasted into a
+# title or note is refused at the door (documents cannot hold them: Word and Excel refuse the file).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def control_problem(value: str | None, name: str) -> str | None:
+    """Why `value` cannot be stored as `name` (it holds a control character), or None."""
+    found = CONTROL.search(value) if value else None
+    if found is None:
+        return None
+    return _("{name} holds the control character {code} at character {place}; remove it").format(
+        name=name, code=f"\\x{ord(found.group()):02x}", place=found.start() + 1)
 
 
 def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,

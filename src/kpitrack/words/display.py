@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -227,3 +228,14 @@ def group_label(group: str, plans: dict[str, Plan] | None) -> str:
     """A folder's name, with its plan's title when it has a plan.toml."""
     plan = (plans or {}).get(group)
     return visible((group or _("(workspace root)")) + (f" — {plan.title}" if plan else ""))
+
+
+# What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage
+# return, lone surrogates, and U+FFFE/U+FFFF. lxml and openpyxl raise on them; a document shows
+# them as the escapes the terminal shows.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` as a Word or Excel document can hold it: characters XML forbids as \\x.. escapes."""
+    return _NOT_XML.sub(lambda match: _escape(match.group()), text)
