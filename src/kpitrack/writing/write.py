@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import inside, plan_period, target_files
+from kpitrack.files.workspace import STATE_FOLDER, inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -362,6 +363,33 @@ def write_file(path: Path, text: str | bytes) -> None:
     """Write a whole file (a report; bytes for a workbook or a document), replacing it atomically:
     readers see the old or the new one."""
     _write_whole(path, text, os.replace)
+
+
+def write_output(path: Path, data: str | bytes, root: Path) -> None:
+    """Write an output (`report --out`) that destroys nothing: only a new file or a regular file
+    that is not one of the workspace's own (its .toml files, anything under .kpitrack/), never
+    through a link, never over a device or a FIFO; atomically, by a temporary file beside it."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        kind = ("a symbolic link" if stat.S_ISLNK(status.st_mode) else "a folder" if stat.S_ISDIR(status.st_mode)
+                else "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file")
+        raise KpitrackError(f"is {kind}, not a regular file; --out writes only a new or regular file, "
+                            "nothing was written", path)
+    try:
+        where = Path(os.path.realpath(path.parent)) / path.name
+        workspace = Path(os.path.realpath(root))
+    except (OSError, ValueError) as error:
+        raise KpitrackError(f"cannot write: {error}; nothing was written", path) from None
+    if where.is_relative_to(workspace) and (where.suffix.lower() == ".toml" or STATE_FOLDER in
+                                            where.relative_to(workspace).parts[:-1]):
+        raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
+                            "--out will not replace it, nothing was written", path)
+    _write_whole(path, data, os.replace)
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
