@@ -260,11 +260,40 @@ def replace_locked(locked: Locked, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temporary, locked.path)
+        try:
+            os.replace(temporary, locked.path)
+        except PermissionError as error:
+            if getattr(error, "winerror", None) not in WINDOWS_IN_USE:
+                raise
+            _rewrite_in_place(locked, data)  # Windows: a file open anywhere (ours: the lock) is not replaced
+            temporary.unlink(missing_ok=True)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
     sync_folder(locked.path.parent)
+
+
+WINDOWS_IN_USE = (5, 32)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION: replacing a file that is open
+
+
+def _rewrite_in_place(locked: Locked, data: bytes) -> None:
+    """Write `data` over the locked file through its descriptor (where the file cannot be replaced
+    while open), still under the lock; on an error the old bytes are put back."""
+    before = locked.read()
+    try:
+        _write_at_start(locked.fd, data)
+    except OSError:
+        _write_at_start(locked.fd, before)
+        raise
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
 
 
 def _read_back(payload: bytes) -> list[Entry]:
@@ -352,9 +381,16 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
 
 
 def sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
+    """Flush a folder's entries (the rename just made) to disk, where a folder can be opened: not
+    on Windows (Access is denied), whose file system journals its folders itself."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems cannot flush a folder; the file itself was flushed
     finally:
         os.close(descriptor)
 
