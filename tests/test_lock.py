@@ -124,7 +124,7 @@ def test_a_pipe_named_like_a_target_is_refused_not_waited_on(tmp_path):
         with locked_target(tmp_path / "firms.toml", tmp_path):
             pass
     status = subprocess.run(kpitrack(tmp_path, "status"), capture_output=True, text=True, timeout=30)
-    assert status.returncode == 2 and "firms.toml: not a regular file (a folder, pipe or device); skipped" in status.stderr
+    assert status.returncode == 2 and "firms.toml: not a regular file (a folder, pipe or device), so no target: rename or remove it" in status.stderr
 
 
 def test_nothing_posix_only_is_imported_unconditionally():

@@ -17,6 +17,7 @@ from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIEL
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
+from kpitrack.files.names import control_problem, name_problem  # noqa: F401  (part of this API)
 from kpitrack.files.schema_kinds import MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, plain_entries
 from kpitrack.domain.parse import size_problem
 
@@ -336,20 +337,6 @@ def check_text(value: str | None, name: str) -> None:
         raise KpitrackError(problem)
 
 
-# C0 control characters and DEL, but tab and line feed: a bell or an escape sequence pasted into a
-# title or note is refused at the door (documents cannot hold them: Word and Excel refuse the file).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def control_problem(value: str | None, name: str) -> str | None:
-    """Why `value` cannot be stored as `name` (it holds a control character), or None."""
-    found = CONTROL.search(value) if value else None
-    if found is None:
-        return None
-    return _("{name} holds the control character {code} at character {place}; remove it").format(
-        name=name, code=f"\\x{ord(found.group()):02x}", place=found.start() + 1)
-
-
 def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
                          lines: LineIndex, section: tuple[str | None, int]) -> None:
     for key in table:
@@ -445,3 +432,6 @@ def check_id(target_id: str) -> None:
     if not ID_PATTERN.fullmatch(target_id):
         raise KpitrackError(_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
                               "lower-case letters, digits, - and _").format(id=target_id))
+    problem = name_problem(target_id)
+    if problem:
+        raise KpitrackError(problem)

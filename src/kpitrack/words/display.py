@@ -105,7 +105,7 @@ def difference(figures: Figures) -> str:
     return f"{ahead.copy_abs() if ahead.is_zero() else ahead:+}"
 
 
-INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn"}  # control, format (RTL overrides, zero-width), unassigned
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn", "Cs"}  # control, format (RTL overrides, zero-width), unassigned, surrogates (bytes of a name in another encoding)
 # Letters and marks that show as nothing (Unicode's default-ignorable code points and blank
 # look-alikes): the Hangul fillers, variation selectors, Mongolian selectors, the braille blank.
 BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810),

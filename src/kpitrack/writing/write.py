@@ -15,7 +15,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
-from kpitrack.files.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
+from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
 from kpitrack.files.workspace import STATE_FOLDER, inside, plan_period, target_files
 
 
@@ -332,6 +332,10 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     folder = root / group if group else root
     if group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part) for part in group.split("/")):
         raise KpitrackError(f"group {group!r}: use folder names of lower-case letters, digits, - and _")
+    for part in group.split("/") if group else ():
+        problem = name_problem(part)
+        if problem and part not in ("plan", "kpitrack"):  # a folder may be called plan; a file may not
+            raise KpitrackError(f"group: {problem}")
     path = folder / f"{target_id}.toml"
     text = schema_line(path, root) + tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
@@ -356,7 +360,8 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
+def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None,
+                 errors: str = "strict") -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     # A name no earlier run can have left behind (an interrupted init leaves its .tmp; a stale one is
@@ -367,7 +372,7 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
         with open(temporary, "xb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            handle.write(text.encode("utf-8", errors) if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         place(temporary, path)
@@ -376,7 +381,10 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
     except OSError as error:
         raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # a name too long to create was never made
     sync_folder(path.parent)
 
 
@@ -425,7 +433,8 @@ def write_output(path: Path, data: str | bytes, root: Path) -> None:
                                             where.relative_to(workspace).parts[:-1]):
         raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
                             "--out will not replace it, nothing was written", path)
-    _write_whole(path, data, os.replace)
+    # A folder name in another encoding (GBK bytes from a zip) reaches a report as \udcb9 escapes.
+    _write_whole(path, data, os.replace, errors="backslashreplace")
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
