@@ -96,3 +96,30 @@ def test_a_stray_oserror_is_one_line_naming_the_path(make_workspace, cli, monkey
     result = cli(root, "report")
     assert result.exit_code == 2
     assert result.output.strip() == f"kpitrack: {root / '.kpitrack'}: Permission denied"
+
+
+def test_a_read_only_workspace_is_one_clear_line(tmp_path, cli):
+    """A real read-only file system (a tmpfs remounted read-only, where the tests run as root)."""
+    import shutil
+    import subprocess
+
+    if sys.platform != "linux" or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs root and mount to make a read-only file system")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        (folder / "kpitrack.toml").write_text("", encoding="utf-8")
+        (folder / "firms.toml").write_text(TARGET_TOML, encoding="utf-8")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        for arguments in (("new", "abc", "--title", "synthetic", "--target", "5", "--start", "2023-01-01",
+                           "--due", "2023-12-31"),
+                          ("report", "--as-of", "2023-06-30", "--out", str(folder / "r.md")),
+                          ("add", "firms", "5", "--date", "2023-03-31")):
+            result = cli(folder, *arguments)
+            assert result.exit_code == 2 and "Read-only file system" in result.output, result.output
+            assert len(result.output.strip().splitlines()) == 1
+        assert cli(folder, "status", "--as-of", "2023-06-30").exit_code == 0
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
