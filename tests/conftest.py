@@ -87,3 +87,16 @@ def three_targets(tmp_path):
     write(tmp_path / "plan" / "slow.toml", TARGET_TOML.replace("新增", "") + progress("2023-06-30", 100))
     write(tmp_path / "other" / "finished.toml", TARGET_TOML + progress("2023-05-31", 1200))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def windows_layer(request, monkeypatch):
+    """KPITRACK_TEST_WINDOWS=1: every test under the Windows layer (tests/windows.py)."""
+    if os.environ.get("KPITRACK_TEST_WINDOWS") == "1":
+        if request.node.get_closest_marker("replaces_open_files"):
+            pytest.skip("replaces a file while it is open, which Windows refuses (tests/windows.py)")
+        from windows import as_on_windows  # noqa: E402
+
+        request.getfixturevalue("tmp_path_factory").getbasetemp()  # pytest's own set-up asks for getuid
+        as_on_windows(monkeypatch)
+    yield

@@ -110,6 +110,7 @@ def test_undo_takes_back_an_import(tmp_path, target):
     assert target.read_bytes() == original
 
 
+@pytest.mark.replaces_open_files
 def test_fix_replaces_the_file_atomically_keeping_its_mode(tmp_path, target):
     os.chmod(target, 0o640)
     inode = target.stat().st_ino
@@ -144,6 +145,7 @@ def test_in_a_git_repository_it_says_git_diff_shows_the_change(tmp_path, target)
     assert "git diff" in result.stdout
 
 
+@pytest.mark.replaces_open_files
 def test_a_writer_waiting_on_the_lock_of_a_replaced_file_opens_the_new_one(tmp_path, target):
     """A writer that opened the file before a fix renamed the new one in must not write to the
     unlinked old file: once it has the lock, it checks the file is still the one at the path."""

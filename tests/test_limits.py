@@ -78,7 +78,7 @@ def test_a_folder_named_like_a_target_is_neither_target_nor_group(tmp_path):
     write(tmp_path / "t2.toml" / "inner.toml", TARGET_TOML)
     result = run(tmp_path, "status", "--as-of", "2023-06-30")
     assert result.exit_code == 2 and "inner" not in result.stdout
-    assert "t2.toml: not a regular file (a folder, pipe or device); skipped" in result.stderr
+    assert "t2.toml: not a regular file (a folder, pipe or device), so no target: rename or remove it" in result.stderr
 
 
 def test_the_file_system_root_and_the_home_folder_are_refused():

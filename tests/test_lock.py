@@ -1,5 +1,5 @@
 """Locks (issue 14, cases 2, 9 and 12): the inode check after taking the lock, who holds a lock and
---wait, and locking through portalocker with nothing POSIX-only imported unconditionally."""
+--wait, and locking through msvcrt on Windows, with nothing POSIX-only imported unconditionally."""
 
 import ast
 import os
@@ -61,6 +61,7 @@ def count_losses(tmp_path, rounds):
     return lost, wrong, path
 
 
+@pytest.mark.replaces_open_files
 def test_an_add_that_waited_writes_to_the_file_the_editor_saved(tmp_path):
     lost, wrong, path = count_losses(tmp_path, 3)
     assert (lost, wrong) == (0, 0)
@@ -123,7 +124,7 @@ def test_a_pipe_named_like_a_target_is_refused_not_waited_on(tmp_path):
         with locked_target(tmp_path / "firms.toml", tmp_path):
             pass
     status = subprocess.run(kpitrack(tmp_path, "status"), capture_output=True, text=True, timeout=30)
-    assert status.returncode == 2 and "firms.toml: not a regular file (a folder, pipe or device); skipped" in status.stderr
+    assert status.returncode == 2 and "firms.toml: not a regular file (a folder, pipe or device), so no target: rename or remove it" in status.stderr
 
 
 def test_nothing_posix_only_is_imported_unconditionally():
@@ -139,35 +140,31 @@ def test_nothing_posix_only_is_imported_unconditionally():
     assert found == []
 
 
-def test_locking_goes_through_portalocker_on_windows(tmp_path, monkeypatch):
-    """Off POSIX the lock calls portalocker only (its Windows path is LockFileEx); simulate a lock
-    held by another program through portalocker's own exception."""
-    import portalocker
+def test_locking_goes_through_msvcrt_on_windows(tmp_path, monkeypatch):
+    """On Windows the lock is msvcrt.locking (as portalocker takes it without pywin32), on one byte
+    past the end of every target so that readers are never refused; a second holder is refused,
+    and a reader can read the file while it is locked (tests/windows.py's fake msvcrt)."""
+    from windows import as_on_windows
 
-    import kpitrack.writing.lock
     from kpitrack.domain.errors import KpitrackError
-    from kpitrack.writing.lock import Waiting
-
-    monkeypatch.setattr(kpitrack.writing.lock, "USE_PORTALOCKER", True)
+    from kpitrack.writing.lock import LOCK_BYTE, Waiting
 
     calls = []
-
-    def held(fd, flags):
-        calls.append(flags)
-        raise portalocker.exceptions.AlreadyLocked("held elsewhere")
-
-    monkeypatch.setattr(portalocker, "lock", held)
+    as_on_windows(monkeypatch, calls)
     path = write(tmp_path / "firms.toml", TARGET_TOML)
-    with pytest.raises(KpitrackError, match="another program .* gave up after 0.2 s"):
-        with locked_target(path, tmp_path, Waiting(0.2)):
-            pass
-    assert calls and all(flags == portalocker.LOCK_EX | portalocker.LOCK_NB for flags in calls)
-    monkeypatch.undo()
-    monkeypatch.setattr(kpitrack.writing.lock, "USE_PORTALOCKER", True)
-    lost, wrong, _ = count_losses(tmp_path / "real", 3)  # the real portalocker, inode check included
-    assert (lost, wrong) == (0, 0)
+    with locked_target(path, tmp_path):
+        assert path.read_text(encoding="utf-8") == TARGET_TOML  # the file's own bytes are not locked
+        with pytest.raises(KpitrackError, match="gave up after 0.2 s"):
+            with locked_target(path, tmp_path, Waiting(0.2)):
+                pass
+    import msvcrt
+    assert calls and {(offset, size) for _, offset, size in calls} == {(LOCK_BYTE, 1)}
+    assert {mode for mode, _, _ in calls} == {msvcrt.LK_NBLCK, msvcrt.LK_UNLCK}
+    with locked_target(path, tmp_path, Waiting(0.2)):  # released: taken again at once
+        pass
 
 
+@pytest.mark.replaces_open_files
 def test_a_file_replaced_under_the_lock_sends_waiting_writers_to_the_new_file(tmp_path):
     """The API corrections build on: locked_target + replace_locked (write.py)."""
     from kpitrack.writing.write import replace_locked

@@ -111,6 +111,10 @@ class Group(TyperGroup):
             fail(error.format_message() + hint, error.exit_code)
         except typer.Abort:
             fail(_("aborted"), 1)
+        except OSError as error:  # a door that did not name it: still one line, naming the path
+            fail(f"{error.filename}: {error.strerror or error}" if error.filename else str(error))
+        except UnicodeError as error:
+            fail(_("cannot encode or decode text: {error}").format(error=error))
         sys.exit(code or 0)
 
 

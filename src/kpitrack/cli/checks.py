@@ -182,7 +182,7 @@ def report(
     as_of: AsOf = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", help="Write to FILE (replaced whole, atomically) instead of stdout; "
+        "--out", metavar="FILE", help="Write to FILE (a new or regular file, not the workspace's own; replaced whole, atomically) instead of stdout; "
                                       "prints nothing (for cron); needed for xlsx and docx.")] = None,
     tag: TagOption = None,
     group: GroupOption = None,
@@ -219,8 +219,8 @@ def report(
         emit(text)
     else:
         from kpitrack.words.display import visible
-        from kpitrack.writing.write import write_file
-        write_file(out, text)
+        from kpitrack.writing.write import write_output
+        write_output(out, text, workspace.root)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
             print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)
     report_problems(workspace.problems)

@@ -20,7 +20,9 @@ def in_git(folder: Path) -> bool:
 def _said(workspace_root: Path, message: str, quiet: bool) -> None:
     if quiet:
         return
-    print(message)
+    from kpitrack.words.display import visible
+
+    print(visible(message))  # the path may hold an escape sequence, or bytes of another encoding
     if in_git(workspace_root):
         print(_("(the workspace is a git repository: `git diff` shows the change)"))
 

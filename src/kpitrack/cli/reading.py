@@ -71,8 +71,28 @@ ByOption = Annotated[Optional[ByKey], typer.Option(
     "--by", help="A summary per owner (责任单位): pledges, red, not reported (未报送) and stale, for the 催报.")]
 
 
+# Codecs that are no file encoding: they encode one kind of string (a host name, nothing at all)
+# or write escapes, and fail or garble on ordinary text.
+NOT_FILE_ENCODINGS = {"undefined", "idna", "punycode", "unicode_escape", "raw_unicode_escape", "unicode_internal"}
+
+
+def text_encoding(name: Optional[str]) -> Optional[str]:
+    """--encoding: the name of an encoding for text files (utf-8-sig, gbk, utf-16), else refused."""
+    import codecs
+
+    if name is None:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return name  # no such encoding: each command says so in its own words
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in NOT_FILE_ENCODINGS:
+        raise typer.BadParameter(f"{name!r} is not an encoding for text files; try utf-8-sig or gbk")
+    return name
+
+
 CsvEncoding = Annotated[Optional[str], typer.Option(
-    "--encoding", metavar="NAME",
+    "--encoding", metavar="NAME", callback=text_encoding,
     help="Encode CSV for Excel on Chinese Windows: utf-8-sig (UTF-8 with a byte-order mark) or gbk.")]
 
 

@@ -9,6 +9,7 @@ import typer
 from kpitrack.cli import (QuietOption, Wait, app, date_argument, figure_argument, load, option_named, report_problems,
                           root, say, waiting)
 from kpitrack.cli.complete import folders, owners, tags
+from kpitrack.cli.reading import text_encoding
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, ngettext, npgettext
 from kpitrack.domain.model import Direction, Kind, Qualifier
@@ -108,7 +109,7 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
-        metavar="NAME", help="The CSV file's encoding, e.g. gbk (default: UTF-8, else GBK; UTF-16 by its mark).")] = None,
+        metavar="NAME", callback=text_encoding, help="The CSV file's encoding, e.g. gbk (default: UTF-8, else GBK; UTF-16 by its mark).")] = None,
     sheet: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The workbook's sheet to read (default: the first).")] = None,
     force: Annotated[bool, typer.Option(

@@ -68,6 +68,8 @@ def safe_folder(folder: Path) -> bool:
         status = os.stat(folder, follow_symlinks=False)
     except OSError:
         return False
+    if not hasattr(os, "getuid"):  # Windows: no owner or mode bits to check; the folder is the user's profile's
+        return stat.S_ISDIR(status.st_mode)
     return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
             and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 

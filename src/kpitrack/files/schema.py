@@ -17,6 +17,7 @@ from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIEL
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
+from kpitrack.files.names import control_problem, name_problem  # noqa: F401  (part of this API)
 from kpitrack.files.schema_kinds import MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, plain_entries
 from kpitrack.domain.parse import size_problem
 
@@ -331,6 +332,9 @@ def check_text(value: str | None, name: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
+    problem = control_problem(value, name)
+    if problem:
+        raise KpitrackError(problem)
 
 
 def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
@@ -428,3 +432,6 @@ def check_id(target_id: str) -> None:
     if not ID_PATTERN.fullmatch(target_id):
         raise KpitrackError(_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
                               "lower-case letters, digits, - and _").format(id=target_id))
+    problem = name_problem(target_id)
+    if problem:
+        raise KpitrackError(problem)

@@ -183,7 +183,7 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
             from kpitrack.files.cache import commit
 
             commit(cache, loaded)  # what was parsed anew is kept in few transactions, not one per file
-    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device); skipped", path)
+    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device), so no target: rename or remove it", path)
                            for path in skipped]
     resolve_parts(workspace)
     workspace.plans = load_plans(root, workspace.problems)

@@ -33,7 +33,7 @@ def _pyplot():
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts absent here are fine
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "kpitrack", "font.family": "sans-serif",
-        "font.sans-serif": FONTS, "font.size": 8, "axes.spines.top": False, "axes.spines.right": False,
+        "font.sans-serif": FONTS, "font.size": 8, "text.parse_math": False,  # a $ is a dollar, not maths "axes.spines.top": False, "axes.spines.right": False,
     })
     import matplotlib.pyplot as pyplot
     return pyplot

@@ -10,6 +10,7 @@ from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Kind, Plan, Target
+from kpitrack.words.display import xml_safe
 from kpitrack.reports.report import ATTENTION, Item, is_flagged, ledger
 
 CJK_FONT = "Microsoft YaHei"
@@ -38,7 +39,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
     document.add_heading(word("report_as_of", lang, date=as_of.isoformat()), level=0)
     for sheet in ledger(items, plans):
         label = sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")
-        document.add_heading(label or word("ledger", lang), level=1)
+        document.add_heading(xml_safe(label) or word("ledger", lang), level=1)
         summary = sheet["summary"]
         document.add_paragraph("；".join(f"{word(status.value, lang)} {summary.counts[status]}"
                                         for status in SUMMARY_ORDER)
@@ -53,7 +54,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
             cells = page_cells(row, lang)
             line = table.add_row()
             for cell, (key, css) in zip(line.cells, PAGE_COLUMNS):
-                cell.text = str(cells[key])
+                cell.text = xml_safe(str(cells[key]))  # a title or unit may hold a control character
                 if css == "num":
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if key == "status":
@@ -63,7 +64,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         if flagged:
             document.add_heading(word("attention", lang), level=2)
         for target, figures in flagged:
-            document.add_paragraph(f"{target.title} — {word(figures.status.value, lang)}", style="List Bullet")
+            document.add_paragraph(f"{xml_safe(target.title)} — {word(figures.status.value, lang)}", style="List Bullet")
             if target.kind is not Kind.MILESTONE:
                 picture = burnup(target, figures, others, lang, small=True, kind="png")  # a parent sums its parts
                 document.add_picture(io.BytesIO(picture), width=Cm(9))

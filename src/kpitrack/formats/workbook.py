@@ -10,6 +10,7 @@ from typing import Any
 
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
+from kpitrack.words.display import xml_safe
 from kpitrack.domain.model import Plan
 from kpitrack.reports.report import Item, ledger
 
@@ -18,6 +19,7 @@ LEDGER_COLUMNS = ("number", "id", "title", "owner", "unit", "target", "current",
                   "lag", "status", "last_update", "as_of")
 WIDTHS = {"number": 6, "id": 30, "title": 48, "owner": 18, "unit": 8, "status": 12}
 PERCENT = ("completion", "planned")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as a formula (OWASP)
 
 
 def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "zh") -> bytes:
@@ -41,6 +43,10 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
             line = sheet.max_row
             for index, column in enumerate(LEDGER_COLUMNS, 1):
                 cell = sheet.cell(line, index)
+                if isinstance(cell.value, str):  # user text is text, never a formula (=HYPERLINK(...)),
+                    cell.data_type = "s"  # and stays text when someone edits the cell (Excel's ' prefix)
+                    if cell.value[:1] in FORMULA_STARTS:
+                        cell.quotePrefix = True
                 if column in PERCENT:
                     cell.number_format = "0.00%"
                 elif column == "lag":
@@ -75,12 +81,12 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, date) or value is None or isinstance(value, int):
         return value
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the book."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "sheet"
+    base = re.sub(r"[\[\]:*?/\\]", "-", xml_safe(name))[:31] or "sheet"
     candidate, count = base, 2
     while candidate.lower() in used:
         candidate = f"{base[:28]}-{count}"

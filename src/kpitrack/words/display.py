@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -106,7 +107,7 @@ def difference(figures: Figures) -> str:
     return f"{ahead.copy_abs() if ahead.is_zero() else ahead:+}"
 
 
-INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn"}  # control, format (RTL overrides, zero-width), unassigned
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn", "Cs"}  # control, format (RTL overrides, zero-width), unassigned, surrogates (bytes of a name in another encoding)
 # Letters and marks that show as nothing (Unicode's default-ignorable code points and blank
 # look-alikes): the Hangul fillers, variation selectors, Mongolian selectors, the braille blank.
 BLANK = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
@@ -229,3 +230,14 @@ def group_label(group: str, plans: dict[str, Plan] | None) -> str:
     """A folder's name, with its plan's title when it has a plan.toml."""
     plan = (plans or {}).get(group)
     return visible((group or _("(workspace root)")) + (f" — {plan.title}" if plan else ""))
+
+
+# What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage
+# return, lone surrogates, and U+FFFE/U+FFFF. lxml and openpyxl raise on them; a document shows
+# them as the escapes the terminal shows.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` as a Word or Excel document can hold it: characters XML forbids as \\x.. escapes."""
+    return _NOT_XML.sub(lambda match: _escape(match.group()), text)

@@ -11,7 +11,7 @@ from typing import Any, Callable
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
-from kpitrack.files.schema import check_id, did_you_mean, entry_problem
+from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.writeahead import Batch, append_all
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
@@ -320,7 +320,9 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
-        problem = entry_problem(target, row.entry) or (None if force else _implausible(target, row.entry))
+        problem = (entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
+                   or control_problem(row.entry.source, "source")
+                   or (None if force else _implausible(target, row.entry)))
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
         elif recorded_identity(row.entry) in seen[target.id]:

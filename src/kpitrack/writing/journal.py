@@ -39,7 +39,8 @@ def _read(root: Path) -> list[dict[str, Any]]:
 
 
 def _write(root: Path, records: list[dict[str, Any]]) -> None:
-    write_file(state_folder(root) / JOURNAL_FILE, json.dumps(records, ensure_ascii=False))
+    # ASCII: a path in another encoding (GBK bytes from a zip) is kept as \udcb9 escapes, read back the same
+    write_file(state_folder(root) / JOURNAL_FILE, json.dumps(records))
 
 
 def journal_records(root: Path) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
-"""Exclusive locks on target files, on every platform (flock on POSIX; portalocker's LockFileEx
-on Windows), always on the file the path names *now*.
+"""Exclusive locks on target files, on every platform (flock on POSIX; msvcrt.locking on
+Windows), always on the file the path names *now*.
 
 The API others build on (appends, the import journal, corrections that rewrite a file):
 
@@ -88,6 +88,7 @@ def locked_target(path: Path, root: Path, waiting: Waiting | None = None) -> Ite
     finally:
         if note:
             _forget(note)
+        unlock(fd)
         os.close(fd)  # releases the lock
 
 
@@ -102,7 +103,7 @@ def open_regular(path: Path, write: bool = True) -> int:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise KpitrackError("not a regular file (a pipe, device or folder); only regular files are targets", path)
-    if hasattr(os, "set_blocking"):
+    if getattr(os, "O_NONBLOCK", 0):  # Windows has no O_NONBLOCK, and set_blocking there is for pipes only
         os.set_blocking(fd, True)
     return fd
 
@@ -116,22 +117,28 @@ def _same_file(fd: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
-# POSIX: flock, called directly (it is what portalocker calls there, and importing portalocker
-# costs a quarter of `kpitrack add`'s start, through importlib.metadata). Elsewhere (Windows):
-# portalocker, whose LockFileEx code is the well-kept part we need.
-USE_PORTALOCKER = os.name != "posix"
+# POSIX: flock. Windows: msvcrt.locking (what portalocker itself uses without pywin32), on one
+# byte far past the end of every target file: Windows locks are mandatory, and a lock on the
+# file's bytes would make every reader (status during an add) fail; a byte no file reaches
+# excludes writers only.
+WINDOWS_LOCKS = os.name == "nt"
+LOCK_BYTE = 1 << 30  # past MAX_FILE_BYTES
 
 
 def try_lock(fd: int) -> bool:
     """Take the exclusive lock on `fd` if it is free; False if another holds it."""
-    if USE_PORTALOCKER:
-        import portalocker
+    if WINDOWS_LOCKS:
+        import msvcrt  # Windows only, hence imported here
 
+        position = os.lseek(fd, 0, os.SEEK_CUR)
+        os.lseek(fd, LOCK_BYTE, os.SEEK_SET)  # msvcrt.locking locks from the current position
         try:
-            portalocker.lock(fd, portalocker.LOCK_EX | portalocker.LOCK_NB)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
             return True
-        except portalocker.exceptions.LockException:
+        except OSError:
             return False
+        finally:
+            os.lseek(fd, position, os.SEEK_SET)
     import fcntl  # POSIX only, hence imported here
 
     try:
@@ -139,6 +146,21 @@ def try_lock(fd: int) -> bool:
         return True
     except BlockingIOError:
         return False
+
+
+def unlock(fd: int) -> None:
+    """Release the lock before closing (Windows asks for it; on POSIX closing releases it)."""
+    if WINDOWS_LOCKS:
+        import msvcrt
+
+        position = os.lseek(fd, 0, os.SEEK_CUR)
+        os.lseek(fd, LOCK_BYTE, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass  # closing releases it too
+        finally:
+            os.lseek(fd, position, os.SEEK_SET)
 
 
 def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +15,8 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
-from kpitrack.files.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import inside, plan_period, target_files
+from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
+from kpitrack.files.workspace import STATE_FOLDER, inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -259,11 +260,40 @@ def replace_locked(locked: Locked, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temporary, locked.path)
+        try:
+            os.replace(temporary, locked.path)
+        except PermissionError as error:
+            if getattr(error, "winerror", None) not in WINDOWS_IN_USE:
+                raise
+            _rewrite_in_place(locked, data)  # Windows: a file open anywhere (ours: the lock) is not replaced
+            temporary.unlink(missing_ok=True)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
     sync_folder(locked.path.parent)
+
+
+WINDOWS_IN_USE = (5, 32)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION: replacing a file that is open
+
+
+def _rewrite_in_place(locked: Locked, data: bytes) -> None:
+    """Write `data` over the locked file through its descriptor (where the file cannot be replaced
+    while open), still under the lock; on an error the old bytes are put back."""
+    before = locked.read()
+    try:
+        _write_at_start(locked.fd, data)
+    except OSError:
+        _write_at_start(locked.fd, before)
+        raise
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
 
 
 def _read_back(payload: bytes) -> list[Entry]:
@@ -302,6 +332,10 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
     folder = root / group if group else root
     if group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part) for part in group.split("/")):
         raise KpitrackError(f"group {group!r}: use folder names of lower-case letters, digits, - and _")
+    for part in group.split("/") if group else ():
+        problem = name_problem(part)
+        if problem and part not in ("plan", "kpitrack"):  # a folder may be called plan; a file may not
+            raise KpitrackError(f"group: {problem}")
     path = folder / f"{target_id}.toml"
     text = schema_line(path, root) + tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
@@ -326,7 +360,8 @@ def write_new_file(path: Path, text: str) -> None:
     _write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None) -> None:
+def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None,
+                 errors: str = "strict") -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
     # A name no earlier run can have left behind (an interrupted init leaves its .tmp; a stale one is
@@ -337,7 +372,7 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
         with open(temporary, "xb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            handle.write(text.encode("utf-8", errors) if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         place(temporary, path)
@@ -346,14 +381,24 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
     except OSError as error:
         raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # a name too long to create was never made
     sync_folder(path.parent)
 
 
 def sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
+    """Flush a folder's entries (the rename just made) to disk, where a folder can be opened: not
+    on Windows (Access is denied), whose file system journals its folders itself."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems cannot flush a folder; the file itself was flushed
     finally:
         os.close(descriptor)
 
@@ -362,6 +407,34 @@ def write_file(path: Path, text: str | bytes) -> None:
     """Write a whole file (a report; bytes for a workbook or a document), replacing it atomically:
     readers see the old or the new one."""
     _write_whole(path, text, os.replace)
+
+
+def write_output(path: Path, data: str | bytes, root: Path) -> None:
+    """Write an output (`report --out`) that destroys nothing: only a new file or a regular file
+    that is not one of the workspace's own (its .toml files, anything under .kpitrack/), never
+    through a link, never over a device or a FIFO; atomically, by a temporary file beside it."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        kind = ("a symbolic link" if stat.S_ISLNK(status.st_mode) else "a folder" if stat.S_ISDIR(status.st_mode)
+                else "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file")
+        raise KpitrackError(f"is {kind}, not a regular file; --out writes only a new or regular file, "
+                            "nothing was written", path)
+    try:
+        where = Path(os.path.realpath(path.parent)) / path.name
+        workspace = Path(os.path.realpath(root))
+    except (OSError, ValueError) as error:
+        raise KpitrackError(f"cannot write: {error}; nothing was written", path) from None
+    if where.is_relative_to(workspace) and (where.suffix.lower() == ".toml" or STATE_FOLDER in
+                                            where.relative_to(workspace).parts[:-1]):
+        raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
+                            "--out will not replace it, nothing was written", path)
+    # A folder name in another encoding (GBK bytes from a zip) reaches a report as \udcb9 escapes.
+    _write_whole(path, data, os.replace, errors="backslashreplace")
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with

@@ -1,0 +1,40 @@
+"""What text and names a file may not hold: control characters in text, names that clash with
+kpitrack's own files or Windows' reserved device names, names too long for a file system."""
+
+from __future__ import annotations
+
+import re
+
+from kpitrack.words.i18n import _
+
+
+# C0 control characters and DEL, but tab and line feed: a bell or an escape sequence pasted into a
+# title or note is refused at the door (documents cannot hold them: Word and Excel refuse the file).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def control_problem(value: str | None, name: str) -> str | None:
+    """Why `value` cannot be stored as `name` (it holds a control character), or None."""
+    found = CONTROL.search(value) if value else None
+    if found is None:
+        return None
+    return _("{name} holds the control character {code} at character {place}; remove it").format(
+        name=name, code=f"\\x{ord(found.group()):02x}", place=found.start() + 1)
+
+
+MAX_NAME = 100  # characters in an id or a folder name: a file name stays well within 255 bytes
+# Names a file of its own cannot take: kpitrack's own files (plan.toml, kpitrack.toml) and the
+# device names Windows reserves in every folder (a file con.toml cannot be checked out there).
+RESERVED_NAMES = frozenset({"plan", "kpitrack", "con", "prn", "aux", "nul",
+                            *(f"com{digit}" for digit in range(1, 10)), *(f"lpt{digit}" for digit in range(1, 10))})
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be an id or a folder name, or None."""
+    if len(name) > MAX_NAME:
+        return _("{name!r}… is {count} characters long, over the limit of {limit}; shorten it").format(
+            name=name[:20], count=len(name), limit=MAX_NAME)
+    if name.split(".")[0].lower() in RESERVED_NAMES:
+        return _("{name!r} is a name kpitrack or Windows keeps for itself (plan, kpitrack, con, nul, aux, prn, "
+                 "com1-9, lpt1-9); choose another").format(name=name)
+    return None
