@@ -158,3 +158,35 @@ def test_the_instructions_sheet_says_how_to_fill_it_and_send_it_back(tmp_path, l
     text = "\n".join(str(cell.value) for row in book.worksheets[-1].iter_rows() for cell in row if cell.value)
     for expected in words:
         assert expected in text
+
+
+def test_docx_is_in_the_house_style_with_widths_by_content_page_numbers_and_real_properties(tmp_path):
+    """公文 fonts for East Asian text (仿宋 body, 黑体 headings, 宋体 tables), 三号 body; the 指标
+    column wider than the numbers; PAGE in the footer, the as-of date in the header; an author and
+    the as-of date as created (the same document for the same figures, not the template's 2013)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out = tmp_path / "report.docx"
+    assert run("report", "--as-of", "2024-06-30", "--format", "docx", "--lang", "zh", "--out", str(out)).exit_code == 0
+    document = Document(out)
+
+    def east_asian(style):
+        return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert east_asian(document.styles["Normal"]).startswith("仿宋")
+    assert document.styles["Normal"].font.size == Pt(16)
+    for level in (1, 2, 3):
+        assert east_asian(document.styles[f"Heading {level}"]) == "黑体"
+    assert document.styles["Heading 1"].font.color.rgb is None or str(document.styles["Heading 1"].font.color.rgb) == "000000"
+    table = document.tables[0]
+    assert "宋体" in table._tbl.xml
+    widths = [cell.width for cell in table.rows[0].cells]
+    assert len(set(widths)) > 2 and widths[1] == max(widths)  # 指标 the widest, not ten equal columns
+    section = document.sections[0]
+    assert "PAGE" in section.footer._element.xml
+    assert "2024-06-30" in "".join(paragraph.text for paragraph in section.header.paragraphs)
+    properties = document.core_properties
+    assert properties.author and properties.author != "python-docx"
+    assert properties.created.date().isoformat() == "2024-06-30"
