@@ -146,17 +146,25 @@ def test_the_chinese_page_renders_and_screenshots_have_the_screens_width(tmp_pat
         assert struct.unpack(">II", header[16:24]) == (width, 1200)
 
 
-@needs_browser
-def test_printed_to_pdf_the_report_is_on_a4_pages(page, tmp_path):
-    """What an office files: the browser's print to PDF, on A4 landscape (the page's @page rule) over several pages."""
+def printed(tmp_path, page: Path) -> bytes:
+    """The page printed to PDF beside it (page.pdf), each of its pages checked to be A4 landscape."""
     import re
 
-    pdf = tmp_path / "report.pdf"
+    pdf = page.with_suffix(".pdf")
     chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     data = pdf.read_bytes()
     boxes = {tuple(round(float(number)) for number in box.split())
              for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
     assert boxes == {(0, 0, 842, 595)}  # A4 landscape in points
+    return data
+
+
+@needs_browser
+def test_printed_to_pdf_the_report_is_on_a4_pages(page, tmp_path):
+    """What an office files: the browser's print to PDF, on A4 landscape (the page's @page rule) over several pages."""
+    import re
+
+    data = printed(tmp_path, page)
     assert len(re.findall(rb"/Type\s*/Page\b", data)) > 2
 
 
@@ -190,12 +198,8 @@ def test_a_twenty_target_plan_prints_on_three_a4_landscape_pages_that_read_whole
     result = CliRunner().invoke(app, ["--dir", str(root), "report", "--as-of", AS_OF, "--format", "html",
                                       "--lang", lang, "--out", str(page)])
     assert result.exit_code == 0, result.output
-    pdf = tmp_path / "twenty.pdf"
-    chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
-    data = pdf.read_bytes()
-    boxes = {tuple(round(float(number)) for number in box.split())
-             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-    assert boxes == {(0, 0, 842, 595)}  # A4 landscape in points
+    printed(tmp_path, page)
+    pdf = page.with_suffix(".pdf")
     pages = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")[:-1]
     assert len(pages) <= 3, f"{len(pages)} pages for 20 targets"
