@@ -346,6 +346,8 @@ def agree(folder: Path, as_of: date):
     for sheet in openpyxl.load_workbook(ledger, read_only=True):
         rows = list(sheet.iter_rows(values_only=True))
         header = list(rows[0])
+        if "编号" not in header:  # the sheet of instructions (填报说明)
+            continue
         for values in rows[1:]:
             row = dict(zip(header, values))
             target_id, where = row["编号"], f"ledger, {row['编号']}"

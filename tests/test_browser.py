@@ -149,15 +149,77 @@ def test_the_chinese_page_renders_and_screenshots_have_the_screens_width(tmp_pat
         assert struct.unpack(">II", header[16:24]) == (width, 1200)
 
 
-@needs_browser
-def test_printed_to_pdf_the_report_is_on_a4_pages(page, tmp_path):
-    """What an office files: the browser's print to PDF, on A4 (the page's @page rule) over several pages."""
+def printed(tmp_path, page: Path) -> bytes:
+    """The page printed to PDF beside it (page.pdf), each of its pages checked to be A4 landscape."""
     import re
 
-    pdf = tmp_path / "report.pdf"
+    pdf = page.with_suffix(".pdf")
     chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     data = pdf.read_bytes()
     boxes = {tuple(round(float(number)) for number in box.split())
              for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-    assert boxes == {(0, 0, 595, 842)}  # A4 in points
+    assert boxes == {(0, 0, 842, 595)}  # A4 landscape in points
+    return data
+
+
+@needs_browser
+def test_printed_to_pdf_the_report_is_on_a4_pages(page, tmp_path):
+    """What an office files: the browser's print to PDF, on A4 landscape (the page's @page rule) over several pages."""
+    import re
+
+    data = printed(tmp_path, page)
     assert len(re.findall(rb"/Type\s*/Page\b", data)) > 2
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="no pdftotext here to read the PDF back: "
+                                     "`apt-get install poppler-utils`")
+
+
+def twenty_targets(folder: Path) -> Path:
+    """A 20-target plan: the shipped settings, the Luohu plan and its first 20 (real, sourced) targets."""
+    root = folder / "twenty"
+    plan = root / "luohu-2024"
+    plan.mkdir(parents=True)
+    shutil.copy(ROOT / "targets" / "kpitrack.toml", root)
+    shutil.copy(ROOT / "targets" / "luohu-2024" / "plan.toml", plan)
+    for path in sorted((ROOT / "targets" / "luohu-2024").glob("lh24-*.toml"))[:20]:
+        shutil.copy(path, plan)
+    return root
+
+
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_twenty_target_plan_prints_on_three_a4_landscape_pages_that_read_whole(tmp_path, lang):
+    """The filed copy: at most 3 landscape pages, each title on whole lines (not a character a line),
+    nothing cut at the right edge, the page number and the as-of date in the margin."""
+    import re
+
+    root = twenty_targets(tmp_path)
+    page = tmp_path / "twenty.html"
+    result = CliRunner().invoke(app, ["--dir", str(root), "report", "--as-of", AS_OF, "--format", "html",
+                                      "--lang", lang, "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    printed(tmp_path, page)
+    pdf = page.with_suffix(".pdf")
+    pages = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert len(pages) <= 3, f"{len(pages)} pages for 20 targets"
+    lines = [line for text in pages for line in text.splitlines()]
+    titles = [row["指标" if lang == "zh" else "Target"] for row in ledger_rows(page)]
+    assert len(titles) == 20
+    for title in titles:  # its first words on one line: a title squeezed to a character a line fails
+        start = title[:6] if lang == "zh" else " ".join(title.split()[:2])
+        assert any(start in line for line in lines), f"{title!r} is not on whole lines"
+    for number, text in enumerate(pages, 1):  # the margin: the page's number and the as-of date
+        assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", text) and AS_OF in text
+    words = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))
+    assert right < 842 - 20, f"text reaches {right} pt on an 842 pt wide page: cut at the right edge"
+
+
+def ledger_rows(page: Path) -> list[dict]:
+    cells = Cells()
+    cells.feed(page.read_text(encoding="utf-8"))
+    return [row for row in cells.rows if "id" in row]

@@ -38,8 +38,8 @@ def ledger(tmp_path_factory):
 
 
 def test_one_sheet_per_plan_with_the_chinese_header_frozen_and_sized(ledger):
-    assert ledger.sheetnames == ["luohu-2024", "shenzhen-2023"]
-    for sheet in ledger:
+    assert ledger.sheetnames == ["luohu-2024", "shenzhen-2023", "填报说明"]
+    for sheet in ledger.worksheets[:-1]:
         assert [cell.value for cell in sheet[1]] == HEADERS_ZH
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["C"].width == 48  # 指标: room for the pledge's words
@@ -48,7 +48,7 @@ def test_one_sheet_per_plan_with_the_chinese_header_frozen_and_sized(ledger):
 def test_every_cell_agrees_with_status_json(ledger):
     status = json.loads(run("status", "--as-of", "2024-06-30", "--format", "json", "--all").stdout,
                         parse_float=Decimal)["targets"]
-    rows = [row for sheet in ledger for row in sheet.iter_rows(min_row=2)]
+    rows = [row for sheet in ledger.worksheets[:-1] for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == len(status)
     by_id = {row[1].value: row for row in rows}
     for target in status:
@@ -118,3 +118,79 @@ def test_docx_holds_the_summary_the_ledger_tables_and_the_charts(tmp_path):
     assert rows == len(status)
     assert document.inline_shapes and document.inline_shapes[0].type is not None  # burn-up pictures
     assert "进度报告（截至 2024-06-30）" in document.paragraphs[0].text
+
+
+def test_the_ledger_prints_on_a4_landscape_one_page_wide_with_its_header_on_every_page(ledger):
+    for sheet in ledger.worksheets[:-1]:
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)  # as many pages down as it takes
+        assert sheet.print_title_rows == "$1:$1"
+
+
+def test_figures_never_show_a_trailing_point(ledger):
+    """Excel shows 20 in `#,##0.##########` as `20.`: each figure's format has exactly its decimals."""
+    for sheet in ledger.worksheets[:-1]:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in (row[HEADERS_ZH.index("目标值")], row[HEADERS_ZH.index("累计完成")]):
+                if isinstance(cell.value, int):
+                    assert cell.number_format in ("#,##0", "General"), (cell.coordinate, cell.number_format)
+                elif isinstance(cell.value, float):
+                    assert not cell.number_format.endswith("#"), (cell.coordinate, cell.number_format)
+
+
+def test_a_unit_fills_the_highlighted_unlocked_cells_and_cannot_overwrite_the_computed_ones(ledger):
+    for sheet in ledger.worksheets[:-1]:
+        assert sheet.protection.sheet and not sheet.protection.password  # protected, no password to lose
+        for row in sheet.iter_rows(min_row=2):
+            for header, cell in zip(HEADERS_ZH, row):
+                fills = header in ("累计完成", "截至日期")
+                assert cell.protection.locked is not fills, (cell.coordinate, header)
+                assert (cell.fill.fgColor.rgb == "FFFFF2CC") is fills, (cell.coordinate, header)
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ("累计完成", "截至日期", "kpitrack import")),
+                                         ("en", ("Completed to date", "As of", "kpitrack import"))])
+def test_the_instructions_sheet_says_how_to_fill_it_and_send_it_back(tmp_path, lang, words):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "ledger.xlsx"
+    assert run("report", "--as-of", "2024-06-30", "--format", "xlsx", "--lang", lang, "--out", str(out)).exit_code == 0
+    book = load_workbook(out)
+    assert book.sheetnames[-1] == ("填报说明" if lang == "zh" else "How to fill in")
+    text = "\n".join(str(cell.value) for row in book.worksheets[-1].iter_rows() for cell in row if cell.value)
+    for expected in words:
+        assert expected in text
+
+
+def test_docx_is_in_the_house_style_with_widths_by_content_page_numbers_and_real_properties(tmp_path):
+    """公文 fonts for East Asian text (仿宋 body, 黑体 headings, 宋体 tables), 三号 body; the 指标
+    column wider than the numbers; PAGE in the footer, the as-of date in the header; an author and
+    the as-of date as created (the same document for the same figures, not the template's 2013)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out = tmp_path / "report.docx"
+    assert run("report", "--as-of", "2024-06-30", "--format", "docx", "--lang", "zh", "--out", str(out)).exit_code == 0
+    document = Document(out)
+
+    def east_asian(style):
+        return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert east_asian(document.styles["Normal"]).startswith("仿宋")
+    assert document.styles["Normal"].font.size == Pt(16)
+    for level in (1, 2, 3):
+        assert east_asian(document.styles[f"Heading {level}"]) == "黑体"
+    assert document.styles["Heading 1"].font.color.rgb is None or str(document.styles["Heading 1"].font.color.rgb) == "000000"
+    table = document.tables[0]
+    assert "宋体" in table._tbl.xml
+    widths = [cell.width for cell in table.rows[0].cells]
+    assert len(set(widths)) > 2 and widths[1] == max(widths)  # 指标 the widest, not ten equal columns
+    section = document.sections[0]
+    assert "PAGE" in section.footer._element.xml
+    assert "2024-06-30" in "".join(paragraph.text for paragraph in section.header.paragraphs)
+    properties = document.core_properties
+    assert properties.author and properties.author != "python-docx"
+    assert properties.created.date().isoformat() == "2024-06-30"

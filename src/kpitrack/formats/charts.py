@@ -23,6 +23,7 @@ from kpitrack.reports.report import LIGHTS, Item
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",
          "WenQuanYi Micro Hei", "DejaVu Sans"]
+_FONTS_CHECKED = False  # once a run: the font list is rebuilt or the missing font named at most once
 
 
 def _pyplot():
@@ -39,8 +40,38 @@ def _pyplot():
     return pyplot
 
 
+def cjk_font_or_say_so() -> None:
+    """Before drawing a picture (PNG): if matplotlib knows none of the CJK fonts, its font list may
+    predate the font's installation, so rebuild it once; with still none, say in one line on stderr
+    what to install, rather than draw □□□ without a word. (An SVG's text is drawn by the reader's
+    fonts, not matplotlib's.)"""
+    global _FONTS_CHECKED
+    if _FONTS_CHECKED:
+        return
+    _FONTS_CHECKED = True
+    from matplotlib import font_manager
+
+    def known() -> bool:
+        return bool({entry.name for entry in font_manager.fontManager.ttflist} & set(FONTS[:-1]))
+
+    if known():
+        return
+    font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+    font_manager.findfont = font_manager.fontManager.findfont  # bound to the old list at import
+    if not known():
+        import sys
+
+        from kpitrack.words.i18n import _
+
+        print(_("kpitrack: no Chinese font for the charts' pictures, their Chinese would show as boxes: "
+                "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk; Windows: Microsoft YaHei)"),
+              file=sys.stderr)
+
+
 def _save(figure, kind: str, prefix: str = "") -> str | bytes:
     pyplot = _pyplot()
+    if kind != "svg":
+        cjk_font_or_say_so()
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a glyph missing from the fonts of this machine

@@ -20,13 +20,37 @@ LEDGER_COLUMNS = ("number", "id", "title", "owner", "unit", "target", "current",
 WIDTHS = {"number": 6, "id": 30, "title": 48, "owner": 18, "unit": 8, "status": 12}
 PERCENT = ("completion", "planned")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as a formula (OWASP)
+# The cells a unit fills in (this period's running total and the date it is for): highlighted and
+# unlocked; the rest of the sheet is protected (no password) so computed columns are not overwritten.
+FILL_IN = ("current", "as_of")
+FILL_IN_COLOUR = "FFFFF2CC"
+INSTRUCTIONS = {
+    "zh": ("填报说明", [
+        "填报说明",
+        "1. 只需填写黄色底色的单元格：“累计完成”填本期截至日的累计完成数（数字，不带单位），“截至日期”填该数据的截至日期（如 2024-06-30）。",
+        "2. 其他列（目标值、完成率、序时进度、进度差、状态等）由系统计算，工作表已保护，无需也无法修改。",
+        "3. 未取得新数据的指标请保持原样，不要填 0：空白表示未报送。",
+        "4. 不要增删行列、不要改动表头和工作表名称。",
+        "5. 填好后保存为 .xlsx 文件，原名发回；收到后由绩效办用 kpitrack import 文件名 导入核对。",
+    ]),
+    "en": ("How to fill in", [
+        "How to fill in this ledger",
+        "1. Fill in only the yellow cells: \"Completed to date\" takes the running total as of the date "
+        "(a number, no unit), \"As of\" the date that figure is for (e.g. 2024-06-30).",
+        "2. The other columns (target value, completion, time-elapsed progress, gap, status) are computed; "
+        "the sheet is protected so they cannot be overwritten.",
+        "3. Leave a target without a new figure as it is; do not write 0: a blank means not reported.",
+        "4. Do not add or remove rows or columns, and do not change the header or the sheet's name.",
+        "5. Save it as .xlsx and send it back under its name; it is read with kpitrack import FILE.",
+    ]),
+}
 
 
 def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "zh") -> bytes:
     """The workbook's bytes. Headers follow `lang` (Chinese by default: the office's form); figures
     are numbers (percentages as fractions with a % format), dates are dates."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -52,9 +76,12 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
                 elif column == "lag":
                     cell.number_format = "+0.00;-0.00;0.00"
                 elif column in ("target", "current"):
-                    cell.number_format = "#,##0.##########"
+                    cell.number_format = _figure_format(cell.value)
                 elif column in ("last_update", "as_of"):
                     cell.number_format = "yyyy-mm-dd"
+                if column in FILL_IN:
+                    cell.fill = PatternFill("solid", start_color=FILL_IN_COLOUR, end_color=FILL_IN_COLOUR)
+                    cell.protection = Protection(locked=False)
             fill, ink = COLOURS[row["light"]]
             status = sheet.cell(line, LEDGER_COLUMNS.index("status") + 1)
             status.fill = PatternFill("solid", start_color="FF" + fill[1:].upper(), end_color="FF" + fill[1:].upper())
@@ -62,6 +89,8 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
         sheet.freeze_panes = "A2"
         for index, column in enumerate(LEDGER_COLUMNS, 1):
             sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 13)
+        _print_setup(sheet)
+    _instructions(book, lang, used)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -82,6 +111,46 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if isinstance(value, date) or value is None or isinstance(value, int):
         return value
     return xml_safe(str(value))
+
+
+def _figure_format(value: Any) -> str:
+    """Thousands and exactly the value's decimals: `#,##0.##` would show 20 as `20.` in Excel."""
+    if not isinstance(value, float):
+        return "#,##0"
+    decimals = len(repr(value).partition(".")[2]) if "e" not in repr(value) else 0
+    return "#,##0." + "0" * decimals if decimals else "#,##0"
+
+
+def _print_setup(sheet) -> None:
+    """A4 landscape, one page wide (as many down as it takes), the header row on every page; the
+    sheet protected without a password (the fill-in cells are unlocked)."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "&P / &N"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = sheet.protection.formatRows = False  # widths may still be changed
+
+
+def _instructions(book, lang: str, used: set[str]) -> None:
+    """The last sheet, 填报说明: how to fill the ledger in and send it back. The importer reads the
+    first sheet (or --sheet), so this one is never taken for figures."""
+    from openpyxl.styles import Alignment, Font
+
+    title, lines = INSTRUCTIONS["zh" if lang == "zh" else "en"]
+    sheet = book.create_sheet(_sheet_name(title, used))
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 110
+    for row in sheet.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
