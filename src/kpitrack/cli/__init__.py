@@ -175,13 +175,25 @@ def date_argument(text: str | date) -> date:
         raise typer.BadParameter(str(error)) from None
 
 
-def value_argument(text: str | Decimal, name: str | None = None) -> Decimal:
-    from kpitrack.domain.parse import parse_value
+def entry_date_argument(text: str | date) -> date:
+    """The date of an entry: one a file may hold (2999-12-31 at the latest), refused at the door."""
+    from kpitrack.domain.parse import recordable
 
-    if isinstance(text, Decimal):  # a default value, already parsed
-        return text
     try:
-        return parse_value(text)
+        return recordable(date_argument(text))
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def figure_argument(text: str | None, unit: str, name: str) -> Decimal | None:
+    """A figure typed at any door for a target counted in `unit` (194.7亿 and 194.7亿元 on a 亿元
+    target are 194.7): the one reader of typed figures, parse_figure, with the option it came by named."""
+    from kpitrack.domain.parse import parse_figure
+
+    if text is None:
+        return None
+    try:
+        return parse_figure(text, unit)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint=name) from None
 

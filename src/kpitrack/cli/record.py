@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (QuietOption, Wait, app, date_argument, load, option_named, report_problems, root, say,
-                          value_argument, waiting)
+from kpitrack.cli import (QuietOption, Wait, app, date_argument, figure_argument, load, option_named,
+                          report_problems, root, say, waiting)
 from kpitrack.cli.complete import folders, owners, tags
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, ngettext, npgettext
@@ -55,23 +55,23 @@ def new(
         parser=date_argument, metavar="DATE", help="First day of the period (default: the plan's).")] = None,
     due: Annotated[Optional[date], typer.Option(
         parser=date_argument, metavar="DATE", help="Last day of the period (default: the plan's).")] = None,
-    target: Annotated[Optional[Decimal], typer.Option(
-        parser=value_argument, metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
+    target: Annotated[Optional[str], typer.Option(
+        metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
     unit: Annotated[str, typer.Option(help="Unit of the figures, e.g. 家, 亿元, km.")] = "",
     kind: Annotated[Kind, typer.Option(help="What the figures count.")] = Kind.CUMULATIVE,
     direction: Annotated[Direction, typer.Option(help="Whether the figure must rise or fall.")] = Direction.INCREASE,
-    baseline: Annotated[Optional[Decimal], typer.Option(
-        parser=value_argument, metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
+    baseline: Annotated[Optional[str], typer.Option(
+        metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
     owner: Annotated[Optional[str], typer.Option(help="Who made the pledge.", autocompletion=owners)] = None,
     source: Annotated[Optional[str], typer.Option(help="Where it was pledged: document, date, link.")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="A tag; repeat for more.", autocompletion=tags)] = None,
     stretch: Annotated[bool, typer.Option("--stretch", help="A 力争 (strive) pledge.")] = False,
     qualifier: Annotated[Optional[Qualifier], typer.Option(
         help="How the target is worded: over (超), at-least (以上), about (左右), at-most (以内).")] = None,
-    tolerance: Annotated[Optional[Decimal], typer.Option(
-        parser=value_argument, metavar="NUMBER", help="For about: how far short still counts as done.")] = None,
-    stretch_target: Annotated[Optional[Decimal], typer.Option(
-        parser=value_argument, metavar="NUMBER", help="The 力争 figure of a 确保X、力争Y pledge.")] = None,
+    tolerance: Annotated[Optional[str], typer.Option(
+        metavar="NUMBER", help="For about: how far short still counts as done.")] = None,
+    stretch_target: Annotated[Optional[str], typer.Option(
+        metavar="NUMBER", help="The 力争 figure of a 确保X、力争Y pledge.")] = None,
     group: Annotated[str, typer.Option(metavar="FOLDER", help="Folder of the plan, e.g. shenzhen-2023.",
                                        autocompletion=folders)] = "",
     quiet: QuietOption = False,
@@ -82,6 +82,11 @@ def new(
     """
     from kpitrack.writing.write import create_target
 
+    # read in the target's unit, as add reads a figure: on 亿元 1500亿 and 1500亿元 are 1500
+    target, baseline, tolerance, stretch_target = (
+        figure_argument(text, unit, f"'{name}'") for text, name in (
+            (target, "--target"), (baseline, "--baseline"), (tolerance, "--tolerance"),
+            (stretch_target, "--stretch-target")))
     fields = dict(title=title, start=start, due=due, kind=kind.value, direction=direction.value, unit=unit,
                   target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch,
                   qualifier=qualifier.value if qualifier else None, tolerance=tolerance, stretch_target=stretch_target)

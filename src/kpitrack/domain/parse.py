@@ -9,14 +9,17 @@ from decimal import Decimal
 
 MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
 
-_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", re.ASCII)
+# The last year a file may hold (kpitrack.files.schema_kinds keeps the same limit for what it reads):
+# a date past it leaves no room for the next expected figure.
+LAST_YEAR = 2999
 
 
 def parse_value(text: str) -> Decimal:
     """`1,200`, `1.8千`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
     from kpitrack.domain.units import split_scale_suffix
 
-    cleaned, scale = split_scale_suffix(normalized(text).replace("，", ","))
+    cleaned, scale = split_scale_suffix(typed_digits(text).replace("，", ","))
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(
             f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
@@ -45,7 +48,18 @@ def normalized(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-_LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+")
+def typed_digits(text: str) -> str:
+    """`normalized(text)` when its digits are digits as typed: ASCII or full-width (１９４．７).
+    A superscript, subscript, circled or another script's digit is refused: NFKC would make `10²`
+    102 and `①` 1, a footnote mark copied from a report turned into a figure."""
+    odd = next((character for character in text if character.isdigit()
+                and not ("0" <= character <= "9" or "０" <= character <= "９")), None)
+    if odd is not None:
+        raise ValueError(f"{text!r}: {odd!r} is not a digit; type the figure with the digits 0-9 only")
+    return normalized(text)
+
+
+_LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+", re.ASCII)
 
 
 def parse_figure(text: str, unit: str) -> Decimal:
@@ -55,7 +69,12 @@ def parse_figure(text: str, unit: str) -> Decimal:
     Another unit is refused, naming the expected one."""
     from kpitrack.domain.units import CHINESE_SCALES, split_unit, tidy
 
+    raw_unit = unit.strip()
     cleaned = normalized(text)
+    if raw_unit and text.strip().endswith(raw_unit):  # a unit may hold a superscript (m²): the figure may not
+        typed_digits(text.strip()[: -len(raw_unit)])
+    else:
+        typed_digits(text)
     unit_scale, base = split_unit(normalized(unit))
     number_part = cleaned
     if base and cleaned.endswith(base) and _LEADING_NUMBER.match(cleaned) and cleaned != base:
@@ -109,7 +128,7 @@ def parse_date(text: str) -> date:
     Forms like 01/02/2023 are refused: whether that is January or February
     depends on the writer's country, and a wrong guess would silently misdate an entry.
     """
-    cleaned = normalized(text)
+    cleaned = typed_digits(text)
     for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
         match = re.fullmatch(pattern, cleaned)
         if match:
@@ -146,6 +165,13 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError as error:
         raise ValueError(f"{text!r} is not a calendar date ({error})") from None
+
+
+def recordable(day: date) -> date:
+    """`day`, when a file may hold it; else ValueError: what a door says before anything is written."""
+    if day.year > LAST_YEAR:
+        raise ValueError(f"{day} is past {LAST_YEAR}-12-31, the last date kpitrack keeps")
+    return day
 
 
 def _worded_date(text: str, cleaned: str) -> date:

@@ -197,16 +197,16 @@ def _date(cell: Any):
     """A date cell: an Excel date, an Excel day number (45473 is 2024-06-30) or text."""
     from datetime import date, datetime, timedelta
 
-    from kpitrack.domain.parse import parse_date
+    from kpitrack.domain.parse import parse_date, recordable
 
     if isinstance(cell, datetime):
-        return cell.date()
+        return recordable(cell.date())
     if isinstance(cell, date):
-        return cell
+        return recordable(cell)
     text = _text(cell)
     if text.isdigit() and len(text) == 5:  # Excel's 1900 date system counts days from 1899-12-30
         return date(1899, 12, 30) + timedelta(days=int(text))
-    return parse_date(text)
+    return recordable(parse_date(text))
 
 
 def _number(cell: Any):
