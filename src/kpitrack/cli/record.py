@@ -17,7 +17,7 @@ from kpitrack.domain.model import Direction, Kind, Qualifier
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+    directory: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder to make (default: ./targets).")] = Path("targets"),
     git: Annotated[bool, typer.Option("--git", help="Also set up git's merge driver for the target files "
                                                     "(.gitattributes, and git config in this clone).")] = False,
     quiet: QuietOption = False,
