@@ -40,7 +40,7 @@ def english_words(text: str) -> list[str]:
     left = []
     text = re.sub(r"-\n\s+", "-", re.sub(r'"[^"]*"', " ", text))  # a choice the help wrapped at its hyphen (at-most)  # quoted in an example (a title, a note), across lines too
     for line in text.splitlines():
-        if re.match(r"\s*(示例：|设置：)?\s*kpitrack ", line.strip()) or "示例：" in line:
+        if re.match(r"\s*(示例：|设置：)?\s*(kpitrack|git config) ", line.strip()) or "示例：" in line:
             continue  # an example is a command as typed
         line = re.sub(r"`[^`]*`|'[^']*'|<[^>]*>|\{[^}]*\}|\[[^\]]*\]|\$\w+|(?<![\w-])--?[A-Za-z][\w-]*|[a-z0-9]+(?:-[a-z0-9]+)+|\S*[/\\.]\S*|%\w", " ", line)
         for token in re.findall(r"[A-Za-z][A-Za-z0-9_'-]*", line):
@@ -68,3 +68,12 @@ def test_usage_errors_of_every_command_are_chinese(command, bad, tmp_path):
     assert result.exit_code == 2, result.output
     assert not english_words(result.output), f"English left in `kpitrack --lang zh {command} {' '.join(bad)}`:\n" \
                                              f"{result.output}"
+
+
+def test_init_git_writes_its_gitattributes_comments_in_chinese(tmp_path):
+    result = run("init", str(tmp_path / "targets"), "--git", tmp_path=tmp_path)
+    assert result.exit_code == 0, result.output
+    comments = "\n".join(line for line in (tmp_path / "targets" / ".gitattributes").read_text(encoding="utf-8")
+                         .splitlines() if line.startswith("# ") and "git config" not in line)
+    assert comments and not english_words(comments.replace("kpitrack", "")), comments
+    assert not english_words(result.output.replace(str(tmp_path), "")), result.output
