@@ -77,3 +77,9 @@ def test_init_git_writes_its_gitattributes_comments_in_chinese(tmp_path):
                          .splitlines() if line.startswith("# ") and "git config" not in line)
     assert comments and not english_words(comments.replace("kpitrack", "")), comments
     assert not english_words(result.output.replace(str(tmp_path), "")), result.output
+
+
+def test_a_mistyped_command_gets_its_suggestion_in_chinese(tmp_path):
+    result = run("stauts", tmp_path=tmp_path)
+    assert result.exit_code == 2 and "'status'" in result.output, result.output
+    assert not english_words(result.output), result.output

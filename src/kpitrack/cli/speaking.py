@@ -42,6 +42,10 @@ def click_sentence(message: str) -> str:
     """A usage error of click's, in the interface language (the English as it was, when no form fits)."""
     import re
 
+    suggestion = re.fullmatch(r"(?P<message>.+?)\.? Did you mean (?P<choices>.+)\?", message, re.DOTALL)
+    if suggestion:  # typer adds it to a sentence of its own (No such command …), worded first
+        return _("{message}. Did you mean {choices}?").format(
+            message=click_sentence(suggestion["message"]).rstrip("。."), choices=suggestion["choices"])
     for pattern, wording in _CLICK_SENTENCES:
         match = re.fullmatch(pattern, message, re.DOTALL)
         if match:
