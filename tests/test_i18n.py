@@ -63,7 +63,7 @@ def source_messages() -> set:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             texts = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-            if node.func.id in ("_", "N_") and texts:
+            if node.func.id in ("_", "N_", "Worded", "Sentence") and texts:
                 found.add(texts[0])
             elif node.func.id == "ngettext" and len(texts) >= 2:
                 found.add(tuple(texts[:2]))
@@ -71,6 +71,41 @@ def source_messages() -> set:
                 found.add((texts[0], texts[1], "context"))
             elif node.func.id == "npgettext" and len(texts) >= 3:
                 found.add((texts[0], (texts[1], texts[2]), "context"))
+    return found | help_messages() | click_messages()
+
+
+def help_messages() -> set:
+    """Every --help text of every command and option (context "help": the CLI formats them from it)."""
+    import typer
+    import typer._click.core as click  # typer's own copy of click
+
+    root = typer.main.get_command(app)
+    found = set()
+
+    def walk(command, context):
+        for text in (command.help, *(getattr(parameter, "help", None) for parameter in command.get_params(context))):
+            if text:
+                found.add(("help", text, "context"))
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(context):
+                sub = command.get_command(context, name)
+                walk(sub, click.Context(sub, parent=context, info_name=name))
+
+    walk(root, click.Context(root, info_name="kpitrack"))
+    return found
+
+
+def click_messages() -> set:
+    """The sentences typer's copy of click marks with _() (context "click"), and its usage prefix."""
+    import typer
+
+    found = {("click", "Usage: ", "context")}
+    folder = Path(typer.__file__).parent
+    for path in [*folder.joinpath("_click").glob("*.py"), folder / "core.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.add(("click", node.args[0].value, "context"))
     return found
 
 

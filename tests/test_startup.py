@@ -8,7 +8,7 @@ import pytest
 
 from helpers import modules_after
 
-COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.domain", "kpitrack.domain.errors",
+COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.cli.speaking", "kpitrack.domain", "kpitrack.domain.errors",
                 "kpitrack.words", "kpitrack.words.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
 ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the other writing commands')
 RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema", "kpitrack.files.names",

@@ -32,7 +32,7 @@ if _collecting:
 
 from kpitrack import __version__
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import _, worded
 
 
 # Every command, in the order `--help` lists them, and its module in this package. Only the module
@@ -84,6 +84,11 @@ class Commands(MutableMapping):
         raise TypeError("kpitrack's commands cannot be removed")
 
 
+from kpitrack.cli.speaking import click_sentence, speak_click  # noqa: E402
+
+speak_click()
+
+
 class Group(TyperGroup):
     """Every failure ends as one line on stderr: exit 2 for bad input or data."""
 
@@ -100,6 +105,16 @@ class Group(TyperGroup):
         from kpitrack.words.i18n import LANGUAGES, locale_language, set_language
 
         wanted = os.environ.get("KPITRACK_LANG")  # until --lang is read: usage errors speak it too
+        typed = list(sys.argv[1:] if args is None else args)
+        for index, word in enumerate(typed[:-1]):  # the root's --lang, before click parses (and may refuse) the rest
+            if word == "--lang":
+                wanted = typed[index + 1] if typed[index + 1] in LANGUAGES else wanted
+                break
+            if word.startswith("--lang="):
+                wanted = word.partition("=")[2] if word.partition("=")[2] in LANGUAGES else wanted
+                break
+            if word in COMMANDS:
+                break  # the command's name: what follows is its own
         set_language(wanted if wanted in LANGUAGES else locale_language())
         try:
             code = super().main(args, prog_name or "kpitrack", complete_var, standalone_mode=False, **extra)
@@ -108,7 +123,7 @@ class Group(TyperGroup):
         except typer.TyperException as error:  # usage errors: bad option, missing argument, bad value
             context = getattr(error, "ctx", None)
             hint = _(" (see `{command} --help`)").format(command=context.command_path) if context else ""
-            fail(error.format_message() + hint, error.exit_code)
+            fail(click_sentence(error.format_message()) + hint, error.exit_code)
         except typer.Abort:
             fail(_("aborted"), 1)
         except OSError as error:  # a door that did not name it: still one line, naming the path
@@ -176,11 +191,22 @@ def date_argument(text: str | date) -> date:
     try:
         return parse_date(text)
     except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+        raise typer.BadParameter(worded(error)) from None
+
+
+def entry_date_argument(text: str | date) -> date:
+    """The date of an entry: one a file may hold (2999-12-31 at the latest), refused at the door."""
+    from kpitrack.domain.parse import recordable
+
+    try:
+        return recordable(date_argument(text))
+    except ValueError as error:
+        raise typer.BadParameter(worded(error)) from None
 
 
 def figure_argument(text: str | None, unit: str, name: str) -> Decimal | None:
-    """A figure typed for a target counted in `unit`, read as every door reads one (parse_figure)."""
+    """A figure typed at any door for a target counted in `unit` (194.7亿 and 194.7亿元 on a 亿元
+    target are 194.7): the one reader of typed figures, parse_figure, with the option it came by named."""
     from kpitrack.domain.parse import parse_figure
 
     if text is None:
@@ -188,7 +214,7 @@ def figure_argument(text: str | None, unit: str, name: str) -> Decimal | None:
     try:
         return parse_figure(text, unit)
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint=name) from None
+        raise typer.BadParameter(worded(error), param_hint=name) from None
 
 
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
@@ -304,6 +330,15 @@ def report_problems(problems: list[KpitrackError], closing: str | None = None) -
         raise typer.Exit(2)
 
 
+def _speak_early(value: Optional[str]) -> Optional[str]:
+    """--lang before --help: the help is then in that language (a bad value waits for choose_language)."""
+    from kpitrack.words.i18n import LANGUAGES, set_language
+
+    if value in LANGUAGES:
+        set_language(value)
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"kpitrack {__version__}")
@@ -318,7 +353,7 @@ def options(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
     lang: Annotated[Optional[str], typer.Option(
-        "--lang", metavar="zh|en", help="The interface language (default: $KPITRACK_LANG, else `language` in "
+        "--lang", metavar="zh|en", callback=_speak_early, is_eager=True, help="The interface language (default: $KPITRACK_LANG, else `language` in "
         "kpitrack.toml, else the locale). JSON and CSV never change with it.")] = None,
 ) -> None:
     """Keep score of pledged policy targets: how much is done, and is it ahead of or behind the calendar?

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (QuietOption, Wait, app, date_argument, option_named, root, say, speak_settings_language,
-                          waiting, warn)
+from kpitrack.cli import (QuietOption, Wait, app, entry_date_argument, figure_argument, option_named, root, say,
+                          speak_settings_language, waiting, warn)
 from kpitrack.cli.complete import target_ids
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _
@@ -41,16 +41,11 @@ def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
     """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
     from kpitrack.domain.model import Entry
-    from kpitrack.domain.parse import parse_figure
-
     word = value.strip().lower()
     if word in ("done", "undone"):
         return Entry(date=when, done=word == "done", total=total, note=note, source=source)
-    try:
-        figure = parse_figure(value, target.unit)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'VALUE'") from None
-    return Entry(date=when, value=figure, total=total, note=note, source=source)
+    return Entry(date=when, value=figure_argument(value, target.unit, "'VALUE'"), total=total, note=note,
+                 source=source)
 
 
 def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
@@ -67,7 +62,7 @@ def add(
         metavar="VALUE", help="The figure: 310, 1,200, 18.5万, 2.5亿, 194.7亿元, 2600套, 4.1%; `done` (or `undone`) "
                               "for a milestone. A negative figure goes after --: add ID -- -2.5")],
     on: Annotated[Optional[date], typer.Option(
-        "--date", parser=date_argument, metavar="DATE",
+        "--date", parser=entry_date_argument, metavar="DATE",
         help="The date the figure refers to (default: today); a month (2024-06) or quarter (2024Q2) is its "
              "last day.")] = None,
     total: Annotated[bool, typer.Option(

@@ -182,8 +182,8 @@ def report(
     as_of: AsOf = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", help="Write to FILE (a new or regular file, not the workspace's own; replaced whole, atomically) instead of stdout; "
-                                      "prints nothing (for cron); needed for xlsx and docx.")] = None,
+        "--out", metavar="FILE", help="Write to FILE (a new or regular file, not the workspace's own; replaced whole, "
+                                      "atomically) instead of stdout; prints nothing (for cron); needed for xlsx and docx.")] = None,
     tag: TagOption = None,
     group: GroupOption = None,
     owner: OwnerOption = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import app, date_argument, option_named, root
+from kpitrack.cli import app, entry_date_argument, option_named, root
 from kpitrack.cli.add import find, journal, speak_workspace_language, typed_entry
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, pgettext
@@ -49,7 +49,7 @@ def _shown(entry) -> str:
     return entry_value(entry) + (_(" (running total)") if entry.total else "")
 
 
-Day = Annotated[date, typer.Option("--date", parser=date_argument, metavar="DATE",
+Day = Annotated[date, typer.Option("--date", parser=entry_date_argument, metavar="DATE",
                                    help="The date of the entry (a month or quarter is its last day).")]
 from kpitrack.cli import QuietOption as Quiet  # noqa: E402
 

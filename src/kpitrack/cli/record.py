@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import (QuietOption, Wait, app, date_argument, figure_argument, load, option_named, report_problems,
-                          root, say, waiting)
+from kpitrack.cli import (QuietOption, Wait, app, date_argument, figure_argument, load, option_named,
+                          report_problems, root, say, waiting)
 from kpitrack.cli.complete import folders, owners, tags
 from kpitrack.cli.reading import text_encoding
 from kpitrack.domain.errors import KpitrackError
@@ -17,7 +17,7 @@ from kpitrack.domain.model import Direction, Kind, Qualifier
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to make (default: ./targets).")] = Path("targets"),
+    directory: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder to make (default: ./targets).")] = Path("targets"),
     git: Annotated[bool, typer.Option("--git", help="Also set up git's merge driver for the target files "
                                                     "(.gitattributes, and git config in this clone).")] = False,
     quiet: QuietOption = False,
@@ -82,11 +82,11 @@ def new(
     """
     from kpitrack.writing.write import create_target
 
-    # Read like `add` reads a figure: in the target's unit (1500亿 on a 亿元 target is 1500).
+    # read in the target's unit, as add reads a figure: on 亿元 1500亿 and 1500亿元 are 1500
     target, baseline, tolerance, stretch_target = (
-        figure_argument(text, unit, name) for text, name in ((target, "--target"), (baseline, "--baseline"),
-                                                             (tolerance, "--tolerance"),
-                                                             (stretch_target, "--stretch-target")))
+        figure_argument(text, unit, f"'{name}'") for text, name in (
+            (target, "--target"), (baseline, "--baseline"), (tolerance, "--tolerance"),
+            (stretch_target, "--stretch-target")))
     fields = dict(title=title, start=start, due=due, kind=kind.value, direction=direction.value, unit=unit,
                   target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch,
                   qualifier=qualifier.value if qualifier else None, tolerance=tolerance, stretch_target=stretch_target)

@@ -44,3 +44,23 @@ class NoWorkspace(KpitrackError):
 
     def __init__(self) -> None:
         super().__init__("no workspace here")
+
+
+class Sentence:
+    """A sentence for a person, kept as its catalogue message (English, with {fields}) and its
+    fields, to be worded once where it is shown (kpitrack.words.i18n.worded); str() is the English."""
+
+    def __init__(self, message: str, **fields) -> None:
+        self.message = message
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message.format(**{key: str(value) for key, value in self.fields.items()})
+
+
+class Worded(ValueError):
+    """A ValueError that is a Sentence: raised by the domain, worded at the edge in the interface language."""
+
+    def __init__(self, message: str, **fields) -> None:
+        self.sentence = Sentence(message, **fields)
+        super().__init__(str(self.sentence))

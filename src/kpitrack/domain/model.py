@@ -63,7 +63,6 @@ class Verdict(str, enum.Enum):
     NOT_REPORTED = "not-reported"
 
 
-MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")
 SCHEDULES = ("daily", "monthly", "quarterly", "none")  # how the calendar plan (序时进度) advances
 LANGUAGES = ("en", "zh")

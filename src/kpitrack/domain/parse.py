@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+
+from kpitrack.domain.errors import Sentence, Worded
 
 MAX_SIGNIFICANT_DIGITS = 28  # what decimal's default context holds exactly
 
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", re.ASCII)
+# The last year a file may hold (kpitrack.files.schema_kinds keeps the same limit for what it reads):
+# a date past it leaves no room for the next expected figure.
+LAST_YEAR = 2999
 
 
 def parse_value(text: str) -> Decimal:
     """`1,200`, `1.8千`, `18.5万`, `2.5亿`, `-3`, `0.75` -> an exact Decimal; ValueError says what is wrong."""
     from kpitrack.domain.units import split_scale_suffix
 
-    refuse_other_digits(text)
-    cleaned, scale = split_scale_suffix(normalized(text).replace("，", ","))
+    cleaned, scale = split_scale_suffix(typed_digits(text).replace("，", ","))
     if not _NUMBER.fullmatch(cleaned):
-        raise ValueError(
-            f"{text!r} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿"
-        )
+        raise Worded("{text} is not a number; write digits like 1200, 1,200, 18.5万 or 2.5亿", text=repr(text))
     number = Decimal(cleaned.replace(",", ""))
     problem = size_problem(number)
     if problem:
-        raise ValueError(f"{text!r} {problem}")
+        raise Worded("{text} {problem}", text=repr(text), problem=problem)
     if scale == 1:
         return number
     from decimal import localcontext
@@ -36,27 +39,25 @@ def parse_value(text: str) -> Decimal:
         scaled = number * scale
     problem = size_problem(scaled)
     if problem:
-        raise ValueError(f"{text!r} is {scaled:f}, which {problem}")
+        raise Worded("{text} is {figure}, which {problem}", text=repr(text), figure=f"{scaled:f}", problem=problem)
     return tidy(scaled)  # 18.5万 is 185000, not 185000.0: a scale adds no precision
 
 
-# Full-width forms (U+FF01-U+FF5E) and the ideographic space made plain: １９４．７ is 194.7. Not NFKC,
-# which also turns a footnote mark into a digit (10² into 102, ① into 1): those stay what they are,
-# and a figure holding one is refused.
-_PLAIN = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
 def normalized(text: str) -> str:
-    """What was typed, with full-width digits, points and letters made plain: １９４．７ is 194.7."""
-    return text.translate(_PLAIN).strip()
+    """What was typed, with full-width digits, points and letters made plain (NFKC): １９４．７ is 194.7."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
-def refuse_other_digits(text: str) -> None:
-    """Only 0-9 and their full-width forms are digits: a superscript or circled digit (a footnote
-    mark copied with the figure: 10², ①) or another script's digit is refused, never read."""
-    other = next((character for character in normalized(text) if character.isdigit() and not character.isascii()), None)
-    if other:
-        raise ValueError(f"{text!r} holds {other!r}, which is not a digit 0-9 (a footnote mark?); type the figure alone")
+def typed_digits(text: str) -> str:
+    """`normalized(text)` when its digits are digits as typed: ASCII or full-width (１９４．７).
+    A superscript, subscript, circled or another script's digit is refused: NFKC would make `10²`
+    102 and `①` 1, a footnote mark copied from a report turned into a figure."""
+    odd = next((character for character in text if character.isdigit()
+                and not ("0" <= character <= "9" or "０" <= character <= "９")), None)
+    if odd is not None:
+        raise Worded("{text}: {character} is not a digit; type the figure with the digits 0-9 only",
+                     text=repr(text), character=repr(odd))
+    return normalized(text)
 
 
 _LEADING_NUMBER = re.compile(r"[+-]?[\d,.]+", re.ASCII)
@@ -69,8 +70,12 @@ def parse_figure(text: str, unit: str) -> Decimal:
     Another unit is refused, naming the expected one."""
     from kpitrack.domain.units import CHINESE_SCALES, split_unit, tidy
 
-    refuse_other_digits(text)
+    raw_unit = unit.strip()
     cleaned = normalized(text)
+    if raw_unit and text.strip().endswith(raw_unit):  # a unit may hold a superscript (m²): the figure may not
+        typed_digits(text.strip()[: -len(raw_unit)])
+    else:
+        typed_digits(text)
     unit_scale, base = split_unit(normalized(unit))
     number_part = cleaned
     if base and cleaned.endswith(base) and _LEADING_NUMBER.match(cleaned) and cleaned != base:
@@ -78,9 +83,10 @@ def parse_figure(text: str, unit: str) -> Decimal:
     rest = number_part.rstrip("".join(CHINESE_SCALES)).strip()
     match = _LEADING_NUMBER.match(rest)
     if match and match.end() < len(rest):  # letters that are neither the unit nor a scale
-        expected = f"write the figure in {unit}" + (f" (or with {unit} after it)" if unit else "")
-        raise ValueError(f"{text!r} is not a number in this target's unit: {rest[match.end():].strip()!r} is "
-                         f"not its unit; {expected}")
+        expected = (Sentence("write the figure in {unit} (or with {unit} after it)", unit=unit) if unit
+                    else Sentence("write the figure without a unit"))
+        raise Worded("{text} is not a number in this target's unit: {word} is not its unit; {expected}",
+                     text=repr(text), word=repr(rest[match.end():].strip()), expected=expected)
     value = parse_value(number_part)
     if (number_part.strip() != rest or number_part != cleaned) and unit_scale != 1:
         # a scale or the base unit was typed (1.8万, 18000个): the figure in the base unit, then in the target's
@@ -88,16 +94,16 @@ def parse_figure(text: str, unit: str) -> Decimal:
     return value
 
 
-def size_problem(number: Decimal) -> str | None:
+def size_problem(number: Decimal) -> Sentence | None:
     """Why `number` is too long or too small to keep exactly, or None: at most 28 significant
     digits, at most 28 decimal places, and no exponent."""
     sign, digits, exponent = number.as_tuple()
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
-        return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+        return Sentence("has more than {count} significant digits", count=MAX_SIGNIFICANT_DIGITS)
     if exponent > 0:
-        return "is written with an exponent; write the digits (1000, not 1e3)"
+        return Sentence("is written with an exponent; write the digits (1000, not 1e3)")
     if exponent < -MAX_SIGNIFICANT_DIGITS:
-        return f"has more than {MAX_SIGNIFICANT_DIGITS} decimal places"
+        return Sentence("has more than {count} decimal places", count=MAX_SIGNIFICANT_DIGITS)
     return None
 
 
@@ -111,7 +117,7 @@ _QUARTER = r"(\d{4})\s*(?:[-\s]?[Qq]\s*([1-4])|年\s*第?\s*([1-4一二三四])\
 _QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _ALL_NUMERIC = r"[\d\s/.,-]+"
 
-DATE_RULE = (
+DATE_RULE = Sentence(
     "write the year first (2023-06-30, 2023/6/30, 20230630, 2023年6月30日) "
     "or the month as a word (30 June 2023); a month (2023-06, 2023年6月) or a quarter "
     "(2023Q2, 2023年二季度) is its last day"
@@ -124,17 +130,16 @@ def parse_date(text: str) -> date:
     Forms like 01/02/2023 are refused: whether that is January or February
     depends on the writer's country, and a wrong guess would silently misdate an entry.
     """
-    refuse_other_digits(text)
-    cleaned = normalized(text)
+    cleaned = typed_digits(text)
     for pattern in (_ISO_LIKE, _COMPACT, _CHINESE):
         match = re.fullmatch(pattern, cleaned)
         if match:
-            return kept(text, _calendar_date(text, *(int(part) for part in match.groups())))
+            return _calendar_date(text, *(int(part) for part in match.groups()))
     period_end = _period_end(cleaned)
     if period_end:
-        return kept(text, period_end)
+        return period_end
     if not cleaned or re.fullmatch(_ALL_NUMERIC, cleaned):
-        raise ValueError(f"{text!r} is not an unambiguous date; {DATE_RULE}")
+        raise Worded("{text} is not an unambiguous date; {rule}", text=repr(text), rule=DATE_RULE)
     return _worded_date(text, cleaned)
 
 
@@ -151,7 +156,7 @@ def _period_end(cleaned: str) -> date | None:
         word = quarter.group(2) or quarter.group(3)
         year, number = int(quarter.group(1)), 3 * _QUARTER_WORDS.get(word, int(word) if word.isdigit() else 0)
     if not 1 <= number <= 12:
-        raise ValueError(f"{cleaned!r} is not a calendar month")
+        raise Worded("{text} is not a calendar month", text=repr(cleaned))
     import calendar  # only a month or a quarter pays for it
 
     return date(year, number, calendar.monthrange(year, number)[1])
@@ -160,8 +165,16 @@ def _period_end(cleaned: str) -> date | None:
 def _calendar_date(text: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
-    except ValueError as error:
-        raise ValueError(f"{text!r} is not a calendar date ({error})") from None
+    except ValueError:
+        raise Worded("{text} is not a calendar date", text=repr(text)) from None
+
+
+def recordable(day: date) -> date:
+    """`day`, when a file may hold it; else ValueError: what a door says before anything is written."""
+    if day.year > LAST_YEAR:
+        raise Worded("{date} is past {last}, the last date kpitrack keeps", date=day.isoformat(),
+                     last=f"{LAST_YEAR}-12-31")
+    return day
 
 
 def _worded_date(text: str, cleaned: str) -> date:
@@ -170,25 +183,16 @@ def _worded_date(text: str, cleaned: str) -> date:
     numbers = re.findall(r"\d+", cleaned)
     if sorted(len(number) for number in numbers) not in ([1, 4], [2, 4]):
         # dateutil would guess a year from "23" or read "5 6 June" as 2005: refuse instead.
-        raise ValueError(f"{text!r} is not a date with a day and a four-digit year; {DATE_RULE}")
+        raise Worded("{text} is not a date with a day and a four-digit year; {rule}", text=repr(text), rule=DATE_RULE)
 
     # Parsing against two different defaults shows whether any part was missing.
     try:
         first = parser.parse(cleaned, default=datetime(2000, 1, 1))
         second = parser.parse(cleaned, default=datetime(2004, 2, 2))
     except (ValueError, OverflowError, parser.ParserError):
-        raise ValueError(f"{text!r} is not a date; {DATE_RULE}") from None
+        raise Worded("{text} is not a date; {rule}", text=repr(text), rule=DATE_RULE) from None
     if first != second:
-        raise ValueError(f"{text!r} is not a whole date (year, month and day); {DATE_RULE}")
+        raise Worded("{text} is not a whole date (year, month and day); {rule}", text=repr(text), rule=DATE_RULE)
     if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
-        raise ValueError(f"{text!r} has a time of day; give a date only")
-    return kept(text, first.date())
-
-
-def kept(text: str, day: date) -> date:
-    """`day`, if a file may hold it: dates past MAX_YEAR are refused at the door, not written."""
-    from kpitrack.domain.model import MAX_YEAR
-
-    if day.year > MAX_YEAR:
-        raise ValueError(f"{text!r} is past {MAX_YEAR}-12-31, the last date kpitrack keeps")
-    return day
+        raise Worded("{text} has a time of day; give a date only", text=repr(text))
+    return first.date()

@@ -9,9 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.fields import PROGRESS_FIELDS, names
-from kpitrack.domain.model import MAX_YEAR, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
 
 Where = Callable[[str], "int | None"]
@@ -68,6 +69,7 @@ def check_kind_fields(document: dict[str, Any], target: Target, path: Path, wher
 
 
 MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
+MAX_YEAR = LAST_YEAR  # 2999: dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 
 
 _PROGRESS_KEY_SET = frozenset(names(PROGRESS_FIELDS))

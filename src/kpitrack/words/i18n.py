@@ -62,3 +62,16 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def in_language(language: str, message: str) -> str:
     """`message` in `language`, whatever the interface speaks: for reading typed words in either."""
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)
+
+
+def worded(problem) -> str:
+    """A Sentence, or a Worded error, in the interface language (its fields worded too); any other
+    error as it says itself."""
+    from kpitrack.domain.errors import Sentence, Worded
+
+    if isinstance(problem, Worded):
+        problem = problem.sentence
+    if not isinstance(problem, Sentence):
+        return str(problem)
+    return _(problem.message).format(**{key: worded(value) if isinstance(value, (Sentence, Worded)) else value
+                                        for key, value in problem.fields.items()})

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import _, worded
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.writeahead import Batch, append_all
@@ -197,16 +197,16 @@ def _date(cell: Any):
     """A date cell: an Excel date, an Excel day number (45473 is 2024-06-30) or text."""
     from datetime import date, datetime, timedelta
 
-    from kpitrack.domain.parse import parse_date
+    from kpitrack.domain.parse import parse_date, recordable
 
     if isinstance(cell, datetime):
-        return cell.date()
+        return recordable(cell.date())
     if isinstance(cell, date):
-        return cell
+        return recordable(cell)
     text = _text(cell)
     if text.isdigit() and len(text) == 5:  # Excel's 1900 date system counts days from 1899-12-30
         return date(1899, 12, 30) + timedelta(days=int(text))
-    return parse_date(text)
+    return recordable(parse_date(text))
 
 
 def _number(cell: Any):
@@ -251,7 +251,7 @@ def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
     try:
         return parse(text)
     except ValueError as error:
-        raise KpitrackError(f"{column}: {error}") from None
+        raise KpitrackError(f"{column}: {worded(error)}") from None
 
 
 def _reading_qualifier(text: str) -> ReadingQualifier | None:
@@ -314,7 +314,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             try:
                 row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
             except ValueError as error:
-                problems.append(KpitrackError(f"value: {error}", path, row.line))
+                problems.append(KpitrackError(f"value: {worded(error)}", path, row.line))
                 continue
         if row.ledger and (target.kind is Kind.MILESTONE or adds_up_parts(target, targets) or (
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):

@@ -93,12 +93,12 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     return written
 
 
-GITATTRIBUTES = """\
-# kpitrack: merge this workspace's files entry by entry, so that two offices adding entries to the
-# same target do not conflict. Each clone also needs, once (git does not carry config):
-#   git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"
-*.toml merge=kpitrack
-"""
+def gitattributes() -> str:
+    """The .gitattributes kpitrack writes, its comments in the interface language."""
+    comment = _("kpitrack: merge this workspace's files entry by entry, so that two offices adding entries to the\n"
+                "same target do not conflict. Each clone also needs, once (git does not carry config):")
+    return "".join(f"# {line}\n" for line in comment.splitlines()) + \
+        '#   git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"\n*.toml merge=kpitrack\n'
 
 
 def git_files(folder: Path) -> list[Path]:
@@ -106,10 +106,10 @@ def git_files(folder: Path) -> list[Path]:
     outside it, such as a project's pyproject.toml); an existing one gets the line if it lacks it."""
     path = folder / ".gitattributes"
     if not path.exists():
-        write_new_file(path, GITATTRIBUTES)
+        write_new_file(path, gitattributes())
         return [path]
     text = decode(path.read_bytes(), path)
     if "merge=kpitrack" in text:
         return []
-    write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + GITATTRIBUTES)
+    write_file(path, text + ("" if text.endswith("\n") or not text else "\n") + gitattributes())
     return [path]

@@ -1,0 +1,85 @@
+"""`--lang zh` leaves no English sentence in any command's --help or its usage errors (issue 22
+item 4): a walk over every command. What may stay Latin: the program's and options' names,
+metavars (ID, DATE), choices (table, json), examples (commands), format and product names."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kpitrack.cli import COMMANDS, app
+
+ENVIRONMENT = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "KPITRACK_LANG": None,
+               "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+# Names, not sentences: formats, products and encodings the help names as they are spelt.
+NAMES = {"kpitrack", "git", "README", "JSON", "CSV", "pandas", "Excel", "Windows", "UTF", "GBK", "gbk", "utf-8-sig",
+         "html", "svg", "xlsx", "docx", "csv", "shell", "bash", "zsh", "fish", "language", "kpitrack.toml", "en", "zh",
+         "km", "utf", "id", "date", "value", "total", "note", "source", "done", "undone", "repeat", "over", "at-least",
+         "about", "at-most", "nearly", "behind", "stale", "missed", "pid"}
+
+
+def choices() -> set[str]:
+    """Every choice of every option (table, json, cumulative …): values typed as they are."""
+    import typer._click.core as click  # typer's own copy of click
+
+    root = typer.main.get_command(app)
+    found = set()
+    context = click.Context(root, info_name="kpitrack")
+    for name in root.list_commands(context):
+        command = root.get_command(context, name)
+        for parameter in command.get_params(click.Context(command, parent=context, info_name=name)):
+            found.update(str(choice) for choice in getattr(parameter.type, "choices", ()) or ())
+    return found
+
+
+def english_words(text: str) -> list[str]:
+    allowed = NAMES | choices() | set(COMMANDS)
+    left = []
+    text = re.sub(r"-\n\s+", "-", re.sub(r'"[^"]*"', " ", text))  # a choice the help wrapped at its hyphen (at-most)  # quoted in an example (a title, a note), across lines too
+    for line in text.splitlines():
+        if re.match(r"\s*(示例：|设置：)?\s*(kpitrack|git config) ", line.strip()) or "示例：" in line:
+            continue  # an example is a command as typed
+        line = re.sub(r"`[^`]*`|'[^']*'|<[^>]*>|\{[^}]*\}|\[[^\]]*\]|\$\w+|(?<![\w-])--?[A-Za-z][\w-]*|[a-z0-9]+(?:-[a-z0-9]+)+|\S*[/\\.]\S*|%\w", " ", line)
+        for token in re.findall(r"[A-Za-z][A-Za-z0-9_'-]*", line):
+            if token not in allowed and not token.isupper():
+                left.append(token)
+    return left
+
+
+def run(*arguments: str, tmp_path=None):
+    return CliRunner().invoke(app, ["--lang", "zh", *arguments], env={**ENVIRONMENT, "KPITRACK_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_of_every_command_is_chinese(command, tmp_path):
+    result = run(*command.split(), "--help", tmp_path=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert not english_words(result.output), f"English left in `kpitrack --lang zh {command} --help`:\n{result.output}"
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+@pytest.mark.parametrize("bad", [["--no-such-option"], ["--wait"], ["--as-of", "nope"], ["--format", "nope"],
+                                 ["1", "2", "3", "4", "5"]])
+def test_usage_errors_of_every_command_are_chinese(command, bad, tmp_path):
+    result = run(*command.split(), *bad, tmp_path=tmp_path)
+    assert result.exit_code == 2, result.output
+    assert not english_words(result.output), f"English left in `kpitrack --lang zh {command} {' '.join(bad)}`:\n" \
+                                             f"{result.output}"
+
+
+def test_init_git_writes_its_gitattributes_comments_in_chinese(tmp_path):
+    result = run("init", str(tmp_path / "targets"), "--git", tmp_path=tmp_path)
+    assert result.exit_code == 0, result.output
+    comments = "\n".join(line for line in (tmp_path / "targets" / ".gitattributes").read_text(encoding="utf-8")
+                         .splitlines() if line.startswith("# ") and "git config" not in line)
+    assert comments and not english_words(comments.replace("kpitrack", "")), comments
+    assert not english_words(result.output.replace(str(tmp_path), "")), result.output
+
+
+def test_a_mistyped_command_gets_its_suggestion_in_chinese(tmp_path):
+    result = run("stauts", tmp_path=tmp_path)
+    assert result.exit_code == 2 and "'status'" in result.output, result.output
+    assert not english_words(result.output), result.output
