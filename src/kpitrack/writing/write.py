@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
+import time
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -187,6 +189,7 @@ def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = Non
         raise KpitrackError(f"could not add the entry ({reason}); " + (
             "the file is unchanged" if not left else f"and could not cut it back ({left}): "
             "run `kpitrack validate` and repair the file"), locked.path) from None
+    sweep_temporaries(locked.path.parent)
 
 
 def cut_back(locked: Locked, size: int) -> str | None:
@@ -264,6 +267,7 @@ def replace_locked(locked: Locked, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
     sync_folder(locked.path.parent)
+    sweep_temporaries(locked.path.parent)
 
 
 def _read_back(payload: bytes) -> list[Entry]:
@@ -348,6 +352,51 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
     finally:
         temporary.unlink(missing_ok=True)
     sync_folder(path.parent)
+    sweep_temporaries(path.parent)
+
+
+_TEMPORARY = re.compile(r"\.(.+)\.([0-9]+)(?:\.[0-9a-f]{8})?\.tmp")
+STALE_SECONDS = 6 * 3600  # no write of ours takes that long: an older temporary file was left by a killed writer
+
+
+_swept: set[Path] = set()
+
+
+def sweep_temporaries(folder: Path) -> None:
+    """Delete the temporary files killed writers left in `folder`: only ours (`.NAME.PID[.HEX].tmp`,
+    regular files, not links, owned by this user), only old ones, and only when that process is gone.
+    Best effort: anything unsure is left alone. Once per folder and process (an import writes many files)."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    try:
+        found = [entry for entry in os.scandir(folder) if entry.name.startswith(".") and entry.name.endswith(".tmp")]
+    except OSError:
+        return
+    now = time.time()
+    for entry in found:
+        match = _TEMPORARY.fullmatch(entry.name)
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if (not match or not stat.S_ISREG(status.st_mode) or now - status.st_mtime < STALE_SECONDS
+                    or hasattr(os, "getuid") and status.st_uid != os.getuid() or _running(int(match.group(2)))):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs here (or may: when unsure, it does)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True
+    return True
 
 
 def sync_folder(folder: Path) -> None:
