@@ -53,6 +53,13 @@ def typed_entry(target, value: str, when: date, total: bool, note: Optional[str]
     return Entry(date=when, value=figure, total=total, note=note, source=source)
 
 
+def journal_ready(workspace_root: Path) -> None:
+    """Refuse, before anything is written, a journal the write could not be recorded in."""
+    from kpitrack.writing.journal import ready
+
+    ready(workspace_root)
+
+
 def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
     from kpitrack.writing.journal import record
 
@@ -112,6 +119,7 @@ def add(
             raise KpitrackError(doubtful, path)
         return [entry]
 
+    journal_ready(workspace_root)
     try:
         appended = append_built(path, workspace_root, build, waiting(wait))
     except KpitrackError as error:

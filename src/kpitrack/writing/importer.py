@@ -337,10 +337,13 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
     the locks. Recorded for `undo`. Returns how many entries were added."""
     paths = {target.id: target.path for target in workspace.targets}
     batches = [Batch(paths[target_id], [row.entry for row in rows]) for target_id, rows in plan.additions.items()]
+    from kpitrack.writing.journal import ready
+    ready(workspace.root)  # a journal the import could not be recorded in is refused before it writes
     done = append_all(workspace.root, batches, name or "a CSV file", waiting)
     if done:
         from kpitrack.writing.journal import record
-        record(workspace.root, "import", f"import {name}", list(done))
+        record(workspace.root, "import", f"import {name}", list(done),
+               [target_id for target_id in plan.additions if paths[target_id] in {item.path for item in done}])
     return sum(appended.added for appended in done)
 
 

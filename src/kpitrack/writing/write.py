@@ -413,6 +413,11 @@ def write_file(path: Path, text: str | bytes) -> None:
     _write_whole(path, text, os.replace)
 
 
+def write_private(path: Path, text: str | bytes) -> None:
+    """write_file for kpitrack's own state under `.kpitrack/`: readable and writable by this user only."""
+    _write_whole(path, text, os.replace, 0o600)
+
+
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
 
 
