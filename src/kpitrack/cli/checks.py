@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_problems, waiting
+from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_problems, root, waiting
 from kpitrack.cli.complete import status_list
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TagOption, emit, encoded, page_language)
@@ -29,9 +29,11 @@ def validate(
 
     Example: kpitrack validate
     """
+    from kpitrack.git.history import refuse_unmerged
     from kpitrack.words.display import visible
     from kpitrack.reports.report import workspace_warnings
 
+    refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
@@ -117,10 +119,12 @@ def check(
 
     Example: kpitrack check --fail-on behind,overdue,stale --quiet
     """
+    from kpitrack.git.history import refuse_unmerged
     from kpitrack.reports.report import evaluate
 
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
+    refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
     if changes:
         report_changes(workspace, as_of, fail_on, statuses, stale,

@@ -19,6 +19,12 @@ def driver_command(program: str = "kpitrack") -> str:
     return f"{program} merge-file %O %A %B %P"
 
 
+def this_driver() -> str:
+    """The driver command that runs this very kpitrack by its interpreter's absolute path: a git client
+    without kpitrack on its PATH (an IDE, another shell) still finds it."""
+    return driver_command(f'"{sys.executable}" -m kpitrack')
+
+
 def git(arguments: list[str], folder: Path, check: bool = True) -> str | None:
     """git's output for `arguments` run in `folder`; None when git is missing or (without `check`) fails."""
     try:
@@ -40,10 +46,31 @@ def in_repository(folder: Path) -> bool:
 def configure_driver(folder: Path) -> str:
     """Set the merge driver in the clone that holds `folder` (git does not carry config across
     clones); the command runs this very kpitrack, so a virtual environment need not be on PATH."""
-    command = driver_command(f'"{sys.executable}" -m kpitrack')
+    command = this_driver()
     git(["config", "merge.kpitrack.name", DRIVER_NAME], folder)
     git(["config", "merge.kpitrack.driver", command], folder)
     return command
+
+
+def unmerged(root: Path) -> list[Path]:
+    """The workspace's files git still lists as unmerged (`git ls-files -u`): a merge stopped on a
+    conflict, or its driver failed (not found, killed) and git kept one side, maybe without markers.
+    Empty outside a git repository."""
+    listed = git(["ls-files", "-u", "-z", "--", "."], root, check=False)
+    if not listed:
+        return []
+    paths = {line.split("\t", 1)[1] for line in listed.split("\0") if "\t" in line}
+    return [root / path for path in sorted(paths)]
+
+
+def refuse_unmerged(root: Path) -> None:
+    """Refuse to check a workspace while git has not finished merging one of its files."""
+    paths = unmerged(root)
+    if paths:
+        raise KpitrackError(_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
+                              "sides kept?). Resolve each file (look for conflict markers, or compare with "
+                              "`git diff`), then `git add` it and `git commit`").format(
+            files=_(", ").join(str(path) for path in paths)))
 
 
 @dataclass(frozen=True)
