@@ -97,7 +97,7 @@ def add(
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.files.entrycheck import door_problems, next_repeat
+    from kpitrack.files.entrycheck import clash_message, clashing_total, door_problems, next_repeat, recorded_on
     from kpitrack.files.schema import entry_warnings
     from kpitrack.writing.write import append_built
 
@@ -110,6 +110,9 @@ def add(
         entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
         made.append(entry)
         if again:
+            old = clashing_total(entry, recorded_on(text, entry.date))
+            if old is not None:  # --again repeats an identical entry, never a second, different total
+                raise KpitrackError(clash_message(target, entry, old), path)
             repeat = next_repeat(text, entry)
             return [entry._replace(repeat=repeat if repeat > 1 else None)]
         refused, doubtful = door_problems(target, text, entry)

@@ -49,11 +49,16 @@ def validate(
         torn = _torn(workspace)  # what is still torn after the repair
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
+    clashes = _clashes(workspace)
     count = len(workspace.targets)
+    for clash in clashes:
+        print(visible(str(clash)), file=sys.stderr)
     if workspace.problems:
         print(ngettext("{count} target valid, {problems} with problems:",
                        "{count} targets valid, {problems} with problems:", count).format(
             count=count, problems=len(workspace.problems)), file=sys.stderr)
+    elif clashes:
+        raise typer.Exit(1)
     elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
             count=count, root=visible(str(workspace.root))))
@@ -62,6 +67,14 @@ def validate(
         "keeping a copy",
         "{count} files end in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
         "keeping a copy", len(torn)).format(count=len(torn)) if torn else None)
+
+
+def _clashes(workspace) -> list[KpitrackError]:
+    """Two different running totals for one target and date: an error (exit 1), not a warning."""
+    from kpitrack.files.entrycheck import clash_message, total_clashes
+
+    return [KpitrackError(clash_message(target, entry, old), target.path, entry.line)
+            for target in workspace.targets for entry, old in total_clashes(target)]
 
 
 def _torn(workspace) -> list[Path]:

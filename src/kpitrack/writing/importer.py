@@ -299,6 +299,11 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         titles.setdefault(target.title.strip(), []).append(target.id)
     additions: dict[str, list[ImportRow]] = {}
     seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
+    totals: dict[tuple[str, date], list[Entry]] = {}  # the running totals by target and date, recorded or planned
+    for target in workspace.targets:
+        for entry in target.entries:
+            if entry.total:
+                totals.setdefault((target.id, entry.date), []).append(entry)
     skipped = 0
     for row in rows:
         named = titles.get(row.target_id, [])
@@ -320,7 +325,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
-        problem = entry_problem(target, row.entry) or (None if force else _implausible(target, row.entry))
+        problem = entry_problem(target, row.entry) or _clash(target, row.entry, totals) or (
+            None if force else _implausible(target, row.entry))
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
         elif recorded_identity(row.entry) in seen[target.id]:
@@ -328,6 +334,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         else:
             seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
+            if row.entry.total:
+                totals.setdefault((target.id, row.entry.date), []).append(row.entry)
     return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
 
 
@@ -345,6 +353,19 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
         record(workspace.root, "import", f"import {name}", list(done),
                [target_id for target_id in plan.additions if paths[target_id] in {item.path for item in done}])
     return sum(appended.added for appended in done)
+
+
+def _clash(target, entry: Entry, totals: dict) -> str | None:
+    """The one rule for a date's running total (see entrycheck.second_total), for an imported row."""
+    from kpitrack.files.entrycheck import clash_message, clashing_total
+
+    old = clashing_total(entry, totals.get((target.id, entry.date), ())) if entry.total else None
+    if old is None:
+        return None
+    if old.line is None:  # another row of this import
+        return _("a second, different running total on {date} in this file ({value} and {old})").format(
+            date=entry.date, value=entry.value, old=old.value)
+    return clash_message(target, entry, old)
 
 
 def _implausible(target, entry: Entry) -> str | None:
