@@ -29,11 +29,10 @@ def validate(
 
     Example: kpitrack validate
     """
-    from kpitrack.git.history import refuse_unmerged
+    from kpitrack.git.history import unmerged_problem
     from kpitrack.words.display import visible
     from kpitrack.reports.report import workspace_warnings
 
-    refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
@@ -50,19 +49,21 @@ def validate(
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
     clashes = _clashes(workspace)
+    unfinished = unmerged_problem(workspace.root)  # a merge driver that failed may have left no markers
+    problems = workspace.problems + ([unfinished] if unfinished else [])
     count = len(workspace.targets)
     for clash in clashes:
         print(visible(str(clash)), file=sys.stderr)
-    if workspace.problems:
+    if problems:
         print(ngettext("{count} target valid, {problems} with problems:",
                        "{count} targets valid, {problems} with problems:", count).format(
-            count=count, problems=len(workspace.problems)), file=sys.stderr)
+            count=count, problems=len(problems)), file=sys.stderr)
     elif clashes:
         raise typer.Exit(1)
     elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
             count=count, root=visible(str(workspace.root))))
-    report_problems(workspace.problems, ngettext(
+    report_problems(problems, ngettext(
         "{count} file ends in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
         "keeping a copy",
         "{count} files end in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "

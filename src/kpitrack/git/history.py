@@ -65,12 +65,20 @@ def unmerged(root: Path) -> list[Path]:
 
 def refuse_unmerged(root: Path) -> None:
     """Refuse to check a workspace while git has not finished merging one of its files."""
+    problem = unmerged_problem(root)
+    if problem:
+        raise problem
+
+
+def unmerged_problem(root: Path) -> KpitrackError | None:
+    """What refuse_unmerged raises, or None."""
     paths = unmerged(root)
     if paths:
-        raise KpitrackError(_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
+        return KpitrackError(_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
                               "sides kept?). Resolve each file (look for conflict markers, or compare with "
                               "`git diff`), then `git add` it and `git commit`").format(
             files=_(", ").join(str(path) for path in paths)))
+    return None
 
 
 @dataclass(frozen=True)
