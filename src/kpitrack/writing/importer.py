@@ -85,7 +85,7 @@ def read_import(path: Path, encoding: str | None = None,
         except OSError as error:
             raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
         text, encoding = _decode_import(data, path, encoding)
-        table = _csv_table(text)
+        table = _csv_table(text, path)
     header_at, columns = _find_header(table, path)
     ledger = "running" in columns
     rows, problems = [], []
@@ -123,18 +123,54 @@ def read_import(path: Path, encoding: str | None = None,
     return rows, problems, encoding
 
 
-def _csv_table(text: str) -> Table:
-    """Lines of CSV, or of tab-separated text (Excel's "Unicode 文本")."""
+def _csv_table(text: str, path: Path) -> Table:
+    """Lines of CSV, or of tab-separated text (Excel's "Unicode 文本"). A field over the csv module's
+    limit, or a quote left open (which would swallow the rows after it into one field), is refused
+    naming the line where its row starts."""
     import csv
     import io
 
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(reader.line_num, cells) for cells in reader]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table: Table = []
+    started = 1
+    try:
+        for cells in reader:
+            if any(line.count(delimiter) >= 2 for cell in cells for line in cell.split("\n")[1:]):
+                raise csv.Error("a quote left open")
+            table.append((started, cells))
+            started = reader.line_num + 1
+    except csv.Error as error:
+        reason = (_("a field longer than {limit} characters").format(limit=csv.field_size_limit())
+                  if "field larger" in str(error) else
+                  _("a quote (\") opened here is not closed where its field ends; close it, or double a quote "
+                    "inside a field (\"\")"))
+        raise KpitrackError(reason, path, started) from None
+    return table
+
+
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a workbook's parts, unpacked: far past any ledger, far below a zip bomb
+MAX_ROWS = 1_000_000  # rows read from a sheet
+MAX_COLUMNS = 64  # columns read from a row: a ledger has a dozen
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse, before openpyxl reads it, a workbook whose parts unpack to more than MAX_UNPACKED_BYTES."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(max(item.file_size, 0) for item in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # openpyxl names what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise KpitrackError(_("unpacks to {size} MiB, past the {limit} MiB a workbook may hold; not read").format(
+            size=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024)), path)
 
 
 def _workbook_table(path: Path, sheet: str | None) -> Table:
+    _check_unpacked(path)
     try:
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
@@ -147,10 +183,35 @@ def _workbook_table(path: Path, sheet: str | None) -> Table:
         hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
             sheets=_(", ").join(book.sheetnames))
         raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
-    worksheet = book[sheet] if sheet else book.worksheets[0]
-    table = [(number, list(cells)) for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1)]
-    book.close()
+    try:
+        sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
+                                              if getattr(sheet, "sheet_state", "visible") == "visible"]
+        table: Table = []
+        for worksheet in sheets:  # the first visible sheet with the columns: hidden ones are never read
+            table = []
+            for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+                if number > MAX_ROWS:
+                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
+                                        path)
+                table.append((number, list(cells)))
+            if sheet or _has_header(table):
+                break
+    except KpitrackError:
+        raise
+    except Exception as error:  # a part openpyxl cannot read
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
+    finally:
+        book.close()
     return table
+
+
+def _has_header(table: Table) -> bool:
+    try:
+        _find_header(table, Path())
+        return True
+    except KpitrackError:
+        return False
 
 
 def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
@@ -305,6 +366,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             if entry.total:
                 totals.setdefault((target.id, entry.date), []).append(entry)
     skipped = 0
+    texts: dict[Path, str] = {}
     for row in rows:
         named = titles.get(row.target_id, [])
         target = targets.get(row.target_id) or (targets[named[0]] if len(named) == 1 else None)
@@ -325,12 +387,13 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
+        if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
+            skipped += 1
+            continue
         problem = entry_problem(target, row.entry) or _clash(target, row.entry, totals) or (
-            None if force else _implausible(target, row.entry))
+            None if force else _implausible(target, row.entry, texts))
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
-        elif recorded_identity(row.entry) in seen[target.id]:
-            skipped += 1
         else:
             seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
@@ -368,11 +431,13 @@ def _clash(target, entry: Entry, totals: dict) -> str | None:
     return clash_message(target, entry, old)
 
 
-def _implausible(target, entry: Entry) -> str | None:
+def _implausible(target, entry: Entry, texts: dict) -> str | None:
     """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
     target: a figure in the wrong unit?) or a running total below the previous one."""
     from kpitrack.files.entrycheck import implausible
     from kpitrack.files.workspace import read_text
 
-    return implausible(target, read_text(target.path), entry, importing=True)
+    if target.path not in texts:  # read once per target, not once per row: an import costs linear time
+        texts[target.path] = read_text(target.path)
+    return implausible(target, texts[target.path], entry, importing=True)
 

@@ -17,7 +17,7 @@ from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import inside, plan_period, target_files
+from kpitrack.files.workspace import MAX_FILE_BYTES, inside, plan_period, target_files
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -154,6 +154,9 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
         raise KpitrackError(problem, locked.path)
     block = "".join(entry_block(entry) for entry in entries)
     payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
+    if len(old) + len(payload) > MAX_FILE_BYTES:  # what `add` and every reader refuse: no write makes such a file
+        raise KpitrackError(f"these entries would grow it past the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit "
+                            "for one target; split it (a target per year or per unit)", locked.path)
     return target, payload, entries
 
 
