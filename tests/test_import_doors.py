@@ -109,6 +109,15 @@ def test_a_file_mixing_utf8_and_gbk_is_refused_not_mojibake(tmp_path):
     assert (root / "firms.toml").read_text() == TARGET_TOML
 
 
+def test_a_gbk_file_with_one_utf8_line_is_refused_not_mojibake(tmp_path):
+    root = workspace(tmp_path)
+    data = ("id,date,value,note\nfirms,2023-05-01,5,数据\n".encode("utf-8")
+            + "firms,2023-05-02,6,南山区统计局\n".encode("gbk"))
+    (tmp_path / "rows.csv").write_bytes(data)
+    refused(run(root, "import", str(tmp_path / "rows.csv")), "rows.csv", "line 2 is UTF-8", "line 3")
+    assert (root / "firms.toml").read_text() == TARGET_TOML
+
+
 def test_gbk_alone_is_still_read(tmp_path):
     root = workspace(tmp_path)
     (tmp_path / "rows.csv").write_bytes("id,date,value,note\nfirms,2023-05-02,6,南山区统计局\n".encode("gbk"))

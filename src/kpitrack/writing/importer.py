@@ -301,11 +301,36 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _utf8_line(data)
+    if mixed:
+        raise KpitrackError(_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
+                              "file in one encoding").format(utf8=mixed[0], other=mixed[1]), path)
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
         raise KpitrackError(_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"),
                             path) from None
+
+
+_UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _utf8_line(data: bytes) -> tuple[int, int] | None:
+    """(a line that is UTF-8 text with Chinese in it, a line that is not UTF-8) in a file that is not
+    UTF-8 as a whole: one encoding per file, never one read as the other (mojibake)."""
+    utf8 = other = None
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            if utf8 is None and _UTF8_CJK.search(line):
+                utf8 = number
+        except UnicodeDecodeError:
+            other = other or number
+        if utf8 and other:
+            return utf8, other
+    return None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
