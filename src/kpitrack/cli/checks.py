@@ -24,16 +24,45 @@ def validate(
                          "keeping a copy of it in .kpitrack/repaired/.")] = False,
     wait: Wait = None,
     quiet: QuietOption = False,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Check the files as git's index holds them (what a commit records), not the working "
+                         "tree: for the pre-commit hook.")] = False,
 ) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
     """
+    import tempfile
+    from contextlib import ExitStack
+
+    from kpitrack.words.display import visible as shown
+
+    with ExitStack() as stack:
+        if staged:
+            from kpitrack.files.workspace import load_workspace
+            from kpitrack.git.history import staged_copy
+
+            folder = root(ctx)
+            temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kpitrack-staged-")))
+            copy = staged_copy(folder, temporary)
+            workspace = load_workspace(copy, None)
+            workspace.root = folder  # named as it is; its files are read from the copy
+            workspace.problems = [KpitrackError(problem.message, problem.path and Path(
+                str(problem.path).replace(str(copy), str(folder))), problem.line, problem.column)
+                                  for problem in workspace.problems]
+
+            def visible(text: str) -> str:  # the paths of the index's copy, as the repository names them
+                return shown(text.replace(str(copy), str(folder)))
+        else:
+            workspace = load(ctx, quiet)
+            visible = shown
+        _validated(workspace, visible, repair and not staged, ctx, wait, quiet)
+
+
+def _validated(workspace, visible, repair: bool, ctx, wait, quiet: bool) -> None:
     from kpitrack.git.history import unmerged_problem
-    from kpitrack.words.display import visible
     from kpitrack.reports.report import workspace_warnings
 
-    workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
         from kpitrack.writing.repair import repair as cut_torn

@@ -81,6 +81,28 @@ def unmerged_problem(root: Path) -> KpitrackError | None:
     return None
 
 
+def staged_copy(root: Path, into: Path) -> Path:
+    """Write the workspace's files as git's index holds them (what a commit would record) under
+    `into`, as they lie in the repository; returns the workspace's folder there. For the pre-commit
+    hook, which must check what is being committed, not the working tree."""
+    top = Path((git(["rev-parse", "--show-toplevel"], root) or "").strip())
+    if not top.parts:
+        raise KpitrackError(_("--staged: not in a git repository"), root)
+    listed = git(["ls-files", "-z", "--", "."], root) or ""
+    prefix = str(into) + "/"
+    names = "\0".join(name for name in listed.split("\0") if name)
+    inside_top = Path(root).resolve().relative_to(top.resolve())
+    result = subprocess.run(["git", "checkout-index", f"--prefix={prefix}", "-z", "--stdin"], cwd=root,
+                            input=names.encode("utf-8", "surrogateescape"), capture_output=True)
+    if result.returncode != 0:
+        raise KpitrackError(_("git {command} failed: {error}").format(
+            command="checkout-index", error=result.stderr.decode(errors="replace").strip()))
+    # checkout-index, run in a sub-folder, writes paths relative to the top under the prefix
+    staged = into / inside_top
+    staged.mkdir(parents=True, exist_ok=True)
+    return staged
+
+
 @dataclass(frozen=True)
 class Change:
     """One commit's change to a target file."""
