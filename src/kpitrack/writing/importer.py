@@ -249,8 +249,10 @@ def _text(cell: Any) -> str:
         return ""
     if isinstance(cell, datetime):
         return cell.date().isoformat()
-    if isinstance(cell, float):
-        return repr(cell).removesuffix(".0")
+    if isinstance(cell, float):  # the shortest decimal within Excel's 15 digits: 1459.3000000000002 is 1459.3
+        from decimal import Decimal
+
+        return format(Decimal(format(cell, ".15g")), "f") if cell == cell and abs(cell) != float("inf") else repr(cell)
     return str(cell).strip()
 
 
