@@ -62,12 +62,12 @@ def test_a_hidden_first_sheet_is_ignored(tmp_path):
 
 
 def test_a_workbook_too_large_unpacked_is_refused_before_reading(tmp_path, monkeypatch):
-    import kpitrack.writing.importer as importer
+    import kpitrack.writing.import_limits as import_limits
 
     root = workspace(tmp_path)
     with zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(import_limits, "MAX_UNPACKED_BYTES", 1024 * 1024)
     refused(run(root, "import", str(tmp_path / "bomb.xlsx")), "bomb.xlsx", "MiB")
 
 

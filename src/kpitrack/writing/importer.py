@@ -12,6 +12,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.files.schema import check_id, did_you_mean, entry_problem
+from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked, utf8_line
 from kpitrack.writing.writeahead import Batch, append_all
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
@@ -150,27 +151,8 @@ def _csv_table(text: str, path: Path) -> Table:
     return table
 
 
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a workbook's parts, unpacked: far past any ledger, far below a zip bomb
-MAX_ROWS = 1_000_000  # rows read from a sheet
-MAX_COLUMNS = 64  # columns read from a row: a ledger has a dozen
-
-
-def _check_unpacked(path: Path) -> None:
-    """Refuse, before openpyxl reads it, a workbook whose parts unpack to more than MAX_UNPACKED_BYTES."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(max(item.file_size, 0) for item in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return  # openpyxl names what is wrong with it
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise KpitrackError(_("unpacks to {size} MiB, past the {limit} MiB a workbook may hold; not read").format(
-            size=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024)), path)
-
-
 def _workbook_table(path: Path, sheet: str | None) -> Table:
-    _check_unpacked(path)
+    check_unpacked(path)
     try:
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
@@ -303,7 +285,7 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    mixed = _utf8_line(data)
+    mixed = utf8_line(data)
     if mixed:
         raise KpitrackError(_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
                               "file in one encoding").format(utf8=mixed[0], other=mixed[1]), path)
@@ -312,27 +294,6 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
     except UnicodeDecodeError:
         raise KpitrackError(_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"),
                             path) from None
-
-
-_UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
-
-
-def _utf8_line(data: bytes) -> tuple[int, int] | None:
-    """(a line that is UTF-8 text with Chinese in it, a line that is not UTF-8) in a file that is not
-    UTF-8 as a whole: one encoding per file, never one read as the other (mojibake)."""
-    utf8 = other = None
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            if utf8 is None and _UTF8_CJK.search(line):
-                utf8 = number
-        except UnicodeDecodeError:
-            other = other or number
-        if utf8 and other:
-            return utf8, other
-    return None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
