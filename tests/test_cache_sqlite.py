@@ -134,3 +134,32 @@ def test_the_notice_of_a_damaged_cache_speaks_the_chosen_language(tmp_path, monk
     damage(tmp_path)
     assert f"kpitrack: 缓存 {tmp_path / kpitrack.files.cache.DATABASE} 已损坏，正在重建\n" in run_case(
         "--lang zh check --as-of 2023-06-30").stderr
+
+
+@pytest.mark.parametrize("figure", ["NaN", "sNaN", "1e999999", "-Infinity", "not a number"])
+@pytest.mark.parametrize("place", ["days", "entries", "definition"])
+def test_a_figure_tampered_in_the_cache_rebuilds(tmp_path, monkeypatch, figure, place):
+    """A figure made NaN, sNaN or huge in the cache (anyone who can write it) is a damaged row: the
+    target is read from its file, never a decimal.InvalidOperation traceback."""
+    from helpers import TARGET_TOML, runner
+    from kpitrack.cli import app
+
+    monkeypatch.setenv("KPITRACK_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "firms.toml").write_text(TARGET_TOML + "\n[[progress]]\ndate = 2023-02-01\nvalue = 15\n")
+    for command in (["status", "--as-of", "2023-06-30"], ["show", "firms", "--as-of", "2023-06-30"]):
+        runner.invoke(app, ["--dir", str(tmp_path / "ws"), *command])
+    with sqlite3.connect(tmp_path / "cache" / kpitrack.files.cache.DATABASE) as connection:
+        if place == "days":
+            connection.execute("UPDATE days SET states = replace(states, '\"15\"', ?)", (f'"{figure}"',))
+        elif place == "entries":
+            connection.execute("UPDATE files SET entries = replace(entries, '\"15\"', ?), "
+                               "latest = replace(latest, '\"15\"', ?)", (f'"{figure}"', f'"{figure}"'))
+        else:
+            connection.execute("UPDATE files SET target = replace(target, '\"1200\"', ?)", (f'"{figure}"',))
+        assert connection.total_changes
+    kpitrack.files.cache._connections.clear()
+    for command in (["status", "--as-of", "2023-06-30", "--format", "json"], ["show", "firms", "--as-of", "2023-06-30"]):
+        result = runner.invoke(app, ["--dir", str(tmp_path / "ws"), *command])
+        assert result.exit_code == 0, result.output
+        assert "15" in result.output and "NaN" not in result.output and "Infinity" not in result.output

@@ -56,11 +56,11 @@ def test_a_total_below_the_previous_total_needs_force(tmp_path, target):
     assert run(tmp_path, "add", "firms", "650", "--total", "--date", "2023-07-31", "--force").exit_code == 0
 
 
-def test_validate_warns_of_duplicates_and_two_totals_a_day_already_in_files(tmp_path):
+def test_validate_warns_of_duplicates_and_refuses_two_totals_a_day_already_in_files(tmp_path):
     write(tmp_path / "dup.toml", TARGET_TOML + "\n[[progress]]\ndate = 2023-03-31\nvalue = 1200\n" * 2
           + "\n[[progress]]\ndate = 2023-06-30\nvalue = 10\ntotal = true\n"
           + "\n[[progress]]\ndate = 2023-06-30\nvalue = 20\ntotal = true\n")
     result = run(tmp_path, "validate")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # two different totals on one date: an error (issue 23), duplicates a warning
     assert "dup.toml:12: warning: identical to the entry at line 8" in result.stderr
-    assert "dup.toml:21: warning: a second running total on 2023-06-30" in result.stderr
+    assert "dup.toml:21: a second, different running total on 2023-06-30: 20, where line 16 says 10" in result.stderr

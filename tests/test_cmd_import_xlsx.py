@@ -109,12 +109,14 @@ def test_a_real_looking_workbook_with_a_merged_title_row_and_a_chosen_sheet(work
     sheet.append([None, None, None, None, None])
     path = tmp_path / "罗湖区2023年重点指标台账（6月）.xlsx"
     book.save(path)
-    first = run(workspace, "import", str(path))
-    assert first.exit_code == 2 and "must name the columns" in first.stderr  # the cover sheet is first
-    result = run(workspace, "import", str(path), "--sheet", "6月")
+    result = run(workspace, "import", str(path))  # the cover sheet is first: the ledger's is found by its header
     assert result.exit_code == 0, result.output
     assert entries(workspace, "parks") == [("2023-06-30", 12000, False, "半年")]
     assert entries(workspace, "firms")[-1] == ("2023-07-31", 40, False, None)
+    chosen = run(workspace, "import", str(path), "--sheet", "6月")
+    assert chosen.exit_code == 0 and chosen.stdout.startswith("added 0 entries"), chosen.output
+    cover_only = run(workspace, "import", str(path), "--sheet", "说明")
+    assert cover_only.exit_code == 2 and "must name the columns" in cover_only.stderr
     wrong = run(workspace, "import", str(path), "--sheet", "6 月")
     assert wrong.exit_code == 2 and "no sheet '6 月'" in wrong.stderr
 

@@ -125,7 +125,9 @@ def test_init_git_scopes_gitattributes_to_the_workspace(tmp_path):
     assert "pyproject.toml: merge: unspecified" in checked
     assert "targets/example.toml: merge: kpitrack" in checked
     assert "targets/a/b.toml: merge: kpitrack" in checked
-    assert "merge-file %O %A %B %P" in ok(git(tmp_path, "config", "merge.kpitrack.driver")).stdout
+    # the interpreter's absolute path: a git client without kpitrack on its PATH still finds the driver
+    assert ok(git(tmp_path, "config", "merge.kpitrack.driver")).stdout == (
+        f'"{sys.executable}" -m kpitrack merge-file %O %A %B %P\n')
     again = ok(kpitrack(tmp_path, "init", "targets", "--git"))  # twice: nothing doubled
     assert "wrote" not in again.stdout
     assert (tmp_path / "targets" / ".gitattributes").read_text().count("merge=kpitrack") == 1
@@ -134,6 +136,6 @@ def test_init_git_scopes_gitattributes_to_the_workspace(tmp_path):
 @pytest.mark.slow
 def test_init_git_outside_a_repository_says_what_to_run(tmp_path):
     result = ok(kpitrack(tmp_path, "init", "targets", "--git"))
-    assert 'git config merge.kpitrack.driver "kpitrack merge-file %O %A %B %P"' in result.stdout
+    assert f"git config merge.kpitrack.driver '\"{sys.executable}\" -m kpitrack merge-file %O %A %B %P'" in result.stdout
     assert (tmp_path / "targets" / ".gitattributes").is_file()
     assert (tmp_path / "targets" / "kpitrack.toml").is_file()

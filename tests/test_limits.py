@@ -164,3 +164,23 @@ def test_a_file_system_mounted_inside_the_workspace_is_not_walked(tmp_path, monk
     monkeypatch.setattr(workspace.os, "stat", lambda path, *a, **k: Elsewhere(real(path, *a, **k))
                         if os.path.basename(str(path)) == "mnt" else real(path, *a, **k))
     assert [path.name for path in workspace.target_files(tmp_path)] == ["good.toml"]
+
+
+def test_stale_tmp_files_of_killed_writers_are_cleaned_and_no_others(tmp_path):
+    """A writer killed between writing its temporary file and renaming it leaves `.NAME.PID.HEX.tmp`;
+    the next write in that folder deletes ours that are old and whose process is gone, and nothing else."""
+    write(tmp_path / "firms.toml", TARGET_TOML)
+    old = time.time() - 2 * 86400
+    stale = [tmp_path / ".firms.toml.999999999.0123abcd.tmp", tmp_path / ".kpitrack.toml.999999998.tmp"]
+    kept = [tmp_path / ".firms.toml.999999997.0123abcd.tmp",  # young: its writer may still be at work
+            tmp_path / f".firms.toml.{os.getpid()}.0123abcd.tmp",  # old, but its process runs
+            tmp_path / ".notes.tmp", tmp_path / "draft.999999999.tmp"]  # not ours
+    for path in stale + kept:
+        path.write_text("half")
+        if path != kept[0]:
+            os.utime(path, (old, old))
+    os.symlink(tmp_path / "firms.toml", tmp_path / ".link.toml.999999996.0123abcd.tmp")
+    os.utime(tmp_path / ".link.toml.999999996.0123abcd.tmp", (old, old), follow_symlinks=False)
+    assert run(tmp_path, "add", "firms", "5", "--date", "2023-05-01").exit_code == 0
+    assert [path.exists() for path in stale] == [False, False]
+    assert all(path.exists() for path in kept) and (tmp_path / ".link.toml.999999996.0123abcd.tmp").is_symlink()

@@ -195,3 +195,27 @@ def test_git_merge_stops_on_a_definition_conflict_and_git_status_shows_it(tmp_pa
     validated = kpitrack(repository, "validate")
     assert validated.returncode == 2
     assert "unresolved merge in targets/firms.toml, lines 4–8" in validated.stderr
+
+
+def test_two_offices_different_totals_for_one_date_are_a_conflict_on_that_entry():
+    """The one rule for a date's running total (issue 23): both sides adding a 1–9月 total that differs is
+    a conflict with markers on that entry, not two totals kept silently (the later in the file winning)."""
+    ours = BASE + entry("2023-09-30", 131, "total = true\n")
+    theirs = BASE + entry("2023-08-31", 110) + entry("2023-09-30", 123, "total = true\n")
+    result = merge(BASE, ours, theirs)
+    assert result.conflicts == 1
+    assert "<<<<<<< ours\n[[progress]]\ndate = 2023-09-30\nvalue = 131\ntotal = true\n=======\n" in result.text
+    assert "value = 123\ntotal = true\n>>>>>>> theirs\n" in result.text
+    assert "date = 2023-08-31\nvalue = 110\n" in result.text  # the rest merged as ever
+    same = merge(BASE, ours, BASE + entry("2023-09-30", 131, "total = true\n") + entry("2023-08-31", 110))
+    assert same.conflicts == 0
+
+
+def test_inserting_early_dated_entries_merges_in_linear_time_order():
+    """The order found by the merge when one side inserts early entries into many: kept in date order,
+    each side's own order kept (a sorted merge, not a scan from the end per entry)."""
+    ours = BASE + "".join(entry(f"2023-{month:02d}-{day:02d}", day) for month in (5, 6) for day in (1, 2, 3))
+    theirs = BASE + "".join(entry(f"2023-{month:02d}-15", month) for month in (2, 5, 7)) + entry("2023-04-01", 9)
+    result = merge(BASE, ours, theirs)
+    dates = [line for line in result.text.splitlines() if line.startswith("date")]
+    assert dates == sorted(dates) and len(dates) == 1 + 6 + 4

@@ -48,6 +48,13 @@ def typed_entry(target, value: str, when: date, total: bool, note: Optional[str]
                  source=source)
 
 
+def journal_ready(workspace_root: Path) -> None:
+    """Refuse, before anything is written, a journal the write could not be recorded in."""
+    from kpitrack.writing.journal import ready
+
+    ready(workspace_root)
+
+
 def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
     from kpitrack.writing.journal import record
 
@@ -85,7 +92,7 @@ def add(
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.files.entrycheck import door_problems, next_repeat
+    from kpitrack.files.entrycheck import clash_message, clashing_total, door_problems, next_repeat, recorded_on
     from kpitrack.files.schema import entry_warnings
     from kpitrack.writing.write import append_built
 
@@ -98,6 +105,9 @@ def add(
         entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
         made.append(entry)
         if again:
+            old = clashing_total(entry, recorded_on(text, entry.date))
+            if old is not None:  # --again repeats an identical entry, never a second, different total
+                raise KpitrackError(clash_message(target, entry, old), path)
             repeat = next_repeat(text, entry)
             return [entry._replace(repeat=repeat if repeat > 1 else None)]
         refused, doubtful = door_problems(target, text, entry)
@@ -107,6 +117,7 @@ def add(
             raise KpitrackError(doubtful, path)
         return [entry]
 
+    journal_ready(workspace_root)
     try:
         appended = append_built(path, workspace_root, build, waiting(wait))
     except KpitrackError as error:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_problems, waiting
+from kpitrack.cli import QuietOption, Wait, app, date_argument, load, report_problems, root, waiting
 from kpitrack.cli.complete import status_list
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TagOption, emit, encoded, page_language)
@@ -24,15 +24,45 @@ def validate(
                          "keeping a copy of it in .kpitrack/repaired/.")] = False,
     wait: Wait = None,
     quiet: QuietOption = False,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Check the files as git's index holds them (what a commit records), not the working "
+                         "tree: for the pre-commit hook.")] = False,
 ) -> None:
     """Check every file of the workspace; each problem is printed as path:line: message.
 
     Example: kpitrack validate
     """
-    from kpitrack.words.display import visible
+    import tempfile
+    from contextlib import ExitStack
+
+    from kpitrack.words.display import visible as shown
+
+    with ExitStack() as stack:
+        if staged:
+            from kpitrack.files.workspace import load_workspace
+            from kpitrack.git.history import staged_copy
+
+            folder = root(ctx)
+            temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kpitrack-staged-")))
+            copy = staged_copy(folder, temporary)
+            workspace = load_workspace(copy, None)
+            workspace.root = folder  # named as it is; its files are read from the copy
+            workspace.problems = [KpitrackError(problem.message, problem.path and Path(
+                str(problem.path).replace(str(copy), str(folder))), problem.line, problem.column)
+                                  for problem in workspace.problems]
+
+            def visible(text: str) -> str:  # the paths of the index's copy, as the repository names them
+                return shown(text.replace(str(copy), str(folder)))
+        else:
+            workspace = load(ctx, quiet)
+            visible = shown
+        _validated(workspace, visible, repair and not staged, ctx, wait, quiet)
+
+
+def _validated(workspace, visible, repair: bool, ctx, wait, quiet: bool) -> None:
+    from kpitrack.git.history import unmerged_problem
     from kpitrack.reports.report import workspace_warnings
 
-    workspace = load(ctx, quiet)
     torn = _torn(workspace)
     if repair and torn:
         from kpitrack.writing.repair import repair as cut_torn
@@ -47,19 +77,34 @@ def validate(
         torn = _torn(workspace)  # what is still torn after the repair
     for warning in workspace_warnings(workspace):
         print(visible(str(warning)), file=sys.stderr)
+    clashes = _clashes(workspace)
+    unfinished = unmerged_problem(workspace.root)  # a merge driver that failed may have left no markers
+    problems = workspace.problems + ([unfinished] if unfinished else [])
     count = len(workspace.targets)
-    if workspace.problems:
+    for clash in clashes:
+        print(visible(str(clash)), file=sys.stderr)
+    if problems:
         print(ngettext("{count} target valid, {problems} with problems:",
                        "{count} targets valid, {problems} with problems:", count).format(
-            count=count, problems=len(workspace.problems)), file=sys.stderr)
+            count=count, problems=len(problems)), file=sys.stderr)
+    elif clashes:
+        raise typer.Exit(1)
     elif not quiet:
         print(ngettext("{count} target in {root}: all valid", "{count} targets in {root}: all valid", count).format(
             count=count, root=visible(str(workspace.root))))
-    report_problems(workspace.problems, ngettext(
+    report_problems(problems, ngettext(
         "{count} file ends in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
         "keeping a copy",
         "{count} files end in a block torn by an interrupted write; `kpitrack validate --repair` cuts it off, "
         "keeping a copy", len(torn)).format(count=len(torn)) if torn else None)
+
+
+def _clashes(workspace) -> list[KpitrackError]:
+    """Two different running totals for one target and date: an error (exit 1), not a warning."""
+    from kpitrack.files.entrycheck import clash_message, total_clashes
+
+    return [KpitrackError(clash_message(target, entry, old), target.path, entry.line)
+            for target in workspace.targets for entry, old in total_clashes(target)]
 
 
 def _torn(workspace) -> list[Path]:
@@ -117,10 +162,12 @@ def check(
 
     Example: kpitrack check --fail-on behind,overdue,stale --quiet
     """
+    from kpitrack.git.history import refuse_unmerged
     from kpitrack.reports.report import evaluate
 
     statuses, stale, names = statuses_argument(fail_on)
     as_of = as_of or date.today()
+    refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
     if changes:
         report_changes(workspace, as_of, fail_on, statuses, stale,
@@ -219,7 +266,7 @@ def report(
         emit(text)
     else:
         from kpitrack.words.display import visible
-        from kpitrack.writing.write import write_output
+        from kpitrack.writing.output import write_output
         write_output(out, text, workspace.root)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
             print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)

@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import app, entry_date_argument, option_named, root
-from kpitrack.cli.add import find, journal, speak_workspace_language, typed_entry
+from kpitrack.cli.add import find, journal, journal_ready, speak_workspace_language, typed_entry
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, pgettext
+from kpitrack.words.display import visible
 
 
 def in_git(folder: Path) -> bool:
@@ -79,6 +80,7 @@ def fix(
                           source if source is not None else old.source)
         return new._replace(repeat=old.repeat)
 
+    journal_ready(workspace_root)
     try:
         replaced, old, new = rewrite_entry(path, workspace_root, _pick(on, "refuse"), make)
     except KpitrackError as error:
@@ -103,6 +105,7 @@ def remove(
 
     workspace_root = root(ctx)
     path = find(ctx, workspace_root, target_id)
+    journal_ready(workspace_root)
     replaced, old, _new = rewrite_entry(path, workspace_root, _pick(on, "last"), lambda target, old: None)
     journal(workspace_root, "remove", f"remove {path.stem} --date {on}", [replaced])
     _said(workspace_root, _("removed from {file}: {old} on {date}").format(file=path, old=_shown(old), date=on),
@@ -120,4 +123,4 @@ def undo(ctx: typer.Context, quiet: Quiet = False) -> None:
     workspace_root = root(ctx)
     speak_workspace_language(ctx, workspace_root)
     last = undo_last(workspace_root)
-    _said(workspace_root, _("undone: {summary}").format(summary=last["summary"]), quiet)
+    _said(workspace_root, _("undone: {summary}").format(summary=visible(last["summary"])), quiet)

@@ -34,7 +34,7 @@ def init(
             if not quiet:
                 say(_("wrote {file}").format(file=path))
     if git:
-        from kpitrack.git.history import configure_driver, driver_command, in_repository
+        from kpitrack.git.history import configure_driver, in_repository, this_driver
 
         for path in git_files(directory):
             say(_("wrote {file}").format(file=path))
@@ -43,7 +43,7 @@ def init(
             print(_("set merge.kpitrack.driver in this clone's git config"))
         else:
             print(_("not in a git repository yet: after `git init` (and in every clone) run") + "\n"
-                  f"  git config merge.kpitrack.driver \"{driver_command()}\"")
+                  f"  git config merge.kpitrack.driver '{this_driver()}'")
 
 
 @app.command()

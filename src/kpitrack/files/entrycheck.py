@@ -91,12 +91,43 @@ def door_problems(target: Target, text: str, entry: Entry) -> tuple[str | None, 
         refused = _("an identical entry ({entry}) is already recorded on {date} (line {line}); if it is a "
                     "genuine repeat, add it with --again; to change it, use `kpitrack fix`").format(
             entry=f"{entry.value}" + (_(", total") if entry.total else ""), date=entry.date, line=twin.line)
-    elif entry.total and any(old.total and not replaces_estimate(entry, old) for old in same_day):
-        old = next(old for old in same_day if old.total)
+    elif (old := clashing_total(entry, same_day)) is not None:
         refused = _("a running total ({value}) is already recorded on {date} (line {line}); to correct it, "
                     "use `kpitrack fix {id} --date {date} VALUE --total`").format(
             value=old.value, date=entry.date, line=old.line, id=target.id)
     return refused, implausible(target, text, entry)
+
+
+def second_total(new: Entry | Recorded, old: Entry | Recorded) -> bool:
+    """The one rule for a date's running total, at every door (add, add --again, import, the ledger,
+    the merge driver) and in `validate`: two running totals for one target and date that say different
+    figures cannot both be right. An actual figure replacing an estimate is the one exception."""
+    return (new.total and old.total and new.date == old.date and new.value != old.value
+            and not replaces_estimate(new, old) and not replaces_estimate(old, new))
+
+
+def clashing_total(entry: Entry, recorded) -> Recorded | Entry | None:
+    """The running total among `recorded` that `entry` would contradict (see second_total), or None."""
+    return next((old for old in recorded if second_total(entry, old)), None)
+
+
+def total_clashes(target: Target) -> list[tuple[Entry, Entry]]:
+    """(entry, the earlier one it contradicts) for every second, different running total of a date."""
+    found = []
+    totals: dict[date, list[Entry]] = {}
+    for entry in target.entries:
+        if entry.total:
+            old = clashing_total(entry, totals.get(entry.date, ()))
+            if old is not None:
+                found.append((entry, old))
+            totals.setdefault(entry.date, []).append(entry)
+    return found
+
+
+def clash_message(target: Target, entry, old) -> str:
+    return _("a second, different running total on {date}: {value}, where line {line} says {old}; one of them is "
+             "wrong: use `kpitrack fix {id} --date {date} VALUE --total`, or remove one").format(
+        date=entry.date, value=entry.value, line=old.line, old=old.value, id=target.id)
 
 
 def next_repeat(text: str, entry: Entry) -> int:
@@ -113,6 +144,13 @@ def implausible(target: Target, text: str, entry: Entry, importing: bool = False
     if target.kind is Kind.MILESTONE or entry.value is None:
         return None
     figure = entry.value
+    if entry.total and target.direction is Direction.DECREASE and target.target < target.baseline:
+        previous = previous_total(text, entry.date)  # a total moving away from the target it must fall to
+        before = previous.value if previous else target.baseline
+        if entry.value > before:
+            return _("the running total {value} is above the previous figure {previous} on a target that must "
+                     "fall to {target}; a slip? {hint}").format(value=entry.value, previous=before,
+                                                                target=target.target, hint=_forced(importing))
     if target.kind is Kind.CUMULATIVE:
         previous = previous_total(text, entry.date)
         if entry.total and previous and target.direction is Direction.INCREASE and entry.value < previous.value:
@@ -138,17 +176,11 @@ def entry_doubts(target: Target) -> list[tuple[Entry, str]]:
     """Entries already in a file that look like slips: identical repeats and two totals a day."""
     doubts = []
     seen: dict[tuple, Entry] = {}
-    totals: dict[date, Entry] = {}
     for entry in target.entries:
         key = (entry.date, entry.value, entry.total, entry.done, entry.repeat)
         if key in seen:
             doubts.append((entry, _("identical to the entry at line {line}; counted twice (remove one with "
                                     "`kpitrack remove`, or mark a genuine repeat with repeat = 2)").format(
                 line=seen[key].line)))
-        elif entry.total and entry.date in totals:
-            doubts.append((entry, _("a second running total on {date} (the first at line {line}); the last one "
-                                    "wins: fix or remove one").format(date=entry.date, line=totals[entry.date].line)))
         seen.setdefault(key, entry)
-        if entry.total:
-            totals.setdefault(entry.date, entry)
-    return doubts
+    return doubts  # two different totals on one date are an error: see total_clashes

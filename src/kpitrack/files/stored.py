@@ -177,10 +177,27 @@ _iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on 
 _day = lru_cache(maxsize=4096)(date.fromisoformat)
 
 
+def figure(text: Any) -> Decimal:
+    """A figure the cache kept, as the file could hold it: ValueError for anything else (NaN, sNaN,
+    an infinity, 1e999999, not a number: a row tampered with is damaged, read from the file again)."""
+    if not isinstance(text, str):
+        raise ValueError("a figure is kept as text")
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        raise ValueError("not a figure") from None
+    if not number.is_finite() or not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise ValueError("not a figure a file can hold")
+    return number
+
+
+MAX_EXPONENT = 80  # far past any sum of files' figures (28 digits, 28 places), far below Decimal's own limits
+
+
 def decode_state(row: list) -> DayState:
-    day, figure, wording, estimate, change, met_since = row
-    return DayState(date.fromisoformat(day), Decimal(figure), None if wording is None else ReadingQualifier(wording),
-                    bool(estimate), None if change is None else Decimal(change),
+    day, value, wording, estimate, change, met_since = row
+    return DayState(date.fromisoformat(day), figure(value), None if wording is None else ReadingQualifier(wording),
+                    bool(estimate), None if change is None else figure(change),
                     None if met_since is None else date.fromisoformat(met_since))
 
 
@@ -197,7 +214,7 @@ def _decode_entries(rows: list) -> tuple[Entry, ...]:
     for day, value, total, done, note, source, line, reading, estimate, repeat in rows:
         if not (isinstance(total, bool) and isinstance(estimate, bool) and (done is None or isinstance(done, bool))):
             raise ValueError("another shape")
-        entries.append(make(Entry, (fromisoformat(day), None if value is None else Decimal(value), total, done, note,
+        entries.append(make(Entry, (fromisoformat(day), None if value is None else figure(value), total, done, note,
                                     source, line, None if reading is None else qualifier(reading), estimate, repeat)))
     return tuple(entries)
 
@@ -248,7 +265,7 @@ def _decode(value: Any) -> Any:
         return value
     (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
     if tag == "decimal":
-        return Decimal(inner)
+        return figure(inner)
     if tag == "date":
         return date.fromisoformat(inner)
     if tag == "enum":

@@ -34,6 +34,55 @@ def state_folder(root: Path) -> Path:
     return folder
 
 
+def read_state(path: Path) -> bytes | None:
+    """The bytes of a file kpitrack keeps under `.kpitrack/`, read as untrusted: None when there is
+    none; refused (KpitrackError naming it) unless it is a regular file, not a link, owned by this
+    user, writable by nobody else and within the size limit, as the cache's folder is checked."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        reason = ("it is a link" if os.path.islink(path) else error.strerror)
+        raise KpitrackError(f"kpitrack's own file cannot be read ({reason}); delete it", path) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode) or os.path.islink(path):
+            problem = "it is not a regular file"
+        elif hasattr(os, "getuid") and status.st_uid != os.getuid():
+            problem = "it belongs to another user"
+        elif status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            problem = "others can write it"
+        elif status.st_size > MAX_FILE_BYTES:
+            problem = "it is too large"
+        else:
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        problem = error.strerror
+    finally:
+        os.close(fd)
+    raise KpitrackError(f"kpitrack's own file is not to be trusted ({problem}); delete it", path)
+
+
+def confined(relative: object, root: Path) -> Path:
+    """The workspace file a kpitrack state file names by its relative path; ValueError unless it is
+    a relative path, without `..`, whose real path is inside the workspace."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    if not isinstance(relative, str) or not relative or "\0" in relative:
+        raise ValueError("a path that is not text")
+    for pure in (PurePosixPath(relative), PureWindowsPath(relative)):
+        if pure.is_absolute() or pure.drive or pure.anchor or ".." in pure.parts:
+            raise ValueError(f"the path {relative!r} leads out of the workspace")
+    path = root / relative
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"the path {relative!r} leads out of the workspace")
+    return path
+
+
 def cache_folder(root: Path, environment: dict[str, str] | None = None) -> Path | None:
     """Where parsed targets are kept between runs: the workspace's `.kpitrack/cache/`, or
     $KPITRACK_CACHE_DIR (empty or "off": no cache); None where the state folder cannot be made

@@ -19,6 +19,12 @@ def driver_command(program: str = "kpitrack") -> str:
     return f"{program} merge-file %O %A %B %P"
 
 
+def this_driver() -> str:
+    """The driver command that runs this very kpitrack by its interpreter's absolute path: a git client
+    without kpitrack on its PATH (an IDE, another shell) still finds it."""
+    return driver_command(f'"{sys.executable}" -m kpitrack')
+
+
 def git(arguments: list[str], folder: Path, check: bool = True) -> str | None:
     """git's output for `arguments` run in `folder`; None when git is missing or (without `check`) fails."""
     try:
@@ -40,10 +46,61 @@ def in_repository(folder: Path) -> bool:
 def configure_driver(folder: Path) -> str:
     """Set the merge driver in the clone that holds `folder` (git does not carry config across
     clones); the command runs this very kpitrack, so a virtual environment need not be on PATH."""
-    command = driver_command(f'"{sys.executable}" -m kpitrack')
+    command = this_driver()
     git(["config", "merge.kpitrack.name", DRIVER_NAME], folder)
     git(["config", "merge.kpitrack.driver", command], folder)
     return command
+
+
+def unmerged(root: Path) -> list[Path]:
+    """The workspace's files git still lists as unmerged (`git ls-files -u`): a merge stopped on a
+    conflict, or its driver failed (not found, killed) and git kept one side, maybe without markers.
+    Empty outside a git repository."""
+    listed = git(["ls-files", "-u", "-z", "--", "."], root, check=False)
+    if not listed:
+        return []
+    paths = {line.split("\t", 1)[1] for line in listed.split("\0") if "\t" in line}
+    return [root / path for path in sorted(paths)]
+
+
+def refuse_unmerged(root: Path) -> None:
+    """Refuse to check a workspace while git has not finished merging one of its files."""
+    problem = unmerged_problem(root)
+    if problem:
+        raise problem
+
+
+def unmerged_problem(root: Path) -> KpitrackError | None:
+    """What refuse_unmerged raises, or None."""
+    paths = unmerged(root)
+    if paths:
+        return KpitrackError(_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
+                              "sides kept?). Resolve each file (look for conflict markers, or compare with "
+                              "`git diff`), then `git add` it and `git commit`").format(
+            files=_(", ").join(str(path) for path in paths)))
+    return None
+
+
+def staged_copy(root: Path, into: Path) -> Path:
+    """Write the workspace's files as git's index holds them (what a commit would record) under
+    `into`, as they lie in the repository; returns the workspace's folder there. For the pre-commit
+    hook, which must check what is being committed, not the working tree."""
+    top = Path((git(["rev-parse", "--show-toplevel"], root) or "").strip())
+    if not top.parts:
+        raise KpitrackError(_("--staged: not in a git repository"), root)
+    listed = git(["ls-files", "-z", "--", "."], root) or ""
+    prefix = str(into) + "/"
+    names = "\0".join(name for name in listed.split("\0") if name)
+    inside_top = Path(root).resolve().relative_to(top.resolve())
+    result = subprocess.run(["git", "checkout-index", f"--prefix={prefix}", "-z", "--stdin"], cwd=root,
+                            input=names.encode("utf-8", "surrogateescape"), capture_output=True)
+    if result.returncode != 0:
+        raise KpitrackError(_("git {command} failed: {error}").format(
+            command="checkout-index", error=result.stderr.decode(errors="replace").strip()))
+    # checkout-index, run in a sub-folder, writes paths relative to the top under the prefix
+    staged = into / inside_top
+    staged.mkdir(parents=True, exist_ok=True)
+    return staged
 
 
 @dataclass(frozen=True)

@@ -397,12 +397,15 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
 
 
 def revisions(root, since: date) -> list[dict[str, str]]:
+    from pathlib import PurePath
+
     from kpitrack.writing.journal import journal_records
 
     found = []
     for record in journal_records(root):
         if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
-            found.append({"id": record["summary"].split()[1], "summary": record["summary"]})
+            for target_id in record.get("ids") or [PurePath(change["path"]).stem for change in record["files"]]:
+                found.append({"id": target_id, "summary": record["summary"]})
     return found
 
 

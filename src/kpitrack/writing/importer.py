@@ -12,6 +12,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, worded
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
+from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked, utf8_line
 from kpitrack.writing.writeahead import Batch, append_all
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
@@ -85,7 +86,7 @@ def read_import(path: Path, encoding: str | None = None,
         except OSError as error:
             raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
         text, encoding = _decode_import(data, path, encoding)
-        table = _csv_table(text)
+        table = _csv_table(text, path)
     header_at, columns = _find_header(table, path)
     ledger = "running" in columns
     rows, problems = [], []
@@ -123,18 +124,35 @@ def read_import(path: Path, encoding: str | None = None,
     return rows, problems, encoding
 
 
-def _csv_table(text: str) -> Table:
-    """Lines of CSV, or of tab-separated text (Excel's "Unicode 文本")."""
+def _csv_table(text: str, path: Path) -> Table:
+    """Lines of CSV, or of tab-separated text (Excel's "Unicode 文本"). A field over the csv module's
+    limit, or a quote left open (which would swallow the rows after it into one field), is refused
+    naming the line where its row starts."""
     import csv
     import io
 
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(reader.line_num, cells) for cells in reader]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table: Table = []
+    started = 1
+    try:
+        for cells in reader:
+            if any(line.count(delimiter) >= 2 for cell in cells for line in cell.split("\n")[1:]):
+                raise csv.Error("a quote left open")
+            table.append((started, cells))
+            started = reader.line_num + 1
+    except csv.Error as error:
+        reason = (_("a field longer than {limit} characters").format(limit=csv.field_size_limit())
+                  if "field larger" in str(error) else
+                  _("a quote (\") opened here is not closed where its field ends; close it, or double a quote "
+                    "inside a field (\"\")"))
+        raise KpitrackError(reason, path, started) from None
+    return table
 
 
 def _workbook_table(path: Path, sheet: str | None) -> Table:
+    check_unpacked(path)
     try:
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
@@ -147,10 +165,35 @@ def _workbook_table(path: Path, sheet: str | None) -> Table:
         hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
             sheets=_(", ").join(book.sheetnames))
         raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
-    worksheet = book[sheet] if sheet else book.worksheets[0]
-    table = [(number, list(cells)) for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1)]
-    book.close()
+    try:
+        sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
+                                              if getattr(sheet, "sheet_state", "visible") == "visible"]
+        table: Table = []
+        for worksheet in sheets:  # the first visible sheet with the columns: hidden ones are never read
+            table = []
+            for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+                if number > MAX_ROWS:
+                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
+                                        path)
+                table.append((number, list(cells)))
+            if sheet or _has_header(table):
+                break
+    except KpitrackError:
+        raise
+    except Exception as error:  # a part openpyxl cannot read
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
+    finally:
+        book.close()
     return table
+
+
+def _has_header(table: Table) -> bool:
+    try:
+        _find_header(table, Path())
+        return True
+    except KpitrackError:
+        return False
 
 
 def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
@@ -188,8 +231,10 @@ def _text(cell: Any) -> str:
         return ""
     if isinstance(cell, datetime):
         return cell.date().isoformat()
-    if isinstance(cell, float):
-        return repr(cell).removesuffix(".0")
+    if isinstance(cell, float):  # the shortest decimal within Excel's 15 digits: 1459.3000000000002 is 1459.3
+        from decimal import Decimal
+
+        return format(Decimal(format(cell, ".15g")), "f") if cell == cell and abs(cell) != float("inf") else repr(cell)
     return str(cell).strip()
 
 
@@ -240,6 +285,10 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = utf8_line(data)
+    if mixed:
+        raise KpitrackError(_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
+                              "file in one encoding").format(utf8=mixed[0], other=mixed[1]), path)
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
@@ -299,7 +348,13 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         titles.setdefault(target.title.strip(), []).append(target.id)
     additions: dict[str, list[ImportRow]] = {}
     seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
+    totals: dict[tuple[str, date], list[Entry]] = {}  # the running totals by target and date, recorded or planned
+    for target in workspace.targets:
+        for entry in target.entries:
+            if entry.total:
+                totals.setdefault((target.id, entry.date), []).append(entry)
     skipped = 0
+    texts: dict[Path, str] = {}
     for row in rows:
         named = titles.get(row.target_id, [])
         target = targets.get(row.target_id) or (targets[named[0]] if len(named) == 1 else None)
@@ -320,16 +375,19 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
+        if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
+            skipped += 1
+            continue
         problem = (entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
-                   or control_problem(row.entry.source, "source")
-                   or (None if force else _implausible(target, row.entry)))
+                   or control_problem(row.entry.source, "source") or _clash(target, row.entry, totals) or (
+            None if force else _implausible(target, row.entry, texts)))
         if problem:
             problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
-        elif recorded_identity(row.entry) in seen[target.id]:
-            skipped += 1
         else:
             seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
+            if row.entry.total:
+                totals.setdefault((target.id, row.entry.date), []).append(row.entry)
     return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
 
 
@@ -339,18 +397,36 @@ def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting
     the locks. Recorded for `undo`. Returns how many entries were added."""
     paths = {target.id: target.path for target in workspace.targets}
     batches = [Batch(paths[target_id], [row.entry for row in rows]) for target_id, rows in plan.additions.items()]
+    from kpitrack.writing.journal import ready
+    ready(workspace.root)  # a journal the import could not be recorded in is refused before it writes
     done = append_all(workspace.root, batches, name or "a CSV file", waiting)
     if done:
         from kpitrack.writing.journal import record
-        record(workspace.root, "import", f"import {name}", list(done))
+        record(workspace.root, "import", f"import {name}", list(done),
+               [target_id for target_id in plan.additions if paths[target_id] in {item.path for item in done}])
     return sum(appended.added for appended in done)
 
 
-def _implausible(target, entry: Entry) -> str | None:
+def _clash(target, entry: Entry, totals: dict) -> str | None:
+    """The one rule for a date's running total (see entrycheck.second_total), for an imported row."""
+    from kpitrack.files.entrycheck import clash_message, clashing_total
+
+    old = clashing_total(entry, totals.get((target.id, entry.date), ())) if entry.total else None
+    if old is None:
+        return None
+    if old.line is None:  # another row of this import
+        return _("a second, different running total on {date} in this file ({value} and {old})").format(
+            date=entry.date, value=entry.value, old=old.value)
+    return clash_message(target, entry, old)
+
+
+def _implausible(target, entry: Entry, texts: dict) -> str | None:
     """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
     target: a figure in the wrong unit?) or a running total below the previous one."""
     from kpitrack.files.entrycheck import implausible
     from kpitrack.files.workspace import read_text
 
-    return implausible(target, read_text(target.path), entry, importing=True)
+    if target.path not in texts:  # read once per target, not once per row: an import costs linear time
+        texts[target.path] = read_text(target.path)
+    return implausible(target, texts[target.path], entry, importing=True)
 

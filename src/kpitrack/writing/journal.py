@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from kpitrack.files.digest import sha256_hex
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _
-from kpitrack.files.workspace import state_folder
-from kpitrack.writing.write import Appended, undo_append, write_file
+from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
+from kpitrack.writing.write import Appended, undo_append, write_private
 
 if TYPE_CHECKING:  # rewrites are journalled by fix and remove; add imports only what appends
     from kpitrack.writing.rewrite import Replaced
@@ -27,20 +28,78 @@ def _digest(data: bytes) -> str:
     return sha256_hex(data)
 
 
+OPERATIONS = ("add", "fix", "remove", "import")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_COPY = re.compile(r"journal-[0-9a-f]{20}\.before")
+
+
+def journal_path(root: Path) -> Path:
+    return root / STATE_FOLDER / JOURNAL_FILE
+
+
 def _read(root: Path) -> list[dict[str, Any]]:
-    path = state_folder(root) / JOURNAL_FILE
-    try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-        return records if isinstance(records, list) else []
-    except FileNotFoundError:
+    """The journal's records, every one checked (see _checked); a journal that is not ours, not of
+    its shape or naming a file outside the workspace is a KpitrackError naming it: nothing is undone,
+    nothing written, no traceback. Write commands read it before they write (see `ready`)."""
+    path = journal_path(root)
+    data = read_state(path)
+    if data is None:
         return []
-    except (OSError, ValueError):
-        return []  # a damaged journal loses only the chance to undo; the files are untouched
+    try:
+        records = json.loads(data.decode("utf-8"))
+        _checked(records, root)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        raise KpitrackError(f"the undo journal cannot be read ({reason}); delete it to go on "
+                            "(only the chance to undo earlier changes is lost)", path) from None
+    return records
+
+
+def _checked(records: Any, root: Path) -> None:
+    """ValueError unless `records` is a list of records as `record` writes them."""
+    if not isinstance(records, list):
+        raise ValueError("not a list of records")
+    for number, kept in enumerate(records, 1):
+        where = f"record {number}: "
+        if not isinstance(kept, dict) or not {"time", "operation", "summary", "files"} <= kept.keys():
+            raise ValueError(where + "not an object with time, operation, summary and files")
+        if not all(isinstance(kept[key], str) for key in ("time", "operation", "summary")):
+            raise ValueError(where + "time, operation and summary must be text")
+        try:
+            datetime.fromisoformat(kept["time"])
+        except ValueError:
+            raise ValueError(where + "time is not a date and time") from None
+        if kept["operation"] not in OPERATIONS:
+            raise ValueError(where + f"unknown operation {kept['operation']!r}")
+        ids = kept.get("ids", [])
+        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
+            raise ValueError(where + "ids must be a list of target ids")
+        if not isinstance(kept["files"], list) or not kept["files"]:
+            raise ValueError(where + "files must be a list of changes")
+        for change in kept["files"]:
+            if not isinstance(change, dict) or not isinstance(change.get("digest"), str) or not _DIGEST.fullmatch(
+                    change["digest"]):
+                raise ValueError(where + "a change without its digest")
+            confined(change.get("path"), root)
+            append, before = change.get("append"), change.get("before")
+            if (append is None) == (before is None):
+                raise ValueError(where + "a change is either an append or a rewrite")
+            if append is not None and not (isinstance(append, list) and len(append) == 2 and all(
+                    type(offset) is int for offset in append) and 0 <= append[0] <= append[1]):
+                raise ValueError(where + "an append must be [start, end]")
+            if before is not None and not (isinstance(before, str) and _COPY.fullmatch(before)):
+                raise ValueError(where + "a rewrite must name its copy (journal-….before)")
+
+
+def ready(root: Path) -> None:
+    """Refuse, before a write, a journal this write could not add its record to (see _read)."""
+    if (root / STATE_FOLDER).is_dir():
+        _read(root)
 
 
 def _write(root: Path, records: list[dict[str, Any]]) -> None:
-    # ASCII: a path in another encoding (GBK bytes from a zip) is kept as \udcb9 escapes, read back the same
-    write_file(state_folder(root) / JOURNAL_FILE, json.dumps(records))
+    # ASCII: a path's undecodable bytes (a GBK folder name, kept as lone surrogates) come back as they were
+    write_private(state_folder(root) / JOURNAL_FILE, json.dumps(records))
 
 
 def journal_records(root: Path) -> list[dict[str, Any]]:
@@ -48,29 +107,33 @@ def journal_records(root: Path) -> list[dict[str, Any]]:
     return _read(root) if (root / ".kpitrack").is_dir() else []
 
 
-def record(root: Path, operation: str, summary: str, changes: list[Appended | Replaced]) -> None:
+def record(root: Path, operation: str, summary: str, changes: list[Appended | Replaced],
+           ids: list[str] | None = None) -> None:
     """Remember a write operation: for an append, where the file grew and a digest of what was added;
-    for a rewrite, the whole file before and a digest of the file after."""
+    for a rewrite, the whole file before and a digest of the file after. `ids`: the targets it
+    changed (default: the files' names), a field of the record, so that nobody reads them out of the
+    summary. Never raises: the change is made, only `undo` of it can be lost."""
     now = datetime.now(timezone.utc)
-    files = []
-    for change in changes:
-        relative = os.path.relpath(change.path, root)
-        if isinstance(change, Appended):
-            with open(change.path, "rb") as handle:
-                handle.seek(change.start)
-                added = handle.read(change.end - change.start)
-            files.append({"path": relative, "append": [change.start, change.end], "digest": _digest(added)})
-        else:
-            kept_as = f"journal-{_digest(change.before)[:20]}.before"  # kept beside, the journal stays small
-            write_file(state_folder(root) / kept_as, change.before.decode("utf-8"))
-            files.append({"path": relative, "before": kept_as, "digest": _digest(change.after)})
-    cutoff = (now - timedelta(days=KEEP_DAYS)).isoformat()
-    records = [kept for kept in _read(root) if kept.get("time", "") >= cutoff][-(KEEP_RECORDS - 1):]
-    records.append({"time": now.isoformat(), "operation": operation, "summary": summary, "files": files})
     try:
+        files = []
+        for change in changes:
+            relative = os.path.relpath(change.path, root)
+            if isinstance(change, Appended):
+                with open(change.path, "rb") as handle:
+                    handle.seek(change.start)
+                    added = handle.read(change.end - change.start)
+                files.append({"path": relative, "append": [change.start, change.end], "digest": _digest(added)})
+            else:
+                kept_as = f"journal-{_digest(change.before)[:20]}.before"  # kept beside, the journal stays small
+                write_private(state_folder(root) / kept_as, change.before)
+                files.append({"path": relative, "before": kept_as, "digest": _digest(change.after)})
+        cutoff = (now - timedelta(days=KEEP_DAYS)).isoformat()
+        records = [kept for kept in _read(root) if kept["time"] >= cutoff][-(KEEP_RECORDS - 1):]
+        records.append({"time": now.isoformat(), "operation": operation, "summary": summary,
+                        "ids": ids if ids is not None else [change.path.stem for change in changes], "files": files})
         _write(root, records)
         _tidy(root, records)
-    except (KpitrackError, OSError):
+    except (KpitrackError, OSError, ValueError):
         pass  # the change is made; only `undo` of it is lost
 
 
@@ -92,7 +155,7 @@ def undo_last(root: Path) -> dict[str, Any]:
     last = records[-1]
     plans = []
     for change in last["files"]:
-        path = root / change["path"]
+        path = root / change["path"]  # confined to the workspace by _read
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -107,10 +170,10 @@ def undo_last(root: Path) -> dict[str, Any]:
             raise KpitrackError(_("changed since the last {operation}; nothing was undone").format(
                 operation=last["operation"]), path)
         if "before" in change:
-            try:
-                change = dict(change, before=(state_folder(root) / change["before"]).read_bytes())
-            except OSError:
-                raise KpitrackError(_("the copy kept for undo is gone; nothing was undone"), path) from None
+            copy = read_state(state_folder(root) / change["before"])
+            if copy is None:
+                raise KpitrackError(_("the copy kept for undo is gone; nothing was undone"), path)
+            change = dict(change, before=copy)
         plans.append((path, change, data))
     from kpitrack.writing.rewrite import restore_file
 

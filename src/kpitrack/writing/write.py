@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import stat
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,9 @@ from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import STATE_FOLDER, inside, plan_period, target_files
+from kpitrack.files.workspace import MAX_FILE_BYTES, inside, plan_period, target_files
+
+from kpitrack.writing.temporaries import sweep_temporaries
 
 
 def toml_number(value: Decimal) -> int | Decimal:
@@ -153,6 +154,9 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
         raise KpitrackError(problem, locked.path)
     block = "".join(entry_block(entry) for entry in entries)
     payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
+    if len(old) + len(payload) > MAX_FILE_BYTES:  # what `add` and every reader refuse: no write makes such a file
+        raise KpitrackError(f"these entries would grow it past the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit "
+                            "for one target; split it (a target per year or per unit)", locked.path)
     return target, payload, entries
 
 
@@ -188,6 +192,7 @@ def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = Non
         raise KpitrackError(f"could not add the entry ({reason}); " + (
             "the file is unchanged" if not left else f"and could not cut it back ({left}): "
             "run `kpitrack validate` and repair the file"), locked.path) from None
+    sweep_temporaries(locked.path.parent)
 
 
 def cut_back(locked: Locked, size: int) -> str | None:
@@ -271,6 +276,7 @@ def replace_locked(locked: Locked, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
     sync_folder(locked.path.parent)
+    sweep_temporaries(locked.path.parent)
 
 
 WINDOWS_IN_USE = (5, 32)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION: replacing a file that is open
@@ -386,6 +392,7 @@ def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], No
         except OSError:
             pass  # a name too long to create was never made
     sync_folder(path.parent)
+    sweep_temporaries(path.parent)
 
 
 def sync_folder(folder: Path) -> None:
@@ -409,32 +416,9 @@ def write_file(path: Path, text: str | bytes) -> None:
     _write_whole(path, text, os.replace)
 
 
-def write_output(path: Path, data: str | bytes, root: Path) -> None:
-    """Write an output (`report --out`) that destroys nothing: only a new file or a regular file
-    that is not one of the workspace's own (its .toml files, anything under .kpitrack/), never
-    through a link, never over a device or a FIFO; atomically, by a temporary file beside it."""
-    try:
-        status = os.lstat(path)
-    except FileNotFoundError:
-        status = None
-    except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
-    if status is not None and not stat.S_ISREG(status.st_mode):
-        kind = ("a symbolic link" if stat.S_ISLNK(status.st_mode) else "a folder" if stat.S_ISDIR(status.st_mode)
-                else "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file")
-        raise KpitrackError(f"is {kind}, not a regular file; --out writes only a new or regular file, "
-                            "nothing was written", path)
-    try:
-        where = Path(os.path.realpath(path.parent)) / path.name
-        workspace = Path(os.path.realpath(root))
-    except (OSError, ValueError) as error:
-        raise KpitrackError(f"cannot write: {error}; nothing was written", path) from None
-    if where.is_relative_to(workspace) and (where.suffix.lower() == ".toml" or STATE_FOLDER in
-                                            where.relative_to(workspace).parts[:-1]):
-        raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
-                            "--out will not replace it, nothing was written", path)
-    # A folder name in another encoding (GBK bytes from a zip) reaches a report as \udcb9 escapes.
-    _write_whole(path, data, os.replace, errors="backslashreplace")
+def write_private(path: Path, text: str | bytes) -> None:
+    """write_file for kpitrack's own state under `.kpitrack/`: readable and writable by this user only."""
+    _write_whole(path, text, os.replace, 0o600)
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with

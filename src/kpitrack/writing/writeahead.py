@@ -20,7 +20,7 @@ from typing import NamedTuple
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
-from kpitrack.files.workspace import STATE_FOLDER, state_folder
+from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
 from kpitrack.writing.write import Appended, append_raw, cut_back, prepare_append, sync_folder
 
 JOURNAL = "import-journal.json"
@@ -105,12 +105,16 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
     """Complete or roll back an import that was interrupted; what was done, or None if nothing was
     pending. Every command runs this before reading the workspace."""
     journal = root / STATE_FOLDER / JOURNAL
-    if not journal.is_file():
+    data = read_state(journal)  # untrusted: ours, a regular file, nobody else can write it
+    if data is None:
         return None
     try:
-        record = json.loads(journal.read_text(encoding="utf-8"))
-        files = [(root / item["path"], int(item["size"]), item["append"].encode("utf-8")) for item in record["files"]]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        record = json.loads(data.decode("utf-8"))
+        files = [(confined(item["path"], root), _size(item["size"]), item["append"].encode("utf-8"))
+                 for item in record["files"]]
+        if not files or not all(isinstance(record.get(key), str) for key in ("import", "started")):
+            raise ValueError("not an import journal")
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise KpitrackError(f"an interrupted import left a journal that cannot be read ({error}); "
                             "check the imported targets by hand, then delete it", journal) from None
     label = f"the import of {record.get('import')} started {record.get('started')}"
@@ -140,6 +144,12 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
         return f"{label} was interrupted; completed it ({count} of {len(states)} files needed their entries)"
     changed = ", ".join(str(path) for _, path, _, _, state in states if state in ("changed", "gone"))
     return f"{label} was interrupted and {changed} changed since; rolled it back, nothing of it is kept"
+
+
+def _size(value) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError("a size that is not a length")
+    return value
 
 
 def _state(locked: Locked, size: int, payload: bytes) -> str:
