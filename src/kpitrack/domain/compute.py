@@ -131,14 +131,14 @@ def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
     final = final_reading(target, as_of)
     if as_of < target.start:
         return Status.NOT_STARTED
-    if as_of > target.due and not final:
+    if as_of >= target.due and not final:
         return Status.OVERDUE
     if not known:
         return Status.NO_DATA  # no reading yet: nothing to judge (未报送)
     latest = final or known
     if meets(target, latest.figure, latest.wording):
         return Status.DONE if final else Status.ON_TRACK
-    if as_of > target.due:
+    if as_of >= target.due:
         return Status.OVERDUE
     return Status.AT_RISK if shortfall(target, latest.figure) < settings.growth_red else Status.BEHIND
 
@@ -311,10 +311,10 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
         return Status.NO_DATA
     if done:
         return Status.DONE
-    if as_of > target.due:
+    if as_of >= target.due:  # an as-of date is the end of that day: short of it on the due date is over
         return Status.OVERDUE
     if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
-        return Status.BEHIND if as_of == target.due else Status.ON_TRACK
+        return Status.ON_TRACK
     if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
         return Status.ON_TRACK
     return Status.AT_RISK if lag < settings.red else Status.BEHIND

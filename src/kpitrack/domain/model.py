@@ -54,7 +54,7 @@ class ReadingQualifier(str, enum.Enum):
 
 
 class Verdict(str, enum.Enum):
-    """How a target ended, beside its status: from the day after due, or once it is met."""
+    """How a target ended, beside its status: from the end of the due day, or once it is met."""
 
     DONE_EARLY = "done-early"
     ON_TIME = "on-time"

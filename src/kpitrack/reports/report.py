@@ -65,7 +65,7 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     whether it was reported)."""
     result = figures(target, as_of, settings, others)
     found = outcome(target, as_of, others)
-    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of > target.due)
+    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
     return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
                    exceeded_points=found.exceeded_points, stale=result.stale and not over)
 
