@@ -58,7 +58,9 @@ def new(
     target: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
     unit: Annotated[str, typer.Option(help="Unit of the figures, e.g. 家, 亿元, km.")] = "",
-    kind: Annotated[Kind, typer.Option(help="What the figures count.")] = Kind.CUMULATIVE,
+    kind: Annotated[Optional[Kind], typer.Option(
+        help="What the figures count (default: cumulative; level for a decrease target, whose figures are "
+             "read as typed).")] = None,
     direction: Annotated[Direction, typer.Option(help="Whether the figure must rise or fall.")] = Direction.INCREASE,
     baseline: Annotated[Optional[Decimal], typer.Option(
         parser=value_argument, metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
@@ -82,6 +84,8 @@ def new(
     """
     from kpitrack.writing.write import create_target
 
+    if kind is None:  # 空置率 95.5 is a reading of the level, not a change of 95.5
+        kind = Kind.LEVEL if direction is Direction.DECREASE else Kind.CUMULATIVE
     fields = dict(title=title, start=start, due=due, kind=kind.value, direction=direction.value, unit=unit,
                   target=target, baseline=baseline, owner=owner, source=source, tags=tag, stretch=stretch,
                   qualifier=qualifier.value if qualifier else None, tolerance=tolerance, stretch_target=stretch_target)

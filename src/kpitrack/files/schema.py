@@ -296,10 +296,14 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     if entry.total and target.kind is not Kind.CUMULATIVE:
         return _("`total` is only for cumulative targets; a level entry is always a reading")
     if target.kind is Kind.CUMULATIVE and not entry.total:
-        if entry.value < 0 if target.direction is Direction.INCREASE else entry.value > 0:  # against the direction
+        if target.direction is Direction.INCREASE and entry.value < 0:  # against the direction
             return _("an increment of {value} runs against this {direction} target; to correct the figure, "
                      "record the running total instead (total = true)").format(
                 value=entry.value, direction=_(target.direction.value))
+        if target.direction is Direction.DECREASE and entry.value > 0:  # a running total would be a change too
+            return _("an increment of {value} runs against this decrease target, whose increments are falls "
+                     "(-{value} for a fall of {value}); if {value} is where the figure stands, make it a level "
+                     "target (kind = \"level\"), whose entries are readings").format(value=entry.value)
     return None
 
 
