@@ -42,6 +42,8 @@ class Figures:
     done_on: date | None = None
     exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
     exceeded_points: Decimal | None = None  # completion - 100
+    plan_completion: Decimal | None = None  # completion as a share of planned (完成序时计划的 108.89 %)
+    pace: Decimal | None = None  # the pace its calendar plan was taken at (None: 100 %)
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -61,7 +63,9 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         stale = _stale(target, as_of, last_update, status, settings, others)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
                        schedule)
-    planned = None if schedule == "none" else to_cents(planned_percent(target, as_of, schedule))
+    exact_planned = (None if schedule == "none" and not target.period_plan
+                     else planned_percent(target, as_of, schedule, pace_of(target, settings)))
+    planned = None if exact_planned is None else to_cents(exact_planned)
     if has_no_data(target, as_of, others):
         status = _status(target, as_of, done, None, settings, True)
         return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
@@ -86,7 +90,21 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
                             if target.stretch_target is not None else None),
         estimate=counts_estimate(target, as_of),
+        pace=pace_of(target, settings),
+        plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
+                         if exact_planned is not None and exact_planned > 0 else None),
     )
+
+
+def own_plan(target: Target, result: Figures) -> bool:
+    """Whether the target's plan is its own ([planned] or a pace), so that the share of it done
+    (plan_completion) is worth a line of its own beside completion and planned."""
+    return result.plan_completion is not None and (bool(target.period_plan) or result.pace is not None)
+
+
+def pace_of(target: Target, settings: Settings) -> Decimal | None:
+    """The pace the calendar rule is taken at: the target's, else its plan's or the workspace's."""
+    return target.pace if target.pace is not None else settings.pace
 
 
 def shown_percent(exact: Decimal, done: bool) -> Decimal:
@@ -328,7 +346,7 @@ def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
 
 
 def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
-                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
+                  schedule: str = "daily", pace: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
     of due and `as_of`: the data of a burn-up chart."""
     from datetime import timedelta
@@ -340,7 +358,7 @@ def burnup_series(target: Target, as_of: date, points: int, others: Others | Non
     series = []
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
-        planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
+        planned = target.baseline + planned_percent(target, day, schedule, pace) * (target.target - target.baseline) / HUNDRED
         series.append((day, planned, figure_at(min(day, as_of))))
     return series
 

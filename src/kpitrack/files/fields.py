@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 class Field(NamedTuple):
     name: str
-    type: str  # text, number, date, flag, choice, ids, texts, tables, days, cadence
+    type: str  # text, number, date, flag, choice, ids, texts, tables, days, cadence, periods
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -39,6 +39,9 @@ TARGET_FIELDS = (
           choices=("daily", "monthly", "quarterly", "none")),
     Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
     Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value.", of="checkpoint"),
+    Field("planned", "periods", "The plan by period (按月分解): [planned] \"2024-03\" = 13.5, cumulative, in the "
+                                "target's unit; a month (YYYY-MM) or a quarter (YYYY-Q1)."),
+    Field("pace", "number", "Per cent of the calendar plan asked (120: 按照序时进度的120%推进); capped at 100 %."),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
 )
 
@@ -69,6 +72,7 @@ PLAN_FIELDS = (
     Field("start", "date", "First day of the plan's period, where `period` is not a year."),
     Field("due", "date", "Last day of the plan's period, where `period` is not a year."),
     Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
+    Field("pace", "number", "Per cent of the calendar plan its targets are asked (120: 按照序时进度的120%推进)."),
 )
 
 SETTINGS_FIELDS = (
@@ -83,6 +87,7 @@ SETTINGS_FIELDS = (
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
     Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),
     Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
+    Field("pace", "number", "Per cent of the calendar plan targets are asked (120: 按照序时进度的120%推进); default 100."),
 )
 
 FILE_KINDS = {

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, entries_as_of
+from kpitrack.domain.compute import Figures, entries_as_of, own_plan
 from kpitrack.words.display import entry_value, number, visible, with_unit
 from kpitrack.formats.words import word
 from kpitrack.domain.model import Kind, Plan, Status, Target
@@ -51,7 +51,8 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
              + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {-figures.lag:+}"
-                if figures.planned is not None and figures.lag is not None else "")]
+                if figures.planned is not None and figures.lag is not None else "")
+             + (f" · {word('plan_completion', lang)} {figures.plan_completion}%" if own_plan(target, figures) else "")]
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))

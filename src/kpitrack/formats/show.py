@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.domain.compute import Figures, burnup_series, entries_as_of
+from kpitrack.domain.compute import Figures, burnup_series, entries_as_of, own_plan
 from kpitrack.domain.timeline import latest_entries
 from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
@@ -66,7 +66,10 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         rows.append((_("Stretch completion"), _("{completion}% of {stretch}").format(
             completion=figures.stretch_completion, stretch=number(target.stretch_target))))
     if figures.planned is not None:
-        rows += [(_("Planned"), percent(figures.planned)),
+        rows += [(_("Planned"), percent(figures.planned))]
+        if own_plan(target, figures):
+            rows.append((_("Of the plan to date"), percent(figures.plan_completion)))
+        rows += [
                  (_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
                   else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
                  (_("Projected at due"), with_unit(figures.projected, target.unit)),
@@ -107,7 +110,7 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     """The planned path (·) and the actual figure (█) from start to due, with a │ just after the
     as-of day: readable without colour, since each is its own character. The as-of day's column
     shows the figure as of that day, an entry dated on it included; the marker never hides it."""
-    series = burnup_series(target, figures.as_of, width, others, figures.schedule)
+    series = burnup_series(target, figures.as_of, width, others, figures.schedule, figures.pace)
     values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
     low, high = min(values), max(values)
     scale = (high - low) or Decimal(1)

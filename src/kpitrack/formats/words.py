@@ -16,6 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "entries": "Progress entries", "date": "Date", "value": "Value", "total": "Running total", "note": "Note",
         "source": "Source", "no_entries": "no entries yet", "yes": "yes", "ledger": "Ledger",
         "completion_vs_planned": "Completion against time-elapsed progress (%)",
+        "plan_completion": "of the plan to date",
         "generated": "Made by kpitrack; print to PDF from the browser for the filed copy.",
     },
     "zh": {
@@ -29,6 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
         "entries": "进度记录", "date": "日期", "value": "数值", "total": "累计值", "note": "备注",
         "source": "来源", "no_entries": "暂无记录", "yes": "是", "ledger": "台账",
         "completion_vs_planned": "完成率与序时进度（%）",
+        "plan_completion": "完成序时计划的",
         "generated": "由 kpitrack 生成；在浏览器中打印为 PDF 即为存档件。",
     },
 }

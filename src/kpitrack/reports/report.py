@@ -82,7 +82,7 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     plan's folder) limits it like a group."""
     others = workspace.by_id()
     shut = set() if closed or group is not None else closed_groups(workspace, as_of)
-    items = [(target, assess(target, as_of, workspace.settings, others)) for target in workspace.targets
+    items = [(target, assess(target, as_of, workspace.settings_for(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
              and (owner is None or owner.casefold() in (target.owner or "").casefold())
@@ -150,7 +150,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion",
 )
 
 
@@ -190,6 +190,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "done_on": result.done_on.isoformat() if result.done_on else None,
         "exceeded_by": result.exceeded_by,
         "exceeded_points": result.exceeded_points,
+        "plan_completion": result.plan_completion,
     }
 
 
@@ -369,7 +370,7 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
     others = workspace.by_id()
     rows = []
     for target, now in items:
-        then = figures(target, since, workspace.settings, others)
+        then = figures(target, since, workspace.settings_for(target), others)
         change = None
         if now.status is Status.DONE and then.status is not Status.DONE:
             change = "newly done"

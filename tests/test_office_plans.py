@@ -1,0 +1,89 @@
+"""Issue 24, how offices plan: period plans (按月分解) and pace, bands per target or plan, and the
+rest of the issue's "done when" list. Every figure here is synthetic test data."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers import runner
+from kpitrack.cli import app
+
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / f"{name}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(root: Path, *args: str):
+    return runner.invoke(app, ["--dir", str(root), *args])
+
+
+def row(root: Path, target_id: str, as_of: str) -> dict:
+    result = run(root, "status", "--format", "json", "--as-of", as_of, "--all")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item for item in json.loads(result.stdout, parse_float=Decimal)["targets"]}[target_id]
+
+
+def figure(target="100", unit="家", extra="", start="2024-01-01", due="2024-12-31") -> str:
+    return (f'# synthetic test data\ntitle = "synthetic"\nunit = "{unit}"\ntarget = {target}\n'
+            f"start = {start}\ndue = {due}\n" + extra)
+
+
+def entry(when: str, value, *lines: str) -> str:
+    return f"\n[[progress]]\ndate = {when}\nvalue = {value}\n" + "".join(line + "\n" for line in lines)
+
+
+# --- period plans (按月分解) and pace ----------------------------------------------------------
+
+PERIOD_PLAN = '\n[planned]\n"2024-03" = 13.5\n"2024-06" = 27.0\n"2024-09" = 40.6\n"2024-12" = 54.1\n'
+
+
+def test_a_period_plan_is_read_as_written_without_interpolation(tmp_path):
+    write(tmp_path, "investment", figure("54.1", "亿元", PERIOD_PLAN))
+    added = run(tmp_path, "add", "investment", "14.7", "--total", "--date", "2024-03-31")
+    assert added.exit_code == 0, added.output
+    found = row(tmp_path, "investment", "2024-03-31")
+    assert (found["completion"], found["planned"], found["plan_completion"]) == (
+        Decimal("27.17"), Decimal("24.95"), Decimal("108.89"))  # 14.7 / 54.1; 13.5 / 54.1; 14.7 / 13.5
+    assert row(tmp_path, "investment", "2024-05-31")["planned"] == Decimal("24.95")  # June has not ended
+    assert row(tmp_path, "investment", "2024-02-29")["planned"] == Decimal("0.00")  # before the first period
+    assert row(tmp_path, "investment", "2024-06-30")["planned"] == Decimal("49.91")  # 27.0 / 54.1
+    shown = run(tmp_path, "show", "investment", "--as-of", "2024-03-31").stdout
+    assert "Of the plan to date" in shown and "108.89%" in shown
+    zh = run(tmp_path, "--lang", "zh", "show", "investment", "--as-of", "2024-03-31").stdout
+    assert "完成序时计划" in zh
+
+
+def test_a_quarter_plan_and_a_bad_period_are_told_apart(tmp_path):
+    write(tmp_path, "q", figure(extra='\n[planned]\n"2024-Q1" = 20\n"2024-Q2" = 50\n'))
+    assert row(tmp_path, "q", "2024-04-30")["planned"] == Decimal("20.00")
+    write(tmp_path, "q", figure(extra='\n[planned]\n"2024-13" = 20\n'))
+    assert "is not a month (2024-03) or a quarter" in run(tmp_path, "validate").stderr
+    write(tmp_path, "q", figure(extra='\n[planned]\n"2024-03" = 50\n"2024-06" = 40\n'))
+    assert "must lie between" in run(tmp_path, "validate").stderr
+    write(tmp_path, "q", figure(extra='\n[planned]\n"2025-03" = 50\n'))
+    assert "outside the period" in run(tmp_path, "validate").stderr
+
+
+@pytest.mark.parametrize("where", ["target", "plan", "workspace"])
+def test_pace_120_asks_the_calendar_rule_times_1_2_capped_at_100(tmp_path, where):
+    pace = "pace = 120\n"
+    write(tmp_path, "p/t", figure(extra='schedule = "monthly"\n' + (pace if where == "target" else "")))
+    (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\n' + (pace if where == "plan" else ""),
+                                              encoding="utf-8")
+    (tmp_path / "kpitrack.toml").write_text(pace if where == "workspace" else "", encoding="utf-8")
+    assert row(tmp_path, "t", "2024-06-30")["planned"] == Decimal("60.00")  # 6/12 x 1.2
+    assert row(tmp_path, "t", "2024-11-30")["planned"] == Decimal("100.00")  # 11/12 x 1.2, capped
+
+
+def test_without_pace_the_calendar_rule_is_unchanged(tmp_path):
+    write(tmp_path, "t", figure(extra='schedule = "monthly"\n'))
+    assert row(tmp_path, "t", "2024-06-30")["planned"] == Decimal("50.00")
