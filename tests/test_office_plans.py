@@ -87,3 +87,27 @@ def test_pace_120_asks_the_calendar_rule_times_1_2_capped_at_100(tmp_path, where
 def test_without_pace_the_calendar_rule_is_unchanged(tmp_path):
     write(tmp_path, "t", figure(extra='schedule = "monthly"\n'))
     assert row(tmp_path, "t", "2024-06-30")["planned"] == Decimal("50.00")
+
+
+# --- bands per target or plan -----------------------------------------------------------------
+
+BEHIND_BY_TWO = 'schedule = "monthly"\n' + entry("2024-06-30", 48, "total = true")  # 48 of planned 50
+
+
+@pytest.mark.parametrize("where", ["target", "plan"])
+def test_a_target_or_plan_sets_its_own_bands(tmp_path, where):
+    bands = "yellow = 1\nred = 3\n"
+    write(tmp_path, "p/t", figure(extra=(bands if where == "target" else "") + BEHIND_BY_TWO))
+    (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\n' + (bands if where == "plan" else ""),
+                                              encoding="utf-8")
+    (tmp_path / "kpitrack.toml").write_text("yellow = 5\nred = 15\n", encoding="utf-8")
+    found = row(tmp_path, "t", "2024-06-30")
+    assert (found["lag"], found["status"]) == (Decimal("2.00"), "at-risk")  # green under the workspace's bands
+
+
+def test_the_workspace_bands_hold_where_none_is_set(tmp_path):
+    write(tmp_path, "t", figure(extra=BEHIND_BY_TWO))
+    (tmp_path / "kpitrack.toml").write_text("yellow = 5\nred = 15\n", encoding="utf-8")
+    assert row(tmp_path, "t", "2024-06-30")["status"] == "on-track"
+    write(tmp_path, "t", figure(extra="yellow = 4\nred = 3\n" + BEHIND_BY_TWO))
+    assert "bands must be 0 <= yellow <= red <= 100" in run(tmp_path, "validate").stderr

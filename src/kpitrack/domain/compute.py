@@ -333,9 +333,11 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
         return Status.OVERDUE
     if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
         return Status.ON_TRACK
-    if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
+    yellow = target.yellow if target.yellow is not None else settings.yellow  # its own bands first
+    red = target.red if target.red is not None else settings.red
+    if lag is None or lag <= 0 or lag < yellow:  # no calendar plan (schedule "none"), or not behind
         return Status.ON_TRACK
-    return Status.AT_RISK if lag < settings.red else Status.BEHIND
+    return Status.AT_RISK if lag < red else Status.BEHIND
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:

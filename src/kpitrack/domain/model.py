@@ -126,6 +126,8 @@ class Target:
     checkpoints: tuple[Checkpoint, ...] = ()
     period_plan: tuple[Checkpoint, ...] = ()  # [planned]: the cumulative plan by the end of each listed period
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks (120: 按照序时进度的120%推进)
+    yellow: Decimal | None = None  # its own bands, in place of its plan's or the workspace's
+    red: Decimal | None = None
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
@@ -170,9 +172,11 @@ class Plan:
     due: date | None = None  # its last day
     closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
     pace: Decimal | None = None  # what the plan sets for its targets in place of kpitrack.toml's
+    yellow: Decimal | None = None
+    red: Decimal | None = None
 
 
-PLAN_SETTINGS = ("pace",)  # the settings a plan.toml may set for its folder's targets
+PLAN_SETTINGS = ("pace", "yellow", "red")  # the settings a plan.toml may set for its folder's targets
 
 
 @dataclass

@@ -42,6 +42,8 @@ TARGET_FIELDS = (
     Field("planned", "periods", "The plan by period (按月分解): [planned] \"2024-03\" = 13.5, cumulative, in the "
                                 "target's unit; a month (YYYY-MM) or a quarter (YYYY-Q1)."),
     Field("pace", "number", "Per cent of the calendar plan asked (120: 按照序时进度的120%推进); capped at 100 %."),
+    Field("yellow", "number", "Its own lag in points from which it is at-risk (黄灯), over its plan's or the workspace's."),
+    Field("red", "number", "Its own lag in points from which it is behind (红灯), over its plan's or the workspace's."),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
 )
 
@@ -73,6 +75,8 @@ PLAN_FIELDS = (
     Field("due", "date", "Last day of the plan's period, where `period` is not a year."),
     Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
     Field("pace", "number", "Per cent of the calendar plan its targets are asked (120: 按照序时进度的120%推进)."),
+    Field("yellow", "number", "Lag in points from which its targets are at-risk (黄灯), over the workspace's."),
+    Field("red", "number", "Lag in points from which its targets are behind (红灯), over the workspace's."),
 )
 
 SETTINGS_FIELDS = (

@@ -17,8 +17,8 @@ from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIEL
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
-from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, period_plan_of,
-                                        plain_entries)
+from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands,
+                                        pace_number, period_plan_of, plain_entries)
 from kpitrack.domain.parse import size_problem
 
 
@@ -104,7 +104,8 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     fields.update({key: _number(document[key], key, path, where(key))
                    for key in ("tolerance", "stretch_target") if key in document})
     if "pace" in document:
-        fields["pace"] = pace_number(document["pace"], path, where("pace"))
+        fields["pace"] = pace_number(document["pace"], path, where("pace"), _number)
+    fields.update(own_bands(document, path, where, _number))
     draft = Target(**fields)
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
@@ -112,14 +113,6 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
     return replace(draft, checkpoints=checkpoints, period_plan=period_plan,
                    entries=_entries(progress, draft, path, lines))
-
-
-def pace_number(raw: Any, path: Path, line: int | None) -> Decimal:
-    pace = _number(raw, "pace", path, line)
-    if not 0 < pace <= 1000:
-        raise KpitrackError(f"pace must be a per cent of the calendar plan above 0 (120 for 120 %), not {pace}",
-                            path, line)
-    return pace
 
 
 def _entries(progress: list[dict[str, Any]], target: Target, path: Path, lines: LineIndex) -> tuple[Entry, ...]:
@@ -152,7 +145,8 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         period=_optional_text(document, "period", path, where("period")),
         **plan_dates(document, path, where),
         closed=_flag(document["closed"], "closed", path, where("closed")) if "closed" in document else None,
-        pace=pace_number(document["pace"], path, where("pace")) if "pace" in document else None,
+        pace=pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None,
+        **own_bands(document, path, where, _number),
     )
 
 
@@ -192,7 +186,7 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     schedule = _word(document.get("schedule", "daily"), "schedule", SCHEDULES, path, where("schedule"))
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
         if "language" in document else None
-    pace = pace_number(document["pace"], path, where("pace")) if "pace" in document else None
+    pace = pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
                     old_band_at=old_band_at, growth_red=growth_red, pace=pace, **days)
 

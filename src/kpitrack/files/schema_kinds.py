@@ -18,9 +18,9 @@ from kpitrack.domain.parse import size_problem
 Where = Callable[[str], "int | None"]
 
 NOT_FOR = {
-    Kind.MILESTONE: ("qualifier", "tolerance", "stretch_target", "planned", "pace"),
+    Kind.MILESTONE: ("qualifier", "tolerance", "stretch_target", "planned", "pace", "yellow", "red"),
     Kind.INDICATOR: ("target", "baseline", "checkpoint", "parts", "qualifier", "tolerance", "stretch_target",
-                     "planned", "pace"),
+                     "planned", "pace", "yellow", "red"),
     Kind.GROWTH: ("baseline", "checkpoint", "parts", "planned", "pace"),
 }
 WHY = {
@@ -104,6 +104,24 @@ def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, numbe
                                 f"baseline) {previous} and the target {target.target}", path, line)
         previous = point.value
     return tuple(points)
+
+
+def pace_number(raw: Any, path: Path, line: int | None, number_of) -> Decimal:
+    pace = number_of(raw, "pace", path, line)
+    if not 0 < pace <= 1000:
+        raise KpitrackError(f"pace must be a per cent of the calendar plan above 0 (120 for 120 %), not {pace}",
+                            path, line)
+    return pace
+
+
+def own_bands(document: dict[str, Any], path: Path, where, number_of) -> dict[str, Decimal]:
+    """A target's or plan's own `yellow` and `red`, each in 0..100 points, yellow <= red when both."""
+    bands = {key: number_of(document[key], key, path, where(key)) for key in ("yellow", "red") if key in document}
+    if any(not 0 <= band <= 100 for band in bands.values()) or bands.get("red") == 0 or (
+            len(bands) == 2 and bands["yellow"] > bands["red"]):
+        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+                            path, where("yellow") or where("red"))
+    return bands
 
 
 MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
