@@ -111,3 +111,20 @@ def test_the_workspace_bands_hold_where_none_is_set(tmp_path):
     assert row(tmp_path, "t", "2024-06-30")["status"] == "on-track"
     write(tmp_path, "t", figure(extra="yellow = 4\nred = 3\n" + BEHIND_BY_TWO))
     assert "bands must be 0 <= yellow <= red <= 100" in run(tmp_path, "validate").stderr
+
+
+# --- lead and co-units ------------------------------------------------------------------------
+
+def test_owner_may_be_a_list_the_lead_first(tmp_path):
+    write(tmp_path, "t", figure(extra='owner = ["区发改局", "区统计局"]\n'))
+    write(tmp_path, "other", figure(extra='owner = "区统计局"\n'))
+    listed = json.loads(run(tmp_path, "status", "--format", "json", "--as-of", "2024-06-30", "--owner", "区统计局").stdout)
+    assert sorted(item["id"] for item in listed["targets"]) == ["other", "t"]
+    lead = json.loads(run(tmp_path, "status", "--format", "json", "--as-of", "2024-06-30", "--owner", "区发改局").stdout)
+    assert [item["id"] for item in lead["targets"]] == ["t"]
+    by_owner = run(tmp_path, "--lang", "zh", "status", "--by", "owner", "--as-of", "2024-06-30").stdout
+    assert "区发改局" in by_owner and "（牵头1，配合1）" in by_owner  # 区统计局: other as lead, t as co-unit
+    shown = run(tmp_path, "--lang", "zh", "show", "t", "--as-of", "2024-06-30").stdout
+    assert "配合单位" in shown and "区统计局" in shown
+    write(tmp_path, "t", figure(extra="owner = []\n"))
+    assert "owner must be text, or a list of units" in run(tmp_path, "validate").stderr

@@ -109,8 +109,9 @@ class Target:
     target: Decimal = Decimal(1)
     baseline: Decimal = Decimal(0)
     unit: str = ""
-    owner: str | None = None
+    owner: str | None = None  # the lead unit (牵头单位): the first of a list of owners
     source: str | None = None
+    co_owners: tuple[str, ...] = ()  # the co-units (配合单位): the rest of the list
     tags: tuple[str, ...] = ()
     stretch: bool = False
     qualifier: Qualifier | None = None  # None: at-least (at-most for a decrease target)
@@ -131,6 +132,10 @@ class Target:
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
+
+    def owners(self) -> tuple[str, ...]:
+        """Every unit it names, the lead (牵头) first, then the co-units (配合)."""
+        return ((self.owner,) if self.owner else ()) + self.co_owners
 
 
 @dataclass(frozen=True)

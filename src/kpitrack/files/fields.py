@@ -26,7 +26,7 @@ TARGET_FIELDS = (
     Field("kind", "choice", "What the entries record.",
           choices=("cumulative", "level", "milestone", "indicator", "growth")),
     Field("direction", "choice", "Whether the figure must rise or fall.", choices=("increase", "decrease")),
-    Field("owner", "text", "The responsible unit (责任单位)."),
+    Field("owner", "owners", "The responsible unit (责任单位), or a list: the lead unit (牵头) first, then co-units (配合)."),
     Field("source", "text", "Where it was pledged: outlet, date and the pledge's own words."),
     Field("tags", "texts", "Words to select targets by."),
     Field("stretch", "flag", "A 力争 (strive) pledge kept as a target of its own."),

@@ -48,6 +48,9 @@ def _type(field: Field) -> dict[str, Any]:
         return {"type": "integer", "minimum": 0}
     if kind == "cadence":
         return {"anyOf": [{"type": "string", "enum": list(CADENCES)}, {"type": "integer", "minimum": 1}]}
+    if kind == "owners":
+        return {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 1, "uniqueItems": True,
+                                               "items": {"type": "string", "pattern": r"\S"}}]}
     if kind == "periods":
         return {"type": "object", "minProperties": 1, "additionalProperties": False,
                 "patternProperties": {PERIOD: {"type": "number"}}}

@@ -17,7 +17,7 @@ from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIEL
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
-from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands,
+from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
                                         pace_number, period_plan_of, plain_entries)
 from kpitrack.domain.parse import size_problem
 
@@ -64,7 +64,7 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         kind=kind,
         direction=direction,
         unit=_text(document.get("unit", ""), "unit", path, where("unit")),
-        owner=_optional_text(document, "owner", path, where("owner")),
+        **owners_of(document.get("owner"), path, where("owner"), _text),
         source=_optional_text(document, "source", path, where("source")),
         tags=_tags(document.get("tags", []), path, where("tags")),
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),

@@ -124,6 +124,18 @@ def own_bands(document: dict[str, Any], path: Path, where, number_of) -> dict[st
     return bands
 
 
+def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]:
+    """`owner = "区发改局"`, or a list whose first is the lead unit (牵头) and the rest co-units (配合)."""
+    if raw is None or isinstance(raw, str):
+        return {"owner": None if raw is None else text_of(raw, "owner", path, line)}
+    if not isinstance(raw, list) or not raw or not all(isinstance(unit, str) and unit.strip() for unit in raw) \
+            or len(set(raw)) != len(raw):
+        raise KpitrackError('owner must be text, or a list of units, the lead first: owner = ["区发改局", "区统计局"]',
+                            path, line)
+    return {"owner": text_of(raw[0], "owner", path, line), "co_owners": tuple(text_of(unit, "owner", path, line)
+                                                                         for unit in raw[1:])}
+
+
 MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
 MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 

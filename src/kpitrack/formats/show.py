@@ -42,7 +42,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
             _(", tolerance {tolerance}").format(tolerance=number(tolerance_of(target))) if about else "")))
     if target.stretch_target is not None:
         rows.append((_("Stretch (力争)"), f"{number(target.stretch_target)} {target.unit}"))
-    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
+    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Co-units"), "、".join(target.co_owners)),
+                                                 (_("Source"), target.source),
                                                  (_("Tags"), ", ".join(target.tags))) if value]
     rows += [(_("Checkpoint"), f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
     if target.parts:

@@ -233,6 +233,7 @@ def owner_table(as_of: date, rows: list[dict]):
     for name, justify in zip(OWNER_COLUMNS, ("left", "right", "right", "left", "left")):
         table.add_column(_(name), justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(visible(owner_name(row["owner"])), str(row["targets"]), str(row["red"]),
+        table.add_row(visible(owner_name(row["owner"])), str(row["targets"]) + (_(" ({lead} lead, {co} co-unit)").format(
+            lead=row["targets"] - len(row["co"]), co=len(row["co"])) if row["co"] else ""), str(row["red"]),
                       "\n".join(row["unreported"]) or "—", "\n".join(row["stale"]) or "—")
     return table

@@ -85,7 +85,7 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     items = [(target, assess(target, as_of, workspace.settings_for(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
-             and (owner is None or owner.casefold() in (target.owner or "").casefold())
+             and (owner is None or any(owner.casefold() in unit.casefold() for unit in target.owners()))
              and target.group not in shut]
     if statuses or stale:
         items = [item for item in items if is_flagged(item[1], statuses, stale)]
@@ -351,7 +351,8 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
     overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
     owners: dict[str, list[Item]] = {}
     for item in items:
-        owners.setdefault(item[0].owner or NO_OWNER, []).append(item)
+        for unit in item[0].owners() or (NO_OWNER,):  # under each unit it names, lead and co-units
+            owners.setdefault(unit, []).append(item)
     rows = []
     for owner, members in sorted(owners.items()):
         rows.append({
@@ -360,6 +361,7 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
             "unreported": [target.id for target, result in members
                            if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
             "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
+            "co": [target.id for target, _ in members if owner in target.co_owners],  # 配合; the rest 牵头
         })
     return rows
 
