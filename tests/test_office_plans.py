@@ -128,3 +128,27 @@ def test_owner_may_be_a_list_the_lead_first(tmp_path):
     assert "配合单位" in shown and "区统计局" in shown
     write(tmp_path, "t", figure(extra="owner = []\n"))
     assert "owner must be text, or a list of units" in run(tmp_path, "validate").stderr
+
+
+# --- 临期预警 -----------------------------------------------------------------------------------
+
+MILESTONE = '# synthetic test data\ntitle = "synthetic bridge"\nkind = "milestone"\nstart = 2024-01-01\ndue = 2024-12-31\n'
+
+
+def test_a_milestone_within_warn_days_of_due_is_due_soon_and_check_names_it(tmp_path):
+    write(tmp_path, "bridge", MILESTONE + "warn_days = 30\n")
+    assert row(tmp_path, "bridge", "2024-12-05")["due_soon"] is True
+    assert row(tmp_path, "bridge", "2024-11-30")["due_soon"] is False  # 31 days before
+    checked = run(tmp_path, "check", "--as-of", "2024-12-05")
+    assert checked.exit_code == 1 and "bridge" in checked.stdout and "due soon" in checked.stdout
+    assert "临期" in run(tmp_path, "--lang", "zh", "status", "--as-of", "2024-12-05").stdout
+    assert run(tmp_path, "check", "--as-of", "2024-11-30").exit_code == 0
+
+
+def test_warn_days_defaults_to_30_for_milestones_and_off_for_figures(tmp_path):
+    write(tmp_path, "bridge", MILESTONE)
+    write(tmp_path, "firms", figure())
+    assert row(tmp_path, "bridge", "2024-12-05")["due_soon"] is True
+    assert row(tmp_path, "firms", "2024-12-05")["due_soon"] is False
+    (tmp_path / "kpitrack.toml").write_text("warn_days = 40\n", encoding="utf-8")
+    assert row(tmp_path, "firms", "2024-11-25")["due_soon"] is True

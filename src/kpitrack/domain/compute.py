@@ -44,6 +44,7 @@ class Figures:
     exceeded_points: Decimal | None = None  # completion - 100
     plan_completion: Decimal | None = None  # completion as a share of planned (完成序时计划的 108.89 %)
     pace: Decimal | None = None  # the pace its calendar plan was taken at (None: 100 %)
+    due_soon: bool = False  # 临期: not done, and its due date within warn_days
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -51,6 +52,15 @@ Others = Mapping[str, Target]  # the workspace's targets by id, where a parent f
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
+    result = _figures(target, as_of, settings, others)
+    if due_soon(target, as_of, result.status, settings):
+        from dataclasses import replace
+
+        return replace(result, due_soon=True)
+    return result
+
+
+def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> Figures:
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
     if target.kind in (Kind.INDICATOR, Kind.GROWTH):
@@ -94,6 +104,21 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
                          if exact_planned is not None and exact_planned > 0 else None),
     )
+
+
+MILESTONE_WARN_DAYS = 30
+
+
+def due_soon(target: Target, as_of: date, status: Status, settings: Settings) -> bool:
+    """临期预警: under way, not done, and due within warn_days (the target's, its plan's or the
+    workspace's; without one, 30 days for a milestone and never for the rest)."""
+    days = target.warn_days if target.warn_days is not None else settings.warn_days
+    if days is None:
+        days = MILESTONE_WARN_DAYS if target.kind is Kind.MILESTONE else None
+    if days is None or status in (Status.DONE, Status.NOT_STARTED, Status.TRACKED, Status.OVERDUE) \
+            or as_of > target.due:
+        return False
+    return (target.due - as_of).days <= days
 
 
 def own_plan(target: Target, result: Figures) -> bool:

@@ -129,6 +129,7 @@ class Target:
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks (120: 按照序时进度的120%推进)
     yellow: Decimal | None = None  # its own bands, in place of its plan's or the workspace's
     red: Decimal | None = None
+    warn_days: int | None = None  # 临期预警: flagged this many days before due while not done
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
@@ -152,6 +153,7 @@ class Settings:
     old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
     close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks; None: 100
+    warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
 
     def under(self, plan: Plan | None) -> Settings:
         """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""
@@ -179,9 +181,10 @@ class Plan:
     pace: Decimal | None = None  # what the plan sets for its targets in place of kpitrack.toml's
     yellow: Decimal | None = None
     red: Decimal | None = None
+    warn_days: int | None = None
 
 
-PLAN_SETTINGS = ("pace", "yellow", "red")  # the settings a plan.toml may set for its folder's targets
+PLAN_SETTINGS = ("pace", "yellow", "red", "warn_days")  # the settings a plan.toml may set for its folder's targets
 
 
 @dataclass

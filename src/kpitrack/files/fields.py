@@ -42,6 +42,7 @@ TARGET_FIELDS = (
     Field("planned", "periods", "The plan by period (按月分解): [planned] \"2024-03\" = 13.5, cumulative, in the "
                                 "target's unit; a month (YYYY-MM) or a quarter (YYYY-Q1)."),
     Field("pace", "number", "Per cent of the calendar plan asked (120: 按照序时进度的120%推进); capped at 100 %."),
+    Field("warn_days", "days", "临期预警: days before due from which it is flagged while not done (milestones: 30)."),
     Field("yellow", "number", "Its own lag in points from which it is at-risk (黄灯), over its plan's or the workspace's."),
     Field("red", "number", "Its own lag in points from which it is behind (红灯), over its plan's or the workspace's."),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
@@ -76,6 +77,7 @@ PLAN_FIELDS = (
     Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
     Field("pace", "number", "Per cent of the calendar plan its targets are asked (120: 按照序时进度的120%推进)."),
     Field("yellow", "number", "Lag in points from which its targets are at-risk (黄灯), over the workspace's."),
+    Field("warn_days", "days", "临期预警 days before due for its targets, over the workspace's."),
     Field("red", "number", "Lag in points from which its targets are behind (红灯), over the workspace's."),
 )
 
@@ -91,6 +93,7 @@ SETTINGS_FIELDS = (
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
     Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),
     Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
+    Field("warn_days", "days", "临期预警: days before due from which a target not done is flagged; default 30 for milestones."),
     Field("pace", "number", "Per cent of the calendar plan targets are asked (120: 按照序时进度的120%推进); default 100."),
 )
 

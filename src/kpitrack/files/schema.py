@@ -18,7 +18,7 @@ from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
 from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
-                                        pace_number, period_plan_of, plain_entries)
+                                        pace_number, period_plan_of, plain_entries, whole_days)
 from kpitrack.domain.parse import size_problem
 
 
@@ -106,6 +106,8 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     if "pace" in document:
         fields["pace"] = pace_number(document["pace"], path, where("pace"), _number)
     fields.update(own_bands(document, path, where, _number))
+    if "warn_days" in document:
+        fields["warn_days"] = whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
     draft = Target(**fields)
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
@@ -147,6 +149,8 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         closed=_flag(document["closed"], "closed", path, where("closed")) if "closed" in document else None,
         pace=pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None,
         **own_bands(document, path, where, _number),
+        warn_days=whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
+        if "warn_days" in document else None,
     )
 
 
@@ -174,10 +178,10 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
 
     yellow, red, old_band_at = _bands(document, path, where)
     days = {}
-    for key in ("stale_grace_days", "close_after_days"):
+    for key in ("stale_grace_days", "close_after_days", "warn_days"):
         days[key] = document.get(key, getattr(Settings, key))
-        if isinstance(days[key], bool) or not isinstance(days[key], int) or days[key] < 0:
-            raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, where(key))
+        if key in document:
+            whole_days(days[key], key, path, where(key))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
     growth_red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
     if growth_red <= 0:

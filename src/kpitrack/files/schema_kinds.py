@@ -136,6 +136,12 @@ def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]
                                                                          for unit in raw[1:])}
 
 
+def whole_days(raw: Any, key: str, path: Path, line: int | None) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, line)
+    return raw
+
+
 MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
 MAX_YEAR = 2999  # dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 

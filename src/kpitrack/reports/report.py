@@ -52,11 +52,13 @@ def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures]
 
 
 ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
+DUE_SOON = "due-soon"  # the code that asks for targets flagged 临期, beside statuses and verdicts
 
 
 def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: bool) -> bool:
     """Whether `result` has one of `statuses` (or verdicts), or is stale when `stale` is asked for."""
-    return result.status in statuses or result.verdict in statuses or (stale and result.stale)
+    return (result.status in statuses or result.verdict in statuses or (stale and result.stale)
+            or (result.due_soon and DUE_SOON in statuses))
 
 
 def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:
@@ -150,7 +152,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon",
 )
 
 
@@ -191,6 +193,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "exceeded_by": result.exceeded_by,
         "exceeded_points": result.exceeded_points,
         "plan_completion": result.plan_completion,
+        "due_soon": result.due_soon,
     }
 
 
