@@ -152,3 +152,26 @@ def test_warn_days_defaults_to_30_for_milestones_and_off_for_figures(tmp_path):
     assert row(tmp_path, "firms", "2024-12-05")["due_soon"] is False
     (tmp_path / "kpitrack.toml").write_text("warn_days = 40\n", encoding="utf-8")
     assert row(tmp_path, "firms", "2024-11-25")["due_soon"] is True
+
+
+# --- chasing reports --------------------------------------------------------------------------
+
+def test_a_target_that_never_reported_is_stale_once_its_first_period_and_grace_are_over(tmp_path):
+    (tmp_path / "kpitrack.toml").write_text('cadence = "monthly"\nstale_grace_days = 15\n', encoding="utf-8")
+    write(tmp_path, "t", figure())
+    assert row(tmp_path, "t", "2024-02-16")["stale"] is False  # 1 January + a month + 15 days
+    assert row(tmp_path, "t", "2024-03-31")["stale"] is True
+    checked = run(tmp_path, "check", "--as-of", "2024-03-31", "--fail-on", "stale")
+    assert checked.exit_code == 1 and "t  " in checked.stdout and "stale" in checked.stdout
+
+
+def test_a_milestone_is_chased_only_by_a_cadence_of_its_own_or_its_plan(tmp_path):
+    (tmp_path / "kpitrack.toml").write_text('cadence = "monthly"\n', encoding="utf-8")
+    write(tmp_path, "p/bridge", MILESTONE)
+    (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\n', encoding="utf-8")
+    assert row(tmp_path, "bridge", "2024-03-31")["stale"] is False
+    (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\ncadence = "monthly"\n', encoding="utf-8")
+    assert row(tmp_path, "bridge", "2024-03-31")["stale"] is True
+    write(tmp_path, "p/bridge", MILESTONE + 'cadence = "quarterly"\n')
+    (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\n', encoding="utf-8")
+    assert row(tmp_path, "bridge", "2024-04-30")["stale"] is True

@@ -154,6 +154,7 @@ class Settings:
     close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks; None: 100
     warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
+    plan_cadence: Cadence | None = None  # the cadence a plan.toml sets: it chases milestones too
 
     def under(self, plan: Plan | None) -> Settings:
         """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""
@@ -162,6 +163,8 @@ class Settings:
         from dataclasses import replace
 
         said = {key: getattr(plan, key) for key in PLAN_SETTINGS if getattr(plan, key) is not None}
+        if plan.cadence is not None:
+            said.update(cadence=plan.cadence, plan_cadence=plan.cadence)
         return replace(self, **said) if said else self
 
 
@@ -182,6 +185,7 @@ class Plan:
     yellow: Decimal | None = None
     red: Decimal | None = None
     warn_days: int | None = None
+    cadence: Cadence | None = None  # how often its targets report, over kpitrack.toml's (milestones too)
 
 
 PLAN_SETTINGS = ("pace", "yellow", "red", "warn_days")  # the settings a plan.toml may set for its folder's targets

@@ -78,6 +78,7 @@ PLAN_FIELDS = (
     Field("pace", "number", "Per cent of the calendar plan its targets are asked (120: 按照序时进度的120%推进)."),
     Field("yellow", "number", "Lag in points from which its targets are at-risk (黄灯), over the workspace's."),
     Field("warn_days", "days", "临期预警 days before due for its targets, over the workspace's."),
+    Field("cadence", "cadence", "How often its targets report, over the workspace's; it chases milestones too."),
     Field("red", "number", "Lag in points from which its targets are behind (红灯), over the workspace's."),
 )
 

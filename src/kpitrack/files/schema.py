@@ -151,6 +151,7 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         **own_bands(document, path, where, _number),
         warn_days=whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
         if "warn_days" in document else None,
+        cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
 
 
