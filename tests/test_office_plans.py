@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from helpers import runner
-from kpitrack.cli import app
+from test_kinds import row, run, write  # the same synthetic workspace helpers
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
-
-
-def write(root: Path, name: str, text: str) -> Path:
-    path = root / f"{name}.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run(root: Path, *args: str):
-    return runner.invoke(app, ["--dir", str(root), *args])
-
-
-def row(root: Path, target_id: str, as_of: str) -> dict:
-    result = run(root, "status", "--format", "json", "--as-of", as_of, "--all")
-    assert result.exit_code == 0, result.output
-    return {item["id"]: item for item in json.loads(result.stdout, parse_float=Decimal)["targets"]}[target_id]
 
 
 def figure(target="100", unit="家", extra="", start="2024-01-01", due="2024-12-31") -> str:
