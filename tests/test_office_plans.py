@@ -156,17 +156,3 @@ def test_a_milestone_is_chased_only_by_a_cadence_of_its_own_or_its_plan(tmp_path
     write(tmp_path, "p/bridge", MILESTONE + 'cadence = "quarterly"\n')
     (tmp_path / "p" / "plan.toml").write_text('title = "synthetic plan"\n', encoding="utf-8")
     assert row(tmp_path, "bridge", "2024-04-30")["stale"] is True
-
-
-# --- narrow terminals -------------------------------------------------------------------------
-
-def test_at_80_columns_ids_are_never_cut_and_the_summary_keeps_every_count(tmp_path, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
-    (tmp_path / "kpitrack.toml").write_text('cadence = "monthly"\n', encoding="utf-8")
-    long_figure = figure("123456789.6", "万元人民币", 'qualifier = "over"\n' + entry("2024-06-30", "6543210.21",
-                                                                                "total = true"))
-    for target_id in ("d25-gdp-growth", "d25-gdp-total"):
-        write(tmp_path, target_id, long_figure)
-    shown = run(tmp_path, "status", "--as-of", "2024-09-30").stdout
-    assert " d25-gdp-growth " in shown and " d25-gdp-total " in shown
-    assert "2 stale" in shown  # the count moves to a line of its own, never dropped

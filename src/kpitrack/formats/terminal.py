@@ -143,21 +143,15 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     rows = [(item, depth, _status_cells(*item, depth, width, wide)) for item, depth in ordered]
     widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
               for column, header in enumerate(headers)]
-    if not wide:  # the name takes what the other columns leave; ids are never cut (titles are, first)
-        longest_id = max([cell_len_of(cells[0][0].partition("\0")[0]) for _, _, cells in rows] + [9])
-        if width - 1 - sum(widths[1:]) - gap * (len(headers) - 1) < longest_id:  # the bar goes first
-            rows = [(item, depth, [cell if column != 2 else ("", "") for column, cell in enumerate(cells)])
-                    for item, depth, cells in rows]
-            widths[2] = 0
-        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), longest_id)
+    if not wide:  # the name takes what the other columns leave
+        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 9)  # "lh24-hig…"
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
         summary = summarize([figures for _, figures in items])
         line = summary_line(summary, share=False)
-        if cell_len_of(line) >= width:  # every count kept: the stale count on a line of its own
-            short = summary_line(summary, share=False, stale=False)
-            line = short + line[len(short):].replace(_("; "), "\n", 1)
+        if cell_len_of(line) >= width:  # one line: the stale count goes (each row says it)
+            line = summary_line(summary, share=False, stale=False)
         output.append(line + "\n")
 
     def add_line(cells: list[Cell]) -> None:
