@@ -150,3 +150,28 @@ def test_a_date_past_what_a_file_may_hold_is_refused_at_the_door(tmp_path, day):
     result = run(tmp_path, "add", "firms", "5", "--date", day)
     assert result.exit_code == 2 and "2999-12-31" in result.stderr, result.output
     assert (tmp_path / "firms.toml").read_bytes() == before
+
+
+def test_a_decrease_target_is_a_level_target_unless_told_otherwise(tmp_path):
+    """Synthetic: a vacancy rate of 100 % to be brought to 90 % or less; 95.5 typed is the reading 95.5."""
+    result = run(tmp_path, "new", "vacancy", "--title", "synthetic: vacancy rate", "--direction", "decrease",
+                 "--baseline", "100", "--target", "90", "--unit", "%", *PERIOD)
+    assert result.exit_code == 0, result.output
+    assert read_toml(tmp_path / "vacancy.toml")["kind"] == "level"
+    added = run(tmp_path, "add", "vacancy", "95.5", "--date", "2023-03-31")
+    assert added.exit_code == 0, added.output
+    row = status_rows(tmp_path, "--as-of", "2023-03-31")["vacancy"]
+    assert (row["current"], row["completion"]) == (Decimal("95.5"), Decimal("45.00"))
+    told = run(tmp_path, "new", "falls", "--title", "synthetic: falls", "--direction", "decrease", "--kind",
+               "cumulative", "--target", "-10", *PERIOD)
+    assert told.exit_code == 0, told.output
+    assert read_toml(tmp_path / "falls.toml")["kind"] == "cumulative"
+
+
+def test_a_rise_typed_on_a_cumulative_decrease_target_is_not_steered_to_a_total(tmp_path):
+    """A running total of 95.5 on a decrease target would record 100 + 95.5 = 195.5, a number
+    nobody typed: the refusal says increments are falls, and names the level kind instead."""
+    run(tmp_path, "new", "vacancy", "--title", "synthetic: vacancy rate", "--direction", "decrease", "--kind",
+        "cumulative", "--baseline", "100", "--target", "90", *PERIOD)
+    line = one_error_line(run(tmp_path, "add", "vacancy", "95.5", "--date", "2023-03-31"))
+    assert "total" not in line and 'kind = "level"' in line and "-95.5" in line

@@ -34,7 +34,7 @@ def test_status_by_owner_counts_red_and_names_the_units_to_chase(tmp_path):
     assert result.exit_code == 0, result.output
     rows = {row["owner"]: row for row in json.loads(result.stdout)["owners"]}
     # a has reported nothing: 未报送 (chase the unit), not red
-    assert rows["区住建局"] == {"owner": "区住建局", "targets": 2, "red": 0, "unreported": ["a"], "stale": ["b"]}
+    assert rows["区住建局"] == {"owner": "区住建局", "targets": 2, "red": 0, "unreported": ["a"], "stale": ["b"], "co": []}
     assert rows["区发改局"]["red"] == 0 and rows["区发改局"]["unreported"] == []
     table = run(root, "status", "--by", "owner", "--as-of", "2023-07-15").stdout
     assert "未报送" in table and "区住建局" in table

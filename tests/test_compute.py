@@ -83,7 +83,8 @@ def test_completion_is_rounded_down_so_it_never_shows_100_before_done():
     target = make_target(target=3, entries=[(date(2023, 1, 1), D("2.99999"))])
     result = figures(target, date(2023, 12, 31))
     assert result.completion == D("99.99")
-    assert result.status is Status.AT_RISK  # on the due day itself, not done: a sliver behind
+    assert figures(target, date(2023, 12, 30)).status is Status.ON_TRACK  # the day before due: 99.99 of 99.73 planned
+    assert result.status is Status.OVERDUE  # the end of the due day, not done: over, never on track
     assert figures(target, date(2024, 1, 1)).status is Status.OVERDUE  # the day after due
 
 
@@ -168,7 +169,8 @@ def test_lag_exactly_at_the_band_is_behind():
 def test_milestone_is_done_or_on_track_before_due_and_overdue_after():
     open_ = make_target(kind=Kind.MILESTONE, target=1)
     assert figures(open_, date(2023, 6, 30)).status is Status.ON_TRACK
-    assert figures(open_, date(2023, 12, 31)).status is Status.BEHIND  # its due day ended without it
+    assert figures(open_, date(2023, 12, 30)).status is Status.ON_TRACK
+    assert figures(open_, date(2023, 12, 31)).status is Status.OVERDUE  # its due day ended without it
     assert figures(open_, date(2024, 1, 1)).status is Status.OVERDUE
     done = make_target(kind=Kind.MILESTONE, target=1, entries=[Entry(date(2023, 9, 1), done=True)])
     result = figures(done, date(2024, 1, 1))

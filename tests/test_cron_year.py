@@ -82,6 +82,8 @@ def test_a_simulated_2024_mails_once_per_change_and_never_after_the_year_closed(
     www.mkdir()
     shutil.copy(ROOT / "targets" / "kpitrack.toml", workspace)
     shutil.copytree(ROOT / "targets" / "luohu-2024", workspace / "luohu-2024")
+    with open(workspace / "luohu-2024" / "plan.toml", "a", encoding="utf-8") as plan_file:
+        plan_file.write('cadence = "monthly"\n')  # the simulated milestones report monthly: their plan chases them
     for path in (workspace / "luohu-2024").glob("*.toml"):  # the year is simulated: the published entries go
         text = path.read_text(encoding="utf-8")
         path.write_text(text.split("\n[[progress]]")[0] + "\n", encoding="utf-8")
@@ -113,8 +115,13 @@ def test_a_simulated_2024_mails_once_per_change_and_never_after_the_year_closed(
         f"{REVISED}: now behind (was on-track)",
         f"{REVISED}: recovered: now on-track (was behind)",
         f"{LATE_2}: late: no figure since 2024-07-31",
+        # the year closes at the end of 31 December: without its full-year reading (entered on
+        # 5 January) the growth rate is overdue then, and done once the reading dated 31 December comes
+        "lh24-gdp-growth: now overdue (was on-track)",
+        "lh24-gdp-growth: done (was overdue)",
     ], mails
-    assert all(when < date(2024, 12, 31) for when, _ in summary)
+    assert all(when < date(2024, 12, 31) for when, _ in summary[:-2])
+    assert [when for when, _ in summary[-2:]][0] >= date(2024, 12, 31) and summary[-1][0] < date(2025, 2, 1)
     # Once the year is closed, even the plain check (without --changes) has nothing to say.
     plain = check.replace(" --changes", " --quiet")
     assert cron(plain, date(2025, 5, 1)) == ""

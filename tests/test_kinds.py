@@ -72,7 +72,7 @@ def test_about_with_an_explicit_tolerance(tmp_path):
     assert row(tmp_path, "t", "2023-12-31")["tolerance"] == 10
     (tmp_path / "t.toml").write_text(target(target=410, unit="亿元", extra='qualifier = "about"\ntolerance = 10\n'
                                             + entry("2023-12-31", "399.99", "total = true")), encoding="utf-8")
-    assert row(tmp_path, "t", "2023-12-31")["status"] == "at-risk"  # not done: 10.01 short
+    assert row(tmp_path, "t", "2023-12-31")["status"] == "overdue"  # not done: 10.01 short
 
 
 @pytest.mark.parametrize("value, done", [(50, True), ("50.01", False)])
@@ -164,7 +164,8 @@ def test_growth_red_is_a_setting(tmp_path):
 
 def test_growth_verdict_comes_from_the_reading_on_the_due_date(tmp_path):
     write(tmp_path, "gdp", GROWTH + entry("2024-06-30", "6.5"))
-    assert row(tmp_path, "gdp", "2024-12-31")["verdict"] is None
+    assert row(tmp_path, "gdp", "2024-12-30")["verdict"] is None
+    assert row(tmp_path, "gdp", "2024-12-31")["verdict"] == "not-reported"  # the year ended without its reading
     assert (row(tmp_path, "gdp", "2025-01-01")["verdict"], row(tmp_path, "gdp", "2025-01-01")["status"]) == (
         "not-reported", "overdue")
     # real: Luohu's full-year 2024 GDP growth is printed as 3.0 % (outside outcomes.md; the plan's §8)
@@ -219,7 +220,7 @@ def test_an_estimate_counts_is_marked_and_a_final_figure_replaces_it(tmp_path):
     result = run(tmp_path, "add", "t", "90", "--total", "--date", "2023-12-31")
     assert result.exit_code == 0, result.output
     found = row(tmp_path, "t", "2023-12-31")
-    assert (found["current"], found["status"], found["estimate"]) == (90, "behind", False)
+    assert (found["current"], found["status"], found["estimate"]) == (90, "overdue", False)
 
 
 def test_an_estimated_increment_is_not_added_twice(tmp_path):
@@ -278,7 +279,11 @@ def test_add_works_on_a_target_whose_dates_come_from_the_plan(tmp_path):
     ([("2023-12-31", 80), ("2024-02-29", 100)], "2024-03-01", "done-late", "2024-02-29"),
     ([("2023-12-31", 80)], "2024-01-01", "missed", None),
     ([], "2024-01-01", "not-reported", None),
-    ([("2023-06-30", 80)], "2023-12-31", None, None),  # not yet due, not met: no verdict
+    ([("2023-06-30", 80)], "2023-12-30", None, None),  # not yet due, not met: no verdict
+    # an as-of date is the end of that day: on the due date itself the verdict is given
+    ([("2023-12-31", 80)], "2023-12-31", "missed", None),
+    ([("2023-12-31", 100)], "2023-12-31", "on-time", "2023-12-31"),
+    ([], "2023-12-31", "not-reported", None),
 ])
 def test_verdicts(tmp_path, entries, as_of, verdict, done_on):
     write(tmp_path, "t", target(extra="".join(entry(when, value, "total = true") for when, value in entries)))

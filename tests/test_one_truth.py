@@ -98,14 +98,14 @@ def test_status_to_light_is_one_table_that_every_output_reads():
     """The terminal's light word and the page's, the ledger's and the charts' colour agree for every status."""
     from kpitrack.domain.lights import LIGHT
     from kpitrack.domain.model import Status
-    from kpitrack.reports.report import ledger_row
+    from kpitrack.reports.ledger import ledger_row
     from kpitrack.words.display import LIGHTS
 
     assert set(LIGHT) == set(Status)
     assert all(LIGHTS[status] == LIGHT[status] for status in LIGHTS)  # `(green)` where the page paints green
-    from kpitrack.reports import report
+    from kpitrack.reports import ledger
 
-    assert report.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.report"
+    assert ledger.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.ledger"
 
 
 def test_the_report_command_offers_exactly_the_registered_formats():

@@ -62,12 +62,23 @@ def test_the_verdicts_hold_at_the_end_of_2025(target, as_of, completion, verdict
     assert row(target, "2025-12-31")["verdict"] == verdict
 
 
-def test_on_the_due_day_a_missed_pledge_is_red_or_yellow_not_yet_judged():
+def test_on_the_due_day_a_missed_pledge_is_judged():
+    """An as-of date is the end of that day: the year-end report 截至12月31日 gives the verdicts
+    (32 of 40 listed companies on 2023-12-31: 未完成), and no pledge short of its figure is on track."""
     assert (row("sz23-listed-companies", "2023-12-31")["status"], row("sz23-listed-companies", "2023-12-31")["verdict"]) \
-        == ("behind", None)
-    # 11.17 points short on the due day: yellow under the shipped bands (yellow 5, red 15)
-    assert row("lh24-fixed-asset-investment", "2024-12-31")["status"] == "at-risk"
-    assert row("sz23-fixed-asset-investment", "2023-12-31")["verdict"] is None
+        == ("overdue", "missed")
+    assert (row("lh24-fixed-asset-investment", "2024-12-31")["status"],
+            row("lh24-fixed-asset-investment", "2024-12-31")["verdict"]) == ("overdue", "missed")
+    assert row("sz23-fixed-asset-investment", "2023-12-31")["verdict"] == "missed"
+    assert row("sz23-listed-companies", "2023-12-30")["verdict"] is None  # the day before: not yet
+
+
+@pytest.mark.parametrize("target, as_of, completion, verdict, done_on",
+                         [case for case in FINAL if case[1].endswith("-01-01")], ids=lambda case: str(case))
+def test_the_year_end_verdicts_are_given_on_the_due_date_itself(target, as_of, completion, verdict, done_on):
+    due = f"{int(as_of[:4]) - 1}-12-31"
+    found = row(target, due)
+    assert (found["completion"], found["verdict"], found["done_on"]) == (Decimal(completion), verdict, done_on)
 
 
 def test_the_eight_parks_were_not_reported_until_the_reply_of_september_2025():

@@ -133,11 +133,11 @@ def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     for name in names:
         code = typed_status(name)
         if code is None:
-            known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale"]
+            known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale", "due-soon"]
             raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
                 value=name, choices=", ".join(known)), param_hint=f"'{option}'")
         codes.append(code)
-    chosen = tuple(Status(code) if code in Status._value2member_map_ else Verdict(code)
+    chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code == "due-soon" else Verdict(code)
                    for code in codes if code != "stale")
     return chosen, "stale" in codes, names
 
@@ -148,7 +148,7 @@ def check(
     as_of: AsOf = None,
     fail_on: Annotated[str, typer.Option(
         metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.",
-        autocompletion=status_list)] = "behind,overdue",
+        autocompletion=status_list)] = "behind,overdue,due-soon",
     quiet: QuietOption = False,
     tag: TagOption = None,
     group: GroupOption = None,
@@ -192,10 +192,11 @@ def check(
 
 def shown_words(names: list[str]) -> list[str]:
     """Typed status words as the interface says them (`红灯` in English: `behind`)."""
-    from kpitrack.words.display import STALE, status_word, typed_status
+    from kpitrack.words.display import DUE_SOON_WORD, STALE, status_word, typed_status
     from kpitrack.domain.model import Status
 
-    return [_(STALE) if code == "stale" else status_word(Status(code)) for code in map(typed_status, names)]
+    return [_(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
+            for code in map(typed_status, names)]
 
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
@@ -208,7 +209,7 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     current = {target.id: {"status": result.status.value, "stale": result.stale,
                            "last": result.last_update.isoformat() if result.last_update else None}
                for target, result in items}
-    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses}, stale)
+    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses if status != "due-soon"}, stale)
     remember(workspace.root, key, current)
     titles = {target.id: target.title for target, _result in items}
     for target_id, what in news:

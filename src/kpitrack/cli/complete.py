@@ -57,7 +57,7 @@ def tags(ctx: typer.Context, incomplete: str):
 
 @_quietly
 def owners(ctx: typer.Context, incomplete: str):
-    words = {target.owner for target in _targets(ctx).targets if target.owner}
+    words = {unit for target in _targets(ctx).targets for unit in target.owners()}
     return sorted(word for word in words if word.startswith(incomplete))
 
 

@@ -58,7 +58,9 @@ def new(
     target: Annotated[Optional[str], typer.Option(
         metavar="NUMBER", help="The figure to reach (not for milestones).")] = None,
     unit: Annotated[str, typer.Option(help="Unit of the figures, e.g. 家, 亿元, km.")] = "",
-    kind: Annotated[Kind, typer.Option(help="What the figures count.")] = Kind.CUMULATIVE,
+    kind: Annotated[Optional[Kind], typer.Option(
+        help="What the figures count (default: cumulative; level for a decrease target, whose figures are "
+             "read as typed).")] = None,
     direction: Annotated[Direction, typer.Option(help="Whether the figure must rise or fall.")] = Direction.INCREASE,
     baseline: Annotated[Optional[str], typer.Option(
         metavar="NUMBER", help="Where the figure stands at start (default 0).")] = None,
@@ -82,6 +84,8 @@ def new(
     """
     from kpitrack.writing.write import create_target
 
+    if kind is None:  # 空置率 95.5 is a reading of the level, not a change of 95.5
+        kind = Kind.LEVEL if direction is Direction.DECREASE else Kind.CUMULATIVE
     # read in the target's unit, as add reads a figure: on 亿元 1500亿 and 1500亿元 are 1500
     target, baseline, tolerance, stretch_target = (
         figure_argument(text, unit, f"'{name}'") for text, name in (

@@ -126,7 +126,7 @@ def show(
         raise next((problem for problem in workspace.problems if problem.path == path),
                    KpitrackError(_("{id}: could not be read").format(id=target_id), path))
     target = others[target_id]
-    result = assess(target, as_of or date.today(), workspace.settings, others)
+    result = assess(target, as_of or date.today(), workspace.settings_for(target), others)
     if output is ShowFormat.json:
         from kpitrack.formats.machine import show_json
         sys.stdout.write(show_json(target, result))

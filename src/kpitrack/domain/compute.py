@@ -42,6 +42,9 @@ class Figures:
     done_on: date | None = None
     exceeded_by: Decimal | None = None  # the final figure past the target, in its unit
     exceeded_points: Decimal | None = None  # completion - 100
+    plan_completion: Decimal | None = None  # completion as a share of planned (完成序时计划的 108.89 %)
+    pace: Decimal | None = None  # the pace its calendar plan was taken at (None: 100 %)
+    due_soon: bool = False  # 临期: not done, and its due date within warn_days
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -49,6 +52,15 @@ Others = Mapping[str, Target]  # the workspace's targets by id, where a parent f
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
+    result = _figures(target, as_of, settings, others)
+    if due_soon(target, as_of, result.status, settings):
+        from dataclasses import replace
+
+        return replace(result, due_soon=True)
+    return result
+
+
+def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> Figures:
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
     if target.kind in (Kind.INDICATOR, Kind.GROWTH):
@@ -61,7 +73,9 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         stale = _stale(target, as_of, last_update, status, settings, others)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
                        schedule)
-    planned = None if schedule == "none" else to_cents(planned_percent(target, as_of, schedule))
+    exact_planned = (None if schedule == "none" and not target.period_plan
+                     else planned_percent(target, as_of, schedule, pace_of(target, settings)))
+    planned = None if exact_planned is None else to_cents(exact_planned)
     if has_no_data(target, as_of, others):
         status = _status(target, as_of, done, None, settings, True)
         return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
@@ -86,7 +100,36 @@ def figures(target: Target, as_of: date, settings: Settings = Settings(), others
         stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
                             if target.stretch_target is not None else None),
         estimate=counts_estimate(target, as_of),
+        pace=pace_of(target, settings),
+        plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
+                         if exact_planned is not None and exact_planned > 0 else None),
     )
+
+
+MILESTONE_WARN_DAYS = 30
+
+
+def due_soon(target: Target, as_of: date, status: Status, settings: Settings) -> bool:
+    """临期预警: under way, not done, and due within warn_days (the target's, its plan's or the
+    workspace's; without one, 30 days for a milestone and never for the rest)."""
+    days = target.warn_days if target.warn_days is not None else settings.warn_days
+    if days is None:
+        days = MILESTONE_WARN_DAYS if target.kind is Kind.MILESTONE else None
+    if days is None or status in (Status.DONE, Status.NOT_STARTED, Status.TRACKED, Status.OVERDUE) \
+            or as_of > target.due:
+        return False
+    return (target.due - as_of).days <= days
+
+
+def own_plan(target: Target, result: Figures) -> bool:
+    """Whether the target's plan is its own ([planned] or a pace), so that the share of it done
+    (plan_completion) is worth a line of its own beside completion and planned."""
+    return result.plan_completion is not None and (bool(target.period_plan) or result.pace is not None)
+
+
+def pace_of(target: Target, settings: Settings) -> Decimal | None:
+    """The pace the calendar rule is taken at: the target's, else its plan's or the workspace's."""
+    return target.pace if target.pace is not None else settings.pace
 
 
 def shown_percent(exact: Decimal, done: bool) -> Decimal:
@@ -131,14 +174,14 @@ def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
     final = final_reading(target, as_of)
     if as_of < target.start:
         return Status.NOT_STARTED
-    if as_of > target.due and not final:
+    if as_of >= target.due and not final:
         return Status.OVERDUE
     if not known:
         return Status.NO_DATA  # no reading yet: nothing to judge (未报送)
     latest = final or known
     if meets(target, latest.figure, latest.wording):
         return Status.DONE if final else Status.ON_TRACK
-    if as_of > target.due:
+    if as_of >= target.due:
         return Status.OVERDUE
     return Status.AT_RISK if shortfall(target, latest.figure) < settings.growth_red else Status.BEHIND
 
@@ -187,9 +230,12 @@ def _stale(target: Target, as_of: date, last_update: date | None, status: Status
 
 
 def is_stale(target: Target, as_of: date, last_update: date | None, status: Status, settings: Settings) -> bool:
-    """Whether a new figure was due by now: the latest entry (or the start, before any) plus the
-    cadence plus the grace days lies before `as_of`. Done and not-started targets are never stale."""
-    cadence = target.cadence if target.cadence is not None else settings.cadence
+    """Whether a new figure was due by now: the latest entry (or the start, before any: a target
+    that never reported is stale once its first period and the grace are over) plus the cadence
+    plus the grace days lies before `as_of`. Done and not-started targets are never stale; a
+    milestone is chased only by a cadence its file or plan.toml sets, not kpitrack.toml's."""
+    cadence = target.cadence if target.cadence is not None else (
+        settings.plan_cadence if target.kind is Kind.MILESTONE else settings.cadence)  # a milestone: not monthly by default
     if cadence is None or status in (Status.DONE, Status.NOT_STARTED):
         return False
     from dateutil.relativedelta import relativedelta
@@ -311,13 +357,15 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
         return Status.NO_DATA
     if done:
         return Status.DONE
-    if as_of > target.due:
+    if as_of >= target.due:  # an as-of date is the end of that day: short of it on the due date is over
         return Status.OVERDUE
     if target.kind is Kind.MILESTONE:  # on track until its due day ends without it
-        return Status.BEHIND if as_of == target.due else Status.ON_TRACK
-    if lag is None or lag <= 0 or lag < settings.yellow:  # no calendar plan (schedule "none"), or not behind
         return Status.ON_TRACK
-    return Status.AT_RISK if lag < settings.red else Status.BEHIND
+    yellow = target.yellow if target.yellow is not None else settings.yellow  # its own bands first
+    red = target.red if target.red is not None else settings.red
+    if lag is None or lag <= 0 or lag < yellow:  # no calendar plan (schedule "none"), or not behind
+        return Status.ON_TRACK
+    return Status.AT_RISK if lag < red else Status.BEHIND
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -328,7 +376,7 @@ def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
 
 
 def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
-                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
+                  schedule: str = "daily", pace: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
     of due and `as_of`: the data of a burn-up chart."""
     from datetime import timedelta
@@ -340,7 +388,7 @@ def burnup_series(target: Target, as_of: date, points: int, others: Others | Non
     series = []
     for index in range(points):
         day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
-        planned = target.baseline + planned_percent(target, day, schedule) * (target.target - target.baseline) / HUNDRED
+        planned = target.baseline + planned_percent(target, day, schedule, pace) * (target.target - target.baseline) / HUNDRED
         series.append((day, planned, figure_at(min(day, as_of))))
     return series
 

@@ -54,7 +54,7 @@ class ReadingQualifier(str, enum.Enum):
 
 
 class Verdict(str, enum.Enum):
-    """How a target ended, beside its status: from the day after due, or once it is met."""
+    """How a target ended, beside its status: from the end of the due day, or once it is met."""
 
     DONE_EARLY = "done-early"
     ON_TIME = "on-time"
@@ -109,8 +109,9 @@ class Target:
     target: Decimal = Decimal(1)
     baseline: Decimal = Decimal(0)
     unit: str = ""
-    owner: str | None = None
+    owner: str | None = None  # the lead unit (牵头单位): the first of a list of owners
     source: str | None = None
+    co_owners: tuple[str, ...] = ()  # the co-units (配合单位): the rest of the list
     tags: tuple[str, ...] = ()
     stretch: bool = False
     qualifier: Qualifier | None = None  # None: at-least (at-most for a decrease target)
@@ -124,9 +125,18 @@ class Target:
     target_from_parts: bool = False  # the file gives no target: it is the sum of the parts' targets
     baseline_from_parts: bool = False  # likewise for the baseline
     checkpoints: tuple[Checkpoint, ...] = ()
+    period_plan: tuple[Checkpoint, ...] = ()  # [planned]: the cumulative plan by the end of each listed period
+    pace: Decimal | None = None  # per cent of the calendar rule the plan asks (120: 按照序时进度的120%推进)
+    yellow: Decimal | None = None  # its own bands, in place of its plan's or the workspace's
+    red: Decimal | None = None
+    warn_days: int | None = None  # 临期预警: flagged this many days before due while not done
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None
+
+    def owners(self) -> tuple[str, ...]:
+        """Every unit it names, the lead (牵头) first, then the co-units (配合)."""
+        return ((self.owner,) if self.owner else ()) + self.co_owners
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,20 @@ class Settings:
     growth_red: Decimal = Decimal(1)  # points short of a growth target from which it is behind
     old_band_at: str | None = None  # "path:line" of an old `at_risk_band`, for a notice to rename it
     close_after_days: int = 120  # a plan closes this long after its last due date (full-year figures are out)
+    pace: Decimal | None = None  # per cent of the calendar rule the plan asks; None: 100
+    warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
+    plan_cadence: Cadence | None = None  # the cadence a plan.toml sets: it chases milestones too
+
+    def under(self, plan: Plan | None) -> Settings:
+        """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""
+        if plan is None:
+            return self
+        from dataclasses import replace
+
+        said = {key: getattr(plan, key) for key in PLAN_SETTINGS if getattr(plan, key) is not None}
+        if plan.cadence is not None:
+            said.update(cadence=plan.cadence, plan_cadence=plan.cadence)
+        return replace(self, **said) if said else self
 
 
 @dataclass(frozen=True)
@@ -157,6 +181,14 @@ class Plan:
     start: date | None = None  # the period's first day, from `start` or a year in `period`
     due: date | None = None  # its last day
     closed: bool | None = None  # said by hand in plan.toml; None: closed by date (see close_after_days)
+    pace: Decimal | None = None  # what the plan sets for its targets in place of kpitrack.toml's
+    yellow: Decimal | None = None
+    red: Decimal | None = None
+    warn_days: int | None = None
+    cadence: Cadence | None = None  # how often its targets report, over kpitrack.toml's (milestones too)
+
+
+PLAN_SETTINGS = ("pace", "yellow", "red", "warn_days")  # the settings a plan.toml may set for its folder's targets
 
 
 @dataclass
@@ -169,6 +201,16 @@ class Workspace:
     plans: dict[str, Plan] = field(default_factory=dict)  # by folder
     problems: list[KpitrackError] = field(default_factory=list)
     scope: str = ""  # the folder a command is limited to (--dir into a plan's folder); "" for all
+
+    def settings_for(self, target: Target) -> Settings:
+        """The settings a target is computed with: the nearest plan.toml's over kpitrack.toml's."""
+        group = target.group
+        while True:
+            if group in self.plans:
+                return self.settings.under(self.plans[group])
+            if not group:
+                return self.settings
+            group = group.rpartition("/")[0]
 
     def by_id(self) -> dict[str, Target]:
         """The targets by id: where a parent finds its parts."""

@@ -73,8 +73,24 @@ def steps_elapsed(target: Target, as_of: date, schedule: str) -> int:
     return step_number(target, as_of, schedule) - (0 if over else 1)
 
 
-def planned_percent(target: Target, as_of: date, schedule: str = "daily") -> Decimal:
-    """The share of the target the plan expects by the end of `as_of`, 0..100."""
+def planned_percent(target: Target, as_of: date, schedule: str = "daily", pace: Decimal | None = None) -> Decimal:
+    """The share of the target the plan expects by the end of `as_of`: the target's own period plan
+    ([planned]) where it has one, else the calendar rule times `pace` per cent (capped at 100)."""
+    if target.period_plan:
+        return period_planned(target, as_of)
+    calendar = calendar_percent(target, as_of, schedule)
+    return calendar if pace is None else min(calendar * pace / HUNDRED, HUNDRED)
+
+
+def period_planned(target: Target, as_of: date) -> Decimal:
+    """The plan of the last listed period that has ended by the end of `as_of`, as a share of the
+    target; before the first, 0. No interpolation: 按月分解 plans are read as written."""
+    ended = [point.value for point in target.period_plan if point.date <= as_of]
+    return completion_of(target, ended[-1]) if ended else Decimal(0)
+
+
+def calendar_percent(target: Target, as_of: date, schedule: str = "daily") -> Decimal:
+    """The share of the target the calendar rule (序时进度) expects by the end of `as_of`, 0..100."""
     elapsed = steps_elapsed(target, as_of, schedule)
     points = planned_path(target, schedule)
     if elapsed <= 0:

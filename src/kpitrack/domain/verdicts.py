@@ -23,15 +23,16 @@ class Outcome:
 
 
 def outcome(target: Target, as_of: date, others: Others | None = None) -> Outcome:
-    """The verdict as of `as_of`: it exists from the day after due, or earlier once the target is met."""
+    """The verdict as of `as_of`: it exists from the end of the due date (an as-of date is the end
+    of that day: the year-end report 截至12月31日 judges), or earlier once the target is met."""
     if target.kind is Kind.INDICATOR:
         return Outcome()
     if target.kind is Kind.GROWTH:
         return _growth_outcome(target, as_of)
     if not met_at(target, as_of, others):
-        if as_of <= target.due:
+        if as_of < target.due:
             return Outcome()
-        reported = _entry_dates(target, as_of, others)  # a report after due that it is not met: missed
+        reported = _entry_dates(target, as_of, others)  # a report by the end of due that it is not met: missed
         return Outcome(Verdict.MISSED if reported else Verdict.NOT_REPORTED)
     done_on = met_since(target, as_of, others) or target.start  # no entry: the baseline already meets it
     verdict = (Verdict.DONE_EARLY if done_on < target.due else Verdict.ON_TIME if done_on == target.due
@@ -66,14 +67,14 @@ def _exceeded(target: Target, as_of: date, others: Others | None) -> tuple[Decim
 
 
 def _growth_outcome(target: Target, as_of: date) -> Outcome:
-    """A growth rate is judged on the reading dated on its due date (the full year); until it
-    exists the verdict is not-reported."""
+    """A growth rate is judged on the reading dated on its due date (the full year); from the end
+    of the due date, until it exists, the verdict is not-reported."""
     if as_of < target.due:
         return Outcome()
     reading = final_reading(target, as_of)
     if reading is None:
-        return Outcome(Verdict.NOT_REPORTED) if as_of > target.due else Outcome()
+        return Outcome(Verdict.NOT_REPORTED)
     if not meets(target, reading.figure, reading.wording):
-        return Outcome(Verdict.MISSED) if as_of > target.due else Outcome()
+        return Outcome(Verdict.MISSED)
     amount = target.target - reading.figure if falls(target) else reading.figure - target.target
     return Outcome(Verdict.ON_TIME, target.due, amount)

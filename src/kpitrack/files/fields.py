@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 class Field(NamedTuple):
     name: str
-    type: str  # text, number, date, flag, choice, ids, texts, tables, days, cadence
+    type: str  # text, number, date, flag, choice, ids, texts, tables, days, cadence, periods
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -26,7 +26,7 @@ TARGET_FIELDS = (
     Field("kind", "choice", "What the entries record.",
           choices=("cumulative", "level", "milestone", "indicator", "growth")),
     Field("direction", "choice", "Whether the figure must rise or fall.", choices=("increase", "decrease")),
-    Field("owner", "text", "The responsible unit (责任单位)."),
+    Field("owner", "owners", "The responsible unit (责任单位), or a list: the lead unit (牵头) first, then co-units (配合)."),
     Field("source", "text", "Where it was pledged: outlet, date and the pledge's own words."),
     Field("tags", "texts", "Words to select targets by."),
     Field("stretch", "flag", "A 力争 (strive) pledge kept as a target of its own."),
@@ -39,6 +39,12 @@ TARGET_FIELDS = (
           choices=("daily", "monthly", "quarterly", "none")),
     Field("parts", "ids", "Ids of the targets this one adds up (a city pledge split by district)."),
     Field("checkpoint", "tables", "The planned path: [[checkpoint]] tables of date and value.", of="checkpoint"),
+    Field("planned", "periods", "The plan by period (按月分解): [planned] \"2024-03\" = 13.5, cumulative, in the "
+                                "target's unit; a month (YYYY-MM) or a quarter (YYYY-Q1)."),
+    Field("pace", "number", "Per cent of the calendar plan asked (120: 按照序时进度的120%推进); capped at 100 %."),
+    Field("warn_days", "days", "临期预警: days before due from which it is flagged while not done (milestones: 30)."),
+    Field("yellow", "number", "Its own lag in points from which it is at-risk (黄灯), over its plan's or the workspace's."),
+    Field("red", "number", "Its own lag in points from which it is behind (红灯), over its plan's or the workspace's."),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
 )
 
@@ -69,6 +75,11 @@ PLAN_FIELDS = (
     Field("start", "date", "First day of the plan's period, where `period` is not a year."),
     Field("due", "date", "Last day of the plan's period, where `period` is not a year."),
     Field("closed", "flag", "true: the plan is over (check and status skip it); false: it is not, whatever its dates."),
+    Field("pace", "number", "Per cent of the calendar plan its targets are asked (120: 按照序时进度的120%推进)."),
+    Field("yellow", "number", "Lag in points from which its targets are at-risk (黄灯), over the workspace's."),
+    Field("warn_days", "days", "临期预警 days before due for its targets, over the workspace's."),
+    Field("cadence", "cadence", "How often its targets report, over the workspace's; it chases milestones too."),
+    Field("red", "number", "Lag in points from which its targets are behind (红灯), over the workspace's."),
 )
 
 SETTINGS_FIELDS = (
@@ -83,6 +94,8 @@ SETTINGS_FIELDS = (
     Field("stale_grace_days", "days", "Days a figure may be late past its cadence before it is stale."),
     Field("growth_red", "number", "Points short of a growth target from which it is behind (default 1)."),
     Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
+    Field("warn_days", "days", "临期预警: days before due from which a target not done is flagged; default 30 for milestones."),
+    Field("pace", "number", "Per cent of the calendar plan targets are asked (120: 按照序时进度的120%推进); default 100."),
 )
 
 FILE_KINDS = {

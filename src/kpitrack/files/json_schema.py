@@ -21,6 +21,7 @@ SCHEMAS = {
     "plan.schema.json": ("plan", "plan.toml: the plan a folder's targets come from"),
 }
 DATE = r"^\d{4}-\d{2}-\d{2}$"  # a TOML local date, as editors hand it to the schema: no time
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"  # a key of [planned]: a month or a quarter
 
 
 def _type(field: Field) -> dict[str, Any]:
@@ -47,6 +48,12 @@ def _type(field: Field) -> dict[str, Any]:
         return {"type": "integer", "minimum": 0}
     if kind == "cadence":
         return {"anyOf": [{"type": "string", "enum": list(CADENCES)}, {"type": "integer", "minimum": 1}]}
+    if kind == "owners":
+        return {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 1, "uniqueItems": True,
+                                               "items": {"type": "string", "pattern": r"\S"}}]}
+    if kind == "periods":
+        return {"type": "object", "minProperties": 1, "additionalProperties": False,
+                "patternProperties": {PERIOD: {"type": "number"}}}
     raise ValueError(f"field {field.name!r}: type {kind!r} has no JSON Schema; add it to json_schema._type")
 
 

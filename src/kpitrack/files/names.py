@@ -1,11 +1,15 @@
-"""What text and names a file may not hold: control characters in text, names that clash with
+"""What text and names a file may hold: no control characters in text, valid ids, names that clash with
 kpitrack's own files or Windows' reserved device names, names too long for a file system."""
 
 from __future__ import annotations
 
 import re
 
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.files.schema_kinds import MAX_TEXT
 from kpitrack.words.i18n import _
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")  # a target id: its file name without .toml
 
 
 # C0 control characters and DEL, but tab and line feed: a bell or an escape sequence pasted into a
@@ -38,3 +42,35 @@ def name_problem(name: str) -> str | None:
         return _("{name!r} is a name kpitrack or Windows keeps for itself (plan, kpitrack, con, nul, aux, prn, "
                  "com1-9, lpt1-9); choose another").format(name=name)
     return None
+
+
+def check_text(value: str | None, name: str) -> None:
+    """Text that cannot be stored as UTF-8 (stray bytes from a terminal) is refused, not mangled."""
+    if value is None:
+        return
+    if len(value) > MAX_TEXT:
+        raise KpitrackError(f"{name} is {len(value):,} characters long, over the limit of {MAX_TEXT:,}; shorten it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
+    problem = control_problem(value, name)
+    if problem:
+        raise KpitrackError(problem)
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    """`did you mean 'title'?` for the closest of `choices`, or None when none is close."""
+    import difflib  # only on a mistake: its import costs start-up time
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return _("did you mean {word!r}?").format(word=close[0]) if close else None
+
+
+def check_id(target_id: str) -> None:
+    if not ID_PATTERN.fullmatch(target_id):
+        raise KpitrackError(_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
+                              "lower-case letters, digits, - and _").format(id=target_id))
+    problem = name_problem(target_id)
+    if problem:
+        raise KpitrackError(problem)

@@ -17,12 +17,14 @@ from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIEL
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
-from kpitrack.files.names import control_problem, name_problem  # noqa: F401  (part of this API)
-from kpitrack.files.schema_kinds import MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, plain_entries
+from kpitrack.files.names import (ID_PATTERN, check_id, check_text, control_problem, did_you_mean,  # noqa: F401
+                                  name_problem)  # (part of this API)
+from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
+                                        pace_number, period_plan_of, plain_entries, whole_days)
 from kpitrack.domain.parse import size_problem
 
 
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
 TARGET_KEYS = names(TARGET_FIELDS)
 PLAN_KEYS = names(PLAN_FIELDS)
 CHECKPOINT_KEYS = names(CHECKPOINT_FIELDS)
@@ -64,7 +66,7 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         kind=kind,
         direction=direction,
         unit=_text(document.get("unit", ""), "unit", path, where("unit")),
-        owner=_optional_text(document, "owner", path, where("owner")),
+        **owners_of(document.get("owner"), path, where("owner"), _text),
         source=_optional_text(document, "source", path, where("source")),
         tags=_tags(document.get("tags", []), path, where("tags")),
         stretch=_flag(document.get("stretch", False), "stretch", path, where("stretch")),
@@ -89,9 +91,10 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
             # What the file leaves out, the parts' sums fill in once they are read.
             fields["target_from_parts"] = "target" not in document
             fields["baseline_from_parts"] = "baseline" not in document
-            if "checkpoint" in document and (fields["target_from_parts"] or fields["baseline_from_parts"]):
-                raise KpitrackError("checkpoints need a target and a baseline of the file's own",
-                                    path, where("checkpoint"))
+            for key in ("checkpoint", "planned"):
+                if key in document and (fields["target_from_parts"] or fields["baseline_from_parts"]):
+                    raise KpitrackError(f"{'checkpoints need' if key == 'checkpoint' else 'a [planned] plan needs'} "
+                                        "a target and a baseline of the file's own", path, where(key))
         elif "target" not in document:
             raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
         if "target" in document:
@@ -102,11 +105,18 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         fields["qualifier"] = _choice(document["qualifier"], Qualifier, "qualifier", path, where("qualifier"))
     fields.update({key: _number(document[key], key, path, where(key))
                    for key in ("tolerance", "stretch_target") if key in document})
+    if "pace" in document:
+        fields["pace"] = pace_number(document["pace"], path, where("pace"), _number)
+    fields.update(own_bands(document, path, where, _number))
+    if "warn_days" in document:
+        fields["warn_days"] = whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
     draft = Target(**fields)
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
+    period_plan = period_plan_of(document.get("planned"), draft, path, lines.get(("planned", 0, None)), _number)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
-    return replace(draft, checkpoints=checkpoints, entries=_entries(progress, draft, path, lines))
+    return replace(draft, checkpoints=checkpoints, period_plan=period_plan,
+                   entries=_entries(progress, draft, path, lines))
 
 
 def _entries(progress: list[dict[str, Any]], target: Target, path: Path, lines: LineIndex) -> tuple[Entry, ...]:
@@ -139,6 +149,11 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
         period=_optional_text(document, "period", path, where("period")),
         **plan_dates(document, path, where),
         closed=_flag(document["closed"], "closed", path, where("closed")) if "closed" in document else None,
+        pace=pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None,
+        **own_bands(document, path, where, _number),
+        warn_days=whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
+        if "warn_days" in document else None,
+        cadence=_cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None,
     )
 
 
@@ -166,10 +181,10 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
 
     yellow, red, old_band_at = _bands(document, path, where)
     days = {}
-    for key in ("stale_grace_days", "close_after_days"):
+    for key in ("stale_grace_days", "close_after_days", "warn_days"):
         days[key] = document.get(key, getattr(Settings, key))
-        if isinstance(days[key], bool) or not isinstance(days[key], int) or days[key] < 0:
-            raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, where(key))
+        if key in document:
+            whole_days(days[key], key, path, where(key))
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
     growth_red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
     if growth_red <= 0:
@@ -178,8 +193,9 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     schedule = _word(document.get("schedule", "daily"), "schedule", SCHEDULES, path, where("schedule"))
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
         if "language" in document else None
+    pace = pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
-                    old_band_at=old_band_at, growth_red=growth_red, **days)
+                    old_band_at=old_band_at, growth_red=growth_red, pace=pace, **days)
 
 
 def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:
@@ -297,10 +313,14 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     if entry.total and target.kind is not Kind.CUMULATIVE:
         return _("`total` is only for cumulative targets; a level entry is always a reading")
     if target.kind is Kind.CUMULATIVE and not entry.total:
-        if entry.value < 0 if target.direction is Direction.INCREASE else entry.value > 0:  # against the direction
+        if target.direction is Direction.INCREASE and entry.value < 0:  # against the direction
             return _("an increment of {value} runs against this {direction} target; to correct the figure, "
                      "record the running total instead (total = true)").format(
                 value=entry.value, direction=_(target.direction.value))
+        if target.direction is Direction.DECREASE and entry.value > 0:  # a running total would be a change too
+            return _("an increment of {value} runs against this decrease target, whose increments are falls "
+                     "(-{value} for a fall of {value}); if {value} is where the figure stands, make it a level "
+                     "target (kind = \"level\"), whose entries are readings").format(value=entry.value)
     return None
 
 
@@ -320,21 +340,6 @@ def target_warnings(target: Target) -> list[KpitrackError]:
     """The warnings of every entry of `target`, each with its file and line."""
     return [KpitrackError(_("warning: {warning}").format(warning=warning), target.path, entry.line)
             for entry in target.entries for warning in entry_warnings(target, entry)]
-
-
-def check_text(value: str | None, name: str) -> None:
-    """Text that cannot be stored as UTF-8 (stray bytes from a terminal) is refused, not mangled."""
-    if value is None:
-        return
-    if len(value) > MAX_TEXT:
-        raise KpitrackError(f"{name} is {len(value):,} characters long, over the limit of {MAX_TEXT:,}; shorten it")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
-    problem = control_problem(value, name)
-    if problem:
-        raise KpitrackError(problem)
 
 
 def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: Path,
@@ -418,20 +423,3 @@ def _tags(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
         raise KpitrackError('tags must be a list of text, like tags = ["housing"]', path, line)
     return tuple(raw)
-
-
-def did_you_mean(word: str, choices) -> str | None:
-    """`did you mean 'title'?` for the closest of `choices`, or None when none is close."""
-    import difflib  # only on a mistake: its import costs start-up time
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return _("did you mean {word!r}?").format(word=close[0]) if close else None
-
-
-def check_id(target_id: str) -> None:
-    if not ID_PATTERN.fullmatch(target_id):
-        raise KpitrackError(_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
-                              "lower-case letters, digits, - and _").format(id=target_id))
-    problem = name_problem(target_id)
-    if problem:
-        raise KpitrackError(problem)

@@ -4,6 +4,7 @@ that is plainly right, with the bounds of every value. Called by `schema`, which
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,15 +13,16 @@ from typing import Any, Callable
 from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.fields import PROGRESS_FIELDS, names
-from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
 
 Where = Callable[[str], "int | None"]
 
 NOT_FOR = {
-    Kind.MILESTONE: ("qualifier", "tolerance", "stretch_target"),
-    Kind.INDICATOR: ("target", "baseline", "checkpoint", "parts", "qualifier", "tolerance", "stretch_target"),
-    Kind.GROWTH: ("baseline", "checkpoint", "parts"),
+    Kind.MILESTONE: ("qualifier", "tolerance", "stretch_target", "planned", "pace", "yellow", "red"),
+    Kind.INDICATOR: ("target", "baseline", "checkpoint", "parts", "qualifier", "tolerance", "stretch_target",
+                     "planned", "pace", "yellow", "red"),
+    Kind.GROWTH: ("baseline", "checkpoint", "parts", "planned", "pace"),
 }
 WHY = {
     Kind.MILESTONE: "it is done or not",
@@ -66,6 +68,79 @@ def check_kind_fields(document: dict[str, Any], target: Target, path: Path, wher
             word = "above" if not decrease else "below"
             raise KpitrackError(f"stretch_target {target.stretch_target} must be {word} the committed target "
                                 f"{target.target} (力争 asks more than 确保)", path, where("stretch_target"))
+
+
+PERIOD_KEY = re.compile(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))")
+
+
+def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, number_of) -> tuple[Checkpoint, ...]:
+    """[planned]: "2024-03" = 13.5 (or "2024-Q1"): the cumulative figure planned by the end of
+    each period, in the target's unit, as a point on its last day; in order and never against
+    the direction, between baseline and target."""
+    import calendar
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise KpitrackError('planned must be a table of periods, like [planned] "2024-03" = 13.5', path, line)
+    points: list[Checkpoint] = []
+    for key, value in raw.items():
+        found = PERIOD_KEY.fullmatch(key)
+        if not found:
+            raise KpitrackError(f"planned period {key!r} is not a month (2024-03) or a quarter (2024-Q1)", path, line)
+        year, month = int(found[1]), int(found[2]) if found[2] else int(found[3]) * 3
+        first, end = date(year, month - (0 if found[2] else 2), 1), date(year, month, calendar.monthrange(year, month)[1])
+        number = number_of(value, f"planned {key}", path, line)
+        if end < target.start or first > target.due:  # the period must overlap [start, due]
+            raise KpitrackError(f"planned period {key} is outside the period {target.start} to {target.due}",
+                                path, line)
+        points.append(Checkpoint(min(end, target.due), number))
+    sign = 1 if target.direction is Direction.INCREASE else -1
+    previous = target.baseline
+    for before, point in zip([None, *points], points):
+        if before is not None and point.date <= before.date:
+            raise KpitrackError("planned periods must be in order, one each", path, line)
+        if sign * (point.value - previous) < 0 or sign * (target.target - point.value) < 0:
+            raise KpitrackError(f"planned value {point.value} must lie between the previous period's (or the "
+                                f"baseline) {previous} and the target {target.target}", path, line)
+        previous = point.value
+    return tuple(points)
+
+
+def pace_number(raw: Any, path: Path, line: int | None, number_of) -> Decimal:
+    pace = number_of(raw, "pace", path, line)
+    if not 0 < pace <= 1000:
+        raise KpitrackError(f"pace must be a per cent of the calendar plan above 0 (120 for 120 %), not {pace}",
+                            path, line)
+    return pace
+
+
+def own_bands(document: dict[str, Any], path: Path, where, number_of) -> dict[str, Decimal]:
+    """A target's or plan's own `yellow` and `red`, each in 0..100 points, yellow <= red when both."""
+    bands = {key: number_of(document[key], key, path, where(key)) for key in ("yellow", "red") if key in document}
+    if any(not 0 <= band <= 100 for band in bands.values()) or bands.get("red") == 0 or (
+            len(bands) == 2 and bands["yellow"] > bands["red"]):
+        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+                            path, where("yellow") or where("red"))
+    return bands
+
+
+def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]:
+    """`owner = "区发改局"`, or a list whose first is the lead unit (牵头) and the rest co-units (配合)."""
+    if raw is None or isinstance(raw, str):
+        return {"owner": None if raw is None else text_of(raw, "owner", path, line)}
+    if not isinstance(raw, list) or not raw or not all(isinstance(unit, str) and unit.strip() for unit in raw) \
+            or len(set(raw)) != len(raw):
+        raise KpitrackError('owner must be text, or a list of units, the lead first: owner = ["区发改局", "区统计局"]',
+                            path, line)
+    return {"owner": text_of(raw[0], "owner", path, line), "co_owners": tuple(text_of(unit, "owner", path, line)
+                                                                         for unit in raw[1:])}
+
+
+def whole_days(raw: Any, key: str, path: Path, line: int | None) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, line)
+    return raw
 
 
 MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)

@@ -18,7 +18,8 @@ from kpitrack.reports.build import Figures, chart_series
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
-from kpitrack.reports.report import LIGHTS, Item
+from kpitrack.reports.ledger import LIGHTS
+from kpitrack.reports.report import Item
 
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",

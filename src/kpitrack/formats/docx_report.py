@@ -11,7 +11,8 @@ from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Kind, Plan, Target
 from kpitrack.words.display import xml_safe
-from kpitrack.reports.report import ATTENTION, Item, is_flagged, ledger
+from kpitrack.reports.ledger import ledger
+from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The house style of 公文 (GB/T 9704): body 仿宋 三号 (16 pt), headings 黑体, tables 宋体 (smaller, to
 # fit ten columns). 仿宋 ships with every Chinese Windows (仿宋_GB2312 only where an office adds it).

@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.reports.build import Figures, known_entries
+from kpitrack.reports.build import Figures, known_entries, own_plan
 from kpitrack.words.display import entry_value, number, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
-from kpitrack.reports.report import ATTENTION, LIGHTS, Item, is_flagged, ledger
+from kpitrack.reports.ledger import LIGHTS, ledger
+from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
@@ -65,7 +66,8 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
              + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {-figures.lag:+}"
-                if figures.planned is not None and figures.lag is not None else "")]
+                if figures.planned is not None and figures.lag is not None else "")
+             + (f" · {word('plan_completion', lang)} {figures.plan_completion}%" if own_plan(target, figures) else "")]
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.reports.build import Figures, chart_series, known_entries, latest, qualifier_terms
+from kpitrack.reports.build import Figures, chart_series, known_entries, latest, own_plan, qualifier_terms
 from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
@@ -40,7 +40,8 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
             _(", tolerance {tolerance}").format(tolerance=number(tolerance)) if tolerance is not None else "")))
     if target.stretch_target is not None:
         rows.append((_("Stretch (力争)"), f"{number(target.stretch_target)} {target.unit}"))
-    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Source"), target.source),
+    rows += [(label, value) for label, value in ((_("Owner"), target.owner), (_("Co-units"), "、".join(target.co_owners)),
+                                                 (_("Source"), target.source),
                                                  (_("Tags"), ", ".join(target.tags))) if value]
     rows += [(_("Checkpoint"), f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
     if target.parts:
@@ -64,7 +65,10 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         rows.append((_("Stretch completion"), _("{completion}% of {stretch}").format(
             completion=figures.stretch_completion, stretch=number(target.stretch_target))))
     if figures.planned is not None:
-        rows += [(_("Planned"), percent(figures.planned)),
+        rows += [(_("Planned"), percent(figures.planned))]
+        if own_plan(target, figures):
+            rows.append((_("Of the plan to date"), percent(figures.plan_completion)))
+        rows += [
                  (_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
                   else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
                  (_("Projected at due"), with_unit(figures.projected, target.unit)),

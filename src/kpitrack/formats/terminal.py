@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
@@ -55,7 +55,8 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
         word = status_word(status)
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
         else STATUS_STYLES[status]
-    return [(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
+    return ([(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
+            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else []))
 
 
 def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
@@ -183,7 +184,8 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail: id, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "")
+        status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
+            + (_(", ") + _(DUE_SOON_WORD) if figures.due_soon else "")
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
         lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
@@ -236,6 +238,7 @@ def owner_table(as_of: date, rows: list[dict]):
     for name, justify in zip(OWNER_COLUMNS, ("left", "right", "right", "left", "left")):
         table.add_column(_(name), justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(visible(owner_name(row["owner"])), str(row["targets"]), str(row["red"]),
+        table.add_row(visible(owner_name(row["owner"])), str(row["targets"]) + (_(" ({lead} lead, {co} co-unit)").format(
+            lead=row["targets"] - len(row["co"]), co=len(row["co"])) if row["co"] else ""), str(row["red"]),
                       "\n".join(row["unreported"]) or "—", "\n".join(row["stale"]) or "—")
     return table

@@ -12,7 +12,8 @@ from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
 from kpitrack.words.display import xml_safe
 from kpitrack.domain.model import Plan
-from kpitrack.reports.report import Item, ledger
+from kpitrack.reports.ledger import ledger
+from kpitrack.reports.report import Item
 
 # The office's form: these columns, in this order (编号 and 单位 and 截至日期 make it importable).
 LEDGER_COLUMNS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, burnup_series, entries_as_of
+from kpitrack.domain.compute import Figures, burnup_series, entries_as_of, own_plan  # noqa: F401  (for formats)
 from kpitrack.domain.model import Entry, Plan, Target, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.domain.timeline import latest_entries
@@ -33,7 +33,7 @@ def chart_series(target: Target, figures: Figures, points: int, others=None,
                  schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
     """(date, planned figure, actual figure) at `points` days from start to due: a burn-up's data
     (a parent's actual figure sums its parts, given `others`)."""
-    return burnup_series(target, figures.as_of, points, others, schedule)
+    return burnup_series(target, figures.as_of, points, others, schedule, figures.pace)
 
 
 def qualifier_terms(target: Target) -> tuple[str, Decimal | None]:

@@ -13,7 +13,6 @@ from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, p
                               verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.domain.lights import LIGHT
 from kpitrack.words.i18n import _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
@@ -53,11 +52,13 @@ def worst_lagging(items: list[tuple[Target, Figures]]) -> tuple[Target, Figures]
 
 
 ATTENTION = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
+DUE_SOON = "due-soon"  # the code that asks for targets flagged 临期, beside statuses and verdicts
 
 
 def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: bool) -> bool:
     """Whether `result` has one of `statuses` (or verdicts), or is stale when `stale` is asked for."""
-    return result.status in statuses or result.verdict in statuses or (stale and result.stale)
+    return (result.status in statuses or result.verdict in statuses or (stale and result.stale)
+            or (result.due_soon and DUE_SOON in statuses))
 
 
 def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:
@@ -66,7 +67,7 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     whether it was reported)."""
     result = figures(target, as_of, settings, others)
     found = outcome(target, as_of, others)
-    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of > target.due)
+    over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
     return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
                    exceeded_points=found.exceeded_points, stale=result.stale and not over)
 
@@ -83,10 +84,10 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     plan's folder) limits it like a group."""
     others = workspace.by_id()
     shut = set() if closed or group is not None else closed_groups(workspace, as_of)
-    items = [(target, assess(target, as_of, workspace.settings, others)) for target in workspace.targets
+    items = [(target, assess(target, as_of, workspace.settings_for(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
-             and (owner is None or owner.casefold() in (target.owner or "").casefold())
+             and (owner is None or any(owner.casefold() in unit.casefold() for unit in target.owners()))
              and target.group not in shut]
     if statuses or stale:
         items = [item for item in items if is_flagged(item[1], statuses, stale)]
@@ -151,7 +152,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon",
 )
 
 
@@ -191,6 +192,8 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "done_on": result.done_on.isoformat() if result.done_on else None,
         "exceeded_by": result.exceeded_by,
         "exceeded_points": result.exceeded_points,
+        "plan_completion": result.plan_completion,
+        "due_soon": result.due_soon,
     }
 
 
@@ -358,7 +361,8 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
     overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
     owners: dict[str, list[Item]] = {}
     for item in items:
-        owners.setdefault(item[0].owner or NO_OWNER, []).append(item)
+        for unit in item[0].owners() or (NO_OWNER,):  # under each unit it names, lead and co-units
+            owners.setdefault(unit, []).append(item)
     rows = []
     for owner, members in sorted(owners.items()):
         rows.append({
@@ -367,6 +371,7 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
             "unreported": [target.id for target, result in members
                            if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
             "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
+            "co": [target.id for target, _ in members if owner in target.co_owners],  # 配合; the rest 牵头
         })
     return rows
 
@@ -377,7 +382,7 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
     others = workspace.by_id()
     rows = []
     for target, now in items:
-        then = figures(target, since, workspace.settings, others)
+        then = figures(target, since, workspace.settings_for(target), others)
         change = None
         if now.status is Status.DONE and then.status is not Status.DONE:
             change = "newly done"
@@ -407,41 +412,3 @@ def revisions(root, since: date) -> list[dict[str, str]]:
             for target_id in record.get("ids") or [PurePath(change["path"]).stem for change in record["files"]]:
                 found.append({"id": target_id, "summary": record["summary"]})
     return found
-
-
-# The ledger (台账): one grid of cells per plan, for the HTML page, the workbook and the document.
-LIGHTS = LIGHT  # the domain's one table of status → light
-
-
-def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
-    """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
-    whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
-    `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
-    (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
-    from kpitrack.words.display import target_value
-
-    milestone = target.kind is Kind.MILESTONE
-    return {
-        "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
-        "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
-        "current": None if milestone or not result.last_update else result.current,
-        "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
-        "completion": result.completion, "planned": result.planned,
-        "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
-        "lag": None if result.lag is None else -result.lag,
-        "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
-        "last_update": result.last_update, "as_of": result.as_of,
-        "fillable": not milestone and not (target.parts and not target.entries),
-    }
-
-
-def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict[str, Any]]:
-    """Per plan (folder): its name, title, summary and ledger rows, numbered from 1."""
-    sheets = []
-    for group, members in by_group(items):
-        plan = (plans or {}).get(group)
-        sheets.append({"group": group, "title": plan.title if plan else None,
-                       "summary": summarize([result for _, result in members]),
-                       "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
-                       "items": members})
-    return sheets

@@ -35,6 +35,7 @@ LIGHT_STYLES = {Status.DONE: "bold green", Status.ON_TRACK: "green", Status.AT_R
 VERDICT_STYLES = {Verdict.DONE_EARLY: "bold green", Verdict.ON_TIME: "green", Verdict.DONE_LATE: "yellow",
                   Verdict.MISSED: "bold red", Verdict.NOT_REPORTED: "magenta"}
 STALE = N_("stale")
+DUE_SOON_WORD = N_("due soon")  # 临期: not done, within warn_days of due
 # Words shown through `_()` from a value rather than a literal: kinds, directions, schedules.
 SHOWN_VALUES = (N_("cumulative"), N_("level"), N_("milestone"), N_("indicator"), N_("growth"),
                 N_("increase"), N_("decrease"), N_("daily"), N_("monthly"), N_("quarterly"), N_("none"),
@@ -86,6 +87,8 @@ def typed_status(word: str) -> str | None:
     for status, message in LIGHTS.items():
         if word in (message, in_language("zh", message)):
             return status.value
+    if word in ("due-soon", in_language("zh", DUE_SOON_WORD)):
+        return "due-soon"
     return "stale" if word in (STALE, in_language("zh", STALE)) else None
 
 

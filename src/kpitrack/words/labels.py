@@ -29,6 +29,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "date": N_("Date"), "value": N_("Value"), "total": N_("Running total"), "note": N_("Note"),
     "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"), "ledger": N_("Ledger"),
     "completion_vs_planned": N_("Completion against time-elapsed progress (%)"),
+    "plan_completion": N_("of the plan to date"),
     "generated": N_("Made by kpitrack; print to PDF from the browser for the filed copy."),
     "stale": STALE,
     **{status.value: message for status, message in STATUS_WORDS.items()},
