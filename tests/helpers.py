@@ -205,3 +205,14 @@ def modules_after(*arguments: str, **how):
         done = subprocess.run([sys.executable, "-c", MODULES_REPORTER, str(report), *arguments], capture_output=True,
                               text=True, timeout=60, **how)
         return (set(report.read_text().split()) if report.exists() else set()), done
+
+
+# The documentation people read: the README, then the guides in docs/ it points to (the reference
+# pages beside them are generated from the code and checked by tests/test_docs.py).
+GUIDES = ("targets.md", "reports.md", "scripts.md", "offices.md", "safety.md")
+
+
+def documentation() -> str:
+    root = Path(__file__).parents[1]
+    return "\n".join((path).read_text(encoding="utf-8") for path in [root / "README.md", *(root / "docs" / name
+                                                                                           for name in GUIDES)])

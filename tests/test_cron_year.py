@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from helpers import TARGET_TOML, write
+from helpers import TARGET_TOML, write, documentation
 from kpitrack.cli import app
 
 ROOT = Path(__file__).parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = documentation()
 LATE_1, LATE_2 = "lh24-buji-south-ring-road", "lh24-childcare-centre"  # two milestones whose figures come late
 REVISED = "lh24-affordable-housing"  # its July total is revised down on 20 August
 SYNTHETIC = "synthetic test entry"

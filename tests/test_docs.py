@@ -45,7 +45,9 @@ def test_the_readmes_screenshots_are_the_ones_docs_screenshots_py_makes_and_its_
     spec = importlib.util.spec_from_file_location("screenshots", DOCS / "screenshots.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    from helpers import documentation
+
+    readme = documentation()
     shown = set(re.findall(r"docs/(report[\w-]*\.png)", readme))
     assert shown and shown == {name for name, *_ in module.SHOTS}
     assert "python docs/screenshots.py" in readme

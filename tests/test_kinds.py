@@ -373,7 +373,9 @@ def test_shipped_examples_of_each_new_kind():
 def test_the_readme_names_every_field():
     from kpitrack.files.fields import FILE_KINDS
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    from helpers import documentation
+
+    readme = documentation()
     missing = [f"{kind}.{field.name}" for kind, fields in FILE_KINDS.items() for field in fields
                if not any(form in readme for form in (f"{field.name} =", f"`{field.name}`", f"[[{field.name}]]"))]
     assert missing == []

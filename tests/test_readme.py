@@ -1,4 +1,4 @@
-"""The README stays true: every `sh` block in it is run here, and CI runs its test command.
+"""The README and the guides in docs/ stay true: every `sh` block in them is run here, and CI runs its test command.
 
 Blocks are told apart by what they hold, not where they stand: the set-up block (pip install
 without the test extra) and the test block (pytest) are checked against CI; a block whose first
@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import documentation
 from kpitrack.cli import app
 
 ROOT = Path(__file__).parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = documentation()  # the README and the guides in docs/: every block in them runs
 EXITS = re.compile(r"\s+#\s*exits\s+(\d+)\s*$")
 
 
