@@ -205,7 +205,7 @@ def test_stretch_target_is_shown_and_status_judged_on_the_committed_figure(tmp_p
     write(tmp_path, "t", target(target=40, extra="stretch_target = 50\n" + entry("2023-12-31", 45, "total = true")))
     found = row(tmp_path, "t", "2023-12-31")
     assert (found["status"], found["stretch_target"], found["stretch_completion"]) == ("done", 50, 90)
-    assert "90.00% of 50" in run(tmp_path, "show", "t", "--as-of", "2023-12-31").stdout
+    assert "90.00% (of 50)" in run(tmp_path, "show", "t", "--as-of", "2023-12-31").stdout
     assert "| 112.50% (stretch 90.00%) |" in run(tmp_path, "status", "--format", "markdown", "--as-of", "2023-12-31").stdout
 
 

@@ -62,7 +62,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.change is not None and target.kind is not Kind.CUMULATIVE:
         rows.append((_("Change"), _("{change} since the previous reading").format(change=f"{figures.change:+}")))
     if figures.stretch_completion is not None:
-        rows.append((_("Stretch completion"), _("{completion}% of {stretch}").format(
+        rows.append((_("Stretch completion"), _("{completion}% (of {stretch})").format(
             completion=figures.stretch_completion, stretch=number(target.stretch_target))))
     if figures.planned is not None:
         rows += [(_("Planned"), percent(figures.planned))]
