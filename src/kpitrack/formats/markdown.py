@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, progress_cell,
+from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, current_cell,
                               status_word, target_value, title_of, verdict_text, visible)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
@@ -39,7 +39,7 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
         if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
             row["target"] = target_value(target)
         if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
-            row["current"] = progress_cell(target, figures).split(" / ")[0].removesuffix(f" {target.unit}")
+            row["current"] = current_cell(target, figures)
         if figures.completion is None and shown:  # a growth rate's gap in points, an indicator's change
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too

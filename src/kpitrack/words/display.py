@@ -180,16 +180,21 @@ def progress_cell(target: Target, figures: Figures) -> str:
     """`650 / 1,200 家`; `— / 1,200 家` while nothing is recorded, so that no data is not read as no progress."""
     if target.kind is Kind.MILESTONE:
         return (_("done") if figures.current else _("not done")) + estimate_mark(figures.estimate)
-    current = "—"
-    if figures.last_update:
-        from kpitrack.domain.compute import latest_qualifier
-
-        reading = latest_qualifier(target, figures.as_of)
-        current = ((READING_MARKS[reading] if reading else "") + number(figures.current)
-                   + estimate_mark(figures.estimate))
+    current = current_cell(target, figures)
     if target.kind is Kind.INDICATOR:
         return current + (f" {visible(target.unit)}" if target.unit and figures.last_update else "")
     return f"{current} / {target_value(target)}" + (f" {visible(target.unit)}" if target.unit else "")
+
+
+def current_cell(target: Target, figures: Figures) -> str:
+    """The current figure as printed, with the mark of a figure published as a bound (近, 超, 约) and
+    (est.); `—` before the first figure."""
+    if not figures.last_update:
+        return "—"
+    from kpitrack.domain.compute import latest_qualifier
+
+    reading = latest_qualifier(target, figures.as_of)
+    return (READING_MARKS[reading] if reading else "") + number(figures.current) + estimate_mark(figures.estimate)
 
 
 def done_cell(figures: Figures) -> str:
