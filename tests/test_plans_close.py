@@ -120,3 +120,14 @@ def test_check_says_how_many_it_checked_and_how_many_it_left_out(tmp_path):
     root = workspace(tmp_path)
     result = run(root, "check", "--as-of", "2024-06-30", "--fail-on", "done")
     assert result.stdout == "2 targets as of 2024-06-30: none done (1 left out: closed plans or not selected)\n"
+
+
+def test_status_with_every_plan_closed_says_how_to_see_them(tmp_path):
+    """Issue 27: a status that prints nothing because every plan is closed says `--all` shows them."""
+    write(tmp_path / "plan" / "plan.toml", 'title = "synthetic plan"\nclosed = true\n')
+    write(tmp_path / "plan" / "firms.toml", TARGET_TOML)
+    result = run(tmp_path, "status", "--as-of", "2023-06-30")
+    assert result.exit_code == 0 and "`--all` shows them" in result.stderr, result.output
+    assert "firms" in run(tmp_path, "status", "--all", "--as-of", "2023-06-30").stdout
+    nothing = run(tmp_path, "status", "--tag", "no-such-tag", "--as-of", "2023-06-30")
+    assert nothing.stderr == "kpitrack: no targets match\n"

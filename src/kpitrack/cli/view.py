@@ -93,9 +93,12 @@ def status(
         from kpitrack.formats.terminal import make_console, status_table
         console = make_console()
         console.print(status_table(items, as_of, console.width, tree=tree, wide=wide), soft_wrap=True)
+    elif not workspace.targets:
+        warn(_("no targets in {root} yet: make one with `kpitrack new`").format(root=workspace.root))
+    elif not every and group is None and evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner):
+        warn(_("no targets match in the open plans; the closed ones are left out: `--all` shows them"))
     else:
-        warn(_("no targets match") if workspace.targets else _(
-            "no targets in {root} yet: make one with `kpitrack new`").format(root=workspace.root))
+        warn(_("no targets match"))
     report_problems(workspace.problems)
 
 
