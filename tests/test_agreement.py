@@ -387,23 +387,25 @@ def agree(folder: Path, as_of: date):
     assert seen == ids
 
 
+UNTIMED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
+
+
+def agree_on_drawn(tmp_path_factory, drawn) -> None:
+    files, as_of = drawn
+    agree(make(tmp_path_factory.mktemp("agree"), files), as_of)
+
+
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(max_examples=200, **UNTIMED)
 @given(workspaces())
 def test_every_format_gives_every_target_the_same_figures(tmp_path_factory, drawn):
-    files, as_of = drawn
-    agree(make(tmp_path_factory.mktemp("agree"), files), as_of)
+    agree_on_drawn(tmp_path_factory, drawn)
 
 
-
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(max_examples=8, **UNTIMED)
 @given(workspaces())
 def test_a_few_workspaces_agree_in_every_format(tmp_path_factory, drawn):
-    files, as_of = drawn
-    agree(make(tmp_path_factory.mktemp("agree"), files), as_of)
-
+    agree_on_drawn(tmp_path_factory, drawn)
 
 
 def test_the_reference_workspace_agrees_mid_year_and_after_its_end(tmp_path):
