@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.workspace import STATE_FOLDER
-from kpitrack.writing.write import _write_whole
+from kpitrack.writing.write import write_whole
 
 
 def write_output(path: Path, data: str | bytes, root: Path) -> None:
@@ -36,4 +36,4 @@ def write_output(path: Path, data: str | bytes, root: Path) -> None:
         raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
                             "--out will not replace it, nothing was written", path)
     # A folder name in another encoding (GBK bytes from a zip) reaches a report as \udcb9 escapes.
-    _write_whole(path, data, os.replace, errors="backslashreplace")
+    write_whole(path, data, os.replace, errors="backslashreplace")

@@ -363,10 +363,10 @@ def make_folder(folder: Path) -> None:
 
 def write_new_file(path: Path, text: str) -> None:
     """Create `path` with `text`, never replacing a file that exists (os.link refuses to)."""
-    _write_whole(path, text, os.link)
+    write_whole(path, text, os.link)
 
 
-def _write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None,
+def write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], None], mode: int | None = None,
                  errors: str = "strict") -> None:
     """Write a temporary file beside `path`, flush it to disk, then `place` it (link or rename) at
     `path`: a crash or a full disk leaves the old file or none, never half of the new one."""
@@ -413,12 +413,12 @@ def sync_folder(folder: Path) -> None:
 def write_file(path: Path, text: str | bytes) -> None:
     """Write a whole file (a report; bytes for a workbook or a document), replacing it atomically:
     readers see the old or the new one."""
-    _write_whole(path, text, os.replace)
+    write_whole(path, text, os.replace)
 
 
 def write_private(path: Path, text: str | bytes) -> None:
     """write_file for kpitrack's own state under `.kpitrack/`: readable and writable by this user only."""
-    _write_whole(path, text, os.replace, 0o600)
+    write_whole(path, text, os.replace, 0o600)
 
 
 SCHEMA_FOLDER = ".schema"  # the JSON Schemas that editors (taplo, Even Better TOML) check the files with
