@@ -10,6 +10,7 @@ from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, numbe
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
 from kpitrack.reports.report import lag_sentence
+from kpitrack.domain.applies import applies
 from kpitrack.domain.model import Kind, Target
 
 
@@ -53,7 +54,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
     rows = [(_("As of"), figures.as_of.isoformat()), (_("Current"), progress_cell(target, figures))]
-    if target.kind not in (Kind.INDICATOR, Kind.GROWTH):
+    if applies(target.kind, "completion"):
         rows.append((_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}"))
     elif figures.gap is not None:
         rows.append((_("Difference"), _("{gap} (percentage points, reading - target)").format(gap=done_cell(figures))))
@@ -73,7 +74,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
                   else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
                  (_("Projected at due"), with_unit(figures.projected, target.unit)),
                  (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
-    if target.kind not in (Kind.MILESTONE, Kind.INDICATOR, Kind.GROWTH):
+    if applies(target.kind, "schedule"):
         rows.append((_("Schedule"), _(figures.schedule)))
     for label, value in rows:
         result.add_row(label, Text(value))  # Text: a unit like "[/]" is not markup
@@ -92,9 +93,9 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
     if not target.entries:
         entries.add_row("—", "", "", _("no entries yet"), "")
-    if target.kind in (Kind.CUMULATIVE, Kind.LEVEL):
+    if applies(target.kind, "burnup"):
         chart = [burnup_chart(target, figures, others=others), ""]
-    elif target.kind in (Kind.INDICATOR, Kind.GROWTH) and known_entries(target, figures):
+    elif applies(target.kind, "readings") and known_entries(target, figures):
         chart = [readings_chart(target, figures), ""]
     else:
         chart = []

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
+from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
                               verdict_text, visible, with_unit)
@@ -167,21 +168,21 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "kind": target.kind.value,
         "direction": target.direction.value,
         "baseline": target.baseline,
-        "target": None if target.kind is Kind.INDICATOR else target.target,
+        "target": target.target if applies(target.kind, "target") else None,
         "current": result.current if milestone or result.last_update else None,  # no data is not 0
         "completion": result.completion,
         "planned": result.planned,
         "lag": result.lag,
         "lag_days": result.lag_days,
-        "projected": None if milestone else result.projected,
+        "projected": result.projected if applies(target.kind, "projected") else None,
         "required_per_month": result.required_per_month,
         "status": result.status.value,
         "stale": result.stale,
         "start": target.start.isoformat(),
         "due": target.due.isoformat(),
         "last_update": result.last_update.isoformat() if result.last_update else None,
-        "schedule": None if milestone or target.kind in (Kind.INDICATOR, Kind.GROWTH) else result.schedule,
-        "qualifier": None if milestone or target.kind is Kind.INDICATOR else qualifier_of(target).value,
+        "schedule": result.schedule if applies(target.kind, "schedule") else None,
+        "qualifier": qualifier_of(target).value if applies(target.kind, "qualifier") else None,
         "tolerance": tolerance_of(target) if target.qualifier and target.qualifier.value == "about" else None,
         "stretch_target": target.stretch_target,
         "stretch_completion": result.stretch_completion,
