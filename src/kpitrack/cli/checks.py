@@ -173,14 +173,17 @@ def check(
         report_changes(workspace, as_of, fail_on, statuses, stale,
                        evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
         return
-    flagged = evaluate(workspace, as_of, tag, group, statuses, stale, owner, every)
+    from kpitrack.formats.registry import CHECK_FORMATS
+    from kpitrack.reports.reading import check_report
+
+    built = check_report(workspace, as_of, statuses, stale, tag, group, owner, every)
+    flagged = built.items
     if flagged:
-        from kpitrack.formats.terminal import check_lines
-        sys.stdout.write(check_lines(flagged))
+        from kpitrack.cli.reading import rendered
+        rendered(CHECK_FORMATS["text"], built)
     elif not quiet:
         from kpitrack.formats.terminal import as_of_words
-        checked = len(evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
-        skipped = len(workspace.targets) - checked
+        checked, skipped = built.checked, built.skipped
         print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
                        checked).format(count=checked, as_of=as_of_words(as_of),
                                        statuses=_(" or ").join(shown_words(names)))

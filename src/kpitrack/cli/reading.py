@@ -118,3 +118,25 @@ def emit(output: str | bytes) -> None:
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(output)
+
+
+def rendered(chosen, report, lang: str | None = None, encoding: str | None = None) -> None:
+    """`report` rendered in the format `chosen` (of formats.registry) to stdout: Rich renderables
+    printed at the terminal's width, lines written as they are made, or text (encoded if asked)."""
+    from kpitrack.words.i18n import language
+
+    lang = lang or language()
+    if chosen.console:
+        from kpitrack.formats.terminal import make_console
+
+        console = make_console()
+        for renderable in chosen.render(report, lang, console.width):
+            console.print(renderable, soft_wrap=chosen.soft_wrap)
+    elif chosen.streams and encoding is None:
+        write = sys.stdout.write
+        for lines in chosen.render(report, lang):
+            write(lines)  # each row as it is made: the whole text is never held
+    else:  # encoded whole, so that a character the encoding lacks stops before any output
+        text = chosen.render(report, lang)
+        text = "".join(text) if chosen.streams else text
+        emit(encoded(text, encoding) if chosen.encodable else text)

@@ -1,7 +1,6 @@
 """Commands that read: status, show, plans and export."""
 
 import enum
-import sys
 from datetime import date
 from typing import Annotated, Optional
 
@@ -10,7 +9,7 @@ import typer
 from kpitrack.cli import app, load, report_problems, warn
 from kpitrack.cli.complete import status_list, target_ids
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
-                                  TableOrJson, TagOption, emit, encoded, page_language)
+                                  TableOrJson, TagOption, page_language, rendered)
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _
 
@@ -59,43 +58,23 @@ def status(
     Example: kpitrack status --as-of 2023-12-31 --sort lag
     """
     from kpitrack.cli.checks import statuses_argument
-    from kpitrack.reports.report import evaluate, ordered
+    from kpitrack.formats.registry import OWNER_FORMATS, STATUS_FORMATS
+    from kpitrack.reports.reading import status_report
 
     statuses, stale, _names = statuses_argument(only, "--status") if only else ((), False, [])
     as_of = as_of or date.today()
+    if by is not None and output.value not in OWNER_FORMATS:
+        raise typer.BadParameter(_("--by owner prints a table, JSON or Markdown"), param_hint="'--format'")
     workspace = load(ctx)
-    items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner, closed=every),
-                    sort.value)
+    built = status_report(workspace, as_of, tag, group, statuses, stale, owner, every, sort.value,
+                          by_owner=by is not None, tree=tree, wide=wide)
     if by is not None:
-        from kpitrack.reports.report import owner_rows
-        rows = owner_rows(items)
-        if output is StatusFormat.json:
-            from kpitrack.formats.machine import owners_json
-            sys.stdout.write(owners_json(as_of, rows))
-        elif output is StatusFormat.markdown:
-            from kpitrack.formats.markdown import owners_markdown
-            sys.stdout.write(owners_markdown(rows))
-        elif output is StatusFormat.csv:
-            raise typer.BadParameter(_("--by owner prints a table, JSON or Markdown"), param_hint="'--format'")
-        else:
-            from kpitrack.formats.terminal import make_console, owner_table
-            make_console().print(owner_table(as_of, rows))
-    elif output is StatusFormat.json:
-        from kpitrack.formats.machine import status_json
-        sys.stdout.write(status_json(as_of, items))
-    elif output is StatusFormat.csv:
-        from kpitrack.formats.machine import status_csv
-        emit(encoded(status_csv(items), encoding))
-    elif output is StatusFormat.markdown:
-        from kpitrack.formats.markdown import status_markdown
-        sys.stdout.write(status_markdown(as_of, items))
-    elif items:
-        from kpitrack.formats.terminal import make_console, status_table
-        console = make_console()
-        console.print(status_table(items, as_of, console.width, tree=tree, wide=wide), soft_wrap=True)
+        rendered(OWNER_FORMATS[output.value], built)
+    elif built.items or output is not StatusFormat.table:
+        rendered(STATUS_FORMATS[output.value], built, encoding=encoding)
     elif not workspace.targets:
         warn(_("no targets in {root} yet: make one with `kpitrack new`").format(root=workspace.root))
-    elif not every and group is None and evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner):
+    elif not every and group is None and status_report(workspace, as_of, tag, group, statuses, stale, owner).items:
         warn(_("no targets match in the open plans; the closed ones are left out: `--all` shows them"))
     else:
         warn(_("no targets match"))
@@ -116,7 +95,6 @@ def show(
 
     Example: kpitrack show sz23-affordable-housing --as-of 2023-12-31
     """
-    from kpitrack.reports.report import assess
     from kpitrack.files.workspace import find_target_file
 
     workspace = load(ctx)  # a parent needs its parts
@@ -128,25 +106,15 @@ def show(
         path = find_target_file(workspace.root, target_id)
         raise next((problem for problem in workspace.problems if problem.path == path),
                    KpitrackError(_("{id}: could not be read").format(id=target_id), path))
+    from kpitrack.formats.registry import SHOW_FORMATS
+    from kpitrack.reports.reading import show_report
+
     target = others[target_id]
-    result = assess(target, as_of or date.today(), workspace.settings_for(target), others)
-    if output is ShowFormat.json:
-        from kpitrack.formats.machine import show_json
-        sys.stdout.write(show_json(target, result))
-    elif output is ShowFormat.html:
-        from kpitrack.formats.html import show_html
-        sys.stdout.write(show_html(target, result, others, page_language(ctx, lang)))
-    elif output is ShowFormat.svg:
-        from kpitrack.formats.charts import burnup
-        if target.kind.value == "milestone":
-            raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
-        sys.stdout.write(burnup(target, result, others, page_language(ctx, lang), small=False) + "\n")
-    else:
-        from kpitrack.formats.show import show_renderables
-        from kpitrack.formats.terminal import make_console
-        console = make_console()
-        for renderable in show_renderables(target, result, others, None if every else 20):
-            console.print(renderable)
+    if output is ShowFormat.svg and target.kind.value == "milestone":
+        raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
+    built = show_report(workspace, target, as_of or date.today(), None if every else 20)
+    chosen = SHOW_FORMATS[output.value]
+    rendered(chosen, built, page_language(ctx, lang) if output in (ShowFormat.html, ShowFormat.svg) else None)
 
 
 @app.command()
@@ -160,18 +128,11 @@ def plans(
 
     Example: kpitrack plans --as-of 2024-06-30
     """
-    from kpitrack.reports.report import closed_groups, evaluate
+    from kpitrack.formats.registry import PLANS_FORMATS
+    from kpitrack.reports.reading import plans_report
 
-    as_of = as_of or date.today()
     workspace = load(ctx)
-    items = evaluate(workspace, as_of)
-    closed = closed_groups(workspace, as_of)
-    if output is TableOrJson.json:
-        from kpitrack.formats.machine import plans_json
-        sys.stdout.write(plans_json(as_of, items, workspace.plans, closed))
-    else:
-        from kpitrack.formats.terminal import make_console, plans_table
-        make_console().print(plans_table(as_of, items, workspace.plans, closed))
+    rendered(PLANS_FORMATS[output.value], plans_report(workspace, as_of or date.today()))
     report_problems(workspace.problems)
 
 
@@ -190,17 +151,9 @@ def export(
 
     Example: kpitrack export --format csv > entries.csv
     """
-    from kpitrack.formats.machine import entries_csv, entries_json
-
-    from kpitrack.reports.report import in_group
+    from kpitrack.formats.registry import EXPORT_FORMATS
+    from kpitrack.reports.reading import export_report
 
     workspace = load(ctx)
-    targets = [target for target in workspace.targets if in_group(target.group, workspace.scope)]
-    rows = (entries_json if output is ExportFormat.json else entries_csv)(targets)
-    if encoding is None:
-        write = sys.stdout.write
-        for lines in rows:
-            write(lines)  # each row as it is made: the whole text is never held
-    else:  # for Excel on Chinese Windows: encoded whole, so a character it lacks stops before any output
-        emit(encoded("".join(rows), encoding))
+    rendered(EXPORT_FORMATS[output.value], export_report(workspace), encoding=encoding)
     report_problems(workspace.problems)

@@ -22,6 +22,9 @@ class Format:
     sections: bool = False  # renders the per-owner and since-a-date sections too
     default_lang: str | None = None  # the language when none was chosen (the ledger: the office's Chinese)
     encodable: bool = False  # --encoding applies (CSV for Excel on Chinese Windows)
+    console: bool = False  # Rich renderables for the terminal, rendered at its width: (report, lang, width)
+    soft_wrap: bool = False  # printed with Rich's soft wrap (lines as long as they are)
+    streams: bool = False  # an iterator of lines, written as they are made
 
     @property
     def render(self) -> Callable[[Report, str], str | bytes]:
@@ -37,3 +40,36 @@ REPORT_FORMATS = {format.name: format for format in (
     Format("xlsx", "workbook", "ledger_workbook_of", binary=True, out_only=True, extension="xlsx", default_lang="zh"),
     Format("docx", "docx_report", "report_docx_of", binary=True, out_only=True, extension="docx"),
 )}
+
+
+def _views(*formats: Format) -> dict[str, Format]:
+    return {format.name: format for format in formats}
+
+
+# The reading commands' formats: renderers of their report values in formats.views.
+STATUS_FORMATS = _views(
+    Format("table", "views", "status_table_of", console=True, soft_wrap=True),
+    Format("json", "views", "status_json_of", extension="json"),
+    Format("csv", "views", "status_csv_of", extension="csv", encodable=True),
+    Format("markdown", "views", "status_markdown_of", extension="md"),
+)
+OWNER_FORMATS = _views(  # status --by owner
+    Format("table", "views", "owner_table_of", console=True),
+    Format("json", "views", "owners_json_of", extension="json"),
+    Format("markdown", "views", "owners_markdown_of", extension="md"),
+)
+SHOW_FORMATS = _views(
+    Format("table", "views", "show_table_of", console=True),
+    Format("json", "views", "show_json_of", extension="json"),
+    Format("html", "views", "show_html_of", extension="html"),
+    Format("svg", "views", "show_svg_of", extension="svg"),
+)
+PLANS_FORMATS = _views(
+    Format("table", "views", "plans_table_of", console=True),
+    Format("json", "views", "plans_json_of", extension="json"),
+)
+CHECK_FORMATS = _views(Format("text", "views", "check_lines_of"))
+EXPORT_FORMATS = _views(
+    Format("csv", "views", "entries_csv_of", extension="csv", encodable=True, streams=True),
+    Format("json", "views", "entries_json_of", extension="json", streams=True),
+)

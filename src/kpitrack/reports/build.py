@@ -55,6 +55,15 @@ class Report:
     owners: tuple[dict[str, Any], ...] | None = None
     since: date | None = None
     changes: tuple[dict[str, Any], ...] | None = None
+    # what the reading commands (status, show, plans, check, export) add: the layout asked for, the
+    # closed folders, the entries shown, the count checked, and for export the targets alone
+    tree: bool = False
+    wide: bool = False
+    last: int | None = 20
+    closed: frozenset[str] = frozenset()
+    checked: int = 0
+    skipped: int = 0
+    targets: tuple[Target, ...] = ()
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
