@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from helpers import TARGET_TOML, examples, run, write
 from kpitrack.words.display import INVISIBLE
-from kpitrack.formats.machine import entries_csv, entries_json, exact, to_csv, to_json
-from kpitrack.domain.model import Entry, Target
+from kpitrack.formats.machine import csv_lines, entries_csv, entries_json, exact, to_csv, to_json
+from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.reports.report import ENTRY_FIELDS, entry_rows
 
 
@@ -78,8 +78,21 @@ def test_rows_are_written_a_target_at_a_time():
     chunks = list(entries_json(targets))
     assert len(chunks) == 3 and chunks[0].startswith('{\n  "entries": [\n    {') and chunks[-1] == "\n  ]\n}\n"
     assert chunks[0].count('"date"') == 3 and chunks[1].count('"date"') == 3
-    assert len([chunk for chunk in entries_csv(targets) if chunk]) == 6  # the header comes with the first row
+    csv_chunks = [chunk for chunk in entries_csv(targets) if chunk]
+    assert len(csv_chunks) == 2 and csv_chunks[0].count("\n") == 4  # the header comes with the first target's rows
     assert list(entries_json([])) == ['{\n  "entries": []\n}\n']
+
+
+def test_the_fast_csv_writes_what_the_cell_by_cell_csv_writes():
+    odd = (Entry(date(2023, 1, 2), Decimal("-1.50"), note="=SUM(A1)", source="+tel\tx"),
+           Entry(date(2023, 1, 3), None, total=True, done=True, note="-", qualifier=ReadingQualifier.ABOUT,
+                 estimate=True),
+           Entry(date(2023, 1, 4), Decimal("1E+3"), note='quote " and,comma\nline', source="@home"))
+    targets = [Target(id="t1", title="synthetic", group="=g", unit="-u", start=date(2023, 1, 1),
+                      due=date(2023, 12, 31), entries=odd),
+               Target(id="t2", title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31))]
+    assert "".join(entries_csv(targets)) == "".join(csv_lines(ENTRY_FIELDS, entry_rows(targets)))
+    assert "".join(entries_csv([])) == "".join(csv_lines(ENTRY_FIELDS, entry_rows([])))
 
 
 def test_the_fast_scalars_write_what_json_dumps_writes():

@@ -158,8 +158,24 @@ def report_json(as_of: date, items: list[Item]) -> str:
 
 
 def entries_csv(targets: list[Target]) -> Iterator[str]:
-    """Every entry as a CSV row, written as it is made (export streams, not builds, its output)."""
-    return csv_lines(ENTRY_FIELDS, entry_rows(targets))
+    """Every entry as a CSV row (`csv_lines` of report.entry_rows), a target's rows at a time (export
+    streams, not builds, its output): each target's own cells made safe once for all its entries,
+    and each entry's by its place in report.entry_values, with no lookup by type."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENTRY_FIELDS)
+    safe, boolean = spreadsheet_safe, _BOOLEAN
+    for target in targets:
+        head = (safe(target.id), safe(target.group), safe(target.unit))
+        writer.writerows(
+            (*head, day.isoformat(), "" if value is None else exact(value), boolean[total],
+             "" if done is None else boolean[done], "" if note is None else safe(note),
+             "" if source is None else safe(source), "" if qualifier is None else safe(qualifier), boolean[estimate])
+            for day, value, total, done, note, source, qualifier, estimate in map(entry_values, target.entries))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()  # the header alone, when there are no targets
 
 
 def entries_json(targets: list[Target]) -> Iterator[str]:
