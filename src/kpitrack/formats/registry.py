@@ -15,16 +15,17 @@ from kpitrack.reports.build import Report
 class Format:
     name: str
     module: str  # kpitrack.formats.<module>
-    function: str  # its renderer: (report, lang) -> str | bytes
+    function: str  # its renderer: (report, lang) -> str | bytes (for a folder, {file name: text})
     binary: bool = False  # writes bytes
     out_only: bool = False  # a file, never stdout: needs --out
     extension: str = ""
     sections: bool = False  # renders the per-owner and since-a-date sections too
     default_lang: str | None = None  # the language when none was chosen (the ledger: the office's Chinese)
     encodable: bool = False  # --encoding applies (CSV for Excel on Chinese Windows)
+    folder: bool = False  # writes a folder of pages (its renderer returns them by file name): needs --out DIR
 
     @property
-    def render(self) -> Callable[[Report, str], str | bytes]:
+    def render(self) -> Callable[[Report, str], str | bytes | dict[str, str]]:
         return getattr(import_module(f"kpitrack.formats.{self.module}"), self.function)
 
 
@@ -36,4 +37,5 @@ REPORT_FORMATS = {format.name: format for format in (
     Format("csv", "machine", "report_csv_of", extension="csv", encodable=True),
     Format("xlsx", "workbook", "ledger_workbook_of", binary=True, out_only=True, extension="xlsx", default_lang="zh"),
     Format("docx", "docx_report", "report_docx_of", binary=True, out_only=True, extension="docx"),
+    Format("site", "site", "report_site_of", out_only=True, folder=True),
 )}
