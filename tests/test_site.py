@@ -79,9 +79,10 @@ class Page(html.parser.HTMLParser):
             self.count.append(data)
 
 
-def read(path: Path) -> Page:
+def read(path: Path, text: str | None = None) -> Page:
+    """A page of the site read back (or `text`, what a browser made of it)."""
     page = Page()
-    page.feed(path.read_text(encoding="utf-8"))
+    page.feed(path.read_text(encoding="utf-8") if text is None else text)
     return page
 
 
