@@ -224,7 +224,7 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
 
 
 ReportFormat = enum.Enum("ReportFormat", {name: name for name in (
-    "markdown", "html", "svg", "json", "csv", "xlsx", "docx")}, type=str)  # REPORT_FORMATS' names, in order
+    "markdown", "html", "svg", "json", "csv", "xlsx", "docx", "site")}, type=str)  # REPORT_FORMATS' names, in order
 
 
 @app.command()
@@ -234,7 +234,8 @@ def report(
     output: Annotated[ReportFormat, typer.Option("--format", help="How to write it.")] = ReportFormat.markdown,
     out: Annotated[Optional[Path], typer.Option(
         "--out", metavar="FILE", help="Write to FILE (a new or regular file, not the workspace's own; replaced whole, "
-                                      "atomically) instead of stdout; prints nothing (for cron); needed for xlsx and docx.")] = None,
+                                      "atomically) instead of stdout; prints nothing (for cron); needed for xlsx and "
+                                      "docx; for site, the folder of pages (new, empty, or an earlier site).")] = None,
     tag: TagOption = None,
     group: GroupOption = None,
     owner: OwnerOption = None,
@@ -255,6 +256,9 @@ def report(
     from kpitrack.reports.build import build_report
 
     chosen = REPORT_FORMATS[output.value]
+    if chosen.folder and out is None:
+        raise typer.BadParameter(_("--format {format} writes a folder of pages: add --out DIR (a new or empty "
+                                   "folder, or a site written before)").format(format=chosen.name), param_hint="'--out'")
     if chosen.out_only and out is None:
         raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
                                  param_hint="'--out'")
@@ -262,6 +266,9 @@ def report(
         raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
     as_of = as_of or date.today()
     workspace = load(ctx)
+    if chosen.folder:
+        from kpitrack.writing.site import site_folder
+        site_folder(out)  # a folder that may not take a site is refused before the pages are drawn
     built = build_report(workspace, as_of, tag, group, owner, by_owner=by is not None, since=since)
     text = chosen.render(built, page_language(ctx, lang, default=chosen.default_lang))
     if chosen.encodable:
@@ -270,8 +277,12 @@ def report(
         emit(text)
     else:
         from kpitrack.words.display import visible
-        from kpitrack.writing.output import write_output
-        write_output(out, text, workspace.root)
+        if chosen.folder:
+            from kpitrack.writing.site import write_site
+            write_site(out, text, workspace.root)
+        else:
+            from kpitrack.writing.output import write_output
+            write_output(out, text, workspace.root)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
             print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)
     report_problems(workspace.problems)

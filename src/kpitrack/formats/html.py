@@ -3,8 +3,10 @@ and inline SVG charts; one self-contained file to e-mail, open offline, print to
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, known_entries, own_plan
@@ -21,6 +23,7 @@ SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, St
                  Status.NOT_STARTED, Status.TRACKED)
 
 
+@lru_cache(maxsize=None)  # one compile of the templates a run: a site renders a thousand pages
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -103,28 +106,58 @@ def _columns(lang: str) -> list[dict[str, str]]:
     return [{"key": key, "label": word(key, lang), "css": css} for key, css in PAGE_COLUMNS]
 
 
+def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dict[str, Any]],
+            target: dict[str, Any] | None = None, **more: Any) -> str:
+    return _environment().get_template(template).render(
+        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang),
+        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target, **more) + "\n"
+
+
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
                 others: dict[str, Target] | None = None, lang: str = "en") -> str:
     heading = word("report_as_of", lang, date=as_of.isoformat())
-    return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=heading, as_of=as_of.isoformat(),
-        plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None) + "\n"
+    return _render("page.html.j2", lang, heading, as_of, _plans(items, plans, others, lang))
 
 
-def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
+# A web address inside a source's text: http or https only (never javascript: or file:), up to a
+# space, a bracket, a quote or Chinese punctuation; trailing full stops and commas are not part of it.
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'()（）“”‘’，。、；]+", re.IGNORECASE)
+
+
+def linked(text: str):
+    """`text` escaped for a page, each http(s) address in it a link (Markup)."""
+    from urllib.parse import urlsplit
+
+    from markupsafe import Markup, escape
+
+    pieces, last = [], 0
+    for found in WEB_ADDRESS.finditer(text):
+        address = found.group().rstrip(".,;:!?")
+        if not urlsplit(address).netloc:
+            continue
+        pieces += [escape(text[last:found.start()]), Markup('<a href="{0}">{0}</a>').format(address)]
+        last = found.start() + len(address)
+    return Markup("").join([*pieces, escape(text[last:])])
+
+
+def target_section(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:
+    """A target's own part of its page: its chart (none for a milestone) and every entry, its source linked."""
     from markupsafe import Markup
 
     from kpitrack.formats.charts import burnup
 
     chart = Markup(burnup(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
     entries = [(entry.date.isoformat(), entry_value(entry), word("yes", lang) if entry.total else "",
-                visible(entry.note or ""), visible(entry.source or ""))
+                visible(entry.note or ""), linked(visible(entry.source or "")))
                for entry in sorted(target.entries, key=lambda entry: entry.date)]
     labels = [word(key, lang) for key in ("date", "value", "total", "note", "source")]
-    return _environment().get_template("page.html.j2").render(
-        lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=visible(target.title),
-        as_of=figures.as_of.isoformat(), plans=_plans([(target, figures)], None, others, lang, charts=False),
-        columns=_columns(lang), target={"chart": chart, "entries": entries, "entry_labels": labels}) + "\n"
+    return {"chart": chart, "entries": entries, "entry_labels": labels}
+
+
+def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
+    return _render("page.html.j2", lang, visible(target.title), figures.as_of,
+                   _plans([(target, figures)], None, others, lang, charts=False),
+                   target_section(target, figures, others, lang))
 
 
 def report_html_of(report, lang: str) -> str:

@@ -15,7 +15,7 @@ from kpitrack.reports.build import Report
 class Format:
     name: str
     module: str  # kpitrack.formats.<module>
-    function: str  # its renderer: (report, lang) -> str | bytes
+    function: str  # its renderer: (report, lang) -> str | bytes (for a folder, {file name: text})
     binary: bool = False  # writes bytes
     out_only: bool = False  # a file, never stdout: needs --out
     extension: str = ""
@@ -25,9 +25,10 @@ class Format:
     console: bool = False  # Rich renderables for the terminal, rendered at its width: (report, lang, width)
     soft_wrap: bool = False  # printed with Rich's soft wrap (lines as long as they are)
     streams: bool = False  # an iterator of lines, written as they are made
+    folder: bool = False  # writes a folder of pages (its renderer returns them by file name): needs --out DIR
 
     @property
-    def render(self) -> Callable[[Report, str], str | bytes]:
+    def render(self) -> Callable[[Report, str], str | bytes | dict[str, str]]:
         return getattr(import_module(f"kpitrack.formats.{self.module}"), self.function)
 
 
@@ -39,6 +40,7 @@ REPORT_FORMATS = {format.name: format for format in (
     Format("csv", "machine", "report_csv_of", extension="csv", encodable=True),
     Format("xlsx", "workbook", "ledger_workbook_of", binary=True, out_only=True, extension="xlsx", default_lang="zh"),
     Format("docx", "docx_report", "report_docx_of", binary=True, out_only=True, extension="docx"),
+    Format("site", "site", "report_site_of", out_only=True, folder=True),
 )}
 
 

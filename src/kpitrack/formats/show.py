@@ -14,15 +14,9 @@ from kpitrack.domain.applies import applies
 from kpitrack.domain.model import Kind, Target
 
 
-def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None,
-                     last: int | None = 20) -> list:
-    """The definition, the figures, the chart and the `last` entries of one target (None: all)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    definition = Table.grid(padding=(0, 2))
-    definition.add_column(style="bold", no_wrap=True)
-    definition.add_column()
+def definition_rows(target: Target) -> list[tuple[str, str]]:
+    """What a target's file defines, as (label, value) in the interface's language: `show` prints
+    them, the site's target page lists them. The values are the file's text, not yet made visible."""
     rows = [
         (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
         (_("Kind"), _(target.kind.value) + (_(", ") + _(target.direction.value) if target.kind is not Kind.INDICATOR else "")
@@ -47,7 +41,19 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     rows += [(_("Checkpoint"), f"{cp.date.isoformat()}: {number(cp.value)}") for cp in target.checkpoints]
     if target.parts:
         rows.append((_("Parts"), ", ".join(target.parts) + ("" if target.entries else _(" (its figure is their sum)"))))
-    for label, value in rows:
+    return rows
+
+
+def show_renderables(target: Target, figures: Figures, others: dict[str, Target] | None = None,
+                     last: int | None = 20) -> list:
+    """The definition, the figures, the chart and the `last` entries of one target (None: all)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    definition = Table.grid(padding=(0, 2))
+    definition.add_column(style="bold", no_wrap=True)
+    definition.add_column()
+    for label, value in definition_rows(target):
         definition.add_row(label, Text(visible(value)))
 
     result = Table.grid(padding=(0, 2))
