@@ -114,7 +114,8 @@ def test_the_report_command_offers_exactly_the_registered_formats():
 
     assert [choice.value for choice in ReportFormat] == list(REPORT_FORMATS)
     for chosen in REPORT_FORMATS.values():
-        assert callable(chosen.render) and chosen.out_only == chosen.binary and chosen.extension
+        assert callable(chosen.render) and chosen.out_only == (chosen.binary or chosen.folder)
+        assert bool(chosen.extension) != chosen.folder  # a file's extension, or a folder of pages
 
 
 def test_the_chinese_page_and_markdown_read_a_sentence_the_same_way(tmp_path):
