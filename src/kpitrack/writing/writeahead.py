@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
 from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
@@ -88,8 +89,8 @@ def _write_journal(root: Path, label: str, appends: list[tuple[Locked, bytes]]) 
         sync_folder(journal.parent)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise KpitrackError(f"cannot write the import journal: {error.strerror}; nothing was imported",
-                            journal) from None
+        raise KpitrackError(N_("cannot write the import journal: {reason}; nothing was imported"), journal,
+                            reason=error.strerror) from None
     return journal
 
 
@@ -115,8 +116,8 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
         if not files or not all(isinstance(record.get(key), str) for key in ("import", "started")):
             raise ValueError("not an import journal")
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
-        raise KpitrackError(f"an interrupted import left a journal that cannot be read ({error}); "
-                            "check the imported targets by hand, then delete it", journal) from None
+        raise KpitrackError(N_("an interrupted import left a journal that cannot be read ({error}); "
+                               "check the imported targets by hand, then delete it"), journal, error=error) from None
     label = f"the import of {record.get('import')} started {record.get('started')}"
     with ExitStack() as stack:
         states = []
@@ -135,8 +136,9 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
                 append_raw(locked, payload)
             elif not complete and state in ("torn", "after"):
                 if locked.size != size + len(payload) and state == "after":
-                    raise KpitrackError(f"{label} was interrupted, and the file has grown since; "
-                                        "check its last entries by hand, then delete the journal", journal)
+                    raise KpitrackError(N_("the import of {file} started {started} was interrupted, and the file has grown "
+                                           "since; check its last entries by hand, then delete the journal"), journal,
+                                        file=record.get("import"), started=record.get("started"))
                 cut_back(locked, size)
         _remove(journal)
     count = sum(1 for *_, state in states if state != "after") if complete else len(states)
