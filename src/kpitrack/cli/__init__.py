@@ -239,7 +239,7 @@ def root(ctx: typer.Context) -> Path:
 
     done = recover(folder, waiting(None))
     if done:
-        warn(done)
+        warn(worded(done))
     return folder
 
 

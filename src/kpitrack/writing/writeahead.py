@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
@@ -102,7 +102,7 @@ def _remove(journal: Path) -> None:
         pass
 
 
-def recover(root: Path, waiting: Waiting | None = None) -> str | None:
+def recover(root: Path, waiting: Waiting | None = None) -> Sentence | None:
     """Complete or roll back an import that was interrupted; what was done, or None if nothing was
     pending. Every command runs this before reading the workspace."""
     journal = root / STATE_FOLDER / JOURNAL
@@ -118,7 +118,6 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise KpitrackError(N_("an interrupted import left a journal that cannot be read ({error}); "
                                "check the imported targets by hand, then delete it"), journal, error=error) from None
-    label = f"the import of {record.get('import')} started {record.get('started')}"
     with ExitStack() as stack:
         states = []
         for path, size, payload in sorted(files, key=lambda item: str(item[0])):
@@ -143,9 +142,13 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
         _remove(journal)
     count = sum(1 for *_, state in states if state != "after") if complete else len(states)
     if complete:
-        return f"{label} was interrupted; completed it ({count} of {len(states)} files needed their entries)"
+        return Sentence(N_("the import of {file} started {started} was interrupted; completed it ({count} of "
+                           "{files} files needed their entries)"), file=record.get("import"),
+                        started=record.get("started"), count=count, files=len(states))
     changed = ", ".join(str(path) for _, path, _, _, state in states if state in ("changed", "gone"))
-    return f"{label} was interrupted and {changed} changed since; rolled it back, nothing of it is kept"
+    return Sentence(N_("the import of {file} started {started} was interrupted and {changed} changed since; "
+                       "rolled it back, nothing of it is kept"), file=record.get("import"),
+                    started=record.get("started"), changed=changed)
 
 
 def _size(value) -> int:
