@@ -136,7 +136,7 @@ def test_an_interrupted_import_is_rolled_back_when_a_file_changed_since(tmp_path
     last = root / journal["files"][-1]["path"]
     last.write_text(last.read_text() + "# edited by hand meanwhile\n")
     message = recover(root)
-    assert "rolled it back" in message
+    assert "rolled it back" in str(message)  # a Sentence, worded where it is shown
     assert all(values == [] for values in recorded(root).values())
 
 

@@ -83,3 +83,70 @@ def test_a_mistyped_command_gets_its_suggestion_in_chinese(tmp_path):
     result = run("stauts", tmp_path=tmp_path)
     assert result.exit_code == 2 and "'status'" in result.output, result.output
     assert not english_words(result.output), result.output
+
+
+# Synthetic broken files: each names one thing wrong, as a person would write it.
+BROKEN = {
+    "no-title.toml": 'unit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\n',
+    "bad-toml.toml": 'title = "x\n',
+    "bad-date.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-13-01\ndue = 2024-12-31\n',
+    "typo-key.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\ntraget = 3\n',
+    "not-number.toml": 'title = "x"\nunit = "个"\ntarget = "ten"\nstart = 2024-01-01\ndue = 2024-12-31\n',
+    "due-first.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-06-01\ndue = 2024-01-31\n',
+    "no-date.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\n'
+                    '[[progress]]\nvalue = 3\n',
+    "late.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\n'
+                 '[[progress]]\ndate = 2025-03-01\nvalue = 3\n',
+    "growth.toml": 'title = "x"\nkind = "growth"\nunit = "个"\ntarget = 5\nstart = 2024-01-01\ndue = 2024-12-31\n',
+    "parts.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\nparts = ["nobody"]\n',
+    "merge.toml": 'title = "x"\n<<<<<<< ours\nunit = "个"\n=======\nunit = "套"\n>>>>>>> theirs\n',
+    "bytes.toml": b'title = "\xff"\n',
+}
+
+IDS = {"late", "nobody", "fresh", "x", "targets", "a-file", "nowhere", "deep", "d",  # the files' and folders' names
+       "key", "start", "due", "unit", "target", "title", "xff",  # keys as typed in a file, a byte in hex
+       "group", "qualifier", "estimate", "false", "true"}  # the CSV header and values of `export`
+BAD_RUNS = [["status"], ["validate"], ["check"], ["plans"], ["export"], ["report"], ["show", "late"],
+            ["show", "nobody"], ["add", "late", "3", "--date", "2024-02-01"], ["add", "nobody", "3"],
+            ["fix", "late", "--date", "2024-02-02", "--value", "4"], ["remove", "late", "--date", "2024-02-02"],
+            ["undo"], ["log"], ["new", "late", "--title", "x", "--target", "10", "--unit", "个"],
+            ["new", "fresh", "--title", "x", "--target", "ten", "--unit", "个"],
+            ["new", "fresh", "--title", "x", "--target", "10", "--unit", "个", "--start", "2024-06-01",
+             "--due", "2024-01-01"],
+            ["import", "rows.csv"], ["import", "missing.csv"]]
+
+
+def broken_workspace(folder):
+    folder.mkdir()
+    for name, text in BROKEN.items():
+        (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    (folder / "rows.csv").write_text("id,date,value\nnobody,2024-01-31,3\nlate,someday,x\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("arguments", BAD_RUNS, ids=" ".join)
+def test_errors_about_bad_files_are_chinese(arguments, tmp_path, monkeypatch):
+    """Every command on a workspace of broken files (a missing key, bad TOML, a bad date, a typo, an
+    unresolved merge…): what it says of them is Chinese, paths, ids and keys aside."""
+    folder = broken_workspace(tmp_path / "targets")
+    monkeypatch.chdir(folder)
+    result = run(*arguments, tmp_path=folder)
+    text = result.output.replace(str(folder), "")
+    assert not [word for word in english_words(text) if word not in IDS], f"English left in `kpitrack --lang zh {' '.join(arguments)}`:\n{result.output}"
+
+
+@pytest.mark.parametrize("arguments", [["status"], ["validate"], ["add", "x", "1"], ["init"]], ids=" ".join)
+@pytest.mark.parametrize("where", ["a-file", "nowhere", "deep"])
+def test_errors_about_bad_folders_are_chinese(arguments, where, tmp_path):
+    folder = tmp_path / where
+    if where == "a-file":
+        folder.write_text("not a folder", encoding="utf-8")
+    if where == "deep":
+        deep = folder
+        for _level in range(40):
+            deep = deep / "d"
+        deep.mkdir(parents=True)
+    result = run(*arguments, tmp_path=folder)
+    text = result.output.replace(str(tmp_path), "")
+    assert not [word for word in english_words(text) if word not in IDS], f"English left in `kpitrack --lang zh {' '.join(arguments)}` ({where}):\n" \
+                                    f"{result.output}"

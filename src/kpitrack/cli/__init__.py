@@ -119,7 +119,7 @@ class Group(TyperGroup):
         try:
             code = super().main(args, prog_name or "kpitrack", complete_var, standalone_mode=False, **extra)
         except KpitrackError as error:
-            fail(str(error))
+            fail(worded(error))
         except typer.TyperException as error:  # usage errors: bad option, missing argument, bad value
             context = getattr(error, "ctx", None)
             hint = _(" (see `{command} --help`)").format(command=context.command_path) if context else ""
@@ -239,7 +239,7 @@ def root(ctx: typer.Context) -> Path:
 
     done = recover(folder, waiting(None))
     if done:
-        warn(done)
+        warn(worded(done))
     return folder
 
 
@@ -311,10 +311,11 @@ def option_named(error: KpitrackError, options: dict[str, str]) -> KpitrackError
     replaced by the option that set it (`--due ...`)."""
     import re
 
+    message = worded(KpitrackError(error.template, **error.fields))  # the sentence alone, in the interface language
     for key, option in options.items():
         for pattern in (rf"^{key}\b", rf"'{key}'"):
-            if re.search(pattern, error.message):
-                return KpitrackError(re.sub(pattern, option, error.message, count=1))
+            if re.search(pattern, message):
+                return KpitrackError(re.sub(pattern, option, message, count=1))
     return error
 
 
@@ -323,7 +324,7 @@ def report_problems(problems: list[KpitrackError], closing: str | None = None) -
     from kpitrack.words.display import visible
 
     for problem in problems:
-        print(visible(str(problem)), file=sys.stderr)
+        print(visible(worded(problem)), file=sys.stderr)
     if problems:
         if closing:
             warn(closing)

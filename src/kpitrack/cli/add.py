@@ -12,7 +12,7 @@ from kpitrack.cli import (QuietOption, Wait, app, entry_date_argument, figure_ar
                           speak_settings_language, waiting, warn)
 from kpitrack.cli.complete import target_ids
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import _, worded
 from kpitrack.domain.model import ReadingQualifier
 
 
@@ -124,7 +124,7 @@ def add(
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
     for warning in entry_warnings(appended.target, made[-1]):
-        warn(warning)
+        warn(worded(warning))
     if not quiet:
         say(_("added to {file}: {value} on {date}").format(
             file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())

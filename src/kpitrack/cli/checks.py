@@ -13,7 +13,7 @@ from kpitrack.cli.complete import status_list
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TagOption, emit, encoded, page_language)
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _, ngettext
+from kpitrack.words.i18n import _, ngettext, worded
 
 
 @app.command()
@@ -47,7 +47,7 @@ def validate(
             copy = staged_copy(folder, temporary)
             workspace = load_workspace(copy, None)
             workspace.root = folder  # named as it is; its files are read from the copy
-            workspace.problems = [KpitrackError(problem.message, problem.path and Path(
+            workspace.problems = [problem.elsewhere(problem.path and Path(
                 str(problem.path).replace(str(copy), str(folder))), problem.line, problem.column)
                                   for problem in workspace.problems]
 
@@ -76,7 +76,7 @@ def _validated(workspace, visible, repair: bool, ctx, wait, quiet: bool) -> None
         workspace = load(ctx)
         torn = _torn(workspace)  # what is still torn after the repair
     for warning in workspace_warnings(workspace):
-        print(visible(str(warning)), file=sys.stderr)
+        print(visible(worded(warning)), file=sys.stderr)
     clashes = _clashes(workspace)
     unfinished = unmerged_problem(workspace.root)  # a merge driver that failed may have left no markers
     problems = workspace.problems + ([unfinished] if unfinished else [])

@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -17,14 +18,47 @@ def decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")  # a byte-order mark, as Windows Notepad writes, is skipped
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise KpitrackError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-                            path, line) from None
+        raise KpitrackError(N_("not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"),
+                            path, line, byte=data[error.start]) from None
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
 
 
 FAST_FROM = 2000  # characters: below, tomllib is as quick and `add` imports no more
+
+
+# What tomllib says is wrong, as our catalogue words it (its own sentences are English only).
+TOML_REASONS = (
+    (r"Expected newline or end of document after a statement", N_("a line holds more than one key = value")),
+    (r"Illegal character (?P<what>.+)", N_("character {what} not allowed here (a text in quotes must end on its line)")),
+    (r"Unterminated string", N_("text in quotes has no closing quote")),
+    (r"Expected '=' after a key in a key/value pair", N_("Expected '=' after a key (write key = value)")),
+    (r"Invalid value", N_("a value that is not a number, a date, true/false or text in quotes")),
+    (r"Invalid date or datetime", N_("not a valid date (write 2024-06-30)")),
+    (r"Invalid statement", N_("a line that is not key = value, [table] or [[table]]")),
+    (r"Invalid initial character for a key part", N_("a key that starts with a character not allowed in keys")),
+    (r"Cannot declare (?P<what>.+) twice", N_("{what} is declared twice")),
+    (r"Cannot overwrite a value", N_("a key is given twice")),
+    (r"Cannot (?:mutate immutable|redefine) namespace (?P<what>.+)", N_("{what} is given twice")),
+    (r"Duplicate inline table key (?P<what>.+)", N_("key {what} is given twice")),
+    (r"Expected (?P<what>'[^']*') at the end of (?:a table|an array) declaration", N_("{what} missing at the end of the line")),
+    (r"Expected (?P<what>.+)", N_("expected {what}")),
+    (r"Found invalid character (?P<what>.+)", N_("character {what} not allowed here")),
+    (r"Unclosed array", N_("a list [ … ] is not closed")),
+    (r"Unclosed inline table", N_("a table { … } is not closed")),
+    (r"Unescaped '\\' in a string", N_("a backslash in text in quotes: write \\\\ or use single quotes")),
+    (r"Invalid hex value|Escaped character is not a Unicode scalar value", N_("a bad \\u escape in text in quotes")),
+)
+
+
+def toml_reason(reason: str) -> Sentence | str:
+    """tomllib's reason as a sentence of our catalogue, or as it is where we have none."""
+    for pattern, message in TOML_REASONS:
+        found = re.fullmatch(pattern, reason)
+        if found:
+            return Sentence(message, **found.groupdict())
+    return reason
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
@@ -38,8 +72,8 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except RecursionError:
-        raise KpitrackError("arrays or tables nested too deep to read (a target file needs no nesting "
-                            "beyond [[progress]] tables)", path) from None
+        raise KpitrackError(N_("arrays or tables nested too deep to read (a target file needs no nesting "
+                               "beyond [[progress]] tables)"), path) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POSITION.search(message)
@@ -49,7 +83,7 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         elif match:
             line = text.count("\n") + (0 if text.endswith("\n") else 1)
         reason = message[: match.start()] if match else message
-        raise KpitrackError(f"invalid TOML: {reason}", path, line, column) from None
+        raise KpitrackError(N_("invalid TOML: {reason}"), path, line, column, reason=toml_reason(reason)) from None
 
 
 _HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
@@ -152,5 +186,6 @@ def check_resolved(text: str, path: Path) -> None:
     if not regions:
         return
     spans = ", ".join(f"{region[0]}–{region[-1]}" for region in regions)
-    raise KpitrackError(f"unresolved merge in {path}, lines {spans}: keep the right lines, delete the "
-                        "<<<<<<<, ======= and >>>>>>> lines, then `git add` the file", path, regions[0][0])
+    raise KpitrackError(N_("unresolved merge in {file}, lines {spans}: keep the right lines, delete the "
+                           "<<<<<<<, ======= and >>>>>>> lines, then `git add` the file"), path, regions[0][0],
+                        file=path, spans=spans)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from kpitrack.domain.errors import Sentence
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import Direction, Entry, Kind, Target
 
@@ -172,15 +173,15 @@ def _forced(importing: bool) -> str:
     return _("Import with --force if it is right") if importing else _("Add it with --force if it is right")
 
 
-def entry_doubts(target: Target) -> list[tuple[Entry, str]]:
+def entry_doubts(target: Target) -> list[tuple[Entry, Sentence]]:
     """Entries already in a file that look like slips: identical repeats and two totals a day."""
     doubts = []
     seen: dict[tuple, Entry] = {}
     for entry in target.entries:
         key = (entry.date, entry.value, entry.total, entry.done, entry.repeat)
         if key in seen:
-            doubts.append((entry, _("identical to the entry at line {line}; counted twice (remove one with "
-                                    "`kpitrack remove`, or mark a genuine repeat with repeat = 2)").format(
-                line=seen[key].line)))
+            doubts.append((entry, Sentence("identical to the entry at line {line}; counted twice (remove one with "
+                                           "`kpitrack remove`, or mark a genuine repeat with repeat = 2)",
+                                           line=seen[key].line)))
         seen.setdefault(key, entry)
     return doubts  # two different totals on one date are an error: see total_clashes

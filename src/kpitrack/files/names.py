@@ -7,7 +7,7 @@ import re
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.schema_kinds import MAX_TEXT
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")  # a target id: its file name without .toml
 
@@ -49,11 +49,12 @@ def check_text(value: str | None, name: str) -> None:
     if value is None:
         return
     if len(value) > MAX_TEXT:
-        raise KpitrackError(f"{name} is {len(value):,} characters long, over the limit of {MAX_TEXT:,}; shorten it")
+        raise KpitrackError(N_("{key} is {length:,} characters long, over the limit of {limit:,}; shorten it"),
+                            key=name, length=len(value), limit=MAX_TEXT)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise KpitrackError(f"{name} is not valid UTF-8 text; check the terminal's encoding") from None
+        raise KpitrackError(N_("{name} is not valid UTF-8 text; check the terminal's encoding"), name=name) from None
     problem = control_problem(value, name)
     if problem:
         raise KpitrackError(problem)

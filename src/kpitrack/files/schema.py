@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from kpitrack.files.document import LineIndex
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Sentence
 from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
                             Qualifier, ReadingQualifier, Settings, Target)
 from kpitrack.files.names import (ID_PATTERN, check_id, check_text, control_problem, did_you_mean,  # noqa: F401
@@ -45,17 +45,17 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         return lines.get((None, 0, key))
 
     if "title" not in document:
-        raise KpitrackError("missing key 'title'", path, 1)
+        raise KpitrackError(N_("missing key 'title'"), path, 1)
     for key in ("start", "due"):
         if key not in document and period is None:
-            raise KpitrackError(f"missing key {key!r}, and no plan.toml above it gives a period "
-                                "(period = \"2024\", or start and due) to take it from", path, 1)
+            raise KpitrackError(N_("missing key {key!r}, and no plan.toml above it gives a period "
+                                   "(period = \"2024\", or start and due) to take it from"), path, 1, key=key)
     kind = _choice(document.get("kind", "cumulative"), Kind, "kind", path, where("kind"))
     direction = _choice(document.get("direction", "increase"), Direction, "direction", path, where("direction"))
     start = _date(document["start"], "start", path, where("start")) if "start" in document else period[0]
     due = _date(document["due"], "due", path, where("due")) if "due" in document else period[1]
     if due < start:
-        raise KpitrackError(f"due {due} is before start {start}", path, where("due"))
+        raise KpitrackError(N_("due {due} is before start {start}"), path, where("due"), due=due, start=start)
     fields: dict[str, Any] = dict(
         id=path.stem,
         group=path.parent.relative_to(root).as_posix() if path.parent != root else "",
@@ -80,8 +80,8 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     if kind is Kind.MILESTONE:
         for key in ("target", "baseline", "unit", "checkpoint", "parts"):
             if key in document:
-                raise KpitrackError(f"a milestone has no {key!r}: it is done or not; remove the key",
-                                    path, where(key))
+                raise KpitrackError(N_("a milestone has no {key!r}: it is done or not; remove the key"),
+                                    path, where(key), key=key)
     elif kind is Kind.INDICATOR:
         fields["target"] = Decimal(0)
     else:
@@ -93,10 +93,11 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
             fields["baseline_from_parts"] = "baseline" not in document
             for key in ("checkpoint", "planned"):
                 if key in document and (fields["target_from_parts"] or fields["baseline_from_parts"]):
-                    raise KpitrackError(f"{'checkpoints need' if key == 'checkpoint' else 'a [planned] plan needs'} "
-                                        "a target and a baseline of the file's own", path, where(key))
+                    raise KpitrackError(N_("checkpoints need a target and a baseline of the file's own") if key == "checkpoint"
+                                        else N_("a [planned] plan needs a target and a baseline of the file's own"),
+                                        path, where(key))
         elif "target" not in document:
-            raise KpitrackError("missing key 'target' (the figure to reach)", path, 1)
+            raise KpitrackError(N_("missing key 'target' (the figure to reach)"), path, 1)
         if "target" in document:
             fields["target"] = _number(document["target"], "target", path, where("target"))
             if not fields.get("baseline_from_parts") and kind is not Kind.GROWTH:
@@ -135,7 +136,7 @@ def _entries(progress: list[dict[str, Any]], target: Target, path: Path, lines: 
 def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: LineIndex) -> Plan:
     _reject_unknown_keys(document, PLAN_KEYS, path, lines, (None, 0))
     if "title" not in document:
-        raise KpitrackError("missing key 'title' (the document's title)", path, 1)
+        raise KpitrackError(N_("missing key 'title' (the document's title)"), path, 1)
 
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
@@ -166,10 +167,11 @@ def plan_dates(document: dict[str, Any], path: Path, where) -> dict[str, date]:
         found.setdefault("start", date(int(years[1]), 1, 1))
         found.setdefault("due", date(int(years[2] or years[1]), 12, 31))
     if len(found) == 1:
-        raise KpitrackError("a plan's period needs both start and due (or a year as its period)", path,
+        raise KpitrackError(N_("a plan's period needs both start and due (or a year as its period)"), path,
                             where(next(iter(found))))
     if found and found["due"] < found["start"]:
-        raise KpitrackError(f"due {found['due']} is before start {found['start']}", path, where("due"))
+        raise KpitrackError(N_("due {due} is before start {start}"), path, where("due"), due=found["due"],
+                            start=found["start"])
     return found
 
 
@@ -188,7 +190,7 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     cadence = _cadence(document["cadence"], path, where("cadence")) if "cadence" in document else None
     growth_red = _number(document.get("growth_red", Settings.growth_red), "growth_red", path, where("growth_red"))
     if growth_red <= 0:
-        raise KpitrackError("growth_red must be above 0 (percentage points short of a growth target)",
+        raise KpitrackError(N_("growth_red must be above 0 (percentage points short of a growth target)"),
                             path, where("growth_red"))
     schedule = _word(document.get("schedule", "daily"), "schedule", SCHEDULES, path, where("schedule"))
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
@@ -203,36 +205,38 @@ def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decima
     where it stands is returned, for the notice)."""
     if "at_risk_band" in document:
         if "yellow" in document or "red" in document:
-            raise KpitrackError("at_risk_band is the old name of red: give yellow and red only",
+            raise KpitrackError(N_("at_risk_band is the old name of red: give yellow and red only"),
                                 path, where("at_risk_band"))
         red = _number(document["at_risk_band"], "at_risk_band", path, where("at_risk_band"))
         if not 0 < red <= 100:
-            raise KpitrackError("at_risk_band must be above 0 and at most 100 (points of lag)",
+            raise KpitrackError(N_("at_risk_band must be above 0 and at most 100 (points of lag)"),
                                 path, where("at_risk_band"))
         return Decimal(0), red, f"{path}:{where('at_risk_band')}"
     yellow = _number(document.get("yellow", Settings.yellow), "yellow", path, where("yellow"))
     red = _number(document.get("red", Settings.red), "red", path, where("red"))
     if not 0 <= yellow <= red <= 100 or red == 0:
-        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+        raise KpitrackError(N_("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)"),
                             path, where("yellow") or where("red"))
     return yellow, red, None
 
 
 def _word(raw: Any, key: str, words: tuple[str, ...], path: Path, line: int | None) -> str:
     if raw not in words:
-        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(words)}", path, line)
+        raise KpitrackError(N_("{key} {raw!r} is not one of: {choices}"), path, line, key=key, raw=raw,
+                            choices=", ".join(words))
     return raw
 
 
 def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
     if target == baseline:
-        raise KpitrackError(f"target equals baseline ({target}): there is nothing to do", path, line)
+        raise KpitrackError(N_("target equals baseline ({target}): there is nothing to do"), path, line, target=target)
     if direction is Direction.INCREASE and target < baseline:
-        raise KpitrackError(f"target {target} is below baseline {baseline}; "
-                            "set direction = \"decrease\" if the figure must fall", path, line)
+        raise KpitrackError(N_("target {target} is below baseline {baseline}; "
+                               "set direction = \"decrease\" if the figure must fall"), path, line, target=target,
+                            baseline=baseline)
     if direction is Direction.DECREASE and target > baseline:
-        raise KpitrackError(f"target {target} is above baseline {baseline} but direction is \"decrease\"",
-                            path, line)
+        raise KpitrackError(N_("target {target} is above baseline {baseline} but direction is \"decrease\""),
+                            path, line, target=target, baseline=baseline)
 
 
 def _checkpoints(raw: Any, target: Target, path: Path, lines: LineIndex) -> tuple[Checkpoint, ...]:
@@ -241,19 +245,20 @@ def _checkpoints(raw: Any, target: Target, path: Path, lines: LineIndex) -> tupl
         _reject_unknown_keys(table, CHECKPOINT_KEYS, path, lines, ("checkpoint", index))
         at = lines.get(("checkpoint", index, None))
         if "date" not in table or "value" not in table:
-            raise KpitrackError("a checkpoint needs both date and value", path, at)
+            raise KpitrackError(N_("a checkpoint needs both date and value"), path, at)
         when = _date(table["date"], "checkpoint date", path, lines.get(("checkpoint", index, "date"), at))
         value = _number(table["value"], "checkpoint value", path, lines.get(("checkpoint", index, "value"), at))
         if not target.start <= when <= target.due:
-            raise KpitrackError(f"checkpoint {when} is outside the period {target.start} to {target.due}",
-                                path, at)
+            raise KpitrackError(N_("checkpoint {when} is outside the period {start} to {due}"),
+                                path, at, when=when, start=target.start, due=target.due)
         if checkpoints and when <= checkpoints[-1].date:
-            raise KpitrackError("checkpoints must be in date order, one per date", path, at)
+            raise KpitrackError(N_("checkpoints must be in date order, one per date"), path, at)
         sign = 1 if target.direction is Direction.INCREASE else -1
         previous = checkpoints[-1].value if checkpoints else target.baseline
         if sign * (value - previous) < 0 or sign * (target.target - value) < 0:
-            raise KpitrackError(f"checkpoint value {value} must lie between the previous checkpoint "
-                                f"(or baseline) {previous} and the target {target.target}", path, at)
+            raise KpitrackError(N_("checkpoint value {value} must lie between the previous checkpoint "
+                                   "(or baseline) {previous} and the target {target}"), path, at, value=value,
+                                previous=previous, target=target.target)
         checkpoints.append(Checkpoint(when, value))
     return tuple(checkpoints)
 
@@ -266,7 +271,7 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
         return lines.get(("progress", index, key), at)
 
     if "date" not in table:
-        raise KpitrackError("progress entry has no date", path, at)
+        raise KpitrackError(N_("progress entry has no date"), path, at)
     entry = Entry(
         date=_date(table["date"], "date", path, where("date")),
         value=_number(table["value"], "value", path, where("value")) if "value" in table else None,
@@ -288,7 +293,7 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
 
 def _repeat(value: Any, path: Path, line: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise KpitrackError("repeat must be a whole number from 2 up (the second, third… identical entry)",
+        raise KpitrackError(N_("repeat must be a whole number from 2 up (the second, third… identical entry)"),
                             path, line)
     return value
 
@@ -324,21 +329,21 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
     return None
 
 
-def entry_warnings(target: Target, entry: Entry) -> list[str]:
+def entry_warnings(target: Target, entry: Entry) -> list[Sentence]:
     """What is allowed but probably a slip: an entry dated outside the target's period."""
     if entry.date < target.start:
-        return [_("{date} is before the start {start}; recorded all the same").format(
-            date=entry.date, start=target.start)]
+        return [Sentence("{date} is before the start {start}; recorded all the same",
+                         date=entry.date, start=target.start)]
     if entry.date > target.due:
-        return [_("{date} is after the due date {due}; recorded all the same "
-                  "(a figure for the whole period is usually dated on the due date)").format(
-            date=entry.date, due=target.due)]
+        return [Sentence("{date} is after the due date {due}; recorded all the same "
+                         "(a figure for the whole period is usually dated on the due date)",
+                         date=entry.date, due=target.due)]
     return []
 
 
-def target_warnings(target: Target) -> list[KpitrackError]:
+def target_warnings(target: Target) -> list[KpitrackWarning]:
     """The warnings of every entry of `target`, each with its file and line."""
-    return [KpitrackError(_("warning: {warning}").format(warning=warning), target.path, entry.line)
+    return [KpitrackWarning(warning, target.path, entry.line)
             for entry in target.entries for warning in entry_warnings(target, entry)]
 
 
@@ -348,70 +353,74 @@ def _reject_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], path: 
         if key not in allowed:
             hint = did_you_mean(key, allowed) or f"allowed: {', '.join(allowed)}"
             line = lines.get((*section, key), lines.get((*section, None)))
-            raise KpitrackError(f"unknown key {key!r}; {hint}", path, line)
+            raise KpitrackError(N_("unknown key {key!r}; {hint}"), path, line, key=key, hint=hint)
 
 
 def _tables(raw: Any, name: str, path: Path, line: int | None) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not (set(map(type, raw)) <= {dict} or all(isinstance(item, dict) for item in raw)):
-        raise KpitrackError(f"{name!r} must be written as [[{name}]] tables", path, line)
+        raise KpitrackError(N_("{name!r} must be written as [[{name}]] tables"), path, line, name=name)
     return raw
 
 
 def _choice(raw: Any, choices: type, key: str, path: Path, line: int | None):
     names = [choice.value for choice in choices]
     if raw not in names:
-        raise KpitrackError(f"{key} {raw!r} is not one of: {', '.join(names)}", path, line)
+        raise KpitrackError(N_("{key} {raw!r} is not one of: {choices}"), path, line, key=key, raw=raw,
+                            choices=", ".join(names))
     return choices(raw)
 
 
 def _date(raw: Any, key: str, path: Path, line: int | None) -> date:
     if isinstance(raw, datetime) or not isinstance(raw, date):
-        raise KpitrackError(f"{key} must be a date written like 2023-06-30 (no quotes, no time)", path, line)
+        raise KpitrackError(N_("{key} must be a date written like 2023-06-30 (no quotes, no time)"), path, line, key=key)
     if raw.year > MAX_YEAR:
-        raise KpitrackError(f"{key} {raw} is past {MAX_YEAR}-12-31, the last date kpitrack keeps", path, line)
+        raise KpitrackError(N_("{key} {raw} is past {year}-12-31, the last date kpitrack keeps"), path, line, key=key,
+                            raw=raw, year=MAX_YEAR)
     return raw
 
 
 def _number(raw: Any, key: str, path: Path, line: int | None) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
-        raise KpitrackError(f"{key} must be a number, not {raw!r}", path, line)
+        raise KpitrackError(N_("{key} must be a number, not {raw!r}"), path, line, key=key, raw=raw)
     number = Decimal(raw)
     if not number.is_finite():
-        raise KpitrackError(f"{key} must be a finite number, not {raw}", path, line)
+        raise KpitrackError(N_("{key} must be a finite number, not {raw}"), path, line, key=key, raw=raw)
     problem = size_problem(number)
     if problem:
-        raise KpitrackError(f"{key} {problem}", path, line)
+        raise KpitrackError("{key} {problem}", path, line, key=key, problem=problem)
     return number
 
 
 def _parts(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw or not all(isinstance(part, str) and ID_PATTERN.fullmatch(part)
                                                         for part in raw):
-        raise KpitrackError('parts must be a list of target ids, like parts = ["sz23-baoan", "sz23-futian"]',
+        raise KpitrackError(N_('parts must be a list of target ids, like parts = ["sz23-baoan", "sz23-futian"]'),
                             path, line)
     if len(set(raw)) != len(raw):
-        raise KpitrackError("parts names a target twice", path, line)
+        raise KpitrackError(N_("parts names a target twice"), path, line)
     return tuple(raw)
 
 
 def _cadence(raw: Any, path: Path, line: int | None) -> Cadence:
     if raw in CADENCES or (isinstance(raw, int) and not isinstance(raw, bool) and raw > 0):
         return raw
-    raise KpitrackError(f"cadence {raw!r} is not one of {', '.join(CADENCES)} or a number of days", path, line)
+    raise KpitrackError(N_("cadence {raw!r} is not one of {choices} or a number of days"), path, line, raw=raw,
+                        choices=", ".join(CADENCES))
 
 
 def _flag(raw: Any, key: str, path: Path, line: int | None) -> bool:
     if not isinstance(raw, bool):
-        raise KpitrackError(f"{key} must be true or false, not {raw!r}", path, line)
+        raise KpitrackError(N_("{key} must be true or false, not {raw!r}"), path, line, key=key, raw=raw)
     return raw
 
 
 def _text(raw: Any, key: str, path: Path, line: int | None, required: bool = False) -> str:
     if not isinstance(raw, str) or (required and not raw.strip()):
-        raise KpitrackError(f"{key} must be {'non-empty ' if required else ''}text in quotes", path, line)
+        raise KpitrackError(N_("{key} must be non-empty text in quotes") if required
+                            else N_("{key} must be text in quotes"), path, line, key=key)
     if len(raw) > MAX_TEXT:
-        raise KpitrackError(f"{key} is {len(raw):,} characters long, over the limit of {MAX_TEXT:,}; shorten it",
-                            path, line)
+        raise KpitrackError(N_("{key} is {length:,} characters long, over the limit of {limit:,}; shorten it"),
+                            path, line, key=key, length=len(raw), limit=MAX_TEXT)
     return raw
 
 
@@ -421,5 +430,5 @@ def _optional_text(table: dict[str, Any], key: str, path: Path, line: int | None
 
 def _tags(raw: Any, path: Path, line: int | None) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
-        raise KpitrackError('tags must be a list of text, like tags = ["housing"]', path, line)
+        raise KpitrackError(N_('tags must be a list of text, like tags = ["housing"]'), path, line)
     return tuple(raw)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.parse import LAST_YEAR
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.files.fields import PROGRESS_FIELDS, names
 from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
@@ -25,9 +26,9 @@ NOT_FOR = {
     Kind.GROWTH: ("baseline", "checkpoint", "parts", "planned", "pace"),
 }
 WHY = {
-    Kind.MILESTONE: "it is done or not",
-    Kind.INDICATOR: "an indicator (监测指标) is tracked, not completed",
-    Kind.GROWTH: "a growth rate is the bar from the first month, nothing is prorated or added up",
+    Kind.MILESTONE: N_("it is done or not"),
+    Kind.INDICATOR: N_("an indicator (监测指标) is tracked, not completed"),
+    Kind.GROWTH: N_("a growth rate is the bar from the first month, nothing is prorated or added up"),
 }
 
 
@@ -35,39 +36,41 @@ def check_kind_keys(document: dict[str, Any], kind: Kind, path: Path, where: Whe
     """Refuse the keys a kind has no use for, before their values are read."""
     for key in NOT_FOR.get(kind, ()):
         if key in document:
-            article = "an" if kind.value[0] in "aeiou" else "a"
-            raise KpitrackError(f"{article} {kind.value} target has no {key!r}: {WHY[kind]}; remove the key",
-                                path, where(key))
+            raise KpitrackError(N_("an {kind} target has no {key!r}: {why}; remove the key") if kind.value[0] in "aeiou"
+                                else N_("a {kind} target has no {key!r}: {why}; remove the key"), path, where(key),
+                                kind=kind.value, key=key, why=Sentence(WHY[kind]))
     if kind is Kind.GROWTH and document.get("unit") != "%":
-        raise KpitrackError('a growth target is a rate in per cent: set unit = "%"', path, where("unit") or 1)
+        raise KpitrackError(N_('a growth target is a rate in per cent: set unit = "%"'), path, where("unit") or 1)
     if kind is Kind.GROWTH and "target" not in document:
-        raise KpitrackError("missing key 'target' (the growth rate to reach, in per cent)", path, 1)
+        raise KpitrackError(N_("missing key 'target' (the growth rate to reach, in per cent)"), path, 1)
 
 
 def check_kind_fields(document: dict[str, Any], target: Target, path: Path, where: Where) -> None:
     """How the qualifier, tolerance and 力争 figure fit the target."""
     decrease = target.direction is Direction.DECREASE
     if target.qualifier in (Qualifier.OVER, Qualifier.AT_LEAST) and decrease:
-        raise KpitrackError(f"qualifier {target.qualifier.value!r} is for a figure that must rise; "
-                            "a decrease target takes \"at-most\" (以内, 不超过) or \"about\"", path, where("qualifier"))
+        raise KpitrackError(N_("qualifier {qualifier!r} is for a figure that must rise; "
+                               "a decrease target takes \"at-most\" (以内, 不超过) or \"about\""), path, where("qualifier"),
+                            qualifier=target.qualifier.value)
     if target.qualifier is Qualifier.AT_MOST and not decrease and target.kind is not Kind.GROWTH:
-        raise KpitrackError('qualifier "at-most" (以内, 不超过) is for a figure that must fall: '
-                            'set direction = "decrease"', path, where("qualifier"))
+        raise KpitrackError(N_('qualifier "at-most" (以内, 不超过) is for a figure that must fall: '
+                               'set direction = "decrease"'), path, where("qualifier"))
     if target.tolerance is not None:
         if target.qualifier is not Qualifier.ABOUT:
-            raise KpitrackError('tolerance is only for qualifier = "about" (左右, 约)', path, where("tolerance"))
+            raise KpitrackError(N_('tolerance is only for qualifier = "about" (左右, 约)'), path, where("tolerance"))
         if target.tolerance <= 0:
-            raise KpitrackError(f"tolerance must be above 0 (in the target's unit), not {target.tolerance}",
-                                path, where("tolerance"))
+            raise KpitrackError(N_("tolerance must be above 0 (in the target's unit), not {tolerance}"),
+                                path, where("tolerance"), tolerance=target.tolerance)
     if target.stretch_target is not None:
         if target.stretch:
-            raise KpitrackError("a file is either a 力争 target of its own (stretch = true) or carries "
-                                "stretch_target, not both", path, where("stretch_target"))
+            raise KpitrackError(N_("a file is either a 力争 target of its own (stretch = true) or carries "
+                                   "stretch_target, not both"), path, where("stretch_target"))
         beyond = target.stretch_target < target.target if not decrease else target.stretch_target > target.target
         if beyond or target.stretch_target == target.target:
-            word = "above" if not decrease else "below"
-            raise KpitrackError(f"stretch_target {target.stretch_target} must be {word} the committed target "
-                                f"{target.target} (力争 asks more than 确保)", path, where("stretch_target"))
+            raise KpitrackError(N_("stretch_target {stretch} must be above the committed target {target} (力争 asks "
+                                   "more than 确保)") if not decrease else N_("stretch_target {stretch} must be below the "
+                                "committed target {target} (力争 asks more than 确保)"), path, where("stretch_target"),
+                                stretch=target.stretch_target, target=target.target)
 
 
 PERIOD_KEY = re.compile(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))")
@@ -82,27 +85,29 @@ def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, numbe
     if raw is None:
         return ()
     if not isinstance(raw, dict) or not raw:
-        raise KpitrackError('planned must be a table of periods, like [planned] "2024-03" = 13.5', path, line)
+        raise KpitrackError(N_('planned must be a table of periods, like [planned] "2024-03" = 13.5'), path, line)
     points: list[Checkpoint] = []
     for key, value in raw.items():
         found = PERIOD_KEY.fullmatch(key)
         if not found:
-            raise KpitrackError(f"planned period {key!r} is not a month (2024-03) or a quarter (2024-Q1)", path, line)
+            raise KpitrackError(N_("planned period {key!r} is not a month (2024-03) or a quarter (2024-Q1)"), path, line,
+                                key=key)
         year, month = int(found[1]), int(found[2]) if found[2] else int(found[3]) * 3
         first, end = date(year, month - (0 if found[2] else 2), 1), date(year, month, calendar.monthrange(year, month)[1])
         number = number_of(value, f"planned {key}", path, line)
         if end < target.start or first > target.due:  # the period must overlap [start, due]
-            raise KpitrackError(f"planned period {key} is outside the period {target.start} to {target.due}",
-                                path, line)
+            raise KpitrackError(N_("planned period {key} is outside the period {start} to {due}"),
+                                path, line, key=key, start=target.start, due=target.due)
         points.append(Checkpoint(min(end, target.due), number))
     sign = 1 if target.direction is Direction.INCREASE else -1
     previous = target.baseline
     for before, point in zip([None, *points], points):
         if before is not None and point.date <= before.date:
-            raise KpitrackError("planned periods must be in order, one each", path, line)
+            raise KpitrackError(N_("planned periods must be in order, one each"), path, line)
         if sign * (point.value - previous) < 0 or sign * (target.target - point.value) < 0:
-            raise KpitrackError(f"planned value {point.value} must lie between the previous period's (or the "
-                                f"baseline) {previous} and the target {target.target}", path, line)
+            raise KpitrackError(N_("planned value {value} must lie between the previous period's (or the "
+                                   "baseline) {previous} and the target {target}"), path, line, value=point.value,
+                                previous=previous, target=target.target)
         previous = point.value
     return tuple(points)
 
@@ -110,8 +115,8 @@ def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, numbe
 def pace_number(raw: Any, path: Path, line: int | None, number_of) -> Decimal:
     pace = number_of(raw, "pace", path, line)
     if not 0 < pace <= 1000:
-        raise KpitrackError(f"pace must be a per cent of the calendar plan above 0 (120 for 120 %), not {pace}",
-                            path, line)
+        raise KpitrackError(N_("pace must be a per cent of the calendar plan above 0 (120 for 120 %), not {pace}"),
+                            path, line, pace=pace)
     return pace
 
 
@@ -120,7 +125,7 @@ def own_bands(document: dict[str, Any], path: Path, where, number_of) -> dict[st
     bands = {key: number_of(document[key], key, path, where(key)) for key in ("yellow", "red") if key in document}
     if any(not 0 <= band <= 100 for band in bands.values()) or bands.get("red") == 0 or (
             len(bands) == 2 and bands["yellow"] > bands["red"]):
-        raise KpitrackError("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)",
+        raise KpitrackError(N_("bands must be 0 <= yellow <= red <= 100 with red above 0 (points of lag)"),
                             path, where("yellow") or where("red"))
     return bands
 
@@ -131,7 +136,7 @@ def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]
         return {"owner": None if raw is None else text_of(raw, "owner", path, line)}
     if not isinstance(raw, list) or not raw or not all(isinstance(unit, str) and unit.strip() for unit in raw) \
             or len(set(raw)) != len(raw):
-        raise KpitrackError('owner must be text, or a list of units, the lead first: owner = ["区发改局", "区统计局"]',
+        raise KpitrackError(N_('owner must be text, or a list of units, the lead first: owner = ["区发改局", "区统计局"]'),
                             path, line)
     return {"owner": text_of(raw[0], "owner", path, line), "co_owners": tuple(text_of(unit, "owner", path, line)
                                                                          for unit in raw[1:])}
@@ -139,7 +144,7 @@ def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]
 
 def whole_days(raw: Any, key: str, path: Path, line: int | None) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise KpitrackError(f"{key} must be a whole number of days, 0 or more", path, line)
+        raise KpitrackError(N_("{key} must be a whole number of days, 0 or more"), path, line, key=key)
     return raw
 
 

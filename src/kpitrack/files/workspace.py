@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kpitrack.files.document import check_resolved, decode, key_lines, parse_toml
-from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace
-from kpitrack.words.i18n import _
+from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
+from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
 from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
@@ -30,7 +30,7 @@ def state_folder(root: Path) -> Path:
         if not ignore.exists():
             ignore.write_text("# kpitrack's own state: never committed\n*\n", encoding="utf-8")
     except OSError as error:
-        raise KpitrackError(f"cannot make kpitrack's state folder: {error.strerror}", folder) from None
+        raise KpitrackError(N_("cannot make kpitrack's state folder: {reason}"), folder, reason=error.strerror) from None
     return folder
 
 
@@ -45,18 +45,18 @@ def read_state(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        reason = ("it is a link" if os.path.islink(path) else error.strerror)
-        raise KpitrackError(f"kpitrack's own file cannot be read ({reason}); delete it", path) from None
+        reason = (Sentence(N_("it is a link")) if os.path.islink(path) else error.strerror)
+        raise KpitrackError(N_("kpitrack's own file cannot be read ({reason}); delete it"), path, reason=reason) from None
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode) or os.path.islink(path):
-            problem = "it is not a regular file"
+            problem = Sentence(N_("it is not a regular file"))
         elif hasattr(os, "getuid") and status.st_uid != os.getuid():
-            problem = "it belongs to another user"
+            problem = Sentence(N_("it belongs to another user"))
         elif status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            problem = "others can write it"
+            problem = Sentence(N_("others can write it"))
         elif status.st_size > MAX_FILE_BYTES:
-            problem = "it is too large"
+            problem = Sentence(N_("it is too large"))
         else:
             with os.fdopen(os.dup(fd), "rb") as handle:
                 return handle.read(MAX_FILE_BYTES + 1)
@@ -64,7 +64,7 @@ def read_state(path: Path) -> bytes | None:
         problem = error.strerror
     finally:
         os.close(fd)
-    raise KpitrackError(f"kpitrack's own file is not to be trusted ({problem}); delete it", path)
+    raise KpitrackError(N_("kpitrack's own file is not to be trusted ({problem}); delete it"), path, problem=problem)
 
 
 def confined(relative: object, root: Path) -> Path:
@@ -141,8 +141,9 @@ def refuse_wide(folder: Path) -> None:
     except (KeyError, RuntimeError, OSError):
         home = None
     if resolved == Path(resolved.anchor) or resolved == home:
-        kind = "the home folder" if resolved == home else "the root of the file system"
-        raise KpitrackError(f"{folder} is {kind}, not a workspace; name the folder that holds the targets")
+        kind = Sentence(N_("the home folder") if resolved == home else N_("the root of the file system"))
+        raise KpitrackError(N_("{folder} is {kind}, not a workspace; name the folder that holds the targets"),
+                            folder=folder, kind=kind)
 
 
 def _folders(root: Path, skipped: list[Path] | None = None):
@@ -158,8 +159,8 @@ def _folders(root: Path, skipped: list[Path] | None = None):
         here = Path(folder)
         seen += len(subfolders) + len(files)
         if seen > MAX_ENTRIES:
-            raise KpitrackError(f"over {MAX_ENTRIES:,} files and folders below it: is this really a "
-                                "workspace? point kpitrack at the folder of the targets", root)
+            raise KpitrackError(N_("over {count:,} files and folders below it: is this really a "
+                                   "workspace? point kpitrack at the folder of the targets"), root, count=MAX_ENTRIES)
         kept = []
         for name in sorted(subfolders):
             if name.startswith("."):
@@ -175,7 +176,8 @@ def _folders(root: Path, skipped: list[Path] | None = None):
                 continue
             kept.append(name)
         if kept and len(here.relative_to(root).parts) >= MAX_DEPTH:
-            raise KpitrackError(f"folders nested over {MAX_DEPTH} deep: is this really a workspace?", here / kept[0])
+            raise KpitrackError(N_("folders nested over {depth} deep: is this really a workspace?"), here / kept[0],
+                                depth=MAX_DEPTH)
         subfolders[:] = kept
         regular = []
         for name in sorted(files):
@@ -221,8 +223,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
                 continue
             if target.id in seen:
                 workspace.problems.append(KpitrackError(
-                    f"id {target.id!r} is already used by {seen[target.id]}; ids must be unique, rename one file",
-                    path, 1))
+                    N_("id {id!r} is already used by {other}; ids must be unique, rename one file"),
+                    path, 1, id=target.id, other=seen[target.id]))
                 continue
             seen[target.id] = path
             workspace.targets.append(target)
@@ -232,7 +234,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
             from kpitrack.files.cache import commit
 
             commit(cache, loaded)  # what was parsed anew is kept in few transactions, not one per file
-    workspace.problems += [KpitrackError("not a regular file (a folder, pipe or device), so no target: rename or remove it", path)
+    workspace.problems += [KpitrackError(N_("not a regular file (a folder, pipe or device), so no target: rename or remove it"),
+                                         path)
                            for path in skipped]
     resolve_parts(workspace)
     workspace.plans = load_plans(root, workspace.problems)
@@ -251,7 +254,7 @@ def resolve_parts(workspace: Workspace) -> None:
             return resolved[target.id]
         if target.id in trail:
             cycle = " -> ".join((*trail[trail.index(target.id):], target.id))
-            raise KpitrackError(f"parts go round in a circle: {cycle}", target.path, 1)
+            raise KpitrackError(N_("parts go round in a circle: {cycle}"), target.path, 1, cycle=cycle)
         parts = [resolve(_part(by_id, target, part_id), (*trail, target.id)) for part_id in target.parts]
         result = _with_sums(target, parts) if target.target_from_parts or target.baseline_from_parts else target
         resolved[target.id] = result
@@ -263,7 +266,7 @@ def resolve_parts(workspace: Workspace) -> None:
             kept.append(resolve(target, ()))
         except KpitrackError as problem:
             workspace.problems.append(problem if problem.path == target.path else KpitrackError(
-                f"its part fails: {problem}", target.path, 1))
+                N_("its part fails: {problem}"), target.path, 1, problem=problem))
     workspace.targets = kept
 
 
@@ -272,15 +275,17 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
 
     part = by_id.get(part_id)
     if part is None:
-        raise KpitrackError(f"part {part_id!r} is not a target of this workspace", parent.path, 1)
+        raise KpitrackError(N_("part {part!r} is not a target of this workspace"), parent.path, 1, part=part_id)
     if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
-        raise KpitrackError(f"part {part_id!r} ({part.path}) is a milestone; only figures add up", parent.path, 1)
+        raise KpitrackError(N_("part {part!r} ({file}) is a milestone; only figures add up"), parent.path, 1,
+                            part=part_id, file=part.path)
     if part.kind in (Kind.INDICATOR, Kind.GROWTH):
-        raise KpitrackError(f"part {part_id!r} ({part.path}) is a {part.kind.value} target: its readings are "
-                            "rates or indicators, which do not add up", parent.path, 1)
+        raise KpitrackError(N_("part {part!r} ({file}) is a {kind} target: its readings are "
+                               "rates or indicators, which do not add up"), parent.path, 1, part=part_id,
+                            file=part.path, kind=part.kind.value)
     if conversion(part.unit, parent.unit) is None:
-        raise KpitrackError(f"part {part_id!r} ({part.path}) counts {part.unit!r}, which does not convert to "
-                            f"{parent.unit!r}", parent.path, 1)
+        raise KpitrackError(N_("part {part!r} ({file}) counts {unit!r}, which does not convert to {parent!r}"),
+                            parent.path, 1, part=part_id, file=part.path, unit=part.unit, parent=parent.unit)
     return part
 
 
@@ -370,7 +375,7 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         inside(path, root)
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
-            f"file name {path.name!r} is not a valid id: use lower-case letters, digits, - and _", path)
+            N_("file name {name!r} is not a valid id: use lower-case letters, digits, - and _"), path, name=path.name)
     data = read_bytes(path)
 
     periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
@@ -423,16 +428,16 @@ def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise KpitrackError(f"file is {size // (1024 * 1024)} MiB, over the "
-                                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", path)
+            raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), path,
+                                size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
         return path.read_bytes()
     except OSError as error:
-        raise KpitrackError(f"cannot read: {error.strerror}", path) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
 
 
 def inside(path: Path, root: Path) -> Path:
     """Refuse a file that a link takes outside the workspace."""
     if not path.resolve().is_relative_to(root.resolve()):
-        raise KpitrackError(f"links to {path.resolve()}, outside the workspace {root}; "
-                            "keep target files inside it", path)
+        raise KpitrackError(N_("links to {where}, outside the workspace {root}; keep target files inside it"), path,
+                            where=path.resolve(), root=root)
     return path

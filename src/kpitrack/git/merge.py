@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kpitrack.files.document import decode
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_
 from kpitrack.files.workspace import read_bytes
 
 _HEADER = re.compile(r"[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?")
@@ -362,7 +363,7 @@ def _line_merge(base: Path, ours: Path, theirs: Path, labels, marker: int) -> tu
     try:
         result = subprocess.run(command, capture_output=True)
     except OSError as error:
-        raise KpitrackError(f"cannot run git merge-file: {error.strerror}", ours) from None
+        raise KpitrackError(N_("cannot run git merge-file: {reason}"), ours, reason=error.strerror) from None
     if result.returncode < 0 or result.returncode > 127:
-        raise KpitrackError(f"git merge-file failed: {result.stderr.decode(errors='replace').strip()}", ours)
+        raise KpitrackError(N_("git merge-file failed: {reason}"), ours, reason=result.stderr.decode(errors="replace").strip())
     return decode(result.stdout, ours), max(result.returncode, 0)

@@ -13,8 +13,8 @@ from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
                               verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
-from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _, language, ngettext
+from kpitrack.domain.errors import KpitrackError, KpitrackWarning
+from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.schema import target_warnings
@@ -138,11 +138,10 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     warnings = []
     for target in workspace.targets:
         warnings += target_warnings(target)
-        warnings += [KpitrackError(_("warning: {warning}").format(warning=doubt), target.path, entry.line)
+        warnings += [KpitrackWarning(doubt, target.path, entry.line)
                      for entry, doubt in entry_doubts(target)]
-        warnings += [KpitrackError(_("warning: {warning}").format(warning=_(
-            "{own} on {date}, but its parts add up to {summed}").format(own=own, date=entry.date, summed=summed)),
-            target.path, entry.line)
+        warnings += [KpitrackWarning(N_("{own} on {date}, but its parts add up to {summed}"), target.path, entry.line,
+                                     own=own, date=entry.date, summed=summed)
                      for entry, own, summed in disagreements(target, others)]
     return warnings
 

@@ -7,17 +7,12 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kpitrack.words.i18n import _, in_language, language
+from kpitrack.words.i18n import N_, _, in_language, language
 from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
 if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
     from kpitrack.domain.compute import Figures
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue; translated where it is shown."""
-    return message
 
 
 # The status words as shown: the codes in English, the offices' words in Chinese (see the .po).

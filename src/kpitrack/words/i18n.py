@@ -64,11 +64,21 @@ def in_language(language: str, message: str) -> str:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)
 
 
-def worded(problem) -> str:
-    """A Sentence, or a Worded error, in the interface language (its fields worded too); any other
-    error as it says itself."""
-    from kpitrack.domain.errors import Sentence, Worded
+def N_(message: str) -> str:
+    """`message` marked for the catalogue, worded later (where it is shown)."""
+    return message
 
+
+def worded(problem) -> str:
+    """A Sentence, a Worded error or a KpitrackError (its place, then its message) in the interface
+    language, its fields worded too; any other error as it says itself."""
+    from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Sentence, Worded, filled
+
+    if isinstance(problem, KpitrackError):
+        message = filled(_(problem.template), problem.fields, worded) if problem.fields else _(problem.template)
+        if isinstance(problem, KpitrackWarning):
+            message = _("warning: {warning}").format(warning=message)
+        return problem.where() + message
     if isinstance(problem, Worded):
         problem = problem.sentence
     if not isinstance(problem, Sentence):

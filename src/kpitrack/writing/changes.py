@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 from kpitrack.files.workspace import read_state, state_folder
 from kpitrack.writing.write import write_private
 
@@ -52,8 +52,8 @@ def remember(root: Path, key: str, state: State) -> None:
     try:
         write_private(path, json.dumps(saved, ensure_ascii=False, sort_keys=True))
     except KpitrackError as error:
-        raise KpitrackError(f"cannot remember this check's result ({error.message}); "
-                            "the next --changes would repeat it") from None
+        raise KpitrackError(N_("cannot remember this check's result ({error}); "
+                               "the next --changes would repeat it"), error=KpitrackError(error.template, **error.fields)) from None
 
 
 def changes(previous: State | None, current: State, flagged: set[str], stale: bool) -> list[tuple[str, str]]:

@@ -120,7 +120,7 @@ def read_import(path: Path, encoding: str | None = None,
                               **marks)
             rows.append(ImportRow(line, target_id, value_text, entry, ledger))
         except KpitrackError as problem:
-            problems.append(KpitrackError(problem.message, path, line))
+            problems.append(problem.elsewhere(path, line))
     return rows, problems, encoding
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpitrack.files.digest import sha256_hex
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
 from kpitrack.writing.write import Appended, undo_append, write_private
 
@@ -50,8 +50,8 @@ def _read(root: Path) -> list[dict[str, Any]]:
         _checked(records, root)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
-        raise KpitrackError(f"the undo journal cannot be read ({reason}); delete it to go on "
-                            "(only the chance to undo earlier changes is lost)", path) from None
+        raise KpitrackError(N_("the undo journal cannot be read ({reason}); delete it to go on "
+                               "(only the chance to undo earlier changes is lost)"), path, reason=reason) from None
     return records
 
 

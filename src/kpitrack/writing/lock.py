@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_
 from kpitrack.files.workspace import MAX_FILE_BYTES, STATE_FOLDER, inside, state_folder
 
 ANNOUNCE_AFTER = 1.0  # seconds of waiting before saying who holds the lock
@@ -55,8 +56,8 @@ class Locked:
     def read(self) -> bytes:
         """The whole file, refused past the size limit before a byte is read."""
         if self.size > MAX_FILE_BYTES:
-            raise KpitrackError(f"file is {self.size // (1024 * 1024)} MiB, over the "
-                                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one target; split it", self.path)
+            raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), self.path,
+                                size=self.size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
         os.lseek(self.fd, 0, os.SEEK_SET)
         chunks, left = [], self.size
         while left > 0:
@@ -99,10 +100,10 @@ def open_regular(path: Path, write: bool = True) -> int:
     try:
         fd = os.open(path, flags)
     except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise KpitrackError("not a regular file (a pipe, device or folder); only regular files are targets", path)
+        raise KpitrackError(N_("not a regular file (a pipe, device or folder); only regular files are targets"), path)
     if getattr(os, "O_NONBLOCK", 0):  # Windows has no O_NONBLOCK, and set_blocking there is for pipes only
         os.set_blocking(fd, True)
     return fd
@@ -170,8 +171,8 @@ def _lock(fd: int, path: Path, root: Path, waiting: Waiting) -> None:
             return
         waited = time.monotonic() - began
         if waiting.seconds is not None and waited >= waiting.seconds:
-            raise KpitrackError(f"locked by {holder(root, path)}; gave up after {waiting.seconds:g} s; "
-                                "nothing was written", path)
+            raise KpitrackError(N_("locked by {holder}; gave up after {seconds:g} s; nothing was written"), path,
+                                holder=holder(root, path), seconds=waiting.seconds)
         if waiting.announce and not announced and waited >= ANNOUNCE_AFTER:
             waiting.announce(f"{path} is locked by {holder(root, path)}; waiting for it")
             announced = True

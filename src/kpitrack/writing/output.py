@@ -6,7 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.files.workspace import STATE_FOLDER
 from kpitrack.writing.write import write_whole
 
@@ -20,20 +21,21 @@ def write_output(path: Path, data: str | bytes, root: Path) -> None:
     except FileNotFoundError:
         status = None
     except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
     if status is not None and not stat.S_ISREG(status.st_mode):
-        kind = ("a symbolic link" if stat.S_ISLNK(status.st_mode) else "a folder" if stat.S_ISDIR(status.st_mode)
-                else "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or special file")
-        raise KpitrackError(f"is {kind}, not a regular file; --out writes only a new or regular file, "
-                            "nothing was written", path)
+        kind = Sentence(N_("a symbolic link") if stat.S_ISLNK(status.st_mode) else N_("a folder")
+                        if stat.S_ISDIR(status.st_mode) else N_("a FIFO") if stat.S_ISFIFO(status.st_mode)
+                        else N_("a device or special file"))
+        raise KpitrackError(N_("is {kind}, not a regular file; --out writes only a new or regular file, "
+                               "nothing was written"), path, kind=kind)
     try:
         where = Path(os.path.realpath(path.parent)) / path.name
         workspace = Path(os.path.realpath(root))
     except (OSError, ValueError) as error:
-        raise KpitrackError(f"cannot write: {error}; nothing was written", path) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error) from None
     if where.is_relative_to(workspace) and (where.suffix.lower() == ".toml" or STATE_FOLDER in
                                             where.relative_to(workspace).parts[:-1]):
-        raise KpitrackError("is a file of the workspace (a target, plan or settings file, or its state); "
-                            "--out will not replace it, nothing was written", path)
+        raise KpitrackError(N_("is a file of the workspace (a target, plan or settings file, or its state); "
+                               "--out will not replace it, nothing was written"), path)
     # A folder name in another encoding (GBK bytes from a zip) reaches a report as \udcb9 escapes.
     write_whole(path, data, os.replace, errors="backslashreplace")

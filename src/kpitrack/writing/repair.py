@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kpitrack.files.document import decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.files.schema import target_from_document
 from kpitrack.files.workspace import plan_period, state_folder
@@ -107,10 +108,10 @@ def repair(path: Path, root: Path, waiting: Waiting | None = None) -> Repaired |
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
-            raise KpitrackError(f"cannot keep a copy of the torn block ({error.strerror}); nothing was cut",
-                                copy) from None
+            raise KpitrackError(N_("cannot keep a copy of the torn block ({reason}); nothing was cut"), copy,
+                                reason=error.strerror) from None
         problem = cut_back(locked, cut)
         if problem:
-            raise KpitrackError(f"could not cut the torn block off ({problem})", path)
+            raise KpitrackError(N_("could not cut the torn block off ({problem})"), path, problem=problem)
     line = data[:cut].count(b"\n") + 1 + (data[cut:cut + 1] == b"\n")
     return Repaired(path, line, len(data) - cut, copy)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
@@ -110,11 +111,11 @@ def undo_append(appended: Appended, waiting: Waiting | None = None) -> None:
     writer's entry would go too, so it is left alone and the error says so)."""
     with locked_target(appended.path, appended.path.parent, waiting) as locked:
         if locked.size != appended.end:
-            raise KpitrackError("changed by another writer meanwhile; its new entries were kept: "
-                                "check them by hand", appended.path)
+            raise KpitrackError(N_("changed by another writer meanwhile; its new entries were kept: "
+                                   "check them by hand"), appended.path)
         problem = cut_back(locked, appended.start)
         if problem:
-            raise KpitrackError(f"cannot cut it back: {problem}", appended.path)
+            raise KpitrackError(N_("cannot cut it back: {problem}"), appended.path, problem=problem)
 
 
 def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[Target, str], list[Entry]],
@@ -145,8 +146,8 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
         check_text(entry.note, "note")
         check_text(entry.source, "source")
     if (None, 0, "progress") in lines:
-        raise KpitrackError("progress is written inline (progress = [...]); rewrite its entries as "
-                            "[[progress]] blocks so that new ones can be appended", locked.path,
+        raise KpitrackError(N_("progress is written inline (progress = [...]); rewrite its entries as "
+                               "[[progress]] blocks so that new ones can be appended"), locked.path,
                             lines[(None, 0, "progress")])
     problem = next(filter(None, (entry_problem(target, entry) for entry in entries)), None)
     problem = problem or (check(target) if check else None)
@@ -155,8 +156,9 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
     block = "".join(entry_block(entry) for entry in entries)
     payload = (b"" if not old or old.endswith(b"\n") or not block else b"\n") + block.encode("utf-8")
     if len(old) + len(payload) > MAX_FILE_BYTES:  # what `add` and every reader refuse: no write makes such a file
-        raise KpitrackError(f"these entries would grow it past the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit "
-                            "for one target; split it (a target per year or per unit)", locked.path)
+        raise KpitrackError(N_("these entries would grow it past the {limit} MiB limit "
+                               "for one target; split it (a target per year or per unit)"), locked.path,
+                            limit=MAX_FILE_BYTES // (1024 * 1024))
     return target, payload, entries
 
 
@@ -189,9 +191,10 @@ def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = Non
         if not isinstance(error, OSError):
             raise
         reason = error.strerror or str(error)
-        raise KpitrackError(f"could not add the entry ({reason}); " + (
-            "the file is unchanged" if not left else f"and could not cut it back ({left}): "
-            "run `kpitrack validate` and repair the file"), locked.path) from None
+        raise KpitrackError(N_("could not add the entry ({reason}); the file is unchanged") if not left else
+                            N_("could not add the entry ({reason}); and could not cut it back ({left}): "
+                               "run `kpitrack validate` and repair the file"), locked.path, reason=reason,
+                            left=left) from None
     sweep_temporaries(locked.path.parent)
 
 
@@ -274,7 +277,8 @@ def replace_locked(locked: Locked, data: bytes) -> None:
             temporary.unlink(missing_ok=True)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise KpitrackError(f"cannot write: {error.strerror}; the file is unchanged", locked.path) from None
+        raise KpitrackError(N_("cannot write: {reason}; the file is unchanged"), locked.path,
+                            reason=error.strerror) from None
     sync_folder(locked.path.parent)
     sweep_temporaries(locked.path.parent)
 
@@ -334,20 +338,21 @@ def create_target(root: Path, target_id: str, group: str, fields: dict[str, Any]
         check_text(tag, "tag")
     for existing in target_files(root):
         if existing.stem == target_id:
-            raise KpitrackError(f"id {target_id!r} is already used by {existing}; choose another id")
+            raise KpitrackError(N_("id {id!r} is already used by {other}; choose another id"), id=target_id,
+                                other=existing)
     folder = root / group if group else root
     if group and any(part in ("", ".", "..") or not ID_PATTERN.fullmatch(part) for part in group.split("/")):
-        raise KpitrackError(f"group {group!r}: use folder names of lower-case letters, digits, - and _")
+        raise KpitrackError(N_("group {group!r}: use folder names of lower-case letters, digits, - and _"), group=group)
     for part in group.split("/") if group else ():
         problem = name_problem(part)
         if problem and part not in ("plan", "kpitrack"):  # a folder may be called plan; a file may not
-            raise KpitrackError(f"group: {problem}")
+            raise KpitrackError(N_("group: {problem}"), problem=problem)
     path = folder / f"{target_id}.toml"
     text = schema_line(path, root) + tomli_w.dumps(new_target_document(fields))
     try:  # the same checks as reading, reported without the file that was not written
         target_from_document(parse_toml(text, path), path, root, key_lines(text), plan_period(folder, root))
     except KpitrackError as problem:
-        raise KpitrackError(problem.message) from None
+        raise problem.elsewhere() from None
     inside(folder, root)  # a linked folder must not lead out of the workspace
     make_folder(folder)
     write_new_file(path, text)
@@ -358,7 +363,7 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KpitrackError(f"cannot make the folder: {error.strerror}", folder) from None
+        raise KpitrackError(N_("cannot make the folder: {reason}"), folder, reason=error.strerror) from None
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -383,9 +388,9 @@ def write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], Non
             os.fsync(handle.fileno())
         place(temporary, path)
     except FileExistsError:
-        raise KpitrackError("already exists; nothing was written", path) from None
+        raise KpitrackError(N_("already exists; nothing was written"), path) from None
     except OSError as error:
-        raise KpitrackError(f"cannot write: {error.strerror}; nothing was written", path) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
     finally:
         try:
             temporary.unlink(missing_ok=True)

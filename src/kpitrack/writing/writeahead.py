@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
 from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
@@ -88,8 +89,8 @@ def _write_journal(root: Path, label: str, appends: list[tuple[Locked, bytes]]) 
         sync_folder(journal.parent)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise KpitrackError(f"cannot write the import journal: {error.strerror}; nothing was imported",
-                            journal) from None
+        raise KpitrackError(N_("cannot write the import journal: {reason}; nothing was imported"), journal,
+                            reason=error.strerror) from None
     return journal
 
 
@@ -101,7 +102,7 @@ def _remove(journal: Path) -> None:
         pass
 
 
-def recover(root: Path, waiting: Waiting | None = None) -> str | None:
+def recover(root: Path, waiting: Waiting | None = None) -> Sentence | None:
     """Complete or roll back an import that was interrupted; what was done, or None if nothing was
     pending. Every command runs this before reading the workspace."""
     journal = root / STATE_FOLDER / JOURNAL
@@ -115,9 +116,8 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
         if not files or not all(isinstance(record.get(key), str) for key in ("import", "started")):
             raise ValueError("not an import journal")
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
-        raise KpitrackError(f"an interrupted import left a journal that cannot be read ({error}); "
-                            "check the imported targets by hand, then delete it", journal) from None
-    label = f"the import of {record.get('import')} started {record.get('started')}"
+        raise KpitrackError(N_("an interrupted import left a journal that cannot be read ({error}); "
+                               "check the imported targets by hand, then delete it"), journal, error=error) from None
     with ExitStack() as stack:
         states = []
         for path, size, payload in sorted(files, key=lambda item: str(item[0])):
@@ -135,15 +135,20 @@ def recover(root: Path, waiting: Waiting | None = None) -> str | None:
                 append_raw(locked, payload)
             elif not complete and state in ("torn", "after"):
                 if locked.size != size + len(payload) and state == "after":
-                    raise KpitrackError(f"{label} was interrupted, and the file has grown since; "
-                                        "check its last entries by hand, then delete the journal", journal)
+                    raise KpitrackError(N_("the import of {file} started {started} was interrupted, and the file has grown "
+                                           "since; check its last entries by hand, then delete the journal"), journal,
+                                        file=record.get("import"), started=record.get("started"))
                 cut_back(locked, size)
         _remove(journal)
     count = sum(1 for *_, state in states if state != "after") if complete else len(states)
     if complete:
-        return f"{label} was interrupted; completed it ({count} of {len(states)} files needed their entries)"
+        return Sentence(N_("the import of {file} started {started} was interrupted; completed it ({count} of "
+                           "{files} files needed their entries)"), file=record.get("import"),
+                        started=record.get("started"), count=count, files=len(states))
     changed = ", ".join(str(path) for _, path, _, _, state in states if state in ("changed", "gone"))
-    return f"{label} was interrupted and {changed} changed since; rolled it back, nothing of it is kept"
+    return Sentence(N_("the import of {file} started {started} was interrupted and {changed} changed since; "
+                       "rolled it back, nothing of it is kept"), file=record.get("import"),
+                    started=record.get("started"), changed=changed)
 
 
 def _size(value) -> int:
