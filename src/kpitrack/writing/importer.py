@@ -56,13 +56,15 @@ HEADER_ALIASES = {
     "value": "value", "数值": "value", "完成值": "value", "累计完成": "running", "total": "total",
     "是否累计": "total", "note": "note", "备注": "note", "source": "source", "来源": "source",
     "qualifier": "qualifier", "estimate": "estimate", "预计": "estimate",
-    "completed to date": "running", "as of": "date",  # the ledger's English header (report --lang en)
+    "completed to date": "running", "as of": "date", "读数": "reading", "reading": "reading",
+    "本期": "period", "this period": "period",  # the ledger's English header (report --lang en)
 }
 # The ledger's other columns (report --format xlsx): read past, never imported.
-LEDGER_ONLY = {"序号", "责任单位", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
+LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
                "progress gap", "status", "updated", "target"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
 Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
 
@@ -88,7 +90,7 @@ def read_import(path: Path, encoding: str | None = None,
         text, encoding = _decode_import(data, path, encoding)
         table = _csv_table(text, path)
     header_at, columns = _find_header(table, path)
-    ledger = "running" in columns
+    ledger = "running" in columns or "reading" in columns  # the ledger workbook (report --format xlsx)
     rows, problems = [], []
     for line, cells in table[header_at + 1:]:
         if not any(_text(cell) for cell in cells):
@@ -100,8 +102,14 @@ def read_import(path: Path, encoding: str | None = None,
             continue
         record = {key: cell for key, cell in zip(columns, cells) if key}
         value_cell = record.get("value", record.get("running"))
+        if ledger and _text(record.get("reading")):
+            if _text(value_cell):
+                problems.append(KpitrackError(_("both a running total and a reading; keep the one the row's "
+                                                "\"what to fill in\" names"), path, line))
+                continue
+            value_cell = record["reading"]
         if ledger and not _text(value_cell):
-            continue  # a ledger row left blank: a milestone, or nothing reported yet
+            continue  # a ledger row left blank: a parent, or nothing reported yet
         try:
             target_id = _text(record.get("id")) or _text(record.get("title"))
             if "id" in record or not target_id:
@@ -112,8 +120,8 @@ def read_import(path: Path, encoding: str | None = None,
             note, source = _text(record.get("note")) or None, _text(record.get("source")) or None
             marks = dict(qualifier=_cell(_reading_qualifier, _text(record.get("qualifier")), "qualifier"),
                          estimate=_cell(_truth, _text(record.get("estimate")), "estimate"))
-            if value_text.lower() in ("done", "undone"):
-                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source,
+            if value_text.lower() in ("done", "undone") or ledger and value_text in DONE_WORDS:
+                entry = Entry(when, total=total, done=value_text.lower() not in ("undone",), note=note, source=source,
                               **marks)
             else:
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
@@ -202,7 +210,7 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
     for index, (line, cells) in enumerate(table[:10]):
         names = [_text(cell).lower() for cell in cells]
         keys = [HEADER_ALIASES.get(name) for name in names]
-        if not ({"id", "title"} & set(keys) and "date" in keys and {"value", "running"} & set(keys)):
+        if not ({"id", "title"} & set(keys) and "date" in keys and {"value", "running", "reading"} & set(keys)):
             continue
         for name, key in zip(names, keys):
             if key is None and name and name not in LEDGER_ONLY:
@@ -211,7 +219,7 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
                 raise KpitrackError(_("unknown column {name!r}; {hint}").format(name=name, hint=hint), path, line)
         if "id" in keys and "title" in keys:  # 编号 names the target; 指标 is then only its title
             keys = [None if key == "title" else key for key in keys]
-        if keys.count("date") > 1 or len({"value", "running"} & set(keys)) > 1:
+        if keys.count("date") > 1 or "value" in keys and {"running", "reading"} & set(keys):
             raise KpitrackError(_("two columns give the same field (a date or a value); keep one"), path, line)
         return index, keys
     names = [_text(cell).lower() for cell in (table[0][1] if table else [])]
@@ -371,8 +379,12 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             except ValueError as error:
                 problems.append(KpitrackError(f"value: {worded(error)}", path, row.line))
                 continue
-        if row.ledger and (target.kind is Kind.MILESTONE or adds_up_parts(target, targets) or (
-                row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
+        if row.ledger:  # the ledger's row says which: 累计完成 (a running total) or 读数 (a reading, done)
+            row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
+        if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
+                row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
+                target.kind is not Kind.MILESTONE
+                and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
         if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
@@ -389,6 +401,12 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             if row.entry.total:
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)
     return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
+
+
+def _done_by(target, day) -> bool:
+    """Whether a milestone is marked done on `day` (its latest done/undone entry by then)."""
+    return bool(max(((entry.date, entry.done) for entry in target.entries if entry.date <= day
+                     and entry.done is not None), default=(day, False))[1])
 
 
 def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting: Waiting | None = None) -> int:
