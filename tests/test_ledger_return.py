@@ -55,3 +55,40 @@ def test_every_row_kind_filled_in_imports_once(make_workspace, cli, tmp_path):
     assert status["gdp"]["current"] == 5.9  # the reading 5.9, not a running total refused
     assert status["vac"]["current"] == 95.5 and status["inv"]["current"] == 250
     assert status["park"]["status"] == "done"
+
+
+def unit_target(number: int, owner: str, due: str = "2025-12-31") -> str:
+    return (f'title = "synthetic {number}"\nstart = 2025-01-01\ndue = {due}\ntarget = 100\nunit = "个"\n'
+            f'owner = {owner}\n').replace("start = 2025-01-01\ndue = 2020", "start = 2020-01-01\ndue = 2020")
+
+
+def test_one_ledger_per_unit_with_only_its_open_targets(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    files = {"kpitrack.toml": ""}
+    for number in range(8):
+        files[f"p/t{number}.toml"] = unit_target(number, f'"unit {number}"')
+    files["p/shared.toml"] = unit_target(8, '["unit 0", "unit 7"]')  # lead unit 0, co-unit 7
+    files["old/closed.toml"] = unit_target(9, '"unit 1"', due="2020-12-31")  # a closed plan: left out
+    root = make_workspace(files)
+    out = tmp_path / "ledgers"
+    result = cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == [f"unit {number}.xlsx" for number in range(8)]
+    for number in range(8):
+        sheets = openpyxl.load_workbook(out / f"unit {number}.xlsx").worksheets[:-1]
+        ids = sorted(row[1] for sheet in sheets for row in sheet.iter_rows(min_row=2, values_only=True))
+        assert ids == sorted([f"t{number}"] + (["shared"] if number in (0, 7) else [])), (number, ids)
+
+
+def test_unit_file_names_are_confined_and_a_clash_is_refused(make_workspace, cli, tmp_path):
+    from kpitrack.reports.ledger import unit_file_name
+
+    assert unit_file_name("../../etc/x\n") == "etc-x.xlsx" and unit_file_name("CON") == "_CON.xlsx"
+    assert "/" not in unit_file_name("a/b") and unit_file_name("..") == "unit.xlsx"
+    root = make_workspace({"kpitrack.toml": "", "p/a.toml": unit_target(1, '"a/b"'),
+                           "p/b.toml": unit_target(2, '"a:b"')})
+    result = cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner",
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "would share the file a-b.xlsx" in result.output, result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())  # nothing written

@@ -178,3 +178,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def ledger_workbook_of(report, lang: str) -> bytes:
     return ledger_workbook(list(report.items), report.plans, lang)
+
+
+def unit_ledgers(items: list[Item], plans: dict[str, Plan], lang: str) -> list[tuple[str, str, bytes]]:
+    """One ledger per responsible unit (report --by owner --out DIR): (unit, file name, bytes),
+    each holding only the targets that unit leads or co-reports among `items`."""
+    from kpitrack.reports.ledger import by_unit
+
+    return [(unit, name, ledger_workbook(members, plans, lang)) for unit, name, members in by_unit(items)]

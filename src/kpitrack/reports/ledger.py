@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kpitrack.domain.compute import Figures
@@ -62,3 +63,38 @@ def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict
                        "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
                        "items": members})
     return sheets
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+
+
+def unit_file_name(unit: str, extension: str = "xlsx") -> str:
+    """A responsible unit's ledger file name: no path separators, control or reserved characters,
+    no leading dot, nothing Windows refuses (CON, NUL…), at most 100 characters before the extension."""
+    name = _UNSAFE.sub("-", unit).strip(" .-")[:100].strip(" .") or "unit"
+    if name.casefold() in _RESERVED:
+        name = "_" + name
+    return f"{name}.{extension}"
+
+
+def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
+    """Per responsible unit (lead or co-unit, each named once): its file name and the items it
+    reports on. Two units whose names make the same file name are refused (a ledger sent to the
+    wrong unit is worse than none); targets naming no unit are in no file."""
+    from kpitrack.domain.errors import KpitrackError
+    from kpitrack.words.i18n import _
+
+    units: dict[str, list[Item]] = {}
+    for item in items:
+        for unit in item[0].owners():
+            units.setdefault(unit, []).append(item)
+    files: dict[str, str] = {}
+    for unit in sorted(units):
+        name = unit_file_name(unit)
+        if name.casefold() in files:
+            raise KpitrackError(_("units {first!r} and {second!r} would share the file {file}; rename one of "
+                                  "them in the target files").format(first=files[name.casefold()], second=unit,
+                                                                     file=name))
+        files[name.casefold()] = unit
+    return [(unit, unit_file_name(unit), units[unit]) for unit in sorted(units)]
