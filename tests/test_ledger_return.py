@@ -92,3 +92,29 @@ def test_unit_file_names_are_confined_and_a_clash_is_refused(make_workspace, cli
                  "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "would share the file a-b.xlsx" in result.output, result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())  # nothing written
+
+
+def test_returned_ledgers_of_a_folder_every_sheet_read_once_and_other_edits_named(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    files = {"kpitrack.toml": ""}
+    for number, plan in ((1, "a"), (2, "b")):  # two plans: two sheets in the unit's ledger
+        files[f"{plan}/t{number}.toml"] = unit_target(number, '"unit x"')
+    files["c/t3.toml"] = unit_target(3, '"unit y"')
+    root = make_workspace(files)
+    out = tmp_path / "back"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner", "--out",
+               str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out / "unit x.xlsx")
+    assert [sheet.title for sheet in book.worksheets] == ["a", "b", "填报说明"]
+    for sheet, figure in zip(book.worksheets[:2], (10, 20)):
+        sheet["J2"] = figure  # 累计完成
+    book.create_sheet("草稿")["A1"] = "t1 12"  # an edit outside the ledger's sheets
+    book.save(out / "unit x.xlsx")
+    other = openpyxl.load_workbook(out / "unit y.xlsx")
+    other.worksheets[0]["J2"] = 30
+    other.save(out / "unit y.xlsx")
+    result = cli(root, "import", str(out))
+    assert result.exit_code == 0, result.output
+    assert "added 3 entries to 3 targets" in result.output and "'草稿'" in result.output, result.output
+    assert "added 0 entries" in cli(root, "import", str(out / "unit x.xlsx"), str(out / "unit y.xlsx")).output

@@ -12,7 +12,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, worded
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
-from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked, utf8_line
+from kpitrack.writing.import_limits import utf8_line
 from kpitrack.writing.writeahead import Batch, append_all
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
@@ -31,6 +31,7 @@ class ImportRow:
     value_text: str  # as typed: read again in the target's unit (194.7亿元, 3.5万套)
     entry: Entry
     ledger: bool = False  # from the ledger workbook: parents are skipped, and unchanged figures
+    where: Path | None = None  # the file (and sheet) it was read from, for messages
 
 
 @dataclass
@@ -69,8 +70,8 @@ DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked d
 Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
 
 
-def read_import(path: Path, encoding: str | None = None,
-                sheet: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
+def read_import(path: Path, encoding: str | None = None, sheet: str | None = None,
+                warnings: list[str] | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
     """Rows of a progress CSV or workbook (id,date,value[,total][,note][,source], or their Chinese
     names), each checked on its own. A title row above the header (a merged 台账 heading) is read past.
 
@@ -78,8 +79,9 @@ def read_import(path: Path, encoding: str | None = None,
     its superset), the encoding of Chinese Excel's CSV export; UTF-16 (Excel's "Unicode 文本",
     tab-separated) is known by its byte-order mark.
     """
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        table, encoding = _workbook_table(path, sheet), "xlsx"
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:  # every sheet with the columns (one per plan in a ledger)
+        from kpitrack.writing.import_sheets import workbook_tables
+        tables, encoding = workbook_tables(path, sheet, warnings), "xlsx"
     else:
         if sheet:
             raise KpitrackError(_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
@@ -88,10 +90,21 @@ def read_import(path: Path, encoding: str | None = None,
         except OSError as error:
             raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
         text, encoding = _decode_import(data, path, encoding)
-        table = _csv_table(text, path)
+        tables = [(path, _csv_table(text, path))]
+    rows, problems = [], []
+    for where, table in tables:
+        more_rows, more_problems = _table_rows(table, where)
+        rows += more_rows
+        problems += more_problems
+    return rows, problems, encoding
+
+
+def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[KpitrackError]]:
+    """The rows of one table (a CSV file, a sheet), each checked on its own."""
     header_at, columns = _find_header(table, path)
     ledger = "running" in columns or "reading" in columns  # the ledger workbook (report --format xlsx)
-    rows, problems = [], []
+    rows: list[ImportRow] = []
+    problems: list[KpitrackError] = []
     for line, cells in table[header_at + 1:]:
         if not any(_text(cell) for cell in cells):
             continue
@@ -126,10 +139,10 @@ def read_import(path: Path, encoding: str | None = None,
             else:
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
-            rows.append(ImportRow(line, target_id, value_text, entry, ledger))
+            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path))
         except KpitrackError as problem:
             problems.append(KpitrackError(problem.message, path, line))
-    return rows, problems, encoding
+    return rows, problems
 
 
 def _csv_table(text: str, path: Path) -> Table:
@@ -156,43 +169,6 @@ def _csv_table(text: str, path: Path) -> Table:
                   _("a quote (\") opened here is not closed where its field ends; close it, or double a quote "
                     "inside a field (\"\")"))
         raise KpitrackError(reason, path, started) from None
-    return table
-
-
-def _workbook_table(path: Path, sheet: str | None) -> Table:
-    check_unpacked(path)
-    try:
-        from openpyxl import load_workbook
-        book = load_workbook(path, read_only=True, data_only=True)
-    except OSError as error:
-        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
-    except Exception as error:  # openpyxl's own errors for a file that is not a workbook
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
-            sheets=_(", ").join(book.sheetnames))
-        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
-    try:
-        sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
-                                              if getattr(sheet, "sheet_state", "visible") == "visible"]
-        table: Table = []
-        for worksheet in sheets:  # the first visible sheet with the columns: hidden ones are never read
-            table = []
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
-                if number > MAX_ROWS:
-                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
-                                        path)
-                table.append((number, list(cells)))
-            if sheet or _has_header(table):
-                break
-    except KpitrackError:
-        raise
-    except Exception as error:  # a part openpyxl cannot read
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
-    finally:
-        book.close()
     return table
 
 
@@ -370,14 +346,14 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             hint = (_("{count} targets have this title; give their ids (编号)").format(count=len(named)) if named
                     else did_you_mean(row.target_id, list(targets)))
             problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
-                                          + (_("; ") + hint if hint else ""), path, row.line))
+                                          + (_("; ") + hint if hint else ""), row.where or path, row.line))
             continue
-        row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger)
+        row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger, row.where)
         if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
             try:
                 row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
             except ValueError as error:
-                problems.append(KpitrackError(f"value: {worded(error)}", path, row.line))
+                problems.append(KpitrackError(f"value: {worded(error)}", row.where or path, row.line))
                 continue
         if row.ledger:  # the ledger's row says which: 累计完成 (a running total) or 读数 (a reading, done)
             row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
@@ -394,13 +370,14 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                    or control_problem(row.entry.source, "source") or _clash(target, row.entry, totals) or (
             None if force else _implausible(target, row.entry, texts)))
         if problem:
-            problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
+            problems.append(KpitrackError(f"{row.target_id}: {problem}", row.where or path, row.line))
         else:
             seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
             if row.entry.total:
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)
-    return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
+    problems.sort(key=lambda problem: (str(problem.path or ""), problem.line or 0))
+    return ImportPlan(additions, skipped, problems, encoding)
 
 
 def _done_by(target, day) -> bool:
