@@ -118,3 +118,23 @@ def test_returned_ledgers_of_a_folder_every_sheet_read_once_and_other_edits_name
     assert result.exit_code == 0, result.output
     assert "added 3 entries to 3 targets" in result.output and "'草稿'" in result.output, result.output
     assert "added 0 entries" in cli(root, "import", str(out / "unit x.xlsx"), str(out / "unit y.xlsx")).output
+
+
+def test_a_date_outside_the_period_being_collected_is_refused_without_force(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    root = make_workspace({"kpitrack.toml": "", "p/t1.toml": unit_target(1, '"unit x"')})
+    ledger = tmp_path / "l.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    assert sheet["I2"].value == "2025年7月" and sheet["L2"].value.date().isoformat() == "2025-07-31"
+    sheet["J2"], sheet["L2"] = 40, "2025-06-15"  # a month off
+    book.save(ledger)
+    refused = cli(root, "import", str(ledger))
+    assert refused.exit_code == 2 and "outside the period being collected (2025年7月)" in refused.output, refused.output
+    assert "added 1 entry" in cli(root, "import", str(ledger), "--force").output
+    sheet["L2"] = "2025-07-20"  # inside July: taken
+    sheet["J2"] = 45
+    book.save(ledger)
+    assert "added 1 entry" in cli(root, "import", str(ledger)).output

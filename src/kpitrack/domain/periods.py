@@ -76,3 +76,11 @@ def read_period(text: str) -> Period | None:
         return Period(first, last, "weekly" if (last - first).days == 6 else (last - first).days + 1) \
             if first <= last else None
     return None
+
+
+def period_containing(day: date, cadence: str) -> Period:
+    """The period of `cadence` (monthly, quarterly, yearly, weekly) that `day` falls in."""
+    if cadence == "weekly":
+        return collected_period(day + timedelta(days=6 - day.weekday()), cadence)
+    month = {"monthly": day.month, "quarterly": (day.month - 1) // 3 * 3 + 3, "yearly": 12}[cadence]
+    return collected_period(_month_end(day.year, month), cadence)

@@ -74,3 +74,24 @@ def period_words(period, lang: str = "en") -> str:
     if period.cadence == "yearly":
         return word("period_year", lang, year=str(first.year))
     return word("period_days", lang, first=first.isoformat(), last=period.last.isoformat())
+
+
+def in_period_words(day, words: str) -> bool:
+    """Whether `day` lies in the period a ledger's 本期 cell names (as period_words wrote it, in
+    either language): the date a returned figure is for, held against the period being collected."""
+    from datetime import date
+
+    from kpitrack.domain.periods import period_containing
+
+    for lang in ("zh", "en"):
+        for cadence in ("monthly", "quarterly", "yearly", "weekly"):
+            if period_words(period_containing(day, cadence), lang) == words:
+                return True
+    for between in ("至", " to "):  # a number of days: first to last
+        if between in words:
+            try:
+                first, last = (date.fromisoformat(part.strip()) for part in words.split(between, 1))
+            except ValueError:
+                return True  # not a period this tool wrote: nothing to hold the date against
+            return first <= day <= last
+    return False

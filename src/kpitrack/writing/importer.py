@@ -32,6 +32,7 @@ class ImportRow:
     entry: Entry
     ledger: bool = False  # from the ledger workbook: parents are skipped, and unchanged figures
     where: Path | None = None  # the file (and sheet) it was read from, for messages
+    period: str = ""  # the ledger's 本期: the period being collected, as worded
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
             else:
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
-            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path))
+            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path, _text(record.get("period"))))
         except KpitrackError as problem:
             problems.append(KpitrackError(problem.message, path, line))
     return rows, problems
@@ -348,7 +349,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
                                           + (_("; ") + hint if hint else ""), row.where or path, row.line))
             continue
-        row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger, row.where)
+        row = replace(row, target_id=target.id)
         if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
             try:
                 row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
@@ -366,7 +367,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
             skipped += 1
             continue
-        problem = (entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
+        problem = (_outside(row, force) or entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
                    or control_problem(row.entry.source, "source") or _clash(target, row.entry, totals) or (
             None if force else _implausible(target, row.entry, texts)))
         if problem:
@@ -378,6 +379,16 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)
     problems.sort(key=lambda problem: (str(problem.path or ""), problem.line or 0))
     return ImportPlan(additions, skipped, problems, encoding)
+
+
+def _outside(row: ImportRow, force: bool) -> str | None:
+    """A ledger row dated outside the period it was sent for (本期): asked about, not taken."""
+    from kpitrack.words.labels import in_period_words
+
+    if force or not row.period or in_period_words(row.entry.date, row.period):
+        return None
+    return _("dated {date}, outside the period being collected ({period}); correct 截至日期, or import it "
+             "with --force").format(date=row.entry.date, period=row.period)
 
 
 def _done_by(target, day) -> bool:
