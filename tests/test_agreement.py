@@ -363,6 +363,7 @@ def agree(folder: Path, as_of: date):
             continue
         for values in rows[1:]:
             row = dict(zip(header, values))
+            row["累计完成"] = row["累计完成"] if row["读数"] is None else row["读数"]  # a reading: 读数
             target_id, where = row["编号"], f"ledger, {row['编号']}"
             expected = truth[target_id]
             seen.add(target_id)

@@ -82,7 +82,9 @@ def test_a_workbook_with_too_many_rows_is_refused(tmp_path, monkeypatch):
     for day in range(1, 29):
         book.active.append(["firms", f"2023-02-{day:02d}", 1])
     book.save(tmp_path / "rows.xlsx")
-    monkeypatch.setattr(importer, "MAX_ROWS", 10)
+    from kpitrack.writing import import_sheets
+
+    monkeypatch.setattr(import_sheets, "MAX_ROWS", 10)
     refused(run(root, "import", str(tmp_path / "rows.xlsx")), "rows.xlsx", "10 rows")
     assert (root / "firms.toml").read_text() == TARGET_TOML
 

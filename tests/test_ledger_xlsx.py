@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from kpitrack.cli import app
 
 ROOT = Path(__file__).parents[1]
-HEADERS_ZH = ["序号", "编号", "指标", "责任单位", "单位", "目标值", "累计完成", "完成率", "序时进度", "进度差",
-              "状态", "更新日期", "截至日期"]
+HEADERS_ZH = ["序号", "编号", "指标", "责任单位", "配合单位", "单位", "目标值", "填报内容", "本期", "累计完成", "读数",
+              "截至日期", "备注", "完成率", "序时进度", "进度差", "状态", "更新日期"]
 STATUS_ZH = {"done": "已完成", "on-track": "达到序时进度", "at-risk": "滞后", "behind": "严重滞后",
              "overdue": "逾期未完成", "not-started": "未开始", "no-data": "未报送", "tracked": "跟踪监测"}
 FILLS = {"done": "C6EFCE", "on-track": "C6EFCE", "at-risk": "FFEB9C", "behind": "FFC7CE", "overdue": "FFC7CE",
@@ -58,10 +58,12 @@ def test_every_cell_agrees_with_status_json(ledger):
             assert row["目标值"].value is None
         else:
             assert as_decimal(row["目标值"].value) == Decimal(str(target["target"]))
+            figure, other = ("累计完成", "读数") if target["kind"] == "cumulative" else ("读数", "累计完成")
+            assert row[other].value is None  # a running total under 累计完成, a reading under 读数
             if target["last_update"]:
-                assert as_decimal(row["累计完成"].value) == Decimal(str(target["current"]))
+                assert as_decimal(row[figure].value) == Decimal(str(target["current"]))
             else:
-                assert row["累计完成"].value is None  # nothing reported is not zero
+                assert row[figure].value is None  # nothing reported is not zero
         if target["gap"] is not None:  # a growth rate: its gap in points, as the terminal gives it
             assert row["完成率"].value == f"{Decimal(str(target['gap'])):+}个百分点"
         elif target["change"] is not None:  # an indicator: its change since the reading before
@@ -93,7 +95,7 @@ def test_english_headers_behind_lang_en(tmp_path):
     out = tmp_path / "ledger.xlsx"
     assert run("report", "--as-of", "2024-06-30", "--format", "xlsx", "--lang", "en", "--out", str(out)).exit_code == 0
     header = [cell.value for cell in load_workbook(out).worksheets[0][1]]
-    assert header[:3] == ["No.", "ID", "Target"] and header[6] == "Completed to date"
+    assert header[:3] == ["No.", "ID", "Target"] and header[9:11] == ["Completed to date", "Reading"]
 
 
 def test_binary_formats_need_out_and_write_nothing_to_stdout():
@@ -145,7 +147,9 @@ def test_a_unit_fills_the_highlighted_unlocked_cells_and_cannot_overwrite_the_co
         assert sheet.protection.sheet and not sheet.protection.password  # protected, no password to lose
         for row in sheet.iter_rows(min_row=2):
             for header, cell in zip(HEADERS_ZH, row):
-                fills = header in ("累计完成", "截至日期")
+                how = row[HEADERS_ZH.index("填报内容")].value
+                figure = "累计完成" if "“累计完成”" in how else None if how.startswith("无需") else "读数"
+                fills = header in (figure, "截至日期", "备注")
                 assert cell.protection.locked is not fills, (cell.coordinate, header)
                 assert (cell.fill.fgColor.rgb == "FFFFF2CC") is fills, (cell.coordinate, header)
 

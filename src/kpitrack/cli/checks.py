@@ -262,6 +262,8 @@ def report(
     if chosen.out_only and out is None:
         raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
                                  param_hint="'--out'")
+    if by is not None and chosen.name == "xlsx":  # one ledger per responsible unit, into a folder
+        return _unit_ledgers(ctx, as_of, out, tag, group, owner, page_language(ctx, lang, default=chosen.default_lang))
     if (by or since) and not chosen.sections:
         raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
     as_of = as_of or date.today()
@@ -285,4 +287,27 @@ def report(
             write_output(out, text, workspace.root)
         if sys.stderr.isatty():  # a person at a terminal; cron mails nothing
             print(_("wrote {file}").format(file=visible(str(out))), file=sys.stderr)
+    report_problems(workspace.problems)
+
+
+def _unit_ledgers(ctx, as_of: Optional[date], out: Path, tag, group, owner, lang: str) -> None:
+    """report --format xlsx --by owner --out DIR: DIR/<unit>.xlsx for each responsible unit."""
+    from kpitrack.formats.workbook import unit_ledgers
+    from kpitrack.reports.build import build_report
+    from kpitrack.reports.report import closed_groups
+    from kpitrack.words.display import visible
+    from kpitrack.writing.output import write_output
+
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(_("--by owner writes one ledger per unit: --out names a folder"), param_hint="'--out'")
+    workspace = load(ctx)
+    as_of = as_of or date.today()
+    built = build_report(workspace, as_of, tag, group, owner)
+    shut = set() if group else closed_groups(workspace, as_of)  # a closed plan is collected no more
+    ledgers = unit_ledgers([item for item in built.items if item[0].group not in shut], built.plans, lang)
+    out.mkdir(parents=True, exist_ok=True)
+    for _unit, name, data in ledgers:
+        write_output(out / name, data, workspace.root)
+        if sys.stderr.isatty():
+            print(_("wrote {file}").format(file=visible(str(out / name))), file=sys.stderr)
     report_problems(workspace.problems)

@@ -107,9 +107,10 @@ def new(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(
+    files: Annotated[list[Path], typer.Argument(
         metavar="FILE", help="A .csv or .xlsx with columns id,date,value[,total][,note][,source] "
-                             "(or 编号/指标, 日期/截至日期, 数值/完成值/累计完成, 是否累计, 备注, 来源).")],
+                             "(or 编号/指标, 日期/截至日期, 数值/完成值/累计完成, 是否累计, 备注, 来源); several "
+                             "files, or a folder of returned ledgers, in one import.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
@@ -129,12 +130,18 @@ def import_(
 
     workspace = load(ctx)
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake
-    rows, problems, used = read_import(file, encoding, sheet)
+    from kpitrack.cli import warn
+    from kpitrack.writing.import_files import import_paths
+
+    file, rows, problems, used, notes = import_paths(files, encoding, sheet)
+    for note in notes:
+        warn(note)
     plan = plan_import(workspace, file, rows, problems, used, force)
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
-    count = apply_import(workspace, plan, file.name, waiting(wait)) if not dry_run else plan.count
+    count = apply_import(workspace, plan, _(", ").join(path.name for path in files), waiting(wait)) \
+        if not dry_run else plan.count
     summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
         _("added {entries} to {targets}; {skipped} already recorded, skipped")
     if not quiet:

@@ -9,26 +9,28 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.domain.lights import COLOURS
-from kpitrack.words.labels import word
+from kpitrack.words.labels import period_words, word
 from kpitrack.words.display import xml_safe
 from kpitrack.domain.model import Plan
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.report import Item
 
 # The office's form: these columns, in this order (编号 and 单位 and 截至日期 make it importable).
-LEDGER_COLUMNS = ("number", "id", "title", "owner", "unit", "target", "current", "completion", "planned",
-                  "lag", "status", "last_update", "as_of")
-WIDTHS = {"number": 6, "id": 30, "title": 48, "owner": 18, "unit": 8, "status": 12}
+LEDGER_COLUMNS = ("number", "id", "title", "owner", "co_owners", "unit", "target", "fill", "period", "current",
+                  "reading", "as_of", "note", "completion", "planned", "lag", "status", "last_update")
+WIDTHS = {"number": 6, "id": 30, "title": 48, "owner": 18, "co_owners": 18, "unit": 8, "status": 12, "fill": 30,
+          "note": 24}
 PERCENT = ("completion", "planned")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as a formula (OWASP)
 # The cells a unit fills in (this period's running total and the date it is for): highlighted and
 # unlocked; the rest of the sheet is protected (no password) so computed columns are not overwritten.
-FILL_IN = ("current", "as_of")
+FILL_IN = ("as_of", "note")  # and the row's figure: current (累计完成) or reading (读数), as `fill` says
+FIGURE_CELL = {"running": "current", "reading": "reading", "done": "reading"}
 FILL_IN_COLOUR = "FFFFF2CC"
 INSTRUCTIONS = {
     "zh": ("填报说明", [
         "填报说明",
-        "1. 只需填写黄色底色的单元格：“累计完成”填本期截至日的累计完成数（数字，不带单位），“截至日期”填该数据的截至日期（如 2024-06-30）。",
+        "1. 只需填写黄色底色的单元格，每行按“填报内容”列填写：累计型指标在“累计完成”填截至日的累计完成数，增速和水平类指标在“读数”填截至日的读数（增速填百分数的数字，如 5.9），项目类指标完成后在“读数”填“已完成”；数字不带单位。“截至日期”填该数据的截至日期，应在“本期”之内（如本期为2025年7月，填 2025-07-31）；“备注”可填说明。",
         "2. 其他列（目标值、完成率、序时进度、进度差、状态等）由系统计算，工作表已保护，无需也无法修改。",
         "3. 未取得新数据的指标请保持原样，不要填 0：空白表示未报送。",
         "4. 不要增删行列、不要改动表头和工作表名称。",
@@ -36,8 +38,10 @@ INSTRUCTIONS = {
     ]),
     "en": ("How to fill in", [
         "How to fill in this ledger",
-        "1. Fill in only the yellow cells: \"Completed to date\" takes the running total as of the date "
-        "(a number, no unit), \"As of\" the date that figure is for (e.g. 2024-06-30).",
+        "1. Fill in only the yellow cells, each row as its \"What to fill in\" says: a cumulative target's running "
+        "total in \"Completed to date\", a growth rate's or a level's reading in \"Reading\" (a rate as a number: "
+        "5.9), done in \"Reading\" once a milestone is; numbers without their unit. \"As of\" takes the date the "
+        "figure is for, within \"This period\" (2025-07-31 for 2025-07); \"Note\" what you want to add.",
         "2. The other columns (target value, completion, time-elapsed progress, gap, status) are computed; "
         "the sheet is protected so they cannot be overwritten.",
         "3. Leave a target without a new figure as it is; do not write 0: a blank means not reported.",
@@ -76,11 +80,11 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
                     cell.number_format = "0.00%"
                 elif column == "lag":
                     cell.number_format = "+0.00;-0.00;0.00"
-                elif column in ("target", "current"):
+                elif column in ("target", "current", "reading"):
                     cell.number_format = _figure_format(cell.value)
                 elif column in ("last_update", "as_of"):
                     cell.number_format = "yyyy-mm-dd"
-                if column in FILL_IN:
+                if column in FILL_IN or column == FIGURE_CELL.get(row["fill"]):
                     cell.fill = PatternFill("solid", start_color=FILL_IN_COLOUR, end_color=FILL_IN_COLOUR)
                     cell.protection = Protection(locked=False)
             fill, ink = COLOURS[row["light"]]
@@ -98,11 +102,18 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
 
 
 def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
+    if column in ("current", "reading"):  # 累计完成 for a running total, 读数 for a reading
+        value = row["current"] if column == FIGURE_CELL.get(row["fill"], "current") else None  # a parent's sum: 累计完成
+        return None if value is None else _cell("target", {"target": value}, lang)
     value = row[column]
     if column == "completion" and value is None:  # a growth rate's gap, an indicator's change, or —
         from kpitrack.formats.html import completion_cell
 
         return None if completion_cell(row, lang) == "—" else completion_cell(row, lang)
+    if column == "fill":
+        return word("fill_" + value, lang)
+    if column == "period":
+        return period_words(value, lang)
     if column == "status":
         return word(value, lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
                                     f" ({word('stale', lang)})" if row["stale"] else "")
@@ -167,3 +178,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def ledger_workbook_of(report, lang: str) -> bytes:
     return ledger_workbook(list(report.items), report.plans, lang)
+
+
+def unit_ledgers(items: list[Item], plans: dict[str, Plan], lang: str) -> list[tuple[str, str, bytes]]:
+    """One ledger per responsible unit (report --by owner --out DIR): (unit, file name, bytes),
+    each holding only the targets that unit leads or co-reports among `items`."""
+    from kpitrack.reports.ledger import by_unit
+
+    return [(unit, name, ledger_workbook(members, plans, lang)) for unit, name, members in by_unit(items)]

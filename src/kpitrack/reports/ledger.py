@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.lights import LIGHT
 from kpitrack.domain.model import Kind, Plan, Target
+from kpitrack.domain.periods import collected_period
 from kpitrack.reports.report import Item, by_group, summarize
 
 LIGHTS = LIGHT  # the domain's one table of status → light
@@ -20,18 +22,35 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     from kpitrack.words.display import target_value
 
     milestone = target.kind is Kind.MILESTONE
+    how = fill_in(target)
+    period = collected_period(result.as_of, target.cadence)
+    known = None if milestone or not result.last_update else result.current
     return {
-        "number": number, "id": target.id, "title": target.title, "owner": target.owner, "unit": target.unit,
+        "number": number, "id": target.id, "title": target.title, "owner": target.owner,
+        "co_owners": "、".join(target.co_owners) or None, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
-        "current": None if milestone or not result.last_update else result.current,
+        "current": known,  # the workbook puts it under 累计完成 or 读数, as `fill` says
+        "fill": how, "period": period, "note": None,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
         "completion": result.completion, "planned": result.planned,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": None if result.lag is None else -result.lag,
         "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
-        "last_update": result.last_update, "as_of": result.as_of,
+        "last_update": result.last_update,
+        "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day
         "fillable": not milestone and not (target.parts and not target.entries),
     }
+
+
+def fill_in(target: Target) -> str:
+    """What a unit fills in on the target's ledger row: `running` (累计完成, a running total, for a
+    cumulative target), `reading` (读数: a level, a growth rate, an indicator), `done` (a milestone:
+    已完成 in 读数 once done) or `nothing` (a parent that sums its parts)."""
+    if target.parts and not target.entries:
+        return "nothing"
+    if target.kind is Kind.MILESTONE:
+        return "done"
+    return "running" if target.kind is Kind.CUMULATIVE else "reading"
 
 
 def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict[str, Any]]:
@@ -44,3 +63,38 @@ def ledger(items: list[Item], plans: dict[str, Plan] | None = None) -> list[dict
                        "rows": [ledger_row(index, *item) for index, item in enumerate(members, 1)],
                        "items": members})
     return sheets
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+
+
+def unit_file_name(unit: str, extension: str = "xlsx") -> str:
+    """A responsible unit's ledger file name: no path separators, control or reserved characters,
+    no leading dot, nothing Windows refuses (CON, NUL…), at most 100 characters before the extension."""
+    name = _UNSAFE.sub("-", unit).strip(" .-")[:100].strip(" .") or "unit"
+    if name.casefold() in _RESERVED:
+        name = "_" + name
+    return f"{name}.{extension}"
+
+
+def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
+    """Per responsible unit (lead or co-unit, each named once): its file name and the items it
+    reports on. Two units whose names make the same file name are refused (a ledger sent to the
+    wrong unit is worse than none); targets naming no unit are in no file."""
+    from kpitrack.domain.errors import KpitrackError
+    from kpitrack.words.i18n import _
+
+    units: dict[str, list[Item]] = {}
+    for item in items:
+        for unit in item[0].owners():
+            units.setdefault(unit, []).append(item)
+    files: dict[str, str] = {}
+    for unit in sorted(units):
+        name = unit_file_name(unit)
+        if name.casefold() in files:
+            raise KpitrackError(_("units {first!r} and {second!r} would share the file {file}; rename one of "
+                                  "them in the target files").format(first=files[name.casefold()], second=unit,
+                                                                     file=name))
+        files[name.casefold()] = unit
+    return [(unit, unit_file_name(unit), units[unit]) for unit in sorted(units)]

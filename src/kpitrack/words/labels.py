@@ -32,6 +32,12 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "plan_completion": N_("of the plan to date"),
     "generated": N_("Made by kpitrack; print to PDF from the browser for the filed copy."),
     "stale": STALE,
+    "co_owners": N_("Co-units"), "reading": N_("Reading"), "fill": N_("What to fill in"), "period": N_("This period"),
+    "fill_running": N_("the running total to date in Completed to date"),
+    "fill_reading": N_("the reading (a growth rate as a number: 5.9) in Reading"),
+    "fill_done": N_("once done, done in Reading"), "fill_nothing": N_("nothing: summed from its parts"),
+    "period_month": N_("{year}-{month2}"), "period_quarter": N_("{year} Q{quarter}"),
+    "period_year": pgettext("period", "{year}"), "period_days": N_("{first} to {last}"),
     **{status.value: message for status, message in STATUS_WORDS.items()},
     **{verdict.value: message for verdict, message in VERDICT_WORDS.items()},
     **{message: message for message in LIGHTS.values()},
@@ -56,3 +62,36 @@ def word(key: str, lang: str = "en", **values: str) -> str:
 def count_words(count: int, lang: str = "en") -> str:
     """`14 targets`, `共 14 个指标`: the count above a table, as every format gives it."""
     return _translation(lang).ngettext("{count} target", "{count} targets", count).format(count=count)
+
+
+def period_words(period, lang: str = "en") -> str:
+    """The period being collected (domain.periods.Period) in words: 2025年7月, 2025年第3季度; July 2025 is 2025-07."""
+    first = period.first
+    if period.cadence == "monthly":
+        return word("period_month", lang, year=str(first.year), month=str(first.month), month2=f"{first.month:02d}")
+    if period.cadence == "quarterly":
+        return word("period_quarter", lang, year=str(first.year), quarter=str((first.month - 1) // 3 + 1))
+    if period.cadence == "yearly":
+        return word("period_year", lang, year=str(first.year))
+    return word("period_days", lang, first=first.isoformat(), last=period.last.isoformat())
+
+
+def in_period_words(day, words: str) -> bool:
+    """Whether `day` lies in the period a ledger's 本期 cell names (as period_words wrote it, in
+    either language): the date a returned figure is for, held against the period being collected."""
+    from datetime import date
+
+    from kpitrack.domain.periods import period_containing
+
+    for lang in ("zh", "en"):
+        for cadence in ("monthly", "quarterly", "yearly", "weekly"):
+            if period_words(period_containing(day, cadence), lang) == words:
+                return True
+    for between in ("至", " to "):  # a number of days: first to last
+        if between in words:
+            try:
+                first, last = (date.fromisoformat(part.strip()) for part in words.split(between, 1))
+            except ValueError:
+                return True  # not a period this tool wrote: nothing to hold the date against
+            return first <= day <= last
+    return False

@@ -12,7 +12,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, worded
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
-from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked, utf8_line
+from kpitrack.writing.import_limits import utf8_line
 from kpitrack.writing.writeahead import Batch, append_all
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
@@ -31,6 +31,8 @@ class ImportRow:
     value_text: str  # as typed: read again in the target's unit (194.7亿元, 3.5万套)
     entry: Entry
     ledger: bool = False  # from the ledger workbook: parents are skipped, and unchanged figures
+    where: Path | None = None  # the file (and sheet) it was read from, for messages
+    period: str = ""  # the ledger's 本期: the period being collected, as worded
 
 
 @dataclass
@@ -56,19 +58,21 @@ HEADER_ALIASES = {
     "value": "value", "数值": "value", "完成值": "value", "累计完成": "running", "total": "total",
     "是否累计": "total", "note": "note", "备注": "note", "source": "source", "来源": "source",
     "qualifier": "qualifier", "estimate": "estimate", "预计": "estimate",
-    "completed to date": "running", "as of": "date",  # the ledger's English header (report --lang en)
+    "completed to date": "running", "as of": "date", "读数": "reading", "reading": "reading",
+    "本期": "period", "this period": "period",  # the ledger's English header (report --lang en)
 }
 # The ledger's other columns (report --format xlsx): read past, never imported.
-LEDGER_ONLY = {"序号", "责任单位", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
+LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
                "progress gap", "status", "updated", "target"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
 Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
 
 
-def read_import(path: Path, encoding: str | None = None,
-                sheet: str | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
+def read_import(path: Path, encoding: str | None = None, sheet: str | None = None,
+                warnings: list[str] | None = None) -> tuple[list[ImportRow], list[KpitrackError], str]:
     """Rows of a progress CSV or workbook (id,date,value[,total][,note][,source], or their Chinese
     names), each checked on its own. A title row above the header (a merged 台账 heading) is read past.
 
@@ -76,8 +80,9 @@ def read_import(path: Path, encoding: str | None = None,
     its superset), the encoding of Chinese Excel's CSV export; UTF-16 (Excel's "Unicode 文本",
     tab-separated) is known by its byte-order mark.
     """
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        table, encoding = _workbook_table(path, sheet), "xlsx"
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:  # every sheet with the columns (one per plan in a ledger)
+        from kpitrack.writing.import_sheets import workbook_tables
+        tables, encoding = workbook_tables(path, sheet, warnings), "xlsx"
     else:
         if sheet:
             raise KpitrackError(_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
@@ -86,10 +91,21 @@ def read_import(path: Path, encoding: str | None = None,
         except OSError as error:
             raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
         text, encoding = _decode_import(data, path, encoding)
-        table = _csv_table(text, path)
-    header_at, columns = _find_header(table, path)
-    ledger = "running" in columns
+        tables = [(path, _csv_table(text, path))]
     rows, problems = [], []
+    for where, table in tables:
+        more_rows, more_problems = _table_rows(table, where)
+        rows += more_rows
+        problems += more_problems
+    return rows, problems, encoding
+
+
+def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[KpitrackError]]:
+    """The rows of one table (a CSV file, a sheet), each checked on its own."""
+    header_at, columns = _find_header(table, path)
+    ledger = "running" in columns or "reading" in columns  # the ledger workbook (report --format xlsx)
+    rows: list[ImportRow] = []
+    problems: list[KpitrackError] = []
     for line, cells in table[header_at + 1:]:
         if not any(_text(cell) for cell in cells):
             continue
@@ -100,8 +116,14 @@ def read_import(path: Path, encoding: str | None = None,
             continue
         record = {key: cell for key, cell in zip(columns, cells) if key}
         value_cell = record.get("value", record.get("running"))
+        if ledger and _text(record.get("reading")):
+            if _text(value_cell):
+                problems.append(KpitrackError(_("both a running total and a reading; keep the one the row's "
+                                                "\"what to fill in\" names"), path, line))
+                continue
+            value_cell = record["reading"]
         if ledger and not _text(value_cell):
-            continue  # a ledger row left blank: a milestone, or nothing reported yet
+            continue  # a ledger row left blank: a parent, or nothing reported yet
         try:
             target_id = _text(record.get("id")) or _text(record.get("title"))
             if "id" in record or not target_id:
@@ -112,16 +134,16 @@ def read_import(path: Path, encoding: str | None = None,
             note, source = _text(record.get("note")) or None, _text(record.get("source")) or None
             marks = dict(qualifier=_cell(_reading_qualifier, _text(record.get("qualifier")), "qualifier"),
                          estimate=_cell(_truth, _text(record.get("estimate")), "estimate"))
-            if value_text.lower() in ("done", "undone"):
-                entry = Entry(when, total=total, done=value_text.lower() == "done", note=note, source=source,
+            if value_text.lower() in ("done", "undone") or ledger and value_text in DONE_WORDS:
+                entry = Entry(when, total=total, done=value_text.lower() not in ("undone",), note=note, source=source,
                               **marks)
             else:
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
-            rows.append(ImportRow(line, target_id, value_text, entry, ledger))
+            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path, _text(record.get("period"))))
         except KpitrackError as problem:
             problems.append(problem.elsewhere(path, line))
-    return rows, problems, encoding
+    return rows, problems
 
 
 def _csv_table(text: str, path: Path) -> Table:
@@ -151,43 +173,6 @@ def _csv_table(text: str, path: Path) -> Table:
     return table
 
 
-def _workbook_table(path: Path, sheet: str | None) -> Table:
-    check_unpacked(path)
-    try:
-        from openpyxl import load_workbook
-        book = load_workbook(path, read_only=True, data_only=True)
-    except OSError as error:
-        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
-    except Exception as error:  # openpyxl's own errors for a file that is not a workbook
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
-            sheets=_(", ").join(book.sheetnames))
-        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
-    try:
-        sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
-                                              if getattr(sheet, "sheet_state", "visible") == "visible"]
-        table: Table = []
-        for worksheet in sheets:  # the first visible sheet with the columns: hidden ones are never read
-            table = []
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
-                if number > MAX_ROWS:
-                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
-                                        path)
-                table.append((number, list(cells)))
-            if sheet or _has_header(table):
-                break
-    except KpitrackError:
-        raise
-    except Exception as error:  # a part openpyxl cannot read
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
-    finally:
-        book.close()
-    return table
-
-
 def _has_header(table: Table) -> bool:
     try:
         _find_header(table, Path())
@@ -202,7 +187,7 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
     for index, (line, cells) in enumerate(table[:10]):
         names = [_text(cell).lower() for cell in cells]
         keys = [HEADER_ALIASES.get(name) for name in names]
-        if not ({"id", "title"} & set(keys) and "date" in keys and {"value", "running"} & set(keys)):
+        if not ({"id", "title"} & set(keys) and "date" in keys and {"value", "running", "reading"} & set(keys)):
             continue
         for name, key in zip(names, keys):
             if key is None and name and name not in LEDGER_ONLY:
@@ -211,7 +196,7 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
                 raise KpitrackError(_("unknown column {name!r}; {hint}").format(name=name, hint=hint), path, line)
         if "id" in keys and "title" in keys:  # 编号 names the target; 指标 is then only its title
             keys = [None if key == "title" else key for key in keys]
-        if keys.count("date") > 1 or len({"value", "running"} & set(keys)) > 1:
+        if keys.count("date") > 1 or "value" in keys and {"running", "reading"} & set(keys):
             raise KpitrackError(_("two columns give the same field (a date or a value); keep one"), path, line)
         return index, keys
     names = [_text(cell).lower() for cell in (table[0][1] if table else [])]
@@ -362,33 +347,54 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             hint = (_("{count} targets have this title; give their ids (编号)").format(count=len(named)) if named
                     else did_you_mean(row.target_id, list(targets)))
             problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
-                                          + (_("; ") + hint if hint else ""), path, row.line))
+                                          + (_("; ") + hint if hint else ""), row.where or path, row.line))
             continue
-        row = ImportRow(row.line, target.id, row.value_text, row.entry, row.ledger)
+        row = replace(row, target_id=target.id)
         if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
             try:
                 row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
             except ValueError as error:
-                problems.append(KpitrackError(f"value: {worded(error)}", path, row.line))
+                problems.append(KpitrackError(f"value: {worded(error)}", row.where or path, row.line))
                 continue
-        if row.ledger and (target.kind is Kind.MILESTONE or adds_up_parts(target, targets) or (
-                row.entry.total and row.entry.value == current_figure(target, row.entry.date, targets))):
+        if row.ledger:  # the ledger's row says which: 累计完成 (a running total) or 读数 (a reading, done)
+            row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
+        if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
+                row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
+                target.kind is not Kind.MILESTONE
+                and row.entry.value == current_figure(target, row.entry.date, targets))):
             skipped += 1
             continue
         if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
             skipped += 1
             continue
-        problem = (entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
+        problem = (_outside(row, force) or entry_problem(target, row.entry) or control_problem(row.entry.note, "note")
                    or control_problem(row.entry.source, "source") or _clash(target, row.entry, totals) or (
             None if force else _implausible(target, row.entry, texts)))
         if problem:
-            problems.append(KpitrackError(f"{row.target_id}: {problem}", path, row.line))
+            problems.append(KpitrackError(f"{row.target_id}: {problem}", row.where or path, row.line))
         else:
             seen[target.id].add(recorded_identity(row.entry))
             additions.setdefault(target.id, []).append(row)
             if row.entry.total:
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)
-    return ImportPlan(additions, skipped, sorted(problems, key=lambda problem: problem.line or 0), encoding)
+    problems.sort(key=lambda problem: (str(problem.path or ""), problem.line or 0))
+    return ImportPlan(additions, skipped, problems, encoding)
+
+
+def _outside(row: ImportRow, force: bool) -> str | None:
+    """A ledger row dated outside the period it was sent for (本期): asked about, not taken."""
+    from kpitrack.words.labels import in_period_words
+
+    if force or not row.period or in_period_words(row.entry.date, row.period):
+        return None
+    return _("dated {date}, outside the period being collected ({period}); correct 截至日期, or import it "
+             "with --force").format(date=row.entry.date, period=row.period)
+
+
+def _done_by(target, day) -> bool:
+    """Whether a milestone is marked done on `day` (its latest done/undone entry by then)."""
+    return bool(max(((entry.date, entry.done) for entry in target.entries if entry.date <= day
+                     and entry.done is not None), default=(day, False))[1])
 
 
 def apply_import(workspace: Workspace, plan: ImportPlan, name: str = "", waiting: Waiting | None = None) -> int:

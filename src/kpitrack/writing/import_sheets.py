@@ -1,0 +1,64 @@
+"""A workbook's sheets for `import`: every visible sheet with the columns is read (the ledger has
+one per plan); a visible sheet with something in it but no columns, other than the ledger's
+instructions, is named in a warning rather than passed over in silence. Hidden sheets are never read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kpitrack.domain.errors import KpitrackError
+from kpitrack.files.schema import did_you_mean
+from kpitrack.words.i18n import _
+from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked
+
+INSTRUCTION_SHEETS = {"填报说明", "how to fill in"}  # the ledger's last sheet (formats/workbook.py)
+
+Table = list[tuple[int, list[Any]]]
+
+
+def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = None) -> list[tuple[Path, Table]]:
+    """(where, table) for each sheet read: `where` is the file, or `file[sheet]` when several are."""
+    from kpitrack.writing.importer import _has_header
+
+    check_unpacked(path)
+    try:
+        from openpyxl import load_workbook
+        book = load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
+    except Exception as error:  # openpyxl's own errors for a file that is not a workbook
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
+            sheets=_(", ").join(book.sheetnames))
+        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
+    try:
+        sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
+                                              if getattr(sheet, "sheet_state", "visible") == "visible"]
+        found: list[tuple[str, Table]] = []
+        table: Table = []
+        for worksheet in sheets:
+            table = []
+            for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+                if number > MAX_ROWS:
+                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
+                                        path)
+                table.append((number, list(cells)))
+            if sheet or _has_header(table):
+                found.append((worksheet.title, table))
+            elif (warnings is not None and worksheet.title.casefold() not in INSTRUCTION_SHEETS
+                  and any(cell not in (None, "") for _line, cells in table for cell in cells)):
+                warnings.append(_("{file}: sheet {sheet!r} has no columns to import (编号, 截至日期, 累计完成 or "
+                                  "读数…); what is in it was not read").format(file=path.name, sheet=worksheet.title))
+    except KpitrackError:
+        raise
+    except Exception as error:  # a part openpyxl cannot read
+        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
+            error=type(error).__name__), path) from None
+    finally:
+        book.close()
+    if not found:  # none has the columns: the last one read names what is missing
+        return [(path, table)]
+    return [(path if len(found) == 1 else Path(f"{path}[{name}]"), table) for name, table in found]

@@ -1,0 +1,140 @@
+"""The ledger a unit is sent, filled in on every row kind as a unit would (openpyxl), imports
+without an edit to its columns, and a second import adds nothing (issue 27 item 2, issue 24 item 9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TARGETS = {  # synthetic targets (tests only)
+    "kpitrack.toml": 'cadence = "monthly"\n',
+    "p/inv.toml": 'title = "synthetic investment"\nstart = 2025-01-01\ndue = 2025-12-31\ntarget = 500\nunit = "亿元"\n'
+                  'owner = ["unit a", "unit b"]\n[[progress]]\ndate = 2025-06-30\nvalue = 200\ntotal = true\n',
+    "p/gdp.toml": 'title = "synthetic growth"\nkind = "growth"\nstart = 2025-01-01\ndue = 2025-12-31\ntarget = 6\n'
+                  'unit = "%"\nowner = "unit b"\n[[progress]]\ndate = 2025-06-30\nvalue = 5.5\n',
+    "p/vac.toml": 'title = "synthetic level"\nkind = "level"\ndirection = "decrease"\nbaseline = 100\n'
+                  'start = 2025-01-01\ndue = 2025-12-31\ntarget = 90\nunit = "%"\nowner = "unit c"\n',
+    "p/park.toml": 'title = "synthetic milestone"\nkind = "milestone"\nstart = 2025-01-01\ndue = 2025-12-31\n'
+                   'owner = "unit c"\n',
+}
+
+
+def fill(path: Path, figures: dict) -> None:
+    """As a unit would: each row's figure where its 填报内容 says, nothing else touched."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(header, row))
+        if cells["编号"].value in figures:
+            cells["累计完成" if "“累计完成”" in cells["填报内容"].value else "读数"].value = figures[cells["编号"].value]
+    book.save(path)
+
+
+def test_every_row_kind_filled_in_imports_once(make_workspace, cli, tmp_path):
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(ledger).worksheets[0].iter_rows(values_only=True))
+    header = rows[0]
+    by_id = {row[header.index("编号")]: dict(zip(header, row)) for row in rows[1:]}
+    assert by_id["inv"]["配合单位"] == "unit b" and by_id["gdp"]["本期"] == "2025年7月"
+    assert by_id["gdp"]["读数"] == 5.5 and by_id["gdp"]["累计完成"] is None
+    fill(ledger, {"inv": 250, "gdp": 5.9, "vac": 95.5, "park": "已完成"})
+    first = cli(root, "import", str(ledger))
+    assert first.exit_code == 0, first.output
+    assert "added 4 entries" in first.output
+    again = cli(root, "import", str(ledger))
+    assert again.exit_code == 0 and "added 0 entries" in again.output, again.output
+    status = {row["id"]: row for row in json.loads(cli(root, "status", "--as-of", "2025-08-05", "--format",
+                                                       "json").output)["targets"]}
+    assert status["gdp"]["current"] == 5.9  # the reading 5.9, not a running total refused
+    assert status["vac"]["current"] == 95.5 and status["inv"]["current"] == 250
+    assert status["park"]["status"] == "done"
+
+
+def unit_target(number: int, owner: str, due: str = "2025-12-31") -> str:
+    return (f'title = "synthetic {number}"\nstart = 2025-01-01\ndue = {due}\ntarget = 100\nunit = "个"\n'
+            f'owner = {owner}\n').replace("start = 2025-01-01\ndue = 2020", "start = 2020-01-01\ndue = 2020")
+
+
+def test_one_ledger_per_unit_with_only_its_open_targets(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    files = {"kpitrack.toml": ""}
+    for number in range(8):
+        files[f"p/t{number}.toml"] = unit_target(number, f'"unit {number}"')
+    files["p/shared.toml"] = unit_target(8, '["unit 0", "unit 7"]')  # lead unit 0, co-unit 7
+    files["old/closed.toml"] = unit_target(9, '"unit 1"', due="2020-12-31")  # a closed plan: left out
+    root = make_workspace(files)
+    out = tmp_path / "ledgers"
+    result = cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == [f"unit {number}.xlsx" for number in range(8)]
+    for number in range(8):
+        sheets = openpyxl.load_workbook(out / f"unit {number}.xlsx").worksheets[:-1]
+        ids = sorted(row[1] for sheet in sheets for row in sheet.iter_rows(min_row=2, values_only=True))
+        assert ids == sorted([f"t{number}"] + (["shared"] if number in (0, 7) else [])), (number, ids)
+
+
+def test_unit_file_names_are_confined_and_a_clash_is_refused(make_workspace, cli, tmp_path):
+    from kpitrack.reports.ledger import unit_file_name
+
+    assert unit_file_name("../../etc/x\n") == "etc-x.xlsx" and unit_file_name("CON") == "_CON.xlsx"
+    assert "/" not in unit_file_name("a/b") and unit_file_name("..") == "unit.xlsx"
+    root = make_workspace({"kpitrack.toml": "", "p/a.toml": unit_target(1, '"a/b"'),
+                           "p/b.toml": unit_target(2, '"a:b"')})
+    result = cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner",
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "would share the file a-b.xlsx" in result.output, result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())  # nothing written
+
+
+def test_returned_ledgers_of_a_folder_every_sheet_read_once_and_other_edits_named(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    files = {"kpitrack.toml": ""}
+    for number, plan in ((1, "a"), (2, "b")):  # two plans: two sheets in the unit's ledger
+        files[f"{plan}/t{number}.toml"] = unit_target(number, '"unit x"')
+    files["c/t3.toml"] = unit_target(3, '"unit y"')
+    root = make_workspace(files)
+    out = tmp_path / "back"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--by", "owner", "--out",
+               str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out / "unit x.xlsx")
+    assert [sheet.title for sheet in book.worksheets] == ["a", "b", "填报说明"]
+    for sheet, figure in zip(book.worksheets[:2], (10, 20)):
+        sheet["J2"] = figure  # 累计完成
+    book.create_sheet("草稿")["A1"] = "t1 12"  # an edit outside the ledger's sheets
+    book.save(out / "unit x.xlsx")
+    other = openpyxl.load_workbook(out / "unit y.xlsx")
+    other.worksheets[0]["J2"] = 30
+    other.save(out / "unit y.xlsx")
+    result = cli(root, "import", str(out))
+    assert result.exit_code == 0, result.output
+    assert "added 3 entries to 3 targets" in result.output and "'草稿'" in result.output, result.output
+    assert "added 0 entries" in cli(root, "import", str(out / "unit x.xlsx"), str(out / "unit y.xlsx")).output
+
+
+def test_a_date_outside_the_period_being_collected_is_refused_without_force(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    root = make_workspace({"kpitrack.toml": "", "p/t1.toml": unit_target(1, '"unit x"')})
+    ledger = tmp_path / "l.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    assert sheet["I2"].value == "2025年7月" and sheet["L2"].value.date().isoformat() == "2025-07-31"
+    sheet["J2"], sheet["L2"] = 40, "2025-06-15"  # a month off
+    book.save(ledger)
+    refused = cli(root, "import", str(ledger))
+    assert refused.exit_code == 2 and "outside the period being collected (2025年7月)" in refused.output, refused.output
+    assert "added 1 entry" in cli(root, "import", str(ledger), "--force").output
+    sheet["L2"] = "2025-07-20"  # inside July: taken
+    sheet["J2"] = 45
+    book.save(ledger)
+    assert "added 1 entry" in cli(root, "import", str(ledger)).output
