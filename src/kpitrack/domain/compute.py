@@ -45,6 +45,8 @@ class Figures:
     plan_completion: Decimal | None = None  # completion as a share of planned (完成序时计划的 108.89 %)
     pace: Decimal | None = None  # the pace its calendar plan was taken at (None: 100 %)
     due_soon: bool = False  # 临期: not done, and its due date within warn_days
+    nodes: tuple[tuple[str, date, date | None], ...] = ()  # a node plan: (name, due, done on or None)
+    late_nodes: tuple[str, ...] = ()  # its nodes past due and not done (the target is behind)
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -71,6 +73,8 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, done, None, settings, False)
         stale = _stale(target, as_of, last_update, status, settings, others)
+        if target.nodes:
+            return _node_figures(target, as_of, current, last_update, completion, status, stale, schedule)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
                        schedule)
     exact_planned = (None if schedule == "none" and not target.period_plan
@@ -104,6 +108,22 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
         plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
                          if exact_planned is not None and exact_planned > 0 else None),
     )
+
+
+def _node_figures(target: Target, as_of: date, current: Decimal, last_update: date | None, completion: Decimal,
+                  status: Status, stale: bool, schedule: str) -> Figures:
+    """A milestone's node plan: completion the share of nodes done, planned the share due; a node
+    past due and not done makes it behind."""
+    from kpitrack.domain.nodes import done_dates, late_nodes, planned_share
+
+    done = done_dates(target, as_of) if as_of >= target.start else {node.name: None for node in target.nodes}
+    late = late_nodes(target, as_of, done) if status is not Status.NOT_STARTED else ()
+    planned = to_cents(planned_share(target, as_of)) if status is not Status.NOT_STARTED else None
+    if late and status is Status.ON_TRACK:
+        status = Status.BEHIND
+    return Figures(as_of, current, last_update, completion, planned, None if planned is None else planned - completion,
+                   None, None, None, status, stale, schedule,
+                   nodes=tuple((node.name, node.due, done[node.name]) for node in target.nodes), late_nodes=late)
 
 
 MILESTONE_WARN_DAYS = 30

@@ -56,7 +56,13 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
         else STATUS_STYLES[status]
     return ([(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
-            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else []))
+            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else [])
+            + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
+
+
+def late_nodes_words(figures: Figures) -> str:
+    """The nodes of a node plan past due and not done: `主体完工 overdue`, `主体完工逾期未完成`."""
+    return _("{nodes} overdue").format(nodes=_(", ").join(visible(name) for name in figures.late_nodes))
 
 
 def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
@@ -217,6 +223,7 @@ def check_lines(items: list[Item]) -> str:
         status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
             + (_(", ") + _(DUE_SOON_WORD) if figures.due_soon else "")
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
+        status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
         lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
         rows.append((target.id, status, _("{completion} done").format(completion=completion),
