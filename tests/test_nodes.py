@@ -121,3 +121,18 @@ def test_the_cache_keeps_the_nodes_and_the_node_of_each_entry(project, monkeypat
     assert warm == first and [node.name for node in warm.nodes] == ["开工", "主体完工", "竣工验收"]
     assert [entry.node for entry in warm.entries] == ["开工"]
     assert figures(warm, date(2024, 10, 15)).late_nodes == ("主体完工",)
+
+
+def test_milestones_with_or_without_nodes_are_parts_counted_when_done(project):
+    """建成10个共建花园 made of projects, shortened to three: the parent counts those done."""
+    plain = '# synthetic test data\ntitle = "synthetic: 花园"\nkind = "milestone"\nstart = 2024-01-01\ndue = 2024-12-31\n'
+    write_target(project, "garden-a", plain + '\n[[progress]]\ndone = true\ndate = 2024-05-01\n')
+    write_target(project, "garden-b", plain)
+    write_target(project, "gardens", '# synthetic test data\ntitle = "synthetic: 建成3个花园"\nunit = "个"\n'
+                 'start = 2024-01-01\ndue = 2024-12-31\nparts = ["garden-a", "garden-b", "project"]\n')
+    assert run(project, "validate").exit_code == 0
+    rows = status_rows(project, "--as-of", "2024-06-30")
+    assert (rows["gardens"]["target"], rows["gardens"]["current"]) == (3, 1)  # the project: one node of three
+    for number, day in (("2", "2024-08-01"), ("3", "2024-09-01")):
+        assert run(project, "add", "project", "done", "--node", number, "--date", day).exit_code == 0
+    assert status_rows(project, "--as-of", "2024-09-30")["gardens"]["current"] == 2

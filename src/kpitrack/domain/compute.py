@@ -301,20 +301,27 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
     """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
-    return _added(target, [(others[part_id], current_figure(others[part_id], as_of, others))
+    return _added(target, [(others[part_id], _counted(others[part_id], current_figure(others[part_id], as_of, others)))
                            for part_id in target.parts])
+
+
+def _counted(part: Target, figure: Decimal) -> Decimal:
+    """A part's figure as its parent adds it up: a milestone (with or without nodes) counts 1 when done."""
+    return figure if part.kind is not Kind.MILESTONE else Decimal(figure >= part.target)
 
 
 def summed(parent: Target, parts: list[Target], figure: str) -> Decimal:
     """The parts' `figure` ("target" or "baseline"), each converted exactly to the parent's unit, added up."""
-    return _added(parent, [(part, getattr(part, figure)) for part in parts])
+    return _added(parent, [(part, getattr(part, figure) if part.kind is not Kind.MILESTONE
+                            else Decimal(figure == "target")) for part in parts])  # a milestone: one of them
 
 
 def _added(parent: Target, figures: list[tuple[Target, Decimal]]) -> Decimal:
     from kpitrack.domain.units import conversion, tidy
 
     with exact():
-        return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
+        return tidy(sum((value * (1 if part.kind is Kind.MILESTONE else conversion(part.unit, parent.unit))
+                         for part, value in figures), Decimal(0)))
 
 
 def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
@@ -336,7 +343,7 @@ def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, 
     found = []
     for entry in target.entries:
         own = own_at(entry.date)
-        summed = _added(target, [(part, figure_at(entry.date)) for part, figure_at in parts_at])
+        summed = _added(target, [(part, _counted(part, figure_at(entry.date))) for part, figure_at in parts_at])
         if own != summed:
             found.append((entry, own, summed))
     return found
@@ -418,6 +425,6 @@ def figure_function(target: Target, others: Others | None = None) -> Callable[[d
     timeline, looked up by day."""
     if adds_up_parts(target, others):
         parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
-        return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
+        return lambda day: _added(target, [(part, _counted(part, figure_of(day))) for part, figure_of in parts])
     days, empty = timeline(target), empty_figure(target)
     return lambda day: state.figure if (state := days.at(day)) else empty
