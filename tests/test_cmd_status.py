@@ -79,7 +79,7 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "qualifier": "at-least", "tolerance": None, "stretch_target": None, "stretch_completion": None, "gap": None,
         "change": None, "estimate": False, "verdict": None, "done_on": None, "exceeded_by": None,
         "exceeded_points": None,
-        "plan_completion": Decimal("109.23"), "due_soon": False}  # issue 24: 54.1666… / 49.589… of the plan to date
+        "plan_completion": Decimal("109.23"), "due_soon": False, "nodes": None}  # issue 24: 54.1666… / 49.589… of the plan to date
 
 
 def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
@@ -110,7 +110,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
         "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,13,1109.12,107.52,"
-        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,,92.43,false",
+        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,,92.43,false,",  # nodes: none
     ]
 
 
@@ -449,3 +449,21 @@ def test_output_cut_short_by_the_reader_ends_quietly_like_other_unix_tools(tmp_p
     result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("kpitrack status as of 2023-06-30")
     assert (result.returncode, result.stderr) == (128 + 13, "")  # ended by SIGPIPE, as `cat` would be
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_at_80_columns_ids_stay_whole_and_titles_are_cut_first(tmp_path, monkeypatch, language):
+    """Issue 24, item 11: a long title and a wide progress cell leave the ids whole, on one line each."""
+    from rich.cells import cell_len
+
+    title = "synthetic: 地区生产总值增长6.0%左右，全社会固定资产投资增长10%以上"
+    write_target(tmp_path, "d25-gdp-growth", target_toml(title=title, target=6, unit="%", extra='kind = "growth"\n'))
+    write_target(tmp_path, "d25-gdp-total", target_toml(title=title, target="3456789.5", unit="万元", extra=(
+        'qualifier = "over"\n' + progress("2023-03-31", "1234567.25"))))  # a progress cell of 35 columns
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(tmp_path, "--lang", language, "status", "--as-of", "2023-06-30")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    rows = [line for line in lines if line.startswith(" d25-")]
+    assert [row.split()[0] for row in rows] == ["d25-gdp-growth", "d25-gdp-total"], result.stdout
+    assert max(cell_len(line) for line in lines) <= 80

@@ -61,8 +61,8 @@ def test_parent_with_entries_of_its_own_keeps_them_and_validate_warns_when_they_
     ({"a": figure_file(extra='parts = ["nope"]\n')}, "part 'nope' is not a target of this workspace"),
     ({"a": figure_file(extra='parts = ["b"]\n'), "b": figure_file(unit="个", target=3)},
      "counts '个', which does not convert to '亿元'"),
-    ({"a": figure_file(extra='parts = ["b"]\n'),
-      "b": 'title = "m"\nkind = "milestone"\nstart = 2023-01-01\ndue = 2023-12-31\n'}, "is a milestone"),
+    ({"a": 'title = "m"\nkind = "milestone"\nstart = 2023-01-01\ndue = 2023-12-31\nparts = ["b"]\n',
+      "b": figure_file(target=3)}, "a milestone has no 'parts'"),  # milestones may be parts (issue 24), not parents
     ({"a": figure_file(extra='parts = ["b", "b"]\n'), "b": figure_file(target=3)}, "parts names a target twice"),
     ({"a": figure_file(extra='parts = "b"\n')}, "parts must be a list of target ids"),
     ({"a": figure_file(extra='parts = ["b"]\n[[checkpoint]]\ndate = 2023-06-30\nvalue = 1\n'),

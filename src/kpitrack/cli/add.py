@@ -48,6 +48,19 @@ def typed_entry(target, value: str, when: date, total: bool, note: Optional[str]
                  source=source)
 
 
+def node_named(target, typed: str, path: Path) -> str:
+    """A node of the target's plan by its name or its number (1-based)."""
+    names = [node.name for node in target.nodes]
+    if not names:
+        raise KpitrackError(_("--node: {id} has no node plan ([[node]] tables)").format(id=target.id), path)
+    if typed.strip() in names:
+        return typed.strip()
+    if typed.strip().isdigit() and 1 <= int(typed) <= len(names):
+        return names[int(typed) - 1]
+    raise KpitrackError(_("--node: no node {node!r}: the nodes are {names}, or their numbers 1 to {count}").format(
+        node=typed, names=_(", ").join(names), count=len(names)), path)
+
+
 def journal_ready(workspace_root: Path) -> None:
     """Refuse, before anything is written, a journal the write could not be recorded in."""
     from kpitrack.writing.journal import ready
@@ -85,6 +98,9 @@ def add(
     force: Annotated[bool, typer.Option(
         "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
                         "below the previous one).")] = False,
+    node: Annotated[Optional[str], typer.Option(
+        "--node", metavar="NODE", help="With done or undone: the node of a milestone's plan (形象进度), by name "
+                                       "or number (1 for the first).")] = None,
     quiet: QuietOption = False,
     wait: Wait = None,
 ) -> None:
@@ -103,6 +119,8 @@ def add(
 
     def build(target, text):
         entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
+        if node is not None:
+            entry = entry._replace(node=node_named(target, node, path))
         made.append(entry)
         if again:
             old = clashing_total(entry, recorded_on(text, entry.date))
@@ -122,7 +140,8 @@ def add(
         appended = append_built(path, workspace_root, build, waiting(wait))
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
-    journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}", [appended])
+    journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}"
+            + (f" --node {made[-1].node}" if made and made[-1].node else ""), [appended])
     for warning in entry_warnings(appended.target, made[-1]):
         warn(worded(warning))
     if not quiet:

@@ -45,6 +45,8 @@ class Figures:
     plan_completion: Decimal | None = None  # completion as a share of planned (完成序时计划的 108.89 %)
     pace: Decimal | None = None  # the pace its calendar plan was taken at (None: 100 %)
     due_soon: bool = False  # 临期: not done, and its due date within warn_days
+    nodes: tuple[tuple[str, date, date | None], ...] = ()  # a node plan: (name, due, done on or None)
+    late_nodes: tuple[str, ...] = ()  # its nodes past due and not done (the target is behind)
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -71,6 +73,8 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
     if target.kind is Kind.MILESTONE:
         status = _status(target, as_of, done, None, settings, False)
         stale = _stale(target, as_of, last_update, status, settings, others)
+        if target.nodes:
+            return _node_figures(target, as_of, current, last_update, completion, status, stale, schedule)
         return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
                        schedule)
     exact_planned = (None if schedule == "none" and not target.period_plan
@@ -104,6 +108,22 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
         plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
                          if exact_planned is not None and exact_planned > 0 else None),
     )
+
+
+def _node_figures(target: Target, as_of: date, current: Decimal, last_update: date | None, completion: Decimal,
+                  status: Status, stale: bool, schedule: str) -> Figures:
+    """A milestone's node plan: completion the share of nodes done, planned the share due; a node
+    past due and not done makes it behind."""
+    from kpitrack.domain.nodes import done_dates, late_nodes, planned_share
+
+    done = done_dates(target, as_of) if as_of >= target.start else {node.name: None for node in target.nodes}
+    late = late_nodes(target, as_of, done) if status is not Status.NOT_STARTED else ()
+    planned = to_cents(planned_share(target, as_of)) if status is not Status.NOT_STARTED else None
+    if late and status is Status.ON_TRACK:
+        status = Status.BEHIND
+    return Figures(as_of, current, last_update, completion, planned, None if planned is None else planned - completion,
+                   None, None, None, status, stale, schedule,
+                   nodes=tuple((node.name, node.due, done[node.name]) for node in target.nodes), late_nodes=late)
 
 
 MILESTONE_WARN_DAYS = 30
@@ -281,20 +301,27 @@ def current_figure(target: Target, as_of: date, others: Others | None = None) ->
 
 def parts_sum(target: Target, as_of: date, others: Others) -> Decimal:
     """The parts' figures as of `as_of`, each converted exactly to the parent's unit, added up."""
-    return _added(target, [(others[part_id], current_figure(others[part_id], as_of, others))
+    return _added(target, [(others[part_id], _counted(others[part_id], current_figure(others[part_id], as_of, others)))
                            for part_id in target.parts])
+
+
+def _counted(part: Target, figure: Decimal) -> Decimal:
+    """A part's figure as its parent adds it up: a milestone (with or without nodes) counts 1 when done."""
+    return figure if part.kind is not Kind.MILESTONE else Decimal(figure >= part.target)
 
 
 def summed(parent: Target, parts: list[Target], figure: str) -> Decimal:
     """The parts' `figure` ("target" or "baseline"), each converted exactly to the parent's unit, added up."""
-    return _added(parent, [(part, getattr(part, figure)) for part in parts])
+    return _added(parent, [(part, getattr(part, figure) if part.kind is not Kind.MILESTONE
+                            else Decimal(figure == "target")) for part in parts])  # a milestone: one of them
 
 
 def _added(parent: Target, figures: list[tuple[Target, Decimal]]) -> Decimal:
     from kpitrack.domain.units import conversion, tidy
 
     with exact():
-        return tidy(sum((value * conversion(part.unit, parent.unit) for part, value in figures), Decimal(0)))
+        return tidy(sum((value * (1 if part.kind is Kind.MILESTONE else conversion(part.unit, parent.unit))
+                         for part, value in figures), Decimal(0)))
 
 
 def last_update_of(target: Target, as_of: date, others: Others | None = None) -> date | None:
@@ -316,7 +343,7 @@ def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, 
     found = []
     for entry in target.entries:
         own = own_at(entry.date)
-        summed = _added(target, [(part, figure_at(entry.date)) for part, figure_at in parts_at])
+        summed = _added(target, [(part, _counted(part, figure_at(entry.date))) for part, figure_at in parts_at])
         if own != summed:
             found.append((entry, own, summed))
     return found
@@ -398,6 +425,6 @@ def figure_function(target: Target, others: Others | None = None) -> Callable[[d
     timeline, looked up by day."""
     if adds_up_parts(target, others):
         parts = [(others[part_id], figure_function(others[part_id], others)) for part_id in target.parts]
-        return lambda day: _added(target, [(part, figure_of(day)) for part, figure_of in parts])
+        return lambda day: _added(target, [(part, _counted(part, figure_of(day))) for part, figure_of in parts])
     days, empty = timeline(target), empty_figure(target)
     return lambda day: state.figure if (state := days.at(day)) else empty

@@ -86,6 +86,7 @@ class Entry(NamedTuple):
     qualifier: ReadingQualifier | None = None  # 近/超/约: the figure is a bound, not exact
     estimate: bool = False  # 预计, 初步统计: counts, but is marked as an estimate
     repeat: int | None = None  # 2, 3…: a genuine repeat of an identical entry (`add --again`)
+    node: str | None = None  # a milestone's node (形象进度) this entry marks done or not
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,14 @@ class Checkpoint:
 
     date: date
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Node:
+    """A step of a milestone's node plan (形象进度): `name` is due by the end of `due`."""
+
+    name: str
+    due: date
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class Target:
     yellow: Decimal | None = None  # its own bands, in place of its plan's or the workspace's
     red: Decimal | None = None
     warn_days: int | None = None  # 临期预警: flagged this many days before due while not done
+    nodes: tuple[Node, ...] = ()  # a milestone's node plan: done when its last node is; `target` is their count
     entries: tuple[Entry, ...] = ()
     group: str = ""  # the folder it lives in, relative to the workspace ("" at the root)
     path: Path | None = None

@@ -63,7 +63,8 @@ def empty_figure(target: Target) -> Decimal:
 def met(target: Target):
     """Whether a figure so worded meets the target as the target words it (超, 以上, 左右, 以内), as
     a function of (figure, wording)."""
-    return (lambda figure, wording: figure >= 1) if target.kind is Kind.MILESTONE else meeting(target)
+    goal = target.target  # 1, or a node plan's count of nodes
+    return (lambda figure, wording: figure >= goal) if target.kind is Kind.MILESTONE else meeting(target)
 
 
 def fold_key(target: Target) -> tuple:
@@ -80,8 +81,12 @@ def fold(target: Target) -> list[DayState]:
     states: list[DayState] = []
     progress, previous, estimate, since, change, last = Decimal(0), None, False, None, None, len(entries) - 1
     subtract = getcontext().subtract  # a change, at the usual precision: only sums are exact
+    nodes: dict[str, bool] = {}  # a node plan: each node's latest done or not
     with exact():
-        for index, (day, value, total, done, _, _, _, wording, is_estimate, _) in enumerate(entries):
+        for index, (day, value, total, done, _, _, _, wording, is_estimate, _, node) in enumerate(entries):
+            if node is not None:
+                nodes[node] = bool(done)
+                done = None
             if cumulative:
                 progress = value if total else progress + value
                 estimate = is_estimate if total else estimate or is_estimate
@@ -92,7 +97,7 @@ def fold(target: Target) -> list[DayState]:
                 previous = value
             if index == last or entries[index + 1][0] != day:  # the day's last entry
                 figure = (baseline + progress if cumulative else value if readings
-                          else Decimal(1) if done else Decimal(0))
+                          else Decimal(sum(nodes.values())) if target.nodes else Decimal(1) if done else Decimal(0))
                 since = (since or day) if meets(figure, wording) else None
                 states.append(DayState(day, figure, wording, estimate, change, since))
     return states

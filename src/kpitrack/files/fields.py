@@ -45,7 +45,14 @@ TARGET_FIELDS = (
     Field("warn_days", "days", "临期预警: days before due from which it is flagged while not done (milestones: 30)."),
     Field("yellow", "number", "Its own lag in points from which it is at-risk (黄灯), over its plan's or the workspace's."),
     Field("red", "number", "Its own lag in points from which it is behind (红灯), over its plan's or the workspace's."),
+    Field("node", "tables", "A milestone's node plan (形象进度): [[node]] tables of name and due, in date order.",
+          of="node"),
     Field("progress", "tables", "The entries: [[progress]] tables, appended by `kpitrack add`.", of="progress"),
+)
+
+NODE_FIELDS = (
+    Field("name", "text", "The node's name, such as 开工 or 竣工验收; one each.", required=True),
+    Field("due", "date", "The day by whose end it is due, within the target's period.", required=True),
 )
 
 CHECKPOINT_FIELDS = (
@@ -64,6 +71,7 @@ PROGRESS_FIELDS = (
           choices=("nearly", "over", "about")),
     Field("estimate", "flag", "The figure is an estimate (预计, 初步统计); a final one for its date replaces it."),
     Field("repeat", "days", "2, 3…: a genuine repeat of an identical entry, written by `add --again`."),
+    Field("node", "text", "For a milestone with nodes: the node this entry marks done or not (`add --node`)."),
 )
 
 PLAN_FIELDS = (
@@ -99,7 +107,7 @@ SETTINGS_FIELDS = (
 )
 
 FILE_KINDS = {
-    "target": TARGET_FIELDS, "checkpoint": CHECKPOINT_FIELDS, "progress": PROGRESS_FIELDS,
+    "target": TARGET_FIELDS, "checkpoint": CHECKPOINT_FIELDS, "node": NODE_FIELDS, "progress": PROGRESS_FIELDS,
     "plan": PLAN_FIELDS, "settings": SETTINGS_FIELDS,
 }
 

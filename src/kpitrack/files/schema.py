@@ -20,7 +20,7 @@ from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Chec
 from kpitrack.files.names import (ID_PATTERN, check_id, check_text, control_problem, did_you_mean,  # noqa: F401
                                   name_problem)  # (part of this API)
 from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
-                                        pace_number, period_plan_of, plain_entries, whole_days)
+                                        nodes_of, pace_number, period_plan_of, plain_entries, whole_days)
 from kpitrack.domain.parse import size_problem
 
 
@@ -112,6 +112,9 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
     if "warn_days" in document:
         fields["warn_days"] = whole_days(document["warn_days"], "warn_days", path, where("warn_days"))
     draft = Target(**fields)
+    if "node" in document:
+        nodes = nodes_of(document["node"], draft, path, lines, _text, _date)
+        draft = replace(draft, nodes=nodes, target=Decimal(len(nodes)))  # done when every node is
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
     period_plan = period_plan_of(document.get("planned"), draft, path, lines.get(("planned", 0, None)), _number)
@@ -284,6 +287,7 @@ def entry_from_table(table: dict[str, Any], index: int, target: Target, path: Pa
                    if "qualifier" in table else None),
         estimate=_flag(table.get("estimate", False), "estimate", path, where("estimate")),
         repeat=_repeat(table["repeat"], path, where("repeat")) if "repeat" in table else None,
+        node=_optional_text(table, "node", path, where("node")),
     )
     problem = entry_problem(target, entry)
     if problem:
@@ -309,7 +313,7 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
             return _("a milestone entry records `done = true` (or false), not a value")
         if entry.done is None:
             return _("a milestone entry needs `done = true` (or false)")
-        return None
+        return node_problem(target, entry)
     if entry.done is not None:
         return _("`done` is only for milestones; this is a {kind} target: give a value").format(
             kind=_(target.kind.value))
@@ -326,6 +330,19 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
             return _("an increment of {value} runs against this decrease target, whose increments are falls "
                      "(-{value} for a fall of {value}); if {value} is where the figure stands, make it a level "
                      "target (kind = \"level\"), whose entries are readings").format(value=entry.value)
+    return None
+
+
+def node_problem(target: Target, entry: Entry) -> str | None:
+    """A milestone with nodes records each node done (or not); one without records itself."""
+    names = [node.name for node in target.nodes]
+    if entry.node is None and names:
+        return _("this milestone has nodes: name the one done (node = \"{node}\", or add --node)").format(
+            node=names[0])
+    if entry.node is not None and entry.node not in names:
+        if not names:
+            return _("this milestone has no [[node]] tables: remove `node`, or list its nodes")
+        return _("no node {node!r}: the nodes are {names}").format(node=entry.node, names=_(", ").join(names))
     return None
 
 

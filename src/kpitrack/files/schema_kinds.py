@@ -14,7 +14,7 @@ from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_
 from kpitrack.files.fields import PROGRESS_FIELDS, names
-from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
 
 Where = Callable[[str], "int | None"]
@@ -142,6 +142,36 @@ def owners_of(raw: Any, path: Path, line: int | None, text_of) -> dict[str, Any]
                                                                          for unit in raw[1:])}
 
 
+def nodes_of(raw: Any, target: Target, path: Path, lines, text_of, date_of) -> tuple[Node, ...]:
+    """[[node]] tables of a milestone: each a name (one each) and a due date within the period, in
+    date order."""
+    if raw is None:
+        return ()
+    if target.kind is not Kind.MILESTONE:
+        raise KpitrackError(f'[[node]] tables are for a milestone (kind = "milestone"), not a {target.kind.value} '
+                            "target: set the kind or remove the nodes", path, lines.get(("node", 0, None)))
+    if not isinstance(raw, list) or not raw or not all(isinstance(table, dict) for table in raw):
+        raise KpitrackError('node must be [[node]] tables of name and due', path, lines.get((None, 0, "node")))
+    nodes: list[Node] = []
+    for index, table in enumerate(raw):
+        at = lines.get(("node", index, None))
+        unknown = sorted(set(table) - {"name", "due"})
+        if unknown or "name" not in table or "due" not in table:
+            raise KpitrackError(f"a [[node]] takes a name and a due date, nothing else{': remove ' + repr(unknown[0]) if unknown else ''}",
+                                path, at)
+        node = Node(text_of(table["name"], "node name", path, at, True), date_of(table["due"], "node due", path, at))
+        if any(node.name == other.name for other in nodes):
+            raise KpitrackError(f"node {node.name!r} is named twice: give each node a name of its own", path, at)
+        if not target.start <= node.due <= target.due:
+            raise KpitrackError(f"node {node.name!r} is due {node.due}, outside the period {target.start} to "
+                                f"{target.due}", path, at)
+        if nodes and node.due < nodes[-1].due:
+            raise KpitrackError(f"node {node.name!r} is due {node.due}, before the node above it "
+                                f"({nodes[-1].due}): list the nodes in date order", path, at)
+        nodes.append(node)
+    return tuple(nodes)
+
+
 def whole_days(raw: Any, key: str, path: Path, line: int | None) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
         raise KpitrackError(N_("{key} must be a whole number of days, 0 or more"), path, line, key=key)
@@ -173,11 +203,13 @@ def plain_entries(tables: list[dict[str, Any]], at: list[int | None], target: Ta
         total, estimate, done = get("total", False), get("estimate", False), get("done", missing)
         note, source, qualifier, repeat = get("note", missing), get("source", missing), get("qualifier", missing), \
             get("repeat", missing)
+        node = get("node", missing)
         if (type(day) is date and table.keys() <= keys and day.year <= MAX_YEAR
                 and type(total) is bool and type(estimate) is bool and (done is missing or type(done) is bool)
                 and (note is missing or (type(note) is str and len(note) <= MAX_TEXT))
                 and (source is missing or (type(source) is str and len(source) <= MAX_TEXT))
-                and (repeat is missing or (type(repeat) is int and repeat >= 2))):
+                and (repeat is missing or (type(repeat) is int and repeat >= 2))
+                and (node is missing or (type(node) is str and len(node) <= MAX_TEXT))):
             if value is missing:
                 value = None
             elif sized.get(id(value)) is not value:
@@ -189,7 +221,8 @@ def plain_entries(tables: list[dict[str, Any]], at: list[int | None], target: Ta
             if value is not False and qualifier is not False:
                 entry = new(Entry, (day, value, total, None if done is missing else done,
                                     None if note is missing else note, None if source is missing else source, line,
-                                    qualifier, estimate, None if repeat is missing else repeat))
+                                    qualifier, estimate, None if repeat is missing else repeat,
+                                    None if node is missing else node))
                 if problem(target, entry):
                     entry = None
         entries.append(entry)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
 
 CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
@@ -203,19 +203,20 @@ def decode_state(row: list) -> DayState:
 
 def encode_entries(entries) -> str:
     return json.dumps([[day.isoformat(), value if value is None else str(value), total, done, note, source, line,
-                        qualifier and qualifier.value, estimate, repeat]
-                       for day, value, total, done, note, source, line, qualifier, estimate, repeat in entries],
+                        qualifier and qualifier.value, estimate, repeat, node]
+                       for day, value, total, done, note, source, line, qualifier, estimate, repeat, node in entries],
                       ensure_ascii=False)
 
 
 def _decode_entries(rows: list) -> tuple[Entry, ...]:
     fromisoformat, qualifier, make = _day, ReadingQualifier, tuple.__new__  # Entry's fields all given: no defaults
     entries = []
-    for day, value, total, done, note, source, line, reading, estimate, repeat in rows:
+    for day, value, total, done, note, source, line, reading, estimate, repeat, node in rows:
         if not (isinstance(total, bool) and isinstance(estimate, bool) and (done is None or isinstance(done, bool))):
             raise ValueError("another shape")
         entries.append(make(Entry, (fromisoformat(day), None if value is None else figure(value), total, done, note,
-                                    source, line, None if reading is None else qualifier(reading), estimate, repeat)))
+                                    source, line, None if reading is None else qualifier(reading), estimate, repeat,
+                                    node)))
     return tuple(entries)
 
 
@@ -250,9 +251,9 @@ def _encode(value: Any) -> Any:
         return {"enum": type(value).__name__, "value": value.value}
     if isinstance(value, Path):
         return {"path": str(value)}
-    if isinstance(value, Checkpoint):
-        return {"Checkpoint": {field.name: _encode(getattr(value, field.name))
-                               for field in dataclasses.fields(value)}}
+    if isinstance(value, (Checkpoint, Node)):
+        return {type(value).__name__: {field.name: _encode(getattr(value, field.name))
+                                       for field in dataclasses.fields(value)}}
     if isinstance(value, tuple):
         return {"tuple": [_encode(item) for item in value]}
     raise TypeError(f"cannot cache a {type(value).__name__}")
@@ -274,6 +275,7 @@ def _decode(value: Any) -> Any:
         return Path(inner)
     if tag == "tuple":
         return tuple(_decode(item) for item in inner)
-    if tag != "Checkpoint" or set(inner) != {field.name for field in dataclasses.fields(Checkpoint)}:
+    made = {"Checkpoint": Checkpoint, "Node": Node}.get(tag)
+    if made is None or set(inner) != {field.name for field in dataclasses.fields(made)}:
         raise ValueError("another shape")
-    return Checkpoint(**{name: _decode(item) for name, item in inner.items()})
+    return made(**{name: _decode(item) for name, item in inner.items()})

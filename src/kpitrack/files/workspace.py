@@ -276,9 +276,11 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
     part = by_id.get(part_id)
     if part is None:
         raise KpitrackError(N_("part {part!r} is not a target of this workspace"), parent.path, 1, part=part_id)
-    if part.kind is Kind.MILESTONE or parent.kind is Kind.MILESTONE:
-        raise KpitrackError(N_("part {part!r} ({file}) is a milestone; only figures add up"), parent.path, 1,
+    if parent.kind is Kind.MILESTONE:
+        raise KpitrackError(N_("part {part!r} ({file}) is under a milestone; only figures add up"), parent.path, 1,
                             part=part_id, file=part.path)
+    if part.kind is Kind.MILESTONE:
+        return part  # counted one when done: 建成10个共建花园 of ten projects
     if part.kind in (Kind.INDICATOR, Kind.GROWTH):
         raise KpitrackError(N_("part {part!r} ({file}) is a {kind} target: its readings are "
                                "rates or indicators, which do not add up"), parent.path, 1, part=part_id,

@@ -143,7 +143,14 @@ def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterat
 
 
 def status_csv(items: Iterable[Item]) -> str:
-    return to_csv(STATUS_FIELDS, (status_row(*item) for item in items))
+    return to_csv(STATUS_FIELDS, (nodes_as_text(status_row(*item)) for item in items))
+
+
+def nodes_as_text(row: dict[str, Any]) -> dict[str, Any]:
+    """A node plan in one CSV cell: `开工 2024-03-31 2024-03-20; 主体完工 2024-09-30 —` (name, due, done)."""
+    if row["nodes"]:
+        row["nodes"] = "; ".join(f"{node['name']} {node['due']} {node['done'] or '—'}" for node in row["nodes"])
+    return row
 
 
 def report_json(as_of: date, items: list[Item]) -> str:

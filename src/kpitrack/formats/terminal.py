@@ -56,7 +56,13 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
         else STATUS_STYLES[status]
     return ([(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
-            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else []))
+            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else [])
+            + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
+
+
+def late_nodes_words(figures: Figures) -> str:
+    """The nodes of a node plan past due and not done: `主体完工 overdue`, `主体完工逾期未完成`."""
+    return _("{nodes} overdue").format(nodes=_(", ").join(visible(name) for name in figures.late_nodes))
 
 
 def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
@@ -137,24 +143,23 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     wide = wide or width >= WIDE
     headers = [_("Target"), _("Progress"), "", _("Done"), _("Plan"), _("vs plan"), _("Status")]
     headers += [_("Updated"), _("Owner"), _("Title")] if wide else []
-    right = {1, 3, 4, 5}
+    right = {1, 3, 4, 5}  # by header below, as the bar may go
     gap = 2 if width >= 120 else 1  # a column more for the name below 120: ids stay whole at 100
     ordered = tree_order(items) if tree else [(item, 0) for item in items]
     rows = [(item, depth, _status_cells(*item, depth, width, wide)) for item, depth in ordered]
     widths = [max([cell_len_of(header)] + [cell_len_of(cells[column][0]) for _, _, cells in rows])
               for column, header in enumerate(headers)]
-    if not wide:  # the name takes what the other columns leave
-        widths[0] = max(width - 1 - sum(widths[1:]) - gap * (len(headers) - 1), 9)  # "lh24-hig…"
+    right_headers = {headers[column] for column in right}
+    if not wide:  # the name takes what the other columns leave; titles are cut first, then the bar goes
+        headers, rows, widths = _room_for_ids(headers, rows, widths, width, gap)
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
         summary = summarize([figures for _, figures in items])
         line = summary_line(summary, share=False)
-        if cell_len_of(line) >= width:  # one line: the stale count goes (each row says it)
-            line = summary_line(summary, share=False, stale=False)
-        if cell_len_of(line) >= width:  # still too long: the statuses nobody has go too
-            line = summary_line(summary, share=False, stale=False, zeros=False)
-        output.append(line + "\n")
+        if cell_len_of(line) >= width:  # one line: the statuses nobody has go; every other count stays
+            line = summary_line(summary, share=False, zeros=False)
+        output.append("\n".join(_wrapped(line, width)) + "\n")
 
     def add_line(cells: list[Cell]) -> None:
         output.append(" ")
@@ -163,9 +168,9 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
             if column == 0 and not wide:
                 text = name_cell(text, widths[0])
             pad = " " * max(widths[column] - cell_len_of(text), 0)
-            output.append(pad if column in right else "")
+            output.append(pad if headers[column] in right_headers else "")
             output.append(text, style=style or None)
-            output.append("" if column in right or last else pad)
+            output.append("" if headers[column] in right_headers or last else pad)
             output.append(" " * gap if not last else "")
         output.append("\n")
 
@@ -180,6 +185,37 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     return output
 
 
+def _wrapped(line: str, width: int) -> list[str]:
+    """The summary line in lines shorter than `width`, broken after its separators (`, ` and `; `,
+    `，` and `；` in Chinese) rather than a count dropped."""
+    import re
+
+    separators = "|".join(re.escape(separator.strip() or separator) for separator in {_(", "), _("; ")})
+    lines = [""]
+    for token in re.split(f"(?<={separators}) ?", line):
+        if lines[-1] and cell_len_of(lines[-1] + token) >= width:
+            lines.append("")
+        lines[-1] += token if not lines[-1] or lines[-1].endswith(("，", "；")) else " " + token
+    return [text.rstrip() for text in lines]
+
+
+def _room_for_ids(headers: list[str], rows: list, widths: list[int], width: int, gap: int):
+    """The name column's width from what the other columns leave. Ids are never cut while they can
+    be kept: titles are cut first (to nothing), then the bar column goes; only an id wider than
+    everything the other columns leave is cut, with …"""
+    def room(widths: list[int]) -> int:
+        return width - 1 - sum(widths[1:]) - gap * (len(widths) - 1)
+
+    longest = max([cell_len_of(cells[0][0].partition("\0")[0]) for _, _, cells in rows], default=0)
+    if room(widths) < longest and headers[2] == "":
+        keep = [column for column in range(len(headers)) if column != 2]
+        headers = [headers[column] for column in keep]
+        rows = [(item, depth, [cells[column] for column in keep]) for item, depth, cells in rows]
+        widths = [widths[column] for column in keep]
+    widths[0] = max(room(widths), 9)  # "lh24-hig…"
+    return headers, rows, widths
+
+
 def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail: id, status, completion, lag, due."""
     rows = []
@@ -187,6 +223,7 @@ def check_lines(items: list[Item]) -> str:
         status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
             + (_(", ") + _(DUE_SOON_WORD) if figures.due_soon else "")
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
+        status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
         lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
         rows.append((target.id, status, _("{completion} done").format(completion=completion),

@@ -152,7 +152,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes",
 )
 
 
@@ -194,6 +194,8 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "exceeded_points": result.exceeded_points,
         "plan_completion": result.plan_completion,
         "due_soon": result.due_soon,
+        "nodes": [{"name": name, "due": due.isoformat(), "done": done and done.isoformat(),
+                   "late": name in result.late_nodes} for name, due, done in result.nodes] or None,
     }
 
 
@@ -205,7 +207,7 @@ def entry_fields(entry) -> dict[str, Any]:
 def entry_values(entry) -> tuple:
     """The values of `entry_fields`, in ENTRY_FIELDS' order: date, value (a Decimal or None),
     total, done (None but for a milestone), note, source, qualifier (text or None), estimate."""
-    day, value, total, done, note, source, _, qualifier, estimate, _ = entry
+    day, value, total, done, note, source, _, qualifier, estimate, *_ = entry
     return day, value, total, done, note, source, qualifier and qualifier.value, estimate
 
 

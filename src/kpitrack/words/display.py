@@ -173,6 +173,8 @@ def bar(completion: Decimal | None, width: int = 10) -> str:
 
 def progress_cell(target: Target, figures: Figures) -> str:
     """`650 / 1,200 家`; `— / 1,200 家` while nothing is recorded, so that no data is not read as no progress."""
+    if target.kind is Kind.MILESTONE and target.nodes:  # a node plan: how many of its nodes are done
+        return _("{done} / {count} nodes").format(done=int(figures.current), count=len(target.nodes))
     if target.kind is Kind.MILESTONE:
         return (_("done") if figures.current else _("not done")) + estimate_mark(figures.estimate)
     current = current_cell(target, figures)

@@ -41,7 +41,7 @@ def entry_block(entry: Entry) -> str:
         lines.append("total = true")
     if entry.done is not None:
         lines.append(f"done = {'true' if entry.done else 'false'}")
-    for key in ("note", "source"):
+    for key in ("node", "note", "source"):
         if getattr(entry, key):
             import tomli_w  # only a note or a source needs TOML's string escapes
 
@@ -164,7 +164,7 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
 
 def recorded_identity(entry: Entry) -> tuple:
     """What makes two entries the same record: an import never writes one twice."""
-    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat)
+    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat, entry.node)
 
 
 def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
@@ -312,7 +312,8 @@ def _read_back(payload: bytes) -> list[Entry]:
                   total=table.get("total", False), done=table.get("done"),
                   note=table.get("note"), source=table.get("source"),
                   qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
-                  estimate=table.get("estimate", False), repeat=table.get("repeat")) for table in tables]
+                  estimate=table.get("estimate", False), repeat=table.get("repeat"), node=table.get("node"))
+            for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",
