@@ -85,6 +85,12 @@ def json_page() -> str:
              "order, in JSON (`--format json`: an object per target under `targets`) and CSV (one column "
              "each). English keys and status codes in every language; what does not apply is `null` (empty in "
              "CSV).", "", ", ".join(f"`{field}`" for field in STATUS_FIELDS), "",
+             "Percentages and gaps keep two decimals here whatever `decimals` in kpitrack.toml says (that "
+             "setting is for people: a script must not change with an office's print style). `pace_class` is "
+             "the office's class against the plan, `ahead` (超进度), `at` (达进度: the gap is zero at the "
+             "printed precision, so it follows `decimals`, as the words beside the light do) or `behind` "
+             "(欠进度); `null` where no plan applies: not started, no data, done or judged, no plan "
+             "(schedule `none`, growth rates, milestones without nodes) and indicators.", "",
              "`export` gives each entry these fields:", "", ", ".join(f"`{field}`" for field in ENTRY_FIELDS)]
     return HEADER + "\n".join(lines) + "\n"
 

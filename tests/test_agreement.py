@@ -36,6 +36,11 @@ VERDICT_WORDS = {
     "done-late": "done-late", "逾期完成": "done-late", "missed": "missed", "未完成": "missed",
     "not-reported": "not-reported", "exceeded": "exceeded", "超额完成": "exceeded",
 }
+# The classes against the plan (超进度 / 达进度 / 欠进度), beside the light; a light names its band.
+PACE_WORDS = {"ahead of plan": "ahead", "超进度": "ahead", "at plan": "at", "达进度": "at",
+              "behind plan": "behind", "欠进度": "behind"}
+LIGHT_WORDS = {"green": "on-track", "绿灯": "on-track", "yellow": "at-risk", "黄灯": "at-risk",
+               "red": "behind", "红灯": "behind"}
 NO_FIGURE = {"—", "", None}
 
 
@@ -43,8 +48,18 @@ def judged(cell: str, row: dict) -> bool:
     """Whether a status cell names the target's status (`behind (red)`, `红灯 严重滞后`) or, once
     judged, its verdict (`missed`, `超额完成` for a pledge done beyond its figure)."""
     verdicts = {row["verdict"]} | ({"exceeded"} if (row["exceeded_points"] or 0) > 0 else set())
-    words = [word for word in re.split(r"[\s()（）,，:：]+", str(cell)) if word]
+    cell = str(cell)
+    paces = {code for phrase, code in PACE_WORDS.items() if phrase in cell}
+    for phrase in PACE_WORDS:
+        cell = cell.replace(phrase, " ")
+    words = [word for word in re.split(r"[\s()（）,，:：]+", cell) if word]
+    lights = [LIGHT_WORDS[word] for word in words if word in LIGHT_WORDS]
+    if paces != ({row["pace_class"]} if lights and row["pace_class"] else set()):
+        raise AssertionError(f"{cell!r} names the class {paces or None}, not {row['pace_class']}")
     named = [STATUS_WORDS.get(word) for word in words if word in STATUS_WORDS]
+    if not named and lights and paces:  # `欠进度（绿灯）`: the light names the band
+        named = [row["status"]] if row["status"] in lights or (row["status"] == "overdue" and "behind" in lights) \
+            else lights
     named_verdicts = [VERDICT_WORDS[word] for word in words if word in VERDICT_WORDS]
     if not named and not named_verdicts:
         raise AssertionError(f"no status word in {cell!r}")

@@ -115,7 +115,9 @@ def test_the_tables_the_browser_builds_hold_the_figures_of_status_json(page, tmp
         assert row["Completion"] == completion
         assert row["Time-elapsed progress"] == (f"{target['planned']}%" if target["planned"] is not None else "—")
         assert row["Progress gap"] == (f"{-target['lag']:+}" if target["lag"] is not None else "—")  # completion − plan
-        assert row["Status"].startswith(target["status"])  # the interface's status words: the codes in English
+        pace = {"ahead": "ahead of plan", "at": "at plan", "behind": "behind plan", None: ""}[target["pace_class"]]
+        worded = pace if target["status"] == "on-track" and pace else target["status"]  # never on-track below plan
+        assert row["Status"].startswith(worded) and pace in row["Status"], row["Status"]  # the codes in English
         if target["kind"] != "milestone" and target["last_update"]:
             assert Decimal(row["Completed to date"].replace(",", "")) == target["current"]
     attention = json.loads(kpitrack("report", "--as-of", AS_OF, "--format", "json"))["attention"]

@@ -46,7 +46,7 @@ def test_show_table_lists_definition_figures_and_entries(tmp_path):
                      ["As", "of", "2023-06-30"], ["Current", "650", "/", "1,200", "firms"],
                      ["Completion", "██████████··········", "54.17%"], ["Planned", "49.59%"],
                      ["Projected", "at", "due", "1,310.77", "firms"], ["Required", "per", "month", "90.98", "firms"],
-                     ["Status", "on-track", "(green)"],
+                     ["Status", "ahead", "of", "plan", "(green)"],
                      ["│", "2023-03-31", "│", "310", "│", "│", "│", "│"],
                      ["│", "2023-06-30", "│", "340", "│", "│", "synthetic", "Q2", "note", "│", "│"]):
         assert expected in lines, (expected, result.stdout)

@@ -253,5 +253,5 @@ def test_stale_shows_in_every_status_format(three_targets):
     rows = json.loads(run(three_targets, "status", "--as-of", "2023-07-08", "--format", "json").stdout)["targets"]
     assert {row["id"]: row["stale"] for row in rows} == {"finished": False, "ahead": True, "slow": True}
     assert ",behind,true," in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "csv").stdout
-    assert "| behind (red) | stale |" in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "markdown").stdout
+    assert "| behind (red, behind plan) | stale |" in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "markdown").stdout
     assert "stale" in run(three_targets, "status", "--as-of", "2023-07-08").stdout

@@ -113,7 +113,7 @@ def test_a_narrow_table_keeps_every_status_and_aligns_its_columns():
     assert all(cell_len(line) <= 80 for line in lines)
     rows = [line for line in lines[3:] if "%" in line]
     assert len(rows) == 5  # one line per target, its title cut with …
-    assert [row.split()[-1] for row in rows] == ["red", "red", "red", "red", "yellow"]  # the light, at 80 columns
+    assert [row.split()[-2:] for row in rows] == [["red", "lagging"]] * 4 + [["yellow", "lagging"]]  # the light and class, at 80 columns
     assert all(row.split()[0].startswith("target-with-a-long") for row in rows)  # the id first, cut if need be
     assert len({cell_len(row[:row.rindex("%") + 1]) for row in rows}) == 1  # wide characters counted as two
 

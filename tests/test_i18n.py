@@ -263,9 +263,9 @@ def test_the_chinese_table_shows_lights_and_words_on_one_line_each(tmp_path):
         rows = {line.split()[0]: line for line in lines if line.startswith(" ") and "%" in line}
         assert len(rows) == 4 and all(cell_width(row) <= int(columns) for row in rows.values())
         assert rows["silent"].split()[-1] == "未报送" and " 0.00%" not in rows["silent"]
-        assert rows["red"].endswith("红灯" if columns == "80" else "红灯 严重滞后")
-        assert rows["yellow"].endswith("黄灯" if columns == "80" else "黄灯 滞后")
-        assert rows["green"].endswith("绿灯" if columns == "80" else "绿灯 达到序时进度")
+        assert rows["red"].endswith("红灯 欠进度" if columns == "80" else "红灯 严重滞后，欠进度")
+        assert rows["yellow"].endswith("黄灯 欠进度" if columns == "80" else "黄灯 滞后，欠进度")
+        assert rows["green"].endswith("绿灯 欠进度")  # 2 points below plan: never 达到序时进度
         assert "-30.00" in rows["red"] and "-2.00" in rows["green"]  # completion minus plan, signed
 
 

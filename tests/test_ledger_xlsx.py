@@ -82,7 +82,9 @@ def test_every_cell_agrees_with_status_json(ledger):
                 assert row["进度差"].value is None
             else:
                 assert as_decimal(row["进度差"].value) == -Decimal(str(target["lag"]))  # 进度差: completion − plan
-        assert row["状态"].value.startswith(STATUS_ZH[target["status"]])
+        pace = {"ahead": "超进度", "at": "达进度", "behind": "欠进度", None: ""}[target["pace_class"]]
+        worded = pace if target["status"] == "on-track" and pace else STATUS_ZH[target["status"]]
+        assert worded in row["状态"].value and pace in row["状态"].value, row["状态"].value  # 绿灯 欠进度
         assert row["状态"].fill.fgColor.rgb.endswith(FILLS[target["status"]])
         updated = row["更新日期"].value
         assert (updated.date().isoformat() if updated else None) == target["last_update"]

@@ -282,6 +282,9 @@ def load(ctx: typer.Context, quiet: bool = False):
     workspace = load_workspace(folder, cache_folder(folder))
     speak_settings_language(ctx, workspace.settings.language)
     settings = workspace.settings
+    from kpitrack.words.display import set_decimals
+
+    set_decimals(settings.decimals)  # every printed percentage and gap (kpitrack.toml `decimals`)
     if settings.old_band_at:
         warn(_("{where}: at_risk_band = {red} is read as yellow = 0, red = {red}; write those instead").format(
             where=settings.old_band_at, red=settings.red))

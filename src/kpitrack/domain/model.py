@@ -165,6 +165,7 @@ class Settings:
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks; None: 100
     warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
     plan_cadence: Cadence | None = None  # the cadence a plan.toml sets: it chases milestones too
+    decimals: int = 2  # of every printed percentage and gap (1 or 2); JSON and CSV keep the figures' 2
 
     def under(self, plan: Plan | None) -> Settings:
         """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""

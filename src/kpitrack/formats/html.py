@@ -10,10 +10,11 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, known_entries, own_plan
-from kpitrack.words.display import entry_value, number, visible, with_unit
+from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.reports.ledger import LIGHTS, ledger
+from kpitrack.reports.pace import status_label
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -33,15 +34,12 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    def percent(value: Decimal | None) -> str:
-        return "—" if value is None else f"{value}%"
-
-    status = word(row["status"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
+    status = status_label(Status(row["status"]), row["pace"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
             "current": number(row["current"]), "completion": completion_cell(row, lang),
-            "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else f"{row['lag']:+}",
+            "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else signed(row["lag"]),
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
 
 
@@ -51,9 +49,9 @@ def completion_cell(row: dict[str, Any], lang: str) -> str:
     from kpitrack.words.i18n import in_language
 
     if row["completion"] is not None:
-        return f"{row['completion']}%"
+        return percent(row["completion"])
     if row.get("gap") is not None:
-        return in_language(lang, "{points} pt").format(points=f"{row['gap']:+}")
+        return in_language(lang, "{points} pt").format(points=signed(row["gap"]))
     if row.get("change") is not None:
         return f"Δ{row['change']:+}"
     return "—"
@@ -65,12 +63,12 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     from kpitrack.formats.charts import burnup
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
-    completion = "—" if figures.completion is None else f"{figures.completion}%"
+    completion = percent(figures.completion)
     lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
-             + (f" · {word('planned', lang)} {figures.planned}% · {word('lag', lang)} {-figures.lag:+}"
+             + (f" · {word('planned', lang)} {percent(figures.planned)} · {word('lag', lang)} {signed(-figures.lag)}"
                 if figures.planned is not None and figures.lag is not None else "")
-             + (f" · {word('plan_completion', lang)} {figures.plan_completion}%" if own_plan(target, figures) else "")]
+             + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))

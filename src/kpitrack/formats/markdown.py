@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, light_word, percent, current_cell,
+from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, light_word, percent, current_cell,
                               status_word, target_value, title_of, verdict_text, visible)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status
+from kpitrack.reports.pace import status_label
 from kpitrack.reports.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
 
 
@@ -31,11 +32,9 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
         row = status_row(*item)
         target, figures = item
         shown = figures.status is not Status.NOT_STARTED
-        light = light_word(figures.status)
         row.update(title=title_of(target), completion=percent(figures.completion, shown),
                    planned=percent(figures.planned, shown), lag=difference(figures),
-                   status=_("{status} ({light})").format(status=status_word(figures.status), light=light)
-                   if light else status_word(figures.status), verdict=verdict_text(figures) or None)
+                   status=status_label(figures.status, row["pace_class"]), verdict=verdict_text(figures) or None)
         if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
             row["target"] = target_value(target)
         if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
@@ -44,7 +43,7 @@ def status_markdown(as_of: date, items: Iterable[Item]) -> str:
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
             row["completion"] = _("{completion} (stretch {stretch}%)").format(
-                completion=row["completion"], stretch=figures.stretch_completion)
+                completion=row["completion"], stretch=printed(figures.stretch_completion))
         cells = (_markdown_cell(row[key]) for key, _header in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series, known_entries, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.words.display import (printed, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
@@ -70,7 +70,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
         rows.append((_("Change"), _("{change} since the previous reading").format(change=f"{figures.change:+}")))
     if figures.stretch_completion is not None:
         rows.append((_("Stretch completion"), _("{completion}% (of {stretch})").format(
-            completion=figures.stretch_completion, stretch=number(target.stretch_target))))
+            completion=printed(figures.stretch_completion), stretch=number(target.stretch_target))))
     if figures.planned is not None:
         rows += [(_("Planned"), percent(figures.planned))]
         if own_plan(target, figures):

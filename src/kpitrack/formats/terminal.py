@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, language, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
+from kpitrack.reports.pace import pace_class, status_label
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
@@ -47,10 +48,8 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     status, light = figures.status, light_word(figures.status)
     if (status is Status.DONE or figures.verdict is not None) and target is not None:
         word = done_word(target, figures)
-    elif light and short:
-        word = light
     elif light:
-        word = _("{status} ({light})").format(light=light, status=status_word(status))
+        word = status_label(status, pace_class(figures), short=short)
     else:
         word = status_word(status)
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
@@ -120,7 +119,7 @@ def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide
         (progress_cell(target, figures), ""),
         (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
         (percent(figures.completion, shown) if figures.completion is not None or not shown
-         else f"{figures.gap:+}" if figures.gap is not None and width < 100  # points, as in "vs plan"
+         else signed(figures.gap) if figures.gap is not None and width < 100  # points, as in "vs plan"
          else done_cell(figures), ""),
         (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
         (difference(figures), ""),
@@ -259,7 +258,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for verdict in judged:
             counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         # completion − plan, as status gives it: positive ahead, negative behind
-        worst = f"{row['worst']['id']}\n{-row['worst']['lag']:+} " + _("pt") if row["worst"] else "—"
+        worst = f"{row['worst']['id']}\n{signed(-row['worst']['lag'])} " + _("pt") if row["worst"] else "—"
         table.add_row(label, str(row["targets"]), counts, percent(row["done_share"]), percent(row["on_track_share"]),
                       Text(worst))
     return table

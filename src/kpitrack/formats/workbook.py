@@ -10,8 +10,9 @@ from typing import Any
 
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import period_words, word
-from kpitrack.words.display import xml_safe
-from kpitrack.domain.model import Plan
+from kpitrack.words.display import printed_decimals as PRINTED_DECIMALS, xml_safe
+from kpitrack.domain.model import Plan, Status
+from kpitrack.reports.pace import status_label
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.report import Item
 
@@ -77,9 +78,9 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
                     if cell.value[:1] in FORMULA_STARTS:
                         cell.quotePrefix = True
                 if column in PERCENT:
-                    cell.number_format = "0.00%"
+                    cell.number_format = "0." + "0" * PRINTED_DECIMALS() + "%"  # kpitrack.toml `decimals`
                 elif column == "lag":
-                    cell.number_format = "+0.00;-0.00;0.00"
+                    cell.number_format = "+{0};-{0};{0}".format("0." + "0" * PRINTED_DECIMALS())
                 elif column in ("target", "current", "reading"):
                     cell.number_format = _figure_format(cell.value)
                 elif column in ("last_update", "as_of"):
@@ -115,7 +116,7 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if column == "period":
         return period_words(value, lang)
     if column == "status":
-        return word(value, lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
+        return status_label(Status(value), row["pace"], lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
                                     f" ({word('stale', lang)})" if row["stale"] else "")
     if isinstance(value, Decimal):
         value = value / 100 if column in PERCENT else value

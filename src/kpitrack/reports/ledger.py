@@ -19,6 +19,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
     (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
+    from kpitrack.reports.pace import pace_class
     from kpitrack.words.display import target_value
 
     milestone = target.kind is Kind.MILESTONE
@@ -36,6 +37,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": None if result.lag is None else -result.lag,
         "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
+        "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
         "last_update": result.last_update,
         "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day
         "fillable": not milestone and not (target.parts and not target.entries),

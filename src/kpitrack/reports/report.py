@@ -10,8 +10,8 @@ from typing import Any, Iterator
 
 from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, progress_cell, status_word, title_of,
-                              verdict_text, visible, with_unit)
+from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, printed, progress_cell, status_word,
+                              title_of, verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
@@ -152,12 +152,14 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class",
 )
 
 
 def status_row(target: Target, result: Figures) -> dict[str, Any]:
     """The figures of one target as plain values: Decimals, ints, ISO dates, None for unknowns."""
+    from kpitrack.reports.pace import pace_class
+
     milestone = target.kind is Kind.MILESTONE
     return {
         "id": target.id,
@@ -196,6 +198,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "due_soon": result.due_soon,
         "nodes": [{"name": name, "due": due.isoformat(), "done": done and done.isoformat(),
                    "late": name in result.late_nodes} for name, due, done in result.nodes] or None,
+        "pace_class": pace_class(result),  # ahead / at / behind at the printed precision (reports/pace.py)
     }
 
 
@@ -276,7 +279,7 @@ def summary_line(summary: Summary, share: bool = True, stale: bool = True, zeros
         targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
         counts=_(", ").join(parts))
     if summary.on_track_share is not None and share:
-        line += _("; ") + _("{share} on track (done or on-track)").format(share=f"{summary.on_track_share}%")
+        line += _("; ") + _("{share} on track (done or on-track)").format(share=percent(summary.on_track_share))
     if summary.stale and stale:
         line += _("; ") + _("{count} stale").format(count=summary.stale)
     return line
@@ -287,16 +290,19 @@ def attention_items(items: list[Item]) -> list[Item]:
 
 
 def lag_sentence(result: Figures) -> str:
-    """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words, `低于序时进度 7.33 个百分点`
-    or `超序时进度 7.33 个百分点`."""
+    """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words at the printed precision,
+    no spaces: `低于序时进度7.33个百分点`, `超序时进度7.33个百分点`, or `与序时进度持平` when the
+    gap prints as zero (达进度)."""
     if result.lag is None:
         return ""
     if language() == "en":
         return _("lag {lag}").format(lag=lag_cell(result, ", "))
-    if result.lag > 0:
-        return _("below plan by {points} points").format(points=result.lag)
-    return _("ahead of plan by {points} points").format(points=(-result.lag).copy_abs() if not result.lag
-                                                        else -result.lag)
+    lag = printed(result.lag)
+    if lag > 0:
+        return _("below plan by {points} points").format(points=lag)
+    if lag.is_zero():
+        return _("level with plan")
+    return _("ahead of plan by {points} points").format(points=-lag)
 
 
 def attention_text(target: Target, result: Figures, last: int = 3) -> str:

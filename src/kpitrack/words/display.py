@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from kpitrack.words.i18n import N_, _, in_language, language
@@ -92,17 +92,50 @@ def title_of(target: Target) -> str:
     return target.title_en if language() == "en" and target.title_en else target.title
 
 
+_decimals = 2  # kpitrack.toml `decimals`: set once a run by the CLI (set_decimals), like the language
+
+
+def set_decimals(decimals: int) -> None:
+    """Print every percentage and gap with `decimals` (1 or 2) decimals from now on."""
+    global _decimals
+    _decimals = decimals
+
+
+def printed_decimals() -> int:
+    """The decimals percentages and gaps are printed with (for a workbook's number formats)."""
+    return _decimals
+
+
+def printed(value: Decimal) -> Decimal:
+    """`value` at the printed precision (kpitrack.toml `decimals`), half up as offices round: the one
+    rounding of every percentage and gap a person reads, in every format, and of the class
+    (超进度/达进度/欠进度) decided from it. A figure short of 100 is not rounded up to 100 (a
+    target not done never shows as 100 %). Never -0: a gap that rounds to zero prints 0. A figure
+    with fewer decimals (a growth rate's -1.9 points) is printed as it is."""
+    if value.as_tuple().exponent >= -_decimals:  # no more decimals than printed: as it is, never padded
+        return value.copy_abs() if value.is_zero() else value
+    exponent = Decimal(1).scaleb(-_decimals)
+    rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
+    if value < 100 <= rounded:
+        rounded = value.quantize(exponent, rounding=ROUND_DOWN)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+def signed(value: Decimal) -> str:
+    """A gap in points at the printed precision, with its sign: `+7.33`, `-0.2`, `+0.0`."""
+    return f"{printed(value):+}"
+
+
 def percent(value: Decimal | None, shown: bool = True) -> str:
     """`79.17%`, or `—` when there is no figure (not started, no data, no plan)."""
-    return f"{value}%" if value is not None and shown else "—"
+    return f"{printed(value)}%" if value is not None and shown else "—"
 
 
 def difference(figures: Figures) -> str:
     """Completion minus plan, signed: `+7.33` ahead of the calendar, `-49.73` below it; `—` without one."""
     if figures.lag is None or figures.status is Status.NOT_STARTED:
         return "—"
-    ahead = -figures.lag
-    return f"{ahead.copy_abs() if ahead.is_zero() else ahead:+}"
+    return signed(-figures.lag)
 
 
 INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn", "Cs"}  # control, format (RTL overrides, zero-width), unassigned, surrogates (bytes of a name in another encoding)
@@ -198,9 +231,9 @@ def done_cell(figures: Figures) -> str:
     """Completion in per cent; for a growth rate the gap to the target in points; for an
     indicator the change since the previous reading."""
     if figures.completion is not None:
-        return f"{figures.completion}%"
+        return percent(figures.completion)
     if figures.gap is not None:
-        return _("{points} pt").format(points=f"{figures.gap:+}")
+        return _("{points} pt").format(points=signed(figures.gap))
     if figures.change is not None:
         return f"Δ{figures.change:+}"
     return "—"
@@ -213,9 +246,9 @@ def verdict_text(figures: Figures) -> str:
     text = verdict_word(figures.verdict) + (_(" on {date}").format(date=figures.done_on.isoformat())
                                             if figures.done_on else "")
     if figures.exceeded_points is not None and figures.exceeded_points > 0:
-        text += _(", exceeded: {completion}%").format(completion=figures.completion)
+        text += _(", exceeded: {completion}%").format(completion=printed(figures.completion))
     elif figures.exceeded_by is not None and figures.exceeded_by > 0 and figures.completion is None:
-        text += _(", exceeded by {points} pt").format(points=f"{figures.exceeded_by:+}")
+        text += _(", exceeded by {points} pt").format(points=signed(figures.exceeded_by))
     return text
 
 
@@ -228,7 +261,7 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
     if figures.lag is None:
         return "—"
     days = f"{separator}{figures.lag_days:+d} " + _("d") if figures.lag_days is not None else ""
-    return f"{figures.lag:+} " + _("pt") + days
+    return f"{signed(figures.lag)} " + _("pt") + days
 
 
 def group_label(group: str, plans: dict[str, Plan] | None) -> str:
