@@ -19,7 +19,7 @@ from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Chec
                             Qualifier, ReadingQualifier, Settings, Target)
 from kpitrack.files.names import (ID_PATTERN, check_id, check_text, control_problem, did_you_mean,  # noqa: F401
                                   name_problem)  # (part of this API)
-from kpitrack.files.schema_kinds import (MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
+from kpitrack.files.schema_kinds import (node_problem, MAX_TEXT, MAX_YEAR, check_kind_fields, check_kind_keys, own_bands, owners_of,
                                         nodes_of, pace_number, period_plan_of, plain_entries, whole_days)
 from kpitrack.domain.parse import size_problem
 
@@ -334,19 +334,6 @@ def entry_problem(target: Target, entry: Entry) -> str | None:
             return _("an increment of {value} runs against this decrease target, whose increments are falls "
                      "(-{value} for a fall of {value}); if {value} is where the figure stands, make it a level "
                      "target (kind = \"level\"), whose entries are readings").format(value=entry.value)
-    return None
-
-
-def node_problem(target: Target, entry: Entry) -> str | None:
-    """A milestone with nodes records each node done (or not); one without records itself."""
-    names = [node.name for node in target.nodes]
-    if entry.node is None and names:
-        return _("this milestone has nodes: name the one done (node = \"{node}\", or add --node)").format(
-            node=names[0])
-    if entry.node is not None and entry.node not in names:
-        if not names:
-            return _("this milestone has no [[node]] tables: remove `node`, or list its nodes")
-        return _("no node {node!r}: the nodes are {names}").format(node=entry.node, names=_(", ").join(names))
     return None
 
 

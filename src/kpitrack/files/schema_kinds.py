@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError, Sentence
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, _
 from kpitrack.files.fields import PROGRESS_FIELDS, names
 from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
@@ -240,3 +240,15 @@ def _sized_figure(value: Any) -> Decimal | bool:
     if len(_sized) < 4096 and type(value) is Decimal:
         _sized[id(value)] = value  # held here, so no other object takes its id
     return value
+
+def node_problem(target: Target, entry: Entry) -> str | None:
+    """A milestone with nodes records each node done (or not); one without records itself."""
+    names = [node.name for node in target.nodes]
+    if entry.node is None and names:
+        return _("this milestone has nodes: name the one done (node = \"{node}\", or add --node)").format(
+            node=names[0])
+    if entry.node is not None and entry.node not in names:
+        if not names:
+            return _("this milestone has no [[node]] tables: remove `node`, or list its nodes")
+        return _("no node {node!r}: the nodes are {names}").format(node=entry.node, names=_(", ").join(names))
+    return None

@@ -200,14 +200,16 @@ def _wrapped(line: str, width: int) -> list[str]:
 
 def _room_for_ids(headers: list[str], rows: list, widths: list[int], width: int, gap: int):
     """The name column's width from what the other columns leave. Ids are never cut while they can
-    be kept: titles are cut first (to nothing), then the bar column goes; only an id wider than
+    be kept: titles are cut first (to nothing), then the bar column goes, then the planned share; only an id wider than
     everything the other columns leave is cut, with …"""
     def room(widths: list[int]) -> int:
         return width - 1 - sum(widths[1:]) - gap * (len(widths) - 1)
 
     longest = max([cell_len_of(cells[0][0].partition("\0")[0]) for _, _, cells in rows], default=0)
-    if room(widths) < longest and headers[2] == "":
-        keep = [column for column in range(len(headers)) if column != 2]
+    for dropped in ("", _("Plan")):  # the bar, then the planned share (its gap stays in "vs plan")
+        if room(widths) >= longest or dropped not in headers:
+            continue
+        keep = [column for column in range(len(headers)) if headers[column] != dropped]
         headers = [headers[column] for column in keep]
         rows = [(item, depth, [cells[column] for column in keep]) for item, depth, cells in rows]
         widths = [widths[column] for column in keep]
