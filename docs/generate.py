@@ -85,7 +85,13 @@ def json_page() -> str:
              "order, in JSON (`--format json`: an object per target under `targets`) and CSV (one column "
              "each). English keys and status codes in every language; what does not apply is `null` (empty in "
              "CSV).", "", ", ".join(f"`{field}`" for field in STATUS_FIELDS), "",
-             "`export` gives each entry these fields:", "", ", ".join(f"`{field}`" for field in ENTRY_FIELDS)]
+             "`export` gives each entry these fields:", "", ", ".join(f"`{field}`" for field in ENTRY_FIELDS), "",
+             "`show ID --format json` gives the target's fields, then `as_of`, `owner`, `source`, `tags`, "
+             "`stretch`, `checkpoints`, `entries` and `chart`: the series every chart of it draws (`null` for a "
+             "milestone), with `start`, `end` (the later of `due` and `as_of`), `due`, `as_of`, `target` (the "
+             "target line; `null` for an indicator), `actual` (`date` and `value` points, each figure holding "
+             "until the next point; the last is `as_of` with the current figure) and `planned` (points joined "
+             "by straight lines; a growth rate's is flat at its target, an indicator has none)."]
     return HEADER + "\n".join(lines) + "\n"
 
 

@@ -132,7 +132,7 @@ def show(
     result = assess(target, as_of or date.today(), workspace.settings_for(target), others)
     if output is ShowFormat.json:
         from kpitrack.formats.machine import show_json
-        sys.stdout.write(show_json(target, result))
+        sys.stdout.write(show_json(target, result, others))
     elif output is ShowFormat.html:
         from kpitrack.formats.html import show_html
         sys.stdout.write(show_html(target, result, others, page_language(ctx, lang)))
