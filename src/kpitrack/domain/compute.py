@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
-from kpitrack.domain.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
+from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.domain.qualifiers import meets, shortfall
 from kpitrack.domain.timeline import empty_figure, exact, met, ordered_entries, state_at, timeline

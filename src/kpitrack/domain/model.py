@@ -155,6 +155,7 @@ class Settings:
     pace: Decimal | None = None  # per cent of the calendar rule the plan asks; None: 100
     warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
     plan_cadence: Cadence | None = None  # the cadence a plan.toml sets: it chases milestones too
+    office: str | None = None  # the office's name, the Word document's author; None: "kpitrack"
 
     def under(self, plan: Plan | None) -> Settings:
         """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""

@@ -96,6 +96,7 @@ SETTINGS_FIELDS = (
     Field("close_after_days", "days", "Days after a plan's last due date when it closes; default 120."),
     Field("warn_days", "days", "临期预警: days before due from which a target not done is flagged; default 30 for milestones."),
     Field("pace", "number", "Per cent of the calendar plan targets are asked (120: 按照序时进度的120%推进); default 100."),
+    Field("office", "text", "The office's name: the author of the Word document (report --format docx); default kpitrack."),
 )
 
 FILE_KINDS = {

@@ -194,8 +194,9 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     language = _word(document["language"], "language", LANGUAGES, path, where("language")) \
         if "language" in document else None
     pace = pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None
+    office = _optional_text(document, "office", path, where("office"))
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
-                    old_band_at=old_band_at, growth_red=growth_red, pace=pace, **days)
+                    old_band_at=old_band_at, growth_red=growth_red, pace=pace, office=office, **days)
 
 
 def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:

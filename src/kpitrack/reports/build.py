@@ -63,6 +63,7 @@ class Report:
     owners: tuple[dict[str, Any], ...] | None = None
     since: date | None = None
     changes: tuple[dict[str, Any], ...] | None = None
+    office: str | None = None  # the workspace's `office`: the Word document's author
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -75,4 +76,4 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     return Report(as_of, tuple(items), workspace.plans, workspace.by_id(),
                   tuple(owner_rows(items)) if by_owner else None, since,
-                  tuple(changes_since(workspace, items, since)) if since else None)
+                  tuple(changes_since(workspace, items, since)) if since else None, workspace.settings.office)
