@@ -59,7 +59,7 @@ def completion_cell(row: dict[str, Any], lang: str) -> str:
 def _attention(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:
     from markupsafe import Markup
 
-    from kpitrack.formats.charts import burnup
+    from kpitrack.formats.svgchart import burnup_svg
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
     completion = "—" if figures.completion is None else f"{figures.completion}%"
@@ -76,7 +76,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
     chart = ""
     if target.kind is not Kind.MILESTONE:
-        chart = Markup(burnup(target, figures, others, lang, prefix=f"{target.id}-"))
+        chart = Markup(burnup_svg(target, figures, others, lang))
     return {"id": target.id, "title": visible(target.title), "light": LIGHTS[figures.status],
             "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
             "lines": lines, "chart": chart}
@@ -114,9 +114,9 @@ def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
 def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
     from markupsafe import Markup
 
-    from kpitrack.formats.charts import burnup
+    from kpitrack.formats.svgchart import burnup_svg
 
-    chart = Markup(burnup(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
+    chart = Markup(burnup_svg(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
     entries = [(entry.date.isoformat(), entry_value(entry), word("yes", lang) if entry.total else "",
                 visible(entry.note or ""), visible(entry.source or ""))
                for entry in sorted(target.entries, key=lambda entry: entry.date)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series, figure_on, known_entries, planned_on, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.words.display import (axis_range, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
@@ -113,8 +113,8 @@ def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int 
     series = chart_series(target, figures, others)
     days = _column_days(series, width)
     planned = [planned_on(series.planned, day) for day in days]
-    low, high = _axis([value for _, value in series.actual] + [value for value in planned if value is not None]
-                      + [series.target], height)
+    low, high = axis_range([value for _, value in series.actual] + [value for value in planned if value is not None]
+                            + [series.target])
     row_of = _rows(low, high, height)
     today = next((index for index, day in enumerate(days) if day >= figures.as_of), width - 1)
     grid = [[(" ", "") for _ in range(width + 1)] for _ in range(height)]
@@ -138,7 +138,7 @@ def readings_chart(target: Target, figures: Figures, width: int = 60, height: in
     readings = [(day, value) for index, (day, value) in enumerate(series.actual)
                 if index == 0 or value != series.actual[index - 1][1]]  # the as-of point repeats the last
     bar_line = series.target
-    low, high = _axis([value for _, value in readings] + ([bar_line] if bar_line is not None else []), height)
+    low, high = axis_range([value for _, value in readings] + ([bar_line] if bar_line is not None else []))
     row_of = _rows(low, high, height)
     span = max((series.end - series.start).days, 1)
     grid = [[(" ", "") for _ in range(width)] for _ in range(height)]
@@ -157,17 +157,6 @@ def _column_days(series, width: int) -> list:
 
     span = (series.end - series.start).days
     return [series.start + timedelta(days=round(span * index / max(width - 1, 1))) for index in range(width)]
-
-
-def _axis(values: list, height: int) -> tuple[Decimal, Decimal]:
-    """The lowest and highest figures of a text chart's axis, rounded out to a round step (a tenth of
-    the range's order of magnitude), so that its labels read as numbers, not 2,739.726027…"""
-    values = [value for value in values if value is not None]
-    low, high = min(values), max(values)
-    if low == high:  # one figure: in the middle of the axis
-        return low - 1, high + 1
-    step = Decimal(1).scaleb((high - low).adjusted() - 1)
-    return (low / step).to_integral_value("ROUND_FLOOR") * step, (high / step).to_integral_value("ROUND_CEILING") * step
 
 
 def _rows(low: Decimal, high: Decimal, height: int):
