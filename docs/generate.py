@@ -91,7 +91,13 @@ def json_page() -> str:
              "printed precision, so it follows `decimals`, as the words beside the light do) or `behind` "
              "(欠进度); `null` where no plan applies: not started, no data, done or judged, no plan "
              "(schedule `none`, growth rates, milestones without nodes) and indicators.", "",
-             "`export` gives each entry these fields:", "", ", ".join(f"`{field}`" for field in ENTRY_FIELDS)]
+             "`export` gives each entry these fields:", "", ", ".join(f"`{field}`" for field in ENTRY_FIELDS), "",
+             "`show ID --format json` gives the target's fields, then `as_of`, `owner`, `source`, `tags`, "
+             "`stretch`, `checkpoints`, `entries` and `chart`: the series every chart of it draws (`null` for a "
+             "milestone), with `start`, `end` (the later of `due` and `as_of`), `due`, `as_of`, `target` (the "
+             "target line; `null` for an indicator), `actual` (`date` and `value` points, each figure holding "
+             "until the next point; the last is `as_of` with the current figure) and `planned` (points joined "
+             "by straight lines; a growth rate's is flat at its target, an indicator has none)."]
     return HEADER + "\n".join(lines) + "\n"
 
 

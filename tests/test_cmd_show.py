@@ -58,7 +58,7 @@ def test_show_json_lists_entries_and_figures(tmp_path):
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout, parse_float=Decimal)
     assert list(document) == [*STATUS_FIELDS, "as_of", "owner", "source", "tags", "stretch", "checkpoints",
-                              "entries"]
+                              "entries", "chart"]
     assert (document["as_of"], document["group"], document["current"], document["completion"],
             document["planned"], document["status"]) == (
         "2023-06-30", "plan", 650, Decimal("54.17"), Decimal("49.59"), "on-track")

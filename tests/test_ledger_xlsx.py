@@ -173,7 +173,7 @@ def test_the_instructions_sheet_says_how_to_fill_it_and_send_it_back(tmp_path, l
 def test_docx_is_in_the_house_style_with_widths_by_content_page_numbers_and_real_properties(tmp_path):
     """公文 fonts for East Asian text (仿宋 body, 黑体 headings, 宋体 tables), 三号 body; the 指标
     column wider than the numbers; PAGE in the footer, the as-of date in the header; an author and
-    the as-of date as created (the same document for the same figures, not the template's 2013)."""
+    the day it is made as created (not python-docx's author and 2013)."""
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -198,5 +198,19 @@ def test_docx_is_in_the_house_style_with_widths_by_content_page_numbers_and_real
     assert "PAGE" in section.footer._element.xml
     assert "2024-06-30" in "".join(paragraph.text for paragraph in section.header.paragraphs)
     properties = document.core_properties
-    assert properties.author and properties.author != "python-docx"
-    assert properties.created.date().isoformat() == "2024-06-30"
+    assert properties.author == "kpitrack"  # the shipped workspace names no office
+    assert properties.created.year >= 2025
+
+
+def test_the_word_documents_author_is_the_workspaces_office(tmp_path):
+    """`office = "..."` in kpitrack.toml is the Word document's author (issue 25, item 4)."""
+    from docx import Document
+
+    from helpers import run as run_in, write_target
+
+    write_target(tmp_path, "firms", 'title = "firms"\nstart = 2024-01-01\ndue = 2024-12-31\ntarget = 10\n')
+    (tmp_path / "kpitrack.toml").write_text('office = "罗湖区发展和改革局"\n', encoding="utf-8")
+    out = tmp_path / "report.docx"
+    result = run_in(tmp_path, "report", "--as-of", "2024-06-30", "--format", "docx", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert Document(out).core_properties.author == "罗湖区发展和改革局"

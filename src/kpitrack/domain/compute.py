@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
-from kpitrack.domain.schedule import (STEP_MONTHS, completion_of, day_number, day_plan_reaches, period_days, planned_percent)
+from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.domain.qualifiers import meets, shortfall
 from kpitrack.domain.timeline import empty_figure, exact, met, ordered_entries, state_at, timeline
@@ -400,24 +400,6 @@ def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     with localcontext(prec=100):
         rounded = number.quantize(CENT, rounding=rounding)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
-
-
-def burnup_series(target: Target, as_of: date, points: int, others: Others | None = None,
-                  schedule: str = "daily", pace: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
-    """(date, planned figure, actual figure) at `points` evenly spaced days from start to the later
-    of due and `as_of`: the data of a burn-up chart."""
-    from datetime import timedelta
-
-    schedule = schedule if schedule in STEP_MONTHS else "daily"  # "none": the daily line, for the eye
-    last = max(target.due, as_of)
-    span = (last - target.start).days
-    figure_at = figure_function(target, others)
-    series = []
-    for index in range(points):
-        day = target.start + timedelta(days=round(span * index / max(points - 1, 1)))
-        planned = target.baseline + planned_percent(target, day, schedule, pace) * (target.target - target.baseline) / HUNDRED
-        series.append((day, planned, figure_at(min(day, as_of))))
-    return series
 
 
 def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:

@@ -166,6 +166,7 @@ class Settings:
     warn_days: int | None = None  # 临期预警 days before due; None: 30 for milestones, off for the rest
     plan_cadence: Cadence | None = None  # the cadence a plan.toml sets: it chases milestones too
     decimals: int = 2  # of every printed percentage and gap (1 or 2); JSON and CSV keep the figures' 2
+    office: str | None = None  # the office's name, the Word document's author; None: "kpitrack"
 
     def under(self, plan: Plan | None) -> Settings:
         """These settings with what a plan.toml sets in their place (pace, bands, warn_days, cadence)."""

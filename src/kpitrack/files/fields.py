@@ -105,6 +105,7 @@ SETTINGS_FIELDS = (
     Field("warn_days", "days", "临期预警: days before due from which a target not done is flagged; default 30 for milestones."),
     Field("pace", "number", "Per cent of the calendar plan targets are asked (120: 按照序时进度的120%推进); default 100."),
     Field("decimals", "number", "Decimals of every printed percentage and gap, 1 or 2 (default); JSON and CSV keep 2."),
+    Field("office", "text", "The office's name: the author of the Word document (report --format docx); default kpitrack."),
 )
 
 FILE_KINDS = {

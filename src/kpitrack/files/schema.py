@@ -201,10 +201,11 @@ def settings_from_document(document: dict[str, Any], path: Path, lines: LineInde
     pace = pace_number(document["pace"], path, where("pace"), _number) if "pace" in document else None
     decimals = document.get("decimals", Settings.decimals)
     if type(decimals) is not int or decimals not in (1, 2):
-        raise KpitrackError(f"decimals {decimals!r} must be 1 or 2 (of printed percentages and gaps)",
-                            path, where("decimals"))
+        raise KpitrackError(N_("decimals {value!r} must be 1 or 2 (of printed percentages and gaps)"),
+                            path, where("decimals"), value=decimals)
+    office = _optional_text(document, "office", path, where("office"))
     return Settings(yellow=yellow, red=red, schedule=schedule, language=language, cadence=cadence,
-                    old_band_at=old_band_at, growth_red=growth_red, pace=pace, decimals=decimals, **days)
+                    old_band_at=old_band_at, growth_red=growth_red, pace=pace, decimals=decimals, office=office, **days)
 
 
 def _bands(document: dict[str, Any], path: Path, where) -> tuple[Decimal, Decimal, str | None]:

@@ -91,31 +91,38 @@ def _save(figure, kind: str, prefix: str = "") -> str | bytes:
 
 def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en",
            small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
-    """Plan against actual from start to due, the as-of line and the target line."""
+    """The target's chart series drawn: the actual figure as steps up to the as-of line, the plan
+    (or a growth rate's flat target), the target line; a milestone has none."""
     pyplot = _pyplot()
-    series = chart_series(target, figures, 40, others)
+    series = chart_series(target, figures, others)
     figure, axes = pyplot.subplots(figsize=(3.6, 2.0) if small else (7, 3.4))
-    figure.subplots_adjust(left=0.15 if small else 0.09, right=0.97, top=0.9 if small else 0.9, bottom=0.16)
-    start = series[0][0]
-    days = [(day - start).days for day, _, _ in series]
-    axes.plot(days, [float(planned) for _, planned, _ in series], linestyle="--", color="#7f7f7f",
-              linewidth=1, label=word("plan", lang))
-    known = [((day - start).days, float(actual)) for day, _, actual in series if day <= figures.as_of]
+    figure.subplots_adjust(left=0.15 if small else 0.09, right=0.97, top=0.84 if small else 0.88, bottom=0.16)
+    start = series.start
+
+    def days(points):
+        return [(day - start).days for day, _ in points]
+
+    if series.planned and not series.readings:
+        axes.plot(days(series.planned), [float(value) for _, value in series.planned], linestyle="--",
+                  color="#7f7f7f", linewidth=1, label=word("plan", lang))
     ink = COLOURS[LIGHTS[figures.status]][1]
-    if known and figures.last_update:
-        axes.plot([day for day, _ in known], [value for _, value in known], color=ink, linewidth=2,
-                  label=word("actual", lang))
-    axes.axhline(float(target.target), color="#1f4e79", linewidth=0.8, linestyle=":",
-                 label=word("target_line", lang))
+    if series.actual and figures.last_update:
+        axes.step(days(series.actual), [float(value) for _, value in series.actual], where="post", color=ink,
+                  linewidth=2, label=word("actual", lang), marker="o" if series.readings else None, markersize=3)
+    if series.target is not None:
+        axes.axhline(float(series.target), color="#1f4e79", linewidth=0.8, linestyle=":",
+                     label=word("target_line", lang))
     today = (figures.as_of - start).days
     axes.axvline(today, color="#c00000", linewidth=0.8)
-    ticks = sorted({0, today, (target.due - start).days})
+    ticks = sorted({0, today, (series.due - start).days})
     axes.set_xticks(ticks, [(start + timedelta(days=tick)).isoformat() for tick in ticks])
     labels = axes.get_xticklabels()
     labels[0].set_horizontalalignment("left")
     labels[-1].set_horizontalalignment("right")  # inside the picture, not cut at its edge
-    axes.set_xlim(0, max(days[-1], 1))
-    axes.set_ylabel(target.unit or "")
+    axes.set_xlim(0, max((series.end - start).days, 1))
+    if target.unit:  # upright above the axis: 个 turned on its side reads as ←
+        axes.annotate(target.unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points",
+                      ha="right", va="bottom", fontsize=6)
     axes.tick_params(labelsize=6)
     axes.legend(fontsize=6, frameon=False, loc="upper left")
     axes.set_title(target.title if not small else target.id, fontsize=9 if not small else 7, loc="left")

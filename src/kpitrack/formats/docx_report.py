@@ -24,7 +24,8 @@ COLUMN_WEIGHTS = {"number": 1.1, "title": 8.0, "owner": 3.4, "target": 2.6, "cur
 
 
 def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "en",
-                others: dict[str, Target] | None = None) -> bytes:
+                others: dict[str, Target] | None = None, office: str | None = None) -> bytes:
+    """`office`: the author in the document's properties (the workspace's `office`; None: kpitrack)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -43,9 +44,8 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
     _header_and_footer(section, word("as_of", lang) + f": {as_of.isoformat()}", qn)
     properties = document.core_properties
     properties.title = word("report_as_of", lang, date=as_of.isoformat())
-    properties.author = properties.last_modified_by = "kpitrack"
-    # The as-of date, not the clock: the same figures give the same document.
-    properties.created = properties.modified = datetime(as_of.year, as_of.month, as_of.day)
+    properties.author = properties.last_modified_by = xml_safe(office or "kpitrack")
+    properties.created = properties.modified = _now()
     properties.revision = 1
     width = section.page_width - section.left_margin - section.right_margin
     total = sum(COLUMN_WEIGHTS.get(key, 2.0) for key, _ in PAGE_COLUMNS)
@@ -145,5 +145,17 @@ def _repeat_header(row, qn) -> None:
         properties.append(element)
 
 
+def _now() -> datetime:
+    """When the document is made (UTC, to the second); SOURCE_DATE_EPOCH, where set, in its place, so
+    that a build or a test can make the same document twice."""
+    import os
+    from datetime import timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
 def report_docx_of(report, lang: str) -> bytes:
-    return report_docx(report.as_of, list(report.items), report.plans, lang, report.others)
+    return report_docx(report.as_of, list(report.items), report.plans, lang, report.others,
+                       office=report.office)

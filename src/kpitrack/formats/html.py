@@ -60,7 +60,7 @@ def completion_cell(row: dict[str, Any], lang: str) -> str:
 def _attention(target: Target, figures: Figures, others: dict[str, Target] | None, lang: str) -> dict[str, Any]:
     from markupsafe import Markup
 
-    from kpitrack.formats.charts import burnup
+    from kpitrack.formats.svgchart import burnup_svg
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
     completion = percent(figures.completion)
@@ -77,7 +77,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
     chart = ""
     if target.kind is not Kind.MILESTONE:
-        chart = Markup(burnup(target, figures, others, lang, prefix=f"{target.id}-"))
+        chart = Markup(burnup_svg(target, figures, others, lang))
     return {"id": target.id, "title": visible(target.title), "light": LIGHTS[figures.status],
             "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
             "lines": lines, "chart": chart}
@@ -142,9 +142,9 @@ def target_section(target: Target, figures: Figures, others: dict[str, Target] |
     """A target's own part of its page: its chart (none for a milestone) and every entry, its source linked."""
     from markupsafe import Markup
 
-    from kpitrack.formats.charts import burnup
+    from kpitrack.formats.svgchart import burnup_svg
 
-    chart = Markup(burnup(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
+    chart = Markup(burnup_svg(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
     entries = [(entry.date.isoformat(), entry_value(entry), word("yes", lang) if entry.total else "",
                 visible(entry.note or ""), linked(visible(entry.source or "")))
                for entry in sorted(target.entries, key=lambda entry: entry.date)]

@@ -96,7 +96,9 @@ def status_json(as_of: date, items: Iterable[Item]) -> str:
     return to_json({"as_of": as_of, "targets": [status_row(*item) for item in items]}) + "\n"
 
 
-def show_json(target: Target, figures: Figures) -> str:
+def show_json(target: Target, figures: Figures, others: dict[str, Target] | None = None) -> str:
+    from kpitrack.reports.build import chart_fields
+
     document = status_row(target, figures)
     document.update(
         as_of=figures.as_of,
@@ -106,6 +108,7 @@ def show_json(target: Target, figures: Figures) -> str:
         stretch=target.stretch,
         checkpoints=[{"date": cp.date, "value": cp.value} for cp in target.checkpoints],
         entries=[entry_fields(entry) for entry in target.entries],
+        chart=chart_fields(target, figures, others),
     )
     return to_json(document) + "\n"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpitrack.reports.build import Figures, chart_series, known_entries, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (printed, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.reports.build import Figures, chart_series, figure_on, known_entries, planned_on, latest, own_plan, qualifier_terms
+from kpitrack.words.display import (printed, axis_range, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
@@ -113,55 +113,62 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
 
 def burnup_chart(target: Target, figures: Figures, width: int = 60, height: int = 10,
                  others: dict[str, Target] | None = None):
-    """The planned path (·) and the actual figure (█) from start to due, with a │ just after the
-    as-of day: readable without colour, since each is its own character. The as-of day's column
-    shows the figure as of that day, an entry dated on it included; the marker never hides it."""
-    series = chart_series(target, figures, width, others, figures.schedule)
-    values = [value for _, planned, actual in series for value in (planned, actual)] + [target.target]
-    low, high = min(values), max(values)
-    scale = (high - low) or Decimal(1)
-
-    def row_of(value: Decimal) -> int:
-        return int((value - low) / scale * (height - 1) + Decimal("0.5"))
-
-    today = next((index for index, (day, _, _) in enumerate(series) if day >= figures.as_of), width - 1)
+    """The chart series (as the page draws it) in text: the planned path (·) and the actual figure
+    (█) from start to due, with a │ just after the as-of day: readable without colour, since each
+    is its own character. The as-of day's column shows the figure as of that day, an entry dated on
+    it included; the marker never hides it."""
+    series = chart_series(target, figures, others)
+    days = _column_days(series, width)
+    planned = [planned_on(series.planned, day) for day in days]
+    low, high = axis_range([value for _, value in series.actual] + [value for value in planned if value is not None]
+                            + [series.target])
+    row_of = _rows(low, high, height)
+    today = next((index for index, day in enumerate(days) if day >= figures.as_of), width - 1)
     grid = [[(" ", "") for _ in range(width + 1)] for _ in range(height)]
     for row in range(height):
         grid[row][today + 1] = ("│", "yellow")
-    for column, (day, planned, actual) in enumerate(series):
-        grid[row_of(planned)][column] = ("·", "dim")
-        if column == today:
-            day, actual = figures.as_of, figures.current  # the figure as of the day, whatever the column's date
-        if day <= figures.as_of and actual > low:
+    for column, day in enumerate(days):
+        if planned[column] is not None:
+            grid[row_of(planned[column])][column] = ("·", "dim")
+        actual = figure_on(series.actual, min(day, figures.as_of)) if column <= today else None
+        if actual is not None and actual > low:
             for row in range(row_of(actual) + 1):
                 grid[row][column] = ("█", STATUS_STYLES[figures.status])
-    return _drawn(grid, low, high, width, (series[0][0], series[-1][0]),
+    return _drawn(grid, low, high, width, (series.start, series.end),
                   _("█ actual  · plan  │ {as_of}").format(as_of=figures.as_of.isoformat()), target.unit)
 
 
 def readings_chart(target: Target, figures: Figures, width: int = 60, height: int = 8):
-    """An indicator's or growth rate's readings (•) from start to due, with the target (·) of a
-    growth rate: a line of readings, since there is no path to burn up."""
-    readings = [(entry.date, entry.value) for entry in known_entries(target, figures)]
-    bar_line = target.target if target.kind is Kind.GROWTH else None
-    values = [value for _, value in readings] + ([bar_line] if bar_line is not None else [])
-    low, high = min(values), max(values)
-    scale = (high - low) or Decimal(1)
-    first, last = target.start, max(target.due, figures.as_of)
-    span = max((last - first).days, 1)
-
-    def row_of(value: Decimal) -> int:
-        return int((value - low) / scale * (height - 1) + Decimal("0.5"))
-
+    """An indicator's or growth rate's readings (•) from start to due, on the days they were
+    reported, with a growth rate's flat target (·): a rate is never prorated."""
+    series = chart_series(target, figures)
+    readings = [(day, value) for index, (day, value) in enumerate(series.actual)
+                if index == 0 or value != series.actual[index - 1][1]]  # the as-of point repeats the last
+    bar_line = series.target
+    low, high = axis_range([value for _, value in readings] + ([bar_line] if bar_line is not None else []))
+    row_of = _rows(low, high, height)
+    span = max((series.end - series.start).days, 1)
     grid = [[(" ", "") for _ in range(width)] for _ in range(height)]
     if bar_line is not None:
         for column in range(width):
             grid[row_of(bar_line)][column] = ("·", "dim")
     for day, value in readings:
-        column = min(max((day - first).days * (width - 1) // span, 0), width - 1)
+        column = min(max((day - series.start).days * (width - 1) // span, 0), width - 1)
         grid[row_of(value)][column] = ("•", STATUS_STYLES[figures.status])
-    return _drawn(grid, low, high, width, (first, last),
+    return _drawn(grid, low, high, width, (series.start, series.end),
                   "• reading" + ("  · target" if bar_line is not None else ""), target.unit)
+
+
+def _column_days(series, width: int) -> list:
+    from datetime import timedelta
+
+    span = (series.end - series.start).days
+    return [series.start + timedelta(days=round(span * index / max(width - 1, 1))) for index in range(width)]
+
+
+def _rows(low: Decimal, high: Decimal, height: int):
+    scale = (high - low) or Decimal(1)
+    return lambda value: int((value - low) / scale * (height - 1) + Decimal("0.5"))
 
 
 def _drawn(grid, low: Decimal, high: Decimal, width: int, span: tuple, legend: str, unit: str | None):

@@ -63,7 +63,7 @@ def show_json_of(report: Report, lang: str) -> str:
     from kpitrack.formats.machine import show_json
 
     (target, figures), = report.items
-    return show_json(target, figures)
+    return show_json(target, figures, dict(report.others))
 
 
 def show_html_of(report: Report, lang: str) -> str:

@@ -10,13 +10,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, burnup_series, entries_as_of, own_plan  # noqa: F401  (for formats)
+from kpitrack.domain.compute import Figures, entries_as_of, own_plan  # noqa: F401  (for formats)
 from kpitrack.domain.model import Entry, Plan, Target, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.domain.timeline import latest_entries
+from kpitrack.reports import series as _series
+from kpitrack.reports.series import Series, figure_on, planned_on  # noqa: F401  (for formats)
 from kpitrack.reports.report import Item, by_group, changes_since, evaluate, ordered, owner_rows
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "latest", "chart_series", "qualifier_terms"]
+__all__ = ["Figures", "Report", "build_report", "known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms", "Series",
+           "figure_on", "planned_on"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -29,11 +32,16 @@ def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
     return latest_entries(target, count)
 
 
-def chart_series(target: Target, figures: Figures, points: int, others=None,
-                 schedule: str = "daily") -> list[tuple[date, Decimal, Decimal]]:
-    """(date, planned figure, actual figure) at `points` days from start to due: a burn-up's data
-    (a parent's actual figure sums its parts, given `others`)."""
-    return burnup_series(target, figures.as_of, points, others, schedule, figures.pace)
+def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
+    """The one series every chart of `target` draws as of the figures' date (None: a milestone):
+    the actual figure as steps (a parent's sums its parts, given `others`), the plan, the target."""
+    return _series.chart_series(target, figures.as_of, others, figures.schedule, figures.pace)
+
+
+def chart_fields(target: Target, figures: Figures, others=None) -> dict | None:
+    """`show --format json`'s `chart`: the series exactly as drawn (None: a milestone)."""
+    series = chart_series(target, figures, others)
+    return None if series is None else series.fields()
 
 
 def qualifier_terms(target: Target) -> tuple[str, Decimal | None]:
@@ -64,6 +72,7 @@ class Report:
     checked: int = 0
     skipped: int = 0
     targets: tuple[Target, ...] = ()
+    office: str | None = None  # the workspace's `office`: the Word document's author
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -76,4 +85,4 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     return Report(as_of, tuple(items), workspace.plans, workspace.by_id(),
                   tuple(owner_rows(items)) if by_owner else None, since,
-                  tuple(changes_since(workspace, items, since)) if since else None)
+                  tuple(changes_since(workspace, items, since)) if since else None, office=workspace.settings.office)

@@ -182,6 +182,17 @@ def number(value: Decimal | None) -> str:
     return f"{value:,f}"
 
 
+def axis_range(values: list) -> tuple[Decimal, Decimal]:
+    """The lowest and highest figures of an axis, rounded out to a round step (a tenth of the
+    range's order of magnitude), so that its labels read as numbers, not 2,739.726027…"""
+    values = [value for value in values if value is not None]
+    low, high = min(values), max(values)
+    if low == high:  # one figure: in the middle of the axis
+        return low - 1, high + 1
+    step = Decimal(1).scaleb((high - low).adjusted() - 1)
+    return (low / step).to_integral_value("ROUND_FLOOR") * step, (high / step).to_integral_value("ROUND_CEILING") * step
+
+
 def entry_value(entry) -> str:
     """An entry's figure as shown: a number (近, 超 or 约 before a bound, `(est.)` after an
     estimate), or done / not done for a milestone."""
