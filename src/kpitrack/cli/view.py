@@ -53,6 +53,9 @@ def status(
     wide: Annotated[bool, typer.Option("--wide", help="Also the last update, owner and full title.")] = False,
     by: ByOption = None,
     encoding: CsvEncoding = None,
+    missing: Annotated[bool, typer.Option(
+        "--missing", help="Only the targets with no figure dated in the last ended period of their cadence "
+                          "(未报送: July as of 5 August for monthly ones), grouped by responsible unit.")] = False,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -66,7 +69,9 @@ def status(
     workspace = load(ctx)
     items = ordered(evaluate(workspace, as_of, tag, group, statuses, stale, owner=owner, closed=every),
                     sort.value)
-    if by is not None:
+    if missing:
+        print_missing(workspace, items, as_of, output.value, encoding)
+    elif by is not None:
         from kpitrack.reports.report import owner_rows
         rows = owner_rows(items)
         if output is StatusFormat.json:
@@ -100,6 +105,25 @@ def status(
     else:
         warn(_("no targets match"))
     report_problems(workspace.problems)
+
+
+def print_missing(workspace, items, as_of: date, output: str, encoding) -> None:
+    """status --missing in the format asked for (the rows built once, in reports/chase.py)."""
+    from kpitrack.formats import chase
+    from kpitrack.reports.chase import missing_rows
+
+    rows = missing_rows(workspace, items, as_of)
+    if output == "json":
+        sys.stdout.write(chase.missing_json(as_of, rows))
+    elif output == "csv":
+        emit(encoded(chase.missing_csv(rows), encoding))
+    elif output == "markdown":
+        sys.stdout.write(chase.missing_markdown(as_of, rows))
+    elif rows:
+        from kpitrack.formats.terminal import make_console
+        make_console().print(chase.missing_table(as_of, rows))
+    else:
+        warn(chase.missing_nothing())
 
 
 @app.command()

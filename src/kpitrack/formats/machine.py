@@ -120,6 +120,8 @@ def spreadsheet_safe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):  # numbers stay numbers, negative ones included
         return str(value)
+    if isinstance(value, list):  # the owners: lead first, in one cell
+        value = "; ".join(map(str, value))
     text = visible(str(value))  # tabs and carriage returns become visible escapes first
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 

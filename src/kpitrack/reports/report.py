@@ -152,7 +152,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "owners",
 )
 
 
@@ -194,6 +194,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "exceeded_points": result.exceeded_points,
         "plan_completion": result.plan_completion,
         "due_soon": result.due_soon,
+        "owners": list(target.owners()),  # 责任单位: the lead (牵头单位) first, then the co-units (配合单位)
     }
 
 
