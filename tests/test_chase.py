@@ -80,3 +80,24 @@ def test_status_json_carries_each_targets_owners_lead_first(tmp_path):
     root = workspace(tmp_path)
     rows = {row["id"]: row for row in json.loads(run(root, "status", "--format", "json", "--as-of", "2025-08-05").stdout)["targets"]}
     assert rows["june"]["owners"] == ["区住建局", "区发改局"] and rows["bridge"]["owners"] == ["区交通局"]
+
+
+def test_check_fail_on_missing_exits_1_with_the_list_by_unit(tmp_path):
+    root = workspace(tmp_path)
+    result = run(root, "check", "--fail-on", "missing", "--as-of", "2025-08-05")
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [["区住建局", "june"], ["区发改局", "june"], ["区发改局", "never"],
+                                                   ["区财政局", "late-q"]]
+    assert "synthetic: new firms" in lines[0] and "2025-07" in lines[0]
+    write(root / "june.toml", owned("区住建局", progress("2025-07-31", 600), co='"区发改局"'))
+    write(root / "never.toml", owned("区发改局", progress("2025-07-15", 60)))
+    write(root / "late-q.toml", owned("区财政局", progress("2025-05-31", 300), cadence="quarterly"))
+    result = run(root, "check", "--fail-on", "missing", "--as-of", "2025-08-05")
+    assert result.exit_code == 0 and "none not reported for the last period" in result.stdout, result.output
+
+
+def test_check_names_each_target_by_its_title_too(tmp_path):
+    root = workspace(tmp_path)
+    result = run(root, "check", "--fail-on", "no-data", "--as-of", "2025-08-05")
+    assert result.exit_code == 1 and result.stdout.split()[:2] == ["never", "synthetic:"], result.output

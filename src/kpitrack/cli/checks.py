@@ -147,7 +147,8 @@ def check(
     ctx: typer.Context,
     as_of: AsOf = None,
     fail_on: Annotated[str, typer.Option(
-        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.",
+        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too, and `missing` "
+                             "(no figure for the last ended period, as status --missing lists them).",
         autocompletion=status_list)] = "behind,overdue,due-soon",
     quiet: QuietOption = False,
     tag: TagOption = None,
@@ -165,7 +166,8 @@ def check(
     from kpitrack.git.history import refuse_unmerged
     from kpitrack.reports.report import evaluate
 
-    statuses, stale, names = statuses_argument(fail_on)
+    fail_on, missing = without_missing(fail_on)
+    statuses, stale, names = statuses_argument(fail_on) if fail_on else ((), False, [])
     as_of = as_of or date.today()
     refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
@@ -173,11 +175,14 @@ def check(
         report_changes(workspace, as_of, fail_on, statuses, stale,
                        evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
         return
-    flagged = evaluate(workspace, as_of, tag, group, statuses, stale, owner, every)
+    flagged = evaluate(workspace, as_of, tag, group, statuses, stale, owner, every) if names else []
     if flagged:
         from kpitrack.formats.terminal import check_lines
         sys.stdout.write(check_lines(flagged))
-    elif not quiet:
+    if missing:
+        flagged += missing_check(workspace, as_of, tag, group, owner, every)
+        names.append(MISSING)
+    if not flagged and not quiet:
         from kpitrack.formats.terminal import as_of_words
         checked = len(evaluate(workspace, as_of, tag, group, owner=owner, closed=every))
         skipped = len(workspace.targets) - checked
@@ -190,13 +195,35 @@ def check(
         raise typer.Exit(1)
 
 
+MISSING = "missing"  # the --fail-on word for 未报送 by period (status --missing)
+
+
+def without_missing(text: str) -> tuple[str, bool]:
+    """The --fail-on list without `missing`, and whether it was there."""
+    names = [name.strip() for name in text.replace("，", ",").split(",")]
+    return ",".join(name for name in names if name != MISSING), MISSING in names
+
+
+def missing_check(workspace, as_of: date, tag, group, owner, every: bool) -> list:
+    """check --fail-on missing: print the targets not reported for their last ended period, by
+    unit, one line each (for cron mail); the missing items."""
+    from kpitrack.formats.chase import missing_lines
+    from kpitrack.reports.chase import missing_items, missing_rows
+    from kpitrack.reports.report import evaluate
+
+    items = evaluate(workspace, as_of, tag, group, owner=owner, closed=every)
+    sys.stdout.write(missing_lines(missing_rows(workspace, items, as_of)))
+    return [item for item, _period in missing_items(workspace, items, as_of)]
+
+
 def shown_words(names: list[str]) -> list[str]:
     """Typed status words as the interface says them (`红灯` in English: `behind`)."""
     from kpitrack.words.display import DUE_SOON_WORD, STALE, status_word, typed_status
     from kpitrack.domain.model import Status
+    from kpitrack.formats.chase import MISSING_WORD
 
-    return [_(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
-            for code in map(typed_status, names)]
+    return [_(MISSING_WORD) if name == MISSING else _(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
+            for name, code in zip(names, map(typed_status, names))]
 
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:

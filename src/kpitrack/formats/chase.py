@@ -7,12 +7,13 @@ from datetime import date
 
 from kpitrack.formats.machine import to_csv, to_json
 from kpitrack.formats.markdown import _markdown_cell
-from kpitrack.formats.terminal import as_of_words, owner_name
+from kpitrack.formats.terminal import as_of_words, cell_len_of as cell_len, owner_name
 from kpitrack.reports.chase import MISSING_FIELDS, missing_flat
 from kpitrack.words.display import N_, visible
 from kpitrack.words.i18n import _
 
 MISSING_COLUMNS = (N_("Responsible unit"), N_("ID"), N_("Title"), N_("Reporting period"), N_("Updated"))
+MISSING_WORD = N_("not reported for the last period")
 ROLES = {"lead": N_("lead unit"), "co": N_("co-unit")}
 
 
@@ -65,3 +66,15 @@ def missing_markdown(as_of: date, rows: list[dict]) -> str:
     if not rows:
         lines += [missing_nothing(), ""]
     return "\n".join(lines)
+
+
+def missing_lines(rows: list[dict]) -> str:
+    """check --fail-on missing: one plain line per (unit, target), for cron mail: unit, id, title,
+    period, last figure."""
+    lines = [(visible(owner_name(row["owner"])), *(visible(cell) for cell in missing_cells(target)))
+             for row in rows for target in row["targets"]]
+    if not lines:
+        return ""
+    widths = [max(cell_len(line[column]) for line in lines) for column in range(4)]
+    return "".join("  ".join(cell + " " * (width - cell_len(cell)) for cell, width in zip(line, widths))
+                   + "  " + _("updated {date}").format(date=line[4]) + "\n" for line in lines)
