@@ -101,3 +101,18 @@ def test_check_names_each_target_by_its_title_too(tmp_path):
     root = workspace(tmp_path)
     result = run(root, "check", "--fail-on", "no-data", "--as-of", "2025-08-05")
     assert result.exit_code == 1 and result.stdout.split()[:2] == ["never", "synthetic:"], result.output
+
+
+def test_status_filter_weibaosong_selects_every_row_the_tables_print_as_weibaosong(tmp_path):
+    write(tmp_path / "silent.toml", target_toml(start="2025-01-01", due="2025-12-31"))  # no-data: 未报送
+    write(tmp_path / "gone.toml", target_toml(start="2024-01-01", due="2024-12-31"))  # over, never reported: 未报送
+    write(tmp_path / "bridge.toml", target_toml(title="synthetic: bridge", target=None, unit=None, start="2025-01-01",
+                                                due="2025-06-30") + 'kind = "milestone"\n')  # overdue, verdict 未报送
+    write(tmp_path / "fine.toml", target_toml(start="2025-01-01", due="2025-12-31", extra=progress("2025-06-30", 600)))
+    table = run(tmp_path, "--lang", "zh", "status", "--as-of", "2025-08-05").stdout
+    assert [line.split()[0] for line in table.splitlines()[3:] if "未报送" in line] == ["bridge", "gone", "silent"]
+    rows = json.loads(run(tmp_path, "status", "--status", "未报送", "--as-of", "2025-08-05", "--format", "json").stdout)
+    assert sorted(row["id"] for row in rows["targets"]) == ["bridge", "gone", "silent"]
+    english = json.loads(run(tmp_path, "status", "--status", "no-data,not-reported", "--as-of", "2025-08-05",
+                             "--format", "json").stdout)
+    assert sorted(row["id"] for row in english["targets"]) == ["bridge", "gone", "silent"]

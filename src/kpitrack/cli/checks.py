@@ -125,18 +125,18 @@ def _torn(workspace) -> list[Path]:
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
     whether stale is asked for, the words as typed); a word naming no status is a usage error."""
-    from kpitrack.words.display import typed_status
+    from kpitrack.words.display import typed_statuses
     from kpitrack.domain.model import Status, Verdict
 
     names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
     codes = []
     for name in names:
-        code = typed_status(name)
-        if code is None:
+        named = typed_statuses(name)  # 未报送: the status no-data and the verdict not-reported
+        if not named:
             known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale", "due-soon"]
             raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
                 value=name, choices=", ".join(known)), param_hint=f"'{option}'")
-        codes.append(code)
+        codes += named
     chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code == "due-soon" else Verdict(code)
                    for code in codes if code != "stale")
     return chosen, "stale" in codes, names
