@@ -265,7 +265,8 @@ def report(
     by: ByOption = None,
     since: Annotated[Optional[date], typer.Option(
         "--since", parser=date_argument, metavar="DATE",
-        help="Add what changed since DATE: newly done, turned red, recovered, revised figures.")] = None,
+        help="Add what changed since DATE: newly done, turned red, recovered, and per responsible unit the "
+             "figures received and revised (old → new; from git's history, else the journal of fix).")] = None,
     lang: Annotated[Optional[Language], typer.Option(
         "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
     encoding: CsvEncoding = None,
@@ -283,7 +284,7 @@ def report(
         raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
                                  param_hint="'--out'")
     if (by or since) and not chosen.sections:
-        raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
+        raise typer.BadParameter(_("--by and --since are for markdown, json, html and docx"), param_hint="'--format'")
     as_of = as_of or date.today()
     workspace = load(ctx)
     built = build_report(workspace, as_of, tag, group, owner, by_owner=by is not None, since=since)

@@ -78,3 +78,60 @@ def missing_lines(rows: list[dict]) -> str:
     widths = [max(cell_len(line[column]) for line in lines) for column in range(4)]
     return "".join("  ".join(cell + " " * (width - cell_len(cell)) for cell, width in zip(line, widths))
                    + "  " + _("updated {date}").format(date=line[4]) + "\n" for line in lines)
+
+
+RECEIVED = {"received": N_("received"), "revised": N_("revised")}
+
+
+def received_line(row: dict) -> str:
+    """One figure received or revised: `2025-07-31 700 firms (received)`, `… 600 → 650 firms (revised)`."""
+    figure = (row["old"] + " → " if row["old"] is not None else "") + (row["new"] or "—")
+    return _("{date} {figure} {unit} ({change})").format(
+        date=row["date"] or "", figure=figure, unit=row["unit"], change=_(RECEIVED[row["change"]])).strip()
+
+
+def received_markdown(since: date, rows: list[dict]) -> str:
+    """report --since: per 责任单位, the figures received and revised since the date."""
+    lines = ["## " + _("Figures received and revised since {since}").format(since=since.isoformat()), ""]
+    for row in rows:
+        lines += ["### " + _markdown_cell(owner_name(row["owner"])), ""]
+        lines += [f"- **{_markdown_cell(figure['id'])}** {_markdown_cell(figure['title'])}: "
+                  + _markdown_cell(received_line(figure)) for figure in row["figures"]]
+        lines.append("")
+    if not rows:
+        lines += [_("No figure received or revised."), ""]
+    return "\n".join(lines)
+
+
+def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """The report's optional sections (by owner, changed since, figures received and revised) as
+    (heading, [(sub-heading, lines)]) in `lang`, for the page and the Word document: the same rows
+    as the Markdown and JSON, laid out as headings and lines."""
+    from kpitrack.domain.model import Status
+    from kpitrack.formats.terminal import OWNER_COLUMNS
+    from kpitrack.words.display import status_word
+    from kpitrack.words.i18n import language, set_language
+
+    spoken = language()
+    set_language(lang)
+    try:
+        sections = []
+        if report.owners is not None:
+            names = [_(name) for name in OWNER_COLUMNS[1:]]
+            sections.append((_("By owner"), [(owner_name(row["owner"]), [
+                f"{names[0]} {row['targets']}；{names[1]} {row['red']}；{names[2]} {', '.join(row['unreported']) or '—'}"
+                f"；{names[3]} {', '.join(row['stale']) or '—'}"]) for row in report.owners]))
+        if report.since and report.changes is not None:
+            lines = [f"{_(row['change'])}: {row['id']} {row['title']} "
+                     + (f"({status_word(Status(row['was']))} → {status_word(Status(row['now']))})" if row["was"]
+                        else f"({row['now']})") for row in report.changes]
+            sections.append((_("Changed since {since}").format(since=report.since.isoformat()),
+                             [("", lines or [_("Nothing changed.")])]))
+        if report.since and report.received is not None:
+            sections.append((_("Figures received and revised since {since}").format(since=report.since.isoformat()),
+                             [(owner_name(row["owner"]), [f"{figure['id']} {figure['title']}: {received_line(figure)}"
+                                                          for figure in row["figures"]]) for row in report.received]
+                             or [("", [_("No figure received or revised.")])]))
+        return sections
+    finally:
+        set_language(spoken)

@@ -104,11 +104,11 @@ def _columns(lang: str) -> list[dict[str, str]]:
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
-                others: dict[str, Target] | None = None, lang: str = "en") -> str:
+                others: dict[str, Target] | None = None, lang: str = "en", sections=()) -> str:
     heading = word("report_as_of", lang, date=as_of.isoformat())
     return _environment().get_template("page.html.j2").render(
         lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang), heading=heading, as_of=as_of.isoformat(),
-        plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None) + "\n"
+        plans=_plans(items, plans, others, lang), columns=_columns(lang), target=None, sections=sections) + "\n"
 
 
 def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
@@ -128,4 +128,7 @@ def show_html(target: Target, figures: Figures, others: dict[str, Target] | None
 
 
 def report_html_of(report, lang: str) -> str:
-    return report_html(report.as_of, list(report.items), report.plans, report.others, lang)
+    from kpitrack.formats.chase import report_sections
+
+    return report_html(report.as_of, list(report.items), report.plans, report.others, lang,
+                       report_sections(report, lang))

@@ -206,7 +206,8 @@ def with_sections(report: str, sections: dict[str, Any]) -> str:
 def report_json_of(report, lang: str) -> str:
     """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
     text = report_json(report.as_of, list(report.items))
-    extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes))
+    extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes),
+                                                 ("received", report.received))
              if value is not None}
     return with_sections(text, extra) if extra else text
 

@@ -167,3 +167,23 @@ def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, 
     if old.definition[1] != new.definition[1]:
         changed += ("checkpoint",)
     return added, removed, changed
+
+
+def entries_at(path: Path, day) -> list[dict] | None:
+    """The [[progress]] tables of the file at `path` as its last commit before `day` (00:00) held
+    them (none: the file was not committed yet); None outside a git repository."""
+    import tomllib
+    from decimal import Decimal
+
+    folder = path.parent
+    if not in_repository(folder):
+        return None
+    commit = (git(["rev-list", "-1", f"--before={day.isoformat()} 00:00", "HEAD"], folder, check=False) or "").strip()
+    text = git(["show", f"{commit}:./{path.name}"], folder, check=False) if commit else None
+    if not text:
+        return []
+    try:
+        layout = split(text)
+    except Unmergeable:
+        return []
+    return [tomllib.loads(block.text, parse_float=Decimal)["progress"][0] for block in layout.entries]

@@ -55,6 +55,7 @@ class Report:
     owners: tuple[dict[str, Any], ...] | None = None
     since: date | None = None
     changes: tuple[dict[str, Any], ...] | None = None
+    received: tuple[dict[str, Any], ...] | None = None  # figures received and revised since, per unit (review.py)
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -64,7 +65,10 @@ class Report:
 def build_report(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
                  owner: str | None = None, by_owner: bool = False, since: date | None = None) -> Report:
     """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
+    from kpitrack.reports.review import figure_changes
+
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     return Report(as_of, tuple(items), workspace.plans, workspace.by_id(),
                   tuple(owner_rows(items)) if by_owner else None, since,
-                  tuple(changes_since(workspace, items, since)) if since else None)
+                  tuple(changes_since(workspace, items, since)) if since else None,
+                  tuple(figure_changes(workspace, items, since)) if since else None)
