@@ -236,8 +236,15 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     current = {target.id: {"status": result.status.value, "stale": result.stale,
                            "last": result.last_update.isoformat() if result.last_update else None}
                for target, result in items}
-    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses if status != "due-soon"}, stale)
+    previous = remembered(workspace.root, key)
+    news = changes(previous, current, {status.value for status in statuses if status != "due-soon"}, stale)
     remember(workspace.root, key, current)
+    if previous is None:  # the first run with these options: what is flagged now is all news
+        from kpitrack.cli import warn
+        warn(ngettext("no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} target; "
+                      "the next run reports what changed since",
+                      "no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} targets; "
+                      "the next run reports what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
     titles = {target.id: target.title for target, _result in items}
     for target_id, what in news:
         print(_("{id}: {what} {as_of} ({title})").format(id=target_id, what=what, as_of=as_of_words(as_of),
