@@ -44,3 +44,12 @@ def test_a_flagged_target_that_is_done_is_reported_as_done(tmp_path):
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("\n[[progress]]\ndate = 2023-03-31\nvalue = 1200\n")
     assert changes(tmp_path, "2023-04-01") == ["firms: done (was behind)"]
+
+
+def test_the_first_changes_run_records_a_baseline_and_says_so(tmp_path):
+    """issue 27, item 4: the first run says it recorded a baseline; the second does not."""
+    write(tmp_path / "firms.toml", TARGET_TOML + "baseline = 0\n")
+    first = run(tmp_path, "check", "--changes", "--as-of", "2023-03-01")
+    assert "baseline" in first.stderr and "1 target" in first.stderr, first.output
+    second = run(tmp_path, "check", "--changes", "--as-of", "2023-03-02")
+    assert second.exit_code == 0 and "baseline" not in second.stderr, second.output

@@ -100,8 +100,22 @@ def test_log_names_who_recorded_each_entry(tmp_path):
     lines = result.stdout.splitlines()
     assert "Synthetic futian" in lines[0] and "futian: February" in lines[0]
     assert lines[1].strip() == "recorded 2023-02-28: 40  (synthetic)"
-    assert "changed title, unit, target, start, due" in result.stdout  # the first commit made the file
+    assert lines[-1].strip() == "created"  # the first commit made the file
     assert "Synthetic Tester" in result.stdout
+
+
+def test_log_includes_merge_commits(tmp_path):
+    """issue 27, item 7: a merge that brought entries in is in the log, marked as a merge."""
+    seed, origin = start_origin(tmp_path)
+    futian, nanshan = tmp_path / "futian", tmp_path / "nanshan"
+    clone(origin, futian)
+    clone(origin, nanshan)
+    record(futian, FUTIAN[:1], "futian: February")
+    ok(git(futian, "push", "-q", "origin", "HEAD"))
+    record(nanshan, NANSHAN[1:2], "nanshan: March")
+    ok(git(nanshan, "pull", "-q", "--no-edit", "origin", "HEAD"))  # a real merge, by the kpitrack driver
+    lines = ok(kpitrack(nanshan, "log", "city-firms")).stdout.splitlines()
+    assert lines[0].endswith("(merge)") and lines[1].strip() == "recorded 2023-02-28: 40  (synthetic)"
 
 
 @pytest.mark.slow

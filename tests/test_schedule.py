@@ -134,7 +134,7 @@ def test_no_data_is_its_own_status_everywhere_and_never_behind(tmp_path):
     assert [(row["status"], row["completion"], row["lag"]) for row in rows] == [("no-data", None, None)]
     assert run(tmp_path, "check", "--fail-on", "behind", "--as-of", "2023-06-30").exit_code == 0
     flagged = run(tmp_path, "check", "--fail-on", "no-data", "--as-of", "2023-06-30")
-    assert flagged.exit_code == 1 and flagged.stdout.startswith("silent  no-data")
+    assert flagged.exit_code == 1 and flagged.stdout.startswith("silent  synthetic: new firms  no-data")
     chinese = CliRunner().invoke(app, ["--dir", str(tmp_path), "--lang", "zh", "status", "--as-of", "2023-06-30"])
     assert "未报送" in chinese.stdout
     report = run(tmp_path, "report", "--as-of", "2023-06-30").stdout

@@ -125,18 +125,18 @@ def _torn(workspace) -> list[Path]:
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
     whether stale is asked for, the words as typed); a word naming no status is a usage error."""
-    from kpitrack.words.display import typed_status
+    from kpitrack.words.display import typed_statuses
     from kpitrack.domain.model import Status, Verdict
 
     names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
     codes = []
     for name in names:
-        code = typed_status(name)
-        if code is None:
+        named = typed_statuses(name)  # 未报送: the status no-data and the verdict not-reported
+        if not named:
             known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale", "due-soon"]
             raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
                 value=name, choices=", ".join(known)), param_hint=f"'{option}'")
-        codes.append(code)
+        codes += named
     chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code == "due-soon" else Verdict(code)
                    for code in codes if code != "stale")
     return chosen, "stale" in codes, names
@@ -147,7 +147,8 @@ def check(
     ctx: typer.Context,
     as_of: AsOf = None,
     fail_on: Annotated[str, typer.Option(
-        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too.",
+        metavar="LIST", help="Statuses that fail the check, comma-separated; `stale` too, and `missing` "
+                             "(no figure for the last ended period, as status --missing lists them).",
         autocompletion=status_list)] = "behind,overdue,due-soon",
     quiet: QuietOption = False,
     tag: TagOption = None,
@@ -165,7 +166,8 @@ def check(
     from kpitrack.git.history import refuse_unmerged
     from kpitrack.reports.report import evaluate
 
-    statuses, stale, names = statuses_argument(fail_on)
+    fail_on, missing = without_missing(fail_on)
+    statuses, stale, names = statuses_argument(fail_on) if fail_on else ((), False, [])
     as_of = as_of or date.today()
     refuse_unmerged(root(ctx))
     workspace = load(ctx, quiet)
@@ -181,7 +183,11 @@ def check(
     if flagged:
         from kpitrack.cli.reading import rendered
         rendered(CHECK_FORMATS["text"], built)
-    elif not quiet:
+    flagged = list(flagged)
+    if missing:
+        flagged += missing_check(workspace, as_of, tag, group, owner, every)
+        names.append(MISSING)
+    if not flagged and not quiet:
         from kpitrack.formats.terminal import as_of_words
         checked, skipped = built.checked, built.skipped
         print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
@@ -193,13 +199,35 @@ def check(
         raise typer.Exit(1)
 
 
+MISSING = "missing"  # the --fail-on word for 未报送 by period (status --missing)
+
+
+def without_missing(text: str) -> tuple[str, bool]:
+    """The --fail-on list without `missing`, and whether it was there."""
+    names = [name.strip() for name in text.replace("，", ",").split(",")]
+    return ",".join(name for name in names if name != MISSING), MISSING in names
+
+
+def missing_check(workspace, as_of: date, tag, group, owner, every: bool) -> list:
+    """check --fail-on missing: print the targets not reported for their last ended period, by
+    unit, one line each (for cron mail); the missing items."""
+    from kpitrack.formats.chase import missing_lines
+    from kpitrack.reports.chase import missing_items, missing_rows
+    from kpitrack.reports.report import evaluate
+
+    items = evaluate(workspace, as_of, tag, group, owner=owner, closed=every)
+    sys.stdout.write(missing_lines(missing_rows(workspace, items, as_of)))
+    return [item for item, _period in missing_items(workspace, items, as_of)]
+
+
 def shown_words(names: list[str]) -> list[str]:
     """Typed status words as the interface says them (`红灯` in English: `behind`)."""
     from kpitrack.words.display import DUE_SOON_WORD, STALE, status_word, typed_status
     from kpitrack.domain.model import Status
+    from kpitrack.formats.chase import MISSING_WORD
 
-    return [_(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
-            for code in map(typed_status, names)]
+    return [_(MISSING_WORD) if name == MISSING else _(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
+            for name, code in zip(names, map(typed_status, names))]
 
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
@@ -212,8 +240,15 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     current = {target.id: {"status": result.status.value, "stale": result.stale,
                            "last": result.last_update.isoformat() if result.last_update else None}
                for target, result in items}
-    news = changes(remembered(workspace.root, key), current, {status.value for status in statuses if status != "due-soon"}, stale)
+    previous = remembered(workspace.root, key)
+    news = changes(previous, current, {status.value for status in statuses if status != "due-soon"}, stale)
     remember(workspace.root, key, current)
+    if previous is None:  # the first run with these options: what is flagged now is all news
+        from kpitrack.cli import warn
+        warn(ngettext("no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} target; "
+                      "the next run reports what changed since",
+                      "no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} targets; "
+                      "the next run reports what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
     titles = {target.id: target.title for target, _result in items}
     for target_id, what in news:
         print(_("{id}: {what} {as_of} ({title})").format(id=target_id, what=what, as_of=as_of_words(as_of),
@@ -242,7 +277,8 @@ def report(
     by: ByOption = None,
     since: Annotated[Optional[date], typer.Option(
         "--since", parser=date_argument, metavar="DATE",
-        help="Add what changed since DATE: newly done, turned red, recovered, revised figures.")] = None,
+        help="Add what changed since DATE: newly done, turned red, recovered, and per responsible unit the "
+             "figures received and revised (old → new; from git's history, else the journal of fix).")] = None,
     lang: Annotated[Optional[Language], typer.Option(
         "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
     encoding: CsvEncoding = None,
@@ -265,7 +301,7 @@ def report(
     if by is not None and chosen.name == "xlsx":  # one ledger per responsible unit, into a folder
         return _unit_ledgers(ctx, as_of, out, tag, group, owner, page_language(ctx, lang, default=chosen.default_lang))
     if (by or since) and not chosen.sections:
-        raise typer.BadParameter(_("--by and --since are for markdown and json"), param_hint="'--format'")
+        raise typer.BadParameter(_("--by and --since are for markdown, json, html and docx"), param_hint="'--format'")
     as_of = as_of or date.today()
     workspace = load(ctx)
     if chosen.folder:

@@ -62,14 +62,17 @@ def log(
     if not changes:
         print(_("{id}: {file} is not committed yet").format(id=target_id, file=path))
     for change in changes:
-        print(visible(f"{change.when}  {change.author}  {change.commit}  {change.subject}"))
+        print(visible(f"{change.when}  {change.author}  {change.commit}  {change.subject}")
+              + (_("  (merge)") if change.merge else ""))
         for line, tables in ((_("recorded {date}: {value}"), change.added),
                              (_("removed {date}: {value}"), change.removed)):
             for table in tables:
                 what = table.get("value", _("done") if table.get("done") else _("undone") if "done" in table else "")
                 note = _("  ({note})").format(note=table["note"]) if table.get("note") else ""
                 print(visible("    " + line.format(date=table.get("date", "?"), value=what) + note))
-        if change.changed:
+        if change.created:
+            print("    " + _("created"))
+        elif change.changed:
             print(visible("    " + _("changed {keys}").format(keys=", ".join(change.changed))))
 
 

@@ -52,6 +52,9 @@ def status(
     wide: Annotated[bool, typer.Option("--wide", help="Also the last update, owner and full title.")] = False,
     by: ByOption = None,
     encoding: CsvEncoding = None,
+    missing: Annotated[bool, typer.Option(
+        "--missing", help="Only the targets with no figure dated in the last ended period of their cadence "
+                          "(未报送: July as of 5 August for monthly ones), grouped by responsible unit.")] = False,
 ) -> None:
     """One row per target: current figure, completion, planned, lag and status.
 
@@ -68,7 +71,9 @@ def status(
     workspace = load(ctx)
     built = status_report(workspace, as_of, tag, group, statuses, stale, owner, every, sort.value,
                           by_owner=by is not None, tree=tree, wide=wide)
-    if by is not None:
+    if missing:
+        print_missing(workspace, built, output.value, encoding)
+    elif by is not None:
         rendered(OWNER_FORMATS[output.value], built)
     elif built.items or output is not StatusFormat.table:
         rendered(STATUS_FORMATS[output.value], built, encoding=encoding)
@@ -79,6 +84,22 @@ def status(
     else:
         warn(_("no targets match"))
     report_problems(workspace.problems)
+
+
+def print_missing(workspace, built, output: str, encoding) -> None:
+    """status --missing in the format asked for (the rows built once, in reports/chase.py)."""
+    from dataclasses import replace
+
+    from kpitrack.formats.registry import MISSING_FORMATS
+    from kpitrack.reports.chase import missing_rows
+
+    built = replace(built, missing=tuple(missing_rows(workspace, list(built.items), built.as_of)))
+    if built.missing or output != "table":
+        rendered(MISSING_FORMATS[output], built, encoding=encoding)
+    else:
+        from kpitrack.formats.chase import missing_nothing
+
+        warn(missing_nothing())
 
 
 @app.command()

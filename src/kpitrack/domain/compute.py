@@ -254,8 +254,9 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
     that never reported is stale once its first period and the grace are over) plus the cadence
     plus the grace days lies before `as_of`. Done and not-started targets are never stale; a
     milestone is chased only by a cadence its file or plan.toml sets, not kpitrack.toml's."""
-    cadence = target.cadence if target.cadence is not None else (
-        settings.plan_cadence if target.kind is Kind.MILESTONE else settings.cadence)  # a milestone: not monthly by default
+    from kpitrack.domain.periods import cadence_of
+
+    cadence = cadence_of(target, settings)  # a milestone: not monthly by default
     if cadence is None or status in (Status.DONE, Status.NOT_STARTED):
         return False
     from dateutil.relativedelta import relativedelta

@@ -1,13 +1,16 @@
-"""The period being collected (本期): the last reporting period of a cadence that has ended by an
-as-of date (the end of that day). As of 2025-08-05 a monthly collection is July 2025, a quarterly
-one the second quarter; as of 2025-07-31 the monthly one is July itself. One home for the rule: the
-ledger states it, `import` holds a returned figure's date against it."""
+"""Reporting periods, one rule for sending, taking back and chasing: the period being collected
+(本期) is the last period of a cadence that has ended by an as-of date (the end of that day). As of
+2025-08-05 a monthly collection is July 2025, a quarterly one the second quarter, a yearly one 2024;
+as of 2025-07-31 the monthly one is July itself. The ledger states it, `import` holds a returned
+figure's date against it, and `status --missing`, `check --fail-on missing` and the reports' 未报送
+section ask whether a target has a figure dated in it (催报)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import NamedTuple
+
+from kpitrack.domain.model import Cadence, Kind, Settings, Target
 
 
 class Period(NamedTuple):
@@ -15,15 +18,27 @@ class Period(NamedTuple):
     last: date
     cadence: str | int  # monthly, quarterly, yearly, weekly, or a number of days
 
+    @property
+    def start(self) -> date:
+        return self.first
+
+    @property
+    def end(self) -> date:
+        return self.last
+
+    @property
     def label(self) -> str:
-        """The period in a form `read_period` reads back: 2025-07, 2025-Q2, 2025, 2025-07-21/2025-07-27."""
+        """The period's name for scripts: 2025-07, 2025-Q2, 2024, 2025-W31, or a span's first day."""
         if self.cadence == "monthly":
             return f"{self.first:%Y-%m}"
         if self.cadence == "quarterly":
             return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
         if self.cadence == "yearly":
             return str(self.first.year)
-        return f"{self.first.isoformat()}/{self.last.isoformat()}"
+        if self.cadence == "weekly":
+            year, week, _ = self.last.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.first.isoformat()
 
 
 def _month_end(year: int, month: int) -> date:
@@ -48,39 +63,40 @@ def collected_period(as_of: date, cadence: str | int | None) -> Period:
     return Period(as_of - timedelta(days=int(cadence) - 1), as_of, int(cadence))
 
 
-_LABELS = (
-    (re.compile(r"(\d{4})-(\d{2})"), lambda m: ("monthly", date(int(m[1]), int(m[2]), 1))),
-    (re.compile(r"(\d{4})-Q([1-4])"), lambda m: ("quarterly", date(int(m[1]), int(m[2]) * 3 - 2, 1))),
-    (re.compile(r"(\d{4})"), lambda m: ("yearly", date(int(m[1]), 1, 1))),
-)
-
-
-def read_period(text: str) -> Period | None:
-    """A period's label (see Period.label) read back; None for anything else."""
-    text = text.strip()
-    for pattern, made in _LABELS:
-        found = pattern.fullmatch(text)
-        if found:
-            try:
-                cadence, first = made(found)
-            except ValueError:
-                return None
-            return collected_period(_month_end(first.year, first.month + {"monthly": 0, "quarterly": 2,
-                                                                          "yearly": 11}[cadence]), cadence)
-    found = re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", text)
-    if found:
-        try:
-            first, last = date.fromisoformat(found[1]), date.fromisoformat(found[2])
-        except ValueError:
-            return None
-        return Period(first, last, "weekly" if (last - first).days == 6 else (last - first).days + 1) \
-            if first <= last else None
-    return None
-
-
 def period_containing(day: date, cadence: str) -> Period:
     """The period of `cadence` (monthly, quarterly, yearly, weekly) that `day` falls in."""
     if cadence == "weekly":
         return collected_period(day + timedelta(days=6 - day.weekday()), cadence)
     month = {"monthly": day.month, "quarterly": (day.month - 1) // 3 * 3 + 3, "yearly": 12}[cadence]
     return collected_period(_month_end(day.year, month), cadence)
+
+
+def cadence_of(target: Target, settings: Settings) -> Cadence | None:
+    """How often `target` is expected to report: its own cadence, else its plan's or the
+    workspace's. A milestone is chased only by a cadence its file or plan.toml sets, not
+    kpitrack.toml's (a milestone without nodes is not chased monthly by default)."""
+    if target.cadence is not None:
+        return target.cadence
+    return settings.plan_cadence if target.kind is Kind.MILESTONE else settings.cadence
+
+
+def last_ended_period(cadence: Cadence, as_of: date) -> Period:
+    """The last period of `cadence` that has ended by the end of `as_of` (the one rule above)."""
+    return collected_period(as_of, cadence)
+
+
+def has_figure_in(target: Target, period: Period) -> bool:
+    """Whether an entry of `target` is dated within `period`."""
+    return any(period.start <= entry.date <= period.end for entry in target.entries)
+
+
+def period_due(target: Target, settings: Settings, as_of: date) -> Period | None:
+    """The period `target` should have reported for as of `as_of`, or None when it is not chased:
+    no cadence, or the period lies outside its start and due dates."""
+    cadence = cadence_of(target, settings)
+    if cadence is None:
+        return None
+    period = last_ended_period(cadence, as_of)
+    if period.end < target.start or period.start > target.due:
+        return None
+    return period

@@ -24,7 +24,7 @@ COLUMN_WEIGHTS = {"number": 1.1, "title": 8.0, "owner": 3.4, "target": 2.6, "cur
 
 
 def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "en",
-                others: dict[str, Target] | None = None, office: str | None = None) -> bytes:
+                others: dict[str, Target] | None = None, office: str | None = None, sections=()) -> bytes:
     """`office`: the author in the document's properties (the workspace's `office`; None: kpitrack)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -90,6 +90,13 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
             if target.kind is not Kind.MILESTONE:
                 picture = burnup(target, figures, others, lang, small=True, kind="png")  # a parent sums its parts
                 document.add_picture(io.BytesIO(picture), width=Cm(9))
+    for heading, parts in sections:  # by owner, changed since, figures received (formats/chase.py)
+        document.add_heading(xml_safe(heading), level=1)
+        for subheading, lines in parts:
+            if subheading:
+                document.add_heading(xml_safe(subheading), level=2)
+            for line in lines:
+                document.add_paragraph(xml_safe(line), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -157,5 +164,7 @@ def _now() -> datetime:
 
 
 def report_docx_of(report, lang: str) -> bytes:
+    from kpitrack.formats.chase import report_sections
+
     return report_docx(report.as_of, list(report.items), report.plans, lang, report.others,
-                       office=report.office)
+                       office=report.office, sections=report_sections(report, lang))

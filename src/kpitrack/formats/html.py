@@ -112,9 +112,9 @@ def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dic
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
-                others: dict[str, Target] | None = None, lang: str = "en") -> str:
+                others: dict[str, Target] | None = None, lang: str = "en", sections=()) -> str:
     heading = word("report_as_of", lang, date=as_of.isoformat())
-    return _render("page.html.j2", lang, heading, as_of, _plans(items, plans, others, lang))
+    return _render("page.html.j2", lang, heading, as_of, _plans(items, plans, others, lang), sections=sections)
 
 
 # A web address inside a source's text: http or https only (never javascript: or file:), up to a
@@ -159,4 +159,7 @@ def show_html(target: Target, figures: Figures, others: dict[str, Target] | None
 
 
 def report_html_of(report, lang: str) -> str:
-    return report_html(report.as_of, list(report.items), report.plans, report.others, lang)
+    from kpitrack.formats.chase import report_sections
+
+    return report_html(report.as_of, list(report.items), report.plans, report.others, lang,
+                       report_sections(report, lang))

@@ -123,6 +123,8 @@ def spreadsheet_safe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):  # numbers stay numbers, negative ones included
         return str(value)
+    if isinstance(value, list):  # the owners: lead first, in one cell
+        value = "; ".join(map(str, value))
     text = visible(str(value))  # tabs and carriage returns become visible escapes first
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
@@ -230,7 +232,8 @@ def with_sections(report: str, sections: dict[str, Any]) -> str:
 def report_json_of(report, lang: str) -> str:
     """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
     text = report_json(report.as_of, list(report.items))
-    extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes))
+    extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes),
+                                                 ("received", report.received))
              if value is not None}
     return with_sections(text, extra) if extra else text
 

@@ -112,4 +112,7 @@ def report_markdown_of(report, lang: str) -> str:
         text += "\n" + owners_markdown(list(report.owners))
     if report.since and report.changes is not None:
         text += "\n" + since_markdown(report.since, list(report.changes))
+    if report.since and report.received is not None:
+        from kpitrack.formats.chase import received_markdown
+        text += "\n" + received_markdown(report.since, list(report.received))
     return text

@@ -34,12 +34,12 @@ class Format:
 
 REPORT_FORMATS = {format.name: format for format in (
     Format("markdown", "markdown", "report_markdown_of", extension="md", sections=True),
-    Format("html", "html", "report_html_of", extension="html"),
+    Format("html", "html", "report_html_of", extension="html", sections=True),
     Format("svg", "charts", "plan_bars_of", extension="svg"),
     Format("json", "machine", "report_json_of", extension="json", sections=True),
     Format("csv", "machine", "report_csv_of", extension="csv", encodable=True),
     Format("xlsx", "workbook", "ledger_workbook_of", binary=True, out_only=True, extension="xlsx", default_lang="zh"),
-    Format("docx", "docx_report", "report_docx_of", binary=True, out_only=True, extension="docx"),
+    Format("docx", "docx_report", "report_docx_of", binary=True, out_only=True, extension="docx", sections=True),
     Format("site", "site", "report_site_of", out_only=True, folder=True),
 )}
 
@@ -69,6 +69,12 @@ SHOW_FORMATS = _views(
 PLANS_FORMATS = _views(
     Format("table", "views", "plans_table_of", console=True),
     Format("json", "views", "plans_json_of", extension="json"),
+)
+MISSING_FORMATS = _views(  # status --missing
+    Format("table", "views", "missing_table_of", console=True),
+    Format("json", "views", "missing_json_of", extension="json"),
+    Format("csv", "views", "missing_csv_of", extension="csv", encodable=True),
+    Format("markdown", "views", "missing_markdown_of", extension="md"),
 )
 CHECK_FORMATS = _views(Format("text", "views", "check_lines_of"))
 EXPORT_FORMATS = _views(

@@ -218,7 +218,7 @@ def _room_for_ids(headers: list[str], rows: list, widths: list[int], width: int,
 
 
 def check_lines(items: list[Item]) -> str:
-    """One plain line per flagged target, for cron mail: id, status, completion, lag, due."""
+    """One plain line per flagged target, for cron mail (read by people): id, title, status, completion, lag, due."""
     rows = []
     for target, figures in items:
         status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
@@ -227,11 +227,11 @@ def check_lines(items: list[Item]) -> str:
         status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
         lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
-        rows.append((target.id, status, _("{completion} done").format(completion=completion),
+        rows.append((target.id, visible(title_of(target)), status, _("{completion} done").format(completion=completion),
                      lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
-    widths = [max(cell_len_of(row[column]) for row in rows) for column in range(4)]
+    widths = [max(cell_len_of(row[column]) for row in rows) for column in range(5)]
     return "".join("  ".join(cell + " " * (width - cell_len_of(cell)) for cell, width in zip(row, widths))
-                   + f"  {row[4]}\n" for row in rows)
+                   + f"  {row[5]}\n" for row in rows)
 
 
 def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()):

@@ -108,3 +108,27 @@ def entries_json_of(report: Report, lang: str) -> Iterator[str]:
     from kpitrack.formats.machine import entries_json
 
     return entries_json(list(report.targets))
+
+
+def missing_table_of(report: Report, lang: str, width: int) -> list:
+    from kpitrack.formats.chase import missing_table
+
+    return [missing_table(report.as_of, list(report.missing))]
+
+
+def missing_json_of(report: Report, lang: str) -> str:
+    from kpitrack.formats.chase import missing_json
+
+    return missing_json(report.as_of, list(report.missing))
+
+
+def missing_csv_of(report: Report, lang: str) -> str:
+    from kpitrack.formats.chase import missing_csv
+
+    return missing_csv(list(report.missing))
+
+
+def missing_markdown_of(report: Report, lang: str) -> str:
+    from kpitrack.formats.chase import missing_markdown
+
+    return missing_markdown(report.as_of, list(report.missing))

@@ -114,6 +114,8 @@ class Change:
     added: tuple[dict, ...]  # entries recorded
     removed: tuple[dict, ...]  # entries taken out (or changed: then one is removed, one added)
     changed: tuple[str, ...]  # definition keys changed
+    created: bool = False  # the commit made the file: the target's creation
+    merge: bool = False  # a merge commit; its changes are those it brought to the first parent
 
 
 def file_history(path: Path) -> list[Change] | None:
@@ -121,17 +123,18 @@ def file_history(path: Path) -> list[Change] | None:
     folder = path.parent
     if not in_repository(folder):
         return None
-    log = git(["log", "--follow", "--format=%x1e%H%x09%an%x09%ad%x09%s", "--date=format:%Y-%m-%d %H:%M",
-               "--name-only", "--", path.name], folder) or ""
+    log = git(["log", "--follow", "--diff-merges=first-parent", "--format=%x1e%H%x09%P%x09%an%x09%ad%x09%s",
+               "--date=format:%Y-%m-%d %H:%M", "--name-only", "--", path.name], folder) or ""
     top = _top(folder)
     changes = []
     for chunk in log.split("\x1e")[1:]:
         header, *names = [line for line in chunk.splitlines() if line.strip()]
-        commit, author, when, subject = (header.split("\t", 3) + ["", "", ""])[:4]
+        commit, parents, author, when, subject = (header.split("\t", 4) + ["", "", "", ""])[:5]
         name = names[0] if names else path.name
-        before = git(["show", f"{commit}^:{name}"], top, check=False) or ""
+        before = git(["show", f"{commit}^:{name}"], top, check=False)
         after = git(["show", f"{commit}:{name}"], top, check=False) or ""
-        changes.append(Change(commit[:10], author, when, subject, *_difference(before, after)))
+        changes.append(Change(commit[:10], author, when, subject, *_difference(before or "", after),
+                              created=before is None, merge=len(parents.split()) > 1))
     return changes
 
 
@@ -164,3 +167,23 @@ def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, 
     if old.definition[1] != new.definition[1]:
         changed += ("checkpoint",)
     return added, removed, changed
+
+
+def entries_at(path: Path, day) -> list[dict] | None:
+    """The [[progress]] tables of the file at `path` as its last commit before `day` (00:00) held
+    them (none: the file was not committed yet); None outside a git repository."""
+    import tomllib
+    from decimal import Decimal
+
+    folder = path.parent
+    if not in_repository(folder):
+        return None
+    commit = (git(["rev-list", "-1", f"--before={day.isoformat()} 00:00", "HEAD"], folder, check=False) or "").strip()
+    text = git(["show", f"{commit}:./{path.name}"], folder, check=False) if commit else None
+    if not text:
+        return []
+    try:
+        layout = split(text)
+    except Unmergeable:
+        return []
+    return [tomllib.loads(block.text, parse_float=Decimal)["progress"][0] for block in layout.entries]

@@ -265,8 +265,6 @@ def _clash(ours: Block, theirs: Block) -> bool:
     mine, their = _total(ours), _total(theirs)
     return mine is not None and their is not None and mine[0] != their[0] and mine[1] == their[1]
 
-    return result, conflicts
-
 
 def _merge_others(o: Layout, a: Layout, b: Layout) -> list[Block] | None:
     """The tables other than entries (checkpoints): as a whole, from the side that changed them;

@@ -73,6 +73,8 @@ class Report:
     skipped: int = 0
     targets: tuple[Target, ...] = ()
     office: str | None = None  # the workspace's `office`: the Word document's author
+    missing: tuple[dict[str, Any], ...] | None = None  # status --missing: per unit, the targets not reported (chase.py)
+    received: tuple[dict[str, Any], ...] | None = None  # figures received and revised since, per unit (review.py)
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -82,7 +84,11 @@ class Report:
 def build_report(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
                  owner: str | None = None, by_owner: bool = False, since: date | None = None) -> Report:
     """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
+    from kpitrack.reports.review import figure_changes
+
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
     return Report(as_of, tuple(items), workspace.plans, workspace.by_id(),
                   tuple(owner_rows(items)) if by_owner else None, since,
-                  tuple(changes_since(workspace, items, since)) if since else None, office=workspace.settings.office)
+                  tuple(changes_since(workspace, items, since)) if since else None,
+                  received=tuple(figure_changes(workspace, items, since)) if since else None,
+                  office=workspace.settings.office)

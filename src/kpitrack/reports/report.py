@@ -152,7 +152,7 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
 )
 
 
@@ -199,6 +199,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "nodes": [{"name": name, "due": due.isoformat(), "done": done and done.isoformat(),
                    "late": name in result.late_nodes} for name, due, done in result.nodes] or None,
         "pace_class": pace_class(result),  # ahead / at / behind at the printed precision (reports/pace.py)
+        "owners": list(target.owners()),  # 责任单位: the lead (牵头单位) first, then the co-units (配合单位)
     }
 
 

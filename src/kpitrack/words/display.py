@@ -87,6 +87,17 @@ def typed_status(word: str) -> str | None:
     return "stale" if word in (STALE, in_language("zh", STALE)) else None
 
 
+def typed_statuses(word: str) -> list[str]:
+    """Every status and verdict code a typed word names: `未报送` is how the tables print both the
+    status no-data and the verdict not-reported, so it names both; other words name one code."""
+    code = typed_status(word)
+    if code is None:
+        return []
+    shared = [verdict.value for verdict, message in VERDICT_WORDS.items()
+              if code in Status._value2member_map_ and word.strip() == in_language("zh", message)]
+    return [code] + [other for other in shared if other != code]
+
+
 def title_of(target: Target) -> str:
     """The title in the interface's language: `title_en` in English when given, else `title`."""
     return target.title_en if language() == "en" and target.title_en else target.title

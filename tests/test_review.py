@@ -1,0 +1,70 @@
+"""Review (issue 27, item 4): `report --since DATE` lists per unit the figures received and
+revised since the date, old → new, read from git's history of the target files. Synthetic data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from helpers import progress, run, target_toml, write
+
+
+def git(folder, *arguments, when="2025-07-01T09:00:00"):
+    environment = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", *arguments], cwd=folder, check=True, capture_output=True, env=environment)
+
+
+def owned(owner, extra=""):
+    return target_toml(start="2025-01-01", due="2025-12-31").replace(
+        'unit = "firms"', f'unit = "firms"\nowner = "{owner}"') + extra
+
+
+def test_report_since_lists_figures_received_and_revised_with_old_and_new(tmp_path):
+    git(tmp_path, "init", "-q")
+    for setting in (["user.name", "Synthetic"], ["user.email", "s@example.org"], ["commit.gpgsign", "false"]):
+        git(tmp_path, "config", *setting)
+    write(tmp_path / "kpitrack.toml", 'cadence = "monthly"\n')
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500)))
+    write(tmp_path / "b.toml", owned("区发改局", progress("2025-06-30", 300)))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "June", when="2025-07-01T09:00:00")
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 520) + progress("2025-07-31", 700)))
+    git(tmp_path, "commit", "-qam", "July", when="2025-08-03T09:00:00")
+    result = run(tmp_path, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "json")
+    assert result.exit_code == 0, result.output
+    units = json.loads(result.stdout)["received"]
+    assert units == [{"owner": "区住建局", "figures": [
+        {"id": "a", "title": "synthetic: new firms", "unit": "firms", "change": "revised", "date": "2025-05-31",
+         "old": "500", "new": "520"},
+        {"id": "a", "title": "synthetic: new firms", "unit": "firms", "change": "received", "date": "2025-07-31",
+         "old": None, "new": "700"}]}]
+    markdown = run(tmp_path, "report", "--since", "2025-08-01", "--as-of", "2025-08-05").stdout
+    assert "### 区住建局" in markdown and "2025-05-31 500 → 520 firms (revised)" in markdown
+    assert "2025-07-31 700 firms (received)" in markdown and "区发改局" not in markdown.split("received and revised")[1]
+
+
+def test_the_page_and_the_word_document_carry_the_figures_received_and_the_by_owner_section(tmp_path):
+    """issue 27, items 4 and 5: the leader's copy carries the since and by-owner sections."""
+    import io
+
+    from docx import Document
+
+    git(tmp_path, "init", "-q")
+    for setting in (["user.name", "Synthetic"], ["user.email", "s@example.org"], ["commit.gpgsign", "false"]):
+        git(tmp_path, "config", *setting)
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500)))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "June", when="2025-07-01T09:00:00")
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 520) + progress("2025-07-31", 700)))
+    arguments = ("report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--by", "owner")
+    page = run(tmp_path, *arguments, "--format", "html")
+    assert page.exit_code == 0, page.output
+    assert "<h3>区住建局</h3>" in page.stdout and "2025-05-31 500 → 520 firms (revised)" in page.stdout
+    assert "2025-07-31 700 firms (received)" in page.stdout and "By owner" in page.stdout
+    result = run(tmp_path, *arguments, "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    assert result.exit_code == 0, result.output
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO((tmp_path / "r.docx").read_bytes())).paragraphs)
+    assert "2025-05-31 500 → 520 firms (revised)" in text and "2025-07-31 700 firms (received)" in text
+    chinese = run(tmp_path, "--lang", "zh", *arguments, "--format", "html").stdout
+    assert "按责任单位" in chinese and "2025-05-31 500 → 520firms（数据修订）" in chinese
