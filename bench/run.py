@@ -180,6 +180,8 @@ def main() -> None:
     options.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
     options.add_argument("--skip-million", action="store_true",
                          help="leave out the 1,000,000-entry workspaces (cold 1,000 × 1,000, 10,000 targets)")
+    options.add_argument("--light", action="store_true",
+                         help="leave out the Word documents and the pages of the workspace most of whose targets are behind")
     options.add_argument("--targets", type=int, default=1000, help="fewer for a trial of the bench itself")
     arguments = options.parse_args()
     runs, count = arguments.runs, arguments.targets
@@ -248,6 +250,8 @@ def main() -> None:
             Case("cold status json", [*kp, "--dir", str(cold), "status", *as_of, "--format", "json"], env, few,
                  before=emptied(cold)),
         ]
+        if arguments.light:
+            tree_cases = [case for case in tree_cases if "docx" not in case.name and "most behind" not in case.name]
         if not arguments.skip_million:
             tree_cases += [
                 Case("status json, 10,000 targets", on("many", "status", *as_of, "--format", "json"), env, few),
