@@ -138,3 +138,14 @@ def test_a_date_outside_the_period_being_collected_is_refused_without_force(make
     sheet["J2"] = 45
     book.save(ledger)
     assert "added 1 entry" in cli(root, "import", str(ledger)).output
+
+
+def test_a_ledger_not_filled_in_imports_nothing_after_other_figures_came_in(make_workspace, cli, tmp_path):
+    """Its 累计完成 is the figure it was sent with (on its 更新日期): not a July total of the old figure."""
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    assert cli(root, "add", "inv", "260", "--total", "--date", "2025-07-31").exit_code == 0  # by phone
+    result = cli(root, "import", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "added 0 entries" in result.output, result.output

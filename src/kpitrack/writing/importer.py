@@ -34,6 +34,7 @@ class ImportRow:
     ledger: bool = False  # from the ledger workbook: parents are skipped, and unchanged figures
     where: Path | None = None  # the file (and sheet) it was read from, for messages
     period: str = ""  # the ledger's 本期: the period being collected, as worded
+    sent: date | None = None  # the ledger's 更新日期: the date of the figure it was sent with
 
 
 @dataclass
@@ -61,11 +62,12 @@ HEADER_ALIASES = {
     "qualifier": "qualifier", "estimate": "estimate", "预计": "estimate",
     "completed to date": "running", "as of": "date", "读数": "reading", "reading": "reading",
     "本期": "period", "this period": "period",  # the ledger's English header (report --lang en)
+    "更新日期": "sent", "updated": "sent",  # the ledger's: the figure it was sent with is dated so
 }
 # The ledger's other columns (report --format xlsx): read past, never imported.
-LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态", "更新日期",
+LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
-               "progress gap", "status", "updated", "target"}
+               "progress gap", "status", "target"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
@@ -141,7 +143,8 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
             else:
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
-            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path, _text(record.get("period"))))
+            sent = _cell(_date, record.get("sent"), "updated") if ledger and _text(record.get("sent")) else None
+            rows.append(ImportRow(line, target_id, value_text, entry, ledger, path, _text(record.get("period")), sent))
         except KpitrackError as problem:
             problems.append(problem.elsewhere(path, line))
     return rows, problems
@@ -324,7 +327,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     """Check every row against its target; an entry already recorded (same id, date, value, total
     flag) is skipped, so importing a file twice counts nothing twice. A row of the ledger workbook
     is skipped too when it is a milestone's or a parent's (whose figure is its parts' sum), or when
-    its running total is the figure already known on its date: a unit filled in nothing new."""
+    its figure is the one known on its date, or the one the ledger was sent with (on its 更新日期):
+    a unit filled in nothing new, and a ledger not filled in imports nothing, however often."""
     from kpitrack.domain.compute import adds_up_parts, current_figure
     from kpitrack.domain.parse import parse_figure
 
@@ -361,8 +365,9 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
         if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
                 row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
-                target.kind is not Kind.MILESTONE
-                and row.entry.value == current_figure(target, row.entry.date, targets))):
+                target.kind is not Kind.MILESTONE and row.entry.value in (
+                    current_figure(target, row.entry.date, targets),
+                    row.sent and current_figure(target, row.sent, targets)))):  # the figure it was sent with
             skipped += 1
             continue
         if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
