@@ -1,4 +1,4 @@
-"""Charts drawn by matplotlib: a target's burn-up and a plan's completion against 序时进度.
+"""Charts drawn by matplotlib: a target's burn-up (the report's slides are plain SVG: slides.py).
 
 matplotlib rather than pygal: it draws the same figure as SVG (for the page and --format svg) and
 as PNG (for the Word document) without a browser or cairo, its SVG is reproducible (fixed hash
@@ -12,14 +12,12 @@ import io
 import re
 import warnings
 from datetime import timedelta
-from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
 from kpitrack.reports.ledger import LIGHTS
-from kpitrack.reports.report import Item
 
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -127,34 +125,3 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
     axes.legend(fontsize=6, frameon=False, loc="upper left")
     axes.set_title(target.title if not small else target.id, fontsize=9 if not small else 7, loc="left")
     return _save(figure, kind, prefix)
-
-
-def plan_bars(sheets: list[tuple[str, list[Item]]], lang: str = "en", kind: str = "svg") -> str | bytes:
-    """Per plan, one bar per target: completion (coloured by its light) with a mark at 序时进度;
-    the plans stacked, one panel each."""
-    pyplot = _pyplot()
-    heights = [max(len(members), 1) for _, members in sheets] or [1]
-    figure, panels = pyplot.subplots(len(heights), 1, figsize=(7.5, 0.9 + 0.2 * sum(heights) + 0.5 * len(heights)),
-                                     gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for (label, members), axes in zip(sheets, [row[0] for row in panels]):
-        names = [target.id for target, _ in members][::-1]
-        done = [float(min(figures.completion or Decimal(0), Decimal(150))) for _, figures in members][::-1]
-        colours = [COLOURS[LIGHTS[figures.status]][1] for _, figures in members][::-1]
-        planned = [float(figures.planned) if figures.planned is not None else None for _, figures in members][::-1]
-        axes.barh(names, done, color=colours, height=0.6, label=word("completion", lang))
-        marks = [(index, value) for index, value in enumerate(planned) if value is not None]
-        axes.scatter([value for _, value in marks], [index for index, _ in marks], marker="|", s=90,
-                     color="black", label=word("planned", lang), zorder=3)
-        axes.set_title(label, fontsize=9, loc="left")
-        axes.set_xlim(0, max([100.0, *done]) * 1.02)
-        axes.tick_params(labelsize=6)
-        axes.legend(fontsize=6, frameon=False, loc="lower right")
-    panels[-1][0].set_xlabel(word("completion_vs_planned", lang))
-    return _save(figure, kind)
-
-
-def plan_bars_of(report, lang: str) -> str:
-    """The report's plans as bars, one panel per plan."""
-    from kpitrack.words.display import group_label
-
-    return plan_bars([(group_label(name, report.plans), members) for name, members in report.groups], lang) + "\n"

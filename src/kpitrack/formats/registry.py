@@ -35,7 +35,7 @@ class Format:
 REPORT_FORMATS = {format.name: format for format in (
     Format("markdown", "markdown", "report_markdown_of", extension="md", sections=True),
     Format("html", "html", "report_html_of", extension="html", sections=True),
-    Format("svg", "charts", "plan_bars_of", extension="svg"),
+    Format("svg", "slides", "report_slides_of", extension="svg"),
     Format("json", "machine", "report_json_of", extension="json", sections=True),
     Format("csv", "machine", "report_csv_of", extension="csv", encodable=True),
     Format("xlsx", "workbook", "ledger_workbook_of", binary=True, out_only=True, extension="xlsx", default_lang="zh"),
