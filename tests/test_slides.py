@@ -111,3 +111,16 @@ def test_a_rows_figure_is_right_of_its_bar_and_its_mark(make_workspace, cli):
         assert float(figure.get("x")) > max(end, float(mark.get("x1")) + 1.5)  # the mark's stroke is 3
         checked += 1
     assert checked >= 2  # firms (ahead of its mark) and slow (behind it)
+
+
+def test_a_long_plan_title_is_shortened_and_keeps_its_slide_number(make_workspace, cli):
+    plan = "synthetic plan " + "with a very long title " * 8
+    files = {"kpitrack.toml": "", "big/plan.toml": f'title = "{plan.strip()}"\n',
+             **{f"big/t{number:02}.toml": target_toml(title=f"synthetic: target {number}")
+                + progress("2023-06-30", 100) for number in range(ROWS + 1)}}
+    pages = [page for page in slides(make_workspace, cli, files=files) if page.get("class") == "slide"]
+    headings = [page.find(f"{SVG}g") for page in pages]
+    assert [heading.find(f"{SVG}title").text for heading in headings] == [f"big — {plan.strip()}"] * 2
+    assert [heading.find(f"{SVG}text").text for heading in headings] == [
+        shortened(f"big — {plan.strip()}", 30, 1520 - text_width(" (1/2)", 30)) + suffix for suffix in (" (1/2)", " (2/2)")]
+    assert headings[0].find(f"{SVG}text").text.endswith("… (1/2)")

@@ -105,9 +105,10 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
     """One 16:9 slide: the plan's title and the date above, the legend on its own line (off the
     bars), a row a target, the axis and its caption below the last row."""
     parts = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>']
-    heading = label + (f" ({number}/{count})" if count > 1 else "")
-    parts.append(f'<text x="{LABEL_LEFT}" y="62" font-size="{TITLE_SIZE}" font-weight="bold">'
-                 f'{escape(shortened(heading, TITLE_SIZE, WIDTH - 2 * LABEL_LEFT))}</text>')
+    counter = f" ({number}/{count})" if count > 1 else ""  # kept whole when the plan's title is shortened
+    room = WIDTH - 2 * LABEL_LEFT - text_width(counter, TITLE_SIZE)
+    parts.append(f'<g><title>{escape(label)}</title><text x="{LABEL_LEFT}" y="62" font-size="{TITLE_SIZE}" '
+                 f'font-weight="bold">{escape(shortened(label, TITLE_SIZE, room) + counter)}</text></g>')
     parts.append(f'<text x="{LABEL_LEFT}" y="104" font-size="20" fill="#444">'
                  f'{escape(word("report_as_of", lang, date=as_of))}</text>')
     legend = PLOT_LEFT  # a grey swatch: the bars' colour is their light, not the legend's
