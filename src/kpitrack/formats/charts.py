@@ -1,6 +1,7 @@
-"""Charts drawn by matplotlib: a target's burn-up (the report's slides are plain SVG: slides.py).
+"""Charts drawn by matplotlib: a target's burn-up for `show --format svg` and the Word document's
+pictures (the page's charts are plain SVG: svgchart.py; the report's slides too: slides.py).
 
-matplotlib rather than pygal: it draws the same figure as SVG (for the page and --format svg) and
+matplotlib rather than pygal: it draws the same figure as SVG (for show --format svg) and
 as PNG (for the Word document) without a browser or cairo, its SVG is reproducible (fixed hash
 salt, no date), and with svg.fonttype "none" text stays text in a named CJK font stack, nothing
 fetched. It is imported only here, and only by the commands that draw.
