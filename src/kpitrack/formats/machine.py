@@ -233,7 +233,7 @@ def report_json_of(report, lang: str) -> str:
     """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
     text = report_json(report.as_of, list(report.items))
     extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes),
-                                                 ("received", report.received))
+                                                 ("received", report.received), ("missing", report.missing))
              if value is not None}
     return with_sections(text, extra) if extra else text
 
