@@ -113,9 +113,9 @@ def test_export_lists_every_entry_once(three_targets):
     write(three_targets / "plan" / "evil.toml", TARGET_TOML + '\n[[progress]]\ndate = 2023-03-01\nvalue = 1\n'
                                                          'note = "=cmd|calc"\n')
     lines = run(three_targets, "export").stdout.splitlines()
-    assert lines[0] == "id,group,unit,date,value,total,done,note,source,qualifier,estimate"
+    assert lines[0] == "id,group,unit,date,value,total,done,note,source,qualifier,estimate,node"
     assert sorted(lines[1:]) == sorted([
-        "finished,other,firms,2023-05-31,1200,false,,,,,false", "ahead,plan,firms,2023-06-30,700,false,,,,,false",
-        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false", "slow,plan,firms,2023-06-30,100,false,,,,,false"])
+        "finished,other,firms,2023-05-31,1200,false,,,,,false,", "ahead,plan,firms,2023-06-30,700,false,,,,,false,",
+        "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false,", "slow,plan,firms,2023-06-30,100,false,,,,,false,"])
     entries = json.loads(run(three_targets, "export", "--format", "json").stdout)["entries"]
     assert len(entries) == 4 and entries[0]["value"] == 1200

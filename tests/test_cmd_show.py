@@ -62,7 +62,7 @@ def test_show_json_lists_entries_and_figures(tmp_path):
     assert (document["as_of"], document["group"], document["current"], document["completion"],
             document["planned"], document["status"]) == (
         "2023-06-30", "plan", 650, Decimal("54.17"), Decimal("49.59"), "on-track")
-    entry = {"total": False, "done": None, "note": None, "source": None, "qualifier": None, "estimate": False}
+    entry = {"total": False, "done": None, "note": None, "source": None, "qualifier": None, "estimate": False, "node": None}
     assert document["entries"] == [
         {**entry, "date": "2023-02-28", "value": 100}, {**entry, "date": "2023-03-31", "value": 200},
         {**entry, "date": "2023-06-30", "value": 650, "total": True}, {**entry, "date": "2023-08-31", "value": 50}]

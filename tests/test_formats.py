@@ -53,7 +53,7 @@ def test_show_json_lists_entries_and_checkpoints():
     target = make_target(entries=[(AS_OF, 5, True)], checkpoints=[(date(2023, 9, 30), 900)], tags=("x",))
     document = json.loads(show_json(target, figures(target, AS_OF)))
     assert document["entries"] == [{"date": "2023-06-30", "value": 5, "total": True, "done": None,
-                                    "note": None, "source": None, "qualifier": None, "estimate": False}]
+                                    "note": None, "source": None, "qualifier": None, "estimate": False, "node": None}]
     assert document["checkpoints"] == [{"date": "2023-09-30", "value": 900}]
     assert (document["tags"], document["as_of"]) == (["x"], "2023-06-30")
 

@@ -17,7 +17,7 @@ ENVIRONMENT = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C
 # Names, not sentences: formats, products and encodings the help names as they are spelt.
 NAMES = {"kpitrack", "git", "README", "JSON", "CSV", "pandas", "Excel", "Windows", "UTF", "GBK", "gbk", "utf-8-sig",
          "html", "svg", "xlsx", "docx", "csv", "shell", "bash", "zsh", "fish", "language", "kpitrack.toml", "en", "zh",
-         "km", "utf", "id", "date", "value", "total", "note", "source", "done", "undone", "repeat", "over", "at-least",
+         "km", "utf", "id", "date", "value", "total", "note", "source", "done", "undone", "node", "repeat", "over", "at-least",
          "about", "at-most", "nearly", "behind", "stale", "missed", "pid"}
 
 

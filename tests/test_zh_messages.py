@@ -201,7 +201,7 @@ def test_report_by_owner_and_since_speak_the_chosen_language(owners):
     nothing = run(owners, "report", "--since", "2023-07-14", "--as-of", "2023-07-15", "--format", "markdown").stdout
     assert "\n\n没有变化。\n" in nothing and nothing.rstrip().endswith("没有新报送或修订的数据。"), nothing
     result = run(owners, "report", "--by", "owner", "--format", "csv")
-    assert result.exit_code == 2 and "--by 和 --since 只用于 markdown、json、html 和 docx" in result.stderr, result.output
+    assert result.exit_code == 2 and "--by、--since 和 --missing 只用于 markdown、json、html 和 docx" in result.stderr, result.output
 
 
 def test_a_revised_figure_is_named_in_the_chosen_language(owners):

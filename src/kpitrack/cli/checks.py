@@ -279,6 +279,9 @@ def report(
         "--since", parser=date_argument, metavar="DATE",
         help="Add what changed since DATE: newly done, turned red, recovered, and per responsible unit the "
              "figures received and revised (old → new; from git's history, else the journal of fix).")] = None,
+    missing: Annotated[bool, typer.Option(
+        "--missing", help="Add per responsible unit the targets with no figure dated in the last ended period "
+                          "of their cadence (未报送), as status --missing lists them.")] = False,
     lang: Annotated[Optional[Language], typer.Option(
         "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
     encoding: CsvEncoding = None,
@@ -300,14 +303,16 @@ def report(
                                  param_hint="'--out'")
     if by is not None and chosen.name == "xlsx":  # one ledger per responsible unit, into a folder
         return _unit_ledgers(ctx, as_of, out, tag, group, owner, page_language(ctx, lang, default=chosen.default_lang))
-    if (by or since) and not chosen.sections:
-        raise typer.BadParameter(_("--by and --since are for markdown, json, html and docx"), param_hint="'--format'")
+    if (by or since or missing) and not chosen.sections:
+        raise typer.BadParameter(_("--by, --since and --missing are for markdown, json, html and docx"),
+                                 param_hint="'--format'")
     as_of = as_of or date.today()
     workspace = load(ctx)
     if chosen.folder:
         from kpitrack.writing.site import site_folder
         site_folder(out)  # a folder that may not take a site is refused before the pages are drawn
-    built = build_report(workspace, as_of, tag, group, owner, by_owner=by is not None, since=since)
+    built = build_report(workspace, as_of, tag, group, owner, by_owner=by is not None, since=since,
+                         missing=missing)
     text = chosen.render(built, page_language(ctx, lang, default=chosen.default_lang))
     if chosen.encodable:
         text = encoded(text, encoding)

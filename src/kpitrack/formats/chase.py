@@ -23,6 +23,12 @@ def missing_cells(row: dict) -> tuple[str, str, str, str]:
     return row["id"], title, row["period"], row["last_update"] or "—"
 
 
+def missing_line(row: dict) -> str:
+    """One missing target as a line of the page and the Word document: `id title: period (updated date)`."""
+    target, title, period, updated = missing_cells(row)
+    return f"{target} {title}: {period} (" + _("updated {date}").format(date=updated) + ")"
+
+
 def missing_heading(as_of: date) -> str:
     return _("Not reported for the last period (未报送) {as_of}").format(as_of=as_of_words(as_of))
 
@@ -132,6 +138,10 @@ def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[s
                              [(owner_name(row["owner"]), [f"{figure['id']} {figure['title']}: {received_line(figure)}"
                                                           for figure in row["figures"]]) for row in report.received]
                              or [("", [_("No figure received or revised.")])]))
+        if report.missing is not None:
+            sections.append((missing_heading(report.as_of), [
+                (owner_name(row["owner"]), [missing_line(target) for target in row["targets"]])
+                for row in report.missing] or [("", [missing_nothing()])]))
         return sections
     finally:
         set_language(spoken)

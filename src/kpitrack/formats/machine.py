@@ -182,8 +182,9 @@ def entries_csv(targets: list[Target]) -> Iterator[str]:
         writer.writerows(
             (*head, day.isoformat(), "" if value is None else exact(value), boolean[total],
              "" if done is None else boolean[done], "" if note is None else safe(note),
-             "" if source is None else safe(source), "" if qualifier is None else safe(qualifier), boolean[estimate])
-            for day, value, total, done, note, source, qualifier, estimate in map(entry_values, target.entries))
+             "" if source is None else safe(source), "" if qualifier is None else safe(qualifier), boolean[estimate],
+             "" if node is None else safe(node))
+            for day, value, total, done, note, source, qualifier, estimate, node in map(entry_values, target.entries))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -198,12 +199,12 @@ def entries_json(targets: list[Target]) -> Iterator[str]:
         head = to_json({"id": target.id, "group": target.group, "unit": target.unit}, "    ")[:-len("\n    }")]
         rows = []
         for entry in target.entries:  # each value by its place in report.entry_values: no lookup by type
-            day, value, total, done, note, source, qualifier, estimate = entry_values(entry)
+            day, value, total, done, note, source, qualifier, estimate, node = entry_values(entry)
             rows.append(separator + head + layout(
                 day_json(day), null if value is None else exact(value), _BOOLEAN[total],
                 null if done is None else _BOOLEAN[done], null if note is None else json_string(note),
                 null if source is None else json_string(source), null if qualifier is None else json_string(qualifier),
-                _BOOLEAN[estimate]))
+                _BOOLEAN[estimate], null if node is None else json_string(node)))
             separator = ",\n    "
         yield "".join(rows)  # a target's rows at a time: few writes, little memory
     yield '{\n  "entries": []\n}\n' if separator.startswith("{") else "\n  ]\n}\n"
@@ -233,7 +234,7 @@ def report_json_of(report, lang: str) -> str:
     """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
     text = report_json(report.as_of, list(report.items))
     extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes),
-                                                 ("received", report.received))
+                                                 ("received", report.received), ("missing", report.missing))
              if value is not None}
     return with_sections(text, extra) if extra else text
 

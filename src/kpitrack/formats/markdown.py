@@ -115,4 +115,7 @@ def report_markdown_of(report, lang: str) -> str:
     if report.since and report.received is not None:
         from kpitrack.formats.chase import received_markdown
         text += "\n" + received_markdown(report.since, list(report.received))
+    if report.missing is not None:
+        from kpitrack.formats.chase import missing_markdown
+        text += "\n" + missing_markdown(report.as_of, list(report.missing))
     return text

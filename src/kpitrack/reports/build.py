@@ -82,8 +82,10 @@ class Report:
 
 
 def build_report(workspace: Workspace, as_of: date, tag: str | None = None, group: str | None = None,
-                 owner: str | None = None, by_owner: bool = False, since: date | None = None) -> Report:
+                 owner: str | None = None, by_owner: bool = False, since: date | None = None,
+                 missing: bool = False) -> Report:
     """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
+    from kpitrack.reports.chase import missing_rows
     from kpitrack.reports.review import figure_changes
 
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
@@ -91,4 +93,5 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
                   tuple(owner_rows(items)) if by_owner else None, since,
                   tuple(changes_since(workspace, items, since)) if since else None,
                   received=tuple(figure_changes(workspace, items, since)) if since else None,
-                  office=workspace.settings.office)
+                  office=workspace.settings.office,
+                  missing=tuple(missing_rows(workspace, items, as_of)) if missing else None)

@@ -210,12 +210,14 @@ def entry_fields(entry) -> dict[str, Any]:
 
 def entry_values(entry) -> tuple:
     """The values of `entry_fields`, in ENTRY_FIELDS' order: date, value (a Decimal or None),
-    total, done (None but for a milestone), note, source, qualifier (text or None), estimate."""
-    day, value, total, done, note, source, _, qualifier, estimate, *_ = entry
-    return day, value, total, done, note, source, qualifier and qualifier.value, estimate
+    total, done (None but for a milestone), note, source, qualifier (text or None), estimate, node
+    (the milestone node it marks, or None)."""
+    day, value, total, done, note, source, _, qualifier, estimate, _, node = entry
+    return day, value, total, done, note, source, qualifier and qualifier.value, estimate, node
 
 
-ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate")
+ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate",
+                "node")
 
 
 def entry_rows(targets: list[Target]) -> Iterator[dict[str, Any]]:

@@ -19,7 +19,7 @@ from kpitrack.writing.lock import Waiting
 from kpitrack.writing.write import recorded_identity
 
 
-IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate")
+IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate", "node")
 
 
 _TRUE, _FALSE = ("true", "yes", "1", "y", "是"), ("false", "no", "0", "n", "否", "")
@@ -60,6 +60,7 @@ HEADER_ALIASES = {
     "value": "value", "数值": "value", "完成值": "value", "累计完成": "running", "total": "total",
     "是否累计": "total", "note": "note", "备注": "note", "source": "source", "来源": "source",
     "qualifier": "qualifier", "estimate": "estimate", "预计": "estimate",
+    "node": "node", "节点": "node", "done": "done",  # a milestone node's entry, as export writes it
     "completed to date": "running", "as of": "date", "读数": "reading", "reading": "reading",
     "本期": "period", "this period": "period",  # the ledger's English header (report --lang en)
     "更新日期": "sent", "updated": "sent",  # the ledger's: the figure it was sent with is dated so
@@ -67,7 +68,7 @@ HEADER_ALIASES = {
 # The ledger's other columns (report --format xlsx): read past, never imported.
 LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
-               "progress gap", "status", "target"}
+               "progress gap", "status", "target", "group"}  # group: export's (the file's folder)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
@@ -133,10 +134,13 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
                 check_id(target_id)
             when = _cell(_date, record.get("date"), "date")
             value_text = _text(value_cell)
+            if not value_text and _text(record.get("done")):  # export's row of a milestone: its done column
+                value_text = "done" if _cell(_truth, _text(record["done"]), "done") else "undone"
             total = _cell(_truth, _text(record["total"]), "total") if "total" in record else "running" in record
             note, source = _text(record.get("note")) or None, _text(record.get("source")) or None
             marks = dict(qualifier=_cell(_reading_qualifier, _text(record.get("qualifier")), "qualifier"),
-                         estimate=_cell(_truth, _text(record.get("estimate")), "estimate"))
+                         estimate=_cell(_truth, _text(record.get("estimate")), "estimate"),
+                         node=_text(record.get("node")) or None)
             if value_text.lower() in ("done", "undone") or ledger and value_text in DONE_WORDS:
                 entry = Entry(when, total=total, done=value_text.lower() not in ("undone",), note=note, source=source,
                               **marks)
