@@ -140,8 +140,14 @@ def import_(
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
+    from kpitrack.cli.import_echo import revision_lines
+
     count = apply_import(workspace, plan, _(", ").join(path.name for path in files), waiting(wait)) \
         if not dry_run else plan.count
+    if not dry_run and not quiet:
+        for line in revision_lines(workspace, plan):
+            say(line)
+    revised = sum(len(items) for items in plan.revisions.values())
     summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
         _("added {entries} to {targets}; {skipped} already recorded, skipped")
     if not quiet:
@@ -150,4 +156,6 @@ def import_(
                              count=len(plan.additions)),
                              skipped=ngettext("{count} row", "{count} rows", plan.skipped + plan.count - count).format(
                                  count=plan.skipped + plan.count - count))
+              + (ngettext("; {count} figure revised", "; {count} figures revised", revised).format(count=revised)
+                 if revised else "")
               + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding not in ("utf-8", "xlsx") else ""))
