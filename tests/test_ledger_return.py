@@ -195,3 +195,23 @@ def test_a_revision_and_an_addition_to_one_target_are_one_import_undone_whole(ma
     assert "revised vac 2025-07-31: 95.5 → 95.2" in result.output and "added 1 entry" in result.output, result.output
     assert cli(root, "undo").exit_code == 0
     assert (root / "p/vac.toml").read_bytes() == before
+
+
+def test_the_dry_run_lists_each_row_as_it_would_land_and_writes_nothing(make_workspace, cli, tmp_path):
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    fill(ledger, {"inv": 250, "gdp": 5.9})
+    assert cli(root, "import", str(ledger)).exit_code == 0
+    fill(ledger, {"inv": 255, "gdp": 5.9, "vac": 95.5})
+    files = sorted(path for path in root.rglob("*") if path.is_file())
+    before = {path: path.read_bytes() for path in files}
+    result = cli(root, "import", str(ledger), "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "ledger.xlsx:3  inv  255 亿元 (running total)  2025-07-31  revised (250 → 255)" in lines, lines
+    assert "ledger.xlsx:2  gdp  5.9 %  2025-07-31  unchanged" in lines, lines
+    assert "ledger.xlsx:5  vac  95.5 %  2025-07-31  new" in lines, lines
+    assert lines[-1] == "would add 1 entry to 1 target; 1 row already recorded, skipped; 1 figure revised", lines
+    assert sorted(path for path in root.rglob("*") if path.is_file()) == files
+    assert all(path.read_bytes() == data for path, data in before.items())  # byte-identical
