@@ -218,8 +218,9 @@ def figure_as_understood(target: Target, entry) -> str:
     import and the import's dry run, so what was typed is seen as it was understood."""
     if entry.done is not None:
         return entry_value(entry)
-    return (entry_value(entry) + (f" {visible(target.unit)}" if target.unit else "")
-            + (pgettext("understood", " (running total)") if entry.total else ""))
+    mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
+    return (mark + number(entry.value) + (f" {visible(target.unit)}" if target.unit else "")
+            + estimate_mark(entry.estimate) + (pgettext("understood", " (running total)") if entry.total else ""))
 
 
 def target_value(target: Target, value=None) -> str:
