@@ -215,3 +215,13 @@ def test_the_dry_run_lists_each_row_as_it_would_land_and_writes_nothing(make_wor
     assert lines[-1] == "would add 1 entry to 1 target; 1 row already recorded, skipped; 1 figure revised", lines
     assert sorted(path for path in root.rglob("*") if path.is_file()) == files
     assert all(path.read_bytes() == data for path, data in before.items())  # byte-identical
+
+
+def test_an_import_revision_is_listed_by_report_since_outside_git(make_workspace, cli, tmp_path):
+    """Outside git report --since knows the revisions the journal holds: fix's, and now an import's."""
+    root = make_workspace(TARGETS)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,date,value,total\ninv,2025-06-30,210,true\n")
+    assert "1 figure revised" in cli(root, "import", str(rows)).output
+    markdown = cli(root, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "markdown").output
+    assert "import rows.csv: 2025-06-30 200 → 210" in markdown, markdown

@@ -119,5 +119,7 @@ def apply_import(workspace: Workspace, plan, name: str = "", waiting: Waiting | 
         from kpitrack.writing.journal import record
         changed = {item.path for item in changes}
         record(workspace.root, "import", f"import {name}", changes,
-               [target_id for target_id in {**plan.revisions, **plan.additions} if paths[target_id] in changed])
+               [target_id for target_id in {**plan.revisions, **plan.additions} if paths[target_id] in changed],
+               [{"id": target_id, "summary": f"import {name}: {row.entry.date} {old.value} → {row.entry.value}"}
+                for target_id, items in plan.revisions.items() for row, old in items])
     return sum(appended.added for appended in done)
