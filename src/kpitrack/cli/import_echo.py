@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kpitrack.words.display import entry_value, figure_as_understood
 from kpitrack.words.i18n import _, pgettext
+from kpitrack.writing.import_revise import where
 
 
 def revision_lines(workspace, plan) -> list[str]:
@@ -23,6 +24,6 @@ def landing_lines(workspace, plan) -> list[str]:
              for items in plan.revisions.values() for row, old in items]
     rows += [(row, _("unchanged")) for row in plan.unchanged]
     rows.sort(key=lambda item: (str(item[0].where or ""), item[0].line))
-    return [f"{row.where.name if row.where else ''}:{row.line}  {row.target_id}  "
+    return [f"{where(row)}  {row.target_id}  "
             f"{figure_as_understood(targets[row.target_id], row.entry)}  {row.entry.date}  {state}"
             for row, state in rows]

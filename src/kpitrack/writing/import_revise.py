@@ -38,6 +38,7 @@ def recorded_figure(target: Target, entry: Entry) -> Entry | None:
 
 
 def where(row) -> str:
+    """Where a row was read, as a message names it: file:line (file[sheet]:line for a sheet of several)."""
     return f"{row.where.name if row.where else ''}:{row.line}".lstrip(":")
 
 
@@ -55,7 +56,7 @@ def second_figure(rows: dict[tuple[str, date], object], target: Target, row) -> 
 def apply_revisions(workspace_root: Path, revisions: dict, paths: dict[str, Path]) -> list:
     """Rewrite each revised entry (see rewrite_entry); on a failure, every file rewritten so far is put
     back and the error raised. Returns the Replaced of each file (before the first, after the last)."""
-    from kpitrack.writing.rewrite import Replaced, restore_file, rewrite_entry
+    from kpitrack.writing.rewrite import Replaced, rewrite_entry
 
     done: dict[Path, Replaced] = {}
     try:
