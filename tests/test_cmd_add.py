@@ -44,7 +44,7 @@ def test_add_appends_an_entry_and_keeps_the_earlier_bytes(tmp_path):
     result = run(tmp_path, "add", "firms", "340", "--date", "2023-06-30", "--note", "synthetic note",
                  "--source", "synthetic source")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"added to {path}: 340 on 2023-06-30\n"
+    assert result.stdout == f"added to {path}: 340 firms on 2023-06-30\n"  # as understood, in its unit
     new = path.read_bytes()
     assert new.startswith(old) and len(new) > len(old)
     assert read_toml(path)["progress"][-1] == {
@@ -57,7 +57,7 @@ def test_add_appends_running_total_entry(tmp_path):
     old = path.read_bytes()
     result = run(tmp_path, "add", "firms", "1,000", "--total", "--date", "2023-09-30")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"added to {path}: 1,000 on 2023-09-30 (running total)\n"
+    assert result.stdout == f"added to {path}: 1,000 firms (running total) on 2023-09-30\n"
     assert path.read_bytes().startswith(old)
     assert read_toml(path)["progress"][-1] == {"date": date(2023, 9, 30), "value": 1000, "total": True}
     assert status_rows(tmp_path, "--as-of", "2023-09-30")["firms"]["current"] == 1000
@@ -264,3 +264,13 @@ def test_undecodable_bytes_from_the_terminal_are_refused(tmp_path):
     assert result.returncode == 2
     assert b"--note is not valid UTF-8" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_add_echoes_the_figure_as_understood_in_the_target_unit(tmp_path):
+    """194.7亿元 typed on a 亿元 target is echoed 194.7 亿元 (running total), in both languages (issue 27)."""
+    write(tmp_path / "inv.toml", 'title = "synthetic investment"\nstart = 2025-01-01\ndue = 2025-12-31\n'
+                                 'target = 5000\nunit = "亿元"\n')
+    english = run(tmp_path, "add", "inv", "194.7亿元", "--total", "--date", "2025-07-31")
+    assert english.exit_code == 0 and ": 194.7 亿元 (running total) on 2025-07-31" in english.stdout, english.output
+    chinese = run(tmp_path, "--lang", "zh", "add", "inv", "1.947万亿元", "--total", "--date", "2025-08-31")
+    assert chinese.exit_code == 0 and "19,470 亿元（累计）" in chinese.stdout, chinese.output

@@ -96,7 +96,8 @@ def test_import_dry_run_writes_nothing(three_targets, tmp_path):
     csv_file = write(tmp_path / "in.csv", "id,date,value\nslow,2023-07-31,50\n")
     before = snapshot(three_targets)
     result = run(three_targets, "import", str(csv_file), "--dry-run")
-    assert result.stdout == "would add 1 entry to 1 target; 0 rows already recorded, skipped\n"
+    assert result.stdout == ("in.csv:2  slow  50 firms  2023-07-31  new\n"  # each row as it would land
+                             "would add 1 entry to 1 target; 0 rows already recorded, skipped\n")
     assert snapshot(three_targets) == before
 
 

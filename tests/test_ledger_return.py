@@ -149,3 +149,79 @@ def test_a_ledger_not_filled_in_imports_nothing_after_other_figures_came_in(make
     result = cli(root, "import", str(ledger))
     assert result.exit_code == 0, result.output
     assert "added 0 entries" in result.output, result.output
+
+
+def test_a_revised_figure_for_a_recorded_date_is_a_revision_undone_by_undo(make_workspace, cli, tmp_path):
+    """A unit's second return changes one figure: one revision, no second entry; undo puts it back."""
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    fill(ledger, {"inv": 250, "gdp": 5.9})
+    assert "added 2 entries" in cli(root, "import", str(ledger)).output
+    before = (root / "p/inv.toml").read_bytes()
+    fill(ledger, {"inv": 255, "gdp": 5.9})
+    result = cli(root, "import", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "revised inv 2025-07-31: 250 → 255" in result.output, result.output
+    assert "added 0 entries to 0 targets" in result.output and "; 1 figure revised" in result.output, result.output
+    text = (root / "p/inv.toml").read_text()
+    assert text.count("date = 2025-07-31") == 1 and "value = 255" in text and "value = 250" not in text
+    assert "added 0 entries" in cli(root, "import", str(ledger)).output  # a third import: nothing
+    assert cli(root, "undo").exit_code == 0
+    assert (root / "p/inv.toml").read_bytes() == before
+
+
+def test_two_figures_for_one_date_in_one_import_are_refused_naming_both_rows(make_workspace, cli, tmp_path):
+    root = make_workspace(TARGETS)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,date,value,total\ninv,2025-07-31,250,true\ninv,2025-07-31,260,true\n")
+    before = (root / "p/inv.toml").read_bytes()
+    result = cli(root, "import", str(rows))
+    assert result.exit_code == 2 and "rows.csv:2" in result.output and "rows.csv:3" in result.output, result.output
+    assert (root / "p/inv.toml").read_bytes() == before
+
+
+def test_a_revision_and_an_addition_to_one_target_are_one_import_undone_whole(make_workspace, cli, tmp_path):
+    """A CSV: a reading revised on a level target, a new figure beside it; one undo takes back both."""
+    root = make_workspace(TARGETS)
+    first = tmp_path / "first.csv"
+    first.write_text("id,date,value\nvac,2025-07-31,95.5\n")
+    assert "added 1 entry" in cli(root, "import", str(first)).output
+    before = (root / "p/vac.toml").read_bytes()
+    second = tmp_path / "second.csv"
+    second.write_text("id,date,value\nvac,2025-07-31,95.2\nvac,2025-08-31,94\n")
+    result = cli(root, "import", str(second))
+    assert result.exit_code == 0, result.output
+    assert "revised vac 2025-07-31: 95.5 → 95.2" in result.output and "added 1 entry" in result.output, result.output
+    assert cli(root, "undo").exit_code == 0
+    assert (root / "p/vac.toml").read_bytes() == before
+
+
+def test_the_dry_run_lists_each_row_as_it_would_land_and_writes_nothing(make_workspace, cli, tmp_path):
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    fill(ledger, {"inv": 250, "gdp": 5.9})
+    assert cli(root, "import", str(ledger)).exit_code == 0
+    fill(ledger, {"inv": 255, "gdp": 5.9, "vac": 95.5})
+    files = sorted(path for path in root.rglob("*") if path.is_file())
+    before = {path: path.read_bytes() for path in files}
+    result = cli(root, "import", str(ledger), "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "ledger.xlsx:3  inv  255 亿元 (running total)  2025-07-31  revised (250 → 255)" in lines, lines
+    assert "ledger.xlsx:2  gdp  5.9 %  2025-07-31  unchanged" in lines, lines
+    assert "ledger.xlsx:5  vac  95.5 %  2025-07-31  new" in lines, lines
+    assert lines[-1] == "would add 1 entry to 1 target; 1 row already recorded, skipped; 1 figure revised", lines
+    assert sorted(path for path in root.rglob("*") if path.is_file()) == files
+    assert all(path.read_bytes() == data for path, data in before.items())  # byte-identical
+
+
+def test_an_import_revision_is_listed_by_report_since_outside_git(make_workspace, cli, tmp_path):
+    """Outside git report --since knows the revisions the journal holds: fix's, and now an import's."""
+    root = make_workspace(TARGETS)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,date,value,total\ninv,2025-06-30,210,true\n")
+    assert "1 figure revised" in cli(root, "import", str(rows)).output
+    markdown = cli(root, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "markdown").output
+    assert "import rows.csv: 2025-06-30 200 → 210" in markdown, markdown

@@ -2,7 +2,6 @@
 validate refuse a second, different running total for one target and date; a decrease target refuses
 a running total moving away from its target without --force. Synthetic data."""
 
-import pytest
 
 from helpers import TARGET_TOML, runner, write
 from kpitrack.cli import app
@@ -22,16 +21,22 @@ def test_add_again_refuses_a_second_different_total(tmp_path):
     assert run(tmp_path, "add", "firms", "131", "--total", "--again", "--date", "2023-09-30").exit_code == 0
 
 
-@pytest.mark.parametrize("recorded, rows", [
-    (RECORDED, "firms,2023-09-30,123,true\n"),  # against a total in the file (a ledger re-imported)
-    (TARGET_TOML, "firms,2023-09-30,123,true\nfirms,2023-09-30,131,true\n"),  # two rows of one file
-])
-def test_import_refuses_a_second_different_total(tmp_path, recorded, rows):
-    path = write(tmp_path / "ws" / "firms.toml", recorded)
-    write(tmp_path / "rows.csv", "id,date,value,total\n" + rows)
+def test_import_refuses_a_second_different_total_in_one_file(tmp_path):
+    path = write(tmp_path / "ws" / "firms.toml", TARGET_TOML)
+    write(tmp_path / "rows.csv", "id,date,value,total\nfirms,2023-09-30,123,true\nfirms,2023-09-30,131,true\n")
     result = run(tmp_path / "ws", "import", str(tmp_path / "rows.csv"))
-    assert result.exit_code == 2 and "second, different running total" in result.output, result.output
-    assert path.read_text() == recorded
+    assert result.exit_code == 2 and "two figures for 2023-09-30 in this import" in result.output, result.output
+    assert "rows.csv:2" in result.output and "rows.csv:3" in result.output
+    assert path.read_text() == TARGET_TOML
+
+
+def test_import_of_another_total_for_a_recorded_date_revises_it(tmp_path):
+    """A ledger re-imported with another figure: a revision of the entry (issue 27), not a second total."""
+    path = write(tmp_path / "ws" / "firms.toml", RECORDED)
+    write(tmp_path / "rows.csv", "id,date,value,total\nfirms,2023-09-30,123,true\n")
+    result = run(tmp_path / "ws", "import", str(tmp_path / "rows.csv"))
+    assert result.exit_code == 0 and "revised firms 2023-09-30: 131 → 123" in result.output, result.output
+    assert path.read_text() == RECORDED.replace("value = 131", "value = 123")
 
 
 def test_validate_reports_two_totals_on_one_date_as_an_error(tmp_path):

@@ -250,7 +250,9 @@ def test_undo_of_an_import_names_it_as_a_command_in_either_language(firms, tmp_p
 
 def test_the_import_summary_reads_as_chinese_without_spaces_inside_words(firms, tmp_path):
     csv_file = write(tmp_path / "rows.csv", "id,date,value\nfirms,2023-07-31,50\nfirms,2023-03-31,200\n")
-    assert run(firms, "import", str(csv_file), "--dry-run").stdout == "将向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
+    assert run(firms, "import", str(csv_file), "--dry-run").stdout == (  # the dry run lists each row first
+        "rows.csv:2  firms  50 firms  2023-07-31  新增\nrows.csv:3  firms  200 firms  2023-03-31  无变化\n"
+        "将向 1 个指标添加 1 条记录；1 行已有记录，跳过\n")
     assert run(firms, "import", str(csv_file)).stdout == "已向 1 个指标添加 1 条记录；1 行已有记录，跳过\n"
 
 

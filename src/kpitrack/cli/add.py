@@ -145,6 +145,7 @@ def add(
     for warning in entry_warnings(appended.target, made[-1]):
         warn(worded(warning))
     if not quiet:
-        say(_("added to {file}: {value} on {date}").format(
-            file=path, value=(qualifier.value + " " if qualifier else "") + value, date=when.isoformat())
-              + (_(" (running total)") if total else "") + (_(" (estimate)") if estimate else ""))
+        from kpitrack.words.display import figure_as_understood
+
+        say(_("added to {file}: {value} on {date}").format(  # as understood in the target's unit, not as typed
+            file=path, value=figure_as_understood(appended.target, made[-1]), date=when.isoformat()))

@@ -111,7 +111,7 @@ def import_(
         metavar="FILE", help="A .csv or .xlsx with columns id,date,value[,total][,note][,source] "
                              "(or 编号/指标, 日期/截至日期, 数值/完成值/累计完成, 是否累计, 备注, 来源); several "
                              "files, or a folder of returned ledgers, in one import.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List each row as it would land (new, revised or unchanged), count, write nothing.")] = False,
     quiet: QuietOption = False,
     encoding: Annotated[Optional[str], typer.Option(
         metavar="NAME", callback=text_encoding, help="The CSV file's encoding, e.g. gbk (default: UTF-8, else GBK; UTF-16 by its mark).")] = None,
@@ -140,8 +140,17 @@ def import_(
     report_problems(plan.problems, ngettext("{count} bad row; nothing was imported",
                                             "{count} bad rows; nothing was imported",
                                             len(plan.problems)).format(count=len(plan.problems)))
+    from kpitrack.cli.import_echo import landing_lines, revision_lines
+
+    if dry_run and not quiet:
+        for line in landing_lines(workspace, plan):
+            say(line)
     count = apply_import(workspace, plan, _(", ").join(path.name for path in files), waiting(wait)) \
         if not dry_run else plan.count
+    if not dry_run and not quiet:
+        for line in revision_lines(workspace, plan):
+            say(line)
+    revised = sum(len(items) for items in plan.revisions.values())
     summary = _("would add {entries} to {targets}; {skipped} already recorded, skipped") if dry_run else \
         _("added {entries} to {targets}; {skipped} already recorded, skipped")
     if not quiet:
@@ -150,4 +159,6 @@ def import_(
                              count=len(plan.additions)),
                              skipped=ngettext("{count} row", "{count} rows", plan.skipped + plan.count - count).format(
                                  count=plan.skipped + plan.count - count))
+              + (ngettext("; {count} figure revised", "; {count} figures revised", revised).format(count=revised)
+                 if revised else "")
               + (_(" (read as {encoding})").format(encoding=plan.encoding) if plan.encoding not in ("utf-8", "xlsx") else ""))

@@ -422,4 +422,7 @@ def revisions(root, since: date) -> list[dict[str, str]]:
         if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
             for target_id in record.get("ids") or [PurePath(change["path"]).stem for change in record["files"]]:
                 found.append({"id": target_id, "summary": record["summary"]})
+        if record.get("operation") == "import" and record.get("time", "")[:10] >= since.isoformat():
+            found += [item for item in record.get("revised", []) if isinstance(item, dict)
+                      and isinstance(item.get("id"), str) and isinstance(item.get("summary"), str)]
     return found

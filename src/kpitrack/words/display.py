@@ -7,7 +7,7 @@ import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from kpitrack.words.i18n import N_, _, in_language, language
+from kpitrack.words.i18n import N_, _, in_language, language, pgettext
 from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
@@ -211,6 +211,16 @@ def entry_value(entry) -> str:
         return (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
     mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
     return mark + number(entry.value) + estimate_mark(entry.estimate)
+
+
+def figure_as_understood(target: Target, entry) -> str:
+    """An entry's figure as read, in its target's unit: 194.7 亿元 (running total); echoed by add,
+    import and the import's dry run, so what was typed is seen as it was understood."""
+    if entry.done is not None:
+        return entry_value(entry)
+    mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
+    return (mark + number(entry.value) + (f" {visible(target.unit)}" if target.unit else "")
+            + estimate_mark(entry.estimate) + (pgettext("understood", " (running total)") if entry.total else ""))
 
 
 def target_value(target: Target, value=None) -> str:

@@ -108,7 +108,7 @@ def journal_records(root: Path) -> list[dict[str, Any]]:
 
 
 def record(root: Path, operation: str, summary: str, changes: list[Appended | Replaced],
-           ids: list[str] | None = None) -> None:
+           ids: list[str] | None = None, revised: list[dict[str, str]] | None = None) -> None:
     """Remember a write operation: for an append, where the file grew and a digest of what was added;
     for a rewrite, the whole file before and a digest of the file after. `ids`: the targets it
     changed (default: the files' names), a field of the record, so that nobody reads them out of the
@@ -130,7 +130,8 @@ def record(root: Path, operation: str, summary: str, changes: list[Appended | Re
         cutoff = (now - timedelta(days=KEEP_DAYS)).isoformat()
         records = [kept for kept in _read(root) if kept["time"] >= cutoff][-(KEEP_RECORDS - 1):]
         records.append({"time": now.isoformat(), "operation": operation, "summary": summary,
-                        "ids": ids if ids is not None else [change.path.stem for change in changes], "files": files})
+                        "ids": ids if ids is not None else [change.path.stem for change in changes], "files": files}
+                       | ({"revised": revised} if revised else {}))  # an import's revisions, for report --since
         _write(root, records)
         _tidy(root, records)
     except (KpitrackError, OSError, ValueError):
