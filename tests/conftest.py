@@ -90,6 +90,19 @@ def three_targets(tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def plain_settings():
+    """Each test starts in English at two decimals: a command run in-process with --lang zh or a
+    kpitrack.toml's `decimals` sets them for the process (words.i18n, words.display), and a later
+    test on the same worker would otherwise read Chinese messages where it matches English ones."""
+    from kpitrack.words.display import set_decimals
+    from kpitrack.words.i18n import set_language
+
+    set_language("en")
+    set_decimals(2)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def windows_layer(request, monkeypatch):
     """KPITRACK_TEST_WINDOWS=1: every test under the Windows layer (tests/windows.py)."""
     if os.environ.get("KPITRACK_TEST_WINDOWS") == "1":
