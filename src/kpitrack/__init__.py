@@ -1,3 +1,3 @@
 """kpitrack: keep score of pledged policy targets."""
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
