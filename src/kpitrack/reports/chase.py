@@ -10,7 +10,7 @@ from typing import Any
 from kpitrack.domain.compute import adds_up_parts
 from kpitrack.domain.model import Status, Workspace
 from kpitrack.domain.periods import has_figure_in, period_due
-from kpitrack.reports.report import NO_OWNER, Item
+from kpitrack.reports.report import Item, by_unit
 
 MISSING_FIELDS = ("owner", "role", "id", "title", "period", "period_start", "period_end", "last_update")
 
@@ -34,15 +34,13 @@ def missing_items(workspace: Workspace, items: list[Item], as_of: date) -> list[
 def missing_rows(workspace: Workspace, items: list[Item], as_of: date) -> list[dict[str, Any]]:
     """Per unit (sorted; a target under its lead and each co-unit), the targets not reported for
     their period: id, title, role (lead/co), the period and the last figure's date."""
-    units: dict[str, list[dict[str, Any]]] = {}
-    for (target, result), period in missing_items(workspace, items, as_of):
-        for unit in target.owners() or (NO_OWNER,):
-            units.setdefault(unit, []).append({
-                "id": target.id, "title": target.title, "role": "co" if unit in target.co_owners else "lead",
-                "period": period.label, "period_start": period.start.isoformat(),
-                "period_end": period.end.isoformat(),
-                "last_update": result.last_update.isoformat() if result.last_update else None})
-    return [{"owner": unit, "targets": rows} for unit, rows in sorted(units.items())]
+    return [{"owner": unit, "targets": [{
+        "id": target.id, "title": target.title, "role": "co" if unit in target.co_owners else "lead",
+        "period": period.label, "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
+        "last_update": result.last_update.isoformat() if result.last_update else None}
+        for target, (result, period) in pairs]}
+        for unit, pairs in by_unit((target, (result, period))
+                                   for (target, result), period in missing_items(workspace, items, as_of))]
 
 
 def missing_flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

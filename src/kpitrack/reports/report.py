@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
@@ -367,15 +367,22 @@ RED = (Status.BEHIND, Status.OVERDUE)
 NO_OWNER = "(no owner)"
 
 
+def by_unit(pairs: Iterable[tuple[Target, Any]]) -> list[tuple[str, list[tuple[Target, Any]]]]:
+    """(unit, its pairs) for each responsible unit (责任单位), sorted: a target is under its lead
+    unit and under each co-unit it names, under NO_OWNER when it names none."""
+    units: dict[str, list[tuple[Target, Any]]] = {}
+    for target, value in pairs:
+        for unit in target.owners() or (NO_OWNER,):
+            units.setdefault(unit, []).append((target, value))
+    return sorted(units.items())
+
+
 def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
     """Per owner (责任单位), for the monthly 催报: how many pledges, how many red (behind or
     overdue), and which have not reported (未报送: no figure yet, though under way) or are stale."""
-    owners: dict[str, list[Item]] = {}
-    for item in items:
-        for unit in item[0].owners() or (NO_OWNER,):  # under each unit it names, lead and co-units
-            owners.setdefault(unit, []).append(item)
     rows = []
-    for owner, members in sorted(owners.items()):
+    for owner, pairs in by_unit((item[0], item) for item in items):
+        members = [item for _, item in pairs]
         rows.append({
             "owner": owner, "targets": len(members),
             "red": sum(1 for _, result in members if result.status in RED),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.domain.model import Workspace
-from kpitrack.reports.report import NO_OWNER, Item, revisions
+from kpitrack.reports.report import Item, by_unit, revisions
 
 
 def _key(date_: Any, total: Any) -> tuple[str, bool]:
@@ -54,9 +54,6 @@ def figure_changes(workspace: Workspace, items: list[Item], since: date) -> list
             elif before[key] != new:
                 found.append({"target": target, "change": "revised", "date": entry.date.isoformat(),
                               "old": _shown(before[key]), "new": _shown(new)})
-    units: dict[str, list[dict[str, Any]]] = {}
-    for row in found:
-        target = row.pop("target")
-        for unit in target.owners() or (NO_OWNER,):
-            units.setdefault(unit, []).append({"id": target.id, "title": target.title, "unit": target.unit, **row})
-    return [{"owner": unit, "figures": rows} for unit, rows in sorted(units.items())]
+    return [{"owner": unit, "figures": [{"id": target.id, "title": target.title, "unit": target.unit, **row}
+                                        for target, row in pairs]}
+            for unit, pairs in by_unit((row.pop("target"), row) for row in found)]
