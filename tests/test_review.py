@@ -68,3 +68,21 @@ def test_the_page_and_the_word_document_carry_the_figures_received_and_the_by_ow
     assert "2025-05-31 500 → 520 firms (revised)" in text and "2025-07-31 700 firms (received)" in text
     chinese = run(tmp_path, "--lang", "zh", *arguments, "--format", "html").stdout
     assert "按责任单位" in chinese and "2025-05-31 500 → 520firms（数据修订）" in chinese
+
+
+def test_the_by_owner_line_and_the_word_summary_separate_in_the_documents_language(tmp_path):
+    """English reads `targets 1; red 0`, Chinese `指标数 1；红灯 0`: the separator is a word too."""
+    import io
+
+    from docx import Document
+
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500)))
+    for lang, separator, other in (("en", "; ", "；"), ("zh", "；", "; ")):
+        arguments = ("--lang", lang, "report", "--as-of", "2025-08-05", "--by", "owner")
+        page = run(tmp_path, *arguments, "--format", "html").stdout
+        line = next(line for line in page.splitlines() if "<li>" in line)
+        assert separator in line and other not in line, line
+        assert run(tmp_path, *arguments, "--format", "docx", "--out", str(tmp_path / "r.docx")).exit_code == 0
+        paragraphs = [paragraph.text for paragraph in Document(io.BytesIO((tmp_path / "r.docx").read_bytes())).paragraphs]
+        summary = next(text for text in paragraphs if text.count(separator.strip()) >= 3)
+        assert other.strip() not in summary, summary

@@ -125,8 +125,9 @@ def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[s
         if report.owners is not None:
             names = [_(name) for name in OWNER_COLUMNS[1:]]
             sections.append((_("By owner"), [(owner_name(row["owner"]), [
-                f"{names[0]} {row['targets']}；{names[1]} {row['red']}；{names[2]} {', '.join(row['unreported']) or '—'}"
-                f"；{names[3]} {', '.join(row['stale']) or '—'}"]) for row in report.owners]))
+                _("; ").join([f"{names[0]} {row['targets']}", f"{names[1]} {row['red']}",
+                              f"{names[2]} {', '.join(row['unreported']) or '—'}",
+                              f"{names[3]} {', '.join(row['stale']) or '—'}"])]) for row in report.owners]))
         if report.since and report.changes is not None:
             lines = [f"{_(row['change'])}: {row['id']} {row['title']} "
                      + (f"({status_word(Status(row['was']))} → {status_word(Status(row['now']))})" if row["was"]

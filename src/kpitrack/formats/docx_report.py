@@ -9,6 +9,7 @@ from datetime import date, datetime
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import word
+from kpitrack.words.i18n import in_language
 from kpitrack.domain.model import Kind, Plan, Target
 from kpitrack.words.display import xml_safe
 from kpitrack.reports.ledger import ledger
@@ -55,9 +56,10 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         label = sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")
         document.add_heading(xml_safe(label) or word("ledger", lang), level=1)
         summary = sheet["summary"]
-        document.add_paragraph("；".join(f"{word(status.value, lang)} {summary.counts[status]}"
-                                        for status in SUMMARY_ORDER)
-                               + (f"；{word('stale', lang)} {summary.stale}" if summary.stale else ""))
+        separator = in_language(lang, "; ")  # ；in Chinese
+        document.add_paragraph(separator.join(f"{word(status.value, lang)} {summary.counts[status]}"
+                                              for status in SUMMARY_ORDER)
+                               + (f"{separator}{word('stale', lang)} {summary.stale}" if summary.stale else ""))
         table = document.add_table(rows=1, cols=len(PAGE_COLUMNS))
         table.style = "Table Grid"
         table.autofit = False
