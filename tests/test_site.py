@@ -216,6 +216,17 @@ def test_a_folder_of_someone_elses_files_is_refused_and_left_as_it_was(cli, tmp_
     assert (out / "index.html").read_text() == "the user's own page"
 
 
+def test_the_folder_refusals_speak_chinese(cli, tmp_path):
+    out = tmp_path / "www"
+    write(out / "index.html", "the user's own page")
+    line = one_error_line(cli(SHIPPED_TARGETS, "--lang", "zh", "report", "--as-of", AS_OF, "--format", "site",
+                              "--out", str(out)))
+    assert ".kpitrack-site" in line and "未写入任何内容" in line and "nothing" not in line, line
+    line = one_error_line(cli(SHIPPED_TARGETS, "--lang", "zh", "report", "--as-of", AS_OF, "--format", "site",
+                              "--out", str(out / "index.html")))
+    assert "不是文件夹" in line, line
+
+
 def test_a_file_or_a_missing_parent_is_refused(cli, tmp_path):
     plain = write(tmp_path / "notes.txt", "keep")
     assert "not a folder" in one_error_line(cli(SHIPPED_TARGETS, "report", "--format", "site", "--out", str(plain)))

@@ -15,7 +15,8 @@ import re
 import stat
 from pathlib import Path
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.writing.output import write_output
 
 MARKER = ".kpitrack-site"
@@ -26,8 +27,9 @@ PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*\.html")
 MADE_BY = b'<meta name="generator" content="kpitrack">'
 
 
-def _refuse(folder: Path, reason: str) -> KpitrackError:
-    return KpitrackError(f"{reason}; nothing was written", folder)
+def _refuse(folder: Path, reason: str, **fields) -> KpitrackError:
+    """A refusal of `folder`: `reason` (a catalogue template, marked N_) ends "; nothing was written"."""
+    return KpitrackError(reason, folder, **fields)
 
 
 def previous_pages(folder: Path) -> list[str] | None:
@@ -52,22 +54,23 @@ def site_folder(folder: Path) -> list[str]:
         status = os.stat(folder)  # a link to a folder is that folder: the pages are checked one by one
     except FileNotFoundError:
         if not folder.parent.is_dir():
-            raise _refuse(folder, "its parent folder does not exist; create it first") from None
+            raise _refuse(folder, N_("its parent folder does not exist; create it first; nothing was written")) from None
         return []
     except OSError as error:
-        raise _refuse(folder, f"cannot write: {error.strerror}") from None
+        raise _refuse(folder, N_("cannot write: {reason}; nothing was written"), reason=error.strerror) from None
     if not stat.S_ISDIR(status.st_mode):
-        raise _refuse(folder, "is not a folder; --out for a site names a new or empty folder, or an earlier site")
+        raise _refuse(folder, N_("is not a folder; --out for a site names a new or empty folder, or an earlier site; "
+                                   "nothing was written"))
     try:
         empty = next(os.scandir(folder), None) is None
     except OSError as error:
-        raise _refuse(folder, f"cannot read it: {error.strerror}") from None
+        raise _refuse(folder, N_("cannot read it: {reason}; nothing was written"), reason=error.strerror) from None
     if empty:
         return []
     pages = previous_pages(folder)
     if pages is None:
-        raise _refuse(folder, f"holds files and no {MARKER} (the mark of a site kpitrack wrote); --out for a site "
-                              "names a new or empty folder, or an earlier site")
+        raise _refuse(folder, N_("holds files and no {marker} (the mark of a site kpitrack wrote); --out for a site "
+                                 "names a new or empty folder, or an earlier site; nothing was written"), marker=MARKER)
     return pages
 
 
@@ -75,7 +78,7 @@ def write_site(folder: Path, pages: dict[str, str], root: Path) -> None:
     """Write the site `pages` (file name: text) into `folder`, which site_folder allows."""
     unsafe = [name for name in pages if not PAGE_NAME.fullmatch(name)]
     if unsafe:  # formats/site.py makes the names: this is a bug, not the user's mistake
-        raise _refuse(folder, f"the page name {unsafe[0]!r} is not a plain file name")
+        raise _refuse(folder, N_("the page name {name!r} is not a plain file name; nothing was written"), name=unsafe[0])
     before = site_folder(folder)
     for name in [MARKER, *pages]:  # a link or a folder planted among the pages stops the site before it starts
         _writable(folder / name)
@@ -83,7 +86,7 @@ def write_site(folder: Path, pages: dict[str, str], root: Path) -> None:
         try:
             folder.mkdir()
         except OSError as error:
-            raise _refuse(folder, f"cannot create it: {error.strerror}") from None
+            raise _refuse(folder, N_("cannot create it: {reason}; nothing was written"), reason=error.strerror) from None
     names = sorted(pages)
     # The marker first, naming the pages of both sites: interrupted, the folder is still a site
     # whose every page is known; last, naming this site's pages only.
@@ -103,10 +106,13 @@ def _writable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise _refuse(path, f"cannot write: {error.strerror}") from None
+        raise _refuse(path, N_("cannot write: {reason}; nothing was written"), reason=error.strerror) from None
     if not stat.S_ISREG(status.st_mode):
-        kind = "a symbolic link" if stat.S_ISLNK(status.st_mode) else "not a regular file"
-        raise _refuse(path, f"is {kind}; a site's pages are written only as new or regular files")
+        kind = Sentence(N_("a symbolic link") if stat.S_ISLNK(status.st_mode) else N_("a folder")
+                        if stat.S_ISDIR(status.st_mode) else N_("a FIFO") if stat.S_ISFIFO(status.st_mode)
+                        else N_("a device or special file"))
+        raise _refuse(path, N_("is {kind}, not a regular file; a site's pages are written only as new or regular "
+                               "files, nothing was written"), kind=kind)
 
 
 def _remove_if_ours(path: Path) -> None:
