@@ -140,6 +140,7 @@ def workspaces(draw):
         "p/part-b.toml": target_file("part b", "家", 300, entries=[(d, v, "") for d, v in part[1]]),
         "p/est.toml": target_file("estimate", "亿元", 50, entries=[(estimate_day, 30, "estimate = true\n")]),
         "p/silent.toml": target_file("no data", "个", 10),
+        "p/later.toml": target_file("starts in September", "个", 30).replace("2023-01-01", "2023-09-01"),
         "old/plan.toml": 'title = "synthetic closed plan"\nclosed = true\n',
         "old/closed.toml": target_file("closed", "家", 40, entries=[(d, v, "") for d, v in increments[:2]]),
     }
@@ -257,7 +258,13 @@ def ahead(row: dict):
     """The gap as people read it, positive ahead: completion − plan, or a growth target's gap."""
     if row["kind"] == "growth":
         return row["gap"]
-    return None if row["lag"] is None else -Decimal(str(row["lag"]))
+    return None if row["lag"] is None or row["status"] == "not-started" else -Decimal(str(row["lag"]))
+
+
+def shown_share(row: dict, field: str):
+    """A completion or planned share as people see it: none before the target's start (`—`), where
+    status JSON gives 0."""
+    return None if row["status"] == "not-started" else row[field]
 
 
 def gap_shown(row: dict, completion_cell, gap_cell):
@@ -294,8 +301,8 @@ def ledger_row_agrees(row: dict, expected: dict, where: str, columns: dict[str, 
     if expected["kind"] == "indicator":
         same(expected["change"], number(completion_cell), "change", where)
     elif expected["kind"] != "growth":
-        same(expected["completion"], share(completion_cell), "completion", where)
-    same(expected["planned"], share(row[columns["planned"]]), "planned", where)
+        same(shown_share(expected, "completion"), share(completion_cell), "completion", where)
+    same(shown_share(expected, "planned"), share(row[columns["planned"]]), "planned", where)
     same(ahead(expected), gap_shown(expected, completion_cell, row[columns["gap"]]), "gap", where)
 
 
@@ -322,11 +329,12 @@ def agree(folder: Path, as_of: date):
         expected = truth[target_id]
         where = f"status table, {target_id}"
         assert judged(row["status"], expected), f"{where}: {row['status']}"
-        same(expected["planned"], number(row["plan"]), "planned", where)
+        same(shown_share(expected, "planned"), number(row["plan"]), "planned", where)
         if expected["kind"] == "indicator":
             same(expected["change"], number(row["done"]), "change", where)
         elif expected["kind"] != "growth":
-            same(expected["completion"], number(row["done"]) if "%" in row["done"] else None, "completion", where)
+            same(shown_share(expected, "completion"), number(row["done"]) if "%" in row["done"] else None, "completion",
+                 where)
         same(ahead(expected), gap_shown(expected, row["done"], row["vs"]), "gap", where)
         if shown_current(expected) is None and expected["kind"] != "milestone":
             assert row["progress"].split("/")[0].strip() in NO_FIGURE, f"{where}: {row['progress']}"
@@ -345,7 +353,7 @@ def agree(folder: Path, as_of: date):
         assert judged(row["Status"], expected), f"{where}: {row['Status']}"
         if expected["kind"] != "milestone":
             same(shown_current(expected), number(row["Current"]), "current", where)
-        same(expected["planned"], number(row["Plan"]), "planned", where)
+        same(shown_share(expected, "planned"), number(row["Plan"]), "planned", where)
         same(ahead(expected), gap_shown(expected, row["Done"], row["vs plan"]), "gap", where)
 
     page = folder / "page.html"
@@ -437,6 +445,7 @@ def test_the_reference_workspace_agrees_mid_year_and_after_its_end(tmp_path):
         "p/parent.toml": 'title = "synthetic parent"\nunit = "家"\nstart = 2023-01-01\ndue = 2023-12-31\n'
                          'parts = ["part-a"]\n',
         "p/part-a.toml": target_file("part a", "家", 200, entries=[(date(2023, 5, 31), 40, "")]),
+        "p/later.toml": target_file("starts in September", "个", 30).replace("2023-01-01", "2023-09-01"),
         "old/plan.toml": 'title = "synthetic closed plan"\nclosed = true\n',
         "old/closed.toml": target_file("closed", "家", 40, entries=entries[:1]),
     }
