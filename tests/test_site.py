@@ -122,6 +122,8 @@ def number_in(cell: str) -> Decimal | None:
 def check_row(row: dict[str, str], target: dict) -> None:
     """A ledger row of a page holds status --format json's figures for its target."""
     assert judged(row["Status"], target), (target["id"], row["Status"])  # its light, class and status words
+    if target["status"] == "not-started":  # no share or gap before its start, where the JSON gives 0
+        target = {**target, "completion": None, "planned": None, "lag": None}
     completion = (f"{target['completion']}%" if target["completion"] is not None
                   else f"{target['gap']:+} pt" if target["gap"] is not None
                   else f"Δ{target['change']:+}" if target["change"] is not None else "—")
