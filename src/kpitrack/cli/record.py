@@ -126,7 +126,7 @@ def import_(
 
     Example: kpitrack import bulletin-2024-06.csv --dry-run
     """
-    from kpitrack.writing.importer import apply_import, plan_import, read_import
+    from kpitrack.writing.importer import apply_import, plan_import
 
     workspace = load(ctx)
     report_problems(workspace.problems)  # importing into a broken workspace could hide a mistake

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from kpitrack.reports.build import Figures
 from kpitrack.words.display import plain_text, INVISIBLE, visible
 from kpitrack.domain.model import Plan, Target
-from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_rows, entry_values,
+from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_values,
                              plan_rows, status_row, summarize)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, light_word, percent, current_cell,
+from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, percent, current_cell,
                               status_word, target_value, title_of, verdict_text, visible)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
