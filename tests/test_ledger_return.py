@@ -225,3 +225,19 @@ def test_an_import_revision_is_listed_by_report_since_outside_git(make_workspace
     assert "1 figure revised" in cli(root, "import", str(rows)).output
     markdown = cli(root, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "markdown").output
     assert "import rows.csv: 2025-06-30 200 → 210" in markdown, markdown
+
+
+def test_the_ledgers_period_is_the_one_status_missing_chases(make_workspace, cli, tmp_path):
+    """A workspace reporting quarterly: the ledger collects 2025年第2季度 as of 5 August, the period
+    `status --missing` asks for, not July."""
+    import openpyxl
+
+    quarterly = TARGETS["p/inv.toml"].replace("2025-06-30", "2025-03-31")  # nothing yet for the second quarter
+    root = make_workspace({"kpitrack.toml": 'cadence = "quarterly"\n', "p/inv.toml": quarterly})
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    rows = list(openpyxl.load_workbook(ledger).worksheets[0].iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1]))
+    missing = json.loads(cli(root, "status", "--missing", "--as-of", "2025-08-05", "--format", "json").output)
+    assert missing["missing"][0]["targets"][0]["period"] == "2025-Q2"
+    assert row["本期"] == "2025年第2季度" and str(row["截至日期"])[:10] == "2025-06-30", row

@@ -47,6 +47,7 @@ class Figures:
     due_soon: bool = False  # 临期: not done, and its due date within warn_days
     nodes: tuple[tuple[str, date, date | None], ...] = ()  # a node plan: (name, due, done on or None)
     late_nodes: tuple[str, ...] = ()  # its nodes past due and not done (the target is behind)
+    cadence: str | int | None = None  # how often it is to report (periods.cadence_of): the ledger's 本期
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
@@ -54,12 +55,13 @@ Others = Mapping[str, Target]  # the workspace's targets by id, where a parent f
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    result = _figures(target, as_of, settings, others)
-    if due_soon(target, as_of, result.status, settings):
-        from dataclasses import replace
+    from dataclasses import replace
 
-        return replace(result, due_soon=True)
-    return result
+    from kpitrack.domain.periods import cadence_of
+
+    result = _figures(target, as_of, settings, others)
+    return replace(result, cadence=cadence_of(target, settings),
+                   due_soon=due_soon(target, as_of, result.status, settings))
 
 
 def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> Figures:

@@ -24,7 +24,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
-    period = collected_period(result.as_of, target.cadence)
+    period = collected_period(result.as_of, result.cadence)  # the cadence status --missing chases by
     known = None if milestone or not result.last_update else result.current
     started = result.status is not Status.NOT_STARTED
     return {
