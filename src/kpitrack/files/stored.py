@@ -151,7 +151,11 @@ class StoredTimeline:
                     row[2] != following[0] for row, following in zip(rows, rows[1:])) or (
                     rows[-1][2] is not None and rows[-1][2] <= shown):
                 raise ValueError("a row of the timeline is missing")
-            return [date.fromisoformat(state[0]) for row in rows for state in json.loads(row[1]) if state[0] <= shown]
+            states = {_day(state[0]): state for row in rows for state in json.loads(row[1]) if state[0] <= shown}
+            # a chart asks for the figure on each of these days next: kept, decoded, once all are sound
+            decoded = {day: decode_state(state) for day, state in states.items() if day not in self._asked}
+            self._asked.update(decoded)
+            return list(states)
         except DAMAGED:
             return self._replaced().days_until(day)
 
