@@ -77,7 +77,7 @@ def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
     from docx import Document
 
     from kpitrack.files.workspace import load_workspace
-    from kpitrack.formats.charts import burnup
+    from kpitrack.formats.pngchart import burnup_png
     from kpitrack.reports.report import evaluate
 
     parent = target_toml(title="synthetic: all", target=100, extra='parts = ["east", "west"]\n')
@@ -90,8 +90,8 @@ def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
     workspace = load_workspace(tmp_path)
     item = next(item for item in evaluate(workspace, __import__("datetime").date(2023, 6, 30))
                 if item[0].id == "all")
-    assert burnup(*item, workspace.by_id(), "en", small=True, kind="png") in pictures
-    assert burnup(*item, None, "en", small=True, kind="png") not in pictures
+    assert burnup_png(*item, workspace.by_id(), "en") in pictures
+    assert burnup_png(*item, None, "en") not in pictures
 
 
 def test_status_to_light_is_one_table_that_every_output_reads():

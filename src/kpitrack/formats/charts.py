@@ -1,10 +1,11 @@
-"""Charts drawn by matplotlib: a target's burn-up for `show --format svg` and the Word document's
-pictures (the page's charts are plain SVG: svgchart.py; the report's slides too: slides.py).
+"""Charts drawn by matplotlib: a target's burn-up for `show --format svg` (the page's charts are
+plain SVG: svgchart.py; the report's slides too: slides.py; the Word document's pictures are PNGs
+drawn with Pillow: pngchart.py).
 
-matplotlib rather than pygal: it draws the same figure as SVG (for show --format svg) and
-as PNG (for the Word document) without a browser or cairo, its SVG is reproducible (fixed hash
-salt, no date), and with svg.fonttype "none" text stays text in a named CJK font stack, nothing
-fetched. It is imported only here, and only by the commands that draw.
+matplotlib rather than pygal: it draws the figure as SVG without a browser or cairo, its SVG is
+reproducible (fixed hash salt, no date), and with svg.fonttype "none" text stays text in a named
+CJK font stack, nothing fetched (an SVG's text is drawn by the reader's fonts, not matplotlib's).
+It is imported only here, and only by the command that draws.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from kpitrack.reports.ledger import LIGHTS
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",
          "WenQuanYi Micro Hei", "DejaVu Sans"]
-_FONTS_CHECKED = False  # once a run: the font list is rebuilt or the missing font named at most once
 
 
 def _pyplot():
@@ -40,48 +40,14 @@ def _pyplot():
     return pyplot
 
 
-def cjk_font_or_say_so() -> None:
-    """Before drawing a picture (PNG): if matplotlib knows none of the CJK fonts, its font list may
-    predate the font's installation, so rebuild it once; with still none, say in one line on stderr
-    what to install, rather than draw □□□ without a word. (An SVG's text is drawn by the reader's
-    fonts, not matplotlib's.)"""
-    global _FONTS_CHECKED
-    if _FONTS_CHECKED:
-        return
-    _FONTS_CHECKED = True
-    from matplotlib import font_manager
-
-    def known() -> bool:
-        return bool({entry.name for entry in font_manager.fontManager.ttflist} & set(FONTS[:-1]))
-
-    if known():
-        return
-    font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-    font_manager.findfont = font_manager.fontManager.findfont  # bound to the old list at import
-    if not known():
-        import sys
-
-        from kpitrack.words.i18n import _
-
-        print(_("kpitrack: no Chinese font for the charts' pictures, their Chinese would show as boxes: "
-                "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk; Windows: Microsoft YaHei)"),
-              file=sys.stderr)
-
-
-def _save(figure, kind: str, prefix: str = "") -> str | bytes:
+def _save(figure, prefix: str = "") -> str:
     pyplot = _pyplot()
-    if kind != "svg":
-        cjk_font_or_say_so()
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a glyph missing from the fonts of this machine
-        figure.savefig(buffer, format=kind, metadata={"Date": None} if kind == "svg" else {"Software": None},
-                       dpi=150)
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, dpi=150)
     pyplot.close(figure)
-    data = buffer.getvalue()
-    if kind != "svg":
-        return data
-    text = data.decode("utf-8")
+    text = buffer.getvalue().decode("utf-8")
     text = text[text.index("<svg"):]  # no XML prolog or doctype: the SVG goes inline in a page too
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF naming the software
     # Ids of their own, so that many charts inline in one page do not share (and clash on) theirs.
@@ -89,7 +55,7 @@ def _save(figure, kind: str, prefix: str = "") -> str | bytes:
 
 
 def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en",
-           small: bool = True, kind: str = "svg", prefix: str = "") -> str | bytes:
+           small: bool = True, prefix: str = "") -> str:
     """The target's chart series drawn: the actual figure as steps up to the as-of line, the plan
     (or a growth rate's flat target), the target line; a milestone has none."""
     pyplot = _pyplot()
@@ -125,4 +91,4 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
     axes.tick_params(labelsize=6)
     axes.legend(fontsize=6, frameon=False, loc="upper left")
     axes.set_title(target.title if not small else target.id, fontsize=9 if not small else 7, loc="left")
-    return _save(figure, kind, prefix)
+    return _save(figure, prefix)
