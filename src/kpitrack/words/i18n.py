@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
@@ -61,7 +62,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def in_language(language: str, message: str) -> str:
     """`message` in `language`, whatever the interface speaks: for reading typed words in either."""
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)
+    return _catalogue(language).gettext(message)
+
+
+@lru_cache(maxsize=None)
+def _catalogue(language: str) -> gettext.NullTranslations:
+    """A language's catalogue, found once a run: gettext keeps the catalogues it read, but looks for
+    their files again on every call (a page of 1,000 targets asked 4,000 times, 0.3 s)."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
 def N_(message: str) -> str:
