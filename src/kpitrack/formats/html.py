@@ -99,6 +99,31 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
     return pages
 
 
+def ledger_rows(rows: list[dict[str, Any]], columns: list[dict[str, str]]):
+    """The ledger table's rows as the page shows them (a cell per column, the status with its light,
+    the title with its id and, on the site, its link): written here rather than by the template, which
+    took a third of the page's time on 1,000 rows looking up each cell's fields."""
+    from markupsafe import Markup, escape
+
+    heads = [(column["key"], f'<td data-label="{escape(column["label"])}" class="{escape(column["css"])}')
+             for column in columns]
+    parts = []
+    for row in rows:
+        parts.append("<tr>\n")
+        for key, head in heads:
+            cell = escape(row[key])
+            if key == "status":
+                light = escape(row["light"])
+                parts.append(f'{head} status {light}"><span class="light {light}"></span>{cell}</td>\n')
+            elif key == "title":
+                shown = f'<a href="{escape(row["href"])}">{cell}</a>' if "href" in row else cell
+                parts.append(f'{head}">{shown}<div class="id">{escape(row["id"])}</div></td>\n')
+            else:
+                parts.append(f'{head}">{cell}</td>\n')
+        parts.append("</tr>\n")
+    return Markup("".join(parts))
+
+
 def _columns(lang: str) -> list[dict[str, str]]:
     return [{"key": key, "label": word(key, lang), "css": css} for key, css in PAGE_COLUMNS]
 
@@ -107,7 +132,8 @@ def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dic
             target: dict[str, Any] | None = None, **more: Any) -> str:
     return _environment().get_template(template).render(
         lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang),
-        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target, **more) + "\n"
+        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target,
+        ledger_rows=ledger_rows, **more) + "\n"
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
