@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.domain.qualifiers import meets, shortfall
-from kpitrack.domain.timeline import empty_figure, exact, met, ordered_entries, state_at, timeline
+from kpitrack.domain.timeline import empty_figure, exact, latest_entries, met, ordered_entries, state_at, timeline
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -280,6 +280,27 @@ def entries_as_of(target: Target, as_of: date) -> list[Entry]:
     known = [entry for entry in ordered_entries(target.entries) if entry.date <= as_of]
     _latest = (target, as_of, known)
     return known
+
+
+def last_entries_as_of(target: Target, as_of: date, count: int) -> list[Entry]:
+    """The last `count` of entries_as_of(target, as_of), found among the last WINDOW entries by date
+    where the cache keeps those apart (a page lists three of each target's without decoding its
+    hundred): the days after the window's first are whole in it, so when they hold `count` entries
+    on or before `as_of`, those are the last; else from all the entries."""
+    if getattr(target.entries, "latest", None) is not None:
+        window, total = latest_entries(target, WINDOW)
+        if len(window) == total:
+            known = [entry for entry in ordered_entries(window) if entry.date <= as_of]
+            return known[max(len(known) - count, 0):]
+        first = window[0].date if window else None
+        known = [entry for entry in ordered_entries(entry for entry in window if first < entry.date <= as_of)]
+        if len(known) >= count:
+            return known[len(known) - count:]
+    known = entries_as_of(target, as_of)
+    return known[max(len(known) - count, 0):]
+
+
+WINDOW = 64  # the cache's `latest` rows (files.stored.LATEST): more would read all the entries
 
 
 # The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that

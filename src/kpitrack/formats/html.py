@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from kpitrack.reports.build import Figures, known_entries, own_plan
+from kpitrack.reports.build import Figures, last_known_entries, own_plan
 from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
@@ -71,7 +71,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
                           due=target.due.isoformat()))
-    for entry in known_entries(target, figures)[-3:]:
+    for entry in last_known_entries(target, figures, 3):
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
     chart = ""

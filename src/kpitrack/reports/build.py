@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.compute import Figures, entries_as_of, own_plan  # noqa: F401  (for formats)
+from kpitrack.domain.compute import Figures, entries_as_of, last_entries_as_of, own_plan  # noqa: F401  (for formats)
 from kpitrack.domain.model import Entry, Plan, Target, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.domain.timeline import latest_entries
@@ -18,13 +18,18 @@ from kpitrack.reports import series as _series
 from kpitrack.reports.series import Series, figure_on, planned_on  # noqa: F401  (for formats)
 from kpitrack.reports.report import Item, by_group, changes_since, evaluate, ordered, owner_rows
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms", "Series",
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms", "Series",
            "figure_on", "planned_on"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
     """The entries dated on or before the figures' as-of day, in date order."""
     return entries_as_of(target, figures.as_of)
+
+
+def last_known_entries(target: Target, figures: Figures, count: int) -> list[Entry]:
+    """The last `count` of known_entries, without reading the others where the cache can help."""
+    return last_entries_as_of(target, figures.as_of, count)
 
 
 def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:

@@ -1,0 +1,56 @@
+"""The page's last three entries of a target (formats/html) come from the cache's last entries by
+date where it keeps them apart, and are exactly the last three of all the entries known as of the
+day: estimates given way to figures, increments before totals, whatever the window holds."""
+
+import dataclasses
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings, strategies as st
+
+from helpers import make_target
+from kpitrack.domain import compute
+from kpitrack.domain.model import Entry
+from kpitrack.domain.timeline import last_by_date
+
+
+class Kept(tuple):
+    """Entries as the cache gives them: with `latest`, the last entries by date (file order within a day)."""
+
+    asked: list = []
+
+    def latest(self, count):
+        Kept.asked.append(count)
+        return last_by_date(self, count, lambda entry: entry.date)
+
+
+def kept(target):
+    return dataclasses.replace(target, entries=Kept(target.entries))
+
+
+entry = st.builds(lambda day, value, total, estimate: Entry(date=date(2023, 1, 1) + timedelta(days=day),
+                                                             value=Decimal(value), total=total, estimate=estimate),
+                  st.integers(0, 12), st.integers(0, 50), st.booleans(), st.booleans())
+
+
+@settings(deadline=None)
+@given(st.lists(entry, max_size=14), st.integers(0, 14), st.integers(1, 4), st.integers(1, 8))
+def test_the_last_entries_as_of_a_day_are_those_of_all_the_entries(entries, day, count, window):
+    as_of = date(2023, 1, 1) + timedelta(days=day)
+    target = make_target(entries=entries)
+    plain = compute.entries_as_of(target, as_of)
+    expected = plain[max(len(plain) - count, 0):]
+    saved, compute.WINDOW = compute.WINDOW, window  # a window smaller than the entries, or not
+    try:
+        assert compute.last_entries_as_of(kept(target), as_of, count) == expected
+    finally:
+        compute.WINDOW = saved
+    assert compute.last_entries_as_of(target, as_of, count) == expected
+
+
+def test_the_window_is_read_and_not_all_the_entries():
+    entries = [Entry(date=date(2023, 1, 1) + timedelta(days=day), value=Decimal(day)) for day in range(200)]
+    Kept.asked = []
+    assert compute.last_entries_as_of(kept(make_target(entries=entries)), date(2023, 6, 30), 3) == [
+        entry for entry in entries if entry.date <= date(2023, 6, 30)][-3:]
+    assert Kept.asked == [compute.WINDOW]
