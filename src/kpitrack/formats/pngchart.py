@@ -235,11 +235,18 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
     low, high = axis_range(values)
     spread = float(high - low)
 
+    xs: dict = {}
+    ys: dict = {}  # a step's corner repeats its neighbours' day and figure: each worked out once
+
     def x(day) -> float:
-        return (LEFT + (WIDTH - LEFT - RIGHT) * (day - series.start).days / span) * unit
+        if day not in xs:
+            xs[day] = (LEFT + (WIDTH - LEFT - RIGHT) * (day - series.start).days / span) * unit
+        return xs[day]
 
     def y(value: Decimal) -> float:
-        return (TOP + (HEIGHT - TOP - BOTTOM) * float(high - value) / spread) * unit
+        if value not in ys:
+            ys[value] = (TOP + (HEIGHT - TOP - BOTTOM) * float(high - value) / spread) * unit
+        return ys[value]
 
     _write(image, (LEFT * unit, 11 * unit), target.id, 10, "ls")
     bottom_y, top_y, right_x = y(low), y(high), (WIDTH - RIGHT) * unit

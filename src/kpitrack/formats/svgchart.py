@@ -31,11 +31,18 @@ def burnup_svg(target: Target, figures: Figures, others: dict[str, Target] | Non
                                                                            if not series.readings else None]
     low, high = axis_range(values)
 
+    xs: dict = {}
+    ys: dict = {}  # a step's corner repeats its neighbours' day and figure: each worked out once
+
     def x(day) -> str:
-        return f"{left + (width - left - right) * (day - series.start).days / span:.1f}"
+        if day not in xs:
+            xs[day] = f"{left + (width - left - right) * (day - series.start).days / span:.1f}"
+        return xs[day]
 
     def y(value: Decimal) -> str:
-        return f"{top + (height - top - bottom) * float((high - value) / (high - low)):.1f}"
+        if value not in ys:
+            ys[value] = f"{top + (height - top - bottom) * float((high - value) / (high - low)):.1f}"
+        return ys[value]
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" font-family="{FONT_STACK}" font-size="9">',
