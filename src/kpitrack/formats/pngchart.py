@@ -31,7 +31,10 @@ PNG_SIZE = (540, 300)
 SCALE = PNG_SIZE[0] / WIDTH
 DPI = 150
 GREY, BLUE, AXIS, RED = (127, 127, 127), (31, 78, 121), (68, 68, 68), (192, 0, 0)  # #7f7f7f #1f4e79 #444 #c00000
-INKS = ((0, 0, 0), GREY, BLUE, AXIS, RED)  # and the light's ink: the palette's colours
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 # The fonts' usual files, Chinese first on each system; a .ttc's faces are searched for the
 # Simplified Chinese one (its family name ends in SC, or is the font's only one).
@@ -129,35 +132,32 @@ def _font(size: int):
     return ImageFont.truetype(path, round(size * SCALE), index=face)
 
 
+SHADES = 16  # the text's edges: black at 1/16 to 16/16 over white, the palette's first entries after white
+PALETTE = [(255, 255, 255)] + [(round(255 * (1 - level / SHADES)),) * 3 for level in range(1, SHADES + 1)] + [
+    GREY, BLUE, AXIS, RED] + [_rgb(ink) for _, ink in COLOURS.values()]
+INDEX = {colour: index for index, colour in reversed(list(enumerate(PALETTE)))}  # white: 0, black: SHADES
+TO_SHADES = [round(value * SHADES / 255) for value in range(256)]  # a text's coverage to its grey's index
+COVERED = [0] + [255] * 255
+
+
 @lru_cache(maxsize=1024)  # the dates, the legend and many figures are the same from chart to chart
 def _text(text: str, size: int, anchor: str):
-    """(mask, left, top): the text drawn once as a mask, to be pasted at its anchor."""
+    """(patch, mask, left, top): the text drawn once, its shades as the palette's greys (a patch of
+    indexed pixels) and where it covers (a mask), to be pasted at its anchor."""
     from PIL import Image, ImageDraw
 
     font = _font(size)
     left, top, right, bottom = font.getbbox(text, anchor=anchor)
-    mask = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor=anchor)
-    return mask, left, top
+    coverage = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
+    ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor=anchor)
+    shades = coverage.point(TO_SHADES)
+    patch = Image.frombytes("P", shades.size, shades.tobytes())
+    return patch, shades.point(COVERED), left, top
 
 
 def _write(image, at: tuple[float, float], text: str, size: int, anchor: str) -> None:
-    mask, left, top = _text(text, size, anchor)
-    image.paste((0, 0, 0), (round(at[0]) + left, round(at[1]) + top), mask)
-
-
-@lru_cache(maxsize=8)
-def _palette(ink: tuple[int, int, int]):
-    """A palette of the chart's inks, each at 40 strengths over white: the halved picture's shades
-    become these (a PNG of indexed colours is written ten times faster than one of RGB pixels)."""
-    from PIL import Image
-
-    colours = [(255, 255, 255)]
-    for colour in (*INKS, ink):
-        colours += [tuple(round(255 + (part - 255) * level / 40) for part in colour) for level in range(1, 41)]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([part for colour in colours for part in colour] + [255] * 3 * (256 - len(colours)))
-    return palette
+    patch, mask, left, top = _text(text, size, anchor)
+    image.paste(patch, (round(at[0]) + left, round(at[1]) + top), mask)
 
 
 @lru_cache(maxsize=32)
@@ -175,7 +175,7 @@ def _dashes(image, x0: float, x1: float, y: float, colour, width: int, dash: flo
 
 
 def _png(picture) -> bytes:
-    """An indexed picture as a PNG: its rows unfiltered, deflated run by run (zlib's RLE strategy,
+    """An indexed picture (of PALETTE's colours) as a PNG: its rows unfiltered, deflated run by run (zlib's RLE strategy,
     a picture of few colours and long runs), its palette, its resolution; nothing else (no date,
     no software), so that the same chart is the same bytes."""
     import struct
@@ -191,12 +191,10 @@ def _png(picture) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))
-            + chunk(b"PLTE", bytes(picture.getpalette()[:768])) + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+            + chunk(b"PLTE", bytes(part for colour in PALETTE for part in colour)) + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
             + chunk(b"IDAT", packer.compress(rows) + packer.flush()) + chunk(b"IEND", b""))
 
 
-def _ink(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def _dashed(draw, points: list[tuple[float, float]], colour, width: int, dash: float, gap: float) -> None:
@@ -227,7 +225,7 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
 
     series = chart_series(target, figures, others)
     unit = SCALE
-    image = Image.new("RGB", PNG_SIZE, (255, 255, 255))
+    image = Image.new("P", PNG_SIZE, 0)  # drawn in the palette's colours: no shades to map afterwards
     draw = ImageDraw.Draw(image)
     span = max((series.end - series.start).days, 1)
     values = [value for _, value in (*series.actual, *series.planned)] + [series.target, Decimal(0)
@@ -260,27 +258,27 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
         _write(image, (x(day), (HEIGHT - 8) * unit), day.isoformat(), 8, anchor)
     legend = []
     if series.planned and not series.readings:
-        _dashed(draw, [(x(day), y(value)) for day, value in series.planned], GREY, round(unit), 4 * unit, 2 * unit)
-        legend.append((GREY, (4, 2), word("plan", lang)))
+        _dashed(draw, [(x(day), y(value)) for day, value in series.planned], INDEX[GREY], round(unit), 4 * unit, 2 * unit)
+        legend.append((INDEX[GREY], (4, 2), word("plan", lang)))
     if series.target is not None:
-        _dashes(image, LEFT * unit, right_x, y(series.target), BLUE, round(0.8 * unit), 1 * unit, 2 * unit)
-        legend.append((BLUE, (1, 2), word("target_line", lang)))
-    ink = _ink(COLOURS[LIGHTS[figures.status]][1])
+        _dashes(image, LEFT * unit, right_x, y(series.target), INDEX[BLUE], round(0.8 * unit), 1 * unit, 2 * unit)
+        legend.append((INDEX[BLUE], (1, 2), word("target_line", lang)))
+    ink = INDEX[_rgb(COLOURS[LIGHTS[figures.status]][1])]
     if series.actual and figures.last_update:
         points = []
         for index, (day, value) in enumerate(series.actual):
             if index:
                 points.append((x(day), y(series.actual[index - 1][1])))  # a step: the figure holds until now
             points.append((x(day), y(value)))
-        draw.line(points, fill=ink, width=round(2 * unit), joint="curve")
+        draw.line(points, fill=ink, width=round(2 * unit))
         if series.readings:
             dot = 1.5 * unit
             for day, value in series.actual:
                 draw.ellipse([x(day) - dot, y(value) - dot, x(day) + dot, y(value) + dot], fill=ink)
         legend.insert(0, (ink, None, word("actual", lang)))
-    draw.line([(LEFT * unit, top_y), (LEFT * unit, bottom_y), (right_x, bottom_y)], fill=AXIS,
+    draw.line([(LEFT * unit, top_y), (LEFT * unit, bottom_y), (right_x, bottom_y)], fill=INDEX[AXIS],
               width=round(0.8 * unit))
-    draw.line([(x(figures.as_of), top_y), (x(figures.as_of), bottom_y)], fill=RED, width=round(0.8 * unit))
+    draw.line([(x(figures.as_of), top_y), (x(figures.as_of), bottom_y)], fill=INDEX[RED], width=round(0.8 * unit))
     for index, (colour, dashes, text) in enumerate(legend):  # above the plot, off the lines
         at = LEFT + 6 + index * 80
         if dashes:
@@ -289,7 +287,7 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
         else:
             draw.line([(at * unit, 20 * unit), ((at + 14) * unit, 20 * unit)], fill=colour, width=round(1.5 * unit))
         _write(image, ((at + 17) * unit, 20 * unit), text, 8, "lm")
-    return _png(image.quantize(palette=_palette(ink), dither=Image.Dither.NONE))
+    return _png(image)
 
 
 __all__ = ["PNG_SIZE", "burnup_png", "font_file"]
