@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from functools import lru_cache
 
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
 from kpitrack.domain.lights import COLOURS
@@ -174,16 +175,31 @@ class _Body:
         return rid
 
     def close(self) -> None:
-        """The paragraphs and tables put before the section's properties, at the end of the body:
-        the whole document's XML parsed once (lxml moving thousands of elements from one tree
-        into another takes seconds)."""
-        from docx.oxml.parser import parse_xml
-        from lxml import etree
+        """The paragraphs and tables put before the section's properties, at the end of the body, in
+        the document part's XML as python-docx serializes it: the part then writes these bytes as its
+        own, and the body is never a tree of 100,000 elements (40 MB and a parse and a serializing:
+        lxml moving them one by one into the document took seconds)."""
+        from docx.opc.oxml import serialize_part_xml
 
-        element = self.document.part.element
-        text = etree.tostring(element, encoding="unicode")
-        at = text.rindex("<w:sectPr")
-        self.document.part._element = parse_xml(text[:at] + "".join(self.parts) + text[at:])
+        part = self.document.part
+        text = serialize_part_xml(part.element)
+        at = text.rindex(b"<w:sectPr")
+        part.__class__ = _written_part()  # the part's blob is the bytes written here
+        part.written = text[:at] + "".join(self.parts).encode("utf-8") + text[at:]
+
+
+@lru_cache(maxsize=1)
+def _written_part():
+    from docx.parts.document import DocumentPart
+
+    class WrittenDocumentPart(DocumentPart):
+        """python-docx's document part whose XML was written as text (_Body.close)."""
+
+        @property
+        def blob(self) -> bytes:
+            return self.written
+
+    return WrittenDocumentPart
 
 
 def _twips(emu: int) -> int:
