@@ -160,6 +160,21 @@ def _write(image, at: tuple[float, float], text: str, size: int, anchor: str) ->
     image.paste(patch, (round(at[0]) + left, round(at[1]) + top), mask)
 
 
+@lru_cache(maxsize=1024)
+def _advance(character: str, size: int) -> float:
+    return _font(size).getlength(character)
+
+
+def _write_by_character(image, at: tuple[float, float], text: str, size: int) -> None:
+    """Text different on every chart (its id), set from baseline-anchored characters drawn once
+    each (without kerning pairs: an id's letters and digits), rather than drawn whole every time."""
+    x, y = at
+    for character in text:
+        if not character.isspace():
+            _write(image, (x, y), character, size, "ls")
+        x += _advance(character, size)
+
+
 @lru_cache(maxsize=32)
 def _strip(length: int, width: int, dash: float, gap: float):
     """A horizontal dashed line as a mask, drawn once and pasted on every chart."""
@@ -246,7 +261,7 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
             ys[value] = (TOP + (HEIGHT - TOP - BOTTOM) * float(high - value) / spread) * unit
         return ys[value]
 
-    _write(image, (LEFT * unit, 11 * unit), target.id, 10, "ls")
+    _write_by_character(image, (LEFT * unit, 11 * unit), target.id, 10)
     bottom_y, top_y, right_x = y(low), y(high), (WIDTH - RIGHT) * unit
     for value in (low, high):
         _write(image, ((LEFT - 3) * unit, y(value)), number(value), 8, "rm")
