@@ -54,3 +54,32 @@ def test_the_window_is_read_and_not_all_the_entries():
     assert compute.last_entries_as_of(kept(make_target(entries=entries)), date(2023, 6, 30), 3) == [
         entry for entry in entries if entry.date <= date(2023, 6, 30)][-3:]
     assert Kept.asked == [compute.WINDOW]
+
+
+def test_the_page_lists_the_same_last_entries_from_the_cache_s_window_as_from_all_of_them(tmp_path, monkeypatch):
+    """The cache's window (files.stored.StoredEntries.window) on a real workspace, against no cache
+    at all: estimates given way to figures, totals, entries after the as-of day, two on some days."""
+    import re
+
+    from helpers import run, write_target
+
+    lines = ['title = "synthetic: window"', "target = 1000", "start = 2023-01-01", "due = 2023-12-31", ""]
+    for index in range(90):
+        day = date(2023, 1, 1) + timedelta(days=index * 3 // 2)  # two entries on some days
+        lines += ["[[progress]]", f"date = {day}", f"value = {index % 7 if index % 11 else index * 3}",
+                  f'note = "n{index}"'] + (["estimate = true"] if index % 5 == 0 else []) + (
+                  ["total = true"] if index % 11 == 0 else []) + [""]
+    write_target(tmp_path / "space", "window", "\n".join(lines))
+
+    def last_lines(as_of):
+        result = run(tmp_path / "space", "report", "--as-of", as_of, "--format", "html")
+        assert result.exit_code == 0, result.output
+        return re.findall(r"<p>2023-[^<]*</p>", result.stdout)
+
+    days = ("2023-02-20", "2023-03-05", "2023-04-01", "2023-06-30", "2024-01-01")
+    monkeypatch.setenv("KPITRACK_CACHE_DIR", "off")
+    expected = {as_of: last_lines(as_of) for as_of in days}
+    monkeypatch.setenv("KPITRACK_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):  # before the cache keeps the last entries apart, and from them
+        for as_of in days:
+            assert last_lines(as_of) == expected[as_of] and len(expected[as_of]) == 3, as_of

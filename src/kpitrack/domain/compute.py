@@ -287,7 +287,14 @@ def last_entries_as_of(target: Target, as_of: date, count: int) -> list[Entry]:
     where the cache keeps those apart (a page lists three of each target's without decoding its
     hundred): the days after the window's first are whole in it, so when they hold `count` entries
     on or before `as_of`, those are the last; else from all the entries."""
-    if getattr(target.entries, "latest", None) is not None:
+    window_of = getattr(target.entries, "window", None)  # the cache's: only the window's entries up to as_of decoded
+    found = window_of(WINDOW, as_of) if window_of is not None else None
+    if found is not None:
+        whole, chosen = found  # the days after the window's first, or all
+        known = ordered_entries(chosen)
+        if whole or len(known) >= count:
+            return known[max(len(known) - count, 0):]
+    elif getattr(target.entries, "latest", None) is not None:
         window, total = latest_entries(target, WINDOW)
         if len(window) == total:
             known = [entry for entry in ordered_entries(window) if entry.date <= as_of]

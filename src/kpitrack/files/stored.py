@@ -87,6 +87,26 @@ class StoredEntries(Sequence):
             pass
         return last_by_date(self.entries(), count, lambda entry: entry.date)
 
+    def window(self, count: int, until: date) -> tuple[bool, list[Entry]] | None:
+        """Of the last `count` entries by date (up to LATEST, from the row that keeps just those):
+        whether they are all the target's entries, and those of them dated on or before `until`
+        (after the first one's day, which may be cut, unless they are all) made into entries; the
+        others are never decoded. None where the row is not kept (or damaged) or the entries are read."""
+        if self._entries is not None or count > LATEST:
+            return None
+        found = self.read("SELECT latest FROM files WHERE id = ?", (self.file,))
+        try:
+            rows = json.loads(found[0][0]) if found and found[0][0] is not None else None
+            if rows is None:
+                return None
+            rows = last_by_date(rows, count, lambda row: row[0])
+            whole, shown = self._count <= count, until.isoformat()
+            first = rows[0][0] if rows else None
+            chosen = [row for row in rows if row[0] <= shown and (whole or row[0] > first)]
+            return whole, list(_decode_entries(chosen))
+        except DAMAGED:
+            return None
+
     def _rows(self) -> tuple[Entry, ...] | None:
         """The entries as the cache keeps them; None where it has none (not yet written, replaced,
         or damaged)."""
