@@ -199,7 +199,7 @@ def _png(picture) -> bytes:
     width, height = picture.size
     pixels = picture.tobytes()
     rows = b"".join(b"\0" + pixels[start:start + width] for start in range(0, width * height, width))
-    packer = zlib.compressobj(6, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    packer = zlib.compressobj(6, zlib.DEFLATED, 15, 8, zlib.Z_RLE)  # memLevel 9 allocated for longer
     per_metre = round(DPI / 0.0254)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
