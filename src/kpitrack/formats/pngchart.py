@@ -280,11 +280,11 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
         legend.append((INDEX[BLUE], (1, 2), word("target_line", lang)))
     ink = INDEX[_rgb(COLOURS[LIGHTS[figures.status]][1])]
     if series.actual and figures.last_update:
-        points = []
-        for index, (day, value) in enumerate(series.actual):
-            if index:
-                points.append((x(day), y(series.actual[index - 1][1])))  # a step: the figure holds until now
-            points.append((x(day), y(value)))
+        across = [x(day) for day, _ in series.actual]
+        up = [y(value) for _, value in series.actual]
+        points = [(across[0], up[0])]
+        for index in range(1, len(across)):  # a step: the figure holds until the next day it changes
+            points += [(across[index], up[index - 1]), (across[index], up[index])]
         draw.line(points, fill=ink, width=round(2 * unit))
         if series.readings:
             dot = 1.5 * unit

@@ -70,11 +70,11 @@ def burnup_svg(target: Target, figures: Figures, others: dict[str, Target] | Non
         legend.append(("#1f4e79", "1 2", word("target_line", lang)))
     ink = COLOURS[LIGHTS[figures.status]][1]
     if series.actual and figures.last_update:
-        points = []
-        for index, (day, value) in enumerate(series.actual):
-            if index:
-                points.append(f"{x(day)},{y(series.actual[index - 1][1])}")  # a step: the figure holds until now
-            points.append(f"{x(day)},{y(value)}")
+        across = [x(day) for day, _ in series.actual]
+        up = [y(value) for _, value in series.actual]
+        points = [f"{across[0]},{up[0]}"]
+        for index in range(1, len(across)):  # a step: the figure holds until the next day it changes
+            points += [f"{across[index]},{up[index - 1]}", f"{across[index]},{up[index]}"]
         parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{ink}" stroke-width="2"/>')
         legend.insert(0, (ink, "", word("actual", lang)))
     parts.append(f'<line x1="{x(figures.as_of)}" x2="{x(figures.as_of)}" y1="{top_y}" y2="{bottom_y}" '
