@@ -87,8 +87,31 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
             for line in lines:
                 body.paragraph(xml_safe(line), "List Bullet")
     body.close()
+    return _saved(document)
+
+
+def _saved(document) -> bytes:
+    """The document's package as python-docx saves it (its parts, their relationships and content
+    types, by its own PackageWriter steps), but the pictures stored in the zip as they are: a PNG is
+    deflated already, and deflating 906 of them again took 0.08 s to save a sixth of their size."""
+    from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile
+
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
     buffer = io.BytesIO()
-    document.save(buffer)
+    with ZipFile(buffer, "w", compression=ZIP_DEFLATED) as archive:
+        class Writer:  # python-docx's zip writer's one method
+            @staticmethod
+            def write(pack_uri, blob: bytes) -> None:
+                archive.writestr(pack_uri.membername, blob, compress_type=ZIP_STORED if pack_uri.ext == "png" else None)
+
+        parts = list(package.parts)
+        for part in parts:
+            part.before_marshal()
+        PackageWriter._write_content_types_stream(Writer, parts)
+        PackageWriter._write_pkg_rels(Writer, package.rels)
+        PackageWriter._write_parts(Writer, parts)
     return buffer.getvalue()
 
 
