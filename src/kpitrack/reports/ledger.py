@@ -88,7 +88,7 @@ def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
     reports on. Two units whose names make the same file name are refused (a ledger sent to the
     wrong unit is worse than none); targets naming no unit are in no file."""
     from kpitrack.domain.errors import KpitrackError
-    from kpitrack.words.i18n import _
+    from kpitrack.words.i18n import N_
 
     units: dict[str, list[Item]] = {}
     for item in items:
@@ -98,8 +98,7 @@ def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
     for unit in sorted(units):
         name = unit_file_name(unit)
         if name.casefold() in files:
-            raise KpitrackError(_("units {first!r} and {second!r} would share the file {file}; rename one of "
-                                  "them in the target files").format(first=files[name.casefold()], second=unit,
-                                                                     file=name))
+            raise KpitrackError(N_("units {first!r} and {second!r} would share the file {file}; rename one of "
+                                   "them in the target files"), first=files[name.casefold()], second=unit, file=name)
         files[name.casefold()] = unit
     return [(unit, unit_file_name(unit), units[unit]) for unit in sorted(units)]

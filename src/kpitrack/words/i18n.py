@@ -72,7 +72,7 @@ def N_(message: str) -> str:
 def worded(problem) -> str:
     """A Sentence, a Worded error or a KpitrackError (its place, then its message) in the interface
     language, its fields worded too; any other error as it says itself."""
-    from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Sentence, Worded, filled
+    from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Listed, Sentence, Worded, filled
 
     if isinstance(problem, KpitrackError):
         message = filled(_(problem.template), problem.fields, worded) if problem.fields else _(problem.template)
@@ -81,6 +81,8 @@ def worded(problem) -> str:
         return problem.where() + message
     if isinstance(problem, Worded):
         problem = problem.sentence
+    if isinstance(problem, Listed):
+        return _(problem.message).join(worded(item) for item in problem.items)
     if not isinstance(problem, Sentence):
         return str(problem)
     return _(problem.message).format(**{key: worded(value) if isinstance(value, (Sentence, Worded)) else value

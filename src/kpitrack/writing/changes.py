@@ -10,7 +10,7 @@ from typing import Any
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _
-from kpitrack.files.workspace import read_state, state_folder
+from kpitrack.files.state import read_state, state_folder
 from kpitrack.writing.write import write_private
 
 CHANGES_FILE = "check-changes.json"

@@ -18,7 +18,8 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.files.schema import target_from_document
-from kpitrack.files.workspace import plan_period, state_folder
+from kpitrack.files.workspace import plan_period
+from kpitrack.files.state import state_folder
 from kpitrack.writing.write import cut_back
 
 _HEADER = b"[[progress]]"

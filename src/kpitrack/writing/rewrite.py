@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.files.document import decode, key_lines, parse_toml
-from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.domain.model import Entry, Target
 from kpitrack.files.schema import check_text, entry_problem, target_from_document
@@ -91,8 +91,8 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
         if new is not None:
             expected.insert(target.entries.index(old), new)
         if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
-            raise KpitrackError(_("this entry is written in a way kpitrack cannot rewrite safely; edit line "
-                                  "{line} by hand").format(line=old.line), path, old.line)
+            raise KpitrackError(Sentence(N_("this entry is written in a way kpitrack cannot rewrite safely; edit line "
+                                  "{line} by hand"), line=old.line), path, old.line)
         found.update(target=target, old=old, new=new)
         return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
 
@@ -105,7 +105,7 @@ def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None
     came after it, and nothing is written)."""
     def change(data: bytes) -> bytes:
         if data != expected:
-            raise KpitrackError(_("changed since; nothing was undone: check it by hand"), path)
+            raise KpitrackError(N_("changed since; nothing was undone: check it by hand"), path)
         return wanted
 
     rewrite_file(path, root, change)

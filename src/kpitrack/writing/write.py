@@ -16,7 +16,8 @@ from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import MAX_FILE_BYTES, inside, plan_period, target_files
+from kpitrack.files.workspace import inside, plan_period, target_files
+from kpitrack.files.state import MAX_FILE_BYTES
 
 from kpitrack.writing.temporaries import sweep_temporaries
 
