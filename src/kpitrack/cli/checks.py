@@ -299,7 +299,8 @@ def report(
         raise typer.BadParameter(_("--format {format} writes a folder of pages: add --out DIR (a new or empty "
                                    "folder, or a site written before)").format(format=chosen.name), param_hint="'--out'")
     if chosen.out_only and out is None:
-        raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
+        raise typer.BadParameter(_("--format {format} writes a file: add --out FILE.{extension}").format(
+                                     format=chosen.name, extension=chosen.extension),
                                  param_hint="'--out'")
     if by is not None and chosen.name == "xlsx":  # one ledger per responsible unit, into a folder
         return _unit_ledgers(ctx, as_of, out, tag, group, owner, page_language(ctx, lang, default=chosen.default_lang))

@@ -88,7 +88,8 @@ def text_encoding(name: Optional[str]) -> Optional[str]:
     except LookupError:
         return name  # no such encoding: each command says so in its own words
     if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in NOT_FILE_ENCODINGS:
-        raise typer.BadParameter(f"{name!r} is not an encoding for text files; try utf-8-sig or gbk")
+        raise typer.BadParameter(_("{encoding!r} is not an encoding for text files; try utf-8-sig or gbk").format(
+            encoding=name))
     return name
 
 
