@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Listed
 from kpitrack.words.i18n import N_, _
-from kpitrack.git.merge import Unmergeable, identity, split
+from kpitrack.git.merge import Unmergeable, as_written, split
 
 DRIVER_NAME = "kpitrack: merge target files entry by entry"
 
@@ -153,11 +153,11 @@ def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, 
         return (), (), (_("(the file could not be read at this commit)"),)
 
     def tables(layout):
-        return {identity(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]
+        return {as_written(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]
                 for block in layout.entries}
 
-    counted_old = Counter(identity(block) for block in old.entries)
-    counted_new = Counter(identity(block) for block in new.entries)
+    counted_old = Counter(as_written(block) for block in old.entries)
+    counted_new = Counter(as_written(block) for block in new.entries)
     all_tables = tables(old) | tables(new)
     added = tuple(all_tables[key] for key in (counted_new - counted_old).elements())
     removed = tuple(all_tables[key] for key in (counted_old - counted_new).elements())

@@ -11,11 +11,10 @@ from typing import Any, Callable
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _
-from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
+from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.import_limits import utf8_line
 from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
-from kpitrack.writing.write import recorded_identity
 
 
 IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate", "node")
@@ -341,7 +340,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     for target in workspace.targets:
         titles.setdefault(target.title.strip(), []).append(target.id)
     additions: dict[str, list[ImportRow]] = {}
-    seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
+    seen = {target.id: {identity(entry) for entry in target.entries} for target in workspace.targets}
     totals: dict[tuple[str, date], list[Entry]] = {}  # the running totals by target and date, recorded or planned
     for target in workspace.targets:
         for entry in target.entries:
@@ -379,7 +378,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             skipped += 1
             unchanged.append(row)
             continue
-        if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
+        if identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
             skipped += 1
             unchanged.append(row)
             continue
@@ -399,7 +398,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         elif revised is not None:
             revisions.setdefault(target.id, []).append((row, revised))
         else:
-            seen[target.id].add(recorded_identity(row.entry))
+            seen[target.id].add(identity(row.entry))
             additions.setdefault(target.id, []).append(row)
             if row.entry.total:
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)

@@ -14,7 +14,8 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
-from kpitrack.domain.model import Entry, ReadingQualifier, Target
+from kpitrack.domain.model import Entry, Target, identity
+from kpitrack.files.blocks import table_entry
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
 from kpitrack.files.workspace import inside, plan_period, target_files
 from kpitrack.files.state import MAX_FILE_BYTES
@@ -132,11 +133,11 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
         lines = key_lines(text)
         target = target_from_document(parse_toml(text, locked.path), locked.path, root, lines,
                                       plan_period(locked.path.parent, root))
-        recorded = {recorded_identity(entry) for entry in target.entries}
+        recorded = {identity(entry) for entry in target.entries}
         kept = []
         for entry in entries:
-            if recorded_identity(entry) not in recorded:
-                recorded.add(recorded_identity(entry))
+            if identity(entry) not in recorded:
+                recorded.add(identity(entry))
                 kept.append(entry)
         entries = kept
     else:
@@ -161,11 +162,6 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
                                "for one target; split it (a target per year or per unit)"), locked.path,
                             limit=MAX_FILE_BYTES // (1024 * 1024))
     return target, payload, entries
-
-
-def recorded_identity(entry: Entry) -> tuple:
-    """What makes two entries the same record: an import never writes one twice."""
-    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat, entry.node)
 
 
 def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
@@ -307,14 +303,9 @@ def _write_at_start(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def _read_back(payload: bytes) -> list[Entry]:
+def _read_back(payload: bytes) -> list[Entry | None]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
-    return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
-                  total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source"),
-                  qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
-                  estimate=table.get("estimate", False), repeat=table.get("repeat"), node=table.get("node"))
-            for table in tables]
+    return [table_entry(table) for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",
