@@ -95,17 +95,28 @@ def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
 
 
 def test_status_to_light_is_one_table_that_every_output_reads():
-    """The terminal's light word and the page's, the ledger's and the charts' colour agree for every status."""
+    """The terminal's light word and style, the page's, the ledger's and the charts' colour agree for every status."""
     from kpitrack.domain.lights import LIGHT
     from kpitrack.domain.model import Status
     from kpitrack.reports.ledger import ledger_row
-    from kpitrack.words.display import LIGHTS
+    from kpitrack.words.display import LIGHT_NAMES, LIGHT_STYLES
 
-    assert set(LIGHT) == set(Status)
-    assert all(LIGHTS[status] == LIGHT[status] for status in LIGHTS)  # `(green)` where the page paints green
-    from kpitrack.reports import ledger
+    assert set(LIGHT) == set(Status) == set(LIGHT_STYLES)
+    assert all(LIGHT_NAMES[status] == LIGHT[status] for status in LIGHT_NAMES)  # `(green)` where the page paints green
+    assert all(LIGHT_STYLES[status].split()[-1] == LIGHT[status] for status in Status if LIGHT[status] != "grey")
+    assert ledger_row.__module__ == "kpitrack.reports.ledger"
 
-    assert ledger.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.ledger"
+
+def test_no_module_but_the_domains_lights_maps_a_status_to_a_colour():
+    import re
+    from pathlib import Path
+
+    import kpitrack
+
+    colour = re.compile(r"Status\.[A-Z_]+\s*:\s*\"(?:bold )?(?:green|yellow|red|grey)\"")
+    source = Path(kpitrack.__file__).parent
+    found = [str(path.relative_to(source)) for path in source.rglob("*.py") if colour.search(path.read_text("utf-8"))]
+    assert found == ["domain/lights.py"]
 
 
 def test_the_report_command_offers_exactly_the_registered_formats():
