@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.files.document import _HEADER, _KEY, _TABLE, key_lines
+from kpitrack.files.blocks import TABLE_HEADER
+from kpitrack.files.document import _KEY, key_lines
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.fasttoml import loads
 from kpitrack.domain.model import Entry
@@ -35,7 +36,7 @@ def eager_key_lines(text):
     """key_lines as it was before it was made lazy: every line scanned at once."""
     lines, section, counts = {}, (None, 0), {}
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        header = TABLE_HEADER.fullmatch(line)
         if header:
             name = header.group(1)
             section = (name, counts.get(name, 0))

@@ -4,9 +4,10 @@ git's merge driver and history) but must agree with every other reader on what a
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpitrack.domain.model import Entry, ReadingQualifier
 
@@ -41,3 +42,98 @@ def table_entry(table: Any) -> Entry | None:
     return Entry(date=table["date"], value=Decimal(value) if value is not None else None,
                  total=table.get("total", False), done=done, note=texts[0], source=texts[1],
                  qualifier=qualifier, estimate=table.get("estimate", False), repeat=repeat, node=texts[2])
+
+
+# --- where the tables of a target file stand ------------------------------------------------------
+#
+# The one reader of a target file's block layout: a head of top-level keys, then tables, each from
+# its header line to the line before the next header. Lines are str.splitlines()'s, numbered as
+# document.key_lines numbers them (an entry's `line`). Used by git's merge driver (and so its history),
+# corrections (rewrite), the door reading a few blocks back (entrycheck), the append's cheap read
+# (write) and the line index; the fast parser and the repair of a torn append know only the header
+# `add` writes, HEADER.
+
+HEADER = "[[progress]]"  # the header line `add` writes (write.entry_block)
+_TABLE = r"[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?"
+TABLE_HEADER = re.compile(_TABLE)  # a table's header line (fullmatch, without its line end)
+_HEADER_LINES = re.compile(rf"^{_TABLE}\r?$", re.MULTILINE)
+
+
+class Span(NamedTuple):
+    """Where one table stands in a text: offsets of its header line, of the end of its last line that
+    is neither blank nor a comment (what follows belongs before the next table), and of the next
+    header (or the text's end)."""
+
+    name: str  # progress, checkpoint…
+    array: bool  # [[name]]: one of a list of tables (an entry), not [name]
+    start: int
+    body_end: int
+    end: int
+    line: int | None = None  # its header's line number (None where not counted: see span_around)
+
+    @property
+    def entry(self) -> bool:
+        return self.array and self.name == "progress"
+
+
+def _span(header: re.Match, start: int, body_end: int, end: int, line: int | None) -> Span:
+    return Span(header.group(1), header.group(0).lstrip().startswith("[["), start, body_end, end, line)
+
+
+def table_spans(text: str) -> tuple[int, list[Span]]:
+    """(where the head ends, every table's span) of `text`. A line inside a multi-line string is
+    never a header."""
+    spans: list[Span] = []
+    offset, in_string = 0, False
+    header, start, body_end, number = None, 0, 0, 0
+    for count, line in enumerate(text.splitlines(keepends=True), start=1):
+        found = None if in_string else TABLE_HEADER.fullmatch(line.rstrip("\r\n"))
+        if found:
+            if header is not None:
+                spans.append(_span(header, start, body_end, offset, number))
+            header, start, number = found, offset, count
+            body_end = offset + len(line)
+        elif header is not None and (in_string or line.strip()[:1] not in ("", "#")):
+            body_end = offset + len(line)
+        if line.count('"""') % 2 or line.count("'''") % 2:
+            in_string = not in_string
+        offset += len(line)
+    if header is not None:
+        spans.append(_span(header, start, body_end, offset, number))
+    return (spans[0].start if spans else len(text)), spans
+
+
+def first_entry(text: str) -> Span | None:
+    """The first [[progress]] table's header, found by a search (the cost of the head, not the file);
+    only its `start` is known (its ends are those of the next header: see span_around)."""
+    for found in _HEADER_LINES.finditer(text):
+        header = TABLE_HEADER.fullmatch(found.group(0).rstrip("\r"))
+        if header.group(1) == "progress" and header.group(0).lstrip().startswith("[["):
+            return _span(header, found.start(), found.start(), found.start(), None)
+    return None
+
+
+def span_around(text: str, at: int) -> Span | None:
+    """The table whose block holds offset `at` (None: it is in the head), read from `at` backwards to
+    its header and forwards to the next: the cost of the block, not of the file. Its line is not
+    counted. For the blocks `add` writes: a multi-line string is not looked into."""
+    start = text.rfind("\n", 0, at) + 1
+    while True:
+        stop = text.find("\n", start)
+        header = TABLE_HEADER.fullmatch(text[start:len(text) if stop < 0 else stop].rstrip("\r"))
+        if header:
+            break
+        if start == 0:
+            return None
+        start = text.rfind("\n", 0, start - 1) + 1
+    body_end = offset = len(text) if stop < 0 else stop + 1
+    while offset < len(text):
+        stop = text.find("\n", offset)
+        following = len(text) if stop < 0 else stop + 1
+        line = text[offset:following]
+        if TABLE_HEADER.fullmatch(line.rstrip("\r\n")):
+            break
+        if line.strip()[:1] not in ("", "#"):
+            body_end = following
+        offset = following
+    return _span(header, start, body_end, offset, None)

@@ -4,14 +4,13 @@ them of every entry already in the files."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
 from kpitrack.domain.errors import Sentence
 from kpitrack.words.i18n import _
 from kpitrack.domain.model import Direction, Entry, Kind, Target, identity
-from kpitrack.files.blocks import table_entry
+from kpitrack.files.blocks import span_around, table_entry
 
 PLAUSIBLE_TIMES_TARGET = Decimal(5)  # a figure above 5× the target is most likely in the wrong unit
 
@@ -19,7 +18,6 @@ PLAUSIBLE_TIMES_TARGET = Decimal(5)  # a figure above 5× the target is most lik
 Recorded = Entry  # an entry already in the file, as the door reads it (with its line)
 
 
-_PROGRESS = re.compile(r"\[\[[ \t]*progress[ \t]*\]\]")
 LOOK_BACK = 50  # totals read backwards from the end of the file for the previous one
 
 
@@ -37,19 +35,18 @@ def _blocks_with(text: str, needle: str, limit: int | None = None):
         at = text.rfind(needle, 0, end)
         if at < 0:
             return
-        start = text.rfind("[[", 0, at)
-        stop = text.find("\n[", at)
-        end = start if start >= 0 else at
-        if start < 0 or not _PROGRESS.match(text, start):
+        span = span_around(text, at)
+        end = span.start if span is not None else at
+        if span is None or not span.entry:
             continue
         try:
-            table = tomllib.loads(text[start:len(text) if stop < 0 else stop], parse_float=Decimal)["progress"][0]
+            table = tomllib.loads(text[span.start:span.end], parse_float=Decimal)["progress"][0]
         except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
             continue
         entry = table_entry(table)
         if entry is not None:
             found += 1
-            yield entry._replace(line=text.count("\n", 0, start) + 1)
+            yield entry._replace(line=text.count("\n", 0, span.start) + 1)
 
 
 def recorded_on(text: str, day: date) -> list[Recorded]:

@@ -13,14 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from kpitrack.domain.model import IDENTITY, Entry, identity, wording
-from kpitrack.files.blocks import table_entry
+from kpitrack.files.blocks import table_entry, table_spans
 from kpitrack.files.document import decode
 from kpitrack.files.entrycheck import second_total
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.files.workspace import read_bytes
 
-_HEADER = re.compile(r"[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=")
 _STARTS = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
 
@@ -67,24 +66,14 @@ def split(text: str) -> Layout:
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise Unmergeable(str(error)) from None
-    head: list[str] = []
-    blocks: list[tuple[str, list[str]]] = []
-    in_string = False
-    for line in text.splitlines(keepends=True):
-        header = None if in_string else _HEADER.fullmatch(line.rstrip("\r\n"))
-        if header:
-            blocks.append((header.group(1), [line]))
-        else:
-            (blocks[-1][1] if blocks else head).append(line)
-        if line.count('"""') % 2 or line.count("'''") % 2:
-            in_string = not in_string
+    head_end, spans = table_spans(text)
     tables = document.get("progress") if isinstance(document.get("progress"), list) else []
-    if sum(name == "progress" for name, _ in blocks) != len(tables):
+    if sum(span.name == "progress" for span in spans) != len(tables):
         raise Unmergeable("its [[progress]] tables are not laid out one block each")
     entries = iter(tables)
-    return Layout("".join(head), tuple(
-        _entry_block(name, "".join(lines), next(entries)) if name == "progress" else Block(name, "".join(lines))
-        for name, lines in blocks))
+    return Layout(text[:head_end], tuple(
+        _entry_block(span.name, text[span.start:span.end], next(entries)) if span.name == "progress"
+        else Block(span.name, text[span.start:span.end]) for span in spans))
 
 
 _WORDED = frozenset(IDENTITY) | {"note", "source"}
