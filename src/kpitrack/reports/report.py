@@ -395,19 +395,15 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
 
 
 def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
-    """What changed between `since` and the items' as-of day: newly done, turned red, recovered;
-    and figures revised (by `kpitrack fix`, as its journal in .kpitrack/ remembers, 30 days)."""
+    """What changed between `since` and the items' as-of day, by the one rule (reports.changes): newly
+    done (any target), turned red (from outside the red statuses: a move from behind to overdue is not
+    news to a report), recovered; and figures revised (by `kpitrack fix`, as its journal in .kpitrack/
+    remembers, 30 days)."""
     others = workspace.by_id()
     rows = []
     for target, now in items:
         then = figures(target, since, workspace.settings_for(target), others)
-        change = None
-        if now.status is Status.DONE and then.status is not Status.DONE:
-            change = "newly done"
-        elif now.status in RED and then.status not in RED:
-            change = "turned red"
-        elif then.status in RED and now.status not in RED:
-            change = "recovered"
+        change = since_change(then.status.value, now.status.value)
         if change:
             rows.append({"id": target.id, "title": target.title, "change": change,
                          "was": then.status.value, "now": now.status.value})
@@ -417,6 +413,17 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
             rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
                          "was": None, "now": record["summary"]})
     return rows
+
+
+def since_change(was: str, now: str) -> str | None:
+    """What a report tells of a move of status since a date (reports.changes.status_change against
+    the red statuses): newly done, turned red, recovered, or None."""
+    from kpitrack.reports.changes import DONE, RECOVERED, TURNED, status_change
+
+    red = {status.value for status in RED}
+    kind = status_change(was, now, red)
+    return {DONE: "newly done", RECOVERED: "recovered"}.get(kind) or (
+        "turned red" if kind == TURNED and was not in red else None)
 
 
 def revisions(root, since: date) -> list[dict[str, str]]:
