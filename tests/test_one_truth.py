@@ -138,3 +138,32 @@ def test_the_chinese_page_and_markdown_read_a_sentence_the_same_way(tmp_path):
     for sentence in ("Needing attention", "{count} target"):
         assert in_language("zh", sentence).split("{")[0] in markdown
         assert in_language("zh", sentence).split("{")[0] in page
+
+
+def test_no_layer_cuts_apart_a_text_that_a_function_made():
+    """Layers hand each other small records, not sentences to cut apart (a lag sentence split at its
+    comma, a rendered table cut below its title, an attention text split into its lines)."""
+    import re
+    from pathlib import Path
+
+    import kpitrack
+
+    cut = re.compile(r"(\w+)\([^()]*\)\.(?:split|splitlines|partition|rsplit)\(")
+    allowed = {"repr", "replace", "read_text", "decode", "strip"}  # a number's digits, input typed, a file read
+    source = Path(kpitrack.__file__).parent
+    found = [f"{path.relative_to(source)}: {match.group(0)}" for layer in ("formats", "cli", "reports", "git", "writing")
+             for path in sorted((source / layer).rglob("*.py"))
+             for match in cut.finditer(path.read_text("utf-8")) if match.group(1) not in allowed]
+    assert found == []
+
+
+def test_the_check_lines_lag_is_in_points_only_in_english():
+    from datetime import date
+
+    from helpers import make_target
+    from kpitrack.domain.compute import figures as compute
+    from kpitrack.reports.report import lag_sentence
+
+    figures = compute(make_target(entries=[(date(2023, 3, 31), 100)]), date(2023, 6, 30))
+    assert figures.lag is not None and figures.lag_days is not None
+    assert lag_sentence(figures) == lag_sentence(figures, days=False) + f", {figures.lag_days:+d} d"

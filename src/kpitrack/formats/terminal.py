@@ -226,7 +226,7 @@ def check_lines(items: list[Item]) -> str:
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
         status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
-        lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
+        lag = lag_sentence(figures, days=False)
         rows.append((target.id, visible(title_of(target)), status, _("{completion} done").format(completion=completion),
                      lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
     widths = [max(cell_len_of(row[column]) for row in rows) for column in range(5)]

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, printed, progress_cell, status_word,
+from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
@@ -292,14 +292,15 @@ def attention_items(items: list[Item]) -> list[Item]:
     return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
 
 
-def lag_sentence(result: Figures) -> str:
+def lag_sentence(result: Figures, days: bool = True) -> str:
     """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words at the printed precision,
     no spaces: `低于序时进度7.33个百分点`, `超序时进度7.33个百分点`, or `与序时进度持平` when the
-    gap prints as zero (达进度)."""
+    gap prints as zero (达进度). Without `days`, the English one gives points only (the Chinese never
+    gives days)."""
     if result.lag is None:
         return ""
     if language() == "en":
-        return _("lag {lag}").format(lag=lag_cell(result, ", "))
+        return _("lag {lag}").format(lag=lag_cell(result, ", ") if days else lag_points(result))
     lag = printed(result.lag)
     if lag > 0:
         return _("below plan by {points} points").format(points=lag)
@@ -308,8 +309,9 @@ def lag_sentence(result: Figures) -> str:
     return _("ahead of plan by {points} points").format(points=-lag)
 
 
-def attention_text(target: Target, result: Figures, last: int = 3) -> str:
-    """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
+def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]:
+    """A few lines on a target that needs attention: where it stands (the first), then, indented, the
+    pace needed and its last entries."""
     status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
     status += _(", ") + verdict_text(result) if result.verdict else ""
     completion = percent(result.completion) if result.completion is not None else done_cell(result)
@@ -329,7 +331,7 @@ def attention_text(target: Target, result: Figures, last: int = 3) -> str:
         lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{total}{note}")
     if not known:
         lines.append("  " + _("no entries yet"))
-    return "\n".join(lines)
+    return lines
 
 
 def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> list[dict[str, Any]]:

@@ -295,7 +295,12 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
     if figures.lag is None:
         return "—"
     days = f"{separator}{figures.lag_days:+d} " + _("d") if figures.lag_days is not None else ""
-    return f"{signed(figures.lag)} " + _("pt") + days
+    return lag_points(figures) + days
+
+
+def lag_points(figures: Figures) -> str:
+    """Lag in points: `+16.3 pt`."""
+    return f"{signed(figures.lag)} " + _("pt")
 
 
 def group_label(group: str, plans: dict[str, Plan] | None) -> str:
