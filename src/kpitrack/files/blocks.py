@@ -80,9 +80,63 @@ def _span(header: re.Match, start: int, body_end: int, end: int, line: int | Non
     return Span(header.group(1), header.group(0).lstrip().startswith("[["), start, body_end, end, line)
 
 
+_CARRIAGE_ALONE = re.compile("\r(?!\n)")
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")  # to splitlines, not TOML
+
+
+def _line_by_line(text: str) -> bool:
+    """Whether `text` must be read a line at a time: its lines are not TOML's (str.splitlines() breaks
+    lines where TOML does not), or it holds a multi-line string."""
+    return ('"""' in text or "'''" in text or any(mark in text for mark in _OTHER_BREAKS)
+            or ("\r" in text and _CARRIAGE_ALONE.search(text) is not None))
+
+
 def table_spans(text: str) -> tuple[int, list[Span]]:
     """(where the head ends, every table's span) of `text`. A line inside a multi-line string is
     never a header."""
+    return _spans_line_by_line(text) if _line_by_line(text) else _spans_searched(text)
+
+
+def entry_at_line(text: str, line: int) -> Span | None:
+    """The [[progress]] table whose header stands at `line` (as key_lines numbers lines: an entry's
+    `line`), or None; as table_spans finds it, at the cost of finding the line, not of every table."""
+    if _line_by_line(text):
+        return next((span for span in table_spans(text)[1] if span.line == line and span.entry), None)
+    before = text.split("\n", line - 1) if line >= 1 else []
+    if len(before) < line:
+        return None
+    start = len(text) - len(before[-1])
+    span = span_around(text, start)
+    return span._replace(line=line) if span is not None and span.start == start and span.entry else None
+
+
+def _spans_searched(text: str) -> tuple[int, list[Span]]:
+    """table_spans for a text whose lines are TOML's and hold no multi-line string (every file `add`
+    writes): the headers found by a search, a block's end by reading back from the next header."""
+    spans: list[Span] = []
+    headers = list(_HEADER_LINES.finditer(text))
+    size = len(text)
+    starts = [header.start() for header in headers] + [size]
+    line, counted = 1, 0
+    rfind, count, append = text.rfind, text.count, spans.append
+    for index, header in enumerate(headers):
+        start, end = starts[index], starts[index + 1]
+        line += count("\n", counted, start)
+        counted = start
+        after_header = min(header.end() + 1, size)
+        body_end = end
+        while body_end > after_header:
+            previous = rfind("\n", 0, body_end - 1) + 1
+            if text[previous:body_end].strip()[:1] not in ("", "#"):
+                break
+            body_end = previous
+        whole = header.group(0)
+        append(Span(header.group(1), whole.lstrip()[:2] == "[[", start, max(body_end, after_header), end, line))
+    return starts[0] if headers else size, spans
+
+
+def _spans_line_by_line(text: str) -> tuple[int, list[Span]]:
+    """table_spans read a line at a time (str.splitlines()'s lines), minding multi-line strings."""
     spans: list[Span] = []
     offset, in_string = 0, False
     header, start, body_end, number = None, 0, 0, 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from kpitrack.files.blocks import table_spans
+from kpitrack.files.blocks import entry_at_line
 from kpitrack.files.document import decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_
@@ -62,7 +62,7 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
             problem = entry_problem(target, new)
             if problem:
                 raise KpitrackError(problem, path)
-        span = next((span for span in table_spans(text)[1] if span.line == old.line and span.entry), None)
+        span = entry_at_line(text, old.line)
         if span is None:
             raise KpitrackError(Sentence(UNSAFE, line=old.line), path, old.line)
         start, end = span.start, span.body_end  # blank lines and comments before the next table stay
