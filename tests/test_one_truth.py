@@ -155,6 +155,9 @@ def test_no_layer_cuts_apart_a_text_that_a_function_made():
              for path in sorted((source / layer).rglob("*.py"))
              for match in cut.finditer(path.read_text("utf-8")) if match.group(1) not in allowed]
     assert found == []
+    joined = re.compile(r"""\.(?:partition|split)\(["']\\0["']\)""")  # two values joined by a NUL, cut apart again
+    assert [str(path.relative_to(source)) for layer in ("formats", "cli", "reports")
+            for path in sorted((source / layer).rglob("*.py")) if joined.search(path.read_text("utf-8"))] == []
 
 
 def test_the_check_lines_lag_is_in_points_only_in_english():
