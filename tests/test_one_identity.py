@@ -97,3 +97,19 @@ def test_a_note_reworded_differently_on_both_sides_is_a_conflict():
     ours = TARGET_TOML + entry_block(Entry(DAY, Decimal(20), note="Q1 (ours)"))
     theirs = TARGET_TOML + entry_block(Entry(DAY, Decimal(20), note="Q1 (theirs)"))
     assert merge(base, ours, theirs).conflicts == 1
+
+
+def test_add_and_import_take_a_reworded_note_for_the_recorded_entry_and_an_estimate_for_another(tmp_path):
+    from helpers import run, write
+
+    (tmp_path / "kpitrack.toml").write_text("", encoding="utf-8")
+    path = write(tmp_path / "firms.toml", TARGET_TOML + entry_block(Entry(DAY, Decimal(20), note="Q1")))
+    refused = run(tmp_path, "add", "firms", "20", "--date", DAY.isoformat(), "--note", "bulletin")
+    assert refused.exit_code != 0 and "identical entry" in refused.stderr
+    rows = write(tmp_path / "in.csv", f"id,date,value,note,estimate\nfirms,{DAY},20,bulletin,\nfirms,{DAY},20,,true\n")
+    result = run(tmp_path, "import", str(rows))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "added 1 entry to 1 target; 1 row already recorded, skipped\n"
+    taken = run(tmp_path, "add", "firms", "20", "--date", DAY.isoformat(), "--qualifier", "about")
+    assert taken.exit_code == 0, taken.output
+    assert path.read_text(encoding="utf-8").count("[[progress]]") == 3
