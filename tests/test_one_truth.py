@@ -117,6 +117,10 @@ def test_no_module_but_the_domains_lights_maps_a_status_to_a_colour():
     source = Path(kpitrack.__file__).parent
     found = [str(path.relative_to(source)) for path in source.rglob("*.py") if colour.search(path.read_text("utf-8"))]
     assert found == ["domain/lights.py"]
+    from kpitrack.domain.lights import COLOURS
+
+    inks = re.compile("|".join(colour for fill_and_ink in COLOURS.values() for colour in fill_and_ink), re.IGNORECASE)
+    assert [path.name for path in (source / "templates").iterdir() if inks.search(path.read_text("utf-8"))] == []
 
 
 def test_the_report_command_offers_exactly_the_registered_formats():

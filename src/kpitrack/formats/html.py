@@ -12,7 +12,7 @@ from kpitrack.reports.build import Figures, known_entries, own_plan
 from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
-from kpitrack.domain.lights import LIGHT
+from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.pace import status_label
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
@@ -108,7 +108,8 @@ def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dic
             target: dict[str, Any] | None = None, **more: Any) -> str:
     return _environment().get_template(template).render(
         lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang),
-        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target, **more) + "\n"
+        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target,
+        inks={light: ink for light, (_fill, ink) in COLOURS.items()}, **more) + "\n"  # a light's ink: domain.lights'
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
