@@ -260,7 +260,7 @@ def printed_columns(rows: Any) -> tuple[tuple, ...] | None:
 
 _BOOL, _BOOL_OR_NONE = {bool}, {bool, type(None)}
 _READING_WORDS = frozenset([None, *(qualifier.value for qualifier in ReadingQualifier)])
-# Figures a file can hold that print (kpitrack.words.display.exact) as the very text: no exponent,
+# Figures a file can hold that print (kpitrack.words.display.exact_digits) as the very text: no exponent,
 # no leading zero or sign but -, ASCII digits; far inside the bounds `figure` checks.
 _PRINTED_FIGURE = r"-?(?:0|[1-9][0-9]{0,27})(?:\.[0-9]{1,28})?"
 _PRINTED_FIGURES = re.compile(f"(?:{_PRINTED_FIGURE}(?:\n{_PRINTED_FIGURE})*)?")
