@@ -189,6 +189,13 @@ def _escape(character: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def exact_digits(value: Decimal) -> str:
+    """A Decimal's every digit, never in exponent notation (format "f"), as kpitrack's JSON and CSV
+    write figures; str() writes the same three times as fast whenever it writes no exponent."""
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
+
+
 def number(value: Decimal | None) -> str:
     if value is None:
         return "—"
