@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.domain.lights import COLOURS
+from kpitrack.words.i18n import N_, in_language
 from kpitrack.words.labels import period_words, word
 from kpitrack.words.display import printed_decimals as PRINTED_DECIMALS, xml_safe
 from kpitrack.domain.model import Plan, Status
@@ -30,28 +31,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would re
 FILL_IN = ("as_of", "note")  # and the row's figure: current (累计完成) or reading (读数), as `fill` says
 FIGURE_CELL = {"running": "current", "reading": "reading", "done": "reading"}
 FILL_IN_COLOUR = "FFFFF2CC"
-INSTRUCTIONS = {
-    "zh": ("填报说明", [
-        "填报说明",
-        "1. 只需填写黄色底色的单元格，每行按“填报内容”列填写：累计型指标在“累计完成”填截至日的累计完成数，增速和水平类指标在“读数”填截至日的读数（增速填百分数的数字，如 5.9），项目类指标完成后在“读数”填“已完成”；数字不带单位。“截至日期”填该数据的截至日期，应在“本期”之内（如本期为2025年7月，填 2025-07-31）；“备注”可填说明。",
-        "2. 其他列（目标值、完成率、序时进度、进度差、状态等）由系统计算，工作表已保护，无需也无法修改。",
-        "3. 未取得新数据的指标请保持原样，不要填 0：空白表示未报送。",
-        "4. 不要增删行列、不要改动表头和工作表名称。",
-        "5. 填好后保存为 .xlsx 文件，原名发回；收到后由绩效办用 kpitrack import 文件名 导入核对。",
-    ]),
-    "en": ("How to fill in", [
-        "How to fill in this ledger",
-        "1. Fill in only the yellow cells, each row as its \"What to fill in\" says: a cumulative target's running "
-        "total in \"Completed to date\", a growth rate's or a level's reading in \"Reading\" (a rate as a number: "
-        "5.9), done in \"Reading\" once a milestone is; numbers without their unit. \"As of\" takes the date the "
-        "figure is for, within \"This period\" (2025-07-31 for 2025-07); \"Note\" what you want to add.",
-        "2. The other columns (target value, completion, time-elapsed progress, gap, status) are computed; "
-        "the sheet is protected so they cannot be overwritten.",
-        "3. Leave a target without a new figure as it is; do not write 0: a blank means not reported.",
-        "4. Do not add or remove rows or columns, and do not change the header or the sheet's name.",
-        "5. Save it as .xlsx and send it back under its name; it is read with kpitrack import FILE.",
-    ]),
-}
+# The last sheet's words (the catalogue has their Chinese): how to fill the ledger in and send it back.
+INSTRUCTIONS_TITLE = N_("How to fill in")
+INSTRUCTIONS = (
+    N_("How to fill in this ledger"),
+    N_("1. Fill in only the yellow cells, each row as its \"What to fill in\" says: a cumulative target's "
+       "running total in \"Completed to date\", a growth rate's or a level's reading in \"Reading\" (a rate "
+       "as a number: 5.9), done in \"Reading\" once a milestone is; numbers without their unit. \"As of\" "
+       "takes the date the figure is for, within \"This period\" (2025-07-31 for 2025-07); \"Note\" what "
+       "you want to add."),
+    N_("2. The other columns (target value, completion, time-elapsed progress, gap, status) are "
+       "computed; the sheet is protected so they cannot be overwritten."),
+    N_("3. Leave a target without a new figure as it is; do not write 0: a blank means not reported."),
+    N_("4. Do not add or remove rows or columns, and do not change the header or the sheet's name."),
+    N_("5. Save it as .xlsx and send it back under its name; it is read with kpitrack import FILE."),
+)
 
 
 def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lang: str = "zh",
@@ -292,10 +286,9 @@ def _instructions(book, lang: str, used: set[str]) -> None:
     styles = _openpyxl()[1]
     Alignment, Font = styles.Alignment, styles.Font
 
-    title, lines = INSTRUCTIONS["zh" if lang == "zh" else "en"]
-    sheet = book.create_sheet(_sheet_name(title, used))
-    for line in lines:
-        sheet.append([line])
+    sheet = book.create_sheet(_sheet_name(in_language(lang, INSTRUCTIONS_TITLE), used))
+    for line in INSTRUCTIONS:
+        sheet.append([in_language(lang, line)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.column_dimensions["A"].width = 110
     for row in sheet.iter_rows(min_row=2):
