@@ -17,10 +17,9 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from kpitrack.domain.lights import COLOURS
+from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.reports.ledger import LIGHTS
 from kpitrack.words.display import axis_range, number
 from kpitrack.words.labels import word
 
@@ -49,8 +48,8 @@ def _font_folders() -> list[Path]:
     folders = [Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
                home / "AppData/Local/Microsoft/Windows/Fonts", Path("/System/Library/Fonts"),
                Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts"), home / "Library/Fonts"]
-    folders += [Path(folder) / "fonts" for folder in
-                os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share").split(os.pathsep) if folder]
+    data_folders = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"  # a path list, as typed
+    folders += [Path(folder) / "fonts" for folder in data_folders.split(os.pathsep) if folder]
     folders += [home / ".local/share/fonts", home / ".fonts"]
     return [folder for folder in folders if folder.is_dir()]
 
@@ -278,7 +277,7 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
     if series.target is not None:
         _dashes(image, LEFT * unit, right_x, y(series.target), INDEX[BLUE], round(0.8 * unit), 1 * unit, 2 * unit)
         legend.append((INDEX[BLUE], (1, 2), word("target_line", lang)))
-    ink = INDEX[_rgb(COLOURS[LIGHTS[figures.status]][1])]
+    ink = INDEX[_rgb(COLOURS[LIGHT[figures.status]][1])]
     if series.actual and figures.last_update:
         across = [x(day) for day, _ in series.actual]
         up = [y(value) for _, value in series.actual]
