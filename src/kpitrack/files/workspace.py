@@ -378,8 +378,6 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
             N_("file name {name!r} is not a valid id: use lower-case letters, digits, - and _"), path, name=path.name)
-    data = read_bytes(path)
-
     periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
     if path.parent not in periods:
         periods[path.parent] = plan_period(path.parent, root)
@@ -391,13 +389,17 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
     if not cache:
-        return parse(data)
+        return parse(read_bytes(path))
+    import time
+
     from kpitrack.files.cache import cached  # sqlite, only where targets are loaded for figures
 
+    looked = time.time_ns()  # before the stat: see kpitrack.files.cache on files racily clean
+    status = file_status(path)
     # The same file however the workspace was named (relative, absolute, through a link).
     place = (real_root or str(root.resolve()), path.relative_to(root).as_posix(),
              *(day.isoformat() for day in period or ()))
-    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walked)
+    target = cached(cache, place, status, looked, parse, lambda: read_bytes(path), batch=walked)
     return target if target.path == path else replace(target, path=path)
 
 
@@ -427,14 +429,23 @@ def read_text(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    file_status(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), path,
-                                size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
         return path.read_bytes()
     except OSError as error:
         raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+
+
+def file_status(path: Path) -> os.stat_result:
+    """The file's stat; refused when it cannot be had or the file is over the size limit."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+    if status.st_size > MAX_FILE_BYTES:
+        raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), path,
+                            size=status.st_size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
+    return status
 
 
 def inside(path: Path, root: Path) -> Path:
