@@ -165,3 +165,19 @@ def test_the_code_hash_changes_with_a_module(tmp_path, monkeypatch):
     monkeypatch.setattr(kpitrack.files.cache, "_code_hash", None)
     hashes.append(kpitrack.files.cache.code_hash())  # settled: known by its stat
     assert len(set(hashes)) == 3
+
+
+@pytest.mark.parametrize("target, baseline", [("1", "0"), ("1.0", "0.00"), ("1000", "0")])
+def test_a_definition_comes_back_exactly_with_its_defaults_left_out(target, baseline):
+    """Fields as their defaults are not kept, but a figure written otherwise than the default
+    (1.0 against 1) is: it prints otherwise."""
+    from pathlib import Path
+
+    from helpers import make_target
+    from kpitrack.files.stored import definition_fields, encode_definition, restored
+
+    made = make_target(target=target, baseline=baseline, tags=("a",), path=Path("p/t.toml"))
+    text = encode_definition(made)
+    back = restored({**definition_fields(text, Path("p/t.toml")), "entries": made.entries})
+    assert back == made and str(back.target) == target and str(back.baseline) == baseline
+    assert ('"target"' in text) == (target != "1") and '"stretch"' not in text and '"path"' not in text

@@ -186,10 +186,10 @@ def _damaged(cache: Path, connection):
     return _open(cache)
 
 
-def cached(cache: Path, place: tuple[str, ...], status: os.stat_result, looked: int,
+def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.stat_result, looked: int,
            parse: Callable[[bytes], Target], read: Callable[[], bytes], batch: bool = False) -> Target:
-    """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module):
-    then its entries are read only when asked for, and its figures come from the index. `status` is
+    """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module),
+    read from `path` (the target's path as the caller names the file): then its entries are read only when asked for, and its figures come from the index. `status` is
     the file's stat, taken after `looked` (time.time_ns()) and before any read: a row kept with the
     same stat (and code) is trusted without reading the file; any other is checked against the
     SHA-256 of the bytes. `read` reads the file (again, for entries not kept yet). With `batch`, new
@@ -210,13 +210,13 @@ def cached(cache: Path, place: tuple[str, ...], status: os.stat_result, looked: 
         row = None
         connection = _damaged(cache, connection)
     if row is not None and row[2] == seen:
-        target = _from_row(connection, row, parse, read)
+        target = _from_row(connection, row, path, parse, read)
         if target is not None:
             return target
     data = read()
     key = content_key(data)
     if row is not None and row[1] == key:
-        target = _from_row(connection, row, parse, read)
+        target = _from_row(connection, row, path, parse, read)
         if target is not None:
             if settled(status, looked):  # touched, or settled since: its stat vouches for it from now on
                 _restat(connection, row[0], seen)
@@ -231,17 +231,18 @@ def cached(cache: Path, place: tuple[str, ...], status: os.stat_result, looked: 
     return target
 
 
-def _from_row(connection, row: tuple, parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target | None:
-    """The target a row keeps, its entries and timeline read from the cache when asked for; None
-    for a row of another shape."""
-    from kpitrack.files.stored import StoredEntries, definition_fields
+def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Target],
+              read: Callable[[], bytes]) -> Target | None:
+    """The target a row keeps, read from `path`, its entries and timeline read from the cache when
+    asked for; None for a row of another shape."""
+    from kpitrack.files.stored import StoredEntries, definition_fields, restored
 
     try:
-        fields = definition_fields(row[3])
+        fields = definition_fields(row[3], path)
         first_day = None if row[5] is None else date.fromisoformat(row[5])
         fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,
                                                     lambda: _parse_again(parse, read))
-        target = Target(**fields)
+        target = restored(fields)
         entries.timeline.made_for(fold_key(target))
         return target
     except Exception:  # a row of another shape: parse instead

@@ -221,22 +221,52 @@ def _decode_entries(rows: list) -> tuple[Entry, ...]:
 
 
 def encode_definition(target: Target) -> str:
-    """A target's fields but its entries, each tagged by type so that it comes back exactly."""
+    """A target's fields but its entries and path (the file it is read from gives it), each tagged
+    by type so that it comes back exactly; a field as its default is left out (100.0 is not 100:
+    only a value written as the default's is)."""
     # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
-    return json.dumps({"Target": {name: _encode(getattr(target, name)) for name in _DEFINITION_FIELDS}})
+    written = {}
+    for name in _DEFINITION_ORDER:
+        value = _encode(getattr(target, name))
+        default = _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
+        if type(value) is not type(default) or value != default:
+            written[name] = value
+    return json.dumps({"Target": written})
 
 
-def definition_fields(text: str) -> dict[str, Any]:
-    """The fields `encode_definition` wrote, decoded; ValueError for anything else."""
+def definition_fields(text: str, path: Path | None) -> dict[str, Any]:
+    """The fields `encode_definition` wrote, decoded, with the defaults of those it left out and the
+    `path` given; ValueError for anything else."""
     value = json.loads(text)
     inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
-    if not isinstance(inner, dict) or inner.keys() != _DEFINITION_FIELDS:
+    if not isinstance(inner, dict) or not _REQUIRED <= inner.keys() <= _DEFINITION_FIELDS:
         raise ValueError("not a target")
-    return {name: item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
-            for name, item in inner.items()}
+    fields = _DEFAULTS.copy()
+    for name, item in inner.items():
+        fields[name] = item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
+    fields["path"] = path
+    return fields
 
 
-_DEFINITION_FIELDS = frozenset(field.name for field in dataclasses.fields(Target)) - {"entries"}
+def restored(fields: dict[str, Any]) -> Target:
+    """The Target of every field (as definition_fields gives them, entries added): its dataclass
+    __init__ only sets them, one frozen setattr at a time, so they are set at once."""
+    if _PLAIN_INIT:
+        target = object.__new__(Target)
+        target.__dict__.update(fields)
+        return target
+    return Target(**fields)
+
+
+_FIELDS = dataclasses.fields(Target)
+_DEFINITION_FIELDS = frozenset(field.name for field in _FIELDS) - {"entries", "path"}
+_DEFINITION_ORDER = tuple(field.name for field in _FIELDS if field.name in _DEFINITION_FIELDS)
+_DEFAULTS = {field.name: field.default for field in _FIELDS
+             if field.name in _DEFINITION_FIELDS and field.default is not dataclasses.MISSING}
+_REQUIRED = _DEFINITION_FIELDS - _DEFAULTS.keys()
+_NO_DEFAULT = object()
+_PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
+               and all(field.init and field.default_factory is dataclasses.MISSING for field in _FIELDS))
 
 
 def _encode(value: Any) -> Any:
@@ -279,3 +309,6 @@ def _decode(value: Any) -> Any:
     if made is None or set(inner) != {field.name for field in dataclasses.fields(made)}:
         raise ValueError("another shape")
     return made(**{name: _decode(item) for name, item in inner.items()})
+
+
+_DEFAULTS_WRITTEN = {name: _encode(value) for name, value in _DEFAULTS.items()}

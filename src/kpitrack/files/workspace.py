@@ -399,8 +399,7 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
     # The same file however the workspace was named (relative, absolute, through a link).
     place = (real_root or str(root.resolve()), path.relative_to(root).as_posix(),
              *(day.isoformat() for day in period or ()))
-    target = cached(cache, place, status, looked, parse, lambda: read_bytes(path), batch=walked)
-    return target if target.path == path else replace(target, path=path)
+    return cached(cache, place, path, status, looked, parse, lambda: read_bytes(path), batch=walked)
 
 
 def plan_period(folder: Path, root: Path) -> Period | None:
