@@ -1,7 +1,6 @@
 """The cache as an index: a warm status looks up one state per target and reads no entry; the
 answers are those of a fresh parse; rows replaced by another process meanwhile are noticed."""
 
-import json
 import sqlite3
 from datetime import date, timedelta
 
@@ -133,7 +132,7 @@ def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     assert commits == ["COMMIT"]
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
-        chunks = [json.loads(row[0]) for row in connection.execute("SELECT states FROM days")]
+        chunks = [kpitrack.files.stored.states_of(row[0]) for row in connection.execute("SELECT states FROM days")]
     assert sum(map(len, chunks)) == 30 + 3 + 3 + 1  # a state for each day with entries
 
 

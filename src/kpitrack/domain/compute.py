@@ -51,16 +51,26 @@ class Figures:
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
+_FIGURES_FIELDS = frozenset(Figures.__dataclass_fields__)
+
+
+def amended(result: Figures, **changes) -> Figures:
+    """`dataclasses.replace(result, **changes)`, without its generic machinery (a status makes two
+    a target): Figures' __init__ only sets its fields, so they are copied and changed at once."""
+    if not _FIGURES_FIELDS.issuperset(changes):
+        raise TypeError(f"Figures has no field {sorted(set(changes) - _FIGURES_FIELDS)}")
+    made = object.__new__(Figures)
+    made.__dict__.update(result.__dict__)
+    made.__dict__.update(changes)
+    return made
 
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    from dataclasses import replace
-
     from kpitrack.domain.periods import cadence_of
 
     result = _figures(target, as_of, settings, others)
-    return replace(result, cadence=cadence_of(target, settings),
+    return amended(result, cadence=cadence_of(target, settings),
                    due_soon=due_soon(target, as_of, result.status, settings))
 
 

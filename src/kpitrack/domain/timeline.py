@@ -126,8 +126,12 @@ def timeline(target: Target):
     """The target's timeline: the cache's index where it holds one for exactly these fields, else
     made from the entries once per target."""
     index = getattr(target.entries, "timeline", None)
-    if index is not None and index.key == fold_key(target):
-        return index
+    if index is not None:
+        if index.checked is target:  # a status asks several times a target
+            return index
+        if index.key == fold_key(target):
+            index.checked = target
+            return index
     made = _made.get(id(target))
     if made is None or made[0] is not target:
         if len(_made) >= 10_000:  # a long-lived process (a test run) does not keep every target it met

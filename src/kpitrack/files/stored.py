@@ -116,6 +116,7 @@ class StoredTimeline:
 
     def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
         self.key: tuple | None = None
+        self.checked: Target | None = None  # the target whose fold_key was found to be `key` (timeline.timeline)
         self._entries, self._first_day = entries, first_day
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
@@ -132,11 +133,15 @@ class StoredTimeline:
             rows = self._entries.read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
                                       "ORDER BY day DESC LIMIT 1", (self._entries.file, shown))
             try:
-                states, following = json.loads(rows[0][0]), rows[0][1]
+                lines, following = rows[0][0].split("\n"), rows[0][1]
                 if following is not None and following <= shown:
                     raise ValueError("a row of the timeline is missing")
-                self._asked[day] = decode_state(states[bisect_right([state[0] for state in states], shown) - 1])
-            except (*DAMAGED, IndexError):
+                found = bisect_right([line[2:12] for line in lines], shown) - 1  # each line starts ["YYYY-MM-DD"
+                state = json.loads(lines[found]) if found >= 0 else None
+                if not isinstance(state, list) or state[0] != lines[found][2:12]:
+                    raise ValueError("a row of another shape")
+                self._asked[day] = decode_state(state)  # only the state asked for is decoded
+            except (*DAMAGED, IndexError, AttributeError):
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
@@ -151,8 +156,8 @@ class StoredTimeline:
                     row[2] != following[0] for row, following in zip(rows, rows[1:])) or (
                     rows[-1][2] is not None and rows[-1][2] <= shown):
                 raise ValueError("a row of the timeline is missing")
-            return [date.fromisoformat(state[0]) for row in rows for state in json.loads(row[1]) if state[0] <= shown]
-        except DAMAGED:
+            return [date.fromisoformat(state[0]) for row in rows for state in states_of(row[1]) if state[0] <= shown]
+        except (*DAMAGED, AttributeError):
             return self._replaced().days_until(day)
 
     def _replaced(self) -> Timeline:
@@ -163,14 +168,22 @@ class StoredTimeline:
 
 
 def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]:
-    """(first day, JSON of up to CHUNK states, first day of the next row) for the rows of a timeline:
-    a lookup that finds a row whose next one should cover the day knows a row is missing."""
+    """(first day, up to CHUNK states, first day of the next row) for the rows of a timeline: a
+    lookup that finds a row whose next one should cover the day knows a row is missing. The states
+    of a row are lines of JSON, each `["YYYY-MM-DD", ...`: a lookup finds its day among the lines
+    and decodes that line alone. A state holds dates, figures, a wording's code and booleans, no
+    free text: its JSON has no `], [` inside, only between states, where a line break goes."""
     iso = _iso
     encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
                 met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
-    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False),
+    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK])[1:-1].replace("], [", "]\n["),
              encoded[start + CHUNK][0] if start + CHUNK < len(encoded) else None)
             for start in range(0, len(encoded), CHUNK)]
+
+
+def states_of(text: str) -> list:
+    """The states of a row of the timeline, as timeline_chunks wrote them."""
+    return json.loads("[" + text.replace("\n", ",") + "]")
 
 
 _iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days

@@ -35,8 +35,11 @@ def to_json(value: Any, indent: str = "") -> str:
         prefixes = _KEY_PREFIXES.setdefault(inner, {})
         try:  # the common case, a row of scalars under keys written before, without a call per value
             items = [prefixes[key] + _SCALARS[type(item)](item) for key, item in value.items()]
-        except KeyError:
-            items = [_prefix(prefixes, key, inner) + to_json(item, inner) for key, item in value.items()]
+        except KeyError:  # a new key, or a value that is no scalar (a list of owners): each key's prefix still kept
+            scalars, known = _SCALARS, prefixes.get
+            items = [(known(key) or _prefix(prefixes, key, inner))
+                     + (scalars[type(item)](item) if type(item) in scalars else to_json(item, inner))
+                     for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
     if isinstance(value, (list, tuple)):
         if not value:

@@ -3,13 +3,13 @@ every status sentence, built once as plain records for every format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from kpitrack.domain.applies import applies
-from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
+from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, entries_as_of, figures, to_cents
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.files.entrycheck import entry_doubts
@@ -69,7 +69,7 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     result = figures(target, as_of, settings, others)
     found = outcome(target, as_of, others)
     over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
-    return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+    return amended(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
                    exceeded_points=found.exceeded_points, stale=result.stale and not over)
 
 
