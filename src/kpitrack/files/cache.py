@@ -241,7 +241,7 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
         fields = definition_fields(row[3], path)
         first_day = None if row[5] is None else date.fromisoformat(row[5])
         fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,
-                                                    lambda: _parse_again(parse, read))
+                                                    lambda: _parse_again(parse, read), _day_rows.get(connection))
         target = restored(fields)
         entries.timeline.made_for(fold_key(target))
         return target
@@ -257,6 +257,7 @@ def _text(place: str) -> str:
 COMMIT_EVERY = 100  # files written in one transaction: few commits, yet no long lock on a large workspace
 _loading: dict[tuple, tuple[dict[str, tuple], set[str]]] = {}  # (connection, workspace) -> its rows, places seen
 _stored: list = []  # rows written since the last commit
+_day_rows: dict = {}  # connection -> the stored.DayRows of the workspace being loaded
 
 
 def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
@@ -264,6 +265,9 @@ def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
     and NUL) are read in one query when the first is asked for."""
     known = _loading.get((connection, workspace))
     if known is None:
+        from kpitrack.files.stored import DayRows
+
+        _day_rows[connection] = DayRows(connection)  # the timelines of this load look up their days together
         found = connection.execute("SELECT place, id, key, stat, target, count, first_day FROM files "
                                    "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
         known = _loading[(connection, workspace)] = ({row[0]: row[1:] for row in found}, set())
@@ -366,6 +370,7 @@ def commit(cache: Path | None = None, loaded: bool = False) -> None:
     if loaded:
         forget_the_rest()
         _loading.clear()
+        _day_rows.clear()
     for connection in list(_pending):
         if cache is None or _connections.get(cache) is connection:
             _pending.discard(connection)

@@ -45,10 +45,10 @@ class StoredEntries(Sequence):
     from the index, without them."""
 
     def __init__(self, connection, file: int, count: int, first_day: date | None,
-                 parsed: Callable[[], Target]) -> None:
+                 parsed: Callable[[], Target], days: DayRows | None = None) -> None:
         self._connection, self.file, self._count, self.parsed = connection, file, count, parsed
         self._entries: tuple[Entry, ...] | None = None
-        self.timeline = StoredTimeline(self, first_day)
+        self.timeline = StoredTimeline(self, first_day, days or DayRows(connection))
 
     def __len__(self) -> int:
         return self._count
@@ -110,14 +110,46 @@ class StoredEntries(Sequence):
             return []
 
 
+class DayRows:
+    """The rows of the days table that hold files' states on a day, for the targets of one load of
+    a workspace: a status asks each target for the same day, so once two have asked for it, the
+    rows of every file are read for it in one query."""
+
+    def __init__(self, connection) -> None:
+        self._connection = connection
+        self._once: set[str] = set()
+        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (states, next)
+
+    def row(self, file: int, shown: str) -> tuple | None:
+        """(states, next) of the row of `file` that holds its state on the day `shown`; None: none."""
+        every = self._all.get(shown)
+        if every is None:
+            if shown not in self._once:
+                self._once.add(shown)
+                found = self._read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
+                                   "ORDER BY day DESC LIMIT 1", (file, shown))
+                return found[0] if found else None
+            every = self._all[shown] = {row[0]: row[1:] for row in self._read(
+                "SELECT days.file, states, next FROM days JOIN (SELECT file, max(day) AS day FROM days "
+                "WHERE day <= ? GROUP BY file) AS latest ON days.file = latest.file AND days.day = latest.day",
+                (shown,))}
+        return every.get(file)
+
+    def _read(self, query: str, arguments: tuple) -> list:
+        try:
+            return self._connection.execute(query, arguments).fetchall()
+        except sqlite3.Error:
+            return []
+
+
 class StoredTimeline:
     """A target's states by day, looked up in the cache's index (see kpitrack.domain.timeline.Timeline);
     rows gone or damaged are made again from the file."""
 
-    def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
+    def __init__(self, entries: StoredEntries, first_day: date | None, days: DayRows) -> None:
         self.key: tuple | None = None
         self.checked: Target | None = None  # the target whose fold_key was found to be `key` (timeline.timeline)
-        self._entries, self._first_day = entries, first_day
+        self._entries, self._first_day, self._days = entries, first_day, days
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
 
@@ -130,10 +162,9 @@ class StoredTimeline:
             return None
         if day not in self._asked:
             shown = day.isoformat()
-            rows = self._entries.read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
-                                      "ORDER BY day DESC LIMIT 1", (self._entries.file, shown))
+            row = self._days.row(self._entries.file, shown)
             try:
-                lines, following = rows[0][0].split("\n"), rows[0][1]
+                lines, following = row[0].split("\n"), row[1]
                 if following is not None and following <= shown:
                     raise ValueError("a row of the timeline is missing")
                 found = bisect_right([line[2:12] for line in lines], shown) - 1  # each line starts ["YYYY-MM-DD"
@@ -141,7 +172,7 @@ class StoredTimeline:
                 if not isinstance(state, list) or state[0] != lines[found][2:12]:
                     raise ValueError("a row of another shape")
                 self._asked[day] = decode_state(state)  # only the state asked for is decoded
-            except (*DAMAGED, IndexError, AttributeError):
+            except (*DAMAGED, IndexError, AttributeError):  # TypeError: no row
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
