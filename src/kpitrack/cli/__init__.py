@@ -246,7 +246,11 @@ def waiting(seconds: Optional[float]):
 
 def root(ctx: typer.Context) -> Path:
     """The workspace, after finishing (or rolling back) an import that was interrupted there."""
+    from kpitrack.files.workspace import import_pending
+
     folder = _find(ctx)
+    if not import_pending(folder):
+        return folder
     from kpitrack.writing.writeahead import recover
 
     done = recover(folder, waiting(None))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import unicodedata
@@ -140,6 +139,8 @@ def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
 def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """`to_csv`, a line (one row, quoted line breaks and all) at a time."""
     buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
@@ -177,6 +178,8 @@ def entries_csv(targets: list[Target]) -> Iterator[str]:
     streams, not builds, its output): each target's own cells made safe once for all its entries,
     and each entry's by its place in report.entry_values, with no lookup by type."""
     buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTRY_FIELDS)
     safe, boolean = spreadsheet_safe, _BOOLEAN

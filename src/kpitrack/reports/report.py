@@ -12,7 +12,6 @@ from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, entries_as_of, figures, to_cents
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_unit)
-from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
@@ -134,6 +133,8 @@ def ordered(items: list[Item], sort: str = "id") -> list[Item]:
 def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     """What is allowed but probably a slip: entries outside their period, identical entries and two
     totals on one day, and parents whose own figures disagree with the sum of their parts."""
+    from kpitrack.files.entrycheck import entry_doubts  # validate and check, not status
+
     others = workspace.by_id()
     warnings = []
     for target in workspace.targets:
