@@ -4,6 +4,7 @@ for unchanged. Synthetic targets, made-up figures."""
 
 import os
 import time
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -171,8 +172,6 @@ def test_the_code_hash_changes_with_a_module(tmp_path, monkeypatch):
 def test_a_definition_comes_back_exactly_with_its_defaults_left_out(target, baseline):
     """Fields as their defaults are not kept, but a figure written otherwise than the default
     (1.0 against 1) is: it prints otherwise."""
-    from pathlib import Path
-
     from helpers import make_target
     from kpitrack.files.stored import definition_fields, encode_definition, restored
 
@@ -181,3 +180,52 @@ def test_a_definition_comes_back_exactly_with_its_defaults_left_out(target, base
     back = restored({**definition_fields(text, Path("p/t.toml")), "entries": made.entries})
     assert back == made and str(back.target) == target and str(back.baseline) == baseline
     assert ('"target"' in text) == (target != "1") and '"stretch"' not in text and '"path"' not in text
+
+
+def walked_as_os_walk_did(root, skipped):
+    """The walk as kpitrack made it with os.walk before it kept each file's stat (the reference)."""
+    import stat
+
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                continue
+            if name.endswith(".toml"):
+                skipped.append(here / name)
+                continue
+            kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(files):
+            try:
+                regular = stat.S_ISREG(os.stat(here / name).st_mode)
+            except OSError:
+                regular = False
+            if regular:
+                found.append(here / name)
+            elif name.endswith(".toml"):
+                skipped.append(here / name)
+    return found
+
+
+def test_the_walk_finds_what_os_walk_found(tmp_path):
+    from kpitrack.files.workspace import _walk
+
+    root = tmp_path / "ws"
+    for name in ("a.toml", "b/c.toml", "b/d/e.toml", "b/d/f/g.toml", ".hidden/h.toml", "z/y.toml", "k.toml/inner.toml",
+                 "b/notes.txt", "elsewhere/i.toml"):
+        write(root / name if not name.startswith("elsewhere") else tmp_path / name, "")
+    os.symlink(tmp_path / "elsewhere", root / "linked")  # a link to a folder: listed, not walked
+    os.symlink(root / "a.toml", root / "b" / "alias.toml")  # a link to a file: a file
+    os.symlink(tmp_path / "gone", root / "broken.toml")  # a link to nothing: no regular file
+    os.mkfifo(root / "b" / "pipe.toml")
+    expected_skipped, skipped = [], []
+    expected = walked_as_os_walk_did(root, expected_skipped)
+    walked = list(_walk(root, skipped))
+    assert [folder / found.name for folder, files in walked for found in files] == expected
+    assert skipped == expected_skipped
+    links = {found.relative: found.link for _, files in walked for found in files}
+    assert links["b/alias.toml"] and not links["b/c.toml"] and "b/d/f/g.toml" in links
+    assert all(found.status == os.stat(folder / found.name) for folder, files in walked for found in files)
