@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
@@ -409,10 +409,13 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
-    # Extra precision so that a 28-digit figure still has room for its two decimals.
-    with localcontext(prec=100):
-        rounded = number.quantize(CENT, rounding=rounding)
+    # Extra precision so that a 28-digit figure still has room for its two decimals: a context of
+    # its own (kpitrack sets no traps or flags of its own anywhere), not a localcontext a call.
+    rounded = number.quantize(CENT, rounding=rounding, context=_CENTS)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
+
+
+_CENTS = Context(prec=100)
 
 
 def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:
