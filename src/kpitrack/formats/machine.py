@@ -31,13 +31,15 @@ def to_json(value: Any, indent: str = "") -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        prefixes = _KEY_PREFIXES.setdefault(inner, {})
-        try:  # the common case, a row of scalars under keys written before, without a call per value
-            items = [prefixes[key] + _SCALARS[type(item)](item) for key, item in value.items()]
-        except KeyError:  # a new key, or a value that is no scalar (a list of owners): each key's prefix still kept
-            scalars, known = _SCALARS, prefixes.get
-            items = [(known(key) or _prefix(prefixes, key, inner))
-                     + (scalars[type(item)](item) if type(item) in scalars else to_json(item, inner))
+        prefixes, scalar = _KEY_PREFIXES.setdefault(inner, {}), _SCALARS.get
+
+        def nested(item: Any) -> str:  # a value that is no scalar (status's list of owners)
+            return to_json(item, inner)
+
+        try:  # the common case, a row under keys written before, without a call to to_json per value
+            items = [prefixes[key] + (scalar(type(item)) or nested)(item) for key, item in value.items()]
+        except KeyError:  # a key not written before at this indent: its prefix made, and kept
+            items = [(prefixes.get(key) or _prefix(prefixes, key, inner)) + (scalar(type(item)) or nested)(item)
                      for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
     if isinstance(value, (list, tuple)):
@@ -78,7 +80,7 @@ def json_string(text: str) -> str:
 # What to_json writes for a value of each of these exact types (subclasses, such as str enums, take
 # the general path); each is what json.dumps would write, or the exact Decimal.
 _SCALARS = {
-    str: json_string,
+    str: lru_cache(maxsize=8192)(json_string),  # rows repeat their words (units, kinds, statuses, groups)
     Decimal: exact,
     bool: lambda value: "true" if value else "false",
     type(None): lambda value: "null",
