@@ -211,7 +211,7 @@ def walked_as_os_walk_did(root, skipped):
 
 
 def test_the_walk_finds_what_os_walk_found(tmp_path):
-    from kpitrack.files.workspace import _walk
+    from kpitrack.files.walk import _walk
 
     root = tmp_path / "ws"
     for name in ("a.toml", "b/c.toml", "b/d/e.toml", "b/d/f/g.toml", ".hidden/h.toml", "z/y.toml", "k.toml/inner.toml",
