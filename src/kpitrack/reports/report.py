@@ -84,7 +84,15 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     plan's folder) limits it like a group."""
     others = workspace.by_id()
     shut = set() if closed or group is not None else closed_groups(workspace, as_of)
-    items = [(target, assess(target, as_of, workspace.settings_for(target), others)) for target in workspace.targets
+    by_group: dict[str, Settings] = {}  # a plan.toml's settings over the workspace's: made once a folder
+
+    def settings_of(target: Target) -> Settings:
+        found = by_group.get(target.group)
+        if found is None:
+            found = by_group[target.group] = workspace.settings_for(target)
+        return found
+
+    items = [(target, assess(target, as_of, settings_of(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
              and (owner is None or any(owner.casefold() in unit.casefold() for unit in target.owners()))
