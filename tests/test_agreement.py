@@ -426,7 +426,7 @@ def test_every_format_gives_every_target_the_same_figures(tmp_path_factory, draw
     agree_on_drawn(tmp_path_factory, drawn)
 
 
-@settings(max_examples=8, **UNTIMED)
+@settings(max_examples=3, **UNTIMED)
 @given(workspaces())
 def test_a_few_workspaces_agree_in_every_format(tmp_path_factory, drawn):
     agree_on_drawn(tmp_path_factory, drawn)

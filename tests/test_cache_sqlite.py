@@ -45,6 +45,7 @@ def check_modes(cases, tmp_path, monkeypatch):
     outputs(cases)
 
 
+@pytest.mark.slow  # every golden output three times: the golden test itself runs in the fast subset
 def test_golden_outputs_with_the_cache_off_on_and_damaged(tmp_path, monkeypatch):
     check_modes(QUICK, tmp_path, monkeypatch)
 

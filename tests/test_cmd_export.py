@@ -91,6 +91,12 @@ def test_the_fast_csv_writes_what_the_cell_by_cell_csv_writes():
     targets = [Target(id="t1", title="synthetic", group="=g", unit="-u", start=date(2023, 1, 1),
                       due=date(2023, 12, 31), entries=odd),
                Target(id="t2", title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31))]
+    # columns of plain one-line text, each with one cell starting like a formula: tested a column at a time
+    targets += [Target(id=f"p{number}", title="synthetic", start=date(2023, 1, 1), due=date(2023, 12, 31),
+                       entries=(Entry(date(2023, 1, 2), Decimal(1), note="plain", source="plain", node="plain"),
+                                Entry(date(2023, 1, 3), Decimal(2), **{field: start + "1"})))
+                for number, (field, start) in enumerate(
+                    (field, start) for field in ("note", "source", "node") for start in "=+-@")]
     assert "".join(entries_csv(targets)) == "".join(csv_lines(ENTRY_FIELDS, entry_rows(targets)))
     assert "".join(entries_csv([])) == "".join(csv_lines(ENTRY_FIELDS, entry_rows([])))
 
@@ -119,3 +125,76 @@ def test_export_lists_every_entry_once(three_targets):
         "evil,plan,firms,2023-03-01,1,false,,'=cmd|calc,,,false,", "slow,plan,firms,2023-06-30,100,false,,,,,false,"])
     entries = json.loads(run(three_targets, "export", "--format", "json").stdout)["entries"]
     assert len(entries) == 4 and entries[0]["value"] == 1200
+
+
+ODD_ENTRIES = '''
+[[progress]]
+date = 2023-01-31
+value = 1000.00
+note = "=HYPERLINK(1)"
+
+[[progress]]
+date = 2023-02-28
+value = -0.50
+total = true
+source = "quote \\" and, comma"
+
+[[progress]]
+date = 2023-03-31
+value = 0.0000001
+qualifier = "about"
+estimate = true
+
+[[progress]]
+date = 2023-04-30
+value = 12
+note = "plain"
+total = true
+'''
+
+
+def test_export_from_the_cache_is_the_export_from_the_files(three_targets, monkeypatch):
+    """export prints the cache's text rows without making entries (formats.machine, via
+    reading.entry_columns); what it prints is what the entries parsed from the files print, odd
+    figures (a negative, a tiny one the cache keeps as 1E-7), formulas, quotes and qualifiers included."""
+    write(three_targets / "plan" / "odd.toml", TARGET_TOML + ODD_ENTRIES)
+    outputs = {}
+    for cache in ("off", str(three_targets / "cache")):
+        monkeypatch.setenv("KPITRACK_CACHE_DIR", cache)
+        for _ in range(3):  # the first runs parse and keep the entries, the last prints the cache's rows
+            outputs[cache] = [run(three_targets, "export", "--format", kind).stdout for kind in ("csv", "json")]
+    assert outputs["off"] == outputs[str(three_targets / "cache")]
+    assert "odd,plan,firms,2023-01-31,1000.00,false,,'=HYPERLINK(1),,,false," in outputs["off"][0]
+    assert '"value": 0.0000001' in outputs["off"][1] and '"value": -0.50' in outputs["off"][1]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(entry(), max_size=6), st.lists(st.one_of(st.decimals(allow_nan=False, allow_infinity=False),
+                                                         st.decimals(places=8)), max_size=3))
+def test_the_caches_text_prints_as_its_entries_do(entries, figures):
+    """The cache's rows read as columns of printed text (files.stored.printed_columns) are the
+    entries' printed columns, or None (then the entries are decoded): never other text."""
+    from kpitrack.files.stored import _decode_entries, encode_entries, printed_columns
+    from kpitrack.reports.reading import _printed
+
+    entries = [*entries, *(Entry(date(2023, 1, 1), figure) for figure in figures
+                           if figure.is_finite() and -80 <= figure.adjusted() <= 80)]
+    rows = json.loads(encode_entries(entries))
+    columns = printed_columns(rows)
+    assert columns is None or columns == _printed(_decode_entries(rows))
+    if all(entry.value is None or ("E" not in str(entry.value) and len(str(entry.value)) < 20) for entry in entries):
+        assert columns is not None  # what the cache writes is read without a Decimal
+
+
+def test_tampered_rows_are_decoded_not_printed():
+    """A row in a form the file cannot have written, or that prints otherwise, is left to the
+    entries' decoding (which reads the file again when it is damaged)."""
+    from kpitrack.files.stored import printed_columns
+
+    good = ["2023-01-02", "1.5", False, None, None, None, 3, None, False, None, None]
+    assert printed_columns([good]) is not None
+    for place, value in ((0, "20230102"), (0, 20230102), (1, "007"), (1, "1E+3"), (1, "NaN"), (1, 1.5),
+                         (1, "\u0661"), (2, 1), (3, "yes"), (7, "bogus"), (8, None)):
+        assert printed_columns([good[:place] + [value] + good[place + 1:]]) is None, (place, value)
+    assert printed_columns([good[:10]]) is None and printed_columns([tuple(good)]) is None
+    assert printed_columns({"rows": good}) is None and printed_columns([]) == ((),) * 11

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kpitrack.files.fasttoml import loads
 from kpitrack.domain.model import Entry, ReadingQualifier
 from kpitrack.writing.write import entry_block as render_entry
+import helpers
 
 HEAD = 'title = "synthetic"\nunit = "units"\ntarget = 1200\nstart = 2023-01-01\ndue = 2023-12-31\n'
 
@@ -51,7 +52,7 @@ def agrees(text):
     return fast
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=helpers.examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(entries, max_size=8))
 def test_canonical_files_take_the_fast_path(blocks):
     text = HEAD + "".join(render_entry(entry) for entry in blocks)
@@ -61,7 +62,7 @@ def test_canonical_files_take_the_fast_path(blocks):
     assert fast is not None or not blocks or escaped  # strings with escapes are left to tomllib
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=helpers.examples(500), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(entries, max_size=5), st.lists(st.tuples(st.integers(0, 200), edits), max_size=4))
 @example([Entry(date(2023, 1, 1), Decimal(1))], [(200, "# a comment")])
 def test_hand_edited_and_mixed_files_agree_or_decline(blocks, changes):

@@ -11,13 +11,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.files.document import _HEADER, _KEY, _TABLE, key_lines
+from kpitrack.files.blocks import TABLE_HEADER
+from kpitrack.files.document import _KEY, key_lines
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.fasttoml import loads
 from kpitrack.domain.model import Entry
 from kpitrack.files.schema import target_from_document
 from kpitrack.writing.write import entry_block as render_entry
 from test_fasttoml import HEAD, edits, entries
+import helpers
 
 PATH = Path("ws/t.toml")
 heads = st.sampled_from([
@@ -34,7 +36,7 @@ def eager_key_lines(text):
     """key_lines as it was before it was made lazy: every line scanned at once."""
     lines, section, counts = {}, (None, 0), {}
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        header = TABLE_HEADER.fullmatch(line)
         if header:
             name = header.group(1)
             section = (name, counts.get(name, 0))
@@ -62,7 +64,7 @@ def mixed(head, blocks, changes, padding=0):
     return "\n".join(lines)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=helpers.examples(400), suppress_health_check=[HealthCheck.too_slow])
 @given(heads, st.lists(entries, max_size=6), st.lists(st.tuples(st.integers(0, 200), edits), max_size=3))
 @example(HEAD + 'note = """\n[progress]\n"""\n', [Entry(date(2023, 1, 1), Decimal(1))], [])
 @example(HEAD, [Entry(date(2023, 1, 1), Decimal(1), note="a\u2028b"), Entry(date(2023, 2, 1), Decimal(2))], [])
@@ -85,7 +87,7 @@ def test_header_lines_are_left_to_key_lines_where_its_count_could_differ():
         "progress"].lines is None
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=helpers.examples(200), suppress_health_check=[HealthCheck.too_slow])
 @given(heads, st.lists(entries, max_size=4), st.lists(st.tuples(st.integers(0, 200), edits), max_size=3),
        st.sampled_from([0, 700, 5000]))
 def test_the_lazy_line_index_is_the_eager_one(head, blocks, changes, padding):

@@ -184,3 +184,17 @@ def test_remembered_check_results_of_another_shape_are_as_none(tmp_path, saved):
     result = run(root, "check", "--changes", "--as-of", "2023-06-30")
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_reason_a_journal_is_refused_is_chinese_under_lang_zh(tmp_path, name):
+    """Why the journal is refused is a sentence of the catalogue, not Python's or an English one
+    (issue 22 item 4): under --lang zh no English word is left but the keys, paths and ids."""
+    from test_zh_everywhere import english_words
+
+    root = plant(tmp_path, name)
+    result = runner.invoke(app, ["--lang", "zh", "--dir", str(root), "undo"])
+    refused(result, root)
+    text = result.output.replace(str(tmp_path), "")
+    keys = {"time", "operation", "summary", "files", "ids", "digest", "fix", "add", "journal", "before"}
+    assert not [word for word in english_words(text) if word not in keys], result.output

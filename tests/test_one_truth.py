@@ -95,17 +95,32 @@ def test_the_word_report_draws_a_roll_ups_actual_line_from_its_parts(tmp_path):
 
 
 def test_status_to_light_is_one_table_that_every_output_reads():
-    """The terminal's light word and the page's, the ledger's and the charts' colour agree for every status."""
+    """The terminal's light word and style, the page's, the ledger's and the charts' colour agree for every status."""
     from kpitrack.domain.lights import LIGHT
     from kpitrack.domain.model import Status
     from kpitrack.reports.ledger import ledger_row
-    from kpitrack.words.display import LIGHTS
+    from kpitrack.words.display import LIGHT_NAMES, LIGHT_STYLES
 
-    assert set(LIGHT) == set(Status)
-    assert all(LIGHTS[status] == LIGHT[status] for status in LIGHTS)  # `(green)` where the page paints green
-    from kpitrack.reports import ledger
+    assert set(LIGHT) == set(Status) == set(LIGHT_STYLES)
+    assert all(LIGHT_NAMES[status] == LIGHT[status] for status in LIGHT_NAMES)  # `(green)` where the page paints green
+    assert all(LIGHT_STYLES[status].split()[-1] == LIGHT[status] for status in Status if LIGHT[status] != "grey")
+    assert ledger_row.__module__ == "kpitrack.reports.ledger"
 
-    assert ledger.LIGHTS is LIGHT and ledger_row.__module__ == "kpitrack.reports.ledger"
+
+def test_no_module_but_the_domains_lights_maps_a_status_to_a_colour():
+    import re
+    from pathlib import Path
+
+    import kpitrack
+
+    colour = re.compile(r"Status\.[A-Z_]+\s*:\s*\"(?:bold )?(?:green|yellow|red|grey)\"")
+    source = Path(kpitrack.__file__).parent
+    found = [str(path.relative_to(source)) for path in source.rglob("*.py") if colour.search(path.read_text("utf-8"))]
+    assert found == ["domain/lights.py"]
+    from kpitrack.domain.lights import COLOURS
+
+    inks = re.compile("|".join(colour for fill_and_ink in COLOURS.values() for colour in fill_and_ink), re.IGNORECASE)
+    assert [path.name for path in (source / "templates").iterdir() if inks.search(path.read_text("utf-8"))] == []
 
 
 def test_the_report_command_offers_exactly_the_registered_formats():
@@ -127,3 +142,35 @@ def test_the_chinese_page_and_markdown_read_a_sentence_the_same_way(tmp_path):
     for sentence in ("Needing attention", "{count} target"):
         assert in_language("zh", sentence).split("{")[0] in markdown
         assert in_language("zh", sentence).split("{")[0] in page
+
+
+def test_no_layer_cuts_apart_a_text_that_a_function_made():
+    """Layers hand each other small records, not sentences to cut apart (a lag sentence split at its
+    comma, a rendered table cut below its title, an attention text split into its lines)."""
+    import re
+    from pathlib import Path
+
+    import kpitrack
+
+    cut = re.compile(r"(\w+)\([^()]*\)\.(?:split|splitlines|partition|rsplit)\(")
+    allowed = {"repr", "replace", "read_text", "decode", "strip"}  # a number's digits, input typed, a file read
+    source = Path(kpitrack.__file__).parent
+    found = [f"{path.relative_to(source)}: {match.group(0)}" for layer in ("formats", "cli", "reports", "git", "writing")
+             for path in sorted((source / layer).rglob("*.py"))
+             for match in cut.finditer(path.read_text("utf-8")) if match.group(1) not in allowed]
+    assert found == []
+    joined = re.compile(r"""\.(?:partition|split)\(["']\\0["']\)""")  # two values joined by a NUL, cut apart again
+    assert [str(path.relative_to(source)) for layer in ("formats", "cli", "reports")
+            for path in sorted((source / layer).rglob("*.py")) if joined.search(path.read_text("utf-8"))] == []
+
+
+def test_the_check_lines_lag_is_in_points_only_in_english():
+    from datetime import date
+
+    from helpers import make_target
+    from kpitrack.domain.compute import figures as compute
+    from kpitrack.reports.report import lag_sentence
+
+    figures = compute(make_target(entries=[(date(2023, 3, 31), 100)]), date(2023, 6, 30))
+    assert figures.lag is not None and figures.lag_days is not None
+    assert lag_sentence(figures) == lag_sentence(figures, days=False) + f", {figures.lag_days:+d} d"

@@ -131,3 +131,35 @@ def test_repair_cuts_a_torn_block_of_a_target_whose_dates_come_from_its_plan(tmp
     result = runner.invoke(app, ["--dir", str(tmp_path), "validate", "--repair"])
     assert "repaired" in result.stdout, result.output
     assert path.read_text(encoding="utf-8") == good
+
+
+def test_the_keys_repair_knows_are_the_keys_add_writes_in_their_order():
+    from kpitrack.domain.model import ReadingQualifier
+    from kpitrack.writing.write import APPENDED_KEYS
+
+    every = Entry(date(2023, 6, 30), Decimal(1), total=True, done=True, note="n", source="s",
+                  qualifier=ReadingQualifier.ABOUT, estimate=True, repeat=2, node="开工")
+    keys = [line.split(" = ")[0] for line in entry_block(every).splitlines()[2:]]
+    assert keys == [*APPENDED_KEYS, "date"]
+
+
+NODES = """# synthetic test data
+title = "synthetic: 项目建设"
+kind = "milestone"
+start = 2024-01-01
+due = 2024-12-31
+
+[[node]]
+name = "开工"
+due = 2024-03-31
+"""
+
+
+def test_a_torn_append_marking_a_node_done_is_repaired(tmp_path):
+    """A milestone's node entry cut short before its date (`done = true`, `node = "开工"`, no date)."""
+    path = write(tmp_path / "project.toml", NODES)
+    append_entries(path, tmp_path, [Entry(date(2024, 3, 20), done=True, node="开工")])
+    full = path.read_bytes()
+    cut = full.index(b"date = ")
+    path.write_bytes(full[:cut])
+    assert torn_tail(full[:cut], path, tmp_path) == len(NODES.encode())

@@ -12,6 +12,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.domain.model import Direction, Kind, Target
 from kpitrack.files.schema import entry_from_table, entry_problem
 from kpitrack.files.schema_kinds import plain_entries
+import helpers
 
 values = st.one_of(
     st.dates(), st.datetimes(), st.integers(-10**30, 10**30), st.booleans(), st.none(),
@@ -36,7 +37,7 @@ def slow(table, target):
         return ("error", str(error))
 
 
-@settings(max_examples=1500)
+@settings(max_examples=helpers.examples(1500))
 @given(tables, targets)
 @example({"date": date(3000, 1, 1), "value": Decimal(1)}, Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))
 @example({"date": datetime(2023, 1, 1), "value": 1}, Target("t", "t", date(2023, 1, 1), date(2023, 12, 31)))

@@ -12,8 +12,8 @@ COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.c
                 "kpitrack.words", "kpitrack.words.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
 ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the other writing commands')
 RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema", "kpitrack.files.names",
-             "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.files.walk", "kpitrack.writing.lock", "kpitrack.writing.write", "kpitrack.writing.temporaries",
-             "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck",
+             "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.files.state", "kpitrack.files.walk", "kpitrack.writing.lock", "kpitrack.writing.write", "kpitrack.writing.temporaries",
+             "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck", "kpitrack.files.blocks",
              "kpitrack.words.display", "kpitrack.domain.lights"}  # the door, the lock, the journal for undo
 # (kpitrack.writing.writeahead, which recovers an interrupted import, only when its journal is there)
 # json is the journals' format (undo, interrupted imports): small, and needed by add.

@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.qualifiers import meets
 from kpitrack.domain.timeline import fold, state_at
+import helpers
 
 START = date(2023, 1, 1)
 days = st.integers(min_value=-20, max_value=420).map(lambda offset: START + timedelta(days=offset))
@@ -75,7 +76,7 @@ def met_since(target, as_of):
     return since
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=helpers.examples(400), deadline=None)
 @given(targets(), days)
 def test_the_state_on_a_day_is_what_the_entries_up_to_it_say(target, as_of):
     entries = known(target, as_of)
@@ -92,7 +93,7 @@ def test_the_state_on_a_day_is_what_the_entries_up_to_it_say(target, as_of):
     assert state.met_since == met_since(target, as_of)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=helpers.examples(100), deadline=None)
 @given(targets())
 def test_one_state_a_day_with_entries(target):
     states = fold(target)

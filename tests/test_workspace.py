@@ -225,7 +225,8 @@ def test_folders_that_are_files_are_one_clear_error(tmp_path):
 
 
 def test_the_state_folder_is_made_once_and_ignored_by_git(tmp_path):
-    from kpitrack.files.workspace import load_workspace, state_folder
+    from kpitrack.files.workspace import load_workspace
+    from kpitrack.files.state import state_folder
 
     folder = state_folder(tmp_path)
     assert folder == tmp_path / ".kpitrack" and folder.is_dir()

@@ -101,11 +101,24 @@ BROKEN = {
     "parts.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\nparts = ["nobody"]\n',
     "merge.toml": 'title = "x"\n<<<<<<< ours\nunit = "个"\n=======\nunit = "套"\n>>>>>>> theirs\n',
     "bytes.toml": b'title = "\xff"\n',
+    "node-kind.toml": 'title = "x"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\n'
+                      '[[node]]\nname = "a"\ndue = 2024-03-01\n',
 }
+MILESTONE = 'title = "x"\nkind = "milestone"\nstart = 2024-01-01\ndue = 2024-12-31\n'
+NODES = {  # a milestone's [[node]] tables, each wrong in one way
+    "node-outside": '[[node]]\nname = "a"\ndue = 2025-03-01\n',
+    "node-twice": '[[node]]\nname = "a"\ndue = 2024-03-01\n[[node]]\nname = "a"\ndue = 2024-04-01\n',
+    "node-order": '[[node]]\nname = "a"\ndue = 2024-05-01\n[[node]]\nname = "b"\ndue = 2024-04-01\n',
+    "node-extra": '[[node]]\nname = "a"\ndue = 2024-05-01\nowner = "b"\n',
+    "node-bare": '[[node]]\nname = "a"\n',
+    "node-table": 'node = "a"\n',
+}
+GOOD = {"ms.toml": MILESTONE, "smile.toml": 'title = "x😀"\nunit = "个"\ntarget = 10\nstart = 2024-01-01\ndue = 2024-12-31\n'}
 
 IDS = {"late", "nobody", "fresh", "x", "targets", "a-file", "nowhere", "deep", "d",  # the files' and folders' names
        "key", "start", "due", "unit", "target", "title", "xff",  # keys as typed in a file, a byte in hex
-       "group", "qualifier", "estimate", "false", "true"}  # the CSV header and values of `export`
+       "group", "qualifier", "estimate", "false", "true",
+       "name", "kind", "milestone", "cumulative", "owner", "ms", "smile", "FILE"}  # a [[node]]'s keys, a kind as typed  # the CSV header and values of `export`
 BAD_RUNS = [["status"], ["validate"], ["check"], ["plans"], ["export"], ["report"], ["show", "late"],
             ["show", "nobody"], ["add", "late", "3", "--date", "2024-02-01"], ["add", "nobody", "3"],
             ["fix", "late", "--date", "2024-02-02", "--value", "4"], ["remove", "late", "--date", "2024-02-02"],
@@ -113,13 +126,18 @@ BAD_RUNS = [["status"], ["validate"], ["check"], ["plans"], ["export"], ["report
             ["new", "fresh", "--title", "x", "--target", "ten", "--unit", "个"],
             ["new", "fresh", "--title", "x", "--target", "10", "--unit", "个", "--start", "2024-06-01",
              "--due", "2024-01-01"],
-            ["import", "rows.csv"], ["import", "missing.csv"]]
+            ["import", "rows.csv"], ["import", "missing.csv"], ["show", "ms", "--format", "svg"],
+            ["export", "--encoding", "rot13"], ["export", "--encoding", "gbk"], ["report", "--format", "docx"]]
 
 
 def broken_workspace(folder):
     folder.mkdir()
     for name, text in BROKEN.items():
         (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    for name, text in GOOD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for name, nodes in NODES.items():
+        (folder / f"{name}.toml").write_text(MILESTONE + nodes, encoding="utf-8")
     (folder / "rows.csv").write_text("id,date,value\nnobody,2024-01-31,3\nlate,someday,x\n", encoding="utf-8")
     return folder
 

@@ -246,7 +246,7 @@ def waiting(seconds: Optional[float]):
 
 def root(ctx: typer.Context) -> Path:
     """The workspace, after finishing (or rolling back) an import that was interrupted there."""
-    from kpitrack.files.workspace import import_pending
+    from kpitrack.files.state import import_pending
 
     folder = _find(ctx)
     if not import_pending(folder):

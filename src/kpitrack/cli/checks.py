@@ -232,16 +232,15 @@ def shown_words(names: list[str]) -> list[str]:
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
     """Print what changed since the previous run with the same options, remember this one."""
-    from kpitrack.writing.changes import changes, remember, remembered
+    from kpitrack.reports.changes import check_changes, check_state
+    from kpitrack.writing.changes import remember, remembered
     from kpitrack.words.display import visible
     from kpitrack.formats.terminal import as_of_words
 
     key = f"fail-on={fail_on}"
-    current = {target.id: {"status": result.status.value, "stale": result.stale,
-                           "last": result.last_update.isoformat() if result.last_update else None}
-               for target, result in items}
+    current = check_state(items)
     previous = remembered(workspace.root, key)
-    news = changes(previous, current, {status.value for status in statuses if status != "due-soon"}, stale)
+    news = check_changes(previous, current, {status.value for status in statuses if status != "due-soon"}, stale)
     remember(workspace.root, key, current)
     if previous is None:  # the first run with these options: what is flagged now is all news
         from kpitrack.cli import warn
@@ -250,12 +249,33 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
                       "no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} targets; "
                       "the next run reports what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
     titles = {target.id: target.title for target, _result in items}
-    for target_id, what in news:
-        print(_("{id}: {what} {as_of} ({title})").format(id=target_id, what=what, as_of=as_of_words(as_of),
-                                                          title=visible(titles[target_id])))
+    for change in news:
+        print(_("{id}: {what} {as_of} ({title})").format(id=change.id, what=change_words(change),
+                                                          as_of=as_of_words(as_of), title=visible(titles[change.id])))
     report_problems(workspace.problems)
     if news:
         raise typer.Exit(1)
+
+
+def change_words(change) -> str:
+    """A change since the previous check (reports.changes.Change) as the interface says it."""
+    from kpitrack.reports.changes import DONE, LATE, TURNED
+
+    if change.kind == LATE:
+        return _("late: no figure since {date}").format(date=change.last) if change.last else _("late: no figure yet")
+    if change.kind == TURNED:
+        return (_("now {status} (was {was})").format(status=_code_word(change.now), was=_code_word(change.was))
+                if change.was else _("now {status}").format(status=_code_word(change.now)))
+    return (_("done (was {was})") if change.kind == DONE else _("recovered: now {status} (was {was})")).format(
+        status=_code_word(change.now), was=_code_word(change.was))
+
+
+def _code_word(code: str) -> str:
+    """A status or verdict code as the interface says it (严重滞后, 未报送 …)."""
+    from kpitrack.words.display import status_word, verdict_word
+    from kpitrack.domain.model import Status, Verdict
+
+    return status_word(Status(code)) if code in Status._value2member_map_ else verdict_word(Verdict(code))
 
 
 ReportFormat = enum.Enum("ReportFormat", {name: name for name in (
@@ -299,7 +319,8 @@ def report(
         raise typer.BadParameter(_("--format {format} writes a folder of pages: add --out DIR (a new or empty "
                                    "folder, or a site written before)").format(format=chosen.name), param_hint="'--out'")
     if chosen.out_only and out is None:
-        raise typer.BadParameter(f"--format {chosen.name} writes a file: add --out FILE.{chosen.extension}",
+        raise typer.BadParameter(_("--format {format} writes a file: add --out FILE.{extension}").format(
+                                     format=chosen.name, extension=chosen.extension),
                                  param_hint="'--out'")
     if by is not None and chosen.name == "xlsx":  # one ledger per responsible unit, into a folder
         return _unit_ledgers(ctx, as_of, out, tag, group, owner, page_language(ctx, lang, default=chosen.default_lang))

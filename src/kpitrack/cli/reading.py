@@ -11,6 +11,7 @@ import typer
 
 from kpitrack.cli import date_argument
 from kpitrack.domain.errors import KpitrackError
+from kpitrack.words.i18n import N_, _
 
 
 class Language(str, enum.Enum):
@@ -87,7 +88,8 @@ def text_encoding(name: Optional[str]) -> Optional[str]:
     except LookupError:
         return name  # no such encoding: each command says so in its own words
     if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in NOT_FILE_ENCODINGS:
-        raise typer.BadParameter(f"{name!r} is not an encoding for text files; try utf-8-sig or gbk")
+        raise typer.BadParameter(_("{encoding!r} is not an encoding for text files; try utf-8-sig or gbk").format(
+            encoding=name))
     return name
 
 
@@ -103,12 +105,12 @@ def encoded(text: str, encoding: str | None) -> str | bytes:
     try:
         return text.encode(encoding)
     except LookupError:
-        raise typer.BadParameter(f"{encoding!r} is not an encoding; try utf-8-sig or gbk",
+        raise typer.BadParameter(_("{encoding!r} is not an encoding; try utf-8-sig or gbk").format(encoding=encoding),
                                  param_hint="'--encoding'") from None
     except UnicodeEncodeError as error:
         character = error.object[error.start]
-        raise KpitrackError(f"{character!r} (U+{ord(character):04X}) cannot be written in {encoding}; "
-                            "use --encoding utf-8-sig") from None
+        raise KpitrackError(N_("{character!r} (U+{code}) cannot be written in {encoding}; use --encoding utf-8-sig"),
+                            character=character, code=f"{ord(character):04X}", encoding=encoding) from None
 
 
 def emit(output: str | bytes) -> None:

@@ -11,7 +11,7 @@ from kpitrack.cli.complete import status_list, target_ids
 from kpitrack.cli.reading import (AllOption, AsOf, ByOption, CsvEncoding, GroupOption, Language, OwnerOption,
                                   TableOrJson, TagOption, page_language, rendered)
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 
 
 class StatusFormat(str, enum.Enum):
@@ -136,7 +136,7 @@ def show(
 
     target = others[target_id]
     if output is ShowFormat.svg and target.kind.value == "milestone":
-        raise KpitrackError(f"{target_id} is a milestone: it has no burn-up chart (try --format html)")
+        raise KpitrackError(N_("{id} is a milestone: it has no burn-up chart (try --format html)"), id=target_id)
     built = show_report(workspace, target, as_of or date.today(), None if every else 20)
     chosen = SHOW_FORMATS[output.value]
     rendered(chosen, built, page_language(ctx, lang) if output in (ShowFormat.html, ShowFormat.svg) else None)

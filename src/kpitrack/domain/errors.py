@@ -89,6 +89,18 @@ class Sentence:
         return self.message.format(**{key: str(value) for key, value in self.fields.items()})
 
 
+class Listed(Sentence):
+    """Items (sentences or plain values) joined by a separator of the catalogue (", " is "、" in
+    Chinese), worded where they are shown."""
+
+    def __init__(self, items, separator: str = ", ") -> None:
+        super().__init__(separator)
+        self.items = tuple(items)
+
+    def __str__(self) -> str:
+        return self.message.join(str(item) for item in self.items)
+
+
 class Worded(ValueError):
     """A ValueError that is a Sentence: raised by the domain, worded at the edge in the interface language."""
 

@@ -89,6 +89,28 @@ class Entry(NamedTuple):
     node: str | None = None  # a milestone's node (形象进度) this entry marks done or not
 
 
+IDENTITY = ("date", "value", "total", "done", "qualifier", "estimate", "repeat", "node")
+
+
+def identity(entry) -> tuple:
+    """What makes two entries the same record: everything that counts (the date, the figure or done,
+    whether it is a running total, how the figure is worded, whether it is an estimate, which genuine
+    repeat it is, the node it marks), not the words beside it (note, source) nor where it stands (line).
+
+    The one definition, asked by every door: `add` refuses a second one (unless --again), an import
+    and the journal's recovery never write one twice, `validate` flags one recorded twice, and git's
+    merge driver keeps once the same entry appended on both sides. 20 and 20.0 are one figure."""
+    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat,
+            entry.node)
+
+
+def wording(entry) -> tuple:
+    """An entry's identity and the words beside it (note, source): two entries the same as written.
+    A change of a note is an edit of the record, not a new one: what git's merge driver carries from the
+    side that made it, and what the history lists as changed."""
+    return identity(entry) + (entry.note, entry.source)
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """A point on the planned path: `value` is due by the end of `date`."""

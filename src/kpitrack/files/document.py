@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.files.blocks import TABLE_HEADER
 from kpitrack.words.i18n import N_
 
 
@@ -86,12 +87,6 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise KpitrackError(N_("invalid TOML: {reason}"), path, line, column, reason=toml_reason(reason)) from None
 
 
-_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
-
-
-_TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
-
-
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
 
 
@@ -154,7 +149,7 @@ def _scan(text_lines: list[str], top_only: bool = False) -> tuple[dict[tuple, in
     section: tuple[str | None, int] = (None, 0)
     counts: dict[str, int] = {}
     for number, line in enumerate(text_lines, start=1):
-        header = _HEADER.fullmatch(line) or _TABLE.fullmatch(line)
+        header = TABLE_HEADER.fullmatch(line)  # the one reader's header (files.blocks)
         if header:
             if top_only:
                 return lines, True

@@ -4,30 +4,20 @@ them of every entry already in the files."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from decimal import Decimal
 
 from kpitrack.domain.errors import Sentence
 from kpitrack.words.i18n import _
-from kpitrack.domain.model import Direction, Entry, Kind, Target
+from kpitrack.domain.model import Direction, Entry, Kind, Target, identity
+from kpitrack.files.blocks import span_around, table_entry
 
 PLAUSIBLE_TIMES_TARGET = Decimal(5)  # a figure above 5× the target is most likely in the wrong unit
 
 
-class Recorded(NamedTuple):
-    """An entry already in the file, as the door reads it."""
-
-    date: date
-    value: Decimal | None
-    total: bool
-    repeat: int | None
-    line: int
-    estimate: bool = False
+Recorded = Entry  # an entry already in the file, as the door reads it (with its line)
 
 
-_PROGRESS = re.compile(r"\[\[[ \t]*progress[ \t]*\]\]")
 LOOK_BACK = 50  # totals read backwards from the end of the file for the previous one
 
 
@@ -45,19 +35,18 @@ def _blocks_with(text: str, needle: str, limit: int | None = None):
         at = text.rfind(needle, 0, end)
         if at < 0:
             return
-        start = text.rfind("[[", 0, at)
-        stop = text.find("\n[", at)
-        end = start if start >= 0 else at
-        if start < 0 or not _PROGRESS.match(text, start):
+        span = span_around(text, at)
+        end = span.start if span is not None else at
+        if span is None or not span.entry:
             continue
         try:
-            table = tomllib.loads(text[start:len(text) if stop < 0 else stop], parse_float=Decimal)["progress"][0]
-            value = table.get("value")
-            found += 1
-            yield Recorded(table["date"], Decimal(value) if value is not None else None, table.get("total", False),
-                           table.get("repeat"), text.count("\n", 0, start) + 1, table.get("estimate", False) is True)
-        except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError, InvalidOperation):
+            table = tomllib.loads(text[span.start:span.end], parse_float=Decimal)["progress"][0]
+        except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
             continue
+        entry = table_entry(table)
+        if entry is not None:
+            found += 1
+            yield entry._replace(line=text.count("\n", 0, span.start) + 1)
 
 
 def recorded_on(text: str, day: date) -> list[Recorded]:
@@ -72,8 +61,9 @@ def previous_total(text: str, day: date) -> Recorded | None:
     return max(earlier, key=lambda old: old.date, default=None)
 
 
-def identical(entry: Entry | Recorded, other: Entry | Recorded) -> bool:
-    return (entry.date, entry.value, entry.total, entry.repeat) == (other.date, other.value, other.total, other.repeat)
+def identical(entry: Entry, other: Entry) -> bool:
+    """The same record (see domain.model.identity): what the door refuses a second time."""
+    return identity(entry) == identity(other)
 
 
 def replaces_estimate(new: Entry, old: Recorded) -> bool:
@@ -133,8 +123,7 @@ def clash_message(target: Target, entry, old) -> str:
 
 def next_repeat(text: str, entry: Entry) -> int:
     """The `repeat` that makes `entry` distinct from the identical ones already recorded."""
-    same = [old for old in recorded_on(text, entry.date)
-            if (old.value, old.total) == (entry.value, entry.total)]
+    same = [old for old in recorded_on(text, entry.date) if identical(old._replace(repeat=None), entry._replace(repeat=None))]
     return max((old.repeat or 1 for old in same), default=0) + 1
 
 
@@ -178,7 +167,7 @@ def entry_doubts(target: Target) -> list[tuple[Entry, Sentence]]:
     doubts = []
     seen: dict[tuple, Entry] = {}
     for entry in target.entries:
-        key = (entry.date, entry.value, entry.total, entry.done, entry.repeat)
+        key = identity(entry)
         if key in seen:
             doubts.append((entry, Sentence("identical to the entry at line {line}; counted twice (remove one with "
                                            "`kpitrack remove`, or mark a genuine repeat with repeat = 2)",

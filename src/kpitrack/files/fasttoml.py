@@ -24,7 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-HEADER = "[[progress]]"
+from kpitrack.files.blocks import HEADER
+
 _LINE = re.compile(r'([A-Za-z0-9_-]+) = (?:([0-9]{4}-[0-9]{2}-[0-9]{2})|(-?(?:0|[1-9][0-9]*)(\.[0-9]+)?)|(true|false)'
                    r'|"([^"\\\x00-\x1f\x7f]*)")')
 _PROGRESS_IN_HEAD = re.compile(r"\[\s*progress\s*\]")

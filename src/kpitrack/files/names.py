@@ -70,8 +70,8 @@ def did_you_mean(word: str, choices) -> str | None:
 
 def check_id(target_id: str) -> None:
     if not ID_PATTERN.fullmatch(target_id):
-        raise KpitrackError(_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
-                              "lower-case letters, digits, - and _").format(id=target_id))
+        raise KpitrackError(N_("{id!r} is not a valid id: start with a lower-case letter or digit, then use only "
+                               "lower-case letters, digits, - and _"), id=target_id)
     problem = name_problem(target_id)
     if problem:
         raise KpitrackError(problem)

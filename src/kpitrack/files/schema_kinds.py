@@ -147,26 +147,30 @@ def nodes_of(raw: Any, target: Target, path: Path, lines, text_of, date_of) -> t
     if raw is None:
         return ()
     if target.kind is not Kind.MILESTONE:
-        raise KpitrackError(f'[[node]] tables are for a milestone (kind = "milestone"), not a {target.kind.value} '
-                            "target: set the kind or remove the nodes", path, lines.get(("node", 0, None)))
+        raise KpitrackError(N_('[[node]] tables are for a milestone (kind = "milestone"), not a {kind} target: '
+                               "set the kind or remove the nodes"), path, lines.get(("node", 0, None)),
+                            kind=target.kind.value)
     if not isinstance(raw, list) or not raw or not all(isinstance(table, dict) for table in raw):
-        raise KpitrackError('node must be [[node]] tables of name and due', path, lines.get((None, 0, "node")))
+        raise KpitrackError(N_("node must be [[node]] tables of name and due"), path, lines.get((None, 0, "node")))
     nodes: list[Node] = []
     for index, table in enumerate(raw):
         at = lines.get(("node", index, None))
         unknown = sorted(set(table) - {"name", "due"})
         if unknown or "name" not in table or "due" not in table:
-            raise KpitrackError(f"a [[node]] takes a name and a due date, nothing else{': remove ' + repr(unknown[0]) if unknown else ''}",
-                                path, at)
+            if unknown:
+                raise KpitrackError(N_("a [[node]] takes a name and a due date, nothing else: remove {key!r}"), path,
+                                    at, key=unknown[0])
+            raise KpitrackError(N_("a [[node]] takes a name and a due date, nothing else"), path, at)
         node = Node(text_of(table["name"], "node name", path, at, True), date_of(table["due"], "node due", path, at))
         if any(node.name == other.name for other in nodes):
-            raise KpitrackError(f"node {node.name!r} is named twice: give each node a name of its own", path, at)
+            raise KpitrackError(N_("node {name!r} is named twice: give each node a name of its own"), path, at,
+                                name=node.name)
         if not target.start <= node.due <= target.due:
-            raise KpitrackError(f"node {node.name!r} is due {node.due}, outside the period {target.start} to "
-                                f"{target.due}", path, at)
+            raise KpitrackError(N_("node {name!r} is due {due}, outside the period {start} to {end}"), path, at,
+                                name=node.name, due=node.due, start=target.start, end=target.due)
         if nodes and node.due < nodes[-1].due:
-            raise KpitrackError(f"node {node.name!r} is due {node.due}, before the node above it "
-                                f"({nodes[-1].due}): list the nodes in date order", path, at)
+            raise KpitrackError(N_("node {name!r} is due {due}, before the node above it ({above}): list the nodes "
+                                   "in date order"), path, at, name=node.name, due=node.due, above=nodes[-1].due)
         nodes.append(node)
     return tuple(nodes)
 

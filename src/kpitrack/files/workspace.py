@@ -10,94 +10,13 @@ from kpitrack.files.document import check_resolved, decode, key_lines, parse_tom
 from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
 from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
+from kpitrack.files.state import MAX_FILE_BYTES, state_folder
 from kpitrack.files.walk import Found, _folders, _walk
 from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
 
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
-MAX_FILE_BYTES = 16 * 1024 * 1024
-STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the files themselves
-IMPORT_JOURNAL = "import-journal.json"  # an import's write-ahead journal (kpitrack.writing.writeahead)
-
-
-def import_pending(root: Path) -> bool:
-    """Whether the workspace's state folder holds something named as an import's journal (or
-    cannot be looked into): then kpitrack.writing.writeahead.recover is to read it. An lstat, so
-    that a command with nothing to recover imports none of the writing modules."""
-    try:
-        os.lstat(root / STATE_FOLDER / IMPORT_JOURNAL)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def state_folder(root: Path) -> Path:
-    """The workspace's `.kpitrack/` folder (cache, journals, remembered results), made on first use
-    with a .gitignore of its own so that git never carries it. Deleting it loses nothing, except an
-    import journal left by an import interrupted that very moment (see kpitrack.writing.journal)."""
-    folder = root / STATE_FOLDER
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# kpitrack's own state: never committed\n*\n", encoding="utf-8")
-    except OSError as error:
-        raise KpitrackError(N_("cannot make kpitrack's state folder: {reason}"), folder, reason=error.strerror) from None
-    return folder
-
-
-def read_state(path: Path) -> bytes | None:
-    """The bytes of a file kpitrack keeps under `.kpitrack/`, read as untrusted: None when there is
-    none; refused (KpitrackError naming it) unless it is a regular file, not a link, owned by this
-    user, writable by nobody else and within the size limit, as the cache's folder is checked."""
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        reason = (Sentence(N_("it is a link")) if os.path.islink(path) else error.strerror)
-        raise KpitrackError(N_("kpitrack's own file cannot be read ({reason}); delete it"), path, reason=reason) from None
-    try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode) or os.path.islink(path):
-            problem = Sentence(N_("it is not a regular file"))
-        elif hasattr(os, "getuid") and status.st_uid != os.getuid():
-            problem = Sentence(N_("it belongs to another user"))
-        elif status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            problem = Sentence(N_("others can write it"))
-        elif status.st_size > MAX_FILE_BYTES:
-            problem = Sentence(N_("it is too large"))
-        else:
-            with os.fdopen(os.dup(fd), "rb") as handle:
-                return handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        problem = error.strerror
-    finally:
-        os.close(fd)
-    raise KpitrackError(N_("kpitrack's own file is not to be trusted ({problem}); delete it"), path, problem=problem)
-
-
-def confined(relative: object, root: Path) -> Path:
-    """The workspace file a kpitrack state file names by its relative path; ValueError unless it is
-    a relative path, without `..`, whose real path is inside the workspace."""
-    from pathlib import PurePosixPath, PureWindowsPath
-
-    if not isinstance(relative, str) or not relative or "\0" in relative:
-        raise ValueError("a path that is not text")
-    for pure in (PurePosixPath(relative), PureWindowsPath(relative)):
-        if pure.is_absolute() or pure.drive or pure.anchor or ".." in pure.parts:
-            raise ValueError(f"the path {relative!r} leads out of the workspace")
-    path = root / relative
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ValueError(f"the path {relative!r} leads out of the workspace")
-    return path
-
-
 def cache_folder(root: Path, environment: dict[str, str] | None = None) -> Path | None:
     """Where parsed targets are kept between runs: the workspace's `.kpitrack/cache/`, or
     $KPITRACK_CACHE_DIR (empty or "off": no cache); None where the state folder cannot be made
@@ -313,10 +232,10 @@ def find_target_file(root: Path, target_id: str) -> Path:
     if not matches:
         hint = did_you_mean(target_id, [path.stem for path in target_files(root)]) or _(
             "`kpitrack status` lists the ids")
-        raise KpitrackError(_("no target {id!r} in {root}; {hint}").format(id=target_id, root=root, hint=hint))
+        raise KpitrackError(N_("no target {id!r} in {root}; {hint}"), id=target_id, root=root, hint=hint)
     if len(matches) > 1:
-        raise KpitrackError(_("id {id!r} is defined twice: {first} and {second}; rename one").format(
-            id=target_id, first=matches[0], second=matches[1]))
+        raise KpitrackError(N_("id {id!r} is defined twice: {first} and {second}; rename one"), id=target_id,
+                            first=matches[0], second=matches[1])
     return inside(matches[0], root)
 
 
@@ -336,10 +255,10 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
     if hits:
         listed = _("; ").join(f"{target.id} ({target.title})" for target in hits[:10])
         more = _("; and {count} more").format(count=len(hits) - 10) if len(hits) > 10 else ""
-        raise KpitrackError(_("{text!r} is in the titles of {count} targets: {listed}{more}; give the id").format(
-            text=text, count=len(hits), listed=listed, more=more))
-    raise KpitrackError(_("no target has {text!r} in its title; `kpitrack status` lists the ids and titles").format(
-        text=text))
+        raise KpitrackError(N_("{text!r} is in the titles of {count} targets: {listed}{more}; give the id"),
+                            text=text, count=len(hits), listed=listed, more=more)
+    raise KpitrackError(N_("no target has {text!r} in its title; `kpitrack status` lists the ids and titles"),
+                        text=text)
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,

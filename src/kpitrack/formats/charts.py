@@ -15,10 +15,9 @@ import warnings
 from datetime import timedelta
 
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.domain.lights import COLOURS
+from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
-from kpitrack.reports.ledger import LIGHTS
 
 # Chinese first on each system (Windows, macOS, Linux), then what every matplotlib has.
 FONTS = ["Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -104,7 +103,7 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
     if series.planned and not series.readings:
         axes.plot(days(series.planned), [float(value) for _, value in series.planned], linestyle="--",
                   color="#7f7f7f", linewidth=1, label=word("plan", lang))
-    ink = COLOURS[LIGHTS[figures.status]][1]
+    ink = COLOURS[LIGHT[figures.status]][1]
     if series.actual and figures.last_update:
         axes.step(days(series.actual), [float(value) for _, value in series.actual], where="post", color=ink,
                   linewidth=2, label=word("actual", lang), marker="o" if series.readings else None, markersize=3)

@@ -116,11 +116,9 @@ def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[s
     from kpitrack.domain.model import Status
     from kpitrack.formats.terminal import OWNER_COLUMNS
     from kpitrack.words.display import status_word
-    from kpitrack.words.i18n import language, set_language
+    from kpitrack.words.i18n import speaking
 
-    spoken = language()
-    set_language(lang)
-    try:
+    with speaking(lang):
         sections = []
         if report.owners is not None:
             names = [_(name) for name in OWNER_COLUMNS[1:]]
@@ -144,5 +142,4 @@ def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[s
                 (owner_name(row["owner"]), [missing_line(target) for target in row["targets"]])
                 for row in report.missing] or [("", [missing_nothing()])]))
         return sections
-    finally:
-        set_language(spoken)
+

@@ -12,7 +12,8 @@ from kpitrack.reports.build import Figures, known_entries, own_plan
 from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
-from kpitrack.reports.ledger import LIGHTS, ledger
+from kpitrack.domain.lights import COLOURS, LIGHT
+from kpitrack.reports.ledger import ledger
 from kpitrack.reports.pace import status_label
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
@@ -77,7 +78,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     chart = ""
     if target.kind is not Kind.MILESTONE:
         chart = Markup(burnup_svg(target, figures, others, lang))
-    return {"id": target.id, "title": visible(target.title), "light": LIGHTS[figures.status],
+    return {"id": target.id, "title": visible(target.title), "light": LIGHT[figures.status],
             "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
             "lines": lines, "chart": chart}
 
@@ -87,7 +88,7 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
     pages = []
     for index, sheet in enumerate(ledger(items, plans)):
         summary = sheet["summary"]
-        counts = [{"count": summary.counts[status], "light": LIGHTS[status], "word": word(status.value, lang)}
+        counts = [{"count": summary.counts[status], "light": LIGHT[status], "word": word(status.value, lang)}
                   for status in SUMMARY_ORDER]
         if summary.stale:
             counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
@@ -107,7 +108,8 @@ def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dic
             target: dict[str, Any] | None = None, **more: Any) -> str:
     return _environment().get_template(template).render(
         lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang),
-        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target, **more) + "\n"
+        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target,
+        inks={light: ink for light, (_fill, ink) in COLOURS.items()}, **more) + "\n"  # a light's ink: domain.lights'
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,

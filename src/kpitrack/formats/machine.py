@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from itertools import chain, repeat
+from typing import Any, Iterable, Iterator, Sequence
 
 from kpitrack.reports.build import Figures
-from kpitrack.words.display import plain_text, INVISIBLE, visible
+from kpitrack.words.display import plain_text, INVISIBLE, visible, exact_digits as exact
 from kpitrack.domain.model import Plan, Target
-from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields, entry_values,
-                             plan_rows, status_row, summarize)
+from kpitrack.reports.reading import entry_columns
+from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields,
+                                     plan_rows, status_row, summarize)
 
 
 _STRING = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) writes, without its set-up
@@ -51,13 +54,6 @@ def to_json(value: Any, indent: str = "") -> str:
     if isinstance(value, str):  # invisible characters as \u escapes: the same string, but seen
         return json_string(value)
     return json.dumps(value, ensure_ascii=False)
-
-
-def exact(value: Decimal) -> str:
-    """A Decimal's every digit, never in exponent notation (format "f"); str() writes the same three
-    times as fast whenever it writes no exponent."""
-    text = str(value)
-    return text if "E" not in text else format(value, "f")
 
 
 def _prefix(prefixes: dict[str, str], key: Any, inner: str) -> str:
@@ -177,50 +173,105 @@ def report_json(as_of: date, items: list[Item]) -> str:
 
 def entries_csv(targets: list[Target]) -> Iterator[str]:
     """Every entry as a CSV row (`csv_lines` of report.entry_rows), a target's rows at a time (export
-    streams, not builds, its output): each target's own cells made safe once for all its entries,
-    and each entry's by its place in report.entry_values, with no lookup by type."""
+    streams, not builds, its output), from reading.entry_columns: each target's own cells made safe
+    once for all its entries, and each column of text cells tested at once (`safe_cells`). A
+    target none of whose cells the csv module would quote has its lines joined from the columns
+    (`interleaved`); the others are written by the csv module."""
     buffer = io.StringIO()
     import csv  # only where CSV is written: not a status's JSON
 
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTRY_FIELDS)
-    safe, boolean = spreadsheet_safe, _BOOLEAN
-    for target in targets:
-        head = (safe(target.id), safe(target.group), safe(target.unit))
-        writer.writerows(
-            (*head, day.isoformat(), "" if value is None else exact(value), boolean[total],
-             "" if done is None else boolean[done], "" if note is None else safe(note),
-             "" if source is None else safe(source), "" if qualifier is None else safe(qualifier), boolean[estimate],
-             "" if node is None else safe(node))
-            for day, value, total, done, note, source, qualifier, estimate, node in map(entry_values, target.entries))
+    safe = spreadsheet_safe
+    for columns in map(entry_columns, targets):
+        head = (safe(columns.id), safe(columns.group), safe(columns.unit))
+        (notes, plain_notes), (sources, plain_sources), (qualifiers, plain_qualifiers), (nodes, plain_nodes) = map(
+            safe_cells, (columns.notes, columns.sources, columns.qualifiers, columns.nodes))
+        cells = (columns.dates, _or(columns.values, ""), map(_BOOLEAN.__getitem__, columns.totals),
+                 map(_CSV_DONE.__getitem__, columns.done), notes, sources, qualifiers,
+                 map(_BOOLEAN.__getitem__, columns.estimates), nodes)
+        if plain_notes and plain_sources and plain_qualifiers and plain_nodes and not any(map(_QUOTED.search, head)):
+            buffer.write(interleaved((",".join(head) + ",", *repeat(",", 8)), cells, "\n"))
+        else:
+            writer.writerows(zip(*map(repeat, head), *cells))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()  # the header alone, when there are no targets
 
 
+def interleaved(before: tuple[str, ...], columns: tuple[Iterable[str], ...], after: str) -> str:
+    """Each row's text: before[0], its cell of columns[0], before[1], its cell of columns[1], ...,
+    then `after`; one join over all rows, with no call per row or cell."""
+    return "".join(chain.from_iterable(zip(*chain.from_iterable(zip(map(repeat, before), columns)), repeat(after))))
+
+
+def safe_cells(column: Sequence[Any]) -> tuple[Iterable[str], bool]:
+    """`spreadsheet_safe` of each cell of a column of text or None (None: an empty cell), and
+    whether none of them has a character the csv module quotes: a column all of plain text
+    (`plain_text`) none of whose cells starts like a formula is its own cells, tested in passes
+    over the joined text rather than a call per cell."""
+    if column.count(None) == len(column):
+        return repeat(""), True
+    texts = column if None not in column else ["" if cell is None else cell for cell in column]
+    try:
+        joined = "".join(texts)
+        if plain_text(joined) and not _FORMULA.search("\n".join(texts)):
+            return texts, not _QUOTED.search(joined)
+    except TypeError:  # not all text
+        pass
+    return ["" if cell is None else spreadsheet_safe(cell) for cell in column], False
+
+
+_FORMULA = re.compile("^[=+@-]", re.MULTILINE)  # a line, in plain text a cell, starting as spreadsheet_safe's do
+_QUOTED = re.compile('[,"\r\n]')  # what the csv module quotes a cell for (delimiter, quote, line ends)
+
+
+def json_cells(column: Sequence[Any]) -> Iterable[str]:
+    """`json_string` of each cell of a column of text or None (null): a column all of plain text is
+    escaped by the json module alone, tested once over the joined text."""
+    if column.count(None) == len(column):
+        return repeat("null")
+    texts = column if None not in column else [cell for cell in column if cell is not None]
+    try:
+        if plain_text("".join(texts)):
+            return map(_STRING, column) if texts is column else [
+                "null" if cell is None else _STRING(cell) for cell in column]
+    except TypeError:  # not all text
+        pass
+    return ["null" if cell is None else json_string(cell) for cell in column]
+
+
+def _or(column: Sequence[Any], empty: str) -> Sequence[Any]:
+    """The column with `empty` for each None."""
+    return column if None not in column else [empty if cell is None else cell for cell in column]
+
+
 def entries_json(targets: list[Target]) -> Iterator[str]:
-    """`to_json({"entries": [...]})` and a line break, a row at a time: each target's own fields
-    are written once for all its entries, and each entry's into a fixed layout."""
-    separator, layout, day_json, null = '{\n  "entries": [\n    ', _ENTRY_LAYOUT.format, _SCALARS[date], "null"
-    for target in targets:
-        head = to_json({"id": target.id, "group": target.group, "unit": target.unit}, "    ")[:-len("\n    }")]
-        rows = []
-        for entry in target.entries:  # each value by its place in report.entry_values: no lookup by type
-            day, value, total, done, note, source, qualifier, estimate, node = entry_values(entry)
-            rows.append(separator + head + layout(
-                day_json(day), null if value is None else exact(value), _BOOLEAN[total],
-                null if done is None else _BOOLEAN[done], null if note is None else json_string(note),
-                null if source is None else json_string(source), null if qualifier is None else json_string(qualifier),
-                _BOOLEAN[estimate], null if node is None else json_string(node)))
-            separator = ",\n    "
-        yield "".join(rows)  # a target's rows at a time: few writes, little memory
-    yield '{\n  "entries": []\n}\n' if separator.startswith("{") else "\n  ]\n}\n"
+    """`to_json({"entries": [...]})` and a line break, a target's rows at a time, from
+    reading.entry_columns: each target's own fields are written once into the text between its
+    rows' values, and each column's cells into their places (`interleaved`)."""
+    first = True
+    for columns in map(entry_columns, targets):
+        if not columns.dates:
+            yield ""
+            continue
+        head = to_json({"id": columns.id, "group": columns.group, "unit": columns.unit}, "    ")[:-len("\n    }")]
+        text = interleaved((_ROW_SEPARATOR + head + _ROW_KEYS[0], *_ROW_KEYS[1:]), (
+            map(_STRING, columns.dates), _or(columns.values, "null"), map(_BOOLEAN.__getitem__, columns.totals),
+            map(_JSON_DONE.__getitem__, columns.done), json_cells(columns.notes), json_cells(columns.sources),
+            json_cells(columns.qualifiers), map(_BOOLEAN.__getitem__, columns.estimates), json_cells(columns.nodes)),
+            "\n    }")
+        yield '{\n  "entries": [\n    ' + text[len(_ROW_SEPARATOR):] if first else text
+        first = False
+    yield '{\n  "entries": []\n}\n' if first else "\n  ]\n}\n"
 
 
 _BOOLEAN = {True: "true", False: "false"}
-# An entry's fields (report.entry_fields, in its order) as to_json lays them out in a row.
-_ENTRY_LAYOUT = "".join(',\n      "' + key + '": {}' for key in ENTRY_FIELDS[3:]) + "\n    }}"
+_CSV_DONE, _JSON_DONE = {**_BOOLEAN, None: ""}, {**_BOOLEAN, None: "null"}
+# What to_json writes before each of an entry's fields (report.entry_fields, in its order) in a row.
+_ROW_SEPARATOR = ",\n    "
+_ROW_KEYS = tuple(',\n      "' + key + '": ' for key in ENTRY_FIELDS[3:])
 
 
 def plans_json(as_of: date, items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> str:

@@ -13,7 +13,7 @@ from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status
 from kpitrack.reports.pace import status_label
-from kpitrack.reports.report import Item, attention_items, attention_text, by_group, status_row, summarize, summary_line
+from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.
@@ -24,8 +24,12 @@ MARKDOWN_COLUMNS = (("id", N_("ID")), ("title", N_("Title")), ("current", N_("Cu
 
 
 def status_markdown(as_of: date, items: Iterable[Item]) -> str:
-    lines = [_("Status {as_of}").format(as_of=as_of_words(as_of)), "",
-             "| " + " | ".join(pgettext("show", header) if key == "target" else _(header)  # 目标值, not 指标
+    return _("Status {as_of}").format(as_of=as_of_words(as_of)) + "\n\n" + status_table(items)
+
+
+def status_table(items: Iterable[Item]) -> str:
+    """The Markdown table of the items' status, one row a target."""
+    lines = ["| " + " | ".join(pgettext("show", header) if key == "target" else _(header)  # 目标值, not 指标
                                for key, header in MARKDOWN_COLUMNS) + " |",
              "|" + "|".join("---" for _key in MARKDOWN_COLUMNS) + "|"]
     for item in items:
@@ -63,13 +67,13 @@ def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | Non
     for group, members in by_group(items):
         parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
                   summary_line(summarize([figures for _, figures in members])), "",
-                  status_markdown(as_of, members).split("\n", 2)[2]]
+                  status_table(members)]
     flagged = attention_items(items)
     parts += ["## " + _("Needing attention"), ""]
     if not flagged:
         parts.append(_("Nothing is at risk, behind, overdue or stale."))
     for target, figures in flagged:
-        lines = attention_text(target, figures).splitlines()
+        lines = attention_lines(target, figures)
         parts.append(f"- **{_markdown_cell(lines[0])}**")
         parts += [f"  - {_markdown_cell(line.strip())}" for line in lines[1:]]
     return "\n".join(parts).rstrip("\n") + "\n"

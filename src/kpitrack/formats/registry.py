@@ -4,7 +4,7 @@ command builds the report, looks its format up here, renders and writes: no if/e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -28,8 +28,25 @@ class Format:
     folder: bool = False  # writes a folder of pages (its renderer returns them by file name): needs --out DIR
 
     @property
-    def render(self) -> Callable[[Report, str], str | bytes | dict[str, str]]:
-        return getattr(import_module(f"kpitrack.formats.{self.module}"), self.function)
+    def render(self) -> Callable[..., str | bytes | dict[str, str]]:
+        """The renderer, called as (report, lang[, width]): it speaks `lang` while it renders (lines it
+        streams too), and the interface's language again after."""
+        function = getattr(import_module(f"kpitrack.formats.{self.module}"), self.function)
+
+        def in_its_language(report: Report, lang: str, *rest):
+            from kpitrack.words.i18n import speaking
+
+            with speaking(lang):
+                made = function(report, lang, *rest)
+            return _spoken_while_read(made, lang) if isinstance(made, Iterator) else made
+        return in_its_language
+
+
+def _spoken_while_read(lines: Iterator, lang: str) -> Iterator:
+    from kpitrack.words.i18n import speaking
+
+    with speaking(lang):
+        yield from lines
 
 
 REPORT_FORMATS = {format.name: format for format in (

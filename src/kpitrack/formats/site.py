@@ -49,14 +49,10 @@ def _plan_meta(plan, lang: str) -> list[Any]:
 
 def report_site_of(report, lang: str) -> dict[str, str]:
     """Every page of the site, by file name: the index, one per plan, one per target."""
-    from kpitrack.words.i18n import language, set_language
+    from kpitrack.words.i18n import speaking
 
-    spoken = language()
-    set_language(lang)  # the definition's words are the interface's: the site's language for a while
-    try:
+    with speaking(lang):  # the definition's words are the interface's: the site's language for a while
         return _pages(report, lang)
-    finally:
-        set_language(spoken)
 
 
 def _pages(report, lang: str) -> dict[str, str]:

@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from markupsafe import escape
 
-from kpitrack.domain.lights import COLOURS
+from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Kind
 from kpitrack.formats.svgchart import FONT_STACK
-from kpitrack.reports.ledger import LIGHTS
 from kpitrack.reports.report import Item
 from kpitrack.words.display import done_cell, group_label, percent, title_of
 from kpitrack.words.labels import word
@@ -129,7 +128,7 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
                  f'{escape(word("completion_vs_planned", lang))}</text>')
     for index, (target, figures) in enumerate(rows):
         middle = PLOT_TOP + pitch * (index + 0.5)
-        ink = COLOURS[LIGHTS[figures.status]][1]
+        ink = COLOURS[LIGHT[figures.status]][1]
         title = title_of(target)
         row = [f'<g class="row"><title>{escape(target.id)} — {escape(title)}</title>',
                f'<text x="{LABEL_RIGHT}" y="{middle:.1f}" text-anchor="end" dominant-baseline="middle" '

@@ -8,10 +8,9 @@ from decimal import Decimal
 
 from markupsafe import escape
 
-from kpitrack.domain.lights import COLOURS
+from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.reports.ledger import LIGHTS
 from kpitrack.words.display import axis_range, number
 from kpitrack.words.labels import word
 
@@ -61,7 +60,7 @@ def burnup_svg(target: Target, figures: Figures, others: dict[str, Target] | Non
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(series.target)}" y2="{y(series.target)}" '
                      f'stroke="#1f4e79" stroke-width="0.8" stroke-dasharray="1 2"/>')
         legend.append(("#1f4e79", "1 2", word("target_line", lang)))
-    ink = COLOURS[LIGHTS[figures.status]][1]
+    ink = COLOURS[LIGHT[figures.status]][1]
     if series.actual and figures.last_update:
         points = []
         for index, (day, value) in enumerate(series.actual):

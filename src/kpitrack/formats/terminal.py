@@ -96,10 +96,9 @@ def truncated(text: str, width: int) -> str:
     return cut.rstrip() + "…"
 
 
-def name_cell(name: str, width: int) -> str:
+def name_cell(target_id: str, title: str, width: int) -> str:
     """`id  title`, the title cut to fit; the id alone when no useful part of the title fits; the id
     cut when even it does not."""
-    target_id, _start, title = name.partition("\0")
     room = width - cell_len_of(target_id) - 2
     if room < 4:
         return truncated(target_id, width)
@@ -112,7 +111,7 @@ Cell = tuple[str, str]  # (text, style)
 def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide: bool) -> list[Cell]:
     indent = "  " * depth + ("└ " if depth else "")
     shown = figures.status not in (Status.NOT_STARTED, Status.NO_DATA)  # never `0.00%` for these
-    name = indent + target.id + ("" if wide else "\0" + visible(title_of(target)))  # \0: where the title starts
+    name = indent + target.id  # the title beside it is the table's to fit (name_cell), or a column of its own
     words = status_parts(figures, target, short=width < 100)
     cells = [
         (name, "bold"),
@@ -160,12 +159,12 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
             line = summary_line(summary, share=False, zeros=False)
         output.append("\n".join(_wrapped(line, width)) + "\n")
 
-    def add_line(cells: list[Cell]) -> None:
+    def add_line(cells: list[Cell], title: str = "") -> None:
         output.append(" ")
         for column, (text, style) in enumerate(cells):
             last = column == len(cells) - 1
             if column == 0 and not wide:
-                text = name_cell(text, widths[0])
+                text = name_cell(text, title, widths[0])
             pad = " " * max(widths[column] - cell_len_of(text), 0)
             output.append(pad if headers[column] in right_headers else "")
             output.append(text, style=style or None)
@@ -180,7 +179,7 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
         if target.group != group and not (tree and depth):
             group = target.group
             output.append(" " + truncated(group_label(group, None), width - 2) + "\n", style="bold cyan")
-        add_line(cells)
+        add_line(cells, visible(title_of(target)))
     return output
 
 
@@ -205,7 +204,7 @@ def _room_for_ids(headers: list[str], rows: list, widths: list[int], width: int,
     def room(widths: list[int]) -> int:
         return width - 1 - sum(widths[1:]) - gap * (len(widths) - 1)
 
-    longest = max([cell_len_of(cells[0][0].partition("\0")[0]) for _, _, cells in rows], default=0)
+    longest = max([cell_len_of(cells[0][0]) for _, _, cells in rows], default=0)
     for dropped in ("", _("Plan")):  # the bar, then the planned share (its gap stays in "vs plan")
         if room(widths) >= longest or dropped not in headers:
             continue
@@ -226,7 +225,7 @@ def check_lines(items: list[Item]) -> str:
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
         status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
-        lag = lag_sentence(figures).split(", ")[0] if language() == "en" else lag_sentence(figures)
+        lag = lag_sentence(figures, days=False)
         rows.append((target.id, visible(title_of(target)), status, _("{completion} done").format(completion=completion),
                      lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
     widths = [max(cell_len_of(row[column]) for row in rows) for column in range(5)]

@@ -8,9 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
-from kpitrack.git.merge import Unmergeable, identity, split
+from kpitrack.domain.errors import KpitrackError, Listed
+from kpitrack.words.i18n import N_, _
+from kpitrack.git.merge import Unmergeable, as_written, split
 
 DRIVER_NAME = "kpitrack: merge target files entry by entry"
 
@@ -33,8 +33,8 @@ def git(arguments: list[str], folder: Path, check: bool = True) -> str | None:
         return None
     if result.returncode != 0:
         if check:
-            raise KpitrackError(_("git {command} failed: {error}").format(
-                command=" ".join(arguments[:2]), error=result.stderr.decode(errors="replace").strip()))
+            raise KpitrackError(N_("git {command} failed: {error}"), command=" ".join(arguments[:2]),
+                                error=result.stderr.decode(errors="replace").strip())
         return None
     return result.stdout.decode("utf-8", errors="replace")
 
@@ -74,10 +74,10 @@ def unmerged_problem(root: Path) -> KpitrackError | None:
     """What refuse_unmerged raises, or None."""
     paths = unmerged(root)
     if paths:
-        return KpitrackError(_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
+        return KpitrackError(N_("git lists {files} as unmerged: the merge is not finished (were the entries of both "
                               "sides kept?). Resolve each file (look for conflict markers, or compare with "
-                              "`git diff`), then `git add` it and `git commit`").format(
-            files=_(", ").join(str(path) for path in paths)))
+                              "`git diff`), then `git add` it and `git commit`"),
+                              files=Listed(paths))
     return None
 
 
@@ -87,7 +87,7 @@ def staged_copy(root: Path, into: Path) -> Path:
     hook, which must check what is being committed, not the working tree."""
     top = Path((git(["rev-parse", "--show-toplevel"], root) or "").strip())
     if not top.parts:
-        raise KpitrackError(_("--staged: not in a git repository"), root)
+        raise KpitrackError(N_("--staged: not in a git repository"), root)
     listed = git(["ls-files", "-z", "--", "."], root) or ""
     prefix = str(into) + "/"
     names = "\0".join(name for name in listed.split("\0") if name)
@@ -95,8 +95,8 @@ def staged_copy(root: Path, into: Path) -> Path:
     result = subprocess.run(["git", "checkout-index", f"--prefix={prefix}", "-z", "--stdin"], cwd=root,
                             input=names.encode("utf-8", "surrogateescape"), capture_output=True)
     if result.returncode != 0:
-        raise KpitrackError(_("git {command} failed: {error}").format(
-            command="checkout-index", error=result.stderr.decode(errors="replace").strip()))
+        raise KpitrackError(N_("git {command} failed: {error}"), command="checkout-index",
+                            error=result.stderr.decode(errors="replace").strip())
     # checkout-index, run in a sub-folder, writes paths relative to the top under the prefix
     staged = into / inside_top
     staged.mkdir(parents=True, exist_ok=True)
@@ -153,11 +153,11 @@ def _difference(before: str, after: str) -> tuple[tuple[dict, ...], tuple[dict, 
         return (), (), (_("(the file could not be read at this commit)"),)
 
     def tables(layout):
-        return {identity(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]
+        return {as_written(block): tomllib.loads(block.text, parse_float=Decimal)["progress"][0]
                 for block in layout.entries}
 
-    counted_old = Counter(identity(block) for block in old.entries)
-    counted_new = Counter(identity(block) for block in new.entries)
+    counted_old = Counter(as_written(block) for block in old.entries)
+    counted_new = Counter(as_written(block) for block in new.entries)
     all_tables = tables(old) | tables(new)
     added = tuple(all_tables[key] for key in (counted_new - counted_old).elements())
     removed = tuple(all_tables[key] for key in (counted_old - counted_new).elements())

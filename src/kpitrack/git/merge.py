@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from kpitrack.domain.model import IDENTITY, Entry, identity, wording
+from kpitrack.files.blocks import table_entry, table_spans
 from kpitrack.files.document import decode
+from kpitrack.files.entrycheck import second_total
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.files.workspace import read_bytes
 
-_HEADER = re.compile(r"[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=")
 _STARTS = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
 
@@ -32,7 +34,9 @@ class Block:
 
     name: str
     text: str
-    key: tuple = ()  # for an entry: what it says (see identity)
+    key: tuple = ()  # for an entry: what it says, as written (see as_written)
+    record: tuple = ()  # for an entry: which record it is (see same_record)
+    entry: Entry | None = None  # for an entry: as every reader reads it (None: not one they could read)
 
     @property
     def core(self) -> str:
@@ -62,29 +66,39 @@ def split(text: str) -> Layout:
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise Unmergeable(str(error)) from None
-    head: list[str] = []
-    blocks: list[tuple[str, list[str]]] = []
-    in_string = False
-    for line in text.splitlines(keepends=True):
-        header = None if in_string else _HEADER.fullmatch(line.rstrip("\r\n"))
-        if header:
-            blocks.append((header.group(1), [line]))
-        else:
-            (blocks[-1][1] if blocks else head).append(line)
-        if line.count('"""') % 2 or line.count("'''") % 2:
-            in_string = not in_string
+    head_end, spans = table_spans(text)
     tables = document.get("progress") if isinstance(document.get("progress"), list) else []
-    if sum(name == "progress" for name, _ in blocks) != len(tables):
+    if sum(span.name == "progress" for span in spans) != len(tables):
         raise Unmergeable("its [[progress]] tables are not laid out one block each")
     entries = iter(tables)
-    return Layout("".join(head), tuple(
-        Block(name, "".join(lines), _key(next(entries)) if name == "progress" else ()) for name, lines in blocks))
+    return Layout(text[:head_end], tuple(
+        _entry_block(span.name, text[span.start:span.end], next(entries)) if span.name == "progress"
+        else Block(span.name, text[span.start:span.end]) for span in spans))
 
 
-def identity(block: Block) -> tuple:
-    """What an entry says, whatever its key order, spacing or comments: two blocks with the same
-    keys and values are the same entry."""
+_WORDED = frozenset(IDENTITY) | {"note", "source"}
+
+
+def _entry_block(name: str, text: str, table: dict) -> Block:
+    entry = table_entry(table)
+    if entry is None:  # not an entry any reader could read: the same as another only as written
+        key = ("unread", _key(table))
+        return Block(name, text, key, key)
+    extra = _key({key: value for key, value in table.items() if key not in _WORDED})  # keys no reader knows
+    return Block(name, text, wording(entry) + extra, identity(entry) + extra, entry)
+
+
+def as_written(block: Block) -> tuple:
+    """What an entry says, whatever its key order, spacing or comments (20 and 20.0 are one figure;
+    an absent `total` is `total = false`): two blocks the same as written (domain.model.wording).
+    A block that differs from the base's only so is an edit of that entry (a note reworded)."""
     return block.key
+
+
+def same_record(block: Block) -> tuple:
+    """Which record an entry is (domain.model.identity, the one definition every door asks): the same
+    entry appended on both sides, whatever their notes say, is kept once."""
+    return block.record
 
 
 def _key(table: dict) -> tuple:
@@ -182,26 +196,39 @@ def _merge_entries(o: list[Block], a: list[Block], b: list[Block], labels, marke
     Returns (block, whether it is new here) pairs, and the number of conflicts: an entry both sides
     added is kept once; one entry changed differently on both sides (removed by both, each adding
     one of its date instead) is left for a person between conflict markers."""
-    base = Counter(identity(x) for x in o)
-    ours = Counter(identity(x) for x in a)
-    removed = base - Counter(identity(x) for x in b)  # entries they removed (and we may still have)
+    base = Counter(as_written(x) for x in o)
+    ours = Counter(as_written(x) for x in a)
+    removed = base - Counter(as_written(x) for x in b)  # entries they removed (and we may still have)
     ours_added = ours - base
     ours_new = Counter(ours_added)  # entries we added: if they did too, it is one fact
+    left, ours_records = Counter(ours_added), Counter()  # the records we added, however worded
+    for block in a:
+        if left[as_written(block)] > 0:
+            left[as_written(block)] -= 1
+            ours_records[same_record(block)] += 1
     gone_both = (base - ours) & removed
-    changed_both = Counter(_date(x) for x in o if identity(x) in gone_both)
+    changed_both = Counter(_date(x) for x in o if as_written(x) in gone_both)
     unseen = Counter(base)
     added = []
     for block in b:
-        key = identity(block)
+        key = as_written(block)
         if unseen[key] > 0:
             unseen[key] -= 1
         elif ours_new[key] > 0:
             ours_new[key] -= 1
+            ours_records[same_record(block)] -= 1
         else:
             added.append(block)
+    kept = []  # less the records both sides appended, worded differently: kept once, as we worded it
+    for block in added:
+        if ours_records[same_record(block)] > 0 and not changed_both[_date(block)]:
+            ours_records[same_record(block)] -= 1
+        else:
+            kept.append(block)
+    added = kept
     result: list[tuple[Block, bool]] = []
     for block in a:
-        key = identity(block)
+        key = as_written(block)
         if removed[key] > 0:
             removed[key] -= 1
             continue
@@ -211,9 +238,9 @@ def _merge_entries(o: list[Block], a: list[Block], b: list[Block], labels, marke
     mine_on: dict[str, list[int]] = {}  # date -> indexes of the entries we added (for changed_both)
     for index, (x, _new) in enumerate(result):
         when = _date(x)
-        if _total(x) is not None:
+        if _total(x):
             totals.setdefault(when, index)
-        if ours_added[identity(x)] > 0:
+        if ours_added[as_written(x)] > 0:
             mine_on.setdefault(when, []).append(index)
     inserted: dict[int, list[tuple[str, Block]]] = {}  # after which of our entries (-1: first) -> theirs
     anchors = _anchors([_date(x) for x, _ in result])
@@ -251,19 +278,15 @@ def _anchors(dates: list[str]):
     return lambda when: bisect_right(suffix_min, when) - 1
 
 
-def _total(block: Block):
-    """An entry's running total as (figure, whether an estimate), None when it is not a running total."""
-    fields = dict(block.key)
-    if fields.get("total") != ("flag", True) or "value" not in fields:
-        return None
-    return fields["value"], fields.get("estimate") == ("flag", True)
+def _total(block: Block) -> bool:
+    """Whether an entry is a running total with a figure."""
+    return block.entry is not None and block.entry.total and block.entry.value is not None
 
 
 def _clash(ours: Block, theirs: Block) -> bool:
-    """entrycheck.second_total for two blocks: different running totals of one date, neither replacing
-    an estimate."""
-    mine, their = _total(ours), _total(theirs)
-    return mine is not None and their is not None and mine[0] != their[0] and mine[1] == their[1]
+    """entrycheck.second_total, the one rule, for two blocks: different running totals of one date,
+    neither replacing an estimate."""
+    return _total(ours) and _total(theirs) and second_total(theirs.entry, ours.entry)
 
 
 def _merge_others(o: Layout, a: Layout, b: Layout) -> list[Block] | None:

@@ -11,8 +11,6 @@ from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.periods import collected_period
 from kpitrack.reports.report import Item, by_group, summarize
 
-LIGHTS = LIGHT  # the domain's one table of status → light
-
 
 def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
@@ -39,7 +37,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "completion": result.completion if started else None, "planned": result.planned if started else None,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": None if result.lag is None or not started else -result.lag,
-        "status": result.status.value, "stale": result.stale, "light": LIGHTS[result.status],
+        "status": result.status.value, "stale": result.stale, "light": LIGHT[result.status],
         "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
         "last_update": result.last_update,
         "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day
@@ -88,7 +86,7 @@ def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
     reports on. Two units whose names make the same file name are refused (a ledger sent to the
     wrong unit is worse than none); targets naming no unit are in no file."""
     from kpitrack.domain.errors import KpitrackError
-    from kpitrack.words.i18n import _
+    from kpitrack.words.i18n import N_
 
     units: dict[str, list[Item]] = {}
     for item in items:
@@ -98,8 +96,7 @@ def by_unit(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
     for unit in sorted(units):
         name = unit_file_name(unit)
         if name.casefold() in files:
-            raise KpitrackError(_("units {first!r} and {second!r} would share the file {file}; rename one of "
-                                  "them in the target files").format(first=files[name.casefold()], second=unit,
-                                                                     file=name))
+            raise KpitrackError(N_("units {first!r} and {second!r} would share the file {file}; rename one of "
+                                   "them in the target files"), first=files[name.casefold()], second=unit, file=name)
         files[name.casefold()] = unit
     return [(unit, unit_file_name(unit), units[unit]) for unit in sorted(units)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.model import Status
-from kpitrack.words.display import LIGHTS, N_, STATUS_WORDS, printed
+from kpitrack.words.display import LIGHT_NAMES, N_, STATUS_WORDS, printed
 from kpitrack.words.i18n import _, in_language, pgettext
 
 AHEAD, AT, BEHIND = "ahead", "at", "behind"
@@ -35,7 +35,7 @@ def status_label(status: Status, pace: str | None, lang: str | None = None, shor
     def say(message: str) -> str:
         return _(message) if lang is None else in_language(lang, message)
 
-    light, worded = LIGHTS.get(status), say(STATUS_WORDS[status])
+    light, worded = LIGHT_NAMES.get(status), say(STATUS_WORDS[status])
     if light is None:
         return worded
     if short:  # the narrow terminal's few columns: `green lagging`, `绿灯 欠进度`

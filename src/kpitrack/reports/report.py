@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, entries_as_of, figures, to_cents
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, percent, printed, progress_cell, status_word,
+from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
@@ -85,13 +85,8 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     others = workspace.by_id()
     shut = set() if closed or group is not None else closed_groups(workspace, as_of)
     by_group: dict[str, Settings] = {}  # a plan.toml's settings over the workspace's: made once a folder
-
-    def settings_of(target: Target) -> Settings:
-        found = by_group.get(target.group)
-        if found is None:
-            found = by_group[target.group] = workspace.settings_for(target)
-        return found
-
+    settings_of = lambda target: by_group.get(target.group) or by_group.setdefault(  # noqa: E731
+        target.group, workspace.settings_for(target))
     items = [(target, assess(target, as_of, settings_of(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
@@ -301,14 +296,15 @@ def attention_items(items: list[Item]) -> list[Item]:
     return [item for item in items if is_flagged(item[1], ATTENTION, stale=True)]
 
 
-def lag_sentence(result: Figures) -> str:
+def lag_sentence(result: Figures, days: bool = True) -> str:
     """`lag +7.33 pt, +22 d` in English; in Chinese the offices' own words at the printed precision,
     no spaces: `低于序时进度7.33个百分点`, `超序时进度7.33个百分点`, or `与序时进度持平` when the
-    gap prints as zero (达进度)."""
+    gap prints as zero (达进度). Without `days`, the English one gives points only (the Chinese never
+    gives days)."""
     if result.lag is None:
         return ""
     if language() == "en":
-        return _("lag {lag}").format(lag=lag_cell(result, ", "))
+        return _("lag {lag}").format(lag=lag_cell(result, ", ") if days else lag_points(result))
     lag = printed(result.lag)
     if lag > 0:
         return _("below plan by {points} points").format(points=lag)
@@ -317,8 +313,9 @@ def lag_sentence(result: Figures) -> str:
     return _("ahead of plan by {points} points").format(points=-lag)
 
 
-def attention_text(target: Target, result: Figures, last: int = 3) -> str:
-    """A few lines on a target that needs attention: where it stands, the pace needed, its last entries."""
+def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]:
+    """A few lines on a target that needs attention: where it stands (the first), then, indented, the
+    pace needed and its last entries."""
     status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
     status += _(", ") + verdict_text(result) if result.verdict else ""
     completion = percent(result.completion) if result.completion is not None else done_cell(result)
@@ -338,7 +335,7 @@ def attention_text(target: Target, result: Figures, last: int = 3) -> str:
         lines.append(f"  {entry.date.isoformat()}: {entry_value(entry)}{total}{note}")
     if not known:
         lines.append("  " + _("no entries yet"))
-    return "\n".join(lines)
+    return lines
 
 
 def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = frozenset()) -> list[dict[str, Any]]:
@@ -404,19 +401,15 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
 
 
 def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
-    """What changed between `since` and the items' as-of day: newly done, turned red, recovered;
-    and figures revised (by `kpitrack fix`, as its journal in .kpitrack/ remembers, 30 days)."""
+    """What changed between `since` and the items' as-of day, by the one rule (reports.changes): newly
+    done (any target), turned red (from outside the red statuses: a move from behind to overdue is not
+    news to a report), recovered; and figures revised (by `kpitrack fix`, as its journal in .kpitrack/
+    remembers, 30 days)."""
     others = workspace.by_id()
     rows = []
     for target, now in items:
         then = figures(target, since, workspace.settings_for(target), others)
-        change = None
-        if now.status is Status.DONE and then.status is not Status.DONE:
-            change = "newly done"
-        elif now.status in RED and then.status not in RED:
-            change = "turned red"
-        elif then.status in RED and now.status not in RED:
-            change = "recovered"
+        change = since_change(then.status.value, now.status.value)
         if change:
             rows.append({"id": target.id, "title": target.title, "change": change,
                          "was": then.status.value, "now": now.status.value})
@@ -426,6 +419,17 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
             rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
                          "was": None, "now": record["summary"]})
     return rows
+
+
+def since_change(was: str, now: str) -> str | None:
+    """What a report tells of a move of status since a date (reports.changes.status_change against
+    the red statuses): newly done, turned red, recovered, or None."""
+    from kpitrack.reports.changes import DONE, RECOVERED, TURNED, status_change
+
+    red = {status.value for status in RED}
+    kind = status_change(was, now, red)
+    return {DONE: "newly done", RECOVERED: "recovered"}.get(kind) or (
+        "turned red" if kind == TURNED and was not in red else None)
 
 
 def revisions(root, since: date) -> list[dict[str, str]]:

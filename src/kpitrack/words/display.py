@@ -23,10 +23,12 @@ VERDICT_WORDS = {Verdict.DONE_EARLY: N_("done-early"), Verdict.ON_TIME: N_("on-t
                  Verdict.DONE_LATE: N_("done-late"), Verdict.MISSED: N_("missed"),
                  Verdict.NOT_REPORTED: N_("not-reported")}
 LIGHT_WORDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red")}
-LIGHTS = {status: LIGHT_WORDS[LIGHT[status]] for status in NAMED_LIGHTS}  # the domain's one table
-LIGHT_STYLES = {Status.DONE: "bold green", Status.ON_TRACK: "green", Status.AT_RISK: "yellow",
-                Status.BEHIND: "red", Status.OVERDUE: "bold red", Status.NOT_STARTED: "dim", Status.NO_DATA: "magenta",
-                Status.TRACKED: "cyan"}
+LIGHT_NAMES = {status: LIGHT_WORDS[LIGHT[status]] for status in NAMED_LIGHTS}  # the domain's one table, worded
+# The terminal's style of a status: its light's colour (bold for an end: done, overdue); the grey ones
+# told apart in the terminal's own hues.
+GREYS = {Status.NOT_STARTED: "dim", Status.NO_DATA: "magenta", Status.TRACKED: "cyan"}
+LIGHT_STYLES = {status: GREYS[status] if LIGHT[status] == "grey" else
+                ("bold " if status in (Status.DONE, Status.OVERDUE) else "") + LIGHT[status] for status in Status}
 VERDICT_STYLES = {Verdict.DONE_EARLY: "bold green", Verdict.ON_TIME: "green", Verdict.DONE_LATE: "yellow",
                   Verdict.MISSED: "bold red", Verdict.NOT_REPORTED: "magenta"}
 STALE = N_("stale")
@@ -54,7 +56,7 @@ def estimate_mark(estimate: bool) -> str:
 
 def light_word(status: Status) -> str | None:
     """绿灯 / 黄灯 / 红灯 (green / yellow / red) for the three bands; None for the other statuses."""
-    return _(LIGHTS[status]) if status in LIGHTS else None
+    return _(LIGHT_NAMES[status]) if status in LIGHT_NAMES else None
 
 
 def done_word(target: Target, figures: Figures) -> str:
@@ -79,7 +81,7 @@ def typed_status(word: str) -> str | None:
     for verdict, message in VERDICT_WORDS.items():
         if word in (verdict.value, in_language("zh", message)):
             return verdict.value
-    for status, message in LIGHTS.items():
+    for status, message in LIGHT_NAMES.items():
         if word in (message, in_language("zh", message)):
             return status.value
     if word in ("due-soon", in_language("zh", DUE_SOON_WORD)):
@@ -185,6 +187,13 @@ def visible(text: str, multiline: bool = False) -> str:
 def _escape(character: str) -> str:
     code = ord(character)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def exact_digits(value: Decimal) -> str:
+    """A Decimal's every digit, never in exponent notation (format "f"), as kpitrack's JSON and CSV
+    write figures; str() writes the same three times as fast whenever it writes no exponent."""
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
 
 
 def number(value: Decimal | None) -> str:
@@ -293,7 +302,12 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
     if figures.lag is None:
         return "—"
     days = f"{separator}{figures.lag_days:+d} " + _("d") if figures.lag_days is not None else ""
-    return f"{signed(figures.lag)} " + _("pt") + days
+    return lag_points(figures) + days
+
+
+def lag_points(figures: Figures) -> str:
+    """Lag in points: `+16.3 pt`."""
+    return f"{signed(figures.lag)} " + _("pt")
 
 
 def group_label(group: str, plans: dict[str, Plan] | None) -> str:

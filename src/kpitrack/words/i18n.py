@@ -1,4 +1,8 @@
-"""The interface language: gettext catalogues shipped in kpitrack/locale, chosen once per run.
+"""The interface language: gettext catalogues shipped in kpitrack/locale.
+
+The language is a value: the CLI chooses it once at its edge (set_language), and a page, ledger or
+document rendered in another language is rendered inside `speaking(lang)`, which gives it back when
+done. It is held in a context variable, so that nothing one run or thread speaks leaks into another.
 
 Every human-facing sentence goes through `_()` or `ngettext()`; the catalogue
 `locale/zh/LC_MESSAGES/kpitrack.po` holds the Chinese, compiled to the `.mo` beside it
@@ -9,15 +13,24 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
 DOMAIN = "kpitrack"
 LANGUAGES = ("en", "zh")
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
-_language = "en"
+_spoken: ContextVar[tuple[str, gettext.NullTranslations]] = ContextVar(
+    "kpitrack_language", default=("en", gettext.NullTranslations()))
+
+
+@cache
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language` (English: none), read once per process."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
 def locale_language(environ: Mapping[str, str] | None = None) -> str:
@@ -32,36 +45,45 @@ def locale_language(environ: Mapping[str, str] | None = None) -> str:
 
 
 def set_language(language: str) -> None:
-    """Speak `language` ("en" or "zh") from now on."""
-    global _translation, _language
-    _language = language
-    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    """Speak `language` ("en" or "zh") from now on: for the CLI's edge, which chooses it once."""
+    _spoken.set((language, catalogue(language)))
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak `language` inside the block (a page, a ledger, a document in its own language), and
+    what was spoken before after it."""
+    token = _spoken.set((language, catalogue(language)))
+    try:
+        yield
+    finally:
+        _spoken.reset(token)
 
 
 def language() -> str:
-    return _language
+    return _spoken.get()[0]
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _spoken.get()[1].gettext(message)
 
 
 def pgettext(context: str, message: str) -> str:
     """`message` where the same English word needs another translation (`Target`: 指标 or 目标值)."""
-    return _translation.pgettext(context, message)
+    return _spoken.get()[1].pgettext(context, message)
 
 
 def npgettext(context: str, singular: str, plural: str, count: int) -> str:
-    return _translation.npgettext(context, singular, plural, count)
+    return _spoken.get()[1].npgettext(context, singular, plural, count)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return _translation.ngettext(singular, plural, count)
+    return _spoken.get()[1].ngettext(singular, plural, count)
 
 
 def in_language(language: str, message: str) -> str:
     """`message` in `language`, whatever the interface speaks: for reading typed words in either."""
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)
+    return catalogue(language).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -72,7 +94,7 @@ def N_(message: str) -> str:
 def worded(problem) -> str:
     """A Sentence, a Worded error or a KpitrackError (its place, then its message) in the interface
     language, its fields worded too; any other error as it says itself."""
-    from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Sentence, Worded, filled
+    from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Listed, Sentence, Worded, filled
 
     if isinstance(problem, KpitrackError):
         message = filled(_(problem.template), problem.fields, worded) if problem.fields else _(problem.template)
@@ -81,6 +103,8 @@ def worded(problem) -> str:
         return problem.where() + message
     if isinstance(problem, Worded):
         problem = problem.sentence
+    if isinstance(problem, Listed):
+        return _(problem.message).join(worded(item) for item in problem.items)
     if not isinstance(problem, Sentence):
         return str(problem)
     return _(problem.message).format(**{key: worded(value) if isinstance(value, (Sentence, Worded)) else value

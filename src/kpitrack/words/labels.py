@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kpitrack.words.display import LIGHTS, STALE, STATUS_WORDS, VERDICT_WORDS, N_
+from kpitrack.words.display import LIGHT_NAMES, STALE, STATUS_WORDS, VERDICT_WORDS, N_
 from kpitrack.words.i18n import DOMAIN, LOCALE_DIR
 
 def pgettext(context: str, message: str) -> tuple[str, str]:
@@ -40,7 +40,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "period_year": pgettext("period", "{year}"), "period_days": N_("{first} to {last}"),
     **{status.value: message for status, message in STATUS_WORDS.items()},
     **{verdict.value: message for verdict, message in VERDICT_WORDS.items()},
-    **{message: message for message in LIGHTS.values()},
+    **{message: message for message in LIGHT_NAMES.values()},
 }
 
 

@@ -1,6 +1,6 @@
-"""What changed since the previous `check --changes`: the last result is remembered in the
-workspace's `.kpitrack/` folder, so that a daily cron job mails once per change, not every day
-while a target stays red."""
+"""The result of the previous `check --changes`, remembered in the workspace's `.kpitrack/` folder,
+so that a daily cron job mails once per change, not every day while a target stays red (what
+changed is decided in reports.changes)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_, _
-from kpitrack.files.workspace import read_state, state_folder
+from kpitrack.words.i18n import N_
+from kpitrack.files.state import read_state, state_folder
 from kpitrack.writing.write import write_private
 
 CHANGES_FILE = "check-changes.json"
@@ -54,32 +54,3 @@ def remember(root: Path, key: str, state: State) -> None:
     except KpitrackError as error:
         raise KpitrackError(N_("cannot remember this check's result ({error}); "
                                "the next --changes would repeat it"), error=KpitrackError(error.template, **error.fields)) from None
-
-
-def changes(previous: State | None, current: State, flagged: set[str], stale: bool) -> list[tuple[str, str]]:
-    """(id, what changed) for every target that turned to a flagged status or to another one,
-    recovered from one (or is done), or newly became late (stale, when asked for). A target that
-    left the selection (its plan closed) is not news. Before any previous run, everything flagged is."""
-    previous = previous or {}
-    news = []
-    for target_id, now in current.items():
-        before = previous.get(target_id, {"status": None, "stale": False})
-        was, status = before["status"], now["status"]
-        if status in flagged and status != was:
-            news.append((target_id, _("now {status} (was {was})").format(status=_word(status), was=_word(was))
-                         if was else _("now {status}").format(status=_word(status))))
-        elif was in flagged and status not in flagged:
-            news.append((target_id, (_("done (was {was})") if status == "done" else _("recovered: now {status} (was {was})"))
-                         .format(status=_word(status), was=_word(was))))
-        if stale and now["stale"] and not before["stale"]:
-            news.append((target_id, _("late: no figure since {date}").format(date=now["last"]) if now["last"]
-                         else _("late: no figure yet")))
-    return news
-
-
-def _word(code: str) -> str:
-    """A status or verdict code as the interface says it (严重滞后, 未报送 …)."""
-    from kpitrack.words.display import status_word, verdict_word
-    from kpitrack.domain.model import Status, Verdict
-
-    return status_word(Status(code)) if code in Status._value2member_map_ else verdict_word(Verdict(code))

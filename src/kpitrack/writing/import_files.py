@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_
 from kpitrack.writing.importer import WORKBOOK_SUFFIXES, ImportRow, read_import
 
 FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
@@ -22,10 +22,10 @@ def import_paths(paths: list[Path], encoding: str | None, sheet: str | None
             found = sorted(item for item in path.iterdir() if item.suffix.lower() in FOLDER_SUFFIXES
                            and item.is_file() and not item.name.startswith(("~$", ".")))
             if not found:
-                raise KpitrackError(_("no .xlsx or .csv file in this folder"), path)
+                raise KpitrackError(N_("no .xlsx or .csv file in this folder"), path)
             files += found
         elif not path.exists():
-            raise KpitrackError(_("no such file or folder; nothing was imported"), path)
+            raise KpitrackError(N_("no such file or folder; nothing was imported"), path)
         else:
             files.append(path)
     rows: list[ImportRow] = []

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a workbook's parts, unpacked: far past any ledger, far below a zip bomb
 MAX_ROWS = 1_000_000  # rows read from a sheet
@@ -24,8 +24,8 @@ def check_unpacked(path: Path) -> None:
     except (OSError, zipfile.BadZipFile, ValueError):
         return  # openpyxl names what is wrong with it
     if unpacked > MAX_UNPACKED_BYTES:
-        raise KpitrackError(_("unpacks to {size} MiB, past the {limit} MiB a workbook may hold; not read").format(
-            size=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024)), path)
+        raise KpitrackError(N_("unpacks to {size} MiB, past the {limit} MiB a workbook may hold; not read"), path,
+                            size=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024))
 
 
 _UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from kpitrack.domain.errors import KpitrackError
+from kpitrack.domain.errors import KpitrackError, Listed
 from kpitrack.domain.model import Entry, Kind, Target
 from kpitrack.domain.model import Workspace
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.writeahead import Batch, append_all
 
@@ -31,9 +31,9 @@ def recorded_figure(target: Target, entry: Entry) -> Entry | None:
     if not same or any(old.value == entry.value for old in same):
         return None
     if len(same) > 1:
-        raise KpitrackError(_("{count} entries dated {date} (lines {lines}); remove the extra one first with "
-                              "`kpitrack remove {id} --date {date}`").format(
-            count=len(same), date=entry.date, lines=_(", ").join(str(old.line) for old in same), id=target.id))
+        raise KpitrackError(N_("{count} entries dated {date} (lines {lines}); remove the extra one first with "
+                               "`kpitrack remove {id} --date {date}`"), count=len(same), date=entry.date,
+                              lines=Listed(old.line for old in same), id=target.id)
     return same[0]
 
 
@@ -67,8 +67,7 @@ def apply_revisions(workspace_root: Path, revisions: dict, paths: dict[str, Path
                     match = next((entry for entry in target.entries if entry.line == old.line
                                   and entry.date == old.date and entry.value == old.value), None)
                     if match is None:
-                        raise KpitrackError(_("changed since it was read; nothing was imported: import again"),
-                                            path)
+                        raise KpitrackError(N_("changed since it was read; nothing was imported: import again"), path)
                     return match
 
                 def make(target, old_entry, row=row):

@@ -9,7 +9,7 @@ from typing import Any
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.schema import did_you_mean
-from kpitrack.words.i18n import _
+from kpitrack.words.i18n import N_, _
 from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked
 
 INSTRUCTION_SHEETS = {"填报说明", "how to fill in"}  # the ledger's last sheet (formats/workbook.py)
@@ -26,14 +26,14 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
-        raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
     except Exception as error:  # openpyxl's own errors for a file that is not a workbook
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
+        raise KpitrackError(N_("not a workbook Excel can open ({error}); save it again as .xlsx"), path,
+                            error=type(error).__name__) from None
     if sheet is not None and sheet not in book.sheetnames:
         hint = did_you_mean(sheet, book.sheetnames) or _("its sheets: {sheets}").format(
             sheets=_(", ").join(book.sheetnames))
-        raise KpitrackError(_("no sheet {sheet!r}; {hint}").format(sheet=sheet, hint=hint), path)
+        raise KpitrackError(N_("no sheet {sheet!r}; {hint}"), path, sheet=sheet, hint=hint)
     try:
         sheets = [book[sheet]] if sheet else [sheet for sheet in book.worksheets
                                               if getattr(sheet, "sheet_state", "visible") == "visible"]
@@ -43,8 +43,7 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
             table = []
             for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
                 if number > MAX_ROWS:
-                    raise KpitrackError(_("a sheet of more than {count} rows; split it").format(count=MAX_ROWS),
-                                        path)
+                    raise KpitrackError(N_("a sheet of more than {count} rows; split it"), path, count=MAX_ROWS)
                 table.append((number, list(cells)))
             if sheet or _has_header(table):
                 found.append((worksheet.title, table))
@@ -55,8 +54,8 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
     except KpitrackError:
         raise
     except Exception as error:  # a part openpyxl cannot read
-        raise KpitrackError(_("not a workbook Excel can open ({error}); save it again as .xlsx").format(
-            error=type(error).__name__), path) from None
+        raise KpitrackError(N_("not a workbook Excel can open ({error}); save it again as .xlsx"), path,
+                            error=type(error).__name__) from None
     finally:
         book.close()
     if not found:  # none has the columns: the last one read names what is missing

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _, worded
-from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace
+from kpitrack.words.i18n import N_, _
+from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.import_limits import utf8_line
 from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
-from kpitrack.writing.write import recorded_identity
 
 
 IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate", "node")
@@ -90,11 +89,11 @@ def read_import(path: Path, encoding: str | None = None, sheet: str | None = Non
         tables, encoding = workbook_tables(path, sheet, warnings), "xlsx"
     else:
         if sheet:
-            raise KpitrackError(_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
+            raise KpitrackError(N_("--sheet is for workbooks (.xlsx); this file is read as CSV"), path)
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(_("cannot read: {reason}").format(reason=error.strerror), path) from None
+            raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
         text, encoding = _decode_import(data, path, encoding)
         tables = [(path, _csv_table(text, path))]
     rows, problems = [], []
@@ -115,16 +114,16 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
         if not any(_text(cell) for cell in cells):
             continue
         if len(cells) > len(columns) and any(_text(cell) for cell in cells[len(columns):]):
-            problems.append(KpitrackError(_("{cells} cells under {columns} columns; a number with a thousands comma "
-                                            "needs quotes (\"1,200\")").format(cells=len(cells), columns=len(columns)),
-                                          path, line))
+            problems.append(KpitrackError(N_("{cells} cells under {columns} columns; a number with a thousands comma "
+                                             "needs quotes (\"1,200\")"), path, line, cells=len(cells),
+                                            columns=len(columns)))
             continue
         record = {key: cell for key, cell in zip(columns, cells) if key}
         value_cell = record.get("value", record.get("running"))
         if ledger and _text(record.get("reading")):
             if _text(value_cell):
-                problems.append(KpitrackError(_("both a running total and a reading; keep the one the row's "
-                                                "\"what to fill in\" names"), path, line))
+                problems.append(KpitrackError(N_("both a running total and a reading; keep the one the row's "
+                                                 "\"what to fill in\" names"), path, line))
                 continue
             value_cell = record["reading"]
         if ledger and not _text(value_cell):
@@ -202,19 +201,19 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
             if key is None and name and name not in LEDGER_ONLY:
                 hint = did_you_mean(name, list(HEADER_ALIASES)) or _("allowed: {columns}").format(
                     columns=", ".join(IMPORT_COLUMNS))
-                raise KpitrackError(_("unknown column {name!r}; {hint}").format(name=name, hint=hint), path, line)
+                raise KpitrackError(N_("unknown column {name!r}; {hint}"), path, line, name=name, hint=hint)
         if "id" in keys and "title" in keys:  # 编号 names the target; 指标 is then only its title
             keys = [None if key == "title" else key for key in keys]
         if keys.count("date") > 1 or "value" in keys and {"running", "reading"} & set(keys):
-            raise KpitrackError(_("two columns give the same field (a date or a value); keep one"), path, line)
+            raise KpitrackError(N_("two columns give the same field (a date or a value); keep one"), path, line)
         return index, keys
     names = [_text(cell).lower() for cell in (table[0][1] if table else [])]
     keys = {HEADER_ALIASES.get(name) for name in names}
     missing = [name for name, wanted in (("id", {"id", "title"}), ("date", {"date"}),
                                          ("value", {"value", "running"})) if not wanted & keys]
-    raise KpitrackError(_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
-                          "{missing})").format(columns=", ".join(IMPORT_COLUMNS), missing=", ".join(missing)),
-                        path, table[0][0] if table else 1)
+    raise KpitrackError(N_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
+                           "{missing})"), path, table[0][0] if table else 1, columns=", ".join(IMPORT_COLUMNS),
+                          missing=", ".join(missing))
 
 
 def _text(cell: Any) -> str:
@@ -266,14 +265,14 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         try:
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError) as error:
-            raise KpitrackError(_("cannot read as {encoding}: {error}").format(encoding=encoding, error=error),
-                                path) from None
+            raise KpitrackError(N_("cannot read as {encoding}: {error}"), path, encoding=encoding,
+                                error=error) from None
         return text.removeprefix("\ufeff"), encoding
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise KpitrackError(_("starts like UTF-16 but is not; name the file's encoding"), path) from None
+            raise KpitrackError(N_("starts like UTF-16 but is not; name the file's encoding"), path) from None
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
     try:
         return data.decode("utf-8"), "utf-8"
@@ -281,20 +280,19 @@ def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, 
         pass
     mixed = utf8_line(data)
     if mixed:
-        raise KpitrackError(_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
-                              "file in one encoding").format(utf8=mixed[0], other=mixed[1]), path)
+        raise KpitrackError(N_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
+                               "file in one encoding"), path, utf8=mixed[0], other=mixed[1])
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
-        raise KpitrackError(_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"),
-                            path) from None
+        raise KpitrackError(N_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"), path) from None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
     try:
         return parse(text)
     except ValueError as error:
-        raise KpitrackError(f"{column}: {worded(error)}") from None
+        raise KpitrackError(N_("{field}: {problem}"), field=column, problem=error) from None
 
 
 def _reading_qualifier(text: str) -> ReadingQualifier | None:
@@ -342,7 +340,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     for target in workspace.targets:
         titles.setdefault(target.title.strip(), []).append(target.id)
     additions: dict[str, list[ImportRow]] = {}
-    seen = {target.id: {recorded_identity(entry) for entry in target.entries} for target in workspace.targets}
+    seen = {target.id: {identity(entry) for entry in target.entries} for target in workspace.targets}
     totals: dict[tuple[str, date], list[Entry]] = {}  # the running totals by target and date, recorded or planned
     for target in workspace.targets:
         for entry in target.entries:
@@ -359,15 +357,16 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         if target is None:
             hint = (_("{count} targets have this title; give their ids (编号)").format(count=len(named)) if named
                     else did_you_mean(row.target_id, list(targets)))
-            problems.append(KpitrackError(_("no target {id!r}").format(id=row.target_id)
-                                          + (_("; ") + hint if hint else ""), row.where or path, row.line))
+            problems.append(KpitrackError(N_("no target {id!r}; {hint}") if hint else N_("no target {id!r}"),
+                                          row.where or path, row.line, id=row.target_id, hint=hint))
             continue
         row = replace(row, target_id=target.id)
         if row.entry.done is None:  # the figure in the target's own unit: 194.7亿元, 2600套, 1.8万 on 万个
             try:
                 row = replace(row, entry=row.entry._replace(value=parse_figure(row.value_text, target.unit)))
             except ValueError as error:
-                problems.append(KpitrackError(f"value: {worded(error)}", row.where or path, row.line))
+                problems.append(KpitrackError(N_("{field}: {problem}"), row.where or path, row.line, field="value",
+                                              problem=error))
                 continue
         if row.ledger:  # the ledger's row says which: 累计完成 (a running total) or 读数 (a reading, done)
             row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
@@ -379,25 +378,27 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             skipped += 1
             unchanged.append(row)
             continue
-        if recorded_identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
+        if identity(row.entry) in seen[target.id]:  # recorded already: nothing to check again
             skipped += 1
             unchanged.append(row)
             continue
         try:
             revised = recorded_figure(target, row.entry)  # another figure for a date recorded: a revision
         except KpitrackError as error:
-            problems.append(KpitrackError(f"{row.target_id}: {error.message}", row.where or path, row.line))
+            problems.append(KpitrackError(N_("{id}: {problem}"), row.where or path, row.line, id=row.target_id,
+                                          problem=error))
             continue
         problem = (second_figure(landing, target, row) or _outside(row, force) or entry_problem(target, row.entry)
                    or control_problem(row.entry.note, "note") or control_problem(row.entry.source, "source")
                    or (None if revised else _clash(target, row.entry, totals)) or (
             None if force else _implausible(target, row.entry, texts)))
         if problem:
-            problems.append(KpitrackError(f"{row.target_id}: {problem}", row.where or path, row.line))
+            problems.append(KpitrackError(N_("{id}: {problem}"), row.where or path, row.line, id=row.target_id,
+                                          problem=problem))
         elif revised is not None:
             revisions.setdefault(target.id, []).append((row, revised))
         else:
-            seen[target.id].add(recorded_identity(row.entry))
+            seen[target.id].add(identity(row.entry))
             additions.setdefault(target.id, []).append(row)
             if row.entry.total:
                 totals.setdefault((target.id, row.entry.date), []).append(row.entry)

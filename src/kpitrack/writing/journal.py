@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpitrack.files.digest import sha256_hex
-from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_, _
-from kpitrack.files.workspace import STATE_FOLDER, confined, read_state, state_folder
+from kpitrack.domain.errors import KpitrackError, Sentence, Worded
+from kpitrack.words.i18n import N_
+from kpitrack.files.state import STATE_FOLDER, confined, read_state, state_folder, unreadable
 from kpitrack.writing.write import Appended, undo_append, write_private
 
 if TYPE_CHECKING:  # rewrites are journalled by fix and remove; add imports only what appends
@@ -49,46 +49,48 @@ def _read(root: Path) -> list[dict[str, Any]]:
         records = json.loads(data.decode("utf-8"))
         _checked(records, root)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        reason = unreadable(error)
         raise KpitrackError(N_("the undo journal cannot be read ({reason}); delete it to go on "
                                "(only the chance to undo earlier changes is lost)"), path, reason=reason) from None
     return records
 
 
 def _checked(records: Any, root: Path) -> None:
-    """ValueError unless `records` is a list of records as `record` writes them."""
+    """Worded (a ValueError) unless `records` is a list of records as `record` writes them."""
     if not isinstance(records, list):
-        raise ValueError("not a list of records")
+        raise Worded(N_("not a list of records"))
     for number, kept in enumerate(records, 1):
-        where = f"record {number}: "
+        def refuse(message: str, **fields) -> Worded:
+            return Worded(N_("record {number}: {problem}"), number=number, problem=Sentence(message, **fields))
+
         if not isinstance(kept, dict) or not {"time", "operation", "summary", "files"} <= kept.keys():
-            raise ValueError(where + "not an object with time, operation, summary and files")
+            raise refuse(N_("not an object with time, operation, summary and files"))
         if not all(isinstance(kept[key], str) for key in ("time", "operation", "summary")):
-            raise ValueError(where + "time, operation and summary must be text")
+            raise refuse(N_("time, operation and summary must be text"))
         try:
             datetime.fromisoformat(kept["time"])
         except ValueError:
-            raise ValueError(where + "time is not a date and time") from None
+            raise refuse(N_("time is not a date and time")) from None
         if kept["operation"] not in OPERATIONS:
-            raise ValueError(where + f"unknown operation {kept['operation']!r}")
+            raise refuse(N_("unknown operation {operation!r}"), operation=kept["operation"])
         ids = kept.get("ids", [])
         if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
-            raise ValueError(where + "ids must be a list of target ids")
+            raise refuse(N_("ids must be a list of target ids"))
         if not isinstance(kept["files"], list) or not kept["files"]:
-            raise ValueError(where + "files must be a list of changes")
+            raise refuse(N_("files must be a list of changes"))
         for change in kept["files"]:
             if not isinstance(change, dict) or not isinstance(change.get("digest"), str) or not _DIGEST.fullmatch(
                     change["digest"]):
-                raise ValueError(where + "a change without its digest")
+                raise refuse(N_("a change without its digest"))
             confined(change.get("path"), root)
             append, before = change.get("append"), change.get("before")
             if (append is None) == (before is None):
-                raise ValueError(where + "a change is either an append or a rewrite")
+                raise refuse(N_("a change is either an append or a rewrite"))
             if append is not None and not (isinstance(append, list) and len(append) == 2 and all(
                     type(offset) is int for offset in append) and 0 <= append[0] <= append[1]):
-                raise ValueError(where + "an append must be [start, end]")
+                raise refuse(N_("an append must be [start, end]"))
             if before is not None and not (isinstance(before, str) and _COPY.fullmatch(before)):
-                raise ValueError(where + "a rewrite must name its copy (journal-….before)")
+                raise refuse(N_("a rewrite must name its copy (journal-….before)"))
 
 
 def ready(root: Path) -> None:
@@ -151,8 +153,8 @@ def undo_last(root: Path) -> dict[str, Any]:
     when a file has changed since."""
     records = _read(root)
     if not records:
-        raise KpitrackError(_("nothing to undo: no add, fix, remove or import in the last {days} days").format(
-            days=KEEP_DAYS))
+        raise KpitrackError(N_("nothing to undo: no add, fix, remove or import in the last {days} days"),
+                            days=KEEP_DAYS)
     last = records[-1]
     plans = []
     for change in last["files"]:
@@ -160,20 +162,19 @@ def undo_last(root: Path) -> dict[str, Any]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(_("cannot read: {reason}; nothing was undone").format(reason=error.strerror),
-                                path) from None
+            raise KpitrackError(N_("cannot read: {reason}; nothing was undone"), path, reason=error.strerror) from None
         if "append" in change:
             start, end = change["append"]
             if len(data) != end or _digest(data[start:end]) != change["digest"]:
-                raise KpitrackError(_("changed since the last {operation}; nothing was undone: use `kpitrack fix` "
-                                      "or `kpitrack remove`").format(operation=last["operation"]), path)
+                raise KpitrackError(N_("changed since the last {operation}; nothing was undone: use `kpitrack fix` "
+                                       "or `kpitrack remove`"), path, operation=last["operation"])
         elif _digest(data) != change["digest"]:
-            raise KpitrackError(_("changed since the last {operation}; nothing was undone").format(
-                operation=last["operation"]), path)
+            raise KpitrackError(N_("changed since the last {operation}; nothing was undone"), path,
+                                operation=last["operation"])
         if "before" in change:
             copy = read_state(state_folder(root) / change["before"])
             if copy is None:
-                raise KpitrackError(_("the copy kept for undo is gone; nothing was undone"), path)
+                raise KpitrackError(N_("the copy kept for undo is gone; nothing was undone"), path)
             change = dict(change, before=copy)
         plans.append((path, change, data))
     from kpitrack.writing.rewrite import restore_file

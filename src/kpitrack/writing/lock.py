@@ -28,7 +28,8 @@ from typing import Callable, Iterator, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
-from kpitrack.files.workspace import MAX_FILE_BYTES, STATE_FOLDER, inside, state_folder
+from kpitrack.files.workspace import inside
+from kpitrack.files.state import MAX_FILE_BYTES, STATE_FOLDER, state_folder
 
 ANNOUNCE_AFTER = 1.0  # seconds of waiting before saying who holds the lock
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_
-from kpitrack.files.workspace import STATE_FOLDER
+from kpitrack.files.state import STATE_FOLDER
 from kpitrack.writing.write import write_whole
 
 

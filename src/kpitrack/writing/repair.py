@@ -13,15 +13,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpitrack.files.blocks import HEADER
 from kpitrack.files.document import decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.files.schema import target_from_document
-from kpitrack.files.workspace import plan_period, state_folder
-from kpitrack.writing.write import cut_back
+from kpitrack.files.workspace import plan_period
+from kpitrack.files.state import state_folder
+from kpitrack.writing.write import APPENDED_KEYS, cut_back
 
-_HEADER = b"[[progress]]"
+_HEADER = HEADER.encode()
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,6 @@ def torn_tail(data: bytes, path: Path, root: Path) -> int | None:
     return cut
 
 
-# What `add` writes in a block, in this order, `date` always last (write.render_entry).
-APPENDED_KEYS = ("value", "total", "done", "note", "source", "qualifier", "estimate", "repeat")
 _DATE_PREFIX = re.compile(r"(d|da|dat|date|date ?=?|date = \d{0,4}(-\d{0,2}(-\d?)?)?)")
 
 
@@ -65,7 +65,7 @@ def _cut_short(block: bytes) -> bool:
         text = block[:error.start].decode("utf-8", errors="replace")  # a character cut in two at the end
     header, _, body = text.partition("\n")
     if not body and not text.endswith("\n"):
-        return "[[progress]]".startswith(header.strip())  # cut inside the header itself
+        return HEADER.startswith(header.strip())  # cut inside the header itself
     *complete, last = body.split("\n")
     for line in complete:
         key = line.split("=", 1)[0].strip()

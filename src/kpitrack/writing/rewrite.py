@@ -3,14 +3,14 @@ atomically, under its lock (on the inode its path names); every other byte stays
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from kpitrack.files.blocks import entry_at_line
 from kpitrack.files.document import decode, key_lines, parse_toml
-from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _
+from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.domain.model import Entry, Target
 from kpitrack.files.schema import check_text, entry_problem, target_from_document
@@ -41,23 +41,7 @@ def rewrite_file(path: Path, root: Path, change: Callable[[bytes], bytes],
     return before, after
 
 
-def _entry_spans(text: str, lines: dict[int, Entry]) -> dict[int, tuple[int, int]]:
-    """Where each [[progress]] block stands in `text` as (start, end) offsets, by its header line:
-    from its header to its last key's line; blank lines and comments before the next table are not
-    part of it."""
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
-    headers = [match.start() for match in re.finditer(r"^[ \t]*\[", text, re.MULTILINE)]
-    spans = {}
-    for number in lines:
-        start = offsets[number - 1]
-        end = next((at for at in headers if at > start), len(text))
-        block_lines = text[start:end].splitlines(keepends=True)
-        while len(block_lines) > 1 and block_lines[-1].strip()[:1] in ("", "#"):
-            end -= len(block_lines.pop())
-        spans[number] = (start, end)
-    return spans
+UNSAFE = N_("this entry is written in a way kpitrack cannot rewrite safely; edit line {line} by hand")
 
 
 def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
@@ -78,7 +62,10 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
             problem = entry_problem(target, new)
             if problem:
                 raise KpitrackError(problem, path)
-        start, end = _entry_spans(text, {old.line: old})[old.line]
+        span = entry_at_line(text, old.line)
+        if span is None:
+            raise KpitrackError(Sentence(UNSAFE, line=old.line), path, old.line)
+        start, end = span.start, span.body_end  # blank lines and comments before the next table stay
         if new is not None:
             replacement = entry_block(new).lstrip("\n")
         else:
@@ -91,8 +78,7 @@ def rewrite_entry(path: Path, root: Path, pick: Callable[[Target], Entry],
         if new is not None:
             expected.insert(target.entries.index(old), new)
         if [entry._replace(line=None) for entry in after.entries] != [e._replace(line=None) for e in expected]:
-            raise KpitrackError(_("this entry is written in a way kpitrack cannot rewrite safely; edit line "
-                                  "{line} by hand").format(line=old.line), path, old.line)
+            raise KpitrackError(Sentence(UNSAFE, line=old.line), path, old.line)
         found.update(target=target, old=old, new=new)
         return (result if not data.startswith(b"\xef\xbb\xbf") else "\ufeff" + result).encode("utf-8")
 
@@ -105,7 +91,7 @@ def restore_file(path: Path, root: Path, expected: bytes, wanted: bytes) -> None
     came after it, and nothing is written)."""
     def change(data: bytes) -> bytes:
         if data != expected:
-            raise KpitrackError(_("changed since; nothing was undone: check it by hand"), path)
+            raise KpitrackError(N_("changed since; nothing was undone: check it by hand"), path)
         return wanted
 
     rewrite_file(path, root, change)

@@ -77,8 +77,8 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     from kpitrack.files.json_schema import SCHEMAS, rendered
 
     if (folder / SETTINGS_FILE).exists():
-        raise KpitrackError(_("{folder} is already a kpitrack workspace ({file} exists)").format(
-            folder=folder, file=SETTINGS_FILE))
+        raise KpitrackError(N_("{folder} is already a kpitrack workspace ({file} exists)"), folder=folder,
+                            file=SETTINGS_FILE)
     make_folder(folder / SCHEMA_FOLDER)
     written = []
     for name in SCHEMAS:

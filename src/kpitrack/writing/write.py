@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +13,11 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
-from kpitrack.domain.model import Entry, ReadingQualifier, Target
+from kpitrack.domain.model import Entry, Target, identity
+from kpitrack.files.blocks import HEADER, first_entry, span_around, table_entry
 from kpitrack.files.schema import ID_PATTERN, check_id, check_text, name_problem, entry_from_table, entry_problem, target_from_document
-from kpitrack.files.workspace import MAX_FILE_BYTES, inside, plan_period, target_files
+from kpitrack.files.workspace import inside, plan_period, target_files
+from kpitrack.files.state import MAX_FILE_BYTES
 
 from kpitrack.writing.temporaries import sweep_temporaries
 
@@ -34,7 +35,7 @@ def entry_block(entry: Entry) -> str:
     reads as a different figure (`value = 26` from `2600`, an increment without its
     `total = true`). Hand-written blocks may keep their keys in any order.
     """
-    lines = ["", "[[progress]]"]
+    lines = ["", HEADER]
     if entry.value is not None:
         lines.append(f"value = {plain(entry.value)}")
     if entry.total:
@@ -54,6 +55,11 @@ def entry_block(entry: Entry) -> str:
         lines.append(f"repeat = {int(entry.repeat)}")
     lines.append(f"date = {entry.date.isoformat()}")
     return "\n".join(lines) + "\n"
+
+
+# The keys `add` writes in a block, in this order; `date` always last (see entry_block): what the repair
+# of a torn append knows as a block cut short.
+APPENDED_KEYS = ("value", "total", "done", "node", "note", "source", "qualifier", "estimate", "repeat")
 
 
 def plain(value: Decimal) -> str:
@@ -131,11 +137,11 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
         lines = key_lines(text)
         target = target_from_document(parse_toml(text, locked.path), locked.path, root, lines,
                                       plan_period(locked.path.parent, root))
-        recorded = {recorded_identity(entry) for entry in target.entries}
+        recorded = {identity(entry) for entry in target.entries}
         kept = []
         for entry in entries:
-            if recorded_identity(entry) not in recorded:
-                recorded.add(recorded_identity(entry))
+            if identity(entry) not in recorded:
+                recorded.add(identity(entry))
                 kept.append(entry)
         entries = kept
     else:
@@ -160,11 +166,6 @@ def prepare_append(locked: Locked, root: Path, entries: list[Entry] | Callable[[
                                "for one target; split it (a target per year or per unit)"), locked.path,
                             limit=MAX_FILE_BYTES // (1024 * 1024))
     return target, payload, entries
-
-
-def recorded_identity(entry: Entry) -> tuple:
-    """What makes two entries the same record: an import never writes one twice."""
-    return (entry.date, entry.value, entry.total, entry.done, entry.qualifier, entry.estimate, entry.repeat, entry.node)
 
 
 def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = None) -> None:
@@ -208,9 +209,6 @@ def cut_back(locked: Locked, size: int) -> str | None:
         return error.strerror or str(error)
 
 
-_PROGRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*progress[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
-
-
 def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineIndex]:
     """The target's definition, checked, and the line index of its top-level keys.
 
@@ -219,14 +217,11 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
     would have torn the file), not every entry between; `validate` and `status` read those.
     A file laid out otherwise, or one with a problem, is read whole, for the exact message.
     """
-    first = _PROGRESS_HEADER.search(text)
-    last = None
-    if first:
-        last_start = text.rfind("[[", first.start())
-        last = _PROGRESS_HEADER.search(text, text.rfind("\n", 0, last_start) + 1)
-    if first and last:
+    first = first_entry(text)
+    last = span_around(text, len(text)) if first else None
+    if first and last and last.entry:
         try:
-            head, tail = text[:first.start()], text[last.start():]
+            head, tail = text[:first.start], text[last.start:]
             lines = key_lines(head)
             target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines,
                                           plan_period(path.parent, root))
@@ -306,14 +301,9 @@ def _write_at_start(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def _read_back(payload: bytes) -> list[Entry]:
+def _read_back(payload: bytes) -> list[Entry | None]:
     tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
-    return [Entry(date=table["date"], value=Decimal(table["value"]) if "value" in table else None,
-                  total=table.get("total", False), done=table.get("done"),
-                  note=table.get("note"), source=table.get("source"),
-                  qualifier=ReadingQualifier(table["qualifier"]) if "qualifier" in table else None,
-                  estimate=table.get("estimate", False), repeat=table.get("repeat"), node=table.get("node"))
-            for table in tables]
+    return [table_entry(table) for table in tables]
 
 
 NEW_FILE_ORDER = ("title", "unit", "target", "qualifier", "tolerance", "stretch_target", "baseline", "start", "due",

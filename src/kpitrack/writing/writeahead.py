@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from kpitrack.domain.errors import KpitrackError, Sentence
+from kpitrack.domain.errors import KpitrackError, Listed, Sentence, Worded
 from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
-from kpitrack.files.workspace import IMPORT_JOURNAL, STATE_FOLDER, confined, read_state, state_folder
+from kpitrack.files.state import IMPORT_JOURNAL, STATE_FOLDER, confined, read_state, state_folder, unreadable
 from kpitrack.writing.write import Appended, append_raw, cut_back, prepare_append, sync_folder
 
 JOURNAL = IMPORT_JOURNAL
@@ -56,11 +56,13 @@ def append_all(root: Path, batches: list[Batch], label: str, waiting: Waiting | 
                 append_raw(locked, payload, kept)
                 done.append(locked)
         except BaseException as failure:
-            left = [f"{locked.path}: {problem}" for locked in done if (problem := cut_back(locked, locked.size))]
+            left = [Sentence(N_("{file}: {problem}"), file=locked.path, problem=problem)
+                    for locked in done if (problem := cut_back(locked, locked.size))]
             if not left:
                 _remove(journal)
             if left and isinstance(failure, KpitrackError):
-                raise KpitrackError(f"{failure}; and could not undo: {'; '.join(left)}") from None
+                raise KpitrackError(N_("{failure}; and could not undo: {left}"), failure=failure,
+                                    left=Listed(left, N_("; "))) from None
             raise
         _remove(journal)
         return [Appended(locked.path, locked.size, locked.size + len(payload), target, len(kept))
@@ -114,10 +116,11 @@ def recover(root: Path, waiting: Waiting | None = None) -> Sentence | None:
         files = [(confined(item["path"], root), _size(item["size"]), item["append"].encode("utf-8"))
                  for item in record["files"]]
         if not files or not all(isinstance(record.get(key), str) for key in ("import", "started")):
-            raise ValueError("not an import journal")
+            raise Worded(N_("not an import journal"))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise KpitrackError(N_("an interrupted import left a journal that cannot be read ({error}); "
-                               "check the imported targets by hand, then delete it"), journal, error=error) from None
+                               "check the imported targets by hand, then delete it"), journal,
+                            error=unreadable(error)) from None
     with ExitStack() as stack:
         states = []
         for path, size, payload in sorted(files, key=lambda item: str(item[0])):
@@ -153,7 +156,7 @@ def recover(root: Path, waiting: Waiting | None = None) -> Sentence | None:
 
 def _size(value) -> int:
     if type(value) is not int or value < 0:
-        raise ValueError("a size that is not a length")
+        raise Worded(N_("a size that is not a length"))
     return value
 
 
