@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -207,6 +208,7 @@ def main() -> None:
         originals["million"] = make_workspace(folder / "million", count, 1000)
     hledger = shutil.which("hledger")
     cases: list[Case] = []
+    settle: list[tuple] = []  # (the tree's command maker, its environment, its warm workspaces)
     if hledger:
         journal = write_journal(originals["large"], folder / "large.journal")
         cases.append(Case("hledger", [hledger, "-f", str(journal), "balance", "--budget", "-Y", "-b", "2023-01-01",
@@ -273,9 +275,18 @@ def main() -> None:
                 for words in (("status", *as_of, "--format", "json"), ("export", "--format", "csv")):
                     subprocess.run(on(space, *words), stdout=subprocess.DEVNULL, env=env, check=True)
         cases += tree_cases
+        settle.append((on, env, [space for space in ("large", "behind", "many") if space in spaces]))
     if arguments.only:
         cases = [case for case in cases if case.name.startswith("--version ")
                  or any(words in case.name for words in arguments.only)]
+    # Files written less than two seconds before the cache looked at them are racily clean (see
+    # kpitrack.files.cache): read and hashed again by the next run. A user's files are older; so
+    # that the first timed round is as warm as the rest, they settle, and each cache is read once more.
+    time.sleep(2.5)
+    for on, env, spaces in settle:
+        for space in spaces:
+            subprocess.run(on(space, "status", *as_of, "--format", "json"), stdout=subprocess.DEVNULL, env=env,
+                           check=True)
     os.sync()  # the generated files and caches written out now, not during a timing
     interleaved(cases, runs)
     results = {case.name: case.result() for case in cases if case.result()}

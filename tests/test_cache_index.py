@@ -1,7 +1,6 @@
 """The cache as an index: a warm status looks up one state per target and reads no entry; the
 answers are those of a fresh parse; rows replaced by another process meanwhile are noticed."""
 
-import json
 import sqlite3
 from datetime import date, timedelta
 
@@ -133,7 +132,7 @@ def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     assert commits == ["COMMIT"]
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
         assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
-        chunks = [json.loads(row[0]) for row in connection.execute("SELECT states FROM days")]
+        chunks = [kpitrack.files.stored.states_of(row[0]) for row in connection.execute("SELECT states FROM days")]
     assert sum(map(len, chunks)) == 30 + 3 + 3 + 1  # a state for each day with entries
 
 
@@ -289,3 +288,17 @@ def test_the_code_hash_covers_every_module_that_reads_or_computes_a_target():
     needed = {Path(module.__file__).resolve() for name, module in list(sys.modules.items())
               if name.startswith(("kpitrack.domain.", "kpitrack.files.", "kpitrack.words."))}
     assert len(needed) > 10 and needed <= hashed, needed - hashed
+
+
+def test_a_status_looks_its_day_up_for_every_target_in_one_query(workspace, tmp_path):
+    """The first target asks for its row alone, the second for everyone's (stored.DayRows)."""
+    cache = tmp_path / "cache"
+    load_workspace(workspace, cache)
+    kpitrack.files.cache._connections.clear()
+    loaded = load_workspace(workspace, cache)
+    statements = []
+    kpitrack.files.cache._connections[cache].set_trace_callback(
+        lambda statement: statements.append(statement) if "FROM days" in statement else None)
+    assert [(target.id, figures) for target, figures in evaluate(loaded, date(2023, 6, 30))] == answers(
+        workspace, None, date(2023, 6, 30))
+    assert len(statements) == 2

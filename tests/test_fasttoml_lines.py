@@ -126,3 +126,19 @@ def test_progress_that_is_not_tables_is_refused():
         text = HEAD + wrong
         with pytest.raises(KpitrackError, match=r"'progress' must be written as \[\[progress\]\] tables"):
             target_from_document(tomllib.loads(text, parse_float=Decimal), PATH, Path("ws"), key_lines(text))
+
+
+def test_a_file_written_by_kpitrack_is_read_without_scanning_its_every_line(monkeypatch):
+    """The fast path counts the blocks' header lines; the whole line index (a regex a line) is for
+    messages and the tables that need it ([planned]'s line only where the file has one)."""
+    import kpitrack.files.document as document
+
+    whole, real = [], document._scan
+    monkeypatch.setattr(document, "_scan", lambda lines, top_only=False: (
+        whole.append(len(lines)) if not top_only else None) or real(lines, top_only))
+    text = HEAD + "".join(render_entry(Entry(date(2023, 1, day), Decimal(day))) for day in range(1, 29)) * 8
+    target = target_from_document(document.parse_toml(text, PATH), PATH, PATH.parent, key_lines(text))
+    assert len(target.entries) == 28 * 8 and whole == []
+    planned = text.replace("[[progress]]", '[planned]\n"2023-06" = 600\n\n[[progress]]', 1)
+    target_from_document(tomllib.loads(planned, parse_float=Decimal), PATH, PATH.parent, key_lines(planned))
+    assert whole  # asked for where [planned] is

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings, strategies as st
 
 from helpers import make_target
-from kpitrack.domain import compute
+from kpitrack.domain import timeline
 from kpitrack.domain.model import Entry
 from kpitrack.domain.timeline import last_by_date
 
@@ -38,22 +38,22 @@ entry = st.builds(lambda day, value, total, estimate: Entry(date=date(2023, 1, 1
 def test_the_last_entries_as_of_a_day_are_those_of_all_the_entries(entries, day, count, window):
     as_of = date(2023, 1, 1) + timedelta(days=day)
     target = make_target(entries=entries)
-    plain = compute.entries_as_of(target, as_of)
+    plain = timeline.entries_as_of(target, as_of)
     expected = plain[max(len(plain) - count, 0):]
-    saved, compute.WINDOW = compute.WINDOW, window  # a window smaller than the entries, or not
+    saved, timeline.WINDOW = timeline.WINDOW, window  # a window smaller than the entries, or not
     try:
-        assert compute.last_entries_as_of(kept(target), as_of, count) == expected
+        assert timeline.last_entries_as_of(kept(target), as_of, count) == expected
     finally:
-        compute.WINDOW = saved
-    assert compute.last_entries_as_of(target, as_of, count) == expected
+        timeline.WINDOW = saved
+    assert timeline.last_entries_as_of(target, as_of, count) == expected
 
 
 def test_the_window_is_read_and_not_all_the_entries():
     entries = [Entry(date=date(2023, 1, 1) + timedelta(days=day), value=Decimal(day)) for day in range(200)]
     Kept.asked = []
-    assert compute.last_entries_as_of(kept(make_target(entries=entries)), date(2023, 6, 30), 3) == [
+    assert timeline.last_entries_as_of(kept(make_target(entries=entries)), date(2023, 6, 30), 3) == [
         entry for entry in entries if entry.date <= date(2023, 6, 30)][-3:]
-    assert Kept.asked == [compute.WINDOW]
+    assert Kept.asked == [timeline.WINDOW]
 
 
 def test_the_page_lists_the_same_last_entries_from_the_cache_s_window_as_from_all_of_them(tmp_path, monkeypatch):

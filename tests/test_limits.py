@@ -88,9 +88,9 @@ def test_the_file_system_root_and_the_home_folder_are_refused():
 
 
 def test_a_walk_past_its_bound_fails_fast(tmp_path, monkeypatch):
-    import kpitrack.files.workspace as workspace
+    import kpitrack.files.walk as walk
 
-    monkeypatch.setattr(workspace, "MAX_ENTRIES", 50)
+    monkeypatch.setattr(walk, "MAX_ENTRIES", 50)
     for number in range(60):
         write(tmp_path / f"t{number}.toml", TARGET_TOML)
     result = run(tmp_path, "status")

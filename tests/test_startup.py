@@ -12,9 +12,10 @@ COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.c
                 "kpitrack.words", "kpitrack.words.i18n"}  # the group and its options, the language: no command module (see cli.COMMANDS)
 ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the other writing commands')
 RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema", "kpitrack.files.names",
-             "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.files.state", "kpitrack.writing.lock", "kpitrack.writing.write", "kpitrack.writing.temporaries",
-             "kpitrack.writing.writeahead", "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck", "kpitrack.files.blocks",
-             "kpitrack.words.display", "kpitrack.domain.lights"}  # the door, the lock, the journals for undo and recovery
+             "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.files.state", "kpitrack.files.walk", "kpitrack.writing.lock", "kpitrack.writing.write", "kpitrack.writing.temporaries",
+             "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck", "kpitrack.files.blocks",
+             "kpitrack.words.display", "kpitrack.domain.lights"}  # the door, the lock, the journal for undo
+# (kpitrack.writing.writeahead, which recovers an interrupted import, only when its journal is there)
 # json is the journals' format (undo, interrupted imports): small, and needed by add.
 HEAVY = ("rich", "jinja2", "openpyxl", "docx", "matplotlib", "numpy", "sqlite3", "dateutil", "csv", "pickle")
 
@@ -60,4 +61,6 @@ def test_add_imports_neither_the_cache_nor_the_figures(tmp_path, workspace):
 def test_status_as_json_prints_no_table(tmp_path, workspace):
     modules = imported(tmp_path, "--dir", str(workspace), "status", "--format", "json", "--as-of", "2023-06-30")
     assert not {name for name in modules if name.split(".")[0] == "rich"}
+    assert not {name for name in modules if name.startswith("kpitrack.writing.")}  # nothing to recover: no writing
+    assert not {"csv", "kpitrack.cli.checks", "kpitrack.reports.series", "kpitrack.files.entrycheck"} & modules
     assert "kpitrack.formats.terminal" not in modules

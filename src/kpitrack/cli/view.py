@@ -60,11 +60,15 @@ def status(
 
     Example: kpitrack status --as-of 2023-12-31 --sort lag
     """
-    from kpitrack.cli.checks import statuses_argument
     from kpitrack.formats.registry import OWNER_FORMATS, STATUS_FORMATS
     from kpitrack.reports.reading import status_report
 
-    statuses, stale, _names = statuses_argument(only, "--status") if only else ((), False, [])
+    if only:
+        from kpitrack.cli.checks import statuses_argument
+
+        statuses, stale = statuses_argument(only, "--status")[:2]
+    else:
+        statuses, stale = (), False
     as_of = as_of or date.today()
     if by is not None and output.value not in OWNER_FORMATS:
         raise typer.BadParameter(_("--by owner prints a table, JSON or Markdown"), param_hint="'--format'")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
 from kpitrack.domain.qualifiers import meets, shortfall
-from kpitrack.domain.timeline import empty_figure, exact, latest_entries, met, ordered_entries, state_at, timeline
+from kpitrack.domain.timeline import empty_figure, exact, met, state_at, timeline
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -51,16 +51,26 @@ class Figures:
 
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
+_FIGURES_FIELDS = frozenset(Figures.__dataclass_fields__)
+
+
+def amended(result: Figures, **changes) -> Figures:
+    """`dataclasses.replace(result, **changes)`, without its generic machinery (a status makes two
+    a target): Figures' __init__ only sets its fields, so they are copied and changed at once."""
+    if not _FIGURES_FIELDS.issuperset(changes):
+        raise TypeError(f"Figures has no field {sorted(set(changes) - _FIGURES_FIELDS)}")
+    made = object.__new__(Figures)
+    made.__dict__.update(result.__dict__)
+    made.__dict__.update(changes)
+    return made
 
 
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    from dataclasses import replace
-
     from kpitrack.domain.periods import cadence_of
 
     result = _figures(target, as_of, settings, others)
-    return replace(result, cadence=cadence_of(target, settings),
+    return amended(result, cadence=cadence_of(target, settings),
                    due_soon=due_soon(target, as_of, result.status, settings))
 
 
@@ -270,52 +280,6 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
     return as_of > expected_by
 
 
-def entries_as_of(target: Target, as_of: date) -> list[Entry]:
-    """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
-    since a running total as of a day includes that day's increments. An estimate gives way to an
-    entry for its date without the mark. The list is shared: do not change it."""
-    global _latest
-    if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
-        return _latest[2]
-    known = [entry for entry in ordered_entries(target.entries) if entry.date <= as_of]
-    _latest = (target, as_of, known)
-    return known
-
-
-def last_entries_as_of(target: Target, as_of: date, count: int) -> list[Entry]:
-    """The last `count` of entries_as_of(target, as_of), found among the last WINDOW entries by date
-    where the cache keeps those apart (a page lists three of each target's without decoding its
-    hundred): the days after the window's first are whole in it, so when they hold `count` entries
-    on or before `as_of`, those are the last; else from all the entries."""
-    window_of = getattr(target.entries, "window", None)  # the cache's: only the window's entries up to as_of decoded
-    found = window_of(WINDOW, as_of) if window_of is not None else None
-    if found is not None:
-        whole, chosen = found  # the days after the window's first, or all
-        known = ordered_entries(chosen)
-        if whole or len(known) >= count:
-            return known[max(len(known) - count, 0):]
-    elif getattr(target.entries, "latest", None) is not None:
-        window, total = latest_entries(target, WINDOW)
-        if len(window) == total:
-            known = [entry for entry in ordered_entries(window) if entry.date <= as_of]
-            return known[max(len(known) - count, 0):]
-        first = window[0].date if window else None
-        known = [entry for entry in ordered_entries(entry for entry in window if first < entry.date <= as_of)]
-        if len(known) >= count:
-            return known[len(known) - count:]
-    known = entries_as_of(target, as_of)
-    return known[max(len(known) - count, 0):]
-
-
-WINDOW = 64  # the cache's `latest` rows (files.stored.LATEST): more would read all the entries
-
-
-# The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
-# `is` cannot match another target made at the same address. Callers only read the list.
-_latest: tuple = (None, None, [])
-
-
-
 def adds_up_parts(target: Target, others: Others | None) -> bool:
     """A parent without entries of its own takes its figure from its parts."""
     return bool(target.parts) and not target.entries and others is not None
@@ -427,10 +391,13 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
 
 
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
-    # Extra precision so that a 28-digit figure still has room for its two decimals.
-    with localcontext(prec=100):
-        rounded = number.quantize(CENT, rounding=rounding)
+    # Extra precision so that a 28-digit figure still has room for its two decimals: a context of
+    # its own (kpitrack sets no traps or flags of its own anywhere), not a localcontext a call.
+    rounded = number.quantize(CENT, rounding=rounding, context=_CENTS)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
+
+
+_CENTS = Context(prec=100)
 
 
 def figure_function(target: Target, others: Others | None = None) -> Callable[[date], Decimal]:

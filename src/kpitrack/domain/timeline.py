@@ -126,8 +126,12 @@ def timeline(target: Target):
     """The target's timeline: the cache's index where it holds one for exactly these fields, else
     made from the entries once per target."""
     index = getattr(target.entries, "timeline", None)
-    if index is not None and index.key == fold_key(target):
-        return index
+    if index is not None:
+        if index.checked is target:  # a status asks several times a target
+            return index
+        if index.key == fold_key(target):
+            index.checked = target
+            return index
     made = _made.get(id(target))
     if made is None or made[0] is not target:
         if len(_made) >= 10_000:  # a long-lived process (a test run) does not keep every target it met
@@ -160,3 +164,48 @@ def last_by_date(items, count: int | None, day_of) -> list:
 def entry_days(target: Target, day: date) -> list[date]:
     """The days with an entry on or before `day`, oldest first."""
     return timeline(target).days_until(day)
+
+
+def entries_as_of(target: Target, as_of: date) -> list[Entry]:
+    """The entries dated on or before `as_of`, oldest first; on one day, increments before totals,
+    since a running total as of a day includes that day's increments. An estimate gives way to an
+    entry for its date without the mark. The list is shared: do not change it."""
+    global _latest
+    if _latest[0] is target and _latest[1] == as_of:  # figures and verdicts ask several times in a row
+        return _latest[2]
+    known = [entry for entry in ordered_entries(target.entries) if entry.date <= as_of]
+    _latest = (target, as_of, known)
+    return known
+
+
+def last_entries_as_of(target: Target, as_of: date, count: int) -> list[Entry]:
+    """The last `count` of entries_as_of(target, as_of), found among the last WINDOW entries by date
+    where the cache keeps those apart (a page lists three of each target's without decoding its
+    hundred): the days after the window's first are whole in it, so when they hold `count` entries
+    on or before `as_of`, those are the last; else from all the entries."""
+    window_of = getattr(target.entries, "window", None)  # the cache's: only the window's entries up to as_of decoded
+    found = window_of(WINDOW, as_of) if window_of is not None else None
+    if found is not None:
+        whole, chosen = found  # the days after the window's first, or all
+        known = ordered_entries(chosen)
+        if whole or len(known) >= count:
+            return known[max(len(known) - count, 0):]
+    elif getattr(target.entries, "latest", None) is not None:
+        window, total = latest_entries(target, WINDOW)
+        if len(window) == total:
+            known = [entry for entry in ordered_entries(window) if entry.date <= as_of]
+            return known[max(len(known) - count, 0):]
+        first = window[0].date if window else None
+        known = [entry for entry in ordered_entries(entry for entry in window if first < entry.date <= as_of)]
+        if len(known) >= count:
+            return known[len(known) - count:]
+    known = entries_as_of(target, as_of)
+    return known[max(len(known) - count, 0):]
+
+
+WINDOW = 64  # the cache's `latest` rows (files.stored.LATEST): more would read all the entries
+
+
+# The last answer of entries_as_of, kept with its (frozen) target: a strong reference, so that
+# `is` cannot match another target made at the same address. Callers only read the list.
+_latest: tuple = (None, None, [])

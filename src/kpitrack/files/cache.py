@@ -11,12 +11,27 @@ back is kpitrack.files.stored. Never pickle: reading it cannot run code. Each fi
 file's bytes and a hash of the code that builds targets, so any change to either is seen and only
 that file is parsed again. A folder owned by another user, or writable by group or others, is not
 used; a damaged database is deleted and rebuilt, with a one-line notice on stderr (see `quiet`).
+
+A warm run reads no target file: as git's index does, each row keeps the file's stat (size,
+mtime, ctime and inode, with the code's hash) as it was before the bytes it was made from were
+read, and a file whose stat is the same is trusted without reading it. Any write changes a file's
+ctime to the clock's time of the write (utime and touch too; `cp -p` and editors that keep the
+mtime cannot set it back), a rename into place its inode. The one way a write could leave the
+stat as it was is to fall within the same tick of the file system's clock as the write before it
+(a second, or two on FAT; a few milliseconds for a coarse Linux clock): a file whose mtime or
+ctime is less than RACY_NS before the moment it was looked at is "racily clean" (git's word) and
+kept with no stat, so the next run reads and hashes it again (and then keeps its stat, once it
+has settled). A touched file is read and hashed, not parsed, and its new stat kept. Deleting the
+cache loses nothing. (Windows gives no change time, its st_ctime is the creation time: there, as
+for git, a tool that rewrites a file in place keeping its size and setting its mtime back is not
+seen until the file changes again.)
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -24,10 +39,11 @@ from typing import Any, Callable
 from kpitrack.domain.model import Target
 from kpitrack.domain.timeline import fold_key, timeline
 
-CACHE_FORMAT = "sqlite-5"
-SCHEMA_VERSION = 5  # PRAGMA user_version of the tables below; another one is dropped and made anew
+CACHE_FORMAT = "sqlite-6"
+SCHEMA_VERSION = 6  # PRAGMA user_version of the tables below; another one is dropped and made anew
 TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
-          "key TEXT NOT NULL, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, entries TEXT, latest TEXT)",
+          "key TEXT NOT NULL, stat TEXT, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, "
+          "entries TEXT, latest TEXT)",
           "CREATE TABLE IF NOT EXISTS days (file INTEGER NOT NULL, day TEXT NOT NULL, states TEXT NOT NULL, "
           "next TEXT, PRIMARY KEY (file, day)) WITHOUT ROWID")
 DATABASE = "targets.sqlite3"
@@ -46,17 +62,35 @@ def code_modules(package: Path) -> list[Path]:
 def code_hash() -> str:
     """A hash of kpitrack's own modules that read, check and compute targets (the packages domain,
     words and files, sub-folders included): a new version, or any edit to them, never meets an
-    entry written by the old code."""
+    entry written by the old code. A module is known by its stat, as a target file is (and as
+    Python's own bytecode is checked against its source), or by its bytes while racily clean."""
     global _code_hash
     if _code_hash is None:
-        import hashlib
+        from kpitrack.files.digest import sha256
 
-        digest = hashlib.sha256(CACHE_FORMAT.encode())
+        digest, now = sha256(CACHE_FORMAT.encode()), time.time_ns()
         package = Path(__file__).parents[1]
         for module in sorted(code_modules(package)):
-            digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
+            status = os.stat(module)
+            known = stamp(status).encode() if settled(status, now) else module.read_bytes()
+            digest.update(module.relative_to(package).as_posix().encode() + b"\0" + known + b"\0")
         _code_hash = digest.hexdigest()
     return _code_hash
+
+
+RACY_NS = 2_000_000_000  # the coarsest clock of a common file system (FAT's two seconds), with room for a skew
+
+
+def stamp(status: os.stat_result) -> str:
+    """What a file's stat says of its bytes: size, mtime, ctime and inode."""
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
+
+
+def settled(status: os.stat_result, looked: int) -> bool:
+    """Whether a file's stat, taken after `looked` (time.time_ns()), can vouch for its bytes: its
+    last change lies a whole RACY_NS before, so that any later write falls in a later tick of the
+    file system's clock and changes the stat. Otherwise it is racily clean: read it next time too."""
+    return max(status.st_mtime_ns, status.st_ctime_ns) + RACY_NS <= looked
 
 
 def safe_folder(folder: Path) -> bool:
@@ -152,46 +186,67 @@ def _damaged(cache: Path, connection):
     return _open(cache)
 
 
-def cached(cache: Path, place: tuple[str, ...], data: bytes, parse: Callable[[bytes], Target],
-           read: Callable[[], bytes], batch: bool = False) -> Target:
-    """`parse(data)`, or what it gave before for exactly these bytes at this place (see the module):
-    then its entries are read only when asked for, and its figures come from the index. `read`
-    reads the file again, for entries not kept yet. With `batch`, new rows wait for `commit`, so
-    that a workspace is written in few transactions."""
+def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.stat_result, looked: int,
+           parse: Callable[[bytes], Target], read: Callable[[], bytes], batch: bool = False) -> Target:
+    """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module),
+    read from `path` (the target's path as the caller names the file): then its entries are read only when asked for, and its figures come from the index. `status` is
+    the file's stat, taken after `looked` (time.time_ns()) and before any read: a row kept with the
+    same stat (and code) is trusted without reading the file; any other is checked against the
+    SHA-256 of the bytes. `read` reads the file (again, for entries not kept yet). With `batch`, new
+    rows wait for `commit`, so that a workspace is written in few transactions."""
     import sqlite3
-
-    from kpitrack.files.stored import StoredEntries, definition_fields
 
     connection = _open(cache)
     if connection is None:
-        return parse(data)
+        return parse(read())
     workspace, name = (_text(part) for part in (place[0], "\0".join(place)))
-    key = content_key(data)
+    seen = f"{code_hash()}:{stamp(status)}"
     try:
         row = (_workspace_rows(connection, workspace, name) if batch else connection.execute(
-            "SELECT id, key, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
+            "SELECT id, key, stat, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
     except sqlite3.DatabaseError as error:
         if busy(error):  # another kpitrack holds it: read this file without the cache
-            return parse(data)
+            return parse(read())
         row = None
         connection = _damaged(cache, connection)
-    if row is not None and row[1] == key:
-        try:
-            fields = definition_fields(row[2])
-            first_day = None if row[4] is None else date.fromisoformat(row[4])
-            fields["entries"] = entries = StoredEntries(connection, row[0], row[3], first_day,
-                                                        lambda: _parse_again(parse, read))
-            target = Target(**fields)
-            entries.timeline.made_for(fold_key(target))
+    if row is not None and row[2] == seen:
+        target = _from_row(connection, row, path, parse, read)
+        if target is not None:
             return target
-        except Exception:  # a row of another shape: parse instead
-            pass
+    data = read()
+    key = content_key(data)
+    if row is not None and row[1] == key:
+        target = _from_row(connection, row, path, parse, read)
+        if target is not None:
+            if settled(status, looked):  # touched, or settled since: its stat vouches for it from now on
+                _restat(connection, row[0], seen)
+                if not batch or len(_stored) >= COMMIT_EVERY:
+                    commit(cache)
+            return target
     target = parse(data)
     if connection is not None:
-        _store(connection, name, key, target)
+        _store(connection, name, key, seen if settled(status, looked) else None, target)
         if not batch or len(_stored) >= COMMIT_EVERY:
             commit(cache)
     return target
+
+
+def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Target],
+              read: Callable[[], bytes]) -> Target | None:
+    """The target a row keeps, read from `path`, its entries and timeline read from the cache when
+    asked for; None for a row of another shape."""
+    from kpitrack.files.stored import StoredEntries, definition_fields, restored
+
+    try:
+        fields = definition_fields(row[3], path)
+        first_day = None if row[5] is None else date.fromisoformat(row[5])
+        fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,
+                                                    lambda: _parse_again(parse, read), _day_rows.get(connection))
+        target = restored(fields)
+        entries.timeline.made_for(fold_key(target))
+        return target
+    except Exception:  # a row of another shape: parse instead
+        return None
 
 
 def _text(place: str) -> str:
@@ -201,7 +256,8 @@ def _text(place: str) -> str:
 
 COMMIT_EVERY = 100  # files written in one transaction: few commits, yet no long lock on a large workspace
 _loading: dict[tuple, tuple[dict[str, tuple], set[str]]] = {}  # (connection, workspace) -> its rows, places seen
-_stored: list[str] = []  # places written since the last commit
+_stored: list = []  # rows written since the last commit
+_day_rows: dict = {}  # connection -> the stored.DayRows of the workspace being loaded
 
 
 def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
@@ -209,7 +265,10 @@ def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
     and NUL) are read in one query when the first is asked for."""
     known = _loading.get((connection, workspace))
     if known is None:
-        found = connection.execute("SELECT place, id, key, target, count, first_day FROM files "
+        from kpitrack.files.stored import DayRows
+
+        _day_rows[connection] = DayRows(connection)  # the timelines of this load look up their days together
+        found = connection.execute("SELECT place, id, key, stat, target, count, first_day FROM files "
                                    "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
         known = _loading[(connection, workspace)] = ({row[0]: row[1:] for row in found}, set())
     known[1].add(name)
@@ -244,29 +303,48 @@ def _parse_again(parse: Callable[[bytes], Target], read: Callable[[], bytes]) ->
     return parse(read())
 
 
-def _store(connection, name: str, key: str, target: Target) -> None:
+def _begun(connection) -> bool:
+    """A write transaction open on the connection (begun here if none, committed by `commit`);
+    False when another process writes the cache or it cannot be written: then do without."""
+    from kpitrack.files.stored import unwritable, write
+
+    if not connection.in_transaction:
+        if not write(connection, "BEGIN IMMEDIATE", ()):  # another process writes it: do without, do not wait again
+            return False
+        _pending.add(connection)  # committed by `commit`
+        return True
+    return connection not in unwritable
+
+
+def _restat(connection, file: int, seen: str) -> None:
+    """Keep the stat that now vouches for a row's bytes."""
+    from kpitrack.files.stored import write
+
+    _stored.append(file)
+    if _begun(connection):
+        write(connection, "UPDATE files SET stat = ? WHERE id = ?", (seen, file))
+
+
+def _store(connection, name: str, key: str, seen: str | None, target: Target) -> None:
     """Keep the target's definition and timeline in one transaction (its entries, the first time a
-    command reads them: see kpitrack.files.stored)."""
+    command reads them: see kpitrack.files.stored), with the stat that vouches for its bytes (None
+    while racily clean)."""
     import sqlite3
 
-    from kpitrack.files.stored import encode_definition, timeline_chunks, unwritable, write
+    from kpitrack.files.stored import encode_definition, timeline_chunks
 
     _stored.append(name)
     try:
         states = timeline(target).states
-        if not connection.in_transaction:
-            if not write(connection, "BEGIN IMMEDIATE", ()):  # another process writes it: do without, do not wait again
-                return
-            _pending.add(connection)  # committed by `commit`
-        elif connection in unwritable:
+        if not _begun(connection):
             return
         connection.execute("SAVEPOINT target")
         try:
             connection.execute("DELETE FROM days WHERE file IN (SELECT id FROM files WHERE place = ?)", (name,))
             connection.execute("DELETE FROM files WHERE place = ?", (name,))
-            file = connection.execute("INSERT INTO files (place, key, target, count, first_day) "
-                                      "VALUES (?, ?, ?, ?, ?)",
-                                      (name, key, encode_definition(target), len(target.entries),
+            file = connection.execute("INSERT INTO files (place, key, stat, target, count, first_day) "
+                                      "VALUES (?, ?, ?, ?, ?, ?)",
+                                      (name, key, seen, encode_definition(target), len(target.entries),
                                        states[0].day.isoformat() if states else None)).lastrowid
             connection.executemany("INSERT INTO days VALUES (?, ?, ?, ?)",
                                    [(file, *chunk) for chunk in timeline_chunks(states)])
@@ -292,6 +370,7 @@ def commit(cache: Path | None = None, loaded: bool = False) -> None:
     if loaded:
         forget_the_rest()
         _loading.clear()
+        _day_rows.clear()
     for connection in list(_pending):
         if cache is None or _connections.get(cache) is connection:
             _pending.discard(connection)

@@ -117,7 +117,8 @@ def target_from_document(document: dict[str, Any], path: Path, root: Path, lines
         draft = replace(draft, nodes=nodes, target=Decimal(len(nodes)))  # done when every node is
     check_kind_fields(document, draft, path, where)
     checkpoints = _checkpoints(document.get("checkpoint", []), draft, path, lines)
-    period_plan = period_plan_of(document.get("planned"), draft, path, lines.get(("planned", 0, None)), _number)
+    period_plan = period_plan_of(document.get("planned"), draft, path,  # its line: a scan of the whole file, only if asked
+                                 lines.get(("planned", 0, None)) if "planned" in document else None, _number)
     progress = _tables(document.get("progress", []), "progress", path, where("progress"))
     return replace(draft, checkpoints=checkpoints, period_plan=period_plan,
                    entries=_entries(progress, draft, path, lines))

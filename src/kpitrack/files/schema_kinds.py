@@ -80,10 +80,9 @@ def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, numbe
     """[planned]: "2024-03" = 13.5 (or "2024-Q1"): the cumulative figure planned by the end of
     each period, in the target's unit, as a point on its last day; in order and never against
     the direction, between baseline and target."""
-    import calendar
-
     if raw is None:
         return ()
+    import calendar  # only a file with [planned] pays for it
     if not isinstance(raw, dict) or not raw:
         raise KpitrackError(N_('planned must be a table of periods, like [planned] "2024-03" = 13.5'), path, line)
     points: list[Checkpoint] = []

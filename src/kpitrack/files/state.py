@@ -12,6 +12,20 @@ from kpitrack.words.i18n import N_
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # the most any file kpitrack reads may hold
 STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the files themselves
+IMPORT_JOURNAL = "import-journal.json"  # an import's write-ahead journal (kpitrack.writing.writeahead)
+
+
+def import_pending(root: Path) -> bool:
+    """Whether the workspace's state folder holds something named as an import's journal (or
+    cannot be looked into): then kpitrack.writing.writeahead.recover is to read it. An lstat, so
+    that a command with nothing to recover imports none of the writing modules."""
+    try:
+        os.lstat(root / STATE_FOLDER / IMPORT_JOURNAL)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def state_folder(root: Path) -> Path:

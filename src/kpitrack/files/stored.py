@@ -46,10 +46,10 @@ class StoredEntries(Sequence):
     from the index, without them."""
 
     def __init__(self, connection, file: int, count: int, first_day: date | None,
-                 parsed: Callable[[], Target]) -> None:
+                 parsed: Callable[[], Target], days: DayRows | None = None) -> None:
         self._connection, self.file, self._count, self.parsed = connection, file, count, parsed
         self._entries: tuple[Entry, ...] | None = None
-        self.timeline = StoredTimeline(self, first_day)
+        self.timeline = StoredTimeline(self, first_day, days or DayRows(connection))
 
     def __len__(self) -> int:
         return self._count
@@ -143,13 +143,46 @@ class StoredEntries(Sequence):
             return []
 
 
+class DayRows:
+    """The rows of the days table that hold files' states on a day, for the targets of one load of
+    a workspace: a status asks each target for the same day, so once two have asked for it, the
+    rows of every file are read for it in one query."""
+
+    def __init__(self, connection) -> None:
+        self._connection = connection
+        self._once: set[str] = set()
+        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (states, next)
+
+    def row(self, file: int, shown: str) -> tuple | None:
+        """(states, next) of the row of `file` that holds its state on the day `shown`; None: none."""
+        every = self._all.get(shown)
+        if every is None:
+            if shown not in self._once:
+                self._once.add(shown)
+                found = self._read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
+                                   "ORDER BY day DESC LIMIT 1", (file, shown))
+                return found[0] if found else None
+            every = self._all[shown] = {row[0]: row[1:] for row in self._read(
+                "SELECT days.file, states, next FROM days JOIN (SELECT file, max(day) AS day FROM days "
+                "WHERE day <= ? GROUP BY file) AS latest ON days.file = latest.file AND days.day = latest.day",
+                (shown,))}
+        return every.get(file)
+
+    def _read(self, query: str, arguments: tuple) -> list:
+        try:
+            return self._connection.execute(query, arguments).fetchall()
+        except sqlite3.Error:
+            return []
+
+
 class StoredTimeline:
     """A target's states by day, looked up in the cache's index (see kpitrack.domain.timeline.Timeline);
     rows gone or damaged are made again from the file."""
 
-    def __init__(self, entries: StoredEntries, first_day: date | None) -> None:
+    def __init__(self, entries: StoredEntries, first_day: date | None, days: DayRows) -> None:
         self.key: tuple | None = None
-        self._entries, self._first_day = entries, first_day
+        self.checked: Target | None = None  # the target whose fold_key was found to be `key` (timeline.timeline)
+        self._entries, self._first_day, self._days = entries, first_day, days
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
 
@@ -162,14 +195,17 @@ class StoredTimeline:
             return None
         if day not in self._asked:
             shown = day.isoformat()
-            rows = self._entries.read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
-                                      "ORDER BY day DESC LIMIT 1", (self._entries.file, shown))
+            row = self._days.row(self._entries.file, shown)
             try:
-                states, following = json.loads(rows[0][0]), rows[0][1]
+                lines, following = row[0].split("\n"), row[1]
                 if following is not None and following <= shown:
                     raise ValueError("a row of the timeline is missing")
-                self._asked[day] = decode_state(states[bisect_right([state[0] for state in states], shown) - 1])
-            except (*DAMAGED, IndexError):
+                found = bisect_right([line[2:12] for line in lines], shown) - 1  # each line starts ["YYYY-MM-DD"
+                state = json.loads(lines[found]) if found >= 0 else None
+                if not isinstance(state, list) or state[0] != lines[found][2:12]:
+                    raise ValueError("a row of another shape")
+                self._asked[day] = decode_state(state)  # only the state asked for is decoded
+            except (*DAMAGED, IndexError, AttributeError):  # TypeError: no row
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
@@ -184,12 +220,12 @@ class StoredTimeline:
                     row[2] != following[0] for row, following in zip(rows, rows[1:])) or (
                     rows[-1][2] is not None and rows[-1][2] <= shown):
                 raise ValueError("a row of the timeline is missing")
-            states = {_day(state[0]): state for row in rows for state in json.loads(row[1]) if state[0] <= shown}
+            states = {_day(state[0]): state for row in rows for state in states_of(row[1]) if state[0] <= shown}
             # a chart asks for the figure on each of these days next: kept, decoded, once all are sound
             decoded = {day: decode_state(state) for day, state in states.items() if day not in self._asked}
             self._asked.update(decoded)
             return list(states)
-        except DAMAGED:
+        except (*DAMAGED, AttributeError):
             return self._replaced().days_until(day)
 
     def _replaced(self) -> Timeline:
@@ -200,14 +236,22 @@ class StoredTimeline:
 
 
 def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]:
-    """(first day, JSON of up to CHUNK states, first day of the next row) for the rows of a timeline:
-    a lookup that finds a row whose next one should cover the day knows a row is missing."""
+    """(first day, up to CHUNK states, first day of the next row) for the rows of a timeline: a
+    lookup that finds a row whose next one should cover the day knows a row is missing. The states
+    of a row are lines of JSON, each `["YYYY-MM-DD", ...`: a lookup finds its day among the lines
+    and decodes that line alone. A state holds dates, figures, a wording's code and booleans, no
+    free text: its JSON has no `], [` inside, only between states, where a line break goes."""
     iso = _iso
     encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
                 met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
-    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK], ensure_ascii=False),
+    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK])[1:-1].replace("], [", "]\n["),
              encoded[start + CHUNK][0] if start + CHUNK < len(encoded) else None)
             for start in range(0, len(encoded), CHUNK)]
+
+
+def states_of(text: str) -> list:
+    """The states of a row of the timeline, as timeline_chunks wrote them."""
+    return json.loads("[" + text.replace("\n", ",") + "]")
 
 
 _iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
@@ -297,22 +341,52 @@ def _printed_day(text: Any) -> bool:
 
 
 def encode_definition(target: Target) -> str:
-    """A target's fields but its entries, each tagged by type so that it comes back exactly."""
+    """A target's fields but its entries and path (the file it is read from gives it), each tagged
+    by type so that it comes back exactly; a field as its default is left out (100.0 is not 100:
+    only a value written as the default's is)."""
     # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
-    return json.dumps({"Target": {name: _encode(getattr(target, name)) for name in _DEFINITION_FIELDS}})
+    written = {}
+    for name in _DEFINITION_ORDER:
+        value = _encode(getattr(target, name))
+        default = _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
+        if type(value) is not type(default) or value != default:
+            written[name] = value
+    return json.dumps({"Target": written})
 
 
-def definition_fields(text: str) -> dict[str, Any]:
-    """The fields `encode_definition` wrote, decoded; ValueError for anything else."""
+def definition_fields(text: str, path: Path | None) -> dict[str, Any]:
+    """The fields `encode_definition` wrote, decoded, with the defaults of those it left out and the
+    `path` given; ValueError for anything else."""
     value = json.loads(text)
     inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
-    if not isinstance(inner, dict) or inner.keys() != _DEFINITION_FIELDS:
+    if not isinstance(inner, dict) or not _REQUIRED <= inner.keys() <= _DEFINITION_FIELDS:
         raise ValueError("not a target")
-    return {name: item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
-            for name, item in inner.items()}
+    fields = _DEFAULTS.copy()
+    for name, item in inner.items():
+        fields[name] = item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
+    fields["path"] = path
+    return fields
 
 
-_DEFINITION_FIELDS = frozenset(field.name for field in dataclasses.fields(Target)) - {"entries"}
+def restored(fields: dict[str, Any]) -> Target:
+    """The Target of every field (as definition_fields gives them, entries added): its dataclass
+    __init__ only sets them, one frozen setattr at a time, so they are set at once."""
+    if _PLAIN_INIT:
+        target = object.__new__(Target)
+        target.__dict__.update(fields)
+        return target
+    return Target(**fields)
+
+
+_FIELDS = dataclasses.fields(Target)
+_DEFINITION_FIELDS = frozenset(field.name for field in _FIELDS) - {"entries", "path"}
+_DEFINITION_ORDER = tuple(field.name for field in _FIELDS if field.name in _DEFINITION_FIELDS)
+_DEFAULTS = {field.name: field.default for field in _FIELDS
+             if field.name in _DEFINITION_FIELDS and field.default is not dataclasses.MISSING}
+_REQUIRED = _DEFINITION_FIELDS - _DEFAULTS.keys()
+_NO_DEFAULT = object()
+_PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
+               and all(field.init and field.default_factory is dataclasses.MISSING for field in _FIELDS))
 
 
 def _encode(value: Any) -> Any:
@@ -355,3 +429,6 @@ def _decode(value: Any) -> Any:
     if made is None or set(inner) != {field.name for field in dataclasses.fields(made)}:
         raise ValueError("another shape")
     return made(**{name: _decode(item) for name, item in inner.items()})
+
+
+_DEFAULTS_WRITTEN = {name: _encode(value) for name, value in _DEFAULTS.items()}

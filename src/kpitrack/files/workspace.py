@@ -11,6 +11,7 @@ from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Se
 from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
 from kpitrack.files.state import MAX_FILE_BYTES, state_folder
+from kpitrack.files.walk import Found, _folders, _walk
 from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
 
@@ -62,10 +63,6 @@ def workspace_above(folder: Path) -> tuple[Path, str]:
     return folder, ""
 
 
-MAX_DEPTH = 16  # folders below the workspace
-MAX_ENTRIES = 200_000  # files and folders in all
-
-
 def refuse_wide(folder: Path) -> None:
     """A file system's root or the home folder is never a workspace: walking it would read a disk."""
     resolved = folder.resolve()
@@ -79,65 +76,25 @@ def refuse_wide(folder: Path) -> None:
                             folder=folder, kind=kind)
 
 
-def _folders(root: Path, skipped: list[Path] | None = None):
-    """(folder, its regular file names) for `root` and every folder below it, in a stable order.
-    Hidden folders (.git, .kpitrack) are skipped, links to folders are not followed, mount points
-    are not crossed, and folders named like target files (t2.toml) are no plan folders; the walk
-    is bounded (MAX_DEPTH, MAX_ENTRIES) so that a wrong folder fails fast instead of walking a disk.
-    Anything named *.toml that is not a regular file (a FIFO, a device, a folder) goes to `skipped`."""
-    import stat
-
-    device, seen = os.stat(root).st_dev, 0
-    for folder, subfolders, files in os.walk(root):
-        here = Path(folder)
-        seen += len(subfolders) + len(files)
-        if seen > MAX_ENTRIES:
-            raise KpitrackError(N_("over {count:,} files and folders below it: is this really a "
-                                   "workspace? point kpitrack at the folder of the targets"), root, count=MAX_ENTRIES)
-        kept = []
-        for name in sorted(subfolders):
-            if name.startswith("."):
-                continue
-            if name.endswith(".toml"):
-                if skipped is not None:
-                    skipped.append(here / name)
-                continue
-            try:
-                if os.stat(here / name).st_dev != device:
-                    continue  # another file system mounted here: not part of the workspace
-            except OSError:
-                continue
-            kept.append(name)
-        if kept and len(here.relative_to(root).parts) >= MAX_DEPTH:
-            raise KpitrackError(N_("folders nested over {depth} deep: is this really a workspace?"), here / kept[0],
-                                depth=MAX_DEPTH)
-        subfolders[:] = kept
-        regular = []
-        for name in sorted(files):
-            try:
-                is_regular = stat.S_ISREG(os.stat(here / name).st_mode)
-            except OSError:
-                is_regular = False
-            if is_regular:
-                regular.append(name)
-            elif skipped is not None and name.endswith(".toml"):
-                skipped.append(here / name)
-        yield here, regular
-
-
 def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
-    """Every target file below `root`, in a stable order (regular files only, see _folders)."""
-    found = []
-    for folder, files in _folders(root, skipped):
+    """Every target file below `root`, in a stable order (regular files only, see _walk)."""
+    return [folder / found.name for folder, found in _target_files(_walk(root, skipped), root)]
+
+
+def _target_files(walked, root: Path):
+    """(folder, Found) of the target files among a walk's."""
+    for folder, files in walked:
         is_root = folder == root
-        for name in files:
+        for found in files:
+            name = found.name
             if name.endswith(".toml") and name != PLAN_FILE and not (is_root and name == SETTINGS_FILE):
-                found.append(folder / name)
-    return found
+                yield folder, found
 
 
 def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+    import time
+
     workspace = Workspace(root=root)
     try:
         workspace.settings = load_settings(root)
@@ -147,10 +104,13 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
     periods: dict[Path, Period | None] = {}
     skipped: list[Path] = []
     real_root, loaded = str(root.resolve()), False
+    looked = time.time_ns()  # before the walk's stats: see kpitrack.files.cache on files racily clean
+    walked = list(_walk(root, skipped))
     try:
-        for path in target_files(root, skipped):
+        for folder, found in _target_files(walked, root):
+            path = folder / found.name
             try:
-                target = load_target(path, root, cache, periods, real_root)
+                target = load_target(path, root, cache, periods, real_root, (found, folder, looked))
             except KpitrackError as problem:
                 workspace.problems.append(problem)
                 continue
@@ -171,7 +131,7 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
                                          path)
                            for path in skipped]
     resolve_parts(workspace)
-    workspace.plans = load_plans(root, workspace.problems)
+    workspace.plans = load_plans(root, workspace.problems, walked)
     return workspace
 
 
@@ -234,10 +194,12 @@ def _with_sums(parent: Target, parts: list[Target]) -> Target:
     return replace(parent, target=total, baseline=baseline)
 
 
-def load_plans(root: Path, problems: list[KpitrackError]) -> dict[str, Plan]:
-    """The plan.toml of every folder, by folder; a broken one becomes a problem."""
+def load_plans(root: Path, problems: list[KpitrackError], walked: list | None = None) -> dict[str, Plan]:
+    """The plan.toml of every folder, by folder (from the walk given, if any); a broken one becomes a
+    problem."""
     plans = {}
-    for folder, files in _folders(root):
+    for folder, files in _folders(root) if walked is None else (
+            (folder, [found.name for found in files]) for folder, files in walked):
         if PLAN_FILE in files:
             path = folder / PLAN_FILE
             try:
@@ -300,23 +262,23 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
-                periods: dict[Path, Period | None] | None = None, real_root: str | None = None) -> Target:
+                periods: dict[Path, Period | None] | None = None, real_root: str | None = None,
+                walked: tuple[Found, Path, int] | None = None) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`). `real_root` is the workspace's real path when
     load_workspace found the file: its folders are then no links (the walk follows none), and its
-    rows in the cache are written with the whole workspace's, in few transactions."""
-    walked = real_root is not None
-    if not walked or path.is_symlink():
+    rows in the cache are written with the whole workspace's, in few transactions. `walked`, from
+    load_workspace: what the walk found of the file, its folder, and when the walk began."""
+    found, folder, looked = walked if walked is not None else (None, path.parent, 0)
+    if real_root is None or (found.link if found is not None else path.is_symlink()):
         inside(path, root)
     if not ID_PATTERN.fullmatch(path.stem):
         raise KpitrackError(
             N_("file name {name!r} is not a valid id: use lower-case letters, digits, - and _"), path, name=path.name)
-    data = read_bytes(path)
-
     periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
-    if path.parent not in periods:
-        periods[path.parent] = plan_period(path.parent, root)
-    period = periods[path.parent]
+    if folder not in periods:
+        periods[folder] = plan_period(folder, root)
+    period = periods[folder]
 
     def parse(data: bytes) -> Target:
         text = decode(data, path)
@@ -324,14 +286,19 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
 
     if not cache:
-        return parse(data)
+        return parse(read_bytes(path))
     from kpitrack.files.cache import cached  # sqlite, only where targets are loaded for figures
 
+    if found is None:
+        import time
+
+        looked = time.time_ns()  # before the stat: see kpitrack.files.cache on files racily clean
+        status, relative = file_status(path), path.relative_to(root).as_posix()
+    else:
+        status, relative = sized(path, found.status), found.relative
     # The same file however the workspace was named (relative, absolute, through a link).
-    place = (real_root or str(root.resolve()), path.relative_to(root).as_posix(),
-             *(day.isoformat() for day in period or ()))
-    target = cached(cache, place, data, parse, lambda: read_bytes(path), batch=walked)
-    return target if target.path == path else replace(target, path=path)
+    place = (real_root or str(root.resolve()), relative, *(day.isoformat() for day in period or ()))
+    return cached(cache, place, path, status, looked, parse, lambda: read_bytes(path), batch=real_root is not None)
 
 
 def plan_period(folder: Path, root: Path) -> Period | None:
@@ -360,14 +327,28 @@ def read_text(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    file_status(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), path,
-                                size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
         return path.read_bytes()
     except OSError as error:
         raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+
+
+def file_status(path: Path) -> os.stat_result:
+    """The file's stat; refused when it cannot be had or the file is over the size limit."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+    return sized(path, status)
+
+
+def sized(path: Path, status: os.stat_result) -> os.stat_result:
+    """The stat of a file within the size limit; refused otherwise."""
+    if status.st_size > MAX_FILE_BYTES:
+        raise KpitrackError(N_("file is {size} MiB, over the {limit} MiB limit for one target; split it"), path,
+                            size=status.st_size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
+    return status
 
 
 def inside(path: Path, root: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -35,11 +34,16 @@ def to_json(value: Any, indent: str = "") -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        prefixes = _KEY_PREFIXES.setdefault(inner, {})
-        try:  # the common case, a row of scalars under keys written before, without a call per value
-            items = [prefixes[key] + _SCALARS[type(item)](item) for key, item in value.items()]
-        except KeyError:
-            items = [_prefix(prefixes, key, inner) + to_json(item, inner) for key, item in value.items()]
+        prefixes, scalar = _KEY_PREFIXES.setdefault(inner, {}), _SCALARS.get
+
+        def nested(item: Any) -> str:  # a value that is no scalar (status's list of owners)
+            return to_json(item, inner)
+
+        try:  # the common case, a row under keys written before, without a call to to_json per value
+            items = [prefixes[key] + (scalar(type(item)) or nested)(item) for key, item in value.items()]
+        except KeyError:  # a key not written before at this indent: its prefix made, and kept
+            items = [(prefixes.get(key) or _prefix(prefixes, key, inner)) + (scalar(type(item)) or nested)(item)
+                     for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
     if isinstance(value, (list, tuple)):
         if not value:
@@ -72,7 +76,7 @@ def json_string(text: str) -> str:
 # What to_json writes for a value of each of these exact types (subclasses, such as str enums, take
 # the general path); each is what json.dumps would write, or the exact Decimal.
 _SCALARS = {
-    str: json_string,
+    str: lru_cache(maxsize=8192)(json_string),  # rows repeat their words (units, kinds, statuses, groups)
     Decimal: exact,
     bool: lambda value: "true" if value else "false",
     type(None): lambda value: "null",
@@ -133,6 +137,8 @@ def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
 def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """`to_csv`, a line (one row, quoted line breaks and all) at a time."""
     buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
@@ -172,6 +178,8 @@ def entries_csv(targets: list[Target]) -> Iterator[str]:
     target none of whose cells the csv module would quote has its lines joined from the columns
     (`interleaved`); the others are written by the csv module."""
     buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTRY_FIELDS)
     safe = spreadsheet_safe

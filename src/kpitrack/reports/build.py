@@ -8,18 +8,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kpitrack.domain.compute import Figures, entries_as_of, last_entries_as_of, own_plan  # noqa: F401  (for formats)
+from kpitrack.domain.compute import Figures, own_plan  # noqa: F401  (for formats)
+from kpitrack.domain.timeline import entries_as_of, last_entries_as_of
 from kpitrack.domain.model import Entry, Plan, Target, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.domain.timeline import latest_entries
-from kpitrack.reports import series as _series
-from kpitrack.reports.series import Series, figure_on, planned_on  # noqa: F401  (for formats)
 from kpitrack.reports.report import Item, by_group, changes_since, evaluate, ordered, owner_rows
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms", "Series",
-           "figure_on", "planned_on"]
+if TYPE_CHECKING:
+    from kpitrack.reports.series import Series
+
+_FROM_SERIES = ("Series", "figure_on", "planned_on")  # for formats; reports.series (and calendar) only when charted
+
+
+def __getattr__(name: str):
+    if name in _FROM_SERIES:
+        from kpitrack.reports import series
+
+        return getattr(series, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -40,7 +51,9 @@ def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
 def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
     """The one series every chart of `target` draws as of the figures' date (None: a milestone):
     the actual figure as steps (a parent's sums its parts, given `others`), the plan, the target."""
-    return _series.chart_series(target, figures.as_of, others, figures.schedule, figures.pace)
+    from kpitrack.reports import series
+
+    return series.chart_series(target, figures.as_of, others, figures.schedule, figures.pace)
 
 
 def chart_fields(target: Target, figures: Figures, others=None) -> dict | None:

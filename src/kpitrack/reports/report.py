@@ -3,16 +3,16 @@ every status sentence, built once as plain records for every format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from kpitrack.domain.applies import applies
-from kpitrack.domain.compute import HUNDRED, Figures, disagreements, entries_as_of, figures, to_cents
+from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
+from kpitrack.domain.timeline import entries_as_of
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_unit)
-from kpitrack.files.entrycheck import entry_doubts
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
@@ -69,7 +69,7 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     result = figures(target, as_of, settings, others)
     found = outcome(target, as_of, others)
     over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
-    return replace(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+    return amended(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
                    exceeded_points=found.exceeded_points, stale=result.stale and not over)
 
 
@@ -85,7 +85,10 @@ def evaluate(workspace: Workspace, as_of: date, tag: str | None = None, group: s
     plan's folder) limits it like a group."""
     others = workspace.by_id()
     shut = set() if closed or group is not None else closed_groups(workspace, as_of)
-    items = [(target, assess(target, as_of, workspace.settings_for(target), others)) for target in workspace.targets
+    by_group: dict[str, Settings] = {}  # a plan.toml's settings over the workspace's: made once a folder
+    settings_of = lambda target: by_group.get(target.group) or by_group.setdefault(  # noqa: E731
+        target.group, workspace.settings_for(target))
+    items = [(target, assess(target, as_of, settings_of(target), others)) for target in workspace.targets
              if (tag is None or tag in target.tags) and (group is None or in_group(target.group, group))
              and (not workspace.scope or in_group(target.group, workspace.scope))
              and (owner is None or any(owner.casefold() in unit.casefold() for unit in target.owners()))
@@ -134,6 +137,8 @@ def ordered(items: list[Item], sort: str = "id") -> list[Item]:
 def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     """What is allowed but probably a slip: entries outside their period, identical entries and two
     totals on one day, and parents whose own figures disagree with the sum of their parts."""
+    from kpitrack.files.entrycheck import entry_doubts  # validate and check, not status
+
     others = workspace.by_id()
     warnings = []
     for target in workspace.targets:

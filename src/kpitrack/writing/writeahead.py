@@ -21,10 +21,10 @@ from kpitrack.domain.errors import KpitrackError, Listed, Sentence, Worded
 from kpitrack.words.i18n import N_
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
-from kpitrack.files.state import STATE_FOLDER, confined, read_state, state_folder, unreadable
+from kpitrack.files.state import IMPORT_JOURNAL, STATE_FOLDER, confined, read_state, state_folder, unreadable
 from kpitrack.writing.write import Appended, append_raw, cut_back, prepare_append, sync_folder
 
-JOURNAL = "import-journal.json"
+JOURNAL = IMPORT_JOURNAL
 
 
 class Batch(NamedTuple):
