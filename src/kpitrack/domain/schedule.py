@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, getcontext
 
 from kpitrack.domain.model import Target
 
@@ -29,7 +29,16 @@ def period_days(target: Target) -> int:
 
 def planned_path(target: Target, schedule: str = "daily") -> list[tuple[int, Decimal]]:
     """The plan as (steps elapsed, planned percent) points from the beginning of start to the end of
-    due; a step is a day, a month or a quarter. A checkpoint counts in the step that contains it."""
+    due; a step is a day, a month or a quarter. A checkpoint counts in the step that contains it.
+    The list is shared: do not change it."""
+    if not target.checkpoints:  # the same for every target of the same period: made once
+        key = (target.start, target.due, schedule)
+        path = _plain_paths.get(key)
+        if path is None:
+            if len(_plain_paths) >= 4096:  # a long-lived process does not keep every period it met
+                _plain_paths.clear()
+            path = _plain_paths[key] = [(0, Decimal(0)), (period_steps(target, schedule), HUNDRED)]
+        return path
     end = period_steps(target, schedule)
     reached: dict[int, Decimal] = {0: Decimal(0)}
     for checkpoint in target.checkpoints:
@@ -90,7 +99,25 @@ def period_planned(target: Target, as_of: date) -> Decimal:
 
 
 def calendar_percent(target: Target, as_of: date, schedule: str = "daily") -> Decimal:
-    """The share of the target the calendar rule (序时进度) expects by the end of `as_of`, 0..100."""
+    """The share of the target the calendar rule (序时进度) expects by the end of `as_of`, 0..100;
+    without checkpoints the same for every target of the same period, worked out once."""
+    if target.checkpoints:
+        return _calendar_percent(target, as_of, schedule)
+    context = getcontext()  # a division: its digits are the context's
+    key = (target.start, target.due, as_of, schedule, context.prec, context.rounding)
+    share = _plain_shares.get(key)
+    if share is None:
+        if len(_plain_shares) >= 4096:
+            _plain_shares.clear()
+        share = _plain_shares[key] = _calendar_percent(target, as_of, schedule)
+    return share
+
+
+_plain_paths: dict[tuple, list[tuple[int, Decimal]]] = {}  # (start, due, schedule) -> planned_path
+_plain_shares: dict[tuple, Decimal] = {}  # (start, due, as_of, schedule, precision) -> calendar_percent
+
+
+def _calendar_percent(target: Target, as_of: date, schedule: str) -> Decimal:
     elapsed = steps_elapsed(target, as_of, schedule)
     points = planned_path(target, schedule)
     if elapsed <= 0:

@@ -143,7 +143,16 @@ def timeline(target: Target):
 
 def state_at(target: Target, day: date) -> DayState | None:
     """The state at the end of the latest day with an entry on or before `day`; None before any."""
-    return timeline(target).at(day)
+    global _last_state
+    if _last_state[0] is target and _last_state[1] == day:  # a target's figures ask eight times in a row
+        return _last_state[2]
+    state = timeline(target).at(day)
+    _last_state = (target, day, state)
+    return state
+
+
+# The last answer of state_at, kept with its (frozen) target, as _latest below.
+_last_state: tuple = (None, None, None)
 
 
 def latest_entries(target: Target, count: int | None) -> tuple[list[Entry], int]:
