@@ -255,3 +255,39 @@ def test_stale_shows_in_every_status_format(three_targets):
     assert ",behind,true," in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "csv").stdout
     assert "| behind (red, behind plan) | stale |" in run(three_targets, "status", "--as-of", "2023-07-08", "--format", "markdown").stdout
     assert "stale" in run(three_targets, "status", "--as-of", "2023-07-08").stdout
+
+
+def test_figures_made_without_init_are_those_init_makes():
+    """compute._made sets Figures' fields at once: the same value, fields and __dict__ as Figures(),
+    and it refuses what __init__ refuses (a field missing, one unknown)."""
+    from kpitrack.domain.compute import Figures, _made
+
+    given = dict(as_of=date(2023, 6, 30), current=Decimal("5.5"), last_update=date(2023, 6, 1),
+                 completion=Decimal("55.00"), planned=Decimal("49.59"), lag=Decimal("-5.41"), lag_days=-17,
+                 projected=Decimal("11"), required_per_month=Decimal("0.76"), status=Status.ON_TRACK,
+                 stale=False, schedule="daily", estimate=True, pace=None, plan_completion=Decimal("110.91"))
+    made, built = _made(**given), Figures(**given)
+    assert made == built and vars(made) == vars(built) and type(made) is Figures
+    with pytest.raises(TypeError):
+        _made(**{name: value for name, value in given.items() if name != "status"})
+    with pytest.raises(TypeError):
+        _made(**given, colour="green")
+
+
+def test_calendar_share_made_once_per_period_is_each_targets_own():
+    """schedule keeps the plain calendar share by period (start, due, schedule, as-of day, precision):
+    two targets of one period but different figures, and a target with checkpoints, get their own."""
+    from decimal import localcontext
+
+    from kpitrack.domain.schedule import calendar_percent
+
+    plain = make_target(target=Decimal(1000), start=date(2023, 1, 1), due=date(2023, 12, 31))
+    other = make_target(target=Decimal(7), start=date(2023, 1, 1), due=date(2023, 12, 31))
+    pointed = make_target(target=Decimal(1000), start=date(2023, 1, 1), due=date(2023, 12, 31),
+                          checkpoints=((date(2023, 6, 30), 800),))
+    day = date(2023, 6, 30)
+    assert calendar_percent(plain, day) == calendar_percent(other, day) == Decimal(181) * 100 / 365
+    assert calendar_percent(pointed, day) == Decimal(80)
+    with localcontext(prec=50):
+        assert calendar_percent(plain, day) == Decimal(181) * 100 / 365  # the digits of this context
+    assert calendar_percent(plain, day) == Decimal(181) * 100 / 365

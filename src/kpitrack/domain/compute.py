@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
@@ -52,6 +52,27 @@ class Figures:
 
 Others = Mapping[str, Target]  # the workspace's targets by id, where a parent finds its parts
 _FIGURES_FIELDS = frozenset(Figures.__dataclass_fields__)
+_FIGURES_DEFAULTS = {name: field.default for name, field in Figures.__dataclass_fields__.items()
+                     if field.default is not MISSING}
+_FIGURES_REQUIRED = _FIGURES_FIELDS - _FIGURES_DEFAULTS.keys()
+
+
+def _made(**fields) -> Figures:
+    """`Figures(**fields)` without its frozen __init__'s setattr a field (every target of a status
+    makes one): Figures' __init__ only sets its fields, so they are set at once."""
+    if not _FIGURES_REQUIRED <= fields.keys() <= _FIGURES_FIELDS:
+        raise TypeError(f"Figures needs {sorted(_FIGURES_REQUIRED - fields.keys())}, has no "
+                        f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
+    if not _PLAIN_INIT:  # a __post_init__, a default_factory or slots: its own __init__
+        return Figures(**fields)
+    made = object.__new__(Figures)
+    made.__dict__.update(_FIGURES_DEFAULTS)
+    made.__dict__.update(fields)
+    return made
+
+
+_PLAIN_INIT = (not hasattr(Figures, "__post_init__") and not hasattr(Figures, "__slots__")
+               and all(field.init and field.default_factory is MISSING for field in Figures.__dataclass_fields__.values()))
 
 
 def amended(result: Figures, **changes) -> Figures:
@@ -98,7 +119,7 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
                        _stale(target, as_of, last_update, status, settings, others), schedule)
     lag = None if planned is None else planned - completion  # of the figures as shown, so readers can check
     status = _status(target, as_of, done, lag, settings, False)
-    return Figures(
+    return _made(
         as_of=as_of,
         current=current,
         last_update=last_update,
