@@ -30,7 +30,7 @@ def __getattr__(name: str):
         return getattr(series, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms"]
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "recorded_by", "chart_series", "chart_fields", "qualifier_terms"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -43,9 +43,20 @@ def last_known_entries(target: Target, figures: Figures, count: int) -> list[Ent
     return last_entries_as_of(target, figures.as_of, count)
 
 
-def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
-    """The last `count` entries (None: all) and how many there are."""
-    return latest_entries(target, count)
+def latest(target: Target, count: int | None, as_of: date) -> tuple[list[Entry], int, int]:
+    """The last `count` entries dated on or before `as_of` (None: all), how many such there are, and
+    how many are dated after it: a view as of a day lists what was known on it, as its figures count."""
+    shown, total = latest_entries(target, count)
+    if not shown or shown[-1].date <= as_of:  # the usual case: nothing after the day, nothing decoded
+        return shown, total, 0
+    known = [entry for entry in latest_entries(target, None)[0] if entry.date <= as_of]
+    return (known if count is None else known[max(len(known) - count, 0):]), len(known), total - len(known)
+
+
+def recorded_by(target: Target, as_of: date) -> list[Entry]:
+    """Every entry as written (estimates given way to included), in file order, dated on or before
+    `as_of`: what a page or `show --format json` lists as of that day."""
+    return [entry for entry in target.entries if entry.date <= as_of]
 
 
 def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
