@@ -245,9 +245,9 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     if previous is None:  # the first run with these options: what is flagged now is all news
         from kpitrack.cli import warn
         warn(ngettext("no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} target; "
-                      "the next run reports what changed since",
+                      "what is flagged now is listed as changed, the next run lists what changed since",
                       "no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} targets; "
-                      "the next run reports what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
+                      "what is flagged now is listed as changed, the next run lists what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
     titles = {target.id: target.title for target, _result in items}
     for change in news:
         print(_("{id}: {what} {as_of} ({title})").format(id=change.id, what=change_words(change),
