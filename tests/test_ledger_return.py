@@ -224,7 +224,7 @@ def test_an_import_revision_is_listed_by_report_since_outside_git(make_workspace
     rows.write_text("id,date,value,total\ninv,2025-06-30,210,true\n")
     assert "1 figure revised" in cli(root, "import", str(rows)).output
     markdown = cli(root, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "markdown").output
-    assert "import rows.csv: 2025-06-30 200 → 210" in markdown, markdown
+    assert "(2025-06-30: 200 → 210)" in markdown and "2025-06-30 200 → 210" in markdown, markdown
 
 
 def test_the_ledgers_period_is_the_one_status_missing_chases(make_workspace, cli, tmp_path):

@@ -68,10 +68,10 @@ def journal_ready(workspace_root: Path) -> None:
     ready(workspace_root)
 
 
-def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
+def journal(workspace_root: Path, operation: str, summary: str, changes: list, revised: list | None = None) -> None:
     from kpitrack.writing.journal import record
 
-    record(workspace_root, operation, summary, changes)
+    record(workspace_root, operation, summary, changes, revised=revised)
 
 
 @app.command()
@@ -141,6 +141,7 @@ def add(
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}"
+            + (" --total" if total else "") + (" --estimate" if estimate else "")
             + (f" --node {made[-1].node}" if made and made[-1].node else ""), [appended])
     for warning in entry_warnings(appended.target, made[-1]):
         warn(worded(warning))

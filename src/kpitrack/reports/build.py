@@ -104,6 +104,7 @@ class Report:
     office: str | None = None  # the workspace's `office`: the Word document's author
     missing: tuple[dict[str, Any], ...] | None = None  # status --missing: per unit, the targets not reported (chase.py)
     received: tuple[dict[str, Any], ...] | None = None  # figures received and revised since, per unit (review.py)
+    received_in_git: bool = True  # False: outside git, where only journalled revisions are known
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -115,6 +116,7 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
                  missing: bool = False) -> Report:
     """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
     from kpitrack.reports.chase import missing_rows
+    from kpitrack.git.history import in_repository
     from kpitrack.reports.review import figure_changes
 
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
@@ -122,5 +124,6 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
                   tuple(owner_rows(items)) if by_owner else None, since,
                   tuple(changes_since(workspace, items, since)) if since else None,
                   received=tuple(figure_changes(workspace, items, since)) if since else None,
+                  received_in_git=in_repository(workspace.root) if since else True,
                   office=workspace.settings.office,
                   missing=tuple(missing_rows(workspace, items, as_of)) if missing else None)
