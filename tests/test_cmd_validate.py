@@ -59,7 +59,6 @@ def test_validate_reports_each_problem_as_path_line_message(tmp_path, text, line
 @pytest.mark.parametrize("text, line", [
     pytest.param('title = "synthetic\nstart = 2023-01-01\n', "1", id="unclosed-string"),
     pytest.param(target_toml() + "this is not toml\n", "7", id="not-a-key-value"),
-    pytest.param(target_toml(extra=progress("2023-02-30", 5)), "9", id="no-such-day"),
     pytest.param(target_toml(extra="title = 'twice'\n"), "7", id="duplicate-key"),
 ])
 def test_validate_reports_malformed_toml_with_line_and_column(tmp_path, text, line):

@@ -372,7 +372,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
         if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
                 row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
-                target.kind is not Kind.MILESTONE and row.entry.value in (
+                target.kind is not Kind.MILESTONE and not row.entry.note and row.entry.value in (  # a note: reported
                     current_figure(target, row.entry.date, targets),
                     row.sent and current_figure(target, row.sent, targets)))):  # the figure it was sent with
             skipped += 1
