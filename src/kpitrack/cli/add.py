@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import (QuietOption, Wait, app, entry_date_argument, figure_argument, option_named, root, say,
-                          speak_settings_language, waiting, warn)
+                          speak_settings_language, typed_wording, waiting, warn)
 from kpitrack.cli.complete import target_ids
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, worded
@@ -117,8 +117,13 @@ def add(
     when = on or date.today()
     made = []
 
+    from kpitrack.domain.model import ReadingQualifier
+    from kpitrack.domain.parse import FIGURE_WORDS
+
+    typed, qualifier = typed_wording(value, qualifier, ReadingQualifier, "'VALUE'", "--qualifier", FIGURE_WORDS)
+
     def build(target, text):
-        entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
+        entry = typed_entry(target, typed, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
         if node is not None:
             entry = entry._replace(node=node_named(target, node, path))
         made.append(entry)
