@@ -224,6 +224,12 @@ def test_an_unknown_language_is_a_usage_error(where):
     assert f"'{name}'" in result.stderr and "'fr' is not one of: en, zh" in result.stderr
 
 
+def test_an_unknown_lang_is_refused_in_kpitrack_langs_language():
+    """--lang fr with KPITRACK_LANG=zh: the refusal is in Chinese (it fell back to the locale's English)."""
+    result = run("--lang", "fr", "status", KPITRACK_LANG="zh")
+    assert result.exit_code == 2 and "'fr' 不是以下之一：en, zh" in result.stderr, result.stderr
+
+
 def test_errors_of_the_tool_speak_chinese():
     result = run("--lang", "zh", "--dir", "/nonexistent/kpitrack-zh", "status")
     assert (result.exit_code, result.stderr) == (

@@ -211,9 +211,13 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
     keys = {HEADER_ALIASES.get(name) for name in names}
     missing = [name for name, wanted in (("id", {"id", "title"}), ("date", {"date"}),
                                          ("value", {"value", "running"})) if not wanted & keys]
+    hints = [f"{name!r}: {hint}" for name in names if name and name not in HEADER_ALIASES
+             for hint in [did_you_mean(name, list(HEADER_ALIASES))] if hint]
     raise KpitrackError(N_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
+                           "{missing}); {hint}") if hints else
+                        N_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
                            "{missing})"), path, table[0][0] if table else 1, columns=", ".join(IMPORT_COLUMNS),
-                          missing=", ".join(missing))
+                        missing=", ".join(missing), hint=_("; ").join(hints))
 
 
 def _text(cell: Any) -> str:
