@@ -229,22 +229,6 @@ def figure_argument(text: str | None, unit: str, name: str) -> Decimal | None:
         raise typer.BadParameter(worded(error), param_hint=name) from None
 
 
-def typed_wording(text: str | None, qualifier, kind, name: str, option: str, words=None):
-    """The figure typed without its wording (超1200, 6.0%左右, 近50) and the qualifier that wording
-    is, of `kind` (model.Qualifier or ReadingQualifier); the option given too must say the same."""
-    from kpitrack.domain.parse import TARGET_WORDS, worded_figure
-
-    if text is None:
-        return text, qualifier
-    figure, code = worded_figure(text, words or TARGET_WORDS)
-    if code is None:
-        return text, qualifier
-    if qualifier is not None and qualifier.value != code:
-        raise typer.BadParameter(_("{text!r} is worded {code}, but {option} says {given}: give one").format(
-            text=text, code=code, option=option, given=qualifier.value), param_hint=name)
-    return figure, kind(code)
-
-
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
 
 

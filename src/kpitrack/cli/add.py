@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import (QuietOption, Wait, app, entry_date_argument, figure_argument, option_named, root, say,
-                          speak_settings_language, typed_wording, waiting, warn)
+                          speak_settings_language, waiting, warn)
 from kpitrack.cli.complete import target_ids
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import _, worded
@@ -36,6 +36,23 @@ def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
         speak_settings_language(ctx, load_settings(workspace_root).language)
     except KpitrackError:  # a broken kpitrack.toml is for `validate` to name
         pass
+
+
+def typed_wording(text: str | None, qualifier, kind, name: str, option: str, words=None):
+    """The figure typed without its wording (超1200, 6.0%左右, 近50) and the qualifier that wording
+    is, of `kind` (model.Qualifier or ReadingQualifier); the option given too must say the same."""
+    from kpitrack.domain.parse import TARGET_WORDS, worded_figure
+
+    if text is None:
+        return text, qualifier
+    figure, code = worded_figure(text, words or TARGET_WORDS)
+    if code is None:
+        return text, qualifier
+    if qualifier is not None and qualifier.value != code:
+        raise typer.BadParameter(_("{text!r} is worded {code}, but {option} says {given}: give one").format(
+            text=text, code=code, option=option, given=qualifier.value), param_hint=name)
+    return figure, kind(code)
+
 
 
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):

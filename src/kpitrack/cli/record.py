@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from kpitrack.cli import (QuietOption, Wait, app, date_argument, figure_argument, load, option_named,
-                          report_problems, root, say, typed_wording, waiting)
+                          report_problems, root, say, waiting)
 from kpitrack.cli.complete import folders, owners, tags
 from kpitrack.cli.reading import text_encoding
 from kpitrack.domain.errors import KpitrackError
@@ -87,6 +87,8 @@ def new(
     if kind is None:  # 空置率 95.5 is a reading of the level, not a change of 95.5
         kind = Kind.LEVEL if direction is Direction.DECREASE else Kind.CUMULATIVE
     # 超1200, 6.0%左右: the pledge's wording typed with its figure is its qualifier, as --qualifier gives it
+    from kpitrack.cli.add import typed_wording
+
     target, qualifier = typed_wording(target, qualifier, Qualifier, "--target", "--qualifier")
     # read in the target's unit, as add reads a figure: on 亿元 1500亿 and 1500亿元 are 1500
     target, baseline, tolerance, stretch_target = (

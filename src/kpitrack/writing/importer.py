@@ -13,7 +13,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
-from kpitrack.writing.import_limits import utf8_line
+from kpitrack.writing.import_limits import decode_import
 from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
 
 
@@ -94,7 +94,7 @@ def read_import(path: Path, encoding: str | None = None, sheet: str | None = Non
             data = path.read_bytes()
         except OSError as error:
             raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
-        text, encoding = _decode_import(data, path, encoding)
+        text, encoding = decode_import(data, path, encoding)
         tables = [(path, _csv_table(text, path))]
     rows, problems = [], []
     for where, table in tables:
@@ -262,34 +262,6 @@ def _number(cell: Any):
     if isinstance(cell, (int, float)):
         return parse_value(_text(cell)) if isinstance(cell, float) else Decimal(cell)
     return parse_value(_text(cell))
-
-
-def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as error:
-            raise KpitrackError(N_("cannot read as {encoding}: {error}"), path, encoding=encoding,
-                                error=error) from None
-        return text.removeprefix("\ufeff"), encoding
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise KpitrackError(N_("starts like UTF-16 but is not; name the file's encoding"), path) from None
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    mixed = utf8_line(data)
-    if mixed:
-        raise KpitrackError(N_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
-                               "file in one encoding"), path, utf8=mixed[0], other=mixed[1])
-    try:
-        return data.decode("gb18030"), "gbk"
-    except UnicodeDecodeError:
-        raise KpitrackError(N_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"), path) from None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
