@@ -30,7 +30,7 @@ def __getattr__(name: str):
         return getattr(series, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms"]
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "let_go", "latest", "chart_series", "chart_fields", "qualifier_terms"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -46,6 +46,14 @@ def last_known_entries(target: Target, figures: Figures, count: int) -> list[Ent
 def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
     """The last `count` entries (None: all) and how many there are."""
     return latest_entries(target, count)
+
+
+def let_go(target: Target) -> None:
+    """Forget what was decoded of `target`'s entries for a page written (the entries, the timeline's
+    states a chart asked for): the cache gives them again if asked. Entries read from the file stay."""
+    release = getattr(target.entries, "release", None)  # files.stored.StoredEntries: a cache's entries
+    if release is not None:
+        release()
 
 
 def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
