@@ -346,7 +346,7 @@ def report(
         from kpitrack.words.display import visible
         if chosen.folder:
             from kpitrack.writing.site import write_site
-            write_site(out, text, workspace.root)
+            write_site(out, text.names, text, workspace.root)
         else:
             from kpitrack.writing.output import write_output
             write_output(out, text, workspace.root)

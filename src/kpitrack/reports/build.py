@@ -30,7 +30,7 @@ def __getattr__(name: str):
         return getattr(series, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "recorded_by", "chart_series", "chart_fields", "qualifier_terms"]
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "let_go", "latest", "recorded_by", "chart_series", "chart_fields", "qualifier_terms"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -57,6 +57,14 @@ def recorded_by(target: Target, as_of: date) -> list[Entry]:
     """Every entry as written (estimates given way to included), in file order, dated on or before
     `as_of`: what a page or `show --format json` lists as of that day."""
     return [entry for entry in target.entries if entry.date <= as_of]
+
+
+def let_go(target: Target) -> None:
+    """Forget what was decoded of `target`'s entries for a page written (the entries, the timeline's
+    states a chart asked for): the cache gives them again if asked. Entries read from the file stay."""
+    release = getattr(target.entries, "release", None)  # files.stored.StoredEntries: a cache's entries
+    if release is not None:
+        release()
 
 
 def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
