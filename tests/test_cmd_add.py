@@ -274,3 +274,19 @@ def test_add_echoes_the_figure_as_understood_in_the_target_unit(tmp_path):
     assert english.exit_code == 0 and ": 194.7 亿元 (running total) on 2025-07-31" in english.stdout, english.output
     chinese = run(tmp_path, "--lang", "zh", "add", "inv", "1.947万亿元", "--total", "--date", "2025-08-31")
     assert chinese.exit_code == 0 and "19,470 亿元（累计）" in chinese.stdout, chinese.output
+
+
+@pytest.mark.parametrize("typed, value, qualifier", [("超50", "50", "over"), ("近1.2千", "1200", "nearly"),
+                                                     ("约 30", "30", "about")])
+def test_a_figure_typed_with_its_wording_takes_it_as_its_qualifier(tmp_path, typed, value, qualifier):
+    """A figure as the report words it (超50, 近1.2万) is the figure and its qualifier, as --qualifier
+    gives it (found by a new user: refused as 'not a number'). Synthetic."""
+    import tomllib
+
+    from helpers import TARGET_TOML, run, write
+
+    write(tmp_path / "firms.toml", TARGET_TOML)
+    result = run(tmp_path, "add", "firms", typed, "--date", "2023-03-31")
+    assert result.exit_code == 0, result.output
+    entry = tomllib.loads((tmp_path / "firms.toml").read_text(encoding="utf-8"))["progress"][-1]
+    assert (str(entry["value"]), entry["qualifier"]) == (value, qualifier)

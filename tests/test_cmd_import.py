@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers import entries_of, run, snapshot, write
+from helpers import TARGET_TOML, entries_of, run, snapshot, write
 
 FIRMS = """\
 title = "synthetic: new firms"
@@ -171,3 +171,11 @@ def test_an_implausible_row_is_refused_like_add_does_unless_forced(make_workspac
     forced = cli(root, "import", str(csv_file), "--force")
     assert forced.exit_code == 0, forced.output
     assert "value = 35000" in (root / "housing.toml").read_text(encoding="utf-8")
+
+
+def test_a_mistyped_header_gets_its_suggestion(tmp_path):
+    """`dat` for date: the error names the column it is close to, as a mistyped key does."""
+    write(tmp_path / "firms.toml", TARGET_TOML)
+    write(tmp_path / "rows.csv", "id,dat,value\nfirms,2023-03-31,5\n")
+    result = run(tmp_path, "import", str(tmp_path / "rows.csv"))
+    assert result.exit_code == 2 and "missing: date); 'dat': did you mean 'date'?" in result.output, result.output

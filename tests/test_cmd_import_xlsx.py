@@ -157,3 +157,20 @@ def test_the_english_ledger_imports_too(workspace, tmp_path):
     result = run(workspace, "import", str(ledger))
     assert result.exit_code == 0, result.output
     assert entries(workspace, "parks") == [("2023-07-31", 7000, True, None)]
+
+
+def test_a_formula_whose_value_was_never_saved_is_refused_not_lost(workspace, tmp_path):
+    """A unit types =1+1 (or a program writes a formula) in a figure's cell: openpyxl keeps no value
+    for it, and the row was read as blank, skipped in silence. It is refused, naming its row, as a
+    CSV's =1+1 is; nothing is written. Synthetic."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["编号", "截至日期", "累计完成"])
+    book.active.append(["firms", "2023-06-30", "=1+1"])
+    book.save(tmp_path / "filled.xlsx")
+    before = (workspace / "plan" / "firms.toml").read_bytes()
+    result = run(workspace, "import", str(tmp_path / "filled.xlsx"))
+    assert result.exit_code == 2, result.output
+    assert "filled.xlsx:2" in result.output and "=1+1" in result.output
+    assert (workspace / "plan" / "firms.toml").read_bytes() == before

@@ -5,7 +5,7 @@ import json
 from datetime import date
 from decimal import Decimal
 import pytest
-from helpers import snapshot, run, status_rows, one_error_line, read_toml, FIRMS, write_target
+from helpers import snapshot, run, status_rows, one_error_line, read_toml, FIRMS, write_target, write
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
@@ -175,3 +175,28 @@ def test_a_rise_typed_on_a_cumulative_decrease_target_is_not_steered_to_a_total(
         "cumulative", "--baseline", "100", "--target", "90", *PERIOD)
     line = one_error_line(run(tmp_path, "add", "vacancy", "95.5", "--date", "2023-03-31"))
     assert "total" not in line and 'kind = "level"' in line and "-95.5" in line
+
+
+@pytest.mark.parametrize("typed, unit, kind, target, qualifier", [
+    ("超1200", "家", "cumulative", "1200", "over"), ("1200以上", "家", "cumulative", "1200", "at-least"),
+    ("6.0%左右", "%", "growth", "6.0", "about"), ("超1.8万", "万个", "cumulative", "1.8", "over"),
+])
+def test_a_target_typed_with_its_wording_takes_it_as_its_qualifier(tmp_path, typed, unit, kind, target, qualifier):
+    """The pledge as the document words it (超1200, 6.0%左右) is its figure and its qualifier, as
+    --qualifier gives it; they were refused as 'not a number' (found by a new user). Synthetic."""
+    import tomllib
+
+    write(tmp_path / "kpitrack.toml", "")
+    result = run(tmp_path, "new", "t", "--title", "synthetic", "--target", typed, "--unit", unit, "--kind", kind,
+                 "--start", "2025-01-01", "--due", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    written = tomllib.loads((tmp_path / "t.toml").read_text(encoding="utf-8"))
+    assert (str(written["target"]), written["qualifier"]) == (target, qualifier)
+
+
+def test_a_wording_and_another_qualifier_are_refused(tmp_path):
+    write(tmp_path / "kpitrack.toml", "")
+    result = run(tmp_path, "new", "t", "--title", "synthetic", "--target", "超1200", "--unit", "家", "--qualifier",
+                 "about", "--start", "2025-01-01", "--due", "2025-12-31")
+    assert result.exit_code == 2 and "worded over, but --qualifier says about" in result.output
+    assert not (tmp_path / "t.toml").exists()

@@ -65,7 +65,7 @@ def test_show_json_lists_entries_and_figures(tmp_path):
     entry = {"total": False, "done": None, "note": None, "source": None, "qualifier": None, "estimate": False, "node": None}
     assert document["entries"] == [
         {**entry, "date": "2023-02-28", "value": 100}, {**entry, "date": "2023-03-31", "value": 200},
-        {**entry, "date": "2023-06-30", "value": 650, "total": True}, {**entry, "date": "2023-08-31", "value": 50}]
+        {**entry, "date": "2023-06-30", "value": 650, "total": True}]  # 2023-08-31's entry is after the as-of day
 
 
 def test_show_unknown_id_suggests_a_close_one(tmp_path):

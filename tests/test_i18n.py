@@ -224,6 +224,12 @@ def test_an_unknown_language_is_a_usage_error(where):
     assert f"'{name}'" in result.stderr and "'fr' is not one of: en, zh" in result.stderr
 
 
+def test_an_unknown_lang_is_refused_in_kpitrack_langs_language():
+    """--lang fr with KPITRACK_LANG=zh: the refusal is in Chinese (it fell back to the locale's English)."""
+    result = run("--lang", "fr", "status", KPITRACK_LANG="zh")
+    assert result.exit_code == 2 and "'fr' 不是以下之一：en, zh" in result.stderr, result.stderr
+
+
 def test_errors_of_the_tool_speak_chinese():
     result = run("--lang", "zh", "--dir", "/nonexistent/kpitrack-zh", "status")
     assert (result.exit_code, result.stderr) == (
@@ -322,3 +328,9 @@ def test_the_catalogue_holds_no_message_the_code_no_longer_uses():
     stale = [(entry.context, entry.id) for entry in read_catalogue() if entry.id
              and (entry.context, entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id) not in used]
     assert not stale, f"remove from the .po (or use again): {stale}"
+
+
+@pytest.mark.parametrize("typed, close", [("红等", "红灯"), ("behnd", "behind"), ("严重之后", "严重滞后")])
+def test_a_mistyped_status_word_gets_its_suggestion_in_either_language(typed, close):
+    result = run("--lang", "zh", "--dir", str(SHIPPED), "status", "--status", typed)
+    assert result.exit_code == 2 and f"是否指 '{close}'" in result.stderr, result.stderr

@@ -224,7 +224,7 @@ def test_an_import_revision_is_listed_by_report_since_outside_git(make_workspace
     rows.write_text("id,date,value,total\ninv,2025-06-30,210,true\n")
     assert "1 figure revised" in cli(root, "import", str(rows)).output
     markdown = cli(root, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "markdown").output
-    assert "import rows.csv: 2025-06-30 200 → 210" in markdown, markdown
+    assert "(2025-06-30: 200 → 210)" in markdown and "2025-06-30 200 → 210" in markdown, markdown
 
 
 def test_the_ledgers_period_is_the_one_status_missing_chases(make_workspace, cli, tmp_path):
@@ -241,3 +241,30 @@ def test_the_ledgers_period_is_the_one_status_missing_chases(make_workspace, cli
     missing = json.loads(cli(root, "status", "--missing", "--as-of", "2025-08-05", "--format", "json").output)
     assert missing["missing"][0]["targets"][0]["period"] == "2025-Q2"
     assert row["本期"] == "2025年第2季度" and str(row["截至日期"])[:10] == "2025-06-30", row
+
+
+def test_a_figure_sent_back_unchanged_with_a_note_is_recorded(make_workspace, cli, tmp_path):
+    """A unit whose figure did not change says so in 备注: the row is a report, recorded as of 截至日期,
+    and status --missing no longer chases it; without a note the row is as it came, not reported
+    (found by a new user: the ledger gave a unit with an unchanged figure no way to report it)."""
+    import openpyxl
+
+    root = make_workspace(TARGETS)
+    ledger = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2025-08-05", "--format", "xlsx", "--out", str(ledger)).exit_code == 0
+    assert "added 0 entries" in cli(root, "import", str(ledger)).output  # as it came: nothing
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(header, row))
+        if cells["编号"].value == "inv":
+            cells["备注"].value = "本月无变化"
+    book.save(ledger)
+    result = cli(root, "import", str(ledger))
+    assert "added 1 entry" in result.output, result.output
+    shown = json.loads(cli(root, "show", "inv", "--as-of", "2025-08-05", "--format", "json").output)
+    assert shown["entries"][-1] == {**shown["entries"][-1], "date": "2025-07-31", "value": 200, "total": True,
+                                    "note": "本月无变化"}
+    missing = cli(root, "status", "--missing", "--as-of", "2025-08-05", "--format", "json").output
+    assert '"inv"' not in missing, missing

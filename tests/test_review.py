@@ -86,3 +86,26 @@ def test_the_by_owner_line_and_the_word_summary_separate_in_the_documents_langua
         paragraphs = [paragraph.text for paragraph in Document(io.BytesIO((tmp_path / "r.docx").read_bytes())).paragraphs]
         summary = next(text for text in paragraphs if text.count(separator.strip()) >= 3)
         assert other.strip() not in summary, summary
+
+
+def test_outside_git_a_fix_and_an_import_revision_are_listed_old_to_new(tmp_path):
+    """Outside git the journal is all there is: a fix and an import's revision are listed with their
+    date and old → new figures (they were listed as the command, `fix a --date …`), `undo` names the
+    command as typed, and the report says the figures received cannot be known (it said none came)."""
+    from datetime import date
+
+    write(tmp_path / "kpitrack.toml", "")
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500) + progress("2025-06-30", 600, total=True)))
+    assert run(tmp_path, "fix", "a", "520", "--date", "2025-05-31").exit_code == 0
+    write(tmp_path / "rows.csv", "id,date,value,total\na,2025-06-30,650,true\n")
+    assert run(tmp_path, "import", str(tmp_path / "rows.csv")).exit_code == 0
+    today = date.today().isoformat()
+    document = json.loads(run(tmp_path, "report", "--since", today, "--as-of", "2025-08-05", "--format", "json").stdout)
+    figures = [(row["date"], row["old"], row["new"]) for unit in document["received"] for row in unit["figures"]]
+    assert sorted(figures) == [("2025-05-31", "500", "520"), ("2025-06-30", "600", "650")]
+    markdown = run(tmp_path, "report", "--since", today, "--as-of", "2025-08-05").stdout
+    assert "(2025-05-31: 500 → 520)" in markdown and "(2025-06-30: 600 → 650)" in markdown  # the changes section
+    assert "not in a git repository" in markdown and "2025-05-31 500 → 520 firms (revised)" in markdown
+    assert run(tmp_path, "undo").exit_code == 0
+    undone = run(tmp_path, "undo")
+    assert "fix a 520 --date 2025-05-31" in undone.output, undone.output

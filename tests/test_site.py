@@ -277,3 +277,69 @@ def test_a_link_planted_in_an_earlier_site_is_not_written_through(cli, make_work
     assert result.exit_code == 2 and "symbolic link" in result.output
     assert victim.read_text() == "keep me"
     assert {path.name: path.lstat().st_ino for path in out.iterdir()} == before  # nothing written
+
+
+def test_the_site_is_written_a_page_at_a_time_each_target_let_go_once_its_page_is_written(tmp_path, monkeypatch):
+    """The site is never held whole (issue 26: 1,000 targets' pages and their decoded entries were
+    over 100 MiB): each page is drawn when its writer asks, written before the next is drawn, and
+    a target's entries decoded from the cache are forgotten once its page is written."""
+    import os
+    from datetime import date
+
+    from kpitrack.files.stored import StoredEntries
+    from kpitrack.files.workspace import load_workspace
+    from kpitrack.formats.site import INDEX, report_site_of, target_file
+    from kpitrack.reports import build
+    from kpitrack.writing import site as writing
+
+    root, out = synthetic(tmp_path / "ws"), tmp_path / "site"
+    cache = tmp_path / "cache"
+    for path in root.rglob("*.toml"):  # older than a file the cache takes for racily clean (files/cache.py)
+        os.utime(path, ns=(path.stat().st_mtime_ns - 10**10,) * 2)
+    for _ in range(2):  # the cache written, its entries at the second read, then read from
+        for target in load_workspace(root, cache).targets:
+            tuple(target.entries)
+    report = build.build_report(load_workspace(root, cache), date.fromisoformat(AS_OF))
+    let_go, forgotten = build.let_go, []
+
+    def recorded(target):
+        let_go(target)
+        forgotten.append(target.id)
+        assert isinstance(target.entries, StoredEntries)  # the cache's entries, forgotten (read again if asked)
+        assert not target.entries or target.entries._entries is None
+    monkeypatch.setattr(build, "let_go", recorded)
+    site = report_site_of(report, "en")
+    drawn = []
+
+    def pages():
+        for name, text in site:
+            assert all((out / before).is_file() for before in drawn)  # every page before it written
+            assert forgotten == [target.id for target, _figures in report.items
+                                 if target_file(target.id) in drawn]  # and its target let go
+            drawn.append(name)
+            yield name, text
+    writing.write_site(out, site.names, pages(), root)
+    assert sorted(drawn) == sorted(site.names) and drawn[-1] == INDEX and len(forgotten) == len(report.items)
+    assert (out / writing.MARKER).read_text(encoding="utf-8").splitlines()[1:] == sorted(site.names)
+    assert all(target.entries == target.entries for target, _figures in report.items)  # read again
+    monkeypatch.undo()  # the same pages as a run of the command
+    again = tmp_path / "again"
+    from helpers import run
+    assert run(root, "report", "--as-of", AS_OF, "--format", "site", "--out", str(again)).exit_code == 0
+    assert {path.name: path.read_bytes() for path in again.iterdir()} == {
+        path.name: path.read_bytes() for path in out.iterdir()}
+
+
+def test_a_page_the_site_did_not_name_is_not_written_and_the_folder_stays_a_site(tmp_path):
+    """The marker names every page before the first is written: a page drawn under another name
+    (a bug) is refused, and the folder still holds a site whose pages the marker lists."""
+    from kpitrack.domain.errors import KpitrackError
+    from kpitrack.writing import site as writing
+
+    out = tmp_path / "site"
+    pages = iter([("index.html", '<meta name="generator" content="kpitrack">'),
+                  ("other.html", '<meta name="generator" content="kpitrack">')])
+    with pytest.raises(KpitrackError, match="not among the pages"):
+        writing.write_site(out, ["index.html"], pages, tmp_path / "ws")
+    assert sorted(path.name for path in out.iterdir()) == [writing.MARKER, "index.html"]
+    assert writing.previous_pages(out) == ["index.html"]

@@ -317,8 +317,9 @@ def choose_language(option: Optional[str], environ=None) -> Optional[str]:
 
     environ = os.environ if environ is None else environ
     chosen, name = (option, "--lang") if option else (environ.get("KPITRACK_LANG") or None, "KPITRACK_LANG")
-    if chosen is not None and chosen not in LANGUAGES:
-        set_language(locale_language(environ))
+    if chosen is not None and chosen not in LANGUAGES:  # said in KPITRACK_LANG's language, else the locale's
+        fallback = environ.get("KPITRACK_LANG") if option else None
+        set_language(fallback if fallback in LANGUAGES else locale_language(environ))
         raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
             value=chosen, choices=", ".join(LANGUAGES)), param_hint=f"'{name}'")
     set_language(chosen or locale_language(environ))

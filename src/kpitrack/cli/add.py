@@ -38,6 +38,23 @@ def speak_workspace_language(ctx: typer.Context, workspace_root: Path) -> None:
         pass
 
 
+def typed_wording(text: str | None, qualifier, kind, name: str, option: str, words=None):
+    """The figure typed without its wording (超1200, 6.0%左右, 近50) and the qualifier that wording
+    is, of `kind` (model.Qualifier or ReadingQualifier); the option given too must say the same."""
+    from kpitrack.domain.parse import TARGET_WORDS, worded_figure
+
+    if text is None:
+        return text, qualifier
+    figure, code = worded_figure(text, words or TARGET_WORDS)
+    if code is None:
+        return text, qualifier
+    if qualifier is not None and qualifier.value != code:
+        raise typer.BadParameter(_("{text!r} is worded {code}, but {option} says {given}: give one").format(
+            text=text, code=code, option=option, given=qualifier.value), param_hint=name)
+    return figure, kind(code)
+
+
+
 def typed_entry(target, value: str, when: date, total: bool, note: Optional[str], source: Optional[str]):
     """The entry a person typed, read in the target's unit (194.7亿 on a 亿元 target is 194.7)."""
     from kpitrack.domain.model import Entry
@@ -68,10 +85,10 @@ def journal_ready(workspace_root: Path) -> None:
     ready(workspace_root)
 
 
-def journal(workspace_root: Path, operation: str, summary: str, changes: list) -> None:
+def journal(workspace_root: Path, operation: str, summary: str, changes: list, revised: list | None = None) -> None:
     from kpitrack.writing.journal import record
 
-    record(workspace_root, operation, summary, changes)
+    record(workspace_root, operation, summary, changes, revised=revised)
 
 
 @app.command()
@@ -117,8 +134,13 @@ def add(
     when = on or date.today()
     made = []
 
+    from kpitrack.domain.model import ReadingQualifier
+    from kpitrack.domain.parse import FIGURE_WORDS
+
+    typed, qualifier = typed_wording(value, qualifier, ReadingQualifier, "'VALUE'", "--qualifier", FIGURE_WORDS)
+
     def build(target, text):
-        entry = typed_entry(target, value, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
+        entry = typed_entry(target, typed, when, total, note, source)._replace(qualifier=qualifier, estimate=estimate)
         if node is not None:
             entry = entry._replace(node=node_named(target, node, path))
         made.append(entry)
@@ -141,6 +163,7 @@ def add(
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
     journal(workspace_root, "add", f"add {path.stem} {value} --date {when.isoformat()}"
+            + (" --total" if total else "") + (" --estimate" if estimate else "")
             + (f" --node {made[-1].node}" if made and made[-1].node else ""), [appended])
     for warning in entry_warnings(appended.target, made[-1]):
         warn(worded(warning))

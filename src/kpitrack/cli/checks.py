@@ -125,7 +125,7 @@ def _torn(workspace) -> list[Path]:
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
     whether stale is asked for, the words as typed); a word naming no status is a usage error."""
-    from kpitrack.words.display import typed_statuses
+    from kpitrack.words.display import typeable_status_words, typed_statuses
     from kpitrack.domain.model import Status, Verdict
 
     names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
@@ -133,9 +133,12 @@ def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     for name in names:
         named = typed_statuses(name)  # 未报送: the status no-data and the verdict not-reported
         if not named:
+            from kpitrack.files.names import did_you_mean
+
             known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale", "due-soon"]
+            hint = did_you_mean(name, typeable_status_words(), 0.5)
             raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
-                value=name, choices=", ".join(known)), param_hint=f"'{option}'")
+                value=name, choices=", ".join(known)) + (_("; ") + hint if hint else ""), param_hint=f"'{option}'")
         codes += named
     chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code == "due-soon" else Verdict(code)
                    for code in codes if code != "stale")
@@ -245,9 +248,9 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     if previous is None:  # the first run with these options: what is flagged now is all news
         from kpitrack.cli import warn
         warn(ngettext("no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} target; "
-                      "the next run reports what changed since",
+                      "what is flagged now is listed as changed, the next run lists what changed since",
                       "no previous --changes run with --fail-on {fail_on}: recorded a baseline of {count} targets; "
-                      "the next run reports what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
+                      "what is flagged now is listed as changed, the next run lists what changed since", len(current)).format(fail_on=fail_on, count=len(current)))
     titles = {target.id: target.title for target, _result in items}
     for change in news:
         print(_("{id}: {what} {as_of} ({title})").format(id=change.id, what=change_words(change),
@@ -343,7 +346,7 @@ def report(
         from kpitrack.words.display import visible
         if chosen.folder:
             from kpitrack.writing.site import write_site
-            write_site(out, text, workspace.root)
+            write_site(out, text.names, text, workspace.root)
         else:
             from kpitrack.writing.output import write_output
             write_output(out, text, workspace.root)

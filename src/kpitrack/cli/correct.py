@@ -85,7 +85,10 @@ def fix(
         replaced, old, new = rewrite_entry(path, workspace_root, _pick(on, "refuse"), make)
     except KpitrackError as error:
         raise option_named(error, {"note": "--note", "source": "--source"}) from None
-    journal(workspace_root, "fix", f"fix {path.stem} --date {on}", [replaced])
+    from kpitrack.writing.journal import revision
+
+    summary = f"fix {path.stem} {value} --date {on}" + (" --total" if total else "")
+    journal(workspace_root, "fix", summary, [replaced], [revision(path.stem, summary, on, old, new)])
     _said(workspace_root, _("fixed {file} on {date}: {new}, was {old}").format(
         file=path, date=on, new=_shown(new), old=_shown(old)), quiet)
 

@@ -86,6 +86,10 @@ def new(
 
     if kind is None:  # 空置率 95.5 is a reading of the level, not a change of 95.5
         kind = Kind.LEVEL if direction is Direction.DECREASE else Kind.CUMULATIVE
+    # 超1200, 6.0%左右: the pledge's wording typed with its figure is its qualifier, as --qualifier gives it
+    from kpitrack.cli.add import typed_wording
+
+    target, qualifier = typed_wording(target, qualifier, Qualifier, "--target", "--qualifier")
     # read in the target's unit, as add reads a figure: on 亿元 1500亿 and 1500亿元 are 1500
     target, baseline, tolerance, stretch_target = (
         figure_argument(text, unit, f"'{name}'") for text, name in (

@@ -94,6 +94,25 @@ def parse_figure(text: str, unit: str) -> Decimal:
     return value
 
 
+# The words a pledge or a published figure is worded with, as typed beside the number: a target's
+# 超1200, 1200以上, 6.0%左右, 3%以内; a figure's 近50, 超50, 约50 (the codes of model.Qualifier and
+# model.ReadingQualifier).
+TARGET_WORDS = (("超", "", "over"), ("", "以上", "at-least"), ("", "左右", "about"), ("", "以内", "at-most"))
+FIGURE_WORDS = (("近", "", "nearly"), ("超", "", "over"), ("约", "", "about"))
+
+
+def worded_figure(text: str, words=TARGET_WORDS) -> tuple[str, str | None]:
+    """`text` without the wording typed around its number, and the wording's code (None: none):
+    `超1200` is ("1200", "over"), `6.0%左右` ("6.0%", "about")."""
+    stripped = normalized(text)
+    for prefix, suffix, code in words:
+        if prefix and stripped.startswith(prefix) and len(stripped) > len(prefix):
+            return stripped[len(prefix):].strip(), code
+        if suffix and stripped.endswith(suffix) and len(stripped) > len(suffix):
+            return stripped[: -len(suffix)].strip(), code
+    return text, None
+
+
 def size_problem(number: Decimal) -> Sentence | None:
     """Why `number` is too long or too small to keep exactly, or None: at most 28 significant
     digits, at most 28 decimal places, and no exponent."""

@@ -84,7 +84,31 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         elif match:
             line = text.count("\n") + (0 if text.endswith("\n") else 1)
         reason = message[: match.start()] if match else message
+        bad_date = _bad_date(text, line)
+        if bad_date:  # tomllib reads 2025-13-31 as a number and something after it
+            raise KpitrackError(N_("{value} is not a calendar date: write it as YYYY-MM-DD, a real day"), path, line,
+                                value=bad_date) from None
         raise KpitrackError(N_("invalid TOML: {reason}"), path, line, column, reason=toml_reason(reason)) from None
+
+
+_DATE_LIKE = re.compile(r"\s*[A-Za-z0-9_-]+\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\s*(#.*)?$")
+
+
+def _bad_date(text: str, line: int | None) -> str | None:
+    """The date-like value of `line` (key = 2025-13-31) when it is no calendar date, else None."""
+    from datetime import date
+
+    if line is None:
+        return None
+    lines = text.splitlines()
+    found = _DATE_LIKE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if not found:
+        return None
+    try:
+        date(*map(int, found.group(1).split("-")))
+    except ValueError:
+        return found.group(1)
+    return None
 
 
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")

@@ -61,6 +61,15 @@ def previous_total(text: str, day: date) -> Recorded | None:
     return max(earlier, key=lambda old: old.date, default=None)
 
 
+def increments_since(text: str, total: Recorded | None, day: date) -> list[Recorded]:
+    """The increments (not estimates) dated after the running total `total` (or since the start) up
+    to `day`, among the last LOOK_BACK entries of the file: what a running total for `day` holds at
+    least, beside that total. Read cheaply, so a lower estimate of the figure, never a higher one."""
+    return [old for old in _blocks_with(text, "value", LOOK_BACK)
+            if not old.total and not old.estimate and old.value is not None
+            and (total is None or total.date < old.date) and old.date <= day]
+
+
 def identical(entry: Entry, other: Entry) -> bool:
     """The same record (see domain.model.identity): what the door refuses a second time."""
     return identity(entry) == identity(other)
@@ -147,6 +156,13 @@ def implausible(target: Target, text: str, entry: Entry, importing: bool = False
             return _("the running total {value} is below the previous total {previous} ({date}) on a target "
                      "that must rise; a slip? {hint}").format(value=entry.value, previous=previous.value,
                                                               date=previous.date, hint=_forced(importing))
+        added = increments_since(text, previous, entry.date) if entry.total and target.direction is \
+            Direction.INCREASE else []
+        so_far = (previous.value if previous else target.baseline) + sum(old.value for old in added)
+        if added and entry.value < so_far:
+            return _("the running total {value} is below the figure so far, {figure} ({date}), on a target that "
+                     "must rise; a slip? {hint}").format(value=entry.value, figure=so_far,
+                                                         date=max(old.date for old in added), hint=_forced(importing))
         if not entry.total:
             figure = (previous.value if previous else target.baseline) + entry.value
     bound = PLAUSIBLE_TIMES_TARGET * abs(target.target)

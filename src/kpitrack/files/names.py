@@ -60,11 +60,12 @@ def check_text(value: str | None, name: str) -> None:
         raise KpitrackError(problem)
 
 
-def did_you_mean(word: str, choices) -> str | None:
-    """`did you mean 'title'?` for the closest of `choices`, or None when none is close."""
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """`did you mean 'title'?` for the closest of `choices`, or None when none is close (`cutoff`:
+    difflib's; one character of two Chinese ones, 红等 for 红灯, is 0.5)."""
     import difflib  # only on a mistake: its import costs start-up time
 
-    close = difflib.get_close_matches(word, list(choices), n=1)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return _("did you mean {word!r}?").format(word=close[0]) if close else None
 
 

@@ -49,6 +49,7 @@ class StoredEntries(Sequence):
                  parsed: Callable[[], Target], days: DayRows | None = None) -> None:
         self._connection, self.file, self._count, self.parsed = connection, file, count, parsed
         self._entries: tuple[Entry, ...] | None = None
+        self._from_cache = False
         self.timeline = StoredTimeline(self, first_day, days or DayRows(connection))
 
     def __len__(self) -> int:
@@ -72,8 +73,16 @@ class StoredEntries(Sequence):
     def entries(self) -> tuple[Entry, ...]:
         if self._entries is None:
             rows = self._rows()
+            self._from_cache = rows is not None
             self._entries = rows if rows is not None else self._from_file()
         return self._entries
+
+    def release(self) -> None:
+        """Forget the entries decoded and the timeline's states asked for (a page written with them):
+        read from the cache again if asked. Entries the cache did not have (parsed from the file) stay."""
+        if self._entries is not None and self._from_cache:
+            self._entries = None
+        self.timeline.release()
 
     def latest(self, count: int) -> list[Entry]:
         """The last `count` entries by date (file order within a day): up to LATEST of them from a
@@ -228,6 +237,10 @@ class StoredTimeline:
             return list(states)
         except (*DAMAGED, AttributeError):
             return self._replaced().days_until(day)
+
+    def release(self) -> None:
+        """Forget the states asked for (kept only to answer again): the rows give them again."""
+        self._asked = {}
 
     def _replaced(self) -> Timeline:
         """The rows are gone (another process replaced them, or the cache failed): from the file."""

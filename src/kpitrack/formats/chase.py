@@ -96,9 +96,14 @@ def received_line(row: dict) -> str:
         date=row["date"] or "", figure=figure, unit=row["unit"], change=_(RECEIVED[row["change"]])).strip()
 
 
-def received_markdown(since: date, rows: list[dict]) -> str:
+OUTSIDE_GIT = N_("This workspace is not in a git repository: only the revisions journalled by fix and import "
+                 "(30 days) are known, not the figures received; keep it in git to see them.")
+
+
+def received_markdown(since: date, rows: list[dict], in_git: bool = True) -> str:
     """report --since: per 责任单位, the figures received and revised since the date."""
     lines = ["## " + _("Figures received and revised since {since}").format(since=since.isoformat()), ""]
+    lines += [] if in_git else [_(OUTSIDE_GIT), ""]
     for row in rows:
         lines += ["### " + _markdown_cell(owner_name(row["owner"])), ""]
         lines += [f"- **{_markdown_cell(figure['id'])}** {_markdown_cell(figure['title'])}: "
@@ -134,9 +139,10 @@ def report_sections(report, lang: str) -> list[tuple[str, list[tuple[str, list[s
                              [("", lines or [_("Nothing changed.")])]))
         if report.since and report.received is not None:
             sections.append((_("Figures received and revised since {since}").format(since=report.since.isoformat()),
-                             [(owner_name(row["owner"]), [f"{figure['id']} {figure['title']}: {received_line(figure)}"
-                                                          for figure in row["figures"]]) for row in report.received]
-                             or [("", [_("No figure received or revised.")])]))
+                             ([] if report.received_in_git else [("", [_(OUTSIDE_GIT)])])
+                             + ([(owner_name(row["owner"]), [f"{figure['id']} {figure['title']}: {received_line(figure)}"
+                                                           for figure in row["figures"]]) for row in report.received]
+                                or [("", [_("No figure received or revised.")])])))
         if report.missing is not None:
             sections.append((missing_heading(report.as_of), [
                 (owner_name(row["owner"]), [missing_line(target) for target in row["targets"]])

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from kpitrack.reports.build import Figures, last_known_entries, own_plan
+from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
 from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
@@ -186,7 +186,7 @@ def target_section(target: Target, figures: Figures, others: dict[str, Target] |
     chart = Markup(burnup_svg(target, figures, others, lang, small=False)) if target.kind is not Kind.MILESTONE else ""
     entries = [(entry.date.isoformat(), entry_value(entry), word("yes", lang) if entry.total else "",
                 visible(entry.note or ""), linked(visible(entry.source or "")))
-               for entry in sorted(target.entries, key=lambda entry: entry.date)]
+               for entry in sorted(recorded_by(target, figures.as_of), key=lambda entry: entry.date)]
     labels = [word(key, lang) for key in ("date", "value", "total", "note", "source")]
     return {"chart": chart, "entries": entries, "entry_labels": labels}
 

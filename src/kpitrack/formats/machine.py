@@ -97,7 +97,7 @@ def status_json(as_of: date, items: Iterable[Item]) -> str:
 
 
 def show_json(target: Target, figures: Figures, others: dict[str, Target] | None = None) -> str:
-    from kpitrack.reports.build import chart_fields
+    from kpitrack.reports.build import chart_fields, recorded_by
 
     document = status_row(target, figures)
     document.update(
@@ -107,7 +107,7 @@ def show_json(target: Target, figures: Figures, others: dict[str, Target] | None
         tags=list(target.tags),
         stretch=target.stretch,
         checkpoints=[{"date": cp.date, "value": cp.value} for cp in target.checkpoints],
-        entries=[entry_fields(entry) for entry in target.entries],
+        entries=[entry_fields(entry) for entry in recorded_by(target, figures.as_of)],
         chart=chart_fields(target, figures, others),
     )
     return to_json(document) + "\n"

@@ -118,7 +118,7 @@ def report_markdown_of(report, lang: str) -> str:
         text += "\n" + since_markdown(report.since, list(report.changes))
     if report.since and report.received is not None:
         from kpitrack.formats.chase import received_markdown
-        text += "\n" + received_markdown(report.since, list(report.received))
+        text += "\n" + received_markdown(report.since, list(report.received), report.received_in_git)
     if report.missing is not None:
         from kpitrack.formats.chase import missing_markdown
         text += "\n" + missing_markdown(report.as_of, list(report.missing))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 from kpitrack.reports.build import Report
 
@@ -15,7 +16,7 @@ from kpitrack.reports.build import Report
 class Format:
     name: str
     module: str  # kpitrack.formats.<module>
-    function: str  # its renderer: (report, lang) -> str | bytes (for a folder, {file name: text})
+    function: str  # its renderer: (report, lang) -> str | bytes (for a folder, its pages' names and (name, text) pairs)
     binary: bool = False  # writes bytes
     out_only: bool = False  # a file, never stdout: needs --out
     extension: str = ""
@@ -25,10 +26,10 @@ class Format:
     console: bool = False  # Rich renderables for the terminal, rendered at its width: (report, lang, width)
     soft_wrap: bool = False  # printed with Rich's soft wrap (lines as long as they are)
     streams: bool = False  # an iterator of lines, written as they are made
-    folder: bool = False  # writes a folder of pages (its renderer returns them by file name): needs --out DIR
+    folder: bool = False  # writes a folder of pages (formats.site.Site: names, then each page drawn): needs --out DIR
 
     @property
-    def render(self) -> Callable[..., str | bytes | dict[str, str]]:
+    def render(self) -> Callable[..., Any]:
         """The renderer, called as (report, lang[, width]): it speaks `lang` while it renders (lines it
         streams too), and the interface's language again after."""
         function = getattr(import_module(f"kpitrack.formats.{self.module}"), self.function)

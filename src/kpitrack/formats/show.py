@@ -88,7 +88,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.verdict is not None:
         result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
-    shown, count = latest(target, last)
+    shown, count, later = latest(target, last, figures.as_of)
     earlier = count - len(shown)
     entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
     for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
@@ -97,7 +97,7 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     for entry in shown:
         entries.add_row(entry.date.isoformat(), entry_value(entry), _("yes") if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
-    if not target.entries:
+    if not shown:
         entries.add_row("—", "", "", _("no entries yet"), "")
     if applies(target.kind, "burnup"):
         chart = [burnup_chart(target, figures, others=others), ""]
@@ -108,6 +108,9 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     more = [Text(ngettext("and {count} earlier entry: `show --all` lists every one",
                           "and {count} earlier entries: `show --all` lists every one", earlier).format(
         count=f"{earlier:,}"), style="dim")] if earlier else []
+    more += [Text(ngettext("{count} entry dated after {date} is not shown: it counts from its day",
+                           "{count} entries dated after {date} are not shown: they count from their days", later).format(
+        count=f"{later:,}", date=figures.as_of.isoformat()), style="dim")] if later else []
     return [definition, "", result, "", *chart, entries, *more]
 
 

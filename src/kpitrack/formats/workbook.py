@@ -42,7 +42,8 @@ INSTRUCTIONS = (
        "you want to add."),
     N_("2. The other columns (target value, completion, time-elapsed progress, gap, status) are "
        "computed; the sheet is protected so they cannot be overwritten."),
-    N_("3. Leave a target without a new figure as it is; do not write 0: a blank means not reported."),
+    N_("3. Leave a target without a new figure as it is; do not write 0. A figure sent back as it came counts as "
+       "not reported: if it has not changed, say so in \"Note\" (e.g. no change this month), and it is recorded."),
     N_("4. Do not add or remove rows or columns, and do not change the header or the sheet's name."),
     N_("5. Save it as .xlsx and send it back under its name; it is read with kpitrack import FILE."),
 )

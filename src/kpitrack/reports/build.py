@@ -30,7 +30,7 @@ def __getattr__(name: str):
         return getattr(series, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "latest", "chart_series", "chart_fields", "qualifier_terms"]
+__all__ = ["Figures", "Report", "build_report", "known_entries", "last_known_entries", "let_go", "latest", "recorded_by", "chart_series", "chart_fields", "qualifier_terms"]
 
 
 def known_entries(target: Target, figures: Figures) -> list[Entry]:
@@ -43,9 +43,28 @@ def last_known_entries(target: Target, figures: Figures, count: int) -> list[Ent
     return last_entries_as_of(target, figures.as_of, count)
 
 
-def latest(target: Target, count: int | None) -> tuple[list[Entry], int]:
-    """The last `count` entries (None: all) and how many there are."""
-    return latest_entries(target, count)
+def latest(target: Target, count: int | None, as_of: date) -> tuple[list[Entry], int, int]:
+    """The last `count` entries dated on or before `as_of` (None: all), how many such there are, and
+    how many are dated after it: a view as of a day lists what was known on it, as its figures count."""
+    shown, total = latest_entries(target, count)
+    if not shown or shown[-1].date <= as_of:  # the usual case: nothing after the day, nothing decoded
+        return shown, total, 0
+    known = [entry for entry in latest_entries(target, None)[0] if entry.date <= as_of]
+    return (known if count is None else known[max(len(known) - count, 0):]), len(known), total - len(known)
+
+
+def recorded_by(target: Target, as_of: date) -> list[Entry]:
+    """Every entry as written (estimates given way to included), in file order, dated on or before
+    `as_of`: what a page or `show --format json` lists as of that day."""
+    return [entry for entry in target.entries if entry.date <= as_of]
+
+
+def let_go(target: Target) -> None:
+    """Forget what was decoded of `target`'s entries for a page written (the entries, the timeline's
+    states a chart asked for): the cache gives them again if asked. Entries read from the file stay."""
+    release = getattr(target.entries, "release", None)  # files.stored.StoredEntries: a cache's entries
+    if release is not None:
+        release()
 
 
 def chart_series(target: Target, figures: Figures, others=None) -> Series | None:
@@ -93,6 +112,7 @@ class Report:
     office: str | None = None  # the workspace's `office`: the Word document's author
     missing: tuple[dict[str, Any], ...] | None = None  # status --missing: per unit, the targets not reported (chase.py)
     received: tuple[dict[str, Any], ...] | None = None  # figures received and revised since, per unit (review.py)
+    received_in_git: bool = True  # False: outside git, where only journalled revisions are known
 
     @property
     def groups(self) -> list[tuple[str, list[Item]]]:
@@ -104,6 +124,7 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
                  missing: bool = False) -> Report:
     """The report of `workspace` as of `as_of` over the selection, with its sections asked for."""
     from kpitrack.reports.chase import missing_rows
+    from kpitrack.git.history import in_repository
     from kpitrack.reports.review import figure_changes
 
     items = ordered(evaluate(workspace, as_of, tag, group, owner=owner))
@@ -111,5 +132,6 @@ def build_report(workspace: Workspace, as_of: date, tag: str | None = None, grou
                   tuple(owner_rows(items)) if by_owner else None, since,
                   tuple(changes_since(workspace, items, since)) if since else None,
                   received=tuple(figure_changes(workspace, items, since)) if since else None,
+                  received_in_git=in_repository(workspace.root) if since else True,
                   office=workspace.settings.office,
                   missing=tuple(missing_rows(workspace, items, as_of)) if missing else None)

@@ -406,6 +406,8 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
     done (any target), turned red (from outside the red statuses: a move from behind to overdue is not
     news to a report), recovered; and figures revised (by `kpitrack fix`, as its journal in .kpitrack/
     remembers, 30 days)."""
+    from kpitrack.reports.journalled import revision_words, revisions
+
     others = workspace.by_id()
     rows = []
     for target, now in items:
@@ -418,7 +420,7 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
     for record in revisions(workspace.root, since):
         if record["id"] in shown:
             rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
-                         "was": None, "now": record["summary"]})
+                         "was": None, "now": revision_words(record)})
     return rows
 
 
@@ -431,19 +433,3 @@ def since_change(was: str, now: str) -> str | None:
     kind = status_change(was, now, red)
     return {DONE: "newly done", RECOVERED: "recovered"}.get(kind) or (
         "turned red" if kind == TURNED and was not in red else None)
-
-
-def revisions(root, since: date) -> list[dict[str, str]]:
-    from pathlib import PurePath
-
-    from kpitrack.writing.journal import journal_records
-
-    found = []
-    for record in journal_records(root):
-        if record.get("operation") == "fix" and record.get("time", "")[:10] >= since.isoformat():
-            for target_id in record.get("ids") or [PurePath(change["path"]).stem for change in record["files"]]:
-                found.append({"id": target_id, "summary": record["summary"]})
-        if record.get("operation") == "import" and record.get("time", "")[:10] >= since.isoformat():
-            found += [item for item in record.get("revised", []) if isinstance(item, dict)
-                      and isinstance(item.get("id"), str) and isinstance(item.get("summary"), str)]
-    return found

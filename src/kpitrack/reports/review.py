@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from kpitrack.domain.model import Workspace
-from kpitrack.reports.report import Item, by_unit, revisions
+from kpitrack.reports.journalled import revisions
+from kpitrack.reports.report import Item, by_unit
 
 
 def _key(date_: Any, total: Any) -> tuple[str, bool]:
@@ -40,7 +41,8 @@ def figure_changes(workspace: Workspace, items: list[Item], since: date) -> list
         if then is None:  # outside git: the journal's revisions
             if journal is None:
                 journal = revisions(workspace.root, since)
-            found += [{"target": target, "change": "revised", "date": None, "old": None, "new": record["summary"]}
+            found += [{"target": target, "change": "revised", "date": record["date"], "old": record["old"],
+                       "new": record["new"] if record["new"] else record["summary"]}
                       for record in journal if record["id"] == target.id]
             continue
         before = {_key(table.get("date"), table.get("total")): _figure(table.get("value"), table.get("done"))

@@ -89,6 +89,15 @@ def typed_status(word: str) -> str | None:
     return "stale" if word in (STALE, in_language("zh", STALE)) else None
 
 
+def typeable_status_words() -> list[str]:
+    """Every word typed_status takes, Chinese ones (严重滞后, 红灯, 数据过期) after the codes."""
+    words = [*STATUS_WORDS.items(), *VERDICT_WORDS.items()]
+    codes = [code.value for code, _message in words] + ["stale", "due-soon"]
+    chinese = [in_language("zh", message) for _code, message in words]
+    chinese += [in_language("zh", message) for message in (*LIGHT_NAMES.values(), STALE, DUE_SOON_WORD)]
+    return list(dict.fromkeys(codes + chinese))
+
+
 def typed_statuses(word: str) -> list[str]:
     """Every status and verdict code a typed word names: `未报送` is how the tables print both the
     status no-data and the verdict not-reported, so it names both; other words name one code."""

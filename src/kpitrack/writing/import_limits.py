@@ -47,3 +47,31 @@ def utf8_line(data: bytes) -> tuple[int, int] | None:
         if utf8 and other:
             return utf8, other
     return None
+
+
+def decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as error:
+            raise KpitrackError(N_("cannot read as {encoding}: {error}"), path, encoding=encoding,
+                                error=error) from None
+        return text.removeprefix("\ufeff"), encoding
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise KpitrackError(N_("starts like UTF-16 but is not; name the file's encoding"), path) from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    mixed = utf8_line(data)
+    if mixed:
+        raise KpitrackError(N_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
+                               "file in one encoding"), path, utf8=mixed[0], other=mixed[1])
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        raise KpitrackError(N_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"), path) from None

@@ -116,10 +116,10 @@ def apply_import(workspace: Workspace, plan, name: str = "", waiting: Waiting | 
     changes = [Replaced(item.path, item.before, item.path.read_bytes(), item.target) for item in rewritten]
     changes += [item for item in done if item.path not in grown]
     if changes:
-        from kpitrack.writing.journal import record
+        from kpitrack.writing.journal import record, revision
         changed = {item.path for item in changes}
         record(workspace.root, "import", f"import {name}", changes,
                [target_id for target_id in {**plan.revisions, **plan.additions} if paths[target_id] in changed],
-               [{"id": target_id, "summary": f"import {name}: {row.entry.date} {old.value} → {row.entry.value}"}
+               [revision(target_id, f"import {name}", row.entry.date, old, row.entry)
                 for target_id, items in plan.revisions.items() for row, old in items])
     return sum(appended.added for appended in done)

@@ -17,6 +17,14 @@ INSTRUCTION_SHEETS = {"填报说明", "how to fill in"}  # the ledger's last she
 Table = list[tuple[int, list[Any]]]
 
 
+def unsaved_formulas(values: list[Any], written) -> list[Any]:
+    """The row's values, a formula whose value was never saved (written by a program, not Excel)
+    given as its text, `=1+1`, so that it is refused as a CSV's is rather than read as a blank cell:
+    a figure is never lost without a word. A formula Excel saved counts by its value, as shown."""
+    return [formula if value is None and isinstance(formula, str) and formula.startswith("=") else value
+            for value, formula in zip(values, [*written, *[None] * (len(values) - len(written))])]
+
+
 def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = None) -> list[tuple[Path, Table]]:
     """(where, table) for each sheet read: `where` is the file, or `file[sheet]` when several are."""
     from kpitrack.writing.importer import _has_header
@@ -25,6 +33,7 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
     try:
         from openpyxl import load_workbook
         book = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)  # for cells whose value was never saved
     except OSError as error:
         raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
     except Exception as error:  # openpyxl's own errors for a file that is not a workbook
@@ -41,10 +50,11 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
         table: Table = []
         for worksheet in sheets:
             table = []
+            written = formulas[worksheet.title].iter_rows(values_only=True, max_col=MAX_COLUMNS)
             for number, cells in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
                 if number > MAX_ROWS:
                     raise KpitrackError(N_("a sheet of more than {count} rows; split it"), path, count=MAX_ROWS)
-                table.append((number, list(cells)))
+                table.append((number, unsaved_formulas(list(cells), next(written, ()))))
             if sheet or _has_header(table):
                 found.append((worksheet.title, table))
             elif (warnings is not None and worksheet.title.casefold() not in INSTRUCTION_SHEETS
@@ -58,6 +68,7 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
                             error=type(error).__name__) from None
     finally:
         book.close()
+        formulas.close()
     if not found:  # none has the columns: the last one read names what is missing
         return [(path, table)]
     return [(path if len(found) == 1 else Path(f"{path}[{name}]"), table) for name, table in found]

@@ -13,7 +13,7 @@ from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
-from kpitrack.writing.import_limits import utf8_line
+from kpitrack.writing.import_limits import decode_import
 from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
 
 
@@ -94,7 +94,7 @@ def read_import(path: Path, encoding: str | None = None, sheet: str | None = Non
             data = path.read_bytes()
         except OSError as error:
             raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
-        text, encoding = _decode_import(data, path, encoding)
+        text, encoding = decode_import(data, path, encoding)
         tables = [(path, _csv_table(text, path))]
     rows, problems = [], []
     for where, table in tables:
@@ -211,9 +211,13 @@ def _find_header(table: Table, path: Path) -> tuple[int, list[str | None]]:
     keys = {HEADER_ALIASES.get(name) for name in names}
     missing = [name for name, wanted in (("id", {"id", "title"}), ("date", {"date"}),
                                          ("value", {"value", "running"})) if not wanted & keys]
+    hints = [f"{name!r}: {hint}" for name in names if name and name not in HEADER_ALIASES
+             for hint in [did_you_mean(name, list(HEADER_ALIASES))] if hint]
     raise KpitrackError(N_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
+                           "{missing}); {hint}") if hints else
+                        N_("the first row must name the columns {columns} (or 编号/指标, 日期, 数值…; missing: "
                            "{missing})"), path, table[0][0] if table else 1, columns=", ".join(IMPORT_COLUMNS),
-                          missing=", ".join(missing))
+                        missing=", ".join(missing), hint=_("; ").join(hints))
 
 
 def _text(cell: Any) -> str:
@@ -258,34 +262,6 @@ def _number(cell: Any):
     if isinstance(cell, (int, float)):
         return parse_value(_text(cell)) if isinstance(cell, float) else Decimal(cell)
     return parse_value(_text(cell))
-
-
-def _decode_import(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as error:
-            raise KpitrackError(N_("cannot read as {encoding}: {error}"), path, encoding=encoding,
-                                error=error) from None
-        return text.removeprefix("\ufeff"), encoding
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16 with its mark
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise KpitrackError(N_("starts like UTF-16 but is not; name the file's encoding"), path) from None
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 mark, even before GBK text saved by a confused tool
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    mixed = utf8_line(data)
-    if mixed:
-        raise KpitrackError(N_("mixes encodings: line {utf8} is UTF-8, line {other} is not (GBK?); save the whole "
-                               "file in one encoding"), path, utf8=mixed[0], other=mixed[1])
-    try:
-        return data.decode("gb18030"), "gbk"
-    except UnicodeDecodeError:
-        raise KpitrackError(N_("neither UTF-8 nor GBK text; name the file's encoding (gbk, utf-16, …)"), path) from None
 
 
 def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
@@ -372,7 +348,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
         if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
                 row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
-                target.kind is not Kind.MILESTONE and row.entry.value in (
+                target.kind is not Kind.MILESTONE and not row.entry.note and row.entry.value in (  # a note: reported
                     current_figure(target, row.entry.date, targets),
                     row.sent and current_figure(target, row.sent, targets)))):  # the figure it was sent with
             skipped += 1

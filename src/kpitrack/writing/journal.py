@@ -17,6 +17,7 @@ from kpitrack.files.state import STATE_FOLDER, confined, read_state, state_folde
 from kpitrack.writing.write import Appended, undo_append, write_private
 
 if TYPE_CHECKING:  # rewrites are journalled by fix and remove; add imports only what appends
+    from kpitrack.domain.model import Entry
     from kpitrack.writing.rewrite import Replaced
 
 JOURNAL_FILE = "journal.json"
@@ -91,6 +92,19 @@ def _checked(records: Any, root: Path) -> None:
                 raise refuse(N_("an append must be [start, end]"))
             if before is not None and not (isinstance(before, str) and _COPY.fullmatch(before)):
                 raise refuse(N_("a rewrite must name its copy (journal-….before)"))
+
+
+def revision(target_id: str, summary: str, day, old: Entry, new: Entry) -> dict[str, str]:
+    """What a revision journals for report --since: the target, its date, the figure before and after
+    (exact decimals, or done/undone), and the command's summary."""
+    return {"id": target_id, "summary": summary, "date": day.isoformat(), "old": _figure_text(old),
+            "new": _figure_text(new)}
+
+
+def _figure_text(entry: Entry) -> str:
+    if entry.value is not None:
+        return format(entry.value, "f")
+    return "done" if entry.done else "undone"
 
 
 def ready(root: Path) -> None:

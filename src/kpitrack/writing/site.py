@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Sentence
@@ -74,26 +75,32 @@ def site_folder(folder: Path) -> list[str]:
     return pages
 
 
-def write_site(folder: Path, pages: dict[str, str], root: Path) -> None:
-    """Write the site `pages` (file name: text) into `folder`, which site_folder allows."""
-    unsafe = [name for name in pages if not PAGE_NAME.fullmatch(name)]
+def write_site(folder: Path, names: list[str], pages: Iterable[tuple[str, str]], root: Path) -> None:
+    """Write the site into `folder`, which site_folder allows: `names` are its pages' file names, every
+    one known before the first is written; `pages` gives each (name, text) as it is drawn, written at
+    once and let go (the site is never held whole)."""
+    unsafe = [name for name in names if not PAGE_NAME.fullmatch(name)]
     if unsafe:  # formats/site.py makes the names: this is a bug, not the user's mistake
         raise _refuse(folder, N_("the page name {name!r} is not a plain file name; nothing was written"), name=unsafe[0])
     before = site_folder(folder)
-    for name in [MARKER, *pages]:  # a link or a folder planted among the pages stops the site before it starts
+    for name in [MARKER, *names]:  # a link or a folder planted among the pages stops the site before it starts
         _writable(folder / name)
     if not folder.exists():
         try:
             folder.mkdir()
         except OSError as error:
             raise _refuse(folder, N_("cannot create it: {reason}; nothing was written"), reason=error.strerror) from None
-    names = sorted(pages)
+    names = sorted(set(names))
     # The marker first, naming the pages of both sites: interrupted, the folder is still a site
     # whose every page is known; last, naming this site's pages only.
     write_output(folder / MARKER, "\n".join([MARKER_HEADING, *sorted(set(before) | set(names))]) + "\n", root)
-    for name in names:
-        write_output(folder / name, pages[name], root)
-    for name in sorted(set(before) - set(names)):
+    named = set(names)
+    for name, text in pages:
+        if name not in named:  # a page the names did not list would be left out of the marker: a bug
+            raise _refuse(folder, N_("the page {name!r} is not among the pages the site named before it was "
+                                     "written; it was not written"), name=name)
+        write_output(folder / name, text, root)
+    for name in sorted(set(before) - named):
         _remove_if_ours(folder / name)
     write_output(folder / MARKER, "\n".join([MARKER_HEADING, *names]) + "\n", root)
 
