@@ -53,3 +53,14 @@ def test_report_since_lists_what_changed_and_by_owner_adds_its_section(tmp_path)
     assert run(root, "fix", "b", "650", "--date", "2023-03-31", "-q").exit_code == 0
     data = json.loads(run(root, "report", "--as-of", "2023-09-30", "--since", "2000-01-01", "--format", "json").stdout)
     assert {(row["id"], row["change"]) for row in data["since"]} >= {("c", "newly done"), ("b", "revised")}
+
+
+def test_a_milestone_not_yet_done_is_not_unreported(tmp_path):
+    """A milestone without entries is not done, not 未报送 (its status says so, as status --missing
+    does); --by owner listed it under 未报送 (found by a new user). Synthetic."""
+    write(tmp_path / "kpitrack.toml", "")
+    write(tmp_path / "bridge.toml", 'title = "synthetic bridge"\nkind = "milestone"\nstart = 2023-01-01\n'
+          'due = 2023-12-31\nowner = "区建工署"\n')
+    write(tmp_path / "a.toml", owned("区建工署"))
+    rows = json.loads(run(tmp_path, "status", "--by", "owner", "--as-of", "2023-07-15", "--format", "json").stdout)
+    assert rows["owners"][0]["unreported"] == ["a"]

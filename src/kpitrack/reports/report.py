@@ -394,7 +394,7 @@ def owner_rows(items: list[Item]) -> list[dict[str, Any]]:
             "owner": owner, "targets": len(members),
             "red": sum(1 for _, result in members if result.status in RED),
             "unreported": [target.id for target, result in members
-                           if result.last_update is None and result.status not in (Status.NOT_STARTED, Status.DONE)],
+                           if result.status is Status.NO_DATA or result.verdict is Verdict.NOT_REPORTED],  # 未报送
             "stale": [target.id for target, result in members if result.stale and result.last_update is not None],
             "co": [target.id for target, _ in members if owner in target.co_owners],  # 配合; the rest 牵头
         })
