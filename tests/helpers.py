@@ -216,3 +216,24 @@ def documentation() -> str:
     root = Path(__file__).parents[1]
     return "\n".join((path).read_text(encoding="utf-8") for path in [root / "README.md", *(root / "docs" / name
                                                                                            for name in GUIDES)])
+
+
+# A milestone of three nodes (形象进度), synthetic: tests of node plans and of their appends' repair.
+NODE_PLAN = """# synthetic test data
+title = "synthetic: 项目建设"
+kind = "milestone"
+start = 2024-01-01
+due = 2024-12-31
+
+[[node]]
+name = "开工"
+due = 2024-03-31
+
+[[node]]
+name = "主体完工"
+due = 2024-09-30
+
+[[node]]
+name = "竣工验收"
+due = 2024-12-31
+"""

@@ -8,28 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run, status_rows, write_target
+from helpers import NODE_PLAN, run, status_rows, write_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 
-NODES = """# synthetic test data
-title = "synthetic: 项目建设"
-kind = "milestone"
-start = 2024-01-01
-due = 2024-12-31
-
-[[node]]
-name = "开工"
-due = 2024-03-31
-
-[[node]]
-name = "主体完工"
-due = 2024-09-30
-
-[[node]]
-name = "竣工验收"
-due = 2024-12-31
-"""
+NODES = NODE_PLAN
 
 
 @pytest.fixture

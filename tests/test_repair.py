@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from helpers import TARGET_TOML, write
+from helpers import NODE_PLAN, TARGET_TOML, write
 from kpitrack.cli import app
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.domain.model import Entry
@@ -143,16 +143,7 @@ def test_the_keys_repair_knows_are_the_keys_add_writes_in_their_order():
     assert keys == [*APPENDED_KEYS, "date"]
 
 
-NODES = """# synthetic test data
-title = "synthetic: 项目建设"
-kind = "milestone"
-start = 2024-01-01
-due = 2024-12-31
-
-[[node]]
-name = "开工"
-due = 2024-03-31
-"""
+NODES = NODE_PLAN  # a milestone with a node plan
 
 
 def test_a_torn_append_marking_a_node_done_is_repaired(tmp_path):
