@@ -258,13 +258,15 @@ def ahead(row: dict):
     """The gap as people read it, positive ahead: completion − plan, or a growth target's gap."""
     if row["kind"] == "growth":
         return row["gap"]
-    return None if row["lag"] is None or row["status"] == "not-started" else -Decimal(str(row["lag"]))
+    if row["vs_plan"] is not None:  # the JSON's vs_plan is the tables' "vs plan", and lag its opposite
+        assert row["vs_plan"] == -row["lag"], row
+    return row["vs_plan"]
 
 
 def shown_share(row: dict, field: str):
-    """A completion or planned share as people see it: none before the target's start (`—`), where
-    status JSON gives 0."""
-    return None if row["status"] == "not-started" else row[field]
+    """A completion or planned share as people see it: status JSON's own (null where people see `—`,
+    as before the target's start)."""
+    return row[field]
 
 
 def gap_shown(row: dict, completion_cell, gap_cell):
@@ -314,7 +316,7 @@ def agree(folder: Path, as_of: date):
     assert report == truth, "report --format json and status --format json differ"
 
     for target_id, row in read_csv(run(folder, "status", "--all", "--format", "csv", "--as-of", day)).items():
-        for field in ("current", "completion", "planned", "lag", "gap"):
+        for field in ("current", "completion", "planned", "lag", "vs_plan", "gap"):
             same(truth[target_id][field], None if row[field] == "" else Decimal(row[field]), field, f"csv, {target_id}")
         for field in ("status", "verdict"):
             assert row[field] == (truth[target_id][field] or ""), f"csv, {target_id}: {field}"

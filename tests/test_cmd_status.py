@@ -70,6 +70,7 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "current": 650,
         "completion": Decimal("54.17"),  # 54.1666… rounded half up
         "planned": Decimal("49.59"),  # 181 / 365
+        "vs_plan": Decimal("4.58"),  # completion − planned, the table's "vs plan": ahead (trial-left)
         "lag_days": -17,  # the plan reaches 54.17 % on day 198; 181 - 198
         "projected": Decimal("1310.77"),  # 650 / 181 * 365
         "required_per_month": Decimal("90.98"),  # 550 * 30.4375 / 184
@@ -87,6 +88,7 @@ def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
     write_target(tmp_path, "firms", FIRMS)
     row = status_rows(tmp_path, "--as-of", "2023-06-30")["firms"]
     assert row["lag"] == row["planned"] - row["completion"] == Decimal("-4.58")
+    assert row["vs_plan"] == row["completion"] - row["planned"] == Decimal("4.58")  # the table's +4.58
 
 
 def test_status_json_figures_are_numbers_and_unknowns_null(tmp_path):
@@ -110,7 +112,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         ",".join(STATUS_FIELDS),
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
-        "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,13,1109.12,107.52,"
+        "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,-3.76,13,1109.12,107.52,"
         "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,,92.43,false,,behind,",  # nodes: none; behind plan
     ]
 
@@ -204,7 +206,7 @@ def test_status_reaches_every_status_value(tmp_path):
     assert {target_id: row["status"] for target_id, row in rows.items()} == EXPECTED_STATUS
     assert {target_id: row["lag"] for target_id, row in rows.items() if target_id != "late"} == {
         "ahead": Decimal("-10.41"), "finished": Decimal("-50.41"), "lagging": Decimal("19.59"),
-        "slipping": Decimal("4.59"), "waiting": Decimal("0.00")}
+        "slipping": Decimal("4.59"), "waiting": None}  # not started: no lag, as the table's `—`
 
 
 @pytest.mark.parametrize("wanted", sorted(set(EXPECTED_STATUS.values())))
@@ -264,14 +266,14 @@ def test_status_planned_counts_the_leap_day(tmp_path):
 
 
 @pytest.mark.parametrize("as_of, planned", [
-    ("2022-12-31", "0.00"),  # before start
+    ("2022-12-31", None),  # before start: none, as the table's `—`
     ("2023-01-01", "0.27"),  # the end of the first day: 1 / 365
     ("2023-12-31", "100.00"),
     ("2024-03-01", "100.00"),  # clipped after due
 ])
 def test_status_planned_is_clipped_and_inclusive_of_both_ends(tmp_path, as_of, planned):
     write_target(tmp_path, "plain", target_toml(target=100))
-    assert status_rows(tmp_path, "--as-of", as_of)["plain"]["planned"] == Decimal(planned)
+    assert status_rows(tmp_path, "--as-of", as_of)["plain"]["planned"] == (planned and Decimal(planned))
 
 
 @pytest.mark.parametrize("as_of, planned", [

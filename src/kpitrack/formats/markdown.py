@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, percent, current_cell,
+from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, percent, current_cell, progress_cell,
                               status_word, target_value, title_of, verdict_text, visible)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
-from kpitrack.domain.model import Plan, Status
+from kpitrack.domain.model import Kind, Plan, Status
 from kpitrack.reports.pace import status_label
 from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
 
@@ -35,15 +35,17 @@ def status_table(items: Iterable[Item]) -> str:
     for item in items:
         row = status_row(*item)
         target, figures = item
-        shown = figures.status is not Status.NOT_STARTED
-        row.update(title=title_of(target), completion=percent(figures.completion, shown),
-                   planned=percent(figures.planned, shown), lag=difference(figures),
+        started = figures.status is not Status.NOT_STARTED
+        row.update(title=title_of(target), completion=percent(row["completion"]),
+                   planned=percent(row["planned"]), lag=difference(figures),
                    status=status_label(figures.status, row["pace_class"]), verdict=verdict_text(figures) or None)
         if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
             row["target"] = target_value(target)
-        if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
+        if target.kind is Kind.MILESTONE:  # done / not done (尚未完成) or nodes done, as the terminal: never `0 / 1`
+            row.update(current=progress_cell(target, figures), target=None)
+        elif figures.last_update:  # 近, 超, 约 and (est.) beside the figure
             row["current"] = current_cell(target, figures)
-        if figures.completion is None and shown:  # a growth rate's gap in points, an indicator's change
+        if figures.completion is None and started:  # a growth rate's gap in points, an indicator's change
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
             row["completion"] = _("{completion} (stretch {stretch}%)").format(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series, figure_on, known_entries, planned_on, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (printed, axis_range, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.words.display import (printed, shown, axis_range, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
@@ -60,8 +60,9 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     result.add_column(style="bold", no_wrap=True)
     result.add_column()
     rows = [(_("As of"), figures.as_of.isoformat()), (_("Current"), progress_cell(target, figures))]
+    seen = shown(figures)  # before its start: no completion, plan or lag, as in status (`—`)
     if applies(target.kind, "completion"):
-        rows.append((_("Completion"), f"{bar(figures.completion, 20)} {percent(figures.completion)}"))
+        rows.append((_("Completion"), f"{bar(seen.completion, 20)} {percent(seen.completion)}"))
     elif figures.gap is not None:
         rows.append((_("Difference"), _("{gap} (percentage points, reading - target)").format(gap=done_cell(figures))))
     if target.kind in (Kind.INDICATOR, Kind.GROWTH) and figures.last_update:
@@ -71,14 +72,14 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.stretch_completion is not None:
         rows.append((_("Stretch completion"), _("{completion}% (of {stretch})").format(
             completion=printed(figures.stretch_completion), stretch=number(target.stretch_target))))
-    if figures.planned is not None:
-        rows += [(_("Planned"), percent(figures.planned))]
+    if seen.planned is not None:
+        rows += [(_("Planned"), percent(seen.planned))]
         if own_plan(target, figures):
             rows.append((_("Of the plan to date"), percent(figures.plan_completion)))
-        rows += [
-                 (_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
-                  else lag_sentence(figures) or "—"),  # in Chinese, the offices' own sentence
-                 (_("Projected at due"), with_unit(figures.projected, target.unit)),
+        rows.append((_("Lag"), lag_cell(figures, ", ") + "  (positive = behind the calendar)" if language() == "en"
+                     else lag_sentence(figures) or "—"))  # in Chinese, the offices' own sentence
+    if figures.planned is not None:  # before its start too: what the year will need
+        rows += [(_("Projected at due"), with_unit(figures.projected, target.unit)),
                  (_("Required per month"), with_unit(figures.required_per_month, target.unit))]
     if applies(target.kind, "schedule"):
         rows.append((_("Schedule"), _(figures.schedule)))
@@ -88,16 +89,16 @@ def show_renderables(target: Target, figures: Figures, others: dict[str, Target]
     if figures.verdict is not None:
         result.add_row(_("Verdict"), Text(verdict_text(figures)))
 
-    shown, count, later = latest(target, last, figures.as_of)
-    earlier = count - len(shown)
+    listed, count, later = latest(target, last, figures.as_of)
+    earlier = count - len(listed)
     entries = Table(title=_("Progress entries"), title_justify="left", header_style="bold")
     for name, justify in ((_("Date"), "left"), (_("Value"), "right"), (_("Total"), "left"), (_("Note"), "left"),
                           (_("Source"), "left")):
         entries.add_column(name, justify=justify)
-    for entry in shown:
+    for entry in listed:
         entries.add_row(entry.date.isoformat(), entry_value(entry), _("yes") if entry.total else "",
                         Text(visible(entry.note or "", multiline=True)), Text(visible(entry.source or "")))
-    if not shown:
+    if not listed:
         entries.add_row("—", "", "", _("no entries yet"), "")
     if applies(target.kind, "burnup"):
         chart = [burnup_chart(target, figures, others=others), ""]

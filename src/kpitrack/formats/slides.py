@@ -18,7 +18,7 @@ from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Kind
 from kpitrack.formats.svgchart import FONT_STACK
 from kpitrack.reports.report import Item
-from kpitrack.words.display import done_cell, group_label, percent, title_of
+from kpitrack.words.display import done_cell, group_label, percent, shown, title_of
 from kpitrack.words.labels import word
 
 WIDTH, HEIGHT = 1600, 900
@@ -116,7 +116,8 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
     mark = legend + 60 + text_width(word("completion", lang), 20)
     parts.append(f'<line x1="{mark:.0f}" x2="{mark:.0f}" y1="86" y2="110" stroke="#000" stroke-width="3"/>')
     parts.append(f'<text x="{mark + 10:.0f}" y="104" font-size="20">{escape(word("planned", lang))}</text>')
-    highest = max([figures.completion for _, figures in rows if figures.completion is not None] or [Decimal(0)])
+    seens = [shown(figures) for _, figures in rows]  # nothing before a start: `—`, not a bar at 0.00%
+    highest = max([seen.completion for seen in seens if seen.completion is not None] or [Decimal(0)])
     high = max(Decimal(100), min(highest, CAP))
     pitch = (PLOT_BOTTOM - PLOT_TOP) / ROWS
     bottom = PLOT_TOP + pitch * len(rows)
@@ -126,25 +127,25 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
         parts.append(f'<text x="{at:.1f}" y="{bottom + 26:.1f}" text-anchor="middle" font-size="18">{tick}</text>')
     parts.append(f'<text x="{PLOT_LEFT}" y="{bottom + 58:.1f}" font-size="18" fill="#444">'
                  f'{escape(word("completion_vs_planned", lang))}</text>')
-    for index, (target, figures) in enumerate(rows):
+    for index, ((target, figures), seen) in enumerate(zip(rows, seens)):
         middle = PLOT_TOP + pitch * (index + 0.5)
         ink = COLOURS[LIGHT[figures.status]][1]
         title = title_of(target)
         row = [f'<g class="row"><title>{escape(target.id)} — {escape(title)}</title>',
                f'<text x="{LABEL_RIGHT}" y="{middle:.1f}" text-anchor="end" dominant-baseline="middle" '
                f'font-size="{LABEL_SIZE}">{escape(shortened(title, LABEL_SIZE, LABEL_RIGHT - LABEL_LEFT))}</text>']
-        if figures.completion is not None:
-            end = _x(figures.completion, high)
+        if seen.completion is not None:
+            end = _x(seen.completion, high)
             row.append(f'<rect x="{PLOT_LEFT}" y="{middle - pitch * 0.3:.1f}" width="{end - PLOT_LEFT:.1f}" '
                        f'height="{pitch * 0.6:.1f}" fill="{ink}"/>')
-            after = max(end, _x(figures.planned, high) if figures.planned is not None else end)  # off the mark
+            after = max(end, _x(seen.planned, high) if seen.planned is not None else end)  # off the mark
             row.append(f'<text x="{after + 8:.1f}" y="{middle:.1f}" dominant-baseline="middle" font-size="18">'
-                       f'{escape(percent(figures.completion))}</text>')
+                       f'{escape(percent(seen.completion))}</text>')
         else:  # a growth rate's gap to its target in points; no figure yet: —
             row.append(f'<text x="{PLOT_LEFT + 8}" y="{middle:.1f}" dominant-baseline="middle" font-size="20" '
                        f'fill="{ink}">{escape(done_cell(figures))}</text>')
-        if figures.planned is not None:
-            at = _x(figures.planned, high)
+        if seen.planned is not None:
+            at = _x(seen.planned, high)
             row.append(f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{middle - pitch * 0.42:.1f}" '
                        f'y2="{middle + pitch * 0.42:.1f}" stroke="#000" stroke-width="3"/>')
         parts.append("\n".join(row) + "</g>")

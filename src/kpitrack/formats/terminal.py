@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (shown, signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
@@ -110,17 +110,18 @@ Cell = tuple[str, str]  # (text, style)
 
 def _status_cells(target: Target, figures: Figures, depth: int, width: int, wide: bool) -> list[Cell]:
     indent = "  " * depth + ("└ " if depth else "")
-    shown = figures.status not in (Status.NOT_STARTED, Status.NO_DATA)  # never `0.00%` for these
+    seen = shown(figures)  # never `0.00%` before the start (display.shown), nor without a figure
+    started = figures.status is not Status.NOT_STARTED
     name = indent + target.id  # the title beside it is the table's to fit (name_cell), or a column of its own
     words = status_parts(figures, target, short=width < 100)
     cells = [
         (name, "bold"),
         (progress_cell(target, figures), ""),
-        (bar(figures.completion if shown else None, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
-        (percent(figures.completion, shown) if figures.completion is not None or not shown
+        (bar(seen.completion, 10 if width >= 120 else 6 if width >= 100 else 5), ""),
+        (percent(seen.completion) if seen.completion is not None or not started
          else signed(figures.gap) if figures.gap is not None and width < 100  # points, as in "vs plan"
          else done_cell(figures), ""),
-        (percent(figures.planned, figures.status is not Status.NOT_STARTED), ""),
+        (percent(seen.planned), ""),
         (difference(figures), ""),
         (" ".join(word for word, _style in words), words[0][1]),
     ]

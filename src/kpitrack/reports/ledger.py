@@ -7,7 +7,8 @@ from typing import Any
 
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.lights import LIGHT
-from kpitrack.domain.model import Kind, Plan, Status, Target
+from kpitrack.domain.model import Kind, Plan, Target
+from kpitrack.words.display import shown
 from kpitrack.domain.periods import collected_period
 from kpitrack.reports.report import Item, by_group, summarize
 
@@ -24,7 +25,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     how = fill_in(target)
     period = collected_period(result.as_of, result.cadence)  # the cadence status --missing chases by
     known = None if milestone or not result.last_update else result.current
-    started = result.status is not Status.NOT_STARTED
+    seen = shown(result)
     return {
         "number": number, "id": target.id, "title": target.title, "owner": target.owner,
         "co_owners": "、".join(target.co_owners) or None, "unit": target.unit,
@@ -32,11 +33,10 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "current": known,  # the workbook puts it under 累计完成 or 读数, as `fill` says
         "fill": how, "period": period, "note": None,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
-        # before its start a target shows no completion, plan or gap (`—`), as the terminal and the
-        # Markdown do; status JSON keeps its zeros
-        "completion": result.completion if started else None, "planned": result.planned if started else None,
+        # before its start a target has no completion, plan or gap (`—`), in every format (display.shown)
+        "completion": seen.completion, "planned": seen.planned,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
-        "lag": None if result.lag is None or not started else -result.lag,
+        "lag": seen.vs_plan,
         "status": result.status.value, "stale": result.stale, "light": LIGHT[result.status],
         "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
         "last_update": result.last_update,

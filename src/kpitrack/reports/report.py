@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from kpitrack.domain.applies import applies
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, status_word,
+from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
@@ -154,7 +154,7 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
 # The documented JSON/CSV fields of a status row, in order.
 STATUS_FIELDS = (
     "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
-    "completion", "planned", "lag", "lag_days", "projected", "required_per_month", "status",
+    "completion", "planned", "lag", "vs_plan", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
     "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
@@ -166,6 +166,7 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
     from kpitrack.reports.pace import pace_class
 
     milestone = target.kind is Kind.MILESTONE
+    seen = shown(result)  # none before its start, as every table shows `—`
     return {
         "id": target.id,
         "title": target.title,
@@ -176,9 +177,10 @@ def status_row(target: Target, result: Figures) -> dict[str, Any]:
         "baseline": target.baseline,
         "target": target.target if applies(target.kind, "target") else None,
         "current": result.current if milestone or result.last_update else None,  # no data is not 0
-        "completion": result.completion,
-        "planned": result.planned,
-        "lag": result.lag,
+        "completion": seen.completion,
+        "planned": seen.planned,
+        "lag": seen.lag,
+        "vs_plan": seen.vs_plan,  # completion − planned, as the tables' "vs plan" (进度差): negative behind
         "lag_days": result.lag_days,
         "projected": result.projected if applies(target.kind, "projected") else None,
         "required_per_month": result.required_per_month,
@@ -416,9 +418,9 @@ def changes_since(workspace: Workspace, items: list[Item], since: date) -> list[
         if change:
             rows.append({"id": target.id, "title": target.title, "change": change,
                          "was": then.status.value, "now": now.status.value})
-    shown = {target.id for target, _ in items}
+    listed = {target.id for target, _ in items}
     for record in revisions(workspace.root, since):
-        if record["id"] in shown:
+        if record["id"] in listed:
             rows.append({"id": record["id"], "title": others[record["id"]].title, "change": "revised",
                          "was": None, "now": revision_words(record)})
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kpitrack.words.i18n import N_, _, in_language, language, pgettext
 from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
@@ -153,11 +153,29 @@ def percent(value: Decimal | None, shown: bool = True) -> str:
     return f"{printed(value)}%" if value is not None and shown else "—"
 
 
+class Shown(NamedTuple):
+    """A target's completion, plan and gap as every format gives them (None where people read `—`)."""
+
+    completion: Decimal | None
+    planned: Decimal | None
+    lag: Decimal | None  # planned − completion: positive behind the calendar (the thresholds' lag)
+    vs_plan: Decimal | None  # completion − planned: negative behind (低于序时进度), as the tables print it
+
+
+def shown(figures: Figures) -> Shown:
+    """The one rule of which of completion, plan and gap a target has, for people and scripts alike:
+    none of them before its start (not-started: the computed zeros are no progress, just no period
+    yet), as none exist without a figure or without a plan."""
+    if figures.status is Status.NOT_STARTED:
+        return Shown(None, None, None, None)
+    lag = figures.lag
+    return Shown(figures.completion, figures.planned, lag, None if lag is None else 0 - lag)  # never -0
+
+
 def difference(figures: Figures) -> str:
     """Completion minus plan, signed: `+7.33` ahead of the calendar, `-49.73` below it; `—` without one."""
-    if figures.lag is None or figures.status is Status.NOT_STARTED:
-        return "—"
-    return signed(-figures.lag)
+    gap = shown(figures).vs_plan
+    return "—" if gap is None else signed(gap)
 
 
 INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cn", "Cs"}  # control, format (RTL overrides, zero-width), unassigned, surrogates (bytes of a name in another encoding)
@@ -279,7 +297,9 @@ def current_cell(target: Target, figures: Figures) -> str:
 
 def done_cell(figures: Figures) -> str:
     """Completion in per cent; for a growth rate the gap to the target in points; for an
-    indicator the change since the previous reading."""
+    indicator the change since the previous reading; `—` before its start (`shown`)."""
+    if figures.status is Status.NOT_STARTED:
+        return "—"
     if figures.completion is not None:
         return percent(figures.completion)
     if figures.gap is not None:
