@@ -71,3 +71,33 @@ def test_the_base_unit_typed_on_a_scaled_target_is_converted():
     assert parse_figure("1.8", "万个") == Decimal("1.8")
     assert parse_figure("194.7亿元", "亿元") == Decimal("194.7")
     assert parse_figure("2600套", "套") == 2600
+
+
+@pytest.mark.parametrize("typed, unit, suggested", [
+    ("2600元", "亿元", "2600万元 or 2600亿元"), ("2600 元", "亿元", "2600万元 or 2600亿元"),
+    ("5万元", "万亿元", "5亿元 or 5万亿元"), ("3个", "亿个", "3万个 or 3亿个"),
+])
+def test_the_base_unit_on_a_target_counted_in_yi_of_it_is_refused_as_a_slip(typed, unit, suggested):
+    """2600元 on a 亿元 target was recorded as 0.000026 亿元 (a new user's trial): a figure 10^8
+    times smaller than its target's unit is a slip, refused with the figures the typist meant."""
+    with pytest.raises(ValueError, match=f"would be .* {unit}, which no report means: did you mean {suggested}"):
+        parse_figure(typed, unit)
+
+
+@pytest.mark.parametrize("typed, unit, figure", [
+    ("36421万元", "亿元", "3.6421"), ("2600千元", "亿元", "0.026"), ("18000个", "万个", "1.8"),
+    ("1.2万亿元", "亿元", "12000"), ("2600", "亿元", "2600"), ("5亿元", "万亿元", "0.0005"),
+])
+def test_a_figure_one_scale_from_its_targets_still_converts(typed, unit, figure):
+    assert parse_figure(typed, unit) == Decimal(figure)
+
+
+def test_add_refuses_yuan_on_a_yi_yuan_target_in_one_line_writing_nothing(tmp_path):
+    runner = CliRunner()
+    path = write(tmp_path / "revenue.toml", TARGET_TOML.replace('"firms"', '"亿元"').replace("1200", "410"))
+    before = path.read_bytes()
+    for lang, words in (("en", "did you mean 2600万元 or 2600亿元?"), ("zh", "是否应为 2600万元 或 2600亿元？")):
+        result = runner.invoke(app, ["--lang", lang, "--dir", str(tmp_path), "add", "revenue", "2600元",
+                                     "--date", "2023-06-30"])
+        assert result.exit_code == 2 and words in result.stderr and len(result.stderr.splitlines()) == 1, result.output
+    assert path.read_bytes() == before

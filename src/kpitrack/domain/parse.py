@@ -67,8 +67,9 @@ def parse_figure(text: str, unit: str) -> Decimal:
     """A figure typed for a target counted in `unit`, in that unit: the target's own unit, or its
     scale, may follow the number. On a 亿元 target `194.7`, `194.7亿` and `194.7亿元` are 194.7;
     on a 套 target `3.5万套` is 35000; on a 万个 target `1.8万` and `18000个` are 1.8; `4.1%` on a % target is 4.1.
-    Another unit is refused, naming the expected one."""
-    from kpitrack.domain.units import CHINESE_SCALES, split_unit, tidy
+    Another unit is refused, naming the expected one, and so is the base unit typed on a target
+    counted in 亿 or more of it (`2600元` on a 亿元 target: units.IMPLAUSIBLE_GAP)."""
+    from kpitrack.domain.units import CHINESE_SCALES, IMPLAUSIBLE_GAP, split_scale_suffix, split_unit, tidy
 
     raw_unit = unit.strip()
     cleaned = normalized(text)
@@ -88,6 +89,12 @@ def parse_figure(text: str, unit: str) -> Decimal:
         raise Worded("{text} is not a number in this target's unit: {word} is not its unit; {expected}",
                      text=repr(text), word=repr(rest[match.end():].strip()), expected=expected)
     value = parse_value(number_part)
+    typed_scale = split_scale_suffix(number_part)[1]
+    if number_part != cleaned and unit_scale / typed_scale >= IMPLAUSIBLE_GAP:  # 2600元 on 亿元: a slip
+        raise Worded("{text} would be {figure} {unit}, which no report means: did you mean {scaled} or {own}? "
+                     "Write the figure in {unit}, or with its scale before {base}", text=repr(text),
+                     figure=f"{tidy(value / unit_scale):f}", unit=unit, base=base,
+                     scaled=f"{rest}{'万' if typed_scale < CHINESE_SCALES['万'] else '亿'}{base}", own=f"{rest}{unit}")
     if (number_part.strip() != rest or number_part != cleaned) and unit_scale != 1:
         # a scale or the base unit was typed (1.8万, 18000个): the figure in the base unit, then in the target's
         return tidy(value / unit_scale)

@@ -8,6 +8,11 @@ from decimal import Decimal
 # names (千元, 万套, 亿元, 万亿元) alike; 万亿 is 万 times 亿.
 CHINESE_SCALES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 SI_SCALES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6}
+# A figure typed in a unit this many times (or more) smaller than its target's is taken for a slip,
+# not converted: 2600元 on a 亿元 target would be 0.000026 亿元, a figure no report prints; the
+# typist meant 2600万元 or 2600亿元. One scale apart converts (36421万元 is 3.6421亿元, 18000个 is
+# 1.8万个): offices do type a figure in 万元 against a 亿元 pledge.
+IMPLAUSIBLE_GAP = Decimal(10) ** 8
 
 
 def split_unit(unit: str) -> tuple[Decimal, str]:
