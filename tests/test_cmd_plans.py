@@ -33,3 +33,18 @@ def test_a_bad_plan_file_is_reported(tmp_path):
     write(tmp_path / "p1" / "plan.toml", 'title = "x"\ntitel = "y"\n')
     result = run(tmp_path, "validate")
     assert result.exit_code == 2 and "plan.toml:2: unknown key 'titel'; did you mean 'title'?" in result.stderr
+
+
+def test_the_share_of_targets_done_is_headed_apart_from_a_targets_completion(tmp_path):
+    """`plans` headed the share of targets done 完成率, the word for one target's completion (a new
+    user's trial): it is 已完成指标 (Targets done), the count of the pledges and its share."""
+    write(tmp_path / "p1" / "done.toml", figure_file(target=5, extra=progress("2023-03-01", 5)))
+    write(tmp_path / "p1" / "slow.toml", figure_file(target=100, extra=progress("2023-03-01", 1)))
+    write(tmp_path / "p1" / "ok.toml", figure_file(target=100, extra=progress("2023-03-01", 60)))
+    for lang, heading in (("zh", "已完成指标"), ("en", "Targets")):  # Targets / done, on two lines
+        table = run(tmp_path, "--lang", lang, "plans", "--as-of", "2023-06-30").stdout
+        header = next(line for line in table.splitlines() if heading in line)
+        assert "完成率" not in header and " Done " not in header, header
+        assert "1/3" in table and "33.33%" in table
+    document = json.loads(run(tmp_path, "plans", "--as-of", "2023-06-30", "--format", "json").stdout)
+    assert document["plans"][0]["pledges"] == 3

@@ -244,7 +244,8 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
     table.add_column(pgettext("plans", "Plan"), ratio=1, min_width=16)
     table.add_column(_("Targets"), justify="right")
     table.add_column(_("By status"))
-    table.add_column(_("Done"), justify="right")
+    # the targets done of the pledges (已完成指标 3/50, 6.00%), not 完成率, a target's own completion
+    table.add_column(pgettext("plans", "Targets\ndone"), justify="right")  # two lines: the plan's words keep the width
     table.add_column(_("On track"), justify="right")
     table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans, closed):
@@ -261,7 +262,8 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
             counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         # completion − plan, as status gives it: positive ahead, negative behind
         worst = f"{row['worst']['id']}\n{signed(-row['worst']['lag'])} " + _("pt") if row["worst"] else "—"
-        table.add_row(label, str(row["targets"]), counts, percent(row["done_share"]), percent(row["on_track_share"]),
+        done = f"{row['counts'][Status.DONE.value]}/{row['pledges']}\n{percent(row['done_share'])}" if row["pledges"] else "—"
+        table.add_row(label, str(row["targets"]), counts, done, percent(row["on_track_share"]),
                       Text(worst))
     return table
 

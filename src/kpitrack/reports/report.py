@@ -354,6 +354,7 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
             "date": plan.date.isoformat() if plan and plan.date else None,
             "period": plan.period if plan else None, "source": plan.source if plan else None,
             "closed": group in closed, "targets": summary.targets,
+            "pledges": summary.targets - summary.counts[Status.TRACKED],  # done_share's whole: indicators are not pledged
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "verdicts": verdict_counts(members),
