@@ -221,6 +221,27 @@ def test_a_twenty_target_plan_prints_on_three_a4_landscape_pages_that_read_whole
     assert right < 842 - 20, f"text reaches {right} pt on an 842 pt wide page: cut at the right edge"
 
 
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_printed_the_ledgers_figure_headers_stay_on_one_line(tmp_path, lang):
+    """A new user's trial printed page 1 with 累计完成, 序时进度, 进度差 (Time-elapsed progress…)
+    squeezed onto two lines: in print the figures' headers keep one line, the title column gives way."""
+    from kpitrack.words.labels import word
+
+    root = twenty_targets(tmp_path)
+    page = tmp_path / "twenty.html"
+    result = CliRunner().invoke(app, ["--dir", str(root), "report", "--as-of", AS_OF, "--format", "html",
+                                      "--lang", lang, "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    printed(tmp_path, page)
+    first = subprocess.run([PDFTOTEXT, "-layout", "-f", "1", "-l", "1", str(page.with_suffix(".pdf")), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    for key in ("number", "target", "current", "completion", "planned", "lag", "last_update"):
+        label = word(key, lang)
+        assert any(label in line for line in first.splitlines()), f"{label!r} is not on one line:\n{first[:1500]}"
+
+
 def ledger_rows(page: Path) -> list[dict]:
     cells = Cells()
     cells.feed(page.read_text(encoding="utf-8"))

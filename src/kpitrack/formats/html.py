@@ -19,7 +19,7 @@ from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
-                ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", ""))
+                ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", "date"))
 SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA,
                  Status.NOT_STARTED, Status.TRACKED)
 
