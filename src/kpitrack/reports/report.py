@@ -19,6 +19,7 @@ from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict,
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.schema import target_warnings
 from kpitrack.domain.verdicts import outcome
+from kpitrack.reports.pace import pace_class
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,6 @@ STATUS_FIELDS = (
 
 def status_row(target: Target, result: Figures) -> dict[str, Any]:
     """The figures of one target as plain values: Decimals, ints, ISO dates, None for unknowns."""
-    from kpitrack.reports.pace import pace_class
-
     milestone = target.kind is Kind.MILESTONE
     return {
         "id": target.id,
