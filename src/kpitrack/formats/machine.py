@@ -108,8 +108,8 @@ def rows_json(fields: tuple[str, ...], rows: list[dict[str, Any]], indent: str) 
     separator = ",\n" + inner  # between rows
     keys = [",\n" + row_indent + _STRING(key) + ": " for key in fields]
     keys[0] = separator + "{\n" + keys[0][len(",\n"):]
-    columns = zip(*map(itemgetter(*fields), rows)) if len(fields) > 1 else [[row[fields[0]] for row in rows]]
-    pieces = interleaving(tuple(keys), [json_column(column, row_indent) for column in columns], "\n" + inner + "}")
+    columns = [json_column(column, row_indent) for column in columns_of(fields, rows)]
+    pieces = interleaving(tuple(keys), columns, "\n" + inner + "}")
     return chain(("[\n" + inner + next(pieces)[len(separator):],), pieces, ("\n" + indent + "]",))
 
 
@@ -169,12 +169,43 @@ def spreadsheet_safe(value: Any) -> str:
 
 
 def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
-    """A header of `fields`, then a line per row; every cell made spreadsheet-safe."""
-    return "".join(csv_lines(fields, rows))
+    """A header of `fields`, then a line per row; every cell made spreadsheet-safe: `csv_lines`,
+    written a column at a time (`csv_column`)."""
+    buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerows(zip(*map(csv_column, columns_of(fields, list(rows)))))
+    return buffer.getvalue()
+
+
+def csv_column(column: Sequence[Any]) -> Iterable[str]:
+    """`spreadsheet_safe` of each value of a column, at once for a column of one kind: true,
+    false and empty; text (`safe_cells`); numbers, which str() writes as exact_digits does when
+    none is in exponent notation."""
+    kinds = set(map(type, column))
+    if kinds <= _CONSTANT_KINDS:
+        return map(_CSV_DONE.__getitem__, column)
+    if kinds <= _TEXT_KINDS:
+        return safe_cells(column)[0]
+    if kinds <= _NUMBER_KINDS:
+        texts = list(map(str, column)) if _NONE not in kinds else ["" if value is None else str(value)
+                                                                   for value in column]
+        if "E" not in "".join(texts):
+            return texts
+    return list(map(spreadsheet_safe, column))
+
+
+def columns_of(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> Iterable[Sequence[Any]]:
+    """The rows' values a column per field, in the fields' order."""
+    if len(fields) == 1:
+        return [[row[fields[0]] for row in rows]]
+    return zip(*map(itemgetter(*fields), rows)) if rows else [() for _ in fields]
 
 
 def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """`to_csv`, a line (one row, quoted line breaks and all) at a time."""
+    """`to_csv`, a line (one row, quoted line breaks and all) at a time; what it writes, a cell at a time."""
     buffer = io.StringIO()
     import csv  # only where CSV is written: not a status's JSON
 
@@ -189,7 +220,7 @@ def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterat
 
 
 def status_csv(items: Iterable[Item]) -> str:
-    return to_csv(STATUS_FIELDS, (nodes_as_text(status_row(*item)) for item in items))
+    return to_csv(STATUS_FIELDS, [nodes_as_text(status_row(*item)) for item in items])
 
 
 def nodes_as_text(row: dict[str, Any]) -> dict[str, Any]:
