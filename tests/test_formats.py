@@ -151,6 +151,9 @@ def test_rows_json_is_to_json_of_the_rows(values):
     rows = [dict(zip("abc", row)) for row in values]
     assert "".join(rows_json(("a", "b", "c"), rows, "  ")) == to_json(rows, "  ")
     assert "".join(rows_json(("b",), rows, "")) == to_json([{"b": row["b"]} for row in rows])
+    nulls = [{"a": None, "b": row["b"], "c": None} for row in rows]  # null in every row: in the text between values
+    assert "".join(rows_json(("a", "b", "c"), nulls, "  ")) == to_json(nulls, "  ")
+    assert "".join(rows_json(("a", "c"), nulls, "  ")) == to_json([{"a": None, "c": None}] * len(rows), "  ")
 
 
 @given(strategies.lists(strategies.tuples(*[strategies.one_of(

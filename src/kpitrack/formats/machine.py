@@ -103,21 +103,29 @@ def status_json(as_of: date, items: Iterable[Item]) -> str:
 
 def rows_json(fields: tuple[str, ...], rows: list[dict[str, Any]], indent: str) -> Iterator[str]:
     """The pieces of `to_json(rows, indent)`, rows (not none) of `fields` in that order: written a
-    column at a time (`json_column`), the keys and brackets between values a text per field."""
+    column at a time (`json_column`), the keys and brackets between values a text before each
+    column, and a column null in every row written into that text."""
     inner, row_indent = indent + "  ", indent + "    "
     separator = ",\n" + inner  # between rows
-    keys = [",\n" + row_indent + _STRING(key) + ": " for key in fields]
-    keys[0] = separator + "{\n" + keys[0][len(",\n"):]
-    columns = [json_column(column, row_indent) for column in columns_of(fields, rows)]
-    pieces = interleaving(tuple(keys), columns, "\n" + inner + "}")
+    before, columns, text = [], [], separator + "{\n"
+    for key, column in zip(fields, columns_of(fields, rows)):
+        text += row_indent + _STRING(key) + ": "
+        kinds = set(map(type, column))
+        if kinds == {_NONE}:
+            text += "null,\n"
+        else:
+            before.append(text)
+            columns.append(json_column(column, kinds, row_indent))
+            text = ",\n"
+    after = text[:-len(",\n")] + "\n" + inner + "}"
+    pieces = interleaving(tuple(before), columns, after) if columns else repeat(after, len(rows))
     return chain(("[\n" + inner + next(pieces)[len(separator):],), pieces, ("\n" + indent + "]",))
 
 
-def json_column(column: Sequence[Any], indent: str) -> Iterable[str]:
-    """`to_json(value, indent)` of each value of a column, at once for a column of one kind: true,
-    false and null; text (`json_cells`); numbers, which str() writes as to_json does when none
-    is in exponent notation."""
-    kinds = set(map(type, column))
+def json_column(column: Sequence[Any], kinds: set[type], indent: str) -> Iterable[str]:
+    """`to_json(value, indent)` of each value of a column of these `kinds` (types), at once for a
+    column of one kind: true, false and null; text (`json_cells`); numbers, which str() writes as
+    to_json does when none is in exponent notation."""
     if kinds <= _CONSTANT_KINDS:
         return map(_CONSTANTS.__getitem__, column)
     if kinds <= _TEXT_KINDS:
