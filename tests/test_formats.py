@@ -6,7 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, strategies
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -126,3 +126,54 @@ def test_json_output_holds_any_text_exactly(text):
 def test_json_shows_invisible_characters_as_escapes():
     rendered = to_json("a\u202eb\u200bc\x1b[2J")
     assert rendered == '"a\\u202eb\\u200bc\\u001b[2J"'
+
+
+def test_status_json_is_to_json_of_its_rows():
+    """status_json writes its rows a column at a time: the same text as to_json of status_row's
+    dicts, for columns of mixed kinds, numbers in exponent notation and invisible characters."""
+    from kpitrack.domain.model import Node
+    from kpitrack.reports.report import status_row
+
+    items = [item(entries=[(AS_OF, "650.5")], unit="家", owner="市发改委", co_owners=("市统计局",)),
+             item(id="big", title="a\u202eb", target="1E+3", stretch_target=Decimal("2E+3")),
+             item(id="nodes", kind=Kind.MILESTONE, target=2, nodes=(Node("开工", date(2023, 3, 31)),
+                                                                   Node("完工", date(2023, 9, 30))))]
+    assert status_json(AS_OF, items) == to_json({"as_of": AS_OF, "targets": [status_row(*i) for i in items]}) + "\n"
+    assert status_json(AS_OF, []) == '{\n  "as_of": "2023-06-30",\n  "targets": []\n}\n'
+
+
+@given(strategies.lists(strategies.tuples(*[strategies.one_of(
+    strategies.none(), strategies.booleans(), strategies.integers(), any_text(), strategies.lists(any_text(), max_size=2),
+    strategies.decimals(allow_nan=False, allow_infinity=False)) for _ in "abc"]), min_size=1, max_size=4))
+def test_rows_json_is_to_json_of_the_rows(values):
+    from kpitrack.formats.machine import rows_json
+
+    rows = [dict(zip("abc", row)) for row in values]
+    assert "".join(rows_json(("a", "b", "c"), rows, "  ")) == to_json(rows, "  ")
+    assert "".join(rows_json(("b",), rows, "")) == to_json([{"b": row["b"]} for row in rows])
+    nulls = [{"a": None, "b": row["b"], "c": None} for row in rows]  # null in every row: in the text between values
+    assert "".join(rows_json(("a", "b", "c"), nulls, "  ")) == to_json(nulls, "  ")
+    assert "".join(rows_json(("a", "c"), nulls, "  ")) == to_json([{"a": None, "c": None}] * len(rows), "  ")
+
+
+@given(strategies.lists(strategies.tuples(*[strategies.one_of(
+    strategies.none(), strategies.booleans(), strategies.integers(), any_text(), strategies.lists(any_text(), max_size=2),
+    strategies.decimals(allow_nan=False, allow_infinity=False)) for _ in "abc"]), max_size=4))
+def test_to_csv_is_csv_lines_of_the_rows(values):
+    """to_csv writes a column at a time: what csv_lines writes a cell at a time."""
+    from kpitrack.formats.machine import csv_lines, to_csv
+
+    rows = [dict(zip("abc", row)) for row in values]
+    assert to_csv(("a", "b", "c"), rows) == "".join(csv_lines(("a", "b", "c"), rows))
+    assert to_csv(("b",), rows) == "".join(csv_lines(("b",), rows))
+
+
+def test_status_csv_is_csv_lines_of_its_rows():
+    from kpitrack.domain.model import Node
+    from kpitrack.formats.machine import csv_lines, nodes_as_text
+    from kpitrack.reports.report import status_row
+
+    items = [item(entries=[(AS_OF, "650.5")], unit="家", owner="=市发改委", co_owners=("市统计局",)),
+             item(id="big", title="a\u202eb, \"c\"", target="1E+3", stretch_target=Decimal("2E+3")),
+             item(id="nodes", kind=Kind.MILESTONE, target=2, nodes=(Node("开工", date(2023, 3, 31)),))]
+    assert status_csv(items) == "".join(csv_lines(STATUS_FIELDS, [nodes_as_text(status_row(*i)) for i in items]))

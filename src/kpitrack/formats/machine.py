@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, Iterable, Iterator, Sequence
 
 from kpitrack.reports.build import Figures
@@ -93,7 +94,53 @@ def _json_escape(character: str) -> str:
 
 
 def status_json(as_of: date, items: Iterable[Item]) -> str:
-    return to_json({"as_of": as_of, "targets": [status_row(*item) for item in items]}) + "\n"
+    rows = [status_row(*item) for item in items]
+    if not rows:
+        return to_json({"as_of": as_of, "targets": []}) + "\n"
+    head = '{\n  "as_of": ' + to_json(as_of) + ',\n  "targets": '
+    return "".join(chain((head,), rows_json(STATUS_FIELDS, rows, "  "), ("\n}\n",)))  # one join: 1 MB is copied once
+
+
+def rows_json(fields: tuple[str, ...], rows: list[dict[str, Any]], indent: str) -> Iterator[str]:
+    """The pieces of `to_json(rows, indent)`, rows (not none) of `fields` in that order: written a
+    column at a time (`json_column`), the keys and brackets between values a text before each
+    column, and a column null in every row written into that text."""
+    inner, row_indent = indent + "  ", indent + "    "
+    separator = ",\n" + inner  # between rows
+    before, columns, text = [], [], separator + "{\n"
+    for key, column in zip(fields, columns_of(fields, rows)):
+        text += row_indent + _STRING(key) + ": "
+        kinds = set(map(type, column))
+        if kinds == {_NONE}:
+            text += "null,\n"
+        else:
+            before.append(text)
+            columns.append(json_column(column, kinds, row_indent))
+            text = ",\n"
+    after = text[:-len(",\n")] + "\n" + inner + "}"
+    pieces = interleaving(tuple(before), columns, after) if columns else repeat(after, len(rows))
+    return chain(("[\n" + inner + next(pieces)[len(separator):],), pieces, ("\n" + indent + "]",))
+
+
+def json_column(column: Sequence[Any], kinds: set[type], indent: str) -> Iterable[str]:
+    """`to_json(value, indent)` of each value of a column of these `kinds` (types), at once for a
+    column of one kind: true, false and null; text (`json_cells`); numbers, which str() writes as
+    to_json does when none is in exponent notation."""
+    if kinds <= _CONSTANT_KINDS:
+        return map(_CONSTANTS.__getitem__, column)
+    if kinds <= _TEXT_KINDS:
+        return json_cells(column)
+    if kinds <= _NUMBER_KINDS:
+        texts = list(map(str, column)) if _NONE not in kinds else ["null" if value is None else str(value)
+                                                                   for value in column]
+        if "E" not in "".join(texts):
+            return texts
+    return [to_json(value, indent) for value in column]
+
+
+_NONE = type(None)
+_CONSTANTS = {True: "true", False: "false", None: "null"}  # only for columns of bools and None: 1 == True
+_CONSTANT_KINDS, _TEXT_KINDS, _NUMBER_KINDS = {bool, _NONE}, {str, _NONE}, {Decimal, int, _NONE}
 
 
 def show_json(target: Target, figures: Figures, others: dict[str, Target] | None = None) -> str:
@@ -130,12 +177,43 @@ def spreadsheet_safe(value: Any) -> str:
 
 
 def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
-    """A header of `fields`, then a line per row; every cell made spreadsheet-safe."""
-    return "".join(csv_lines(fields, rows))
+    """A header of `fields`, then a line per row; every cell made spreadsheet-safe: `csv_lines`,
+    written a column at a time (`csv_column`)."""
+    buffer = io.StringIO()
+    import csv  # only where CSV is written: not a status's JSON
+
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerows(zip(*map(csv_column, columns_of(fields, list(rows)))))
+    return buffer.getvalue()
+
+
+def csv_column(column: Sequence[Any]) -> Iterable[str]:
+    """`spreadsheet_safe` of each value of a column, at once for a column of one kind: true,
+    false and empty; text (`safe_cells`); numbers, which str() writes as exact_digits does when
+    none is in exponent notation."""
+    kinds = set(map(type, column))
+    if kinds <= _CONSTANT_KINDS:
+        return map(_CSV_DONE.__getitem__, column)
+    if kinds <= _TEXT_KINDS:
+        return safe_cells(column)[0]
+    if kinds <= _NUMBER_KINDS:
+        texts = list(map(str, column)) if _NONE not in kinds else ["" if value is None else str(value)
+                                                                   for value in column]
+        if "E" not in "".join(texts):
+            return texts
+    return list(map(spreadsheet_safe, column))
+
+
+def columns_of(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> Iterable[Sequence[Any]]:
+    """The rows' values a column per field, in the fields' order."""
+    if len(fields) == 1:
+        return [[row[fields[0]] for row in rows]]
+    return zip(*map(itemgetter(*fields), rows)) if rows else [() for _ in fields]
 
 
 def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """`to_csv`, a line (one row, quoted line breaks and all) at a time."""
+    """`to_csv`, a line (one row, quoted line breaks and all) at a time; what it writes, a cell at a time."""
     buffer = io.StringIO()
     import csv  # only where CSV is written: not a status's JSON
 
@@ -150,7 +228,7 @@ def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterat
 
 
 def status_csv(items: Iterable[Item]) -> str:
-    return to_csv(STATUS_FIELDS, (nodes_as_text(status_row(*item)) for item in items))
+    return to_csv(STATUS_FIELDS, [nodes_as_text(status_row(*item)) for item in items])
 
 
 def nodes_as_text(row: dict[str, Any]) -> dict[str, Any]:
@@ -200,10 +278,15 @@ def entries_csv(targets: list[Target]) -> Iterator[str]:
     yield buffer.getvalue()  # the header alone, when there are no targets
 
 
-def interleaved(before: tuple[str, ...], columns: tuple[Iterable[str], ...], after: str) -> str:
+def interleaved(before: tuple[str, ...], columns: Sequence[Iterable[str]], after: str) -> str:
     """Each row's text: before[0], its cell of columns[0], before[1], its cell of columns[1], ...,
     then `after`; one join over all rows, with no call per row or cell."""
-    return "".join(chain.from_iterable(zip(*chain.from_iterable(zip(map(repeat, before), columns)), repeat(after))))
+    return "".join(interleaving(before, columns, after))
+
+
+def interleaving(before: tuple[str, ...], columns: Sequence[Iterable[str]], after: str) -> Iterator[str]:
+    """The pieces `interleaved` joins, in order."""
+    return chain.from_iterable(zip(*chain.from_iterable(zip(map(repeat, before), columns)), repeat(after)))
 
 
 def safe_cells(column: Sequence[Any]) -> tuple[Iterable[str], bool]:
