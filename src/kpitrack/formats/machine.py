@@ -124,18 +124,21 @@ def rows_json(fields: tuple[str, ...], rows: list[dict[str, Any]], indent: str) 
 
 def json_column(column: Sequence[Any], kinds: set[type], indent: str) -> Iterable[str]:
     """`to_json(value, indent)` of each value of a column of these `kinds` (types), at once for a
-    column of one kind: true, false and null; text (`json_cells`); numbers, which str() writes as
-    to_json does when none is in exponent notation."""
+    column of one kind: true, false and null; text (`json_cells`); numbers (`number_texts`)."""
     if kinds <= _CONSTANT_KINDS:
         return map(_CONSTANTS.__getitem__, column)
     if kinds <= _TEXT_KINDS:
         return json_cells(column)
-    if kinds <= _NUMBER_KINDS:
-        texts = list(map(str, column)) if _NONE not in kinds else ["null" if value is None else str(value)
-                                                                   for value in column]
-        if "E" not in "".join(texts):
-            return texts
-    return [to_json(value, indent) for value in column]
+    texts = kinds <= _NUMBER_KINDS and number_texts(column, kinds, "null")
+    return texts or [to_json(value, indent) for value in column]
+
+
+def number_texts(column: Sequence[Any], kinds: set[type], empty: str) -> list[str] | None:
+    """The text of each value of a column of Decimals, ints and None (`empty`), as `exact` writes
+    it, by str() at once; None if any is in exponent notation (then only `exact` writes it)."""
+    texts = list(map(str, column)) if _NONE not in kinds else [empty if value is None else str(value)
+                                                               for value in column]
+    return texts if "E" not in "".join(texts) else None
 
 
 _NONE = type(None)
@@ -190,19 +193,14 @@ def to_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
 
 def csv_column(column: Sequence[Any]) -> Iterable[str]:
     """`spreadsheet_safe` of each value of a column, at once for a column of one kind: true,
-    false and empty; text (`safe_cells`); numbers, which str() writes as exact_digits does when
-    none is in exponent notation."""
+    false and empty; text (`safe_cells`); numbers (`number_texts`)."""
     kinds = set(map(type, column))
     if kinds <= _CONSTANT_KINDS:
         return map(_CSV_DONE.__getitem__, column)
     if kinds <= _TEXT_KINDS:
         return safe_cells(column)[0]
-    if kinds <= _NUMBER_KINDS:
-        texts = list(map(str, column)) if _NONE not in kinds else ["" if value is None else str(value)
-                                                                   for value in column]
-        if "E" not in "".join(texts):
-            return texts
-    return list(map(spreadsheet_safe, column))
+    texts = kinds <= _NUMBER_KINDS and number_texts(column, kinds, "")
+    return texts or list(map(spreadsheet_safe, column))
 
 
 def columns_of(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> Iterable[Sequence[Any]]:
