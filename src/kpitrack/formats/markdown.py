@@ -39,8 +39,8 @@ def status_table(items: Iterable[Item]) -> str:
         row.update(title=title_of(target), completion=percent(figures.completion, shown),
                    planned=percent(figures.planned, shown), lag=difference(figures),
                    status=status_label(figures.status, row["pace_class"]), verdict=verdict_text(figures) or None)
-        if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
-            row["target"] = target_value(target)
+        if row["target"] is not None:  # the target as worded, in the shared number style: 1,200, 超5,000, ≥120
+            row["target"] = target_value(target, row["target"])
         if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure
             row["current"] = current_cell(target, figures)
         if figures.completion is None and shown:  # a growth rate's gap in points, an indicator's change
