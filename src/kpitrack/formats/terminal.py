@@ -5,23 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from kpitrack.words.display import as_of_words  # noqa: F401  (markdown, chase and check word it from here)
 from kpitrack.words.display import (signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
-from kpitrack.words.i18n import _, language, pgettext
+from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
 from kpitrack.reports.pace import pace_class, status_label
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
-
-
-def as_of_words(as_of: date) -> str:
-    """`as of 2024-06-30`; `截至2024年6月30日` in Chinese."""
-    if language() == "zh":
-        return f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
-    return f"as of {as_of.isoformat()}"
 
 
 # The owner table's columns (status --by owner, and the report's section in Markdown).

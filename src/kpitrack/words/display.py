@@ -109,6 +109,28 @@ def typed_statuses(word: str) -> list[str]:
     return [code] + [other for other in shared if other != code]
 
 
+def date_words(day, lang: str | None = None) -> str:
+    """A date as a person reads it in `lang` (default: the interface's): `2025年8月31日`, `2025-08-31`."""
+    if (lang or language()) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def as_of_words(as_of, lang: str | None = None) -> str:
+    """`as of 2024-06-30`; `截至2024年6月30日` in Chinese: the titles' as-of, in every output."""
+    if (lang or language()) == "zh":
+        return "截至" + date_words(as_of, "zh")
+    return f"as of {as_of.isoformat()}"
+
+
+AS_OF_LINE = N_("As of: {date}")  # 截至：2025年8月31日
+
+
+def as_of_line(as_of, lang: str | None = None) -> str:
+    """The as-of line of a page or a document (`As of: 2025-08-31`, `截至：2025年8月31日`), worded once."""
+    return (in_language(lang, AS_OF_LINE) if lang else _(AS_OF_LINE)).format(date=date_words(as_of, lang))
+
+
 def title_of(target: Target) -> str:
     """The title in the interface's language: `title_en` in English when given, else `title`."""
     return target.title_en if language() == "en" and target.title_en else target.title

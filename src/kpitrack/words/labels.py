@@ -59,6 +59,13 @@ def word(key: str, lang: str = "en", **values: str) -> str:
     return text.format(**values) if values else text
 
 
+def report_as_of(as_of, lang: str = "en") -> str:
+    """The heading of a page, a document or a slide: `Progress report as of 2025-08-31`, `进度报告（截至2025年8月31日）`."""
+    from kpitrack.words.display import date_words
+
+    return word("report_as_of", lang, date=date_words(as_of, lang))
+
+
 def count_words(count: int, lang: str = "en") -> str:
     """`14 targets`, `共 14 个指标`: the count above a table, as every format gives it."""
     return _translation(lang).ngettext("{count} target", "{count} targets", count).format(count=count)
