@@ -12,7 +12,7 @@ from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import report_as_of, word
 from kpitrack.words.i18n import in_language
 from kpitrack.domain.model import Kind, Plan, Target
-from kpitrack.words.display import as_of_line, xml_safe
+from kpitrack.words.display import as_of_line, group_label, xml_safe
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
@@ -56,8 +56,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
     body = _Body(document, styles, widths, width // len(PAGE_COLUMNS))
     body.heading(report_as_of(as_of, lang), "Title")
     for sheet in ledger(items, plans):
-        label = sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")
-        body.heading(xml_safe(label) or word("ledger", lang), "Heading 1")
+        body.heading(xml_safe(group_label(sheet["group"], plans, lang)), "Heading 1")
         summary = sheet["summary"]
         separator = in_language(lang, "; ")  # ；in Chinese
         body.paragraph(separator.join(f"{word(status.value, lang)} {summary.counts[status]}"

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import as_of_line, entry_value, number, percent, signed, visible, with_unit
+from kpitrack.words.display import as_of_line, entry_value, group_label, number, percent, signed, visible, with_unit
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -92,7 +92,7 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
                   for status in SUMMARY_ORDER]
         if summary.stale:
             counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
-        label = visible(sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")) or word("ledger", lang)
+        label = group_label(sheet["group"], plans, lang)
         attention = [_attention(target, figures, others, lang) for target, figures in sheet["items"]
                      if charts and is_flagged(figures, ATTENTION, stale=True)]
         pages.append({"anchor": f"plan-{index + 1}", "label": label, "summary": summary, "counts": counts,

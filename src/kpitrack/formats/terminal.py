@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date
 from kpitrack.words.display import as_of_words  # noqa: F401  (markdown, chase and check word it from here)
-from kpitrack.words.display import (signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (group_name, signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
@@ -241,7 +241,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
     table.add_column(_("On track"), justify="right")
     table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans, closed):
-        label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
+        label = Text.assemble((visible(group_name(row["group"])), "bold"),
                               _(" (closed: final tally)") if row["closed"] else "",
                               "\n" + visible(row["title"]) if row["title"] else "")
         counts = Text()

@@ -13,7 +13,7 @@ from typing import Any
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.i18n import N_, in_language
 from kpitrack.words.labels import period_words, word
-from kpitrack.words.display import printed_decimals as PRINTED_DECIMALS, xml_safe
+from kpitrack.words.display import group_name, printed_decimals as PRINTED_DECIMALS, xml_safe
 from kpitrack.domain.model import Plan, Status
 from kpitrack.reports.pace import status_label
 from kpitrack.reports.ledger import ledger
@@ -69,7 +69,7 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
     looks: dict[tuple, Any] = {}  # each look's style (StyleArray), made once: see _look
     written: list[tuple[Any, bytes, int]] = []  # (sheet, its rows as XML, its last row)
     for sheet_data in ledger(items, plans) or [{"group": "", "rows": []}]:
-        sheet = book.create_sheet(_sheet_name(sheet_data["group"] or word("ledger", lang), used))
+        sheet = book.create_sheet(_sheet_name(group_name(sheet_data["group"], lang), used))
         sheet.append([word(column, lang) for column in LEDGER_COLUMNS])
         for cell in sheet[1]:
             cell.font = Font(bold=True)

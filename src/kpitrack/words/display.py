@@ -341,10 +341,19 @@ def lag_points(figures: Figures) -> str:
     return f"{signed(figures.lag)} " + _("pt")
 
 
-def group_label(group: str, plans: dict[str, Plan] | None) -> str:
-    """A folder's name, with its plan's title when it has a plan.toml."""
+WORKSPACE_ROOT = N_("(workspace root)")  # the folder of the targets in no plan's folder: （工作区根目录）
+
+
+def group_name(group: str, lang: str | None = None) -> str:
+    """A folder as every output names it, the workspace root by the catalogue's name, in `lang`
+    (default: the interface's); not yet made visible."""
+    return group or (in_language(lang, WORKSPACE_ROOT) if lang else _(WORKSPACE_ROOT))
+
+
+def group_label(group: str, plans: dict[str, Plan] | None, lang: str | None = None) -> str:
+    """A folder's name (group_name), with its plan's title when it has a plan.toml."""
     plan = (plans or {}).get(group)
-    return visible((group or _("(workspace root)")) + (f" — {plan.title}" if plan else ""))
+    return visible(group_name(group, lang) + (f" — {plan.title}" if plan else ""))
 
 
 # What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage

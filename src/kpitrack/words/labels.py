@@ -27,7 +27,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "plan": N_("plan"), "actual": N_("actual"), "target_line": N_("target"),
     "needs": N_("needs {pace} a month to finish by {due}"), "entries": N_("Progress entries"),
     "date": N_("Date"), "value": N_("Value"), "total": N_("Running total"), "note": N_("Note"),
-    "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"), "ledger": N_("Ledger"),
+    "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"),
     "completion_vs_planned": N_("Completion against time-elapsed progress (%)"),
     "plan_completion": N_("of the plan to date"),
     "generated": N_("Made by kpitrack; print to PDF from the browser for the filed copy."),
