@@ -216,7 +216,7 @@ def page_status_cells(html: str) -> dict[str, str]:
     cells = {}
     for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
         found = re.search(r'<div class="id">([^<]*)</div>', row)
-        status = re.search(r'class="status[^"]*"><span[^>]*></span>([^<]*)</td>', row)
+        status = re.search(r'class="[^"]*status[^"]*"><span[^>]*></span>([^<]*)</td>', row)
         if found and status:
             cells[unescape(found.group(1))] = unescape(status.group(1))
     return cells

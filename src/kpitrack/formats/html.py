@@ -14,7 +14,7 @@ from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import status_label
+from kpitrack.reports.pace import status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -34,7 +34,7 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = status_label(Status(row["status"]), row["pace"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
+    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",

@@ -12,7 +12,7 @@ from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, g
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status
-from kpitrack.reports.pace import status_label
+from kpitrack.reports.pace import status_words
 from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
 
 
@@ -38,7 +38,7 @@ def status_table(items: Iterable[Item]) -> str:
         shown = figures.status is not Status.NOT_STARTED
         row.update(title=title_of(target), completion=percent(figures.completion, shown),
                    planned=percent(figures.planned, shown), lag=difference(figures),
-                   status=status_label(figures.status, row["pace_class"]), verdict=verdict_text(figures) or None)
+                   status=" ".join(status_words(figures.status, row["pace_class"], due_soon=figures.due_soon)), verdict=verdict_text(figures) or None)
         if row["target"] is not None:  # the target as worded, in the shared number style: 1,200, 超5,000, ≥120
             row["target"] = target_value(target, row["target"])
         if figures.last_update and target.kind.value != "milestone":  # 近, 超, 约 and (est.) beside the figure

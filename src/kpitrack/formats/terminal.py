@@ -6,13 +6,13 @@ import os
 import sys
 from datetime import date
 from kpitrack.words.display import as_of_words  # noqa: F401  (markdown, chase and check word it from here)
-from kpitrack.words.display import (group_name, signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (group_name, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
-from kpitrack.reports.pace import pace_class, status_label
+from kpitrack.reports.pace import pace_class, status_flags, status_label
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
@@ -48,8 +48,9 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
         word = status_word(status)
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
         else STATUS_STYLES[status]
-    return ([(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
-            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else [])
+    flags = [(flag, "magenta") for flag in status_flags(stale=figures.stale)]
+    flags += [(flag, "yellow") for flag in status_flags(due_soon=figures.due_soon)]
+    return ([(word, style)] + flags
             + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
 
 
@@ -214,8 +215,7 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail (read by people): id, title, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
-            + (_(", ") + _(DUE_SOON_WORD) if figures.due_soon else "")
+        status = _(", ").join([status_word(figures.status), *status_flags(figures.stale, figures.due_soon)])
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
         status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
