@@ -7,6 +7,7 @@ import os
 import shutil
 import struct
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpitrack.cli import app
+from kpitrack.words.display import as_of_line
 
 ROOT = Path(__file__).parents[1]
 AS_OF = "2024-06-30"
@@ -222,7 +224,7 @@ def test_a_twenty_target_plan_prints_on_three_a4_landscape_pages_that_read_whole
     for key in ("number", "target", "current", "completion", "planned", "lag", "last_update"):
         assert any(word(key, lang) in line for line in first), f"{word(key, lang)!r} is not on one line"
     for number, text in enumerate(pages, 1):  # the margin: the page's number and the as-of date
-        assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", text) and AS_OF in text
+        assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", text) and as_of_line(date.fromisoformat(AS_OF), lang) in text
     words = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))
     assert right < 842 - 20, f"text reaches {right} pt on an 842 pt wide page: cut at the right edge"

@@ -132,7 +132,7 @@ def test_status_markdown_has_exact_figures(tmp_path):
         "Status as of 2023-06-30\n\n"
         "| ID | Title | Current | Target | Unit | Done | Plan | vs plan | Status | Stale | Due | Updated | Verdict |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-        "| firms | synthetic: new firms | 550 | 1200 | firms | 45.83% | 49.59% | -3.76 | at-risk (yellow, behind plan) |  "
+        "| firms | synthetic: new firms | 550 | 1,200 | firms | 45.83% | 49.59% | -3.76 | at-risk (yellow, behind plan) |  "
         "| 2023-12-31 | 2023-06-30 | — |\n")
 
 

@@ -121,7 +121,7 @@ def test_docx_holds_the_summary_the_ledger_tables_and_the_charts(tmp_path):
                         parse_float=Decimal)["targets"]
     assert rows == len(status)
     assert document.inline_shapes and document.inline_shapes[0].type is not None  # burn-up pictures
-    assert "进度报告（截至 2024-06-30）" in document.paragraphs[0].text
+    assert "进度报告（截至2024年6月30日）" in document.paragraphs[0].text
 
 
 def test_the_ledger_prints_on_a4_landscape_one_page_wide_with_its_header_on_every_page(ledger):
@@ -196,7 +196,7 @@ def test_docx_is_in_the_house_style_with_widths_by_content_page_numbers_and_real
     assert len(set(widths)) > 2 and widths[1] == max(widths)  # 指标 the widest, not ten equal columns
     section = document.sections[0]
     assert "PAGE" in section.footer._element.xml
-    assert "2024-06-30" in "".join(paragraph.text for paragraph in section.header.paragraphs)
+    assert "截至：2024年6月30日" in "".join(paragraph.text for paragraph in section.header.paragraphs)
     properties = document.core_properties
     assert properties.author == "kpitrack"  # the shipped workspace names no office
     assert properties.created.year >= 2025

@@ -6,6 +6,8 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
+
 from helpers import progress, run, target_toml, write
 
 GROWTH = ('# synthetic test data\ntitle = "synthetic growth"\nunit = "%"\nkind = "growth"\ntarget = 6.0\n'
@@ -174,3 +176,185 @@ def test_the_check_lines_lag_is_in_points_only_in_english():
     figures = compute(make_target(entries=[(date(2023, 3, 31), 100)]), date(2023, 6, 30))
     assert figures.lag is not None and figures.lag_days is not None
     assert lag_sentence(figures) == lag_sentence(figures, days=False) + f", {figures.lag_days:+d} d"
+
+
+# --- One wording in every output (a new user's trial: synthetic data throughout) --------------
+
+AGREE_AS_OF = "2025-08-31"
+STRETCH = ('# synthetic test data\ntitle = "synthetic 确保1000、力争1200"\nunit = "家"\ntarget = 1000\n'
+           'stretch_target = 1200\nstart = 2025-01-01\ndue = 2025-12-31\nowner = "甲局"\n'
+           + progress("2025-08-31", 700))
+DUE_SOON = ('# synthetic test data\ntitle = "synthetic due soon"\nunit = "个"\ntarget = 1200\nstart = 2025-01-01\n'
+            'due = 2025-09-15\nwarn_days = 30\nowner = "乙局"\n' + progress("2025-08-31", 1100))
+AT_ROOT = ('# synthetic test data\ntitle = "synthetic at the root"\nunit = "套"\ntarget = 5000\nstart = 2025-01-01\n'
+           'due = 2025-12-31\nowner = "丁局"\n' + progress("2025-08-31", 3000))
+NODES = ('# synthetic test data\ntitle = "synthetic node plan"\nkind = "milestone"\nstart = 2025-01-01\n'
+         'due = 2025-12-31\n\n[[node]]\nname = "开工"\ndue = 2025-03-31\n\n[[node]]\nname = "完工"\ndue = 2025-12-31\n'
+         '\n[[progress]]\ndate = 2025-03-20\nnode = "开工"\ndone = true\n')
+
+
+def agree_workspace(tmp_path):
+    write(tmp_path / "kpitrack.toml", 'schedule = "monthly"\n')
+    write(tmp_path / "p" / "stretch.toml", STRETCH)
+    write(tmp_path / "p" / "soon.toml", DUE_SOON)
+    write(tmp_path / "p" / "nodes.toml", NODES)
+    write(tmp_path / "root.toml", AT_ROOT)
+    return tmp_path
+
+
+def page_text(html: str) -> str:
+    import re
+    from html import unescape
+
+    html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def page_status_cells(html: str) -> dict[str, str]:
+    """{id: status cell} of a page's ledger tables."""
+    import re
+    from html import unescape
+
+    cells = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        found = re.search(r'<div class="id">([^<]*)</div>', row)
+        status = re.search(r'class="[^"]*status[^"]*"><span[^>]*></span>([^<]*)</td>', row)
+        if found and status:
+            cells[unescape(found.group(1))] = unescape(status.group(1))
+    return cells
+
+
+def documents(root, lang="zh"):
+    """The page, the Word document's table rows and header, the ledger's sheets, the site's plan
+    pages and the slides, as of AGREE_AS_OF in `lang`."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    at = ("--lang", lang, "report", "--as-of", AGREE_AS_OF)
+    page = run(root, *at, "--format", "html").stdout
+    run(root, *at, "--format", "docx", "--out", str(root / "r.docx"))
+    document = Document(root / "r.docx")
+    word_rows = {row.cells[1].text: [cell.text for cell in row.cells]
+                 for table in document.tables for row in table.rows}
+    run(root, *at, "--format", "xlsx", "--out", str(root / "l.xlsx"))
+    book = load_workbook(root / "l.xlsx")
+    run(root, *at, "--format", "site", "--out", str(root / "site"))
+    site = "".join(path.read_text(encoding="utf-8") for path in sorted((root / "site").glob("plan-*.html")))
+    slides = run(root, *at, "--format", "svg").stdout
+    return {"page": page, "word": word_rows, "word_header": document.sections[0].header.paragraphs[0].text,
+            "word_headings": [paragraph.text for paragraph in document.paragraphs], "book": book,
+            "site": site, "slides": slides}
+
+
+def sheet_rows(book) -> dict[str, dict]:
+    """{id: {header: value}} over the ledger's sheets."""
+    rows = {}
+    for sheet in book.worksheets:
+        lines = list(sheet.iter_rows(values_only=True))
+        if lines and "编号" in lines[0]:
+            for line in lines[1:]:
+                row = dict(zip(lines[0], line))
+                rows[row["编号"]] = row
+    return rows
+
+
+def markdown_cells(text: str) -> dict[str, dict]:
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return {cells[0]: dict(zip(header, cells)) for line in lines[1:]
+            for cells in [[cell.strip() for cell in line.strip("|").split("|")]] if cells[0] != header[0]}
+
+
+@pytest.mark.xfail(strict=True, reason="open: the page, Word, ledger, site and slides do not show the 力争 completion yet "
+                   "(branch formats-agree2's last item, not landed); strict, so the fix must remove this mark")
+def test_the_stretch_completion_is_shown_beside_the_completion_in_every_output(tmp_path):
+    root = agree_workspace(tmp_path)
+    row = json.loads(run(root, "status", "--as-of", AGREE_AS_OF, "--format", "json").stdout)["targets"]
+    assert next(r for r in row if r["id"] == "stretch")["stretch_completion"] == 58.33
+    markdown = markdown_cells(run(root, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    cell = markdown["stretch"]["完成率"]
+    assert cell == "70.00%（力争目标58.33%）"
+    shown = documents(root)
+    assert cell in page_text(shown["page"])
+    assert cell in shown["word"]["synthetic 确保1000、力争1200"]
+    assert cell in page_text(shown["site"])
+    assert "58.33%" in page_text(shown["slides"])
+    ledger = sheet_rows(shown["book"])
+    assert ledger["stretch"]["完成率"] == 0.7 and ledger["stretch"]["力争目标完成率"] == 0.5833
+    assert ledger["soon"]["力争目标完成率"] is None
+    english = run(root, "report", "--as-of", AGREE_AS_OF, "--format", "html").stdout
+    assert "70.00% (stretch 58.33%)" in page_text(english)
+
+
+def test_due_soon_is_said_the_same_way_in_every_output(tmp_path):
+    root = agree_workspace(tmp_path)
+    status = run(root, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert "临期" in next(line for line in status.splitlines() if " soon " in line)
+    markdown = markdown_cells(run(root, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    shown = documents(root)
+    page = page_status_cells(shown["page"])
+    ledger = sheet_rows(shown["book"])
+    site = page_status_cells(shown["site"])
+    for target_id, title in (("soon", "synthetic due soon"), ("stretch", "synthetic 确保1000、力争1200")):
+        flagged = target_id == "soon"
+        cells = {"markdown": markdown[target_id]["状态"], "page": page[target_id], "site": site[target_id],
+                 "word": shown["word"][title][8], "ledger": ledger[target_id]["状态"]}
+        for where, text in cells.items():
+            assert ("临期" in text) == flagged, (where, text)
+
+
+def test_the_workspace_root_has_one_name_in_every_output(tmp_path):
+    root = agree_workspace(tmp_path)
+    name = "（工作区根目录）"
+    assert name in run(root, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert name in run(root, "--lang", "zh", "plans", "--as-of", AGREE_AS_OF).stdout
+    assert name in run(root, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout
+    shown = documents(root)
+    assert name in page_text(shown["page"]) and name in shown["word_headings"]
+    assert name in shown["book"].sheetnames
+    for text in (page_text(shown["page"]), *shown["word_headings"], *shown["book"].sheetnames):
+        assert "台账" not in text, text
+
+
+def test_the_as_of_line_is_worded_once(tmp_path):
+    from datetime import date
+
+    from kpitrack.words.display import as_of_line
+
+    root = agree_workspace(tmp_path)
+    assert as_of_line(date(2025, 8, 31), "zh") == "截至：2025年8月31日"
+    assert as_of_line(date(2025, 8, 31), "en") == "As of: 2025-08-31"
+    shown = documents(root)
+    assert "截至：2025年8月31日" in page_text(shown["page"]) and "截至日期: " not in shown["page"]
+    assert shown["word_header"] == "截至：2025年8月31日"
+    assert "截至2025年8月31日" in run(root, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    english = run(root, "report", "--as-of", AGREE_AS_OF, "--format", "html").stdout
+    assert "As of: 2025-08-31" in page_text(english)
+
+
+def test_markdown_gives_target_values_in_the_shared_number_style(tmp_path):
+    root = agree_workspace(tmp_path)
+    markdown = markdown_cells(run(root, "report", "--as-of", AGREE_AS_OF).stdout)
+    status = run(root, "status", "--as-of", AGREE_AS_OF).stdout
+    assert markdown["soon"]["Target"] == "1,200" and "1,100 / 1,200" in status
+    assert markdown["root"]["Target"] == "5,000"
+
+
+def test_the_readings_charts_legend_is_in_the_interfaces_language(tmp_path):
+    write(tmp_path / "p" / "gdp.toml", GROWTH)
+    chinese = run(tmp_path, "--lang", "zh", "show", "gdp", "--as-of", "2024-06-30").stdout
+    assert "• 读数  · 目标值" in chinese and "reading" not in chinese
+    assert "• reading  · target" in run(tmp_path, "show", "gdp", "--as-of", "2024-06-30").stdout
+
+
+def test_a_milestone_has_no_direction_in_show(tmp_path):
+    from kpitrack.domain.applies import applies
+    from kpitrack.domain.model import Kind
+
+    assert not applies(Kind.MILESTONE, "direction")
+    root = agree_workspace(tmp_path)
+    kind_line = next(line for line in run(root, "--lang", "zh", "show", "nodes", "--as-of", AGREE_AS_OF).stdout
+                     .splitlines() if line.startswith("类型"))
+    assert "节点" in kind_line and "增加" not in kind_line
+    assert "增加" in next(line for line in run(root, "--lang", "zh", "show", "soon", "--as-of", AGREE_AS_OF).stdout
+                        .splitlines() if line.startswith("类型"))

@@ -16,5 +16,5 @@ def test_every_word_of_the_page_has_its_chinese_in_the_catalogue():
 
 
 def test_words_take_their_values():
-    assert word("report_as_of", "zh", date="2024-06-30") == "进度报告（截至 2024-06-30）"
+    assert word("report_as_of", "zh", date="2024年6月30日") == "进度报告（截至2024年6月30日）"
     assert word("planned", "zh") == "序时进度" and word("planned", "fr") == word("planned", "en")

@@ -13,7 +13,7 @@ COMMON = frozenset({"current", "planned", "light", "status", "verdict"})
 APPLIES: dict[Kind, frozenset[str]] = {
     Kind.CUMULATIVE: COMMON | {"target", "completion", "projected", "schedule", "qualifier", "direction", "burnup"},
     Kind.LEVEL: COMMON | {"target", "completion", "projected", "schedule", "qualifier", "direction", "burnup"},
-    Kind.MILESTONE: COMMON | {"target", "completion", "direction"},
+    Kind.MILESTONE: COMMON | {"target", "completion"},  # done or not: no higher or lower is better
     Kind.GROWTH: COMMON | {"target", "gap", "projected", "qualifier", "direction", "readings"},
     Kind.INDICATOR: COMMON | {"gap", "projected", "readings"},
 }

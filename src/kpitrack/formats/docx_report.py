@@ -9,10 +9,10 @@ from functools import lru_cache
 
 from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
 from kpitrack.domain.lights import COLOURS
-from kpitrack.words.labels import word
+from kpitrack.words.labels import report_as_of, word
 from kpitrack.words.i18n import in_language
 from kpitrack.domain.model import Kind, Plan, Target
-from kpitrack.words.display import xml_safe
+from kpitrack.words.display import as_of_line, group_label, xml_safe
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
@@ -42,9 +42,9 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
     for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, margin, Cm(1.5))
     _house_style(document, qn, Pt)
-    _header_and_footer(section, word("as_of", lang) + f": {as_of.isoformat()}", qn)
+    _header_and_footer(section, as_of_line(as_of, lang), qn)
     properties = document.core_properties
-    properties.title = word("report_as_of", lang, date=as_of.isoformat())
+    properties.title = report_as_of(as_of, lang)
     properties.author = properties.last_modified_by = xml_safe(office or "kpitrack")
     properties.created = properties.modified = _now()
     properties.revision = 1
@@ -54,10 +54,9 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
     styles = {name: document.styles[name].style_id for name in ("Title", "Heading 1", "Heading 2", "List Bullet",
                                                                  "Table Grid")}
     body = _Body(document, styles, widths, width // len(PAGE_COLUMNS))
-    body.heading(word("report_as_of", lang, date=as_of.isoformat()), "Title")
+    body.heading(report_as_of(as_of, lang), "Title")
     for sheet in ledger(items, plans):
-        label = sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")
-        body.heading(xml_safe(label) or word("ledger", lang), "Heading 1")
+        body.heading(xml_safe(group_label(sheet["group"], plans, lang)), "Heading 1")
         summary = sheet["summary"]
         separator = in_language(lang, "; ")  # ；in Chinese
         body.paragraph(separator.join(f"{word(status.value, lang)} {summary.counts[status]}"

@@ -9,12 +9,12 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import entry_value, number, percent, signed, visible, with_unit
-from kpitrack.words.labels import count_words, word
+from kpitrack.words.display import as_of_line, entry_value, group_label, number, percent, signed, visible, with_unit
+from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import status_label
+from kpitrack.reports.pace import status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -34,7 +34,7 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = status_label(Status(row["status"]), row["pace"], lang) + (f" · {word('stale', lang)}" if row["stale"] else "")
+    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
@@ -92,7 +92,7 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
                   for status in SUMMARY_ORDER]
         if summary.stale:
             counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
-        label = visible(sheet["group"] + (f" — {sheet['title']}" if sheet["title"] else "")) or word("ledger", lang)
+        label = group_label(sheet["group"], plans, lang)
         attention = [_attention(target, figures, others, lang) for target, figures in sheet["items"]
                      if charts and is_flagged(figures, ATTENTION, stale=True)]
         pages.append({"anchor": f"plan-{index + 1}", "label": label, "summary": summary, "counts": counts,
@@ -143,14 +143,14 @@ def _render(template: str, lang: str, heading: str, as_of: date, plans: list[dic
             target: dict[str, Any] | None = None, **more: Any) -> str:
     return _environment().get_template(template).render(
         lang=lang, w=lambda key, **values: word(key, lang, **values), count_words=lambda count: count_words(count, lang),
-        heading=heading, as_of=as_of.isoformat(), plans=plans, columns=_columns(lang), target=target,
+        heading=heading, as_of=as_of.isoformat(), as_of_line=as_of_line(as_of, lang), plans=plans, columns=_columns(lang), target=target,
         ledger_rows=ledger_rows, entry_rows=entry_rows,
         inks={light: ink for light, (_fill, ink) in COLOURS.items()}, **more) + "\n"  # a light's ink: domain.lights'
 
 
 def report_html(as_of: date, items: list[Item], plans: dict[str, Plan] | None = None,
                 others: dict[str, Target] | None = None, lang: str = "en", sections=()) -> str:
-    heading = word("report_as_of", lang, date=as_of.isoformat())
+    heading = report_as_of(as_of, lang)
     return _render("page.html.j2", lang, heading, as_of, _plans(items, plans, others, lang), sections=sections)
 
 

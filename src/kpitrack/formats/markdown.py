@@ -12,7 +12,7 @@ from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, g
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
-from kpitrack.reports.pace import status_label
+from kpitrack.reports.pace import status_words
 from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
 
 
@@ -38,9 +38,10 @@ def status_table(items: Iterable[Item]) -> str:
         started = figures.status is not Status.NOT_STARTED
         row.update(title=title_of(target), completion=percent(row["completion"]),
                    planned=percent(row["planned"]), lag=difference(figures),
-                   status=status_label(figures.status, row["pace_class"]), verdict=verdict_text(figures) or None)
-        if target.qualifier is not None:  # the target as worded: 超5,000, ≥120, 约410
-            row["target"] = target_value(target)
+                   status=" ".join(status_words(figures.status, row["pace_class"], due_soon=figures.due_soon)),
+                   verdict=verdict_text(figures) or None)
+        if row["target"] is not None:  # the target as worded, in the shared number style: 1,200, 超5,000, ≥120
+            row["target"] = target_value(target, row["target"])
         if target.kind is Kind.MILESTONE:  # done / not done (尚未完成) or nodes done, as the terminal: never `0 / 1`
             row.update(current=progress_cell(target, figures), target=None)
         elif figures.last_update:  # 近, 超, 约 and (est.) beside the figure

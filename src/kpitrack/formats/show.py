@@ -19,7 +19,7 @@ def definition_rows(target: Target) -> list[tuple[str, str]]:
     them, the site's target page lists them. The values are the file's text, not yet made visible."""
     rows = [
         (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
-        (_("Kind"), _(target.kind.value) + (_(", ") + _(target.direction.value) if target.kind is not Kind.INDICATOR else "")
+        (_("Kind"), _(target.kind.value) + (_(", ") + _(target.direction.value) if applies(target.kind, "direction") else "")
          + (_(", ") + _("stretch (力争)") if target.stretch else "")),
         (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
     ]
@@ -160,7 +160,7 @@ def readings_chart(target: Target, figures: Figures, width: int = 60, height: in
         column = min(max((day - series.start).days * (width - 1) // span, 0), width - 1)
         grid[row_of(value)][column] = ("•", STATUS_STYLES[figures.status])
     return _drawn(grid, low, high, width, (series.start, series.end),
-                  "• reading" + ("  · target" if bar_line is not None else ""), target.unit)
+                  _("• reading  · target") if bar_line is not None else _("• reading"), target.unit)
 
 
 def _column_days(series, width: int) -> list:

@@ -17,7 +17,7 @@ from typing import Any
 
 from kpitrack.formats.html import _plans, _render, linked, target_section
 from kpitrack.words.display import group_label, visible
-from kpitrack.words.labels import count_words, word
+from kpitrack.words.labels import count_words, report_as_of
 
 INDEX = "index.html"
 # A plan's folder names its page when each of its parts is a plain name (what files/names.py's
@@ -77,7 +77,7 @@ def _pages(report, groups, lang: str) -> Iterator[tuple[str, str]]:
 
     plans = dict(report.plans)
     with speaking(lang):  # only while a page is drawn: never across a yield, where its writer runs
-        heading = word("report_as_of", lang, date=report.as_of.isoformat())
+        heading = report_as_of(report.as_of, lang)
     home = {"href": INDEX, "label": heading}
     index = []
     for group, members in groups:

@@ -19,7 +19,7 @@ from kpitrack.domain.model import Kind
 from kpitrack.formats.svgchart import FONT_STACK
 from kpitrack.reports.report import Item
 from kpitrack.words.display import done_cell, group_label, percent, shown, title_of
-from kpitrack.words.labels import word
+from kpitrack.words.labels import report_as_of, word
 
 WIDTH, HEIGHT = 1600, 900
 ROWS = 16  # at most, a slide: 40 px a row, read from the back of a room
@@ -100,7 +100,7 @@ def _x(value: Decimal, high: Decimal) -> float:
     return PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * float(min(max(value, Decimal(0)), high) / high)
 
 
-def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lang: str) -> list[str]:
+def slide(label: str, rows: list[Item], number: int, count: int, as_of, lang: str) -> list[str]:
     """One 16:9 slide: the plan's title and the date above, the legend on its own line (off the
     bars), a row a target, the axis and its caption below the last row."""
     parts = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>']
@@ -109,7 +109,7 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
     parts.append(f'<g><title>{escape(label)}</title><text x="{LABEL_LEFT}" y="62" font-size="{TITLE_SIZE}" '
                  f'font-weight="bold">{escape(shortened(label, TITLE_SIZE, room) + counter)}</text></g>')
     parts.append(f'<text x="{LABEL_LEFT}" y="104" font-size="20" fill="#444">'
-                 f'{escape(word("report_as_of", lang, date=as_of))}</text>')
+                 f'{escape(report_as_of(as_of, lang))}</text>')
     legend = PLOT_LEFT  # a grey swatch: the bars' colour is their light, not the legend's
     parts.append(f'<rect x="{legend}" y="90" width="28" height="16" fill="#8c8c8c"/>')
     parts.append(f'<text x="{legend + 36}" y="104" font-size="20">{escape(word("completion", lang))}</text>')
@@ -154,12 +154,12 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of: str, lan
 
 def report_slides_of(report, lang: str) -> str:
     """The report's plans as 16:9 slides stacked in one SVG (none: one empty slide with the date)."""
-    as_of = report.as_of.isoformat()
+    as_of = report.as_of
     slides = [slide(group_label(name, report.plans), rows, number, count, as_of, lang)
               for name, rows, number, count in slides_of(report.groups)]
     if not slides:
         slides = [[f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-                   f'<text x="{LABEL_LEFT}" y="104" font-size="20">{escape(word("report_as_of", lang, date=as_of))}</text>']]
+                   f'<text x="{LABEL_LEFT}" y="104" font-size="20">{escape(report_as_of(as_of, lang))}</text>']]
     total = HEIGHT * len(slides)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total}" width="{WIDTH}" height="{total}" '
            f'font-family="{FONT_STACK}">']

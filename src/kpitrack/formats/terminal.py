@@ -5,23 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (shown, signed, DUE_SOON_WORD, LIGHT_STYLES, STALE, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import as_of_words  # noqa: F401  (markdown, chase and check word it from here)
+from kpitrack.words.display import (group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
-from kpitrack.words.i18n import _, language, pgettext
+from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
-from kpitrack.reports.pace import pace_class, status_label
+from kpitrack.reports.pace import pace_class, status_flags, status_label
 from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
-
-
-def as_of_words(as_of: date) -> str:
-    """`as of 2024-06-30`; `截至2024年6月30日` in Chinese."""
-    if language() == "zh":
-        return f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
-    return f"as of {as_of.isoformat()}"
 
 
 # The owner table's columns (status --by owner, and the report's section in Markdown).
@@ -54,8 +48,9 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
         word = status_word(status)
     style = VERDICT_STYLES[figures.verdict] if figures.verdict is not None and target is not None \
         else STATUS_STYLES[status]
-    return ([(word, style)] + ([(_(STALE), "magenta")] if figures.stale else [])
-            + ([(_(DUE_SOON_WORD), "yellow")] if figures.due_soon else [])
+    flags = [(flag, "magenta") for flag in status_flags(stale=figures.stale)]
+    flags += [(flag, "yellow") for flag in status_flags(due_soon=figures.due_soon)]
+    return ([(word, style)] + flags
             + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
 
 
@@ -221,8 +216,7 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail (read by people): id, title, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = status_word(figures.status) + (_(", ") + _(STALE) if figures.stale else "") \
-            + (_(", ") + _(DUE_SOON_WORD) if figures.due_soon else "")
+        status = _(", ").join([status_word(figures.status), *status_flags(figures.stale, figures.due_soon)])
         status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
         status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
         completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
@@ -249,7 +243,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
     table.add_column(_("On track"), justify="right")
     table.add_column(_("Furthest behind"))
     for row in plan_rows(items, plans, closed):
-        label = Text.assemble((visible(row["group"] or _("(workspace root)")), "bold"),
+        label = Text.assemble((visible(group_name(row["group"])), "bold"),
                               _(" (closed: final tally)") if row["closed"] else "",
                               "\n" + visible(row["title"]) if row["title"] else "")
         counts = Text()

@@ -13,9 +13,9 @@ from typing import Any
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.i18n import N_, in_language
 from kpitrack.words.labels import period_words, word
-from kpitrack.words.display import printed_decimals as PRINTED_DECIMALS, xml_safe
+from kpitrack.words.display import group_name, printed_decimals as PRINTED_DECIMALS, xml_safe
 from kpitrack.domain.model import Plan, Status
-from kpitrack.reports.pace import status_label
+from kpitrack.reports.pace import status_words
 from kpitrack.reports.ledger import ledger
 from kpitrack.reports.report import Item
 
@@ -69,7 +69,7 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
     looks: dict[tuple, Any] = {}  # each look's style (StyleArray), made once: see _look
     written: list[tuple[Any, bytes, int]] = []  # (sheet, its rows as XML, its last row)
     for sheet_data in ledger(items, plans) or [{"group": "", "rows": []}]:
-        sheet = book.create_sheet(_sheet_name(sheet_data["group"] or word("ledger", lang), used))
+        sheet = book.create_sheet(_sheet_name(group_name(sheet_data["group"], lang), used))
         sheet.append([word(column, lang) for column in LEDGER_COLUMNS])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -248,8 +248,8 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if column == "period":
         return period_words(value, lang)
     if column == "status":
-        return status_label(Status(value), row["pace"], lang) + (f"（{word('stale', lang)}）" if row["stale"] and lang == "zh" else
-                                    f" ({word('stale', lang)})" if row["stale"] else "")
+        label, *flags = status_words(Status(value), row["pace"], row["stale"], row["due_soon"], lang)
+        return label + "".join(f"（{flag}）" if lang == "zh" else f" ({flag})" for flag in flags)
     if isinstance(value, Decimal):
         value = value / 100 if column in PERCENT else value
         return int(value) if value == value.to_integral_value() else float(value)

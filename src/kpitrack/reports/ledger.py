@@ -37,7 +37,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "completion": seen.completion, "planned": seen.planned,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": seen.vs_plan,
-        "status": result.status.value, "stale": result.stale, "light": LIGHT[result.status],
+        "status": result.status.value, "stale": result.stale, "due_soon": result.due_soon, "light": LIGHT[result.status],
         "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
         "last_update": result.last_update,
         "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.model import Status
-from kpitrack.words.display import LIGHT_NAMES, N_, STATUS_WORDS, printed
+from kpitrack.words.display import DUE_SOON_WORD, LIGHT_NAMES, N_, STALE, STATUS_WORDS, printed
 from kpitrack.words.i18n import _, in_language, pgettext
 
 AHEAD, AT, BEHIND = "ahead", "at", "behind"
@@ -45,6 +45,21 @@ def status_label(status: Status, pace: str | None, lang: str | None = None, shor
     if status is Status.ON_TRACK:
         return say(WITH_LIGHT).format(status=say(PACE_WORDS[pace]), light=say(light))
     return say(WITH_LIGHT_AND_PACE).format(status=worded, light=say(light), pace=say(PACE_WORDS[pace]))
+
+
+def status_flags(stale: bool = False, due_soon: bool = False, lang: str | None = None) -> list[str]:
+    """What a status cell says after the status, in `lang` (default: the interface's): 数据过期
+    (stale: the latest figure is overdue) and 临期 (due soon: not done, due within warn_days)."""
+    say = _ if lang is None else (lambda message: in_language(lang, message))
+    return ([say(STALE)] if stale else []) + ([say(DUE_SOON_WORD)] if due_soon else [])
+
+
+def status_words(status: Status, pace: str | None, stale: bool = False, due_soon: bool = False,
+                 lang: str | None = None) -> list[str]:
+    """A row's status cell as every table words it: its label (status_label), then its flags
+    (status_flags: stale where the table gives it no column of its own, due soon). Each format joins
+    them in its own way; none leaves one out."""
+    return [status_label(status, pace, lang)] + status_flags(stale, due_soon, lang)
 
 
 def short_pace(pace: str) -> str:

@@ -109,6 +109,28 @@ def typed_statuses(word: str) -> list[str]:
     return [code] + [other for other in shared if other != code]
 
 
+def date_words(day, lang: str | None = None) -> str:
+    """A date as a person reads it in `lang` (default: the interface's): `2025年8月31日`, `2025-08-31`."""
+    if (lang or language()) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def as_of_words(as_of, lang: str | None = None) -> str:
+    """`as of 2024-06-30`; `截至2024年6月30日` in Chinese: the titles' as-of, in every output."""
+    if (lang or language()) == "zh":
+        return "截至" + date_words(as_of, "zh")
+    return f"as of {as_of.isoformat()}"
+
+
+AS_OF_LINE = N_("As of: {date}")  # 截至：2025年8月31日
+
+
+def as_of_line(as_of, lang: str | None = None) -> str:
+    """The as-of line of a page or a document (`As of: 2025-08-31`, `截至：2025年8月31日`), worded once."""
+    return (in_language(lang, AS_OF_LINE) if lang else _(AS_OF_LINE)).format(date=date_words(as_of, lang))
+
+
 def title_of(target: Target) -> str:
     """The title in the interface's language: `title_en` in English when given, else `title`."""
     return target.title_en if language() == "en" and target.title_en else target.title
@@ -339,10 +361,19 @@ def lag_points(figures: Figures) -> str:
     return f"{signed(figures.lag)} " + _("pt")
 
 
-def group_label(group: str, plans: dict[str, Plan] | None) -> str:
-    """A folder's name, with its plan's title when it has a plan.toml."""
+WORKSPACE_ROOT = N_("(workspace root)")  # the folder of the targets in no plan's folder: （工作区根目录）
+
+
+def group_name(group: str, lang: str | None = None) -> str:
+    """A folder as every output names it, the workspace root by the catalogue's name, in `lang`
+    (default: the interface's); not yet made visible."""
+    return group or (in_language(lang, WORKSPACE_ROOT) if lang else _(WORKSPACE_ROOT))
+
+
+def group_label(group: str, plans: dict[str, Plan] | None, lang: str | None = None) -> str:
+    """A folder's name (group_name), with its plan's title when it has a plan.toml."""
     plan = (plans or {}).get(group)
-    return visible((group or _("(workspace root)")) + (f" — {plan.title}" if plan else ""))
+    return visible(group_name(group, lang) + (f" — {plan.title}" if plan else ""))
 
 
 # What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage

@@ -27,7 +27,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "plan": N_("plan"), "actual": N_("actual"), "target_line": N_("target"),
     "needs": N_("needs {pace} a month to finish by {due}"), "entries": N_("Progress entries"),
     "date": N_("Date"), "value": N_("Value"), "total": N_("Running total"), "note": N_("Note"),
-    "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"), "ledger": N_("Ledger"),
+    "source": N_("Source"), "no_entries": N_("no entries yet"), "yes": N_("yes"),
     "completion_vs_planned": N_("Completion against time-elapsed progress (%)"),
     "plan_completion": N_("of the plan to date"),
     "generated": N_("Made by kpitrack; print to PDF from the browser for the filed copy."),
@@ -57,6 +57,13 @@ def word(key: str, lang: str = "en", **values: str) -> str:
     translation = _translation(lang)
     text = translation.pgettext(*label) if isinstance(label, tuple) else translation.gettext(label)
     return text.format(**values) if values else text
+
+
+def report_as_of(as_of, lang: str = "en") -> str:
+    """The heading of a page, a document or a slide: `Progress report as of 2025-08-31`, `进度报告（截至2025年8月31日）`."""
+    from kpitrack.words.display import date_words
+
+    return word("report_as_of", lang, date=date_words(as_of, lang))
 
 
 def count_words(count: int, lang: str = "en") -> str:
