@@ -35,6 +35,8 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         # before its start a target shows no completion, plan or gap (`—`), as the terminal and the
         # Markdown do; status JSON keeps its zeros
         "completion": result.completion if started else None, "planned": result.planned if started else None,
+        "stretch_target": target.stretch_target,  # 力争: the figure beyond the committed one, and its completion
+        "stretch_completion": result.stretch_completion if started else None,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": None if result.lag is None or not started else -result.lag,
         "status": result.status.value, "stale": result.stale, "due_soon": result.due_soon, "light": LIGHT[result.status],
