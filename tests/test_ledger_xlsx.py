@@ -324,3 +324,22 @@ def test_odd_text_in_the_ledger_is_written_as_openpyxl_writes_it(tmp_path, monke
     (tmp_path / "tab" / "t7.toml").unlink()
     fast, cells, calls = ledgers_both_ways(tmp_path, monkeypatch, "en", date(2023, 6, 30))
     assert xml_parts(fast) == xml_parts(cells) and calls == [True]
+
+
+def test_a_sheet_with_a_stretch_column_is_written_as_openpyxl_writes_it(tmp_path, monkeypatch):
+    """A sheet holding a 确保X、力争Y pledge has a column more (力争目标完成率): its rows as text are
+    still the bytes openpyxl writes, its dimension reaching that column; a sheet without keeps its 18."""
+    from datetime import date
+
+    from helpers import TARGET_TOML, progress, write
+
+    write(tmp_path / "a" / "s.toml", TARGET_TOML + "stretch_target = 1500\n" + progress("2023-03-31", 300))
+    write(tmp_path / "b" / "t.toml", TARGET_TOML + progress("2023-03-31", 300))
+    fast, cells, calls = ledgers_both_ways(tmp_path, monkeypatch, "zh", date(2023, 6, 30))
+    assert xml_parts(fast) == xml_parts(cells) and calls == [True, True]
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(fast))
+    assert book["a"].max_column == book["b"].max_column + 1 and "力争目标完成率" in [c.value for c in book["a"][1]]

@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import as_of_line, entry_value, group_label, number, percent, signed, visible, with_unit
+from kpitrack.words.display import (as_of_line, entry_value, group_label, number, percent, signed, visible, with_stretch,
+                                    with_unit)
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -48,8 +49,8 @@ def completion_cell(row: dict[str, Any], lang: str) -> str:
     its change since the reading before (`Δ+0.3`), as the terminal and Markdown give them; else `—`."""
     from kpitrack.words.i18n import in_language
 
-    if row["completion"] is not None:
-        return percent(row["completion"])
+    if row["completion"] is not None:  # with a 力争 pledge's stretch completion, as Markdown gives it
+        return with_stretch(percent(row["completion"]), row.get("stretch_completion"), lang)
     if row.get("gap") is not None:
         return in_language(lang, "{points} pt").format(points=signed(row["gap"]))
     if row.get("change") is not None:
@@ -63,7 +64,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     from kpitrack.formats.svgchart import burnup_svg
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
-    completion = percent(figures.completion)
+    completion = with_stretch(percent(figures.completion), figures.stretch_completion, lang)
     lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
              + (f" · {word('planned', lang)} {percent(figures.planned)} · {word('lag', lang)} {signed(-figures.lag)}"

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (printed, STALE, N_, difference, done_cell, group_label, percent, current_cell, progress_cell,
-                              status_word, target_value, title_of, verdict_text, visible)
+from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, percent, current_cell, progress_cell,
+                              status_word, target_value, title_of, verdict_text, visible, with_stretch)
 from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
@@ -49,8 +49,7 @@ def status_table(items: Iterable[Item]) -> str:
         if figures.completion is None and started:  # a growth rate's gap in points, an indicator's change
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
-            row["completion"] = _("{completion} (stretch {stretch}%)").format(
-                completion=row["completion"], stretch=printed(figures.stretch_completion))
+            row["completion"] = with_stretch(row["completion"], figures.stretch_completion)
         cells = (_markdown_cell(row[key]) for key, _header in MARKDOWN_COLUMNS)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Kind
 from kpitrack.formats.svgchart import FONT_STACK
 from kpitrack.reports.report import Item
-from kpitrack.words.display import done_cell, group_label, percent, shown, title_of
+from kpitrack.words.display import done_cell, group_label, percent, shown, title_of, with_stretch
 from kpitrack.words.labels import report_as_of, word
 
 WIDTH, HEIGHT = 1600, 900
@@ -140,7 +140,7 @@ def slide(label: str, rows: list[Item], number: int, count: int, as_of, lang: st
                        f'height="{pitch * 0.6:.1f}" fill="{ink}"/>')
             after = max(end, _x(seen.planned, high) if seen.planned is not None else end)  # off the mark
             row.append(f'<text x="{after + 8:.1f}" y="{middle:.1f}" dominant-baseline="middle" font-size="18">'
-                       f'{escape(percent(seen.completion))}</text>')
+                       f'{escape(with_stretch(percent(seen.completion), figures.stretch_completion, lang))}</text>')
         else:  # a growth rate's gap to its target in points; no figure yet: —
             row.append(f'<text x="{PLOT_LEFT + 8}" y="{middle:.1f}" dominant-baseline="middle" font-size="20" '
                        f'fill="{ink}">{escape(done_cell(figures))}</text>')

@@ -22,9 +22,21 @@ from kpitrack.reports.report import Item
 # The office's form: these columns, in this order (编号 and 单位 and 截至日期 make it importable).
 LEDGER_COLUMNS = ("number", "id", "title", "owner", "co_owners", "unit", "target", "fill", "period", "current",
                   "reading", "as_of", "note", "completion", "planned", "lag", "status", "last_update")
+STRETCH_COLUMN = "stretch_completion"  # 力争目标完成率, after 完成率, on a sheet holding a 确保X、力争Y pledge
+
+
+def sheet_columns(rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """A sheet's columns: LEDGER_COLUMNS, with the stretch completion after the completion when a row
+    has a stretch figure (the page and the document show it in the completion's cell)."""
+    if not any(row["stretch_target"] is not None for row in rows):
+        return LEDGER_COLUMNS
+    at = LEDGER_COLUMNS.index("completion") + 1
+    return LEDGER_COLUMNS[:at] + (STRETCH_COLUMN,) + LEDGER_COLUMNS[at:]
+
+
 WIDTHS = {"number": 6, "id": 30, "title": 48, "owner": 18, "co_owners": 18, "unit": 8, "status": 12, "fill": 30,
           "note": 24}
-PERCENT = ("completion", "planned")
+PERCENT = ("completion", "planned", STRETCH_COLUMN)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as a formula (OWASP)
 # The cells a unit fills in (this period's running total and the date it is for): highlighted and
 # unlocked; the rest of the sheet is protected (no password) so computed columns are not overwritten.
@@ -67,17 +79,18 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
     book.remove(book.active)
     used: set[str] = set()
     looks: dict[tuple, Any] = {}  # each look's style (StyleArray), made once: see _look
-    written: list[tuple[Any, bytes, int]] = []  # (sheet, its rows as XML, its last row)
+    written: list[tuple[Any, bytes, int, int]] = []  # (sheet, its rows as XML, its last row, its columns)
     for sheet_data in ledger(items, plans) or [{"group": "", "rows": []}]:
         sheet = book.create_sheet(_sheet_name(group_name(sheet_data["group"], lang), used))
-        sheet.append([word(column, lang) for column in LEDGER_COLUMNS])
+        columns = sheet_columns(sheet_data["rows"])
+        sheet.append([word(column, lang) for column in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         if cells:
             for line, row in enumerate(sheet_data["rows"], 2):
-                sheet.append([_cell(column, row, lang) for column in LEDGER_COLUMNS])
-                for index, column in enumerate(LEDGER_COLUMNS, 1):
+                sheet.append([_cell(column, row, lang) for column in columns])
+                for index, column in enumerate(columns, 1):
                     cell = sheet.cell(line, index)
                     if isinstance(cell.value, str):  # user text is text, never a formula (=HYPERLINK(...)),
                         cell.data_type = "s"  # and stays text when someone edits the cell (Excel's ' prefix)
@@ -86,12 +99,12 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
             for cell in sheet[1]:
                 cell.style_id  # the header's style numbered first, as openpyxl numbers it when saving
             try:
-                written.append((sheet, _rows_xml(book, sheet, sheet_data["rows"], lang, looks, styles),
-                                len(sheet_data["rows"]) + 1))
+                written.append((sheet, _rows_xml(book, sheet, sheet_data["rows"], lang, looks, styles, columns),
+                                len(sheet_data["rows"]) + 1, len(columns)))
             except _Unusual:
                 return ledger_workbook(items, plans, lang, cells=True)
         sheet.freeze_panes = "A2"
-        for index, column in enumerate(LEDGER_COLUMNS, 1):
+        for index, column in enumerate(columns, 1):
             sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 13)
         _print_setup(sheet)
     _instructions(book, lang, used)
@@ -99,7 +112,7 @@ def ledger_workbook(items: list[Item], plans: dict[str, Plan] | None = None, lan
     book.save(buffer)
     if not written:
         return buffer.getvalue()
-    return _with_rows(buffer, {sheet.path[1:]: (rows, last) for sheet, rows, last in written})
+    return _with_rows(buffer, {sheet.path[1:]: (rows, last, width) for sheet, rows, last, width in written})
 
 
 def _look(looks: dict[tuple, Any], styles, sheet, index: int, column: str, value: Any, row: dict[str, Any]):
@@ -145,7 +158,8 @@ class _Unusual(Exception):
     """A value `_rows_xml` leaves to openpyxl's cells."""
 
 
-def _rows_xml(book, sheet, rows: list[dict[str, Any]], lang: str, looks: dict[tuple, Any], styles) -> bytes:
+def _rows_xml(book, sheet, rows: list[dict[str, Any]], lang: str, looks: dict[tuple, Any], styles,
+              columns: tuple[str, ...] = LEDGER_COLUMNS) -> bytes:
     """The plans' rows (from row 2) as openpyxl's writer writes their cells (openpyxl.cell._writer):
     inline strings, numbers as "%.16g", dates as Excel's day numbers, empty cells only where
     styled; each look's style numbered when first met, as openpyxl numbers them when saving."""
@@ -154,17 +168,17 @@ def _rows_xml(book, sheet, rows: list[dict[str, Any]], lang: str, looks: dict[tu
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import to_excel
 
-    letters = [get_column_letter(index) for index in range(1, len(LEDGER_COLUMNS) + 1)]
+    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
     numbered: dict[tuple, int | None] = {}
     out = []
     dated = False
     for line, row in enumerate(rows, 2):
         out.append(f'<row r="{line}">')
-        values = [_cell(column, row, lang) for column in LEDGER_COLUMNS]
+        values = [_cell(column, row, lang) for column in columns]
         if not dated and date in map(type, values):  # openpyxl gives a cell a date's number format as
             Cell(sheet, value=next(value for value in values if type(value) is date))  # the row is added
             dated = True
-        for index, (column, value) in enumerate(zip(LEDGER_COLUMNS, values), 1):
+        for index, (column, value) in enumerate(zip(columns, values), 1):
             style = _look(looks, styles, sheet, index, column, value, row)
             key = None if style is None else tuple(style)  # None: a cell openpyxl never styled
             if key not in numbered:
@@ -194,20 +208,20 @@ def _rows_xml(book, sheet, rows: list[dict[str, Any]], lang: str, looks: dict[tu
     return "".join(out).encode("ascii", "xmlcharrefreplace")  # as openpyxl's XML: ASCII, &#...; for the rest
 
 
-def _with_rows(saved: io.BytesIO, rows: dict[str, tuple[bytes, int]]) -> bytes:
+def _with_rows(saved: io.BytesIO, rows: dict[str, tuple[bytes, int, int]]) -> bytes:
     """The saved workbook with each sheet's rows (by the sheet's part) after its header row, and
     its dimension (A1:R1 as saved) reaching the last row."""
     import zipfile
 
     from openpyxl.utils import get_column_letter
 
-    last_column = get_column_letter(len(LEDGER_COLUMNS))
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
             if info.filename in rows:
-                xml, last = rows[info.filename]
+                xml, last, width = rows[info.filename]
+                last_column = get_column_letter(width)
                 header_end, dimension = b"</row></sheetData>", f'<dimension ref="A1:{last_column}1"/>'.encode()
                 if data.count(header_end) != 1 or data.count(dimension) != 1:
                     raise ValueError(f"openpyxl wrote {info.filename} otherwise")

@@ -35,6 +35,8 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
         # before its start a target has no completion, plan or gap (`—`), in every format (display.shown)
         "completion": seen.completion, "planned": seen.planned,
+        "stretch_target": target.stretch_target,  # 力争: the figure beyond the committed one, and its completion
+        "stretch_completion": None if seen.completion is None else result.stretch_completion,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
         "lag": seen.vs_plan,
         "status": result.status.value, "stale": result.stale, "due_soon": result.due_soon, "light": LIGHT[result.status],

@@ -13,7 +13,7 @@ from kpitrack.domain.applies import APPLIES
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
 from kpitrack.domain.timeline import entries_as_of
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
-                              title_of, verdict_text, visible, with_unit)
+                              title_of, verdict_text, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
@@ -327,7 +327,8 @@ def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]
     pace needed and its last entries."""
     status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
     status += _(", ") + verdict_text(result) if result.verdict else ""
-    completion = percent(result.completion) if result.completion is not None else done_cell(result)
+    completion = with_stretch(percent(result.completion), result.stretch_completion) \
+        if result.completion is not None else done_cell(result)
     lines = [f"{target.id} ({status}): {visible(title_of(target))}",
              "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, result),
                                                             completion=completion)

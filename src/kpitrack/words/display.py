@@ -344,6 +344,18 @@ def verdict_text(figures: Figures) -> str:
     return text
 
 
+STRETCH_WORDS = N_("{completion} (stretch {stretch}%)")  # 70.00%（力争目标58.33%）
+
+
+def with_stretch(completion: str, stretch: Decimal | None, lang: str | None = None) -> str:
+    """A completion as shown (`70.00%`) with, for a 确保X、力争Y pledge, the completion of its
+    stretch figure: `70.00% (stretch 58.33%)`, `70.00%（力争目标58.33%）`; as it is without one."""
+    if stretch is None:
+        return completion
+    return (in_language(lang, STRETCH_WORDS) if lang else _(STRETCH_WORDS)).format(
+        completion=completion, stretch=printed(stretch))
+
+
 def with_unit(value: Decimal | None, unit: str) -> str:
     return number(value) + (f" {visible(unit)}" if unit and value is not None else "")
 

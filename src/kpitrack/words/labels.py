@@ -21,7 +21,7 @@ def pgettext(context: str, message: str) -> tuple[str, str]:
 LABELS: dict[str, str | tuple[str, str]] = {
     "number": N_("No."), "id": N_("ID"), "title": N_("Target"), "owner": N_("Responsible unit"),
     "unit": pgettext("ledger", "Unit"), "target": N_("Target value"), "current": N_("Completed to date"),
-    "completion": N_("Completion"), "planned": N_("Time-elapsed progress"), "lag": N_("Progress gap"),
+    "completion": N_("Completion"), "stretch_completion": N_("Stretch completion"), "planned": N_("Time-elapsed progress"), "lag": N_("Progress gap"),
     "status": N_("Status"), "last_update": pgettext("ledger", "Updated"), "as_of": pgettext("ledger", "As of"), "grey": N_("no light"),
     "report_as_of": N_("Progress report as of {date}"), "attention": N_("Needing attention"),
     "plan": N_("plan"), "actual": N_("actual"), "target_line": N_("target"),

@@ -68,7 +68,7 @@ HEADER_ALIASES = {
 # The ledger's other columns (report --format xlsx): read past, never imported.
 LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-units", "what to fill in", "单位", "目标值", "完成率", "序时进度", "进度差", "状态",
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
-               "progress gap", "status", "target", "group"}  # group: export's (the file's folder)
+               "progress gap", "status", "target", "group", "力争目标完成率", "stretch completion"}  # group: export's (the file's folder)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
