@@ -357,16 +357,16 @@ def _printed_day(text: Any) -> bool:
 
 
 def encode_definition(target: Target) -> str:
-    """A target's fields but its entries and path (the file it is read from gives it), each tagged
-    by type so that it comes back exactly; a field as its default is left out (100.0 is not 100:
-    only a value written as the default's is)."""
-    # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
+    """A target's fields but its entries and path (the file it is read from gives it), each tagged by
+    type so that it comes back exactly; a field as its default is left out (100.0 is not 100: only a
+    value written as the default's is). ASCII: a path's undecodable bytes (lone surrogates) come back."""
     written = {}
     for name in _DEFINITION_ORDER:
-        value = _encode(getattr(target, name))
-        default = _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
-        if type(value) is not type(default) or value != default:
-            written[name] = value
+        value, default = getattr(target, name), _DEFAULTS.get(name, _NO_DEFAULT)
+        if value is not default:  # the default itself (None, False, ()) is left out at once
+            value, default = _encode(value), _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
+            if type(value) is not type(default) or value != default:
+                written[name] = value
     return json.dumps({"Target": written})
 
 
