@@ -302,3 +302,23 @@ def test_a_status_looks_its_day_up_for_every_target_in_one_query(workspace, tmp_
     assert [(target.id, figures) for target, figures in evaluate(loaded, date(2023, 6, 30))] == answers(
         workspace, None, date(2023, 6, 30))
     assert len(statements) == 2
+
+
+def test_a_timeline_row_is_written_as_json_would_write_it():
+    from decimal import Decimal
+    import json
+    from kpitrack.domain.model import ReadingQualifier
+    from kpitrack.domain.timeline import DayState
+
+    states = [DayState(date(2023, 1, 1) + timedelta(days=step), Decimal(step * 37 - 900) / 8,
+                       [None, *ReadingQualifier][step % 4], step % 3 == 0,
+                       [None, Decimal("-3.25"), Decimal("1E+3")][step % 3], [None, date(2023, 2, 2)][step % 2])
+              for step in range(150)]
+    rows = kpitrack.files.stored.timeline_chunks(states)
+    encoded = [[state.day.isoformat(), str(state.figure), state.wording and state.wording.value, state.estimate,
+                None if state.change is None else str(state.change), state.met_since and state.met_since.isoformat()]
+               for state in states]
+    size = kpitrack.files.stored.CHUNK
+    assert rows == [(encoded[start][0], json.dumps(encoded[start:start + size])[1:-1].replace("], [", "]\n["),
+                     encoded[start + size][0] if start + size < len(encoded) else None)
+                    for start in range(0, len(encoded), size)]

@@ -33,6 +33,8 @@ edits = st.sampled_from([
     "progress = []", "[[progress.sub]]", "date = 2023-01-01", "total = false", "repeat = 2",
     "date = \u0662\u0660\u0662\u0663-01-01", "value = \u0661\u0662",  # digits of another script: not TOML's
     "note = \"a\u2028b\"", "note = \"[[progress]]\"",
+    'tags = ["a", "b, c"]', "tags = []", 'tags = ["a",]', 'tags = [ "a" ]', 'tags = ["a","b"]', 'tags = ["\\t"]',
+    "#", "# \x7f", "# tab\there", " # indented", 'title = "a # b"', "title = \"x\"\ntitle = \"y\"",
 ])
 
 
@@ -80,3 +82,17 @@ def test_it_declines_what_it_does_not_know():
         assert loads(canonical + edit + "\n") is None, edit
     assert loads(canonical.replace("\n", "\r\n")) is None
     assert loads(canonical + "date = 2023-01-01\n") is None  # a repeated key
+
+
+def test_a_head_of_known_lines_is_read_here_as_tomllib_reads_it():
+    from kpitrack.files.fasttoml import _head
+
+    block = render_entry(Entry(date(2023, 3, 1), Decimal("2.50")))
+    head = ('# a comment\ntitle = "标题 # not a comment"\ntarget = 1200\nbaseline = -0.50\nstart = 2023-01-01\n'
+            'stretch = true\ntags = ["a", "b, c"]\nowner = []\n\n')
+    assert _head(head) == tomllib.loads(head, parse_float=Decimal)
+    assert agrees(head + block)["tags"] == ["a", "b, c"]
+    for line in ('tags = [ "a" ]', "  title = 1", "[planned]", "title = 'x'", "x = 1 # c", "#\x7f", 'x = "\t"'):
+        assert _head(head + line + "\n") is None, line
+        agrees(head + line + "\n" + block)
+    assert _head(head + "target = 5\n") is None  # a repeated key: tomllib's error

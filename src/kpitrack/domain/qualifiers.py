@@ -48,16 +48,14 @@ def meeting(target: Target, figure: Decimal | None = None):
     if qualifier is Qualifier.ABOUT:
         bar = bar + tolerance_of(target) if falls(target) else bar - tolerance_of(target)
         qualifier = Qualifier.AT_MOST if falls(target) else Qualifier.AT_LEAST
-    there = (bar, 0)
-
-    def here(value: Decimal, reading: ReadingQualifier | None) -> tuple[Decimal, int]:
-        return value, _NUDGES.get(reading, 0) if reading else 0
-
+    # (value, the wording's nudge) against (bar, 0), as pairs: the nudge decides only at the bar
+    # itself. Written out, not as tuples: a timeline asks it of each of a workspace's 100,000 days.
+    nudge = _NUDGES.get
     if qualifier is Qualifier.OVER:
-        return lambda value, reading=None: here(value, reading) > there
+        return lambda value, reading=None: value > bar or value == bar and nudge(reading, 0) > 0
     if qualifier is Qualifier.AT_LEAST:
-        return lambda value, reading=None: here(value, reading) >= there
-    return lambda value, reading=None: here(value, reading) <= there
+        return lambda value, reading=None: value > bar or value == bar and nudge(reading, 0) >= 0
+    return lambda value, reading=None: value < bar or value == bar and nudge(reading, 0) <= 0
 
 
 _NUDGES = {ReadingQualifier.NEARLY: -1, ReadingQualifier.OVER: 1}

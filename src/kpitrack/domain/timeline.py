@@ -81,6 +81,7 @@ def fold(target: Target) -> list[DayState]:
     states: list[DayState] = []
     progress, previous, estimate, since, change, last = Decimal(0), None, False, None, None, len(entries) - 1
     subtract = getcontext().subtract  # a change, at the usual precision: only sums are exact
+    state = tuple.__new__  # a DayState of all its fields, without the named tuple's own __new__
     nodes: dict[str, bool] = {}  # a node plan: each node's latest done or not
     with exact():
         for index, (day, value, total, done, _, _, _, wording, is_estimate, _, node) in enumerate(entries):
@@ -99,7 +100,7 @@ def fold(target: Target) -> list[DayState]:
                 figure = (baseline + progress if cumulative else value if readings
                           else Decimal(sum(nodes.values())) if target.nodes else Decimal(1) if done else Decimal(0))
                 since = (since or day) if meets(figure, wording) else None
-                states.append(DayState(day, figure, wording, estimate, change, since))
+                states.append(state(DayState, (day, figure, wording, estimate, change, since)))
     return states
 
 

@@ -131,11 +131,17 @@ class LineIndex(Mapping):
         self._all: dict[tuple, int] | None = None
 
     def __getitem__(self, key: tuple) -> int:
+        return self._lines_of(key)[key]
+
+    def get(self, key: tuple, default: int | None = None) -> int | None:  # Mapping's, without a raise
+        return self._lines_of(key).get(key, default)  # for each key of each target a status reads
+
+    def _lines_of(self, key: tuple) -> dict[tuple, int]:
         if key[0] is None and self._all is None:
             if self._top is None:
                 self._top = _top_lines(self._text)
-            return self._top[key]
-        return self._whole()[key]
+            return self._top
+        return self._whole()
 
     def __iter__(self):
         return iter(self._whole())
@@ -156,7 +162,7 @@ def key_lines(text: str) -> LineIndex:
 
 def _top_lines(text: str) -> dict[tuple, int]:
     """The top-level keys' lines, from as few lines as hold them all (up to the first table)."""
-    size = 4096
+    size = 1024  # a head's lines: title, unit, target, dates, owner, source, tags
     while size < len(text):
         cut = text.rfind("\n", 0, size)  # a prefix of whole lines, numbered as in the whole text
         if cut > 0:

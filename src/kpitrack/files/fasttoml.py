@@ -2,12 +2,13 @@
 
 `loads(text)` gives exactly what `tomllib.loads(text, parse_float=Decimal)` gives, or None when
 the text is not in the shape it knows (then tomllib reads it). It knows: a head of any TOML
-before the first line that is exactly `[[progress]]` (read by tomllib, and holding no
-`progress` of its own), then only blocks of that header line followed by `key = value` lines
-with a bare key and, as value, a date (YYYY-MM-DD), an integer or a decimal without sign,
-exponent or underscore, `true`/`false`, or a basic string with no escape, quote or control
-character; and blank lines. A comment, an inline table, an array, a repeated key, a carriage
-return, spaces other than one each side of `=`: anything else declines.
+before the first line that is exactly `[[progress]]` (holding no `progress` of its own; read
+here when its lines are blank, whole-line comments, `key = value` lines as the blocks hold or
+lists of such texts, `tags = ["a", "b"]`, else by tomllib), then only blocks of that header line
+followed by `key = value` lines with a bare key and, as value, a date (YYYY-MM-DD), an integer
+or a decimal without exponent or underscore, `true`/`false`, or a basic string with no escape,
+quote or control character; and blank lines. A comment, an inline table, an array, a repeated
+key, a carriage return, spaces other than one each side of `=`: anything else declines.
 
 Each distinct line is read once (a `key = value` line to its key and value, all immutable) and
 remembered: files repeat the same dates, flags, notes and often figures. The `progress` list
@@ -68,15 +69,43 @@ def loads(text: str) -> dict[str, Any] | None:
             headers.append(number)
         elif item is _ODD:
             return None
-    try:
-        document = tomllib.loads(head, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return None
+    document = _head(head)
+    if document is None:
+        try:
+            document = tomllib.loads(head, parse_float=Decimal)
+        except (tomllib.TOMLDecodeError, RecursionError):
+            return None
     if "progress" in document:
         return None
     odd = ("progress" in head and _PROGRESS_IN_HEAD.search(head)) or any(mark in text for mark in _SEPARATORS)
     entries.lines = None if odd else headers
     document["progress"] = entries
+    return document
+
+
+_COMMENT = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")  # a whole-line comment: no control character but tab
+_TEXT = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string as _LINE's: no escape, quote or control character
+_TEXTS = re.compile(rf"([A-Za-z0-9_-]+) = \[((?:{_TEXT}(?:, {_TEXT})*)?)\]")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def _head(head: str) -> dict[str, Any] | None:
+    """The head as tomllib reads it, when every line is one this module knows (see the module);
+    else None. Its lines are looked up among those remembered, not added: a title or a source is
+    seldom in another file."""
+    document: dict[str, Any] = {}
+    for line in head.split("\n"):
+        if not line or _COMMENT.fullmatch(line):
+            continue
+        item = _known.get(line) or _line(line)
+        if item.__class__ is not tuple:
+            texts = _TEXTS.fullmatch(line)
+            if texts is None:
+                return None
+            item = texts[1], _QUOTED.findall(texts[2])
+        if item[0] in document:
+            return None
+        document[item[0]] = item[1]
     return document
 
 

@@ -32,6 +32,18 @@ WHY = {
 }
 
 
+def check_direction(baseline: Decimal, target: Decimal, direction: Direction, path: Path, line: int | None) -> None:
+    if target == baseline:
+        raise KpitrackError(N_("target equals baseline ({target}): there is nothing to do"), path, line, target=target)
+    if direction is Direction.INCREASE and target < baseline:
+        raise KpitrackError(N_("target {target} is below baseline {baseline}; "
+                               "set direction = \"decrease\" if the figure must fall"), path, line, target=target,
+                            baseline=baseline)
+    if direction is Direction.DECREASE and target > baseline:
+        raise KpitrackError(N_("target {target} is above baseline {baseline} but direction is \"decrease\""),
+                            path, line, target=target, baseline=baseline)
+
+
 def check_kind_keys(document: dict[str, Any], kind: Kind, path: Path, where: Where) -> None:
     """Refuse the keys a kind has no use for, before their values are read."""
     for key in NOT_FOR.get(kind, ()):

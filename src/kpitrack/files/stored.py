@@ -250,17 +250,18 @@ class StoredTimeline:
 
 
 def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]:
-    """(first day, up to CHUNK states, first day of the next row) for the rows of a timeline: a
-    lookup that finds a row whose next one should cover the day knows a row is missing. The states
-    of a row are lines of JSON, each `["YYYY-MM-DD", ...`: a lookup finds its day among the lines
-    and decodes that line alone. A state holds dates, figures, a wording's code and booleans, no
-    free text: its JSON has no `], [` inside, only between states, where a line break goes."""
-    iso = _iso
-    encoded = [[iso(day), str(figure), wording and wording.value, estimate, None if change is None else str(change),
-                met_since and iso(met_since)] for day, figure, wording, estimate, change, met_since in states]
-    return [(encoded[start][0], json.dumps(encoded[start:start + CHUNK])[1:-1].replace("], [", "]\n["),
-             encoded[start + CHUNK][0] if start + CHUNK < len(encoded) else None)
-            for start in range(0, len(encoded), CHUNK)]
+    """(first day, up to CHUNK states, first day of the next row) for the rows of a timeline: a lookup
+    that finds a row whose next one should cover the day knows a row is missing. A row's states are
+    lines of JSON, each `["YYYY-MM-DD", ...`: a lookup decodes its day's line alone. Written as json.dumps
+    writes them, without its encoder (100,000 in a cold status): dates, figures, codes, no free text."""
+    lines = [f'["{_iso(day)}", "{figure!s}", {_WORDINGS[wording]}, {"true" if estimate else "false"}, {_text(change)}, '
+             f'{_text(met_since and _iso(met_since))}]' for day, figure, wording, estimate, change, met_since in states]
+    return [(lines[start][2:12], "\n".join(lines[start:start + CHUNK]),  # [2:12]: the line's day
+             lines[start + CHUNK][2:12] if start + CHUNK < len(lines) else None) for start in range(0, len(lines), CHUNK)]
+
+
+def _text(value: Any) -> str:
+    return "null" if value is None else f'"{value!s}"'  # a date's or a figure's text needs no escape
 
 
 def states_of(text: str) -> list:
@@ -270,6 +271,7 @@ def states_of(text: str) -> list:
 
 _iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
 _day = lru_cache(maxsize=4096)(date.fromisoformat)
+_WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
 
 
 def figure(text: Any) -> Decimal:
@@ -355,16 +357,16 @@ def _printed_day(text: Any) -> bool:
 
 
 def encode_definition(target: Target) -> str:
-    """A target's fields but its entries and path (the file it is read from gives it), each tagged
-    by type so that it comes back exactly; a field as its default is left out (100.0 is not 100:
-    only a value written as the default's is)."""
-    # ASCII: a path's undecodable bytes (kept as lone surrogates) come back as they were
+    """A target's fields but its entries and path (the file it is read from gives it), each tagged by
+    type so that it comes back exactly; a field as its default is left out (100.0 is not 100: only a
+    value written as the default's is). ASCII: a path's undecodable bytes (lone surrogates) come back."""
     written = {}
     for name in _DEFINITION_ORDER:
-        value = _encode(getattr(target, name))
-        default = _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
-        if type(value) is not type(default) or value != default:
-            written[name] = value
+        value, default = getattr(target, name), _DEFAULTS.get(name, _NO_DEFAULT)
+        if value is not default:  # the default itself (None, False, ()) is left out at once
+            value, default = _encode(value), _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
+            if type(value) is not type(default) or value != default:
+                written[name] = value
     return json.dumps({"Target": written})
 
 
