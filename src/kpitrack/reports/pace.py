@@ -3,10 +3,12 @@ plan as it is printed (kpitrack.toml `decimals`), for every format and the JSON/
 
 from __future__ import annotations
 
+from functools import partial
+
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.model import Status
 from kpitrack.words.display import DUE_SOON_WORD, LIGHT_NAMES, N_, STALE, STATUS_WORDS, printed
-from kpitrack.words.i18n import _, in_language, pgettext
+from kpitrack.words.i18n import in_language, pgettext
 
 AHEAD, AT, BEHIND = "ahead", "at", "behind"
 PACE_WORDS = {AHEAD: N_("ahead of plan"), AT: N_("at plan"), BEHIND: N_("behind plan")}  # 超进度, 达进度, 欠进度
@@ -32,9 +34,7 @@ def status_label(status: Status, pace: str | None, lang: str | None = None, shor
     interface's): `绿灯 欠进度` for a green row below plan (never 达到序时进度 then), `黄灯 滞后，欠进度`;
     the status word alone without a light. `short` (a narrow terminal): the light and the class
     alone, `红灯 欠进度`. Every format's status cell is this."""
-    def say(message: str) -> str:
-        return _(message) if lang is None else in_language(lang, message)
-
+    say = partial(in_language, lang)  # None: the interface's language
     light, worded = LIGHT_NAMES.get(status), say(STATUS_WORDS[status])
     if light is None:
         return worded
@@ -50,8 +50,7 @@ def status_label(status: Status, pace: str | None, lang: str | None = None, shor
 def status_flags(stale: bool = False, due_soon: bool = False, lang: str | None = None) -> list[str]:
     """What a status cell says after the status, in `lang` (default: the interface's): 数据过期
     (stale: the latest figure is overdue) and 临期 (due soon: not done, due within warn_days)."""
-    say = _ if lang is None else (lambda message: in_language(lang, message))
-    return ([say(STALE)] if stale else []) + ([say(DUE_SOON_WORD)] if due_soon else [])
+    return [in_language(lang, word) for word, said in ((STALE, stale), (DUE_SOON_WORD, due_soon)) if said]
 
 
 def status_words(status: Status, pace: str | None, stale: bool = False, due_soon: bool = False,

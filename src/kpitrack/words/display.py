@@ -128,7 +128,7 @@ AS_OF_LINE = N_("As of: {date}")  # 截至：2025年8月31日
 
 def as_of_line(as_of, lang: str | None = None) -> str:
     """The as-of line of a page or a document (`As of: 2025-08-31`, `截至：2025年8月31日`), worded once."""
-    return (in_language(lang, AS_OF_LINE) if lang else _(AS_OF_LINE)).format(date=date_words(as_of, lang))
+    return in_language(lang or None, AS_OF_LINE).format(date=date_words(as_of, lang))
 
 
 def title_of(target: Target) -> str:
@@ -352,7 +352,7 @@ def with_stretch(completion: str, stretch: Decimal | None, lang: str | None = No
     stretch figure: `70.00% (stretch 58.33%)`, `70.00%（力争目标58.33%）`; as it is without one."""
     if stretch is None:
         return completion
-    return (in_language(lang, STRETCH_WORDS) if lang else _(STRETCH_WORDS)).format(
+    return in_language(lang or None, STRETCH_WORDS).format(
         completion=completion, stretch=printed(stretch))
 
 
@@ -379,7 +379,7 @@ WORKSPACE_ROOT = N_("(workspace root)")  # the folder of the targets in no plan'
 def group_name(group: str, lang: str | None = None) -> str:
     """A folder as every output names it, the workspace root by the catalogue's name, in `lang`
     (default: the interface's); not yet made visible."""
-    return group or (in_language(lang, WORKSPACE_ROOT) if lang else _(WORKSPACE_ROOT))
+    return group or in_language(lang or None, WORKSPACE_ROOT)
 
 
 def group_label(group: str, plans: dict[str, Plan] | None, lang: str | None = None) -> str:

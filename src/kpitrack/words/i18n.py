@@ -81,9 +81,10 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _spoken.get()[1].ngettext(singular, plural, count)
 
 
-def in_language(language: str, message: str) -> str:
-    """`message` in `language`, whatever the interface speaks: for reading typed words in either."""
-    return catalogue(language).gettext(message)
+def in_language(language: str | None, message: str) -> str:
+    """`message` in `language`, whatever the interface speaks (for reading typed words in either,
+    and for a document in its own language); None: in the interface's."""
+    return _(message) if language is None else catalogue(language).gettext(message)
 
 
 def N_(message: str) -> str:
