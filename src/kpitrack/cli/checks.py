@@ -191,7 +191,7 @@ def check(
         flagged += missing_check(workspace, as_of, tag, group, owner, every)
         names.append(MISSING)
     if not flagged and not quiet:
-        from kpitrack.formats.terminal import as_of_words
+        from kpitrack.words.display import as_of_words
         checked, skipped = built.checked, built.skipped
         print(ngettext("{count} target {as_of}: none {statuses}", "{count} targets {as_of}: none {statuses}",
                        checked).format(count=checked, as_of=as_of_words(as_of),
@@ -238,7 +238,7 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     from kpitrack.reports.changes import check_changes, check_state
     from kpitrack.writing.changes import remember, remembered
     from kpitrack.words.display import visible
-    from kpitrack.formats.terminal import as_of_words
+    from kpitrack.words.display import as_of_words
 
     key = f"fail-on={fail_on}"
     current = check_state(items)

@@ -7,9 +7,9 @@ from datetime import date
 
 from kpitrack.formats.machine import to_csv, to_json
 from kpitrack.formats.markdown import _markdown_cell
-from kpitrack.formats.terminal import as_of_words, cell_len_of as cell_len, owner_name
+from kpitrack.formats.terminal import cell_len_of as cell_len, owner_name
 from kpitrack.reports.chase import MISSING_FIELDS, missing_flat
-from kpitrack.words.display import N_, visible
+from kpitrack.words.display import N_, as_of_words, visible
 from kpitrack.words.i18n import _
 
 MISSING_COLUMNS = (N_("Responsible unit"), N_("ID"), N_("Title"), N_("Reporting period"), N_("Updated"))

@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (STALE, N_, difference, done_cell, group_label, percent, current_cell, progress_cell,
+from kpitrack.words.display import (STALE, N_, as_of_words, difference, done_cell, group_label, percent, current_cell, progress_cell,
                               status_word, target_value, title_of, verdict_text, visible, with_stretch)
-from kpitrack.formats.terminal import OWNER_COLUMNS, as_of_words, owner_name
+from kpitrack.formats.terminal import OWNER_COLUMNS, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
 from kpitrack.reports.pace import status_words

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import as_of_words  # noqa: F401  (markdown, chase and check word it from here)
-from kpitrack.words.display import (group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
