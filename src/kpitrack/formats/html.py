@@ -9,8 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, entry_value, group_label, number, percent, signed, visible, with_stretch,
-                                    with_unit)
+from kpitrack.words.display import (as_of_line, entry_value, group_label, number, percent, shown, signed, visible,
+                                    with_stretch, with_unit)
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -64,11 +64,12 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     from kpitrack.formats.svgchart import burnup_svg
 
     current = with_unit(figures.current, target.unit) if figures.last_update else "—"
-    completion = with_stretch(percent(figures.completion), figures.stretch_completion, lang)
+    seen = shown(figures)  # completion, plan and gap as every table gives them
+    completion = with_stretch(percent(seen.completion), figures.stretch_completion, lang)
     lines = [f"{word('current', lang)} {current} / "
              f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
-             + (f" · {word('planned', lang)} {percent(figures.planned)} · {word('lag', lang)} {signed(-figures.lag)}"
-                if figures.planned is not None and figures.lag is not None else "")
+             + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(seen.vs_plan)}"
+                if seen.vs_plan is not None else "")
              + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]
     if figures.required_per_month:
         lines.append(word("needs", lang, pace=with_unit(figures.required_per_month, target.unit),
