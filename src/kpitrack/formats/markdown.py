@@ -35,7 +35,6 @@ def status_table(items: Iterable[Item]) -> str:
     for item in items:
         row = status_row(*item)
         target, figures = item
-        started = figures.status is not Status.NOT_STARTED
         row.update(title=title_of(target), completion=percent(row["completion"]),
                    planned=percent(row["planned"]), lag=difference(figures),
                    status=" ".join(status_words(figures.status, row["pace_class"], due_soon=figures.due_soon)),
@@ -46,7 +45,7 @@ def status_table(items: Iterable[Item]) -> str:
             row.update(current=progress_cell(target, figures), target=None)
         elif figures.last_update:  # 近, 超, 约 and (est.) beside the figure
             row["current"] = current_cell(target, figures)
-        if figures.completion is None and started:  # a growth rate's gap in points, an indicator's change
+        if figures.completion is None:  # a growth rate's gap in points, an indicator's change (`—` before its start)
             row["completion"] = done_cell(figures)
         elif figures.stretch_completion is not None:  # 力争: the completion of the stretch figure too
             row["completion"] = with_stretch(row["completion"], figures.stretch_completion)
