@@ -41,7 +41,7 @@ def test_show_table_lists_definition_figures_and_entries(tmp_path):
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.stdout
     lines = [line.split() for line in result.stdout.splitlines()]
-    for expected in (["ID", "firms"], ["Title", "synthetic:", "new", "firms"], ["Group", "(root)"],
+    for expected in (["ID", "firms"], ["Title", "synthetic:", "new", "firms"], ["Group", "(workspace", "root)"],
                      ["Period", "2023-01-01", "to", "2023-12-31"], ["Target", "1,200", "firms", "from", "baseline", "0"],
                      ["As", "of", "2023-06-30"], ["Current", "650", "/", "1,200", "firms"],
                      ["Completion", "██████████··········", "54.17%"], ["Planned", "49.59%"],

@@ -304,6 +304,8 @@ def test_the_workspace_root_has_one_name_in_every_output(tmp_path):
     assert name in run(root, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
     assert name in run(root, "--lang", "zh", "plans", "--as-of", AGREE_AS_OF).stdout
     assert name in run(root, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout
+    assert name in run(root, "--lang", "zh", "show", "root", "--as-of", AGREE_AS_OF).stdout  # its 分组 line
+    assert "(workspace root)" in run(root, "show", "root", "--as-of", AGREE_AS_OF).stdout
     shown = documents(root)
     assert name in page_text(shown["page"]) and name in shown["word_headings"]
     assert name in shown["book"].sheetnames

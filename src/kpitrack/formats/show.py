@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series, figure_on, known_entries, planned_on, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (printed, shown, axis_range, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.words.display import (printed, shown, axis_range, group_name, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
@@ -18,7 +18,7 @@ def definition_rows(target: Target) -> list[tuple[str, str]]:
     """What a target's file defines, as (label, value) in the interface's language: `show` prints
     them, the site's target page lists them. The values are the file's text, not yet made visible."""
     rows = [
-        (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), target.group or _("(root)")),
+        (_("ID"), target.id), (_("Title"), title_of(target)), (_("Group"), group_name(target.group)),
         (_("Kind"), _(target.kind.value) + (_(", ") + _(target.direction.value) if applies(target.kind, "direction") else "")
          + (_(", ") + _("stretch (力争)") if target.stretch else "")),
         (_("Period"), _("{start} to {due}").format(start=target.start.isoformat(), due=target.due.isoformat())),
