@@ -254,8 +254,8 @@ def timeline_chunks(states: list[DayState]) -> list[tuple[str, str, str | None]]
     that finds a row whose next one should cover the day knows a row is missing. A row's states are
     lines of JSON, each `["YYYY-MM-DD", ...`: a lookup decodes its day's line alone. Written as json.dumps
     writes them, without its encoder (100,000 in a cold status): dates, figures, codes, no free text."""
-    lines = [f'["{_iso(day)}", "{figure!s}", {_WORDINGS[wording]}, {"true" if estimate else "false"}, {_text(change)}, '
-             f'{_text(met_since and _iso(met_since))}]' for day, figure, wording, estimate, change, met_since in states]
+    lines = [f'["{iso_day(day)}", "{figure!s}", {_WORDINGS[wording]}, {"true" if estimate else "false"}, {_text(change)}, '
+             f'{_text(met_since and iso_day(met_since))}]' for day, figure, wording, estimate, change, met_since in states]
     return [(lines[start][2:12], "\n".join(lines[start:start + CHUNK]),  # [2:12]: the line's day
              lines[start + CHUNK][2:12] if start + CHUNK < len(lines) else None) for start in range(0, len(lines), CHUNK)]
 
@@ -269,7 +269,7 @@ def states_of(text: str) -> list:
     return json.loads("[" + text.replace("\n", ",") + "]")
 
 
-_iso = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
+iso_day = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
 _day = lru_cache(maxsize=4096)(date.fromisoformat)
 _WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
 

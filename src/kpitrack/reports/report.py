@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
@@ -19,6 +18,7 @@ from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.schema import target_warnings
+from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.domain.verdicts import outcome
 from kpitrack.reports.pace import pace_class
 
@@ -163,7 +163,6 @@ STATUS_FIELDS = (
 )
 
 
-iso = lru_cache(maxsize=4096)(date.isoformat)  # a day's ISO text, three times faster: a workspace has few distinct days
 # The code each member is written as (its value), looked up seven times faster than Enum.value: the
 # members are str, hashed as their text (members of two kinds with one text have the one code).
 CODES = {member: member.value for kind in (Kind, Direction, Status, Qualifier, Verdict) for member in kind}
