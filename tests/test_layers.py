@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_every_module_imports_only_from_the_layers_below_it():
-    lint = shutil.which("lint-imports")
+    # the venv's own, beside its python, whether or not the venv is activated (on PATH)
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     if lint is None:
         pytest.fail("lint-imports is missing: pip install -e '.[test]'")
     result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=120)
