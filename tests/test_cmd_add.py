@@ -277,7 +277,7 @@ def test_add_echoes_the_figure_as_understood_in_the_target_unit(tmp_path):
 
 
 @pytest.mark.parametrize("typed, value, qualifier", [("超50", "50", "over"), ("近1.2千", "1200", "nearly"),
-                                                     ("约 30", "30", "about")])
+                                                     ("约 30", "30", "about"), ("30左右", "30", "about")])
 def test_a_figure_typed_with_its_wording_takes_it_as_its_qualifier(tmp_path, typed, value, qualifier):
     """A figure as the report words it (超50, 近1.2万) is the figure and its qualifier, as --qualifier
     gives it (found by a new user: refused as 'not a number'). Synthetic."""

@@ -179,3 +179,28 @@ def test_a_mistyped_header_gets_its_suggestion(tmp_path):
     write(tmp_path / "rows.csv", "id,dat,value\nfirms,2023-03-31,5\n")
     result = run(tmp_path, "import", str(tmp_path / "rows.csv"))
     assert result.exit_code == 2 and "missing: date); 'dat': did you mean 'date'?" in result.output, result.output
+
+
+@pytest.mark.parametrize("typed, value, qualifier", [("超50", "50", "over"), ("近60", "60", "nearly"),
+                                                     ("约30", "30", "about"), ("30左右", "30", "about")])
+def test_import_takes_a_figure_typed_with_its_wording_as_add_does(tmp_path, typed, value, qualifier):
+    """A figure as the report words it (超50, 近60) is its figure and qualifier at import as at
+    `add`: import refused it as 'not a number' (found by a new user). Synthetic."""
+    import tomllib
+
+    write(tmp_path / "firms.toml", TARGET_TOML)
+    write(tmp_path / "rows.csv", f"id,date,value\nfirms,2023-03-31,{typed}\n")
+    result = run(tmp_path, "import", str(tmp_path / "rows.csv"))
+    assert result.exit_code == 0, result.output
+    entry = tomllib.loads((tmp_path / "firms.toml").read_text(encoding="utf-8"))["progress"][-1]
+    assert (str(entry["value"]), entry["qualifier"]) == (value, qualifier)
+
+
+def test_import_refuses_a_wording_the_qualifier_column_contradicts(tmp_path):
+    write(tmp_path / "firms.toml", TARGET_TOML)
+    before = (tmp_path / "firms.toml").read_text(encoding="utf-8")
+    write(tmp_path / "rows.csv", "id,date,value,qualifier\nfirms,2023-03-31,超50,nearly\n")
+    result = run(tmp_path, "import", str(tmp_path / "rows.csv"))
+    assert result.exit_code == 2, result.output
+    assert "rows.csv:2: '超50' is worded over, but qualifier says nearly: give one" in result.output
+    assert (tmp_path / "firms.toml").read_text(encoding="utf-8") == before

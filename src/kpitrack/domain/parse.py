@@ -102,10 +102,10 @@ def parse_figure(text: str, unit: str) -> Decimal:
 
 
 # The words a pledge or a published figure is worded with, as typed beside the number: a target's
-# 超1200, 1200以上, 6.0%左右, 3%以内; a figure's 近50, 超50, 约50 (the codes of model.Qualifier and
+# 超1200, 1200以上, 6.0%左右, 3%以内; a figure's 近50, 超50, 约50 or 50左右 (the codes of model.Qualifier and
 # model.ReadingQualifier).
 TARGET_WORDS = (("超", "", "over"), ("", "以上", "at-least"), ("", "左右", "about"), ("", "以内", "at-most"))
-FIGURE_WORDS = (("近", "", "nearly"), ("超", "", "over"), ("约", "", "about"))
+FIGURE_WORDS = (("近", "", "nearly"), ("超", "", "over"), ("约", "", "about"), ("", "左右", "about"))
 
 
 def worded_figure(text: str, words=TARGET_WORDS) -> tuple[str, str | None]:

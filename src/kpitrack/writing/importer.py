@@ -145,6 +145,8 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
                 entry = Entry(when, total=total, done=value_text.lower() not in ("undone",), note=note, source=source,
                               **marks)
             else:
+                value_text, marks["qualifier"] = _worded(value_text, marks["qualifier"])
+                value_cell = value_text if isinstance(value_cell, str) else value_cell
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
             sent = _cell(_date, record.get("sent"), "updated") if ledger and _text(record.get("sent")) else None
@@ -269,6 +271,20 @@ def _cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
         return parse(text)
     except ValueError as error:
         raise KpitrackError(N_("{field}: {problem}"), field=column, problem=error) from None
+
+
+def _worded(text: str, qualifier: ReadingQualifier | None) -> tuple[str, ReadingQualifier | None]:
+    """A figure typed as the report words it (超50, 近60, 约6.0, 6.0左右), as `add` takes it: the
+    figure and its qualifier, which the qualifier column, if given, must say too."""
+    from kpitrack.domain.parse import FIGURE_WORDS, worded_figure
+
+    figure, code = worded_figure(text, FIGURE_WORDS)
+    if code is None:
+        return text, qualifier
+    if qualifier is not None and qualifier.value != code:
+        raise KpitrackError(N_("{text!r} is worded {code}, but {option} says {given}: give one"),
+                            text=text, code=code, option="qualifier", given=qualifier.value)
+    return figure, ReadingQualifier(code)
 
 
 def _reading_qualifier(text: str) -> ReadingQualifier | None:
