@@ -306,7 +306,8 @@ def report(
         "--missing", help="Add per responsible unit the targets with no figure dated in the last ended period "
                           "of their cadence (未报送), as status --missing lists them.")] = False,
     lang: Annotated[Optional[Language], typer.Option(
-        "--lang", help="Language of the words (default: en; zh for the xlsx ledger, the office's form).")] = None,
+        "--lang", help="Language of the words (default: the interface's, as the global --lang, KPITRACK_LANG "
+                        "or the workspace's `language` choose it; without one, zh for the xlsx ledger, the office's form).")] = None,
     encoding: CsvEncoding = None,
 ) -> None:
     """The whole workspace for a meeting or an e-mail: per folder a summary and the table, then
