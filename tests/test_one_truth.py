@@ -355,3 +355,25 @@ def test_a_milestone_has_no_direction_in_show(tmp_path):
     assert "节点" in kind_line and "增加" not in kind_line
     assert "增加" in next(line for line in run(root, "--lang", "zh", "show", "soon", "--as-of", AGREE_AS_OF).stdout
                         .splitlines() if line.startswith("类型"))
+
+
+LATE_MILESTONE = ('# synthetic test data\ntitle = "synthetic late milestone"\nkind = "milestone"\n'
+                  'start = 2025-01-01\ndue = 2025-06-30\nowner = "戊局"\n')
+WORDED_BEHIND = ('# synthetic test data\ntitle = "synthetic 超5000套"\nunit = "套"\ntarget = 5000\n'
+                 'qualifier = "over"\nstart = 2025-01-01\ndue = 2025-12-31\nowner = "己局"\n'
+                 + progress("2025-08-31", 1000))
+
+
+def test_the_page_words_a_milestone_and_a_worded_target_as_the_tables_do(tmp_path):
+    """The page's table and its attention cards give a milestone's 累计完成 and a worded target
+    (超5,000) as Markdown and status do: the cards wrote `— / 1` and `1,000 套 / 5,000 套`, the
+    table `—` (found by a new user's trial)."""
+    write(tmp_path / "p" / "late.toml", LATE_MILESTONE)
+    write(tmp_path / "p" / "worded.toml", WORDED_BEHIND)
+    markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    assert markdown["late"]["累计完成"] == "尚未完成" and markdown["worded"]["目标值"] == "超5,000"
+    page = run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF, "--format", "html").stdout
+    assert 'data-label="累计完成" class="num">尚未完成<' in page
+    text = page_text(page)
+    assert "累计完成 尚未完成 ·" in text
+    assert f"累计完成 {markdown['worded']['累计完成']} / {markdown['worded']['目标值']} 套 ·" in text

@@ -9,8 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, entry_value, group_label, number, percent, shown, signed, visible,
-                                    with_stretch, with_unit)
+from kpitrack.words.display import (as_of_line, done_cell, entry_value, group_label, number, percent, progress_cell, shown,
+                                    signed, visible, with_stretch, with_unit)
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -39,7 +39,7 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
-            "current": number(row["current"]), "completion": completion_cell(row, lang),
+            "current": visible(row["progress"]) if row["progress"] else number(row["current"]), "completion": completion_cell(row, lang),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else signed(row["lag"]),
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
 
@@ -63,11 +63,11 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
 
     from kpitrack.formats.svgchart import burnup_svg
 
-    current = with_unit(figures.current, target.unit) if figures.last_update else "—"
     seen = shown(figures)  # completion, plan and gap as every table gives them
-    completion = with_stretch(percent(seen.completion), figures.stretch_completion, lang)
-    lines = [f"{word('current', lang)} {current} / "
-             f"{with_unit(target.target, target.unit)} · {word('completion', lang)} {completion}"
+    completion = (with_stretch(percent(seen.completion), figures.stretch_completion, lang)
+                  if figures.completion is not None else done_cell(figures))  # a growth rate's gap: points
+    # the figure against the target as the table words it (95 / ≥120 家, not done): progress_cell
+    lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {word('completion', lang)} {completion}"
              + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(seen.vs_plan)}"
                 if seen.vs_plan is not None else "")
              + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]

@@ -19,7 +19,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
     (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
     from kpitrack.reports.pace import pace_class
-    from kpitrack.words.display import target_value
+    from kpitrack.words.display import progress_cell, target_value
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
@@ -31,6 +31,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "co_owners": "、".join(target.co_owners) or None, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
         "current": known,  # the workbook puts it under 累计完成 or 读数, as `fill` says
+        "progress": progress_cell(target, result) if milestone else None,  # 尚未完成, 1 / 2 nodes: as status words it
         "fill": how, "period": period, "note": None,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),
         # before its start a target has no completion, plan or gap (`—`), in every format (display.shown)
