@@ -377,3 +377,23 @@ def test_the_page_words_a_milestone_and_a_worded_target_as_the_tables_do(tmp_pat
     text = page_text(page)
     assert "累计完成 尚未完成 ·" in text
     assert f"累计完成 {markdown['worded']['累计完成']} / {markdown['worded']['目标值']} 套 ·" in text
+
+
+def test_each_language_shows_its_own_title_in_every_output(tmp_path):
+    """README: `title_en` is the title in English, `title` in Chinese, in every output; the page,
+    the Word document and the ledger gave `title` in both (found by a new user's trial)."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    write(tmp_path / "p" / "worded.toml", WORDED_BEHIND.replace('unit = "套"', 'title_en = "synthetic over 5,000 homes"\nunit = "套"'))
+    for lang, title in (("en", "synthetic over 5,000 homes"), ("zh", "synthetic 超5000套")):
+        said = ("--lang", lang)
+        assert f"| worded | {title} |" in run(tmp_path, *said, "report", "--as-of", AGREE_AS_OF).stdout
+        assert title in page_text(run(tmp_path, *said, "report", "--as-of", AGREE_AS_OF, "--format", "html").stdout)
+        for suffix in ("docx", "xlsx"):
+            out = tmp_path / f"{lang}.{suffix}"
+            assert run(tmp_path, *said, "report", "--as-of", AGREE_AS_OF, "--format", suffix, "--out", str(out)).exit_code == 0
+        cells = [cell.text for table in Document(tmp_path / f"{lang}.docx").tables for row in table.rows for cell in row.cells]
+        assert any(text.startswith(title) for text in cells), cells
+        book = load_workbook(tmp_path / f"{lang}.xlsx")
+        assert title in [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]

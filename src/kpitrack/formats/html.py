@@ -10,7 +10,7 @@ from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
 from kpitrack.words.display import (as_of_line, done_cell, entry_value, group_label, number, percent, progress_cell, shown,
-                                    signed, visible, with_stretch, with_unit)
+                                    signed, title_of, visible, with_stretch, with_unit)
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -80,7 +80,7 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     chart = ""
     if target.kind is not Kind.MILESTONE:
         chart = Markup(burnup_svg(target, figures, others, lang))
-    return {"id": target.id, "title": visible(target.title), "light": LIGHT[figures.status],
+    return {"id": target.id, "title": visible(title_of(target)), "light": LIGHT[figures.status],
             "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
             "lines": lines, "chart": chart}
 
@@ -194,7 +194,7 @@ def target_section(target: Target, figures: Figures, others: dict[str, Target] |
 
 
 def show_html(target: Target, figures: Figures, others: dict[str, Target] | None = None, lang: str = "en") -> str:
-    return _render("page.html.j2", lang, visible(target.title), figures.as_of,
+    return _render("page.html.j2", lang, visible(title_of(target)), figures.as_of,
                    _plans([(target, figures)], None, others, lang, charts=False),
                    target_section(target, figures, others, lang))
 

@@ -19,7 +19,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
     (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
     from kpitrack.reports.pace import pace_class
-    from kpitrack.words.display import progress_cell, target_value
+    from kpitrack.words.display import progress_cell, target_value, title_of
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
@@ -27,7 +27,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     known = None if milestone or not result.last_update else result.current
     seen = shown(result)
     return {
-        "number": number, "id": target.id, "title": target.title, "owner": target.owner,
+        "number": number, "id": target.id, "title": title_of(target), "owner": target.owner,
         "co_owners": "、".join(target.co_owners) or None, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
         "current": known,  # the workbook puts it under 累计完成 or 读数, as `fill` says
