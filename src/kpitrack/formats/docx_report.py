@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime
 from functools import lru_cache
 
-from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
+from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, attention_card, page_cells
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import report_as_of, word
 from kpitrack.words.i18n import in_language
@@ -74,8 +74,11 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         flagged = [(target, figures) for target, figures in sheet["items"] if is_flagged(figures, ATTENTION, True)]
         if flagged:
             body.heading(word("attention", lang), "Heading 2")
-        for target, figures in flagged:
-            body.paragraph(f"{xml_safe(target.title)} — {word(figures.status.value, lang)}", "List Bullet")
+        for target, figures in flagged:  # as the page's cards: the status cell and the figures
+            card = attention_card(target, figures, lang)
+            body.paragraph(xml_safe(f"{card['title']} — {card['status']}"), "List Bullet")
+            for line in card["lines"]:
+                body.paragraph(xml_safe(line))
             if target.kind is not Kind.MILESTONE:
                 body.picture(burnup_png(target, figures, others, lang), Cm(9))  # a parent sums its parts
     for heading, parts in sections:  # by owner, changed since, figures received (formats/chase.py)

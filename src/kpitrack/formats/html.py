@@ -9,13 +9,13 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, done_cell, entry_value, group_label, number, percent, progress_cell, shown,
+from kpitrack.words.display import (as_of_line, done_cell, done_message, entry_value, group_label, number, percent, progress_cell, shown,
                                     signed, title_of, visible, with_stretch, with_unit)
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import status_words
+from kpitrack.reports.pace import pace_class, status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -35,7 +35,7 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang))
+    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"]))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
@@ -63,7 +63,16 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
 
     from kpitrack.formats.svgchart import burnup_svg
 
-    seen = shown(figures)  # completion, plan and gap as every table gives them
+    card = attention_card(target, figures, lang)
+    card["chart"] = Markup(burnup_svg(target, figures, others, lang)) if target.kind is not Kind.MILESTONE else ""
+    return card
+
+
+def attention_card(target: Target, figures: Figures, lang: str) -> dict[str, Any]:
+    """A target that needs attention as the page and the Word document list it: its title, its status
+    cell as the table words it, and its figures in lines (completion, plan and gap as every table
+    gives them; what it needs a month; its last three figures)."""
+    seen = shown(figures)
     completion = (with_stretch(percent(seen.completion), figures.stretch_completion, lang)
                   if figures.completion is not None else done_cell(figures))  # a growth rate's gap: points
     # the figure against the target as the table words it (95 / ≥120 家, not done): progress_cell
@@ -77,12 +86,10 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     for entry in last_known_entries(target, figures, 3):
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
-    chart = ""
-    if target.kind is not Kind.MILESTONE:
-        chart = Markup(burnup_svg(target, figures, others, lang))
+    status = status_words(figures.status, pace_class(figures), figures.stale, figures.due_soon, lang,
+                          done_message(target, figures))
     return {"id": target.id, "title": visible(title_of(target)), "light": LIGHT[figures.status],
-            "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
-            "lines": lines, "chart": chart}
+            "status": " · ".join(status), "lines": lines}
 
 
 def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, Target] | None, lang: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_message,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
@@ -39,8 +39,9 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     """The status in words with its colour (the light too for the three bands; done in words: over
     target, early), then `stale` when the latest figure is overdue. `short`: the light alone."""
     status, light = figures.status, light_word(figures.status)
-    if (status is Status.DONE or figures.verdict is not None) and target is not None:
-        word = done_word(target, figures)
+    done = done_message(target, figures) if target is not None else None
+    if done:
+        word = _(done)
     elif light:
         word = status_label(status, pace_class(figures), short=short)
     else:

@@ -54,11 +54,13 @@ def status_flags(stale: bool = False, due_soon: bool = False, lang: str | None =
 
 
 def status_words(status: Status, pace: str | None, stale: bool = False, due_soon: bool = False,
-                 lang: str | None = None) -> list[str]:
-    """A row's status cell as every table words it: its label (status_label), then its flags
-    (status_flags: stale where the table gives it no column of its own, due soon). Each format joins
-    them in its own way; none leaves one out."""
-    return [status_label(status, pace, lang)] + status_flags(stale, due_soon, lang)
+                 lang: str | None = None, done: str | None = None) -> list[str]:
+    """A row's status cell as every table words it: how it ended once it is done or has a verdict
+    (`done`, kpitrack.words.display.done_message: 超额完成, 提前完成, 未完成, 未报送), else its label
+    (status_label); then its flags (status_flags: stale where the table gives it no column of its
+    own, due soon). Each format joins them in its own way; none leaves one out."""
+    label = in_language(lang, done) if done else status_label(status, pace, lang)
+    return [label] + status_flags(stale, due_soon, lang)
 
 
 def short_pace(pace: str) -> str:

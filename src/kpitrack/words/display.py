@@ -59,16 +59,22 @@ def light_word(status: Status) -> str | None:
     return _(LIGHT_NAMES[status]) if status in LIGHT_NAMES else None
 
 
-def done_word(target: Target, figures: Figures) -> str:
-    """A target with a verdict (or done) in one word: over its figure (超额完成), else the verdict
-    (提前完成, 按时完成, 逾期完成, 未完成, 未报送), else done."""
+EXCEEDED, DONE_EARLY = N_("exceeded"), N_("done early")
+
+
+def done_message(target: Target, figures: Figures) -> str | None:
+    """How a target that is done or has a verdict ended, as a message to translate: over its figure
+    (超额完成), else the verdict (提前完成, 按时完成, 逾期完成, 未完成, 未报送), else done early or
+    done; None while it has neither (its status and light say how it stands)."""
+    if figures.status is not Status.DONE and figures.verdict is None:
+        return None
     if figures.exceeded_points is not None and figures.exceeded_points > 0:
-        return _("exceeded")
+        return EXCEEDED
     if figures.verdict is not None:
-        return verdict_word(figures.verdict)
-    if figures.status is Status.DONE and figures.last_update is not None and figures.last_update < target.due:
-        return _("done early")
-    return status_word(figures.status)
+        return VERDICT_WORDS[figures.verdict]
+    if figures.last_update is not None and figures.last_update < target.due:
+        return DONE_EARLY
+    return STATUS_WORDS[figures.status]
 
 
 def typed_status(word: str) -> str | None:
