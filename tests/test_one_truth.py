@@ -397,3 +397,28 @@ def test_each_language_shows_its_own_title_in_every_output(tmp_path):
         assert any(text.startswith(title) for text in cells), cells
         book = load_workbook(tmp_path / f"{lang}.xlsx")
         assert title in [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+
+
+MISSED = ('# synthetic test data\ntitle = "synthetic missed"\nunit = "家"\ntarget = 100\n'
+          'start = 2025-01-01\ndue = 2025-06-30\nowner = "庚局"\n' + progress("2025-06-30", 40))
+
+
+def test_an_ended_targets_status_cell_says_how_it_ended_in_every_output(tmp_path):
+    """Once a target has a verdict, every status cell words it as the terminal does (未完成), not
+    its status (逾期未完成): the page, Word, the ledger, the site and Markdown gave the status. Word's
+    attention list gives the status cell and the figures, as the page's cards do."""
+    from docx import Document
+
+    write(tmp_path / "p" / "missed.toml", MISSED)
+    terminal = run(tmp_path, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert "未完成" in terminal and "逾期未完成" not in terminal.split("\n", 2)[2]
+    markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    shown = documents(tmp_path)
+    cells = {"markdown": markdown["missed"]["状态"], "page": page_status_cells(shown["page"])["missed"],
+             "site": page_status_cells(shown["site"])["missed"], "word": shown["word"]["synthetic missed"][8],
+             "ledger": sheet_rows(shown["book"])["missed"]["状态"]}
+    assert set(cells.values()) == {"未完成"}, cells
+    paragraphs = [paragraph.text for paragraph in Document(tmp_path / "r.docx").paragraphs]
+    card = paragraphs.index("synthetic missed — 未完成")
+    assert paragraphs[card + 1].startswith("累计完成 40 / 100 家 · 完成率 40.00%"), paragraphs[card:card + 3]
+    assert "累计完成 40 / 100 家 · 完成率 40.00%" in page_text(shown["page"])
