@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 from helpers import progress, run, target_toml, write
 
@@ -422,3 +424,34 @@ def test_an_ended_targets_status_cell_says_how_it_ended_in_every_output(tmp_path
     card = paragraphs.index("synthetic missed — 未完成")
     assert paragraphs[card + 1].startswith("累计完成 40 / 100 家 · 完成率 40.00%"), paragraphs[card:card + 3]
     assert "累计完成 40 / 100 家 · 完成率 40.00%" in page_text(shown["page"])
+
+
+@pytest.mark.slow  # six reports of the shipped pledges
+def test_every_summary_counts_what_its_rows_status_cells_say(tmp_path):
+    """A summary names only what its rows say: it counted 逾期未完成 15 over rows that said 未完成 or
+    未报送 (an ended target's cell words its verdict). Markdown's line against its table, per plan,
+    for the shipped pledges past their due dates; and the page's counts against the page's cells."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    shipped = Path(__file__).parents[1] / "targets"
+    for lang in ("zh", "en"):
+        said = run(shipped, "--lang", lang, "report", "--as-of", "2025-03-31").stdout
+        for section in said.split("\n## ")[1:-1]:  # each plan's; the last is the attention list
+            line = next(text for text in section.splitlines() if text[:1].isdigit() or text.startswith("共"))
+            cells = Counter(markdown_cells(section)[key]["状态" if lang == "zh" else "Status"]
+                            for key in markdown_cells(section))
+            counts = re.split(r"[，,] (?![^（(]*[）)])|，(?![^（]*）)", line.split("：" if lang == "zh" else ": ", 1)[1].split("；")[0].split("; ")[0])
+            for part in counts:
+                whole = re.match(r"(?:(\d+) (.+?)|(.+?) (\d+))(?:[（(](.*)[）)])?$", part)
+                number, word = (int(whole[1]), whole[2]) if whole[1] else (int(whole[4]), whole[3])
+                ways = [re.match(r"(?:(\d+) (.+)|(.+) (\d+))$", way) for way in re.split(r"，|, ", whole[5] or "")] if whole[5] else []
+                named = {word} | {way[2] or way[3] for way in ways}
+                assert number == sum(count for cell, count in cells.items() if cell in named), (lang, part, cells)
+    page = run(shipped, "--lang", "zh", "report", "--as-of", "2025-03-31", "--format", "html").stdout
+    chips = Counter()  # over the page's plans
+    for count, word in re.findall(r'<li class="status \w+"><b>(\d+)</b><span[^>]*></span>([^<]*)</li>', page):
+        chips[word] += int(count)
+    cells = Counter(page_status_cells(page).values())
+    assert chips["未完成"] == cells["未完成"] and chips["未报送"] == cells["未报送"] > 0, (chips, cells)

@@ -15,15 +15,12 @@ from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import pace_class, status_words
+from kpitrack.reports.pace import cell_counts, count_label, pace_class, status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
                 ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", "date"))
-SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA,
-                 Status.NOT_STARTED, Status.TRACKED)
-
 
 @lru_cache(maxsize=None)  # one compile of the templates a run: a site renders a thousand pages
 def _environment():
@@ -97,8 +94,8 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
     pages = []
     for index, sheet in enumerate(ledger(items, plans)):
         summary = sheet["summary"]
-        counts = [{"count": summary.counts[status], "light": LIGHT[status], "word": word(status.value, lang)}
-                  for status in SUMMARY_ORDER]
+        counts = [{"count": count.count, "light": LIGHT[count.status], "word": count_label(count, lang)}
+                  for count in cell_counts(sheet["items"], lang)]  # what the rows' status cells say
         if summary.stale:
             counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
         label = group_label(sheet["group"], plans, lang)

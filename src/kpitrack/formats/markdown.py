@@ -13,7 +13,7 @@ from kpitrack.formats.terminal import OWNER_COLUMNS, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
 from kpitrack.reports.pace import status_words
-from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
+from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summary_line
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.
@@ -68,7 +68,7 @@ def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | Non
     parts = ["# " + _("kpitrack report {as_of}").format(as_of=as_of_words(as_of)), ""]
     for group, members in by_group(items):
         parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
-                  summary_line(summarize([figures for _, figures in members])), "",
+                  summary_line(members), "",
                   status_table(members)]
     flagged = attention_items(items)
     parts += ["## " + _("Needing attention"), ""]

@@ -12,7 +12,7 @@ from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
 from kpitrack.reports.pace import pace_class, status_flags, status_label
-from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
+from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 
@@ -149,10 +149,9 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
-        summary = summarize([figures for _, figures in items])
-        line = summary_line(summary, share=False)
+        line = summary_line(items, share=False)
         if cell_len_of(line) >= width:  # one line: the statuses nobody has go; every other count stays
-            line = summary_line(summary, share=False, zeros=False)
+            line = summary_line(items, share=False, zeros=False)
         output.append("\n".join(_wrapped(line, width)) + "\n")
 
     def add_line(cells: list[Cell], title: str = "") -> None:

@@ -270,25 +270,14 @@ def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return list(groups.items())
 
 
-SUMMARY_STATUSES = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA)
+def summary_line(items: list[Item], share: bool = True, stale: bool = True, zeros: bool = True) -> str:
+    """`12 targets: 3 done (1 exceeded), 5 on-track, 1 at-risk, 2 behind, 1 no-data; 66.67% on track
+    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2): the rows counted
+    by what their status cells say (pace.cell_counts), so the line names only what its rows do."""
+    from kpitrack.reports.pace import cell_counts, count_words
 
-
-def summary_line(summary: Summary, share: bool = True, stale: bool = True, zeros: bool = True) -> str:
-    """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
-    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
-    counts = summary.counts
-    parts = [_("{count} done").format(count=counts[Status.DONE]),
-             _("{count} on-track").format(count=counts[Status.ON_TRACK]),
-             _("{count} at-risk").format(count=counts[Status.AT_RISK]),
-             _("{count} behind").format(count=counts[Status.BEHIND]),
-             _("{count} overdue").format(count=counts[Status.OVERDUE]),
-             _("{count} no-data").format(count=counts[Status.NO_DATA])]
-    if not zeros:  # for a narrow terminal: the statuses nobody has
-        parts = [part for part, status in zip(parts, SUMMARY_STATUSES) if counts[status]]
-    if counts[Status.NOT_STARTED]:
-        parts.append(_("{count} not started").format(count=counts[Status.NOT_STARTED]))
-    if counts[Status.TRACKED]:  # indicators (跟踪监测) are watched, not pledged: counted, but not in the share
-        parts.append(_("{count} tracked").format(count=counts[Status.TRACKED]))
+    summary = summarize([result for _, result in items])
+    parts = [count_words(count) for count in cell_counts(items, zeros=zeros)]
     # One rule for every format: the count is of the rows below it, pledges and indicators alike.
     line = _("{targets}: {counts}").format(
         targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
