@@ -455,3 +455,19 @@ def test_every_summary_counts_what_its_rows_status_cells_say(tmp_path):
         chips[word] += int(count)
     cells = Counter(page_status_cells(page).values())
     assert chips["未完成"] == cells["未完成"] and chips["未报送"] == cells["未报送"] > 0, (chips, cells)
+
+
+def test_a_growth_rates_gap_is_never_called_its_completion(tmp_path):
+    """Beside a growth rate's gap in points the sentences say 与目标相差, as `show` does, not 完成率
+    (the Markdown attention lines, the page's cards and Word's list said 完成率 -0.2个百分点)."""
+    from docx import Document
+
+    write(tmp_path / "p" / "gdp.toml", GROWTH)
+    at = ("--lang", "zh", "report", "--as-of", "2024-06-30")
+    assert "与目标相差 -0.2个百分点" in run(tmp_path, "--lang", "zh", "show", "gdp", "--as-of", "2024-06-30").stdout.replace("  ", " ")
+    markdown = run(tmp_path, *at).stdout
+    page = page_text(run(tmp_path, *at, "--format", "html").stdout)
+    run(tmp_path, *at, "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    word = " ".join(paragraph.text for paragraph in Document(tmp_path / "r.docx").paragraphs)
+    for where, text in (("markdown", markdown), ("page", page), ("word", word)):
+        assert "与目标相差 -0.2个百分点" in text and "完成率 -0.2" not in text, where

@@ -9,8 +9,9 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, done_cell, done_message, entry_value, group_label, number, percent, progress_cell, shown,
+from kpitrack.words.display import (as_of_line, done_cell, done_label, done_message, entry_value, group_label, number, percent, progress_cell, shown,
                                     signed, title_of, visible, with_stretch, with_unit)
+from kpitrack.words.i18n import in_language
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
@@ -44,8 +45,6 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
 def completion_cell(row: dict[str, Any], lang: str) -> str:
     """`47.49%`; for a growth rate its gap to the target (`-0.2 pt`, `-0.2个百分点`), for an indicator
     its change since the reading before (`Δ+0.3`), as the terminal and Markdown give them; else `—`."""
-    from kpitrack.words.i18n import in_language
-
     if row["completion"] is not None:  # with a 力争 pledge's stretch completion, as Markdown gives it
         return with_stretch(percent(row["completion"]), row.get("stretch_completion"), lang)
     if row.get("gap") is not None:
@@ -73,7 +72,8 @@ def attention_card(target: Target, figures: Figures, lang: str) -> dict[str, Any
     completion = (with_stretch(percent(seen.completion), figures.stretch_completion, lang)
                   if figures.completion is not None else done_cell(figures))  # a growth rate's gap: points
     # the figure against the target as the table words it (95 / ≥120 家, not done): progress_cell
-    lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {word('completion', lang)} {completion}"
+    label = in_language(lang, done_label(figures))  # 完成率; a growth rate's 与目标相差, an indicator's 变化
+    lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {label} {completion}"
              + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(seen.vs_plan)}"
                 if seen.vs_plan is not None else "")
              + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]

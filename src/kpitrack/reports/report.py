@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from kpitrack.domain.applies import APPLIES
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
+from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
                               title_of, verdict_text, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
@@ -310,6 +310,12 @@ def lag_sentence(result: Figures, days: bool = True) -> str:
     return _("ahead of plan by {points} points").format(points=-lag)
 
 
+# A target's figure and its completion in a sentence; a growth rate's difference, an indicator's change
+DONE_SENTENCES = {COMPLETION: N_("{progress}, {completion} done"),
+                  DIFFERENCE: N_("{progress}, {completion} against the target"),
+                  CHANGE: N_("{progress}, {completion} since the previous reading")}
+
+
 def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]:
     """A few lines on a target that needs attention: where it stands (the first), then, indented, the
     pace needed and its last entries."""
@@ -317,9 +323,11 @@ def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]
     status += _(", ") + verdict_text(result) if result.verdict else ""
     completion = with_stretch(percent(result.completion), result.stretch_completion) \
         if result.completion is not None else done_cell(result)
+    if done_label(result) is CHANGE:  # 较上期-2.9, as `show` words it
+        completion = f"{result.change:+}"
     lines = [f"{target.id} ({status}): {visible(title_of(target))}",
-             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, result),
-                                                            completion=completion)
+             "  " + _(DONE_SENTENCES[done_label(result)]).format(progress=progress_cell(target, result),
+                                                                 completion=completion)
              + (_(", ") + _("planned {planned}").format(planned=percent(result.planned))
                 + (_(", ") + lag_sentence(result) if result.lag is not None else "")
                 if result.planned is not None else "")]

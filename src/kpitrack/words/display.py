@@ -337,6 +337,20 @@ def done_cell(figures: Figures) -> str:
     return "—"
 
 
+def done_label(figures: Figures) -> str:
+    """What done_cell gives, named (a message): completion (完成率); for a growth rate the difference
+    from its target (与目标相差), for an indicator the change (变化), as `show` names them."""
+    if figures.completion is None and figures.status is not Status.NOT_STARTED:
+        if figures.gap is not None:
+            return DIFFERENCE
+        if figures.change is not None:
+            return CHANGE
+    return COMPLETION
+
+
+COMPLETION, DIFFERENCE, CHANGE = N_("Completion"), N_("Difference"), N_("Change")
+
+
 def verdict_text(figures: Figures) -> str:
     """`done-early on 2024-10-31, exceeded: 143.20%`, or "" before there is a verdict."""
     if figures.verdict is None:
