@@ -254,7 +254,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for verdict in judged:
             counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         # completion − plan, as status gives it: positive ahead, negative behind
-        worst = f"{row['worst']['id']}\n{signed(-row['worst']['lag'])} " + _("pt") if row["worst"] else "—"
+        worst = f"{row['worst']['id']}\n{signed(row['worst']['vs_plan'])} " + _("pt") if row["worst"] else "—"
         done = f"{row['counts'][Status.DONE.value]}/{row['pledges']}\n{percent(row['done_share'])}" if row["pledges"] else "—"
         table.add_row(label, str(row["targets"]), counts, done, percent(row["on_track_share"]),
                       Text(worst))

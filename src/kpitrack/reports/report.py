@@ -361,7 +361,7 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "verdicts": verdict_counts(members),
-            "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
+            "worst": {"id": worst[0].id, "lag": worst[1].lag, "vs_plan": shown(worst[1]).vs_plan} if worst else None,
         })
     return rows
 
