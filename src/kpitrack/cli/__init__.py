@@ -32,7 +32,7 @@ if _collecting:
 
 from kpitrack import __version__
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _, worded
+from kpitrack.words.i18n import _, os_reason, worded
 
 
 # Every command, in the order `--help` lists them, and its module in this package. Only the module
@@ -127,7 +127,7 @@ class Group(TyperGroup):
         except typer.Abort:
             fail(_("aborted"), 1)
         except OSError as error:  # a door that did not name it: still one line, naming the path
-            fail(f"{error.filename}: {error.strerror or error}" if error.filename else str(error))
+            fail(f"{error.filename}: {worded(os_reason(error))}" if error.filename else worded(os_reason(error)))
         except UnicodeError as error:
             fail(_("cannot encode or decode text: {error}").format(error=error))
         sys.exit(code or 0)

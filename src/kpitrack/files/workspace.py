@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kpitrack.files.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
-from kpitrack.words.i18n import N_, _
+from kpitrack.words.i18n import N_, _, os_reason
 from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
 from kpitrack.files.state import MAX_FILE_BYTES, state_folder
 from kpitrack.files.walk import Found, _folders, _walk
@@ -331,7 +331,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
 
 
 def file_status(path: Path) -> os.stat_result:
@@ -339,7 +339,7 @@ def file_status(path: Path) -> os.stat_result:
     try:
         status = os.stat(path)
     except OSError as error:
-        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
     return sized(path, status)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpitrack.files.digest import sha256_hex
 from kpitrack.domain.errors import KpitrackError, Sentence, Worded
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.state import STATE_FOLDER, confined, read_state, state_folder, unreadable
 from kpitrack.writing.write import Appended, undo_append, write_private
 
@@ -176,7 +176,7 @@ def undo_last(root: Path) -> dict[str, Any]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(N_("cannot read: {reason}; nothing was undone"), path, reason=error.strerror) from None
+            raise KpitrackError(N_("cannot read: {reason}; nothing was undone"), path, reason=os_reason(error)) from None
         if "append" in change:
             start, end = change["append"]
             if len(data) != end or _digest(data[start:end]) != change["digest"]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, Target, identity
@@ -191,7 +191,7 @@ def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = Non
         left = cut_back(locked, locked.size)
         if not isinstance(error, OSError):
             raise
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise KpitrackError(N_("could not add the entry ({reason}); the file is unchanged") if not left else
                             N_("could not add the entry ({reason}); and could not cut it back ({left}): "
                                "run `kpitrack validate` and repair the file"), locked.path, reason=reason,
@@ -206,7 +206,7 @@ def cut_back(locked: Locked, size: int) -> str | None:
         os.fsync(locked.fd)
         return None
     except OSError as error:
-        return error.strerror or str(error)
+        return os_reason(error)
 
 
 def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineIndex]:
@@ -273,7 +273,7 @@ def replace_locked(locked: Locked, data: bytes) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(N_("cannot write: {reason}; the file is unchanged"), locked.path,
-                            reason=error.strerror) from None
+                            reason=os_reason(error)) from None
     sync_folder(locked.path.parent)
     sweep_temporaries(locked.path.parent)
 
@@ -354,7 +354,7 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KpitrackError(N_("cannot make the folder: {reason}"), folder, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot make the folder: {reason}"), folder, reason=os_reason(error)) from None
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -381,7 +381,7 @@ def write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], Non
     except FileExistsError:
         raise KpitrackError(N_("already exists; nothing was written"), path) from None
     except OSError as error:
-        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=os_reason(error)) from None
     finally:
         try:
             temporary.unlink(missing_ok=True)
