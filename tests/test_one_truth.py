@@ -471,3 +471,33 @@ def test_a_growth_rates_gap_is_never_called_its_completion(tmp_path):
     word = " ".join(paragraph.text for paragraph in Document(tmp_path / "r.docx").paragraphs)
     for where, text in (("markdown", markdown), ("page", page), ("word", word)):
         assert "与目标相差 -0.2个百分点" in text and "完成率 -0.2" not in text, where
+
+
+NEARLY = ('# synthetic test data\ntitle = "synthetic 近60"\nunit = "个"\ntarget = 60\nstart = 2025-01-01\n'
+          'due = 2025-12-31\n\n[[progress]]\ndate = 2025-07-31\nvalue = 60\ntotal = true\nqualifier = "nearly"\n')
+LATE_NODES = ('# synthetic test data\ntitle = "synthetic late nodes"\nkind = "milestone"\nstart = 2025-01-01\n'
+              'due = 2025-12-31\n\n[[node]]\nname = "开工"\ndue = 2025-03-31\n\n[[node]]\nname = "主体完工"\n'
+              'due = 2025-06-30\n\n[[node]]\nname = "通车"\ndue = 2025-12-31\n'
+              '\n[[progress]]\ndate = 2025-03-20\nnode = "开工"\ndone = true\n')
+
+
+def test_a_figure_published_as_a_bound_and_late_nodes_read_the_same_in_every_output(tmp_path):
+    """近60 was a bare 60 on the page and in Word; a node plan's late nodes (主体完工逾期未完成) were in
+    status, show and check but not in Markdown's, the page's, Word's or the ledger's status cells; an
+    entry of a node plan was listed as a bare 已完成, without its node."""
+    write(tmp_path / "p" / "nearly.toml", NEARLY)
+    write(tmp_path / "p" / "nodes.toml", LATE_NODES)
+    status = run(tmp_path, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert "近60" in status and "主体完工逾期未完成" in status
+    markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    shown = documents(tmp_path)
+    assert markdown["nearly"]["累计完成"] == "近60"
+    assert 'data-label="累计完成" class="num">近60<' in shown["page"]
+    assert shown["word"]["synthetic 近60"][4] == "近60"
+    cells = {"markdown": markdown["nodes"]["状态"], "page": page_status_cells(shown["page"])["nodes"],
+             "site": page_status_cells(shown["site"])["nodes"], "word": shown["word"]["synthetic late nodes"][8],
+             "ledger": sheet_rows(shown["book"])["nodes"]["状态"]}
+    for where, text in cells.items():
+        assert "主体完工逾期未完成" in text, (where, text)
+    listed = run(tmp_path, "--lang", "zh", "show", "nodes", "--as-of", AGREE_AS_OF).stdout
+    assert "│ 2025-03-20 │ 开工 已完成 │" in listed

@@ -9,14 +9,14 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, done_cell, done_label, done_message, entry_value, group_label, number, percent, progress_cell, shown,
+from kpitrack.words.display import (as_of_line, done_cell, done_label, entry_value, group_label, percent, progress_cell, shown,
                                     signed, title_of, visible, with_stretch, with_unit)
 from kpitrack.words.i18n import in_language
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import cell_counts, count_label, pace_class, status_words
+from kpitrack.reports.pace import cell_counts, cell_words, count_label, status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -33,11 +33,12 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"]))
+    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"], row["late_nodes"]))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
-            "current": visible(row["progress"]) if row["progress"] else number(row["current"]), "completion": completion_cell(row, lang),
+            # the figure as the tables word it: 近60, 尚未完成
+            "current": visible(row["progress"] or row["current_words"]), "completion": completion_cell(row, lang),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else signed(row["lag"]),
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
 
@@ -83,8 +84,7 @@ def attention_card(target: Target, figures: Figures, lang: str) -> dict[str, Any
     for entry in last_known_entries(target, figures, 3):
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
-    status = status_words(figures.status, pace_class(figures), figures.stale, figures.due_soon, lang,
-                          done_message(target, figures))
+    status = cell_words(target, figures, lang)
     return {"id": target.id, "title": visible(title_of(target)), "light": LIGHT[figures.status],
             "status": " · ".join(status), "lines": lines}
 

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.words.display import (STALE, N_, as_of_words, difference, done_cell, done_message, group_label, percent, current_cell, progress_cell,
+from kpitrack.words.display import (STALE, N_, as_of_words, difference, done_cell, group_label, percent, current_cell, progress_cell,
                               status_word, target_value, title_of, verdict_text, visible, with_stretch)
 from kpitrack.formats.terminal import OWNER_COLUMNS, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
-from kpitrack.reports.pace import status_words
+from kpitrack.reports.pace import cell_words
 from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summary_line
 
 
@@ -37,8 +37,7 @@ def status_table(items: Iterable[Item]) -> str:
         target, figures = item
         row.update(title=title_of(target), completion=percent(row["completion"]),
                    planned=percent(row["planned"]), lag=difference(figures),
-                   status=" ".join(status_words(figures.status, row["pace_class"], due_soon=figures.due_soon,
-                                                done=done_message(target, figures))),
+                   status=" ".join(cell_words(target, figures, stale=False)),  # stale has its column
                    verdict=verdict_text(figures) or None)
         if row["target"] is not None:  # the target as worded, in the shared number style: 1,200, 超5,000, ≥120
             row["target"] = target_value(target, row["target"])

@@ -11,8 +11,8 @@ from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGH
 from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
-from kpitrack.reports.pace import pace_class, status_flags, status_label
-from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summary_line, tree_order
+from kpitrack.reports.pace import cell_words, pace_class, status_flags, status_label
+from kpitrack.reports.report import NO_OWNER, Item, done_phrase, lag_sentence, plan_rows, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 
@@ -50,13 +50,7 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
         else STATUS_STYLES[status]
     flags = [(flag, "magenta") for flag in status_flags(stale=figures.stale)]
     flags += [(flag, "yellow") for flag in status_flags(due_soon=figures.due_soon)]
-    return ([(word, style)] + flags
-            + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
-
-
-def late_nodes_words(figures: Figures) -> str:
-    """The nodes of a node plan past due and not done: `主体完工 overdue`, `主体完工逾期未完成`."""
-    return _("{nodes} overdue").format(nodes=_(", ").join(visible(name) for name in figures.late_nodes))
+    return [(word, style)] + flags + [(flag, "red") for flag in status_flags(late_nodes=figures.late_nodes)]
 
 
 def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
@@ -215,12 +209,9 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail (read by people): id, title, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = _(", ").join([status_word(figures.status), *status_flags(figures.stale, figures.due_soon)])
-        status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
-        status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
-        completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
+        status = _(", ").join(cell_words(target, figures))  # as its status cell says
         lag = lag_sentence(figures, days=False)
-        rows.append((target.id, visible(title_of(target)), status, _("{completion} done").format(completion=completion),
+        rows.append((target.id, visible(title_of(target)), status, done_phrase(figures),
                      lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
     widths = [max(cell_len_of(row[column]) for row in rows) for column in range(5)]
     return "".join("  ".join(cell + " " * (width - cell_len_of(cell)) for cell, width in zip(row, widths))

@@ -10,7 +10,7 @@ from functools import partial
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.model import Status, Target, Verdict
 from kpitrack.words.display import (DONE_EARLY, DUE_SOON_WORD, EXCEEDED, LIGHT_NAMES, N_, STALE, STATUS_WORDS,
-                                    VERDICT_WORDS, done_message, printed)
+                                    VERDICT_WORDS, done_message, printed, visible)
 from kpitrack.words.i18n import in_language, pgettext
 
 AHEAD, AT, BEHIND = "ahead", "at", "behind"
@@ -50,20 +50,36 @@ def status_label(status: Status, pace: str | None, lang: str | None = None, shor
     return say(WITH_LIGHT_AND_PACE).format(status=worded, light=say(light), pace=say(PACE_WORDS[pace]))
 
 
-def status_flags(stale: bool = False, due_soon: bool = False, lang: str | None = None) -> list[str]:
+def status_flags(stale: bool = False, due_soon: bool = False, lang: str | None = None,
+                 late_nodes: tuple[str, ...] = ()) -> list[str]:
     """What a status cell says after the status, in `lang` (default: the interface's): 数据过期
-    (stale: the latest figure is overdue) and 临期 (due soon: not done, due within warn_days)."""
-    return [in_language(lang, word) for word, said in ((STALE, stale), (DUE_SOON_WORD, due_soon)) if said]
+    (stale: the latest figure is overdue), 临期 (due soon: not done, due within warn_days) and the
+    nodes of a node plan past due and not done (`主体完工逾期未完成`)."""
+    flags = [in_language(lang, word) for word, said in ((STALE, stale), (DUE_SOON_WORD, due_soon)) if said]
+    if late_nodes:
+        flags.append(in_language(lang, LATE_NODES).format(
+            nodes=in_language(lang, ", ").join(visible(name) for name in late_nodes)))
+    return flags
+
+
+LATE_NODES = N_("{nodes} overdue")
+
+
+def cell_words(target: Target, figures: Figures, lang: str | None = None, stale: bool = True) -> list[str]:
+    """A target's status cell (status_words) from its figures; without `stale` where the table gives
+    stale a column of its own."""
+    return status_words(figures.status, pace_class(figures), stale and figures.stale, figures.due_soon, lang,
+                        done_message(target, figures), figures.late_nodes)
 
 
 def status_words(status: Status, pace: str | None, stale: bool = False, due_soon: bool = False,
-                 lang: str | None = None, done: str | None = None) -> list[str]:
+                 lang: str | None = None, done: str | None = None, late_nodes: tuple[str, ...] = ()) -> list[str]:
     """A row's status cell as every table words it: how it ended once it is done or has a verdict
     (`done`, kpitrack.words.display.done_message: 超额完成, 提前完成, 未完成, 未报送), else its label
     (status_label); then its flags (status_flags: stale where the table gives it no column of its
     own, due soon). Each format joins them in its own way; none leaves one out."""
     label = in_language(lang, done) if done else status_label(status, pace, lang)
-    return [label] + status_flags(stale, due_soon, lang)
+    return [label] + status_flags(stale, due_soon, lang, late_nodes)
 
 
 def short_pace(pace: str) -> str:

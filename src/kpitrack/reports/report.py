@@ -11,8 +11,8 @@ from typing import Any, Iterable, Iterator
 from kpitrack.domain.applies import APPLIES
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
-                              title_of, verdict_text, visible, with_stretch, with_unit)
+from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown,
+                              title_of, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
@@ -20,7 +20,7 @@ from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.schema import target_warnings
 from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.domain.verdicts import outcome
-from kpitrack.reports.pace import pace_class
+from kpitrack.reports.pace import cell_words, pace_class
 
 
 @dataclass(frozen=True)
@@ -310,24 +310,29 @@ def lag_sentence(result: Figures, days: bool = True) -> str:
     return _("ahead of plan by {points} points").format(points=-lag)
 
 
-# A target's figure and its completion in a sentence; a growth rate's difference, an indicator's change
-DONE_SENTENCES = {COMPLETION: N_("{progress}, {completion} done"),
-                  DIFFERENCE: N_("{progress}, {completion} against the target"),
-                  CHANGE: N_("{progress}, {completion} since the previous reading")}
+# A target's completion in a phrase; a growth rate's difference from its target, an indicator's change
+DONE_PHRASES = {COMPLETION: N_("{completion} done"), DIFFERENCE: N_("{completion} against the target"),
+                CHANGE: N_("{completion} since the previous reading")}
+
+
+def done_phrase(result: Figures) -> str:
+    """`79.17% done` (`完成率 79.17%`, with a 力争 pledge's stretch completion), `与目标相差 -1.9个百分点`
+    for a growth rate, `较上期-2.9` for an indicator, as `show` names them: the attention lines and
+    `check`'s lines."""
+    label = done_label(result)
+    completion = (with_stretch(percent(result.completion), result.stretch_completion)
+                  if result.completion is not None else done_cell(result))
+    if label is CHANGE:  # 较上期-2.9, as `show` words it
+        completion = f"{result.change:+}"
+    return _(DONE_PHRASES[label]).format(completion=completion)
 
 
 def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]:
-    """A few lines on a target that needs attention: where it stands (the first), then, indented, the
-    pace needed and its last entries."""
-    status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
-    status += _(", ") + verdict_text(result) if result.verdict else ""
-    completion = with_stretch(percent(result.completion), result.stretch_completion) \
-        if result.completion is not None else done_cell(result)
-    if done_label(result) is CHANGE:  # 较上期-2.9, as `show` words it
-        completion = f"{result.change:+}"
-    lines = [f"{target.id} ({status}): {visible(title_of(target))}",
-             "  " + _(DONE_SENTENCES[done_label(result)]).format(progress=progress_cell(target, result),
-                                                                 completion=completion)
+    """A few lines on a target that needs attention: its id and title, then, indented, its status cell
+    and where it stands, the pace needed and its last entries."""
+    status = _(", ").join(cell_words(target, result))  # as its status cell says
+    lines = [f"{target.id}: {visible(title_of(target))}",
+             "  " + status + _("; ") + progress_cell(target, result) + _(", ") + done_phrase(result)
              + (_(", ") + _("planned {planned}").format(planned=percent(result.planned))
                 + (_(", ") + lag_sentence(result) if result.lag is not None else "")
                 if result.planned is not None else "")]

@@ -271,8 +271,9 @@ def axis_range(values: list) -> tuple[Decimal, Decimal]:
 def entry_value(entry) -> str:
     """An entry's figure as shown: a number (近, 超 or 约 before a bound, `(est.)` after an
     estimate), or done / not done for a milestone."""
-    if entry.done is not None:
-        return (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
+    if entry.done is not None:  # a node plan's entry names its node: 开工 已完成
+        done = (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
+        return f"{visible(entry.node)} {done}" if entry.node else done
     mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
     return mark + number(entry.value) + estimate_mark(entry.estimate)
 
