@@ -2,7 +2,6 @@
 lets the entries it parsed go once their rows are written; the answers are those of a fresh parse;
 rows replaced by another process meanwhile are noticed."""
 
-import shutil
 import sqlite3
 import tracemalloc
 from datetime import date, timedelta
@@ -363,11 +362,10 @@ def test_a_cold_load_for_figures_holds_far_less_memory(tmp_path):
             block(day, f"{step}.5") + f'note = "entry {step}"\n' for step, day in enumerate(days)))
 
     def held(entries: bool) -> int:
-        shutil.rmtree(cache, ignore_errors=True)
         kpitrack.files.cache._connections.clear()
         tracemalloc.start()
         try:
-            loaded = load_workspace(root, cache, entries)
+            loaded = load_workspace(root, cache / str(entries), entries)  # each cold
             assert len(figures(loaded, date(2023, 6, 30))) == 20
             return tracemalloc.get_traced_memory()[0]
         finally:
