@@ -285,10 +285,11 @@ def speak_settings_language(ctx: typer.Context, language: str | None) -> None:
         ctx.obj["settings_language"] = language
 
 
-def load(ctx: typer.Context, quiet: bool = False):
+def load(ctx: typer.Context, quiet: bool = False, entries: bool = True):
     """Every target of the workspace, through the parse cache (rebuilt with a notice when damaged,
-    silently with `quiet`); the workspace's `language` is spoken from here on unless --lang or
-    KPITRACK_LANG chose one."""
+    silently with `quiet`; without `entries`, for a command that prints figures only, the entries
+    parsed are not kept: see load_workspace); the workspace's `language` is spoken from here on
+    unless --lang or KPITRACK_LANG chose one."""
     import kpitrack.files.cache
     from kpitrack.files.workspace import cache_folder, load_workspace
 
@@ -301,7 +302,7 @@ def load(ctx: typer.Context, quiet: bool = False):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        workspace = load_workspace(folder, cache_folder(folder))
+        workspace = load_workspace(folder, cache_folder(folder), entries)
     finally:
         gc.freeze()
         if collecting:

@@ -91,8 +91,10 @@ def _target_files(walked, root: Path):
                 yield folder, found
 
 
-def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
-    """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+def load_workspace(root: Path, cache: Path | None = None, entries: bool = True) -> Workspace:
+    """Read every target of the workspace; a broken file becomes a problem, not a failure. Without
+    `entries` (a command that prints figures only), the entries of a file parsed anew are let go once
+    the cache keeps its rows (see kpitrack.files.cache.cached)."""
     import time
 
     workspace = Workspace(root=root)
@@ -110,7 +112,7 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
         for folder, found in _target_files(walked, root):
             path = folder / found.name
             try:
-                target = load_target(path, root, cache, periods, real_root, (found, folder, looked))
+                target = load_target(path, root, cache, periods, real_root, (found, folder, looked), entries)
             except KpitrackError as problem:
                 workspace.problems.append(problem)
                 continue
@@ -263,12 +265,13 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
                 periods: dict[Path, Period | None] | None = None, real_root: str | None = None,
-                walked: tuple[Found, Path, int] | None = None) -> Target:
+                walked: tuple[Found, Path, int] | None = None, entries: bool = True) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`). `real_root` is the workspace's real path when
     load_workspace found the file: its folders are then no links (the walk follows none), and its
     rows in the cache are written with the whole workspace's, in few transactions. `walked`, from
-    load_workspace: what the walk found of the file, its folder, and when the walk began."""
+    load_workspace: what the walk found of the file, its folder, and when the walk began. `entries`:
+    see load_workspace."""
     found, folder, looked = walked if walked is not None else (None, path.parent, 0)
     if real_root is None or (found.link if found is not None else path.is_symlink()):
         inside(path, root)
@@ -298,7 +301,8 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         status, relative = sized(path, found.status), found.relative
     # The same file however the workspace was named (relative, absolute, through a link).
     place = (real_root or str(root.resolve()), relative, *(day.isoformat() for day in period or ()))
-    return cached(cache, place, path, status, looked, parse, lambda: read_bytes(path), batch=real_root is not None)
+    return cached(cache, place, path, status, looked, parse, lambda: read_bytes(path), batch=real_root is not None,
+                  entries=entries)
 
 
 def plan_period(folder: Path, root: Path) -> Period | None:
