@@ -130,9 +130,10 @@ def clash_message(target: Target, entry, old) -> str:
         date=entry.date, value=entry.value, line=old.line, old=old.value, id=target.id)
 
 
-def next_repeat(text: str, entry: Entry) -> int:
-    """The `repeat` that makes `entry` distinct from the identical ones already recorded."""
-    same = [old for old in recorded_on(text, entry.date) if identical(old._replace(repeat=None), entry._replace(repeat=None))]
+def next_repeat(same_day: list[Recorded], entry: Entry) -> int:
+    """The `repeat` that makes `entry` distinct from the identical ones already recorded (among
+    `same_day`, the entries recorded on its date: see recorded_on)."""
+    same = [old for old in same_day if identical(old._replace(repeat=None), entry._replace(repeat=None))]
     return max((old.repeat or 1 for old in same), default=0) + 1
 
 
