@@ -53,6 +53,11 @@ def test_add_imports_no_table_printing_and_no_report(tmp_path, workspace):
     assert not {name for name in modules if name.split(".")[0] in HEAVY}
 
 
+def test_add_of_a_plain_figure_loads_no_codec_or_library_it_does_not_use(tmp_path, workspace):
+    modules = imported(tmp_path, "--dir", str(workspace), "add", "firms", "5", "--date", "2023-03-01")
+    assert not {"unicodedata", "encodings.utf_8_sig"} & modules  # for full-width figures, a byte-order mark
+
+
 def test_add_imports_neither_the_cache_nor_the_figures(tmp_path, workspace):
     modules = imported(tmp_path, "--dir", str(workspace), "add", "firms", "5", "--date", "2023-03-01")
     assert not {"kpitrack.files.cache", "kpitrack.domain.compute"} & modules

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -230,6 +229,8 @@ def visible(text: str, multiline: bool = False) -> str:
     through here too: a folder name can hold an escape sequence as well as a title can."""
     if plain_text(text):
         return text
+    import unicodedata  # a library to load: only for text that is not plainly printable
+
     kept = "\n\t" if multiline else ""
     return "".join(
         _escape(character) if character not in kept and (
