@@ -8,11 +8,12 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from kpitrack.words.i18n import N_, _, in_language, language, pgettext
-from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+from kpitrack.domain.model import Kind, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
 if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
     from kpitrack.domain.compute import Figures
+    from kpitrack.domain.plans import Plan  # built when first used: see the end of kpitrack.domain.model
 
 
 # The status words as shown: the codes in English, the offices' words in Chinese (see the .po).
