@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +28,6 @@ def decode(data: bytes, path: Path) -> str:
 _TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$"
 
 
-FAST_FROM = 2000  # characters: below, tomllib is as quick and `add` imports no more
 
 
 # What tomllib says is wrong, as our catalogue words it (its own sentences are English only).
@@ -65,20 +63,29 @@ def toml_reason(reason: str) -> Sentence | str:
     return reason
 
 
+def toml_document(text: str) -> dict[str, Any]:
+    """What tomllib.loads(text, parse_float=Decimal) gives, or its TOMLDecodeError (a ValueError): read
+    by kpitrack.files.fasttoml when every line is of a form it knows (the files and blocks kpitrack
+    writes), else by tomllib, imported only then: its import (its patterns, the string module) cost
+    every `add` about 2 ms."""
+    from kpitrack.files.fasttoml import loads_piece
+
+    fast = loads_piece(text)
+    if fast is not None:
+        return fast
+    import tomllib
+
+    return tomllib.loads(text, parse_float=Decimal)
+
+
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
-    if len(text) > FAST_FROM:  # the blocks kpitrack writes, line by line; None for anything else
-        from kpitrack.files.fasttoml import loads
-
-        fast = loads(text)
-        if fast is not None:
-            return fast
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        return toml_document(text)
     except RecursionError:
         raise KpitrackError(N_("arrays or tables nested too deep to read (a target file needs no nesting "
                                "beyond [[progress]] tables)"), path) from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # tomllib's TOMLDecodeError: nothing else here raises one
         message = str(error)
         match = re.search(_TOML_POSITION, message)
         line = column = None
