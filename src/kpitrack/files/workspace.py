@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpitrack.files.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
 from kpitrack.words.i18n import N_, _, os_reason
-from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
+from kpitrack.domain.model import Kind, Settings, Target
 from kpitrack.files.state import MAX_FILE_BYTES, state_folder
 from kpitrack.files.walk import Found, _folders, _walk
 from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
                              settings_from_document, target_from_document)
+
+if TYPE_CHECKING:  # built when first used: see the end of kpitrack.domain.model
+    from kpitrack.domain.plans import Plan, Workspace
 
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
@@ -96,6 +100,8 @@ def load_workspace(root: Path, cache: Path | None = None, entries: bool = True) 
     `entries` (a command that prints figures only), the entries of a file parsed anew are let go once
     the cache keeps its rows (see kpitrack.files.cache.cached)."""
     import time
+
+    from kpitrack.domain.plans import Workspace
 
     workspace = Workspace(root=root)
     try:

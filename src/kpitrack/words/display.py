@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from kpitrack.words.i18n import N_, _, in_language, language, pgettext
-from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+from kpitrack.domain.model import Kind, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
 if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
     from kpitrack.domain.compute import Figures
+    from kpitrack.domain.plans import Plan  # built when first used: see the end of kpitrack.domain.model
 
 
 # The status words as shown: the codes in English, the offices' words in Chinese (see the .po).
@@ -229,6 +230,8 @@ def visible(text: str, multiline: bool = False) -> str:
     through here too: a folder name can hold an escape sequence as well as a title can."""
     if plain_text(text):
         return text
+    import unicodedata  # a library to load: only for text that is not plainly printable
+
     kept = "\n\t" if multiline else ""
     return "".join(
         _escape(character) if character not in kept and (
@@ -411,10 +414,13 @@ def group_label(group: str, plans: dict[str, Plan] | None, lang: str | None = No
 
 # What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage
 # return, lone surrogates, and U+FFFE/U+FFFF. lxml and openpyxl raise on them; a document shows
-# them as the escapes the terminal shows.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# them as the escapes the terminal shows. Compiled when a document is first written: compiling it
+# (the surrogates make a large set) took 0.4 ms of every start, `add`'s too.
+@cache
+def _not_xml() -> re.Pattern:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
     """`text` as a Word or Excel document can hold it: characters XML forbids as \\x.. escapes."""
-    return _NOT_XML.sub(lambda match: _escape(match.group()), text)
+    return _not_xml().sub(lambda match: _escape(match.group()), text)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, os_reason
-from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
+from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml, toml_document
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, Target, identity
 from kpitrack.files.blocks import HEADER, first_entry, span_around, table_entry
@@ -223,13 +222,13 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         try:
             head, tail = text[:first.start], text[last.start:]
             lines = key_lines(head)
-            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines,
+            target = target_from_document(toml_document(head), path, root, lines,
                                           plan_period(path.parent, root))
-            document = tomllib.loads(tail, parse_float=Decimal)
+            document = toml_document(tail)
             if list(document) == ["progress"] and len(document["progress"]) == 1:
                 entry_from_table(document["progress"][0], 0, target, path, {})
                 return target, lines
-        except (tomllib.TOMLDecodeError, KpitrackError):
+        except (ValueError, KpitrackError):  # ValueError: tomllib's TOMLDecodeError
             pass  # read whole below, for the exact message
     lines = key_lines(text)
     return target_from_document(parse_toml(text, path), path, root, lines, plan_period(path.parent, root)), lines
@@ -302,7 +301,7 @@ def _write_at_start(fd: int, data: bytes) -> None:
 
 
 def _read_back(payload: bytes) -> list[Entry | None]:
-    tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
+    tables = toml_document(payload.decode("utf-8"))["progress"]
     return [table_entry(table) for table in tables]
 
 
