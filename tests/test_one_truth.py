@@ -501,3 +501,19 @@ def test_a_figure_published_as_a_bound_and_late_nodes_read_the_same_in_every_out
         assert "主体完工逾期未完成" in text, (where, text)
     listed = run(tmp_path, "--lang", "zh", "show", "nodes", "--as-of", AGREE_AS_OF).stdout
     assert "│ 2025-03-20 │ 开工 已完成 │" in listed
+
+
+def test_exceeded_points_is_the_completion_shown_less_100(tmp_path):
+    """exceeded_points came from the exact completion cut toward zero: 408 of 约410 showed 99.51% done
+    and -0.48 points (116.22% and 16.21 for the shipped housing pledge)."""
+    from decimal import Decimal
+    from pathlib import Path
+
+    write(tmp_path / "p" / "about.toml", target_toml(target=410, start="2025-01-01", due="2025-06-30",
+                                                     extra='qualifier = "about"\n' + progress("2025-06-30", 408)))
+    for root, as_of in ((tmp_path, "2025-07-01"), (Path(__file__).parents[1] / "targets", "2025-03-31")):
+        rows = json.loads(run(root, "status", "--all", "--as-of", as_of, "--format", "json").stdout)["targets"]
+        judged = [row for row in rows if row["exceeded_points"] is not None]
+        assert judged
+        for row in judged:
+            assert Decimal(str(row["exceeded_points"])) == Decimal(str(row["completion"])) - 100, row["id"]
