@@ -204,3 +204,11 @@ def test_the_trials_bare_60_typed_again_as_near_60_revises_it(make_workspace, cl
     shown = json.loads(cli(root, "show", "parks", "--as-of", "2026-12-05", "--format", "json").output)
     assert [(item["date"], item["qualifier"]) for item in shown["entries"]] == [("2026-10-31", "nearly"),
                                                                                ("2026-11-30", "nearly")]
+
+
+def test_a_figure_in_a_milestones_reading_is_refused_not_skipped(make_workspace, cli, tmp_path):
+    root = make_workspace({"kpitrack.toml": "", "p/site.toml": SITE})
+    ledger = ledger_of(cli, root, tmp_path)
+    fill(ledger, "site", 读数=1)
+    result = cli(root, "--lang", "zh", "import", str(ledger))
+    assert result.exit_code != 0 and "“已完成”" in result.output, result.output

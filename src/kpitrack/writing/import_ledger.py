@@ -47,7 +47,7 @@ def as_meant(target: Target, row):
 
 def nothing_new(target: Target, row, targets: dict[str, Target]) -> bool:
     """Whether a ledger row (as_meant) says nothing new: a parent's (its figure is its parts' sum); a
-    milestone's, but for 已完成 of what is not done on its date; a figure, as worded (近60 is not 60),
+    milestone's 已完成 of what is done on its date already; a figure, as worded (近60 is not 60),
     that is the one known on its date or the one the ledger was sent with (on its 更新日期), unless a
     note reports it (本月无变化)."""
     from kpitrack.domain.compute import adds_up_parts, counts_estimate, current_figure, latest_qualifier
@@ -56,7 +56,7 @@ def nothing_new(target: Target, row, targets: dict[str, Target]) -> bool:
     if adds_up_parts(target, targets):
         return True
     if target.kind is Kind.MILESTONE:
-        return entry.done is None or entry.done == _done_by(target, entry.node, entry.date)
+        return entry.done is not None and entry.done == _done_by(target, entry.node, entry.date)
     if entry.note:
         return False
     typed = (entry.value, entry.qualifier, entry.estimate)
@@ -76,11 +76,13 @@ def _done_by(target: Target, node: str | None, day: date) -> bool:
 
 
 def node_problem(target: Target, row) -> str | None:
-    """A node plan's row that names no node (a CSV without a `node` column), or a ledger's node on a
-    milestone without a plan, in words the file it came from can follow (not `add --node`)."""
+    """A node plan's row that names no node (a CSV without a `node` column), a ledger's node on a
+    milestone without a plan, or a figure in a milestone's 读数, in words the file it came from can
+    follow (not `add --node`)."""
     names = _(", ").join(node.name for node in target.nodes)
     if row.entry.done is None:
-        return None
+        return (_("a milestone's Reading (读数) takes done (已完成) once it is, not a figure")
+                if row.ledger and target.kind is Kind.MILESTONE else None)
     if target.nodes and row.entry.node is None:
         return _("this milestone has nodes ({names}): name the one done in a node column (节点)").format(names=names)
     if row.ledger and row.entry.node is not None and not target.nodes:
