@@ -212,3 +212,21 @@ def test_a_figure_in_a_milestones_reading_is_refused_not_skipped(make_workspace,
     fill(ledger, "site", 读数=1)
     result = cli(root, "--lang", "zh", "import", str(ledger))
     assert result.exit_code != 0 and "“已完成”" in result.output, result.output
+
+
+def test_the_english_ledger_words_an_estimate_its_way_and_reads_it_back(make_workspace, cli, tmp_path):
+    import openpyxl
+
+    root = make_workspace({"kpitrack.toml": "", "p/parks.toml": PARKS + entry("60", "nearly", True)})
+    out = tmp_path / "ledger.xlsx"
+    assert cli(root, "report", "--as-of", "2026-12-05", "--format", "xlsx", "--lang", "en", "--out",
+               str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("Completed to date") + 1).value == "近60 (est.)"
+    sheet.cell(2, header.index("Note") + 1).value = "no change"
+    book.save(out)
+    assert "added 1 entry" in cli(root, "import", str(out)).output
+    landed = last_entry(cli, root, "parks")
+    assert (landed["value"], landed["qualifier"], landed["estimate"]) == (60, "nearly", True)
