@@ -32,3 +32,10 @@ def planned_share(target: Target, as_of: date) -> Decimal:
 def late_nodes(target: Target, as_of: date, done: dict[str, date | None]) -> tuple[str, ...]:
     """The nodes whose due day has ended by `as_of` without them done, in plan order."""
     return tuple(node.name for node in target.nodes if node.due <= as_of and done[node.name] is None)
+
+
+def next_node(target: Target, as_of: date = date.max) -> str | None:
+    """The first node in plan order not done as of `as_of` (by default, as the file stands): the one
+    a ledger's 已完成 reports (None: every node is done, or there is no node plan)."""
+    done = done_dates(target, as_of)
+    return next((node.name for node in target.nodes if done[node.name] is None), None)

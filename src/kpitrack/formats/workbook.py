@@ -13,7 +13,7 @@ from typing import Any
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.i18n import N_, in_language
 from kpitrack.words.labels import period_words, word
-from kpitrack.words.display import group_name, printed_decimals as PRINTED_DECIMALS, xml_safe
+from kpitrack.words.display import ESTIMATE_MARK, group_name, number as figure_text, printed_decimals as PRINTED_DECIMALS, xml_safe
 from kpitrack.domain.model import Plan, Status
 from kpitrack.reports.pace import status_words
 from kpitrack.reports.ledger import ledger
@@ -49,13 +49,16 @@ INSTRUCTIONS = (
     N_("How to fill in this ledger"),
     N_("1. Fill in only the yellow cells, each row as its \"What to fill in\" says: a cumulative target's "
        "running total in \"Completed to date\", a growth rate's or a level's reading in \"Reading\" (a rate "
-       "as a number: 5.9), done in \"Reading\" once a milestone is; numbers without their unit. \"As of\" "
+       "as a number: 5.9), done in \"Reading\" once a milestone is (one with nodes: done for the node its "
+       "row names, done: and its name for another); numbers without their unit, worded as published if they "
+       "are (近60, 超50, 约6.0, 60 (est.)). \"As of\" "
        "takes the date the figure is for, within \"This period\" (2025-07-31 for 2025-07); \"Note\" what "
        "you want to add."),
     N_("2. The other columns (target value, completion, time-elapsed progress, gap, status) are "
        "computed; the sheet is protected so they cannot be overwritten."),
     N_("3. Leave a target without a new figure as it is; do not write 0. A figure sent back as it came counts as "
-       "not reported: if it has not changed, say so in \"Note\" (e.g. no change this month), and it is recorded."),
+       "not reported: if it has not changed, say so in \"Note\" (e.g. no change this month), and it is recorded "
+       "as it stands, wording and all (近60 stays 近60)."),
     N_("4. Do not add or remove rows or columns, and do not change the header or the sheet's name."),
     N_("5. Save it as .xlsx and send it back under its name; it is read with kpitrack import FILE."),
 )
@@ -126,8 +129,10 @@ def _look(looks: dict[tuple, Any], styles, sheet, index: int, column: str, value
         number_format = "0." + "0" * PRINTED_DECIMALS() + "%"  # kpitrack.toml `decimals`
     elif column == "lag":
         number_format = "+{0};-{0};{0}".format("0." + "0" * PRINTED_DECIMALS())
-    elif column in ("target", "current", "reading"):
-        number_format = _figure_format(value)
+    elif column == "target":
+        number_format = _figure_format(row["target"], row["target_mark"])
+    elif column in ("current", "reading"):
+        number_format = _figure_format(row["current"] if column == FIGURE_CELL.get(row["fill"], "current") else None)
     elif column in ("last_update", "as_of"):
         number_format = "yyyy-mm-dd"
     else:
@@ -251,8 +256,12 @@ def _openpyxl():
 def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if column in ("current", "reading"):  # 累计完成 for a running total, 读数 for a reading
         value = row["current"] if column == FIGURE_CELL.get(row["fill"], "current") else None  # a parent's sum: 累计完成
+        if value is not None and (row["current_mark"] or row["estimate"]):  # 近60, 60（预计）: text, read back as worded
+            return row["current_mark"] + figure_text(value) + (in_language(lang, ESTIMATE_MARK) if row["estimate"] else "")
         return None if value is None else _cell("target", {"target": value}, lang)
     value = row[column]
+    if column == "fill" and row["node"]:  # a node plan: the node 已完成 reports, and how to name another
+        return word("fill_node", lang, node=row["node"])
     if column == "completion" and value is None:  # a growth rate's gap, an indicator's change, or —
         from kpitrack.formats.html import completion_cell
 
@@ -272,12 +281,12 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     return xml_safe(str(value))
 
 
-def _figure_format(value: Any) -> str:
-    """Thousands and exactly the value's decimals: `#,##0.##` would show 20 as `20.` in Excel."""
-    if not isinstance(value, float):
-        return "#,##0"
-    decimals = len(repr(value).partition(".")[2]) if "e" not in repr(value) else 0
-    return "#,##0." + "0" * decimals if decimals else "#,##0"
+def _figure_format(figure: Decimal | None, mark: str = "") -> str:
+    """Thousands and exactly the figure's own decimals (6.0 shows 6.0; `#,##0.##` would show 20 as
+    `20.` in Excel), after the target's mark as literal text: `"超"#,##0`, so the cell stays a number."""
+    exponent = figure.as_tuple().exponent if isinstance(figure, Decimal) else 0
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return (f'"{mark}"' if mark else "") + "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _print_setup(sheet) -> None:

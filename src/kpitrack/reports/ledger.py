@@ -17,20 +17,29 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     """One line of the ledger: plain values (Decimals, dates, None for unknowns), its light, and
     whether a unit can fill in its figure (not for a milestone, nor a parent that sums its parts).
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
-    (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
+    (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000),
+    `target_mark` its mark (超, 约, ≥, ≤ or ""); `current_mark` and `estimate` how the figure is worded (近,
+    超, 约; 预计), so that a unit confirming it confirms it as worded; `node` the node a milestone's
+    已完成 reports (the first not done)."""
+    from kpitrack.domain.compute import latest_qualifier
+    from kpitrack.domain.nodes import next_node
     from kpitrack.reports.pace import pace_class
-    from kpitrack.words.display import current_cell, done_message, progress_cell, target_value, title_of
+    from kpitrack.words.display import READING_MARKS, TARGET_MARKS, current_cell, done_message, progress_cell, target_value, title_of
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
     period = collected_period(result.as_of, result.cadence)  # the cadence status --missing chases by
     known = None if milestone or not result.last_update else result.current
     seen = shown(result)
+    worded = latest_qualifier(target, result.as_of) if known is not None else None
     return {
         "number": number, "id": target.id, "title": title_of(target), "owner": target.owner,
         "co_owners": "、".join(target.co_owners) or None, "unit": target.unit,
         "target": None if milestone or target.kind is Kind.INDICATOR else target.target,
         "current": known,  # the workbook puts it under 累计完成 or 读数, as `fill` says
+        "current_mark": READING_MARKS[worded] if worded else "", "estimate": known is not None and result.estimate,
+        "target_mark": TARGET_MARKS[target.qualifier] if target.qualifier else "",
+        "node": next_node(target, result.as_of) if milestone else None,
         "progress": progress_cell(target, result) if milestone else None,  # 尚未完成, 1 / 2 nodes: as status words it
         "fill": how, "period": period, "note": None,
         "target_words": None if milestone or target.kind is Kind.INDICATOR else target_value(target),

@@ -36,6 +36,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "fill_running": N_("the running total to date in Completed to date"),
     "fill_reading": N_("the reading (a growth rate as a number: 5.9) in Reading"),
     "fill_done": N_("once done, done in Reading"), "fill_nothing": N_("nothing: summed from its parts"),
+    "fill_node": N_("once node \"{node}\" is done, done in Reading (another node: done: its name)"),
     "period_month": N_("{year}-{month2}"), "period_quarter": N_("{year} Q{quarter}"),
     "period_year": pgettext("period", "{year}"), "period_days": N_("{first} to {last}"),
     **{status.value: message for status, message in STATUS_WORDS.items()},

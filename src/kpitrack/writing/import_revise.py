@@ -22,13 +22,13 @@ def is_figure(target: Target, entry: Entry) -> bool:
 
 
 def recorded_figure(target: Target, entry: Entry) -> Entry | None:
-    """The one recorded figure `entry` would revise (same date, same kind of figure, another value),
-    or None. Several recorded for the date: a KpitrackError (as `fix` refuses them)."""
+    """The one recorded figure `entry` would revise (same date, same kind of figure, another value or
+    wording: 近60 revises 60), or None. Several recorded for the date: a KpitrackError (as `fix` refuses them)."""
     if not is_figure(target, entry):
         return None
     same = [old for old in target.entries if old.date == entry.date and is_figure(target, old)
             and old.total == entry.total and old.node == entry.node]
-    if not same or any(old.value == entry.value for old in same):
+    if not same or any((old.value, old.qualifier) == (entry.value, entry.qualifier) for old in same):
         return None
     if len(same) > 1:
         raise KpitrackError(N_("{count} entries dated {date} (lines {lines}); remove the extra one first with "

@@ -11,8 +11,9 @@ from typing import Any, Callable
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _, os_reason
-from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
+from kpitrack.domain.model import Entry, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
+from kpitrack.writing.import_ledger import as_meant, estimated, ledger_done, node_problem, nothing_new
 from kpitrack.writing.import_limits import decode_import
 from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
 
@@ -70,7 +71,6 @@ LEDGER_ONLY = {"序号", "责任单位", "配合单位", "填报内容", "co-uni
                "no.", "responsible unit", "unit", "target value", "completion", "time-elapsed progress",
                "progress gap", "status", "target", "group", "力争目标完成率", "stretch completion"}  # group: export's (the file's folder)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-DONE_WORDS = ("已完成", "完成", "是")  # a milestone's ledger row marked done in Chinese
 
 Table = list[tuple[int, list[Any]]]  # (line or sheet row, cells)
 
@@ -141,11 +141,14 @@ def _table_rows(table: Table, path: Path) -> tuple[list[ImportRow], list[Kpitrac
             marks = dict(qualifier=_cell(_reading_qualifier, _text(record.get("qualifier")), "qualifier"),
                          estimate=_cell(_truth, _text(record.get("estimate")), "estimate"),
                          node=_text(record.get("node")) or None)
-            if value_text.lower() in ("done", "undone") or ledger and value_text in DONE_WORDS:
+            done, node = ledger_done(value_text) if ledger else (False, None)  # 已完成, 已完成：主体完工
+            if value_text.lower() in ("done", "undone") or done:
                 entry = Entry(when, total=total, done=value_text.lower() not in ("undone",), note=note, source=source,
-                              **marks)
+                              **{**marks, "node": node or marks["node"]})
             else:
+                value_text, estimate = estimated(value_text)  # 60（预计）, as the ledger words an estimate
                 value_text, marks["qualifier"] = _worded(value_text, marks["qualifier"])
+                marks["estimate"] = marks["estimate"] or estimate
                 value_cell = value_text if isinstance(value_cell, str) else value_cell
                 entry = Entry(when, _cell(_number_or_later, value_cell, "value"), total, note=note, source=source,
                               **marks)
@@ -324,7 +327,6 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
     is skipped too when it is a milestone's or a parent's (whose figure is its parts' sum), or when
     its figure is the one known on its date, or the one the ledger was sent with (on its 更新日期):
     a unit filled in nothing new, and a ledger not filled in imports nothing, however often."""
-    from kpitrack.domain.compute import adds_up_parts, current_figure
     from kpitrack.domain.parse import parse_figure
 
     targets = workspace.by_id()
@@ -361,12 +363,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
                                               problem=error))
                 continue
         if row.ledger:  # the ledger's row says which: 累计完成 (a running total) or 读数 (a reading, done)
-            row = replace(row, entry=row.entry._replace(total=row.entry.done is None and target.kind is Kind.CUMULATIVE))
-        if row.ledger and (adds_up_parts(target, targets) or (target.kind is Kind.MILESTONE and (
-                row.entry.done is None or row.entry.done == _done_by(target, row.entry.date))) or (
-                target.kind is not Kind.MILESTONE and not row.entry.note and row.entry.value in (  # a note: reported
-                    current_figure(target, row.entry.date, targets),
-                    row.sent and current_figure(target, row.sent, targets)))):  # the figure it was sent with
+            row = as_meant(target, row)
+        if row.ledger and nothing_new(target, row, targets):
             skipped += 1
             unchanged.append(row)
             continue
@@ -380,7 +378,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             problems.append(KpitrackError(N_("{id}: {problem}"), row.where or path, row.line, id=row.target_id,
                                           problem=error))
             continue
-        problem = (second_figure(landing, target, row) or _outside(row, force) or entry_problem(target, row.entry)
+        problem = (second_figure(landing, target, row) or _outside(row, force) or node_problem(target, row)
+                   or entry_problem(target, row.entry)
                    or control_problem(row.entry.note, "note") or control_problem(row.entry.source, "source")
                    or (None if revised else _clash(target, row.entry, totals)) or (
             None if force else _implausible(target, row.entry, texts)))
@@ -406,12 +405,6 @@ def _outside(row: ImportRow, force: bool) -> str | None:
         return None
     return _("dated {date}, outside the period being collected ({period}); correct 截至日期, or import it "
              "with --force").format(date=row.entry.date, period=row.period)
-
-
-def _done_by(target, day) -> bool:
-    """Whether a milestone is marked done on `day` (its latest done/undone entry by then)."""
-    return bool(max(((entry.date, entry.done) for entry in target.entries if entry.date <= day
-                     and entry.done is not None), default=(day, False))[1])
 
 
 def _clash(target, entry: Entry, totals: dict) -> str | None:
