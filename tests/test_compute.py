@@ -266,12 +266,12 @@ def test_figures_made_without_init_are_those_init_makes():
                  completion=Decimal("55.00"), planned=Decimal("49.59"), lag=Decimal("-5.41"), lag_days=-17,
                  projected=Decimal("11"), required_per_month=Decimal("0.76"), status=Status.ON_TRACK,
                  stale=False, schedule="daily", estimate=True, pace=None, plan_completion=Decimal("110.91"))
-    made, built = _made(**given), Figures(**given)
+    made, built = _made(given), Figures(**given)
     assert made == built and vars(made) == vars(built) and type(made) is Figures
     with pytest.raises(TypeError):
-        _made(**{name: value for name, value in given.items() if name != "status"})
+        _made({name: value for name, value in given.items() if name != "status"})
     with pytest.raises(TypeError):
-        _made(**given, colour="green")
+        _made({**given, "colour": "green"})
 
 
 def test_calendar_share_made_once_per_period_is_each_targets_own():
