@@ -60,7 +60,7 @@ _FIGURES_DEFAULTS = {name: field.default for name, field in Figures.__dataclass_
 _FIGURES_REQUIRED = _FIGURES_FIELDS - _FIGURES_DEFAULTS.keys()
 
 
-def _made(fields: dict) -> Figures:
+def made(fields: dict) -> Figures:
     """`Figures(**fields)` without its frozen __init__'s setattr a field (every target of a status
     makes one): Figures' __init__ only sets its fields, so they are set at once."""
     if not _FIGURES_REQUIRED <= fields.keys() <= _FIGURES_FIELDS:
@@ -68,33 +68,28 @@ def _made(fields: dict) -> Figures:
                         f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
     if not _PLAIN_INIT:  # a __post_init__, a default_factory or slots: its own __init__
         return Figures(**fields)
-    made = object.__new__(Figures)
-    made.__dict__.update(_FIGURES_DEFAULTS)
-    made.__dict__.update(fields)
-    return made
+    result = object.__new__(Figures)
+    result.__dict__.update(_FIGURES_DEFAULTS)
+    result.__dict__.update(fields)
+    return result
 
 
 _PLAIN_INIT = (not hasattr(Figures, "__post_init__") and not hasattr(Figures, "__slots__")
                and all(field.init and field.default_factory is MISSING for field in Figures.__dataclass_fields__.values()))
 
 
-def amended(result: Figures, **changes) -> Figures:
-    """`dataclasses.replace(result, **changes)`, without its generic machinery (a status makes one
-    a target): Figures' __init__ only sets its fields, so they are copied and changed at once."""
-    if not _FIGURES_FIELDS.issuperset(changes):
-        raise TypeError(f"Figures has no field {sorted(set(changes) - _FIGURES_FIELDS)}")
-    made = object.__new__(Figures)
-    made.__dict__.update(result.__dict__)
-    made.__dict__.update(changes)
-    return made
-
-
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
+    return made(figure_fields(target, as_of, settings, others))
+
+
+def figure_fields(target: Target, as_of: date, settings: Settings, others: Others | None = None) -> dict:
+    """The fields of `figures` as a dict, for a caller to add to (report.assess: the verdict) before
+    they are `made` into Figures: one Figures a target, not one and then a changed copy."""
     fields = _figures(target, as_of, settings, others)
     fields["cadence"] = cadence_of(target, settings)
     fields["due_soon"] = due_soon(target, as_of, fields["status"], settings)
-    return _made(fields)
+    return fields
 
 
 def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> dict:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
+from kpitrack.domain.compute import HUNDRED, Figures, disagreements, figure_fields, figures, made, to_cents
 from kpitrack.domain.timeline import entries_as_of
 from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, status_word,
                               title_of, verdict_text, visible, with_stretch, with_unit)
@@ -64,11 +64,12 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     """The figures of `target` as of `as_of`, with its year-end verdict. A target with a verdict is
     judged, and an indicator past its period is over: neither is stale any more (the verdict says
     whether it was reported)."""
-    result = figures(target, as_of, settings, others)
+    fields = figure_fields(target, as_of, settings, others)
     found = outcome(target, as_of, others)
     over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
-    return amended(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
-                   exceeded_points=found.exceeded_points, stale=result.stale and not over)
+    fields.update(verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+                  exceeded_points=found.exceeded_points, stale=fields["stale"] and not over)
+    return made(fields)
 
 
 Item = tuple[Target, Figures]
