@@ -63,14 +63,14 @@ _FIGURES_REQUIRED = _FIGURES_FIELDS - _FIGURES_DEFAULTS.keys()
 def made(fields: dict) -> Figures:
     """`Figures(**fields)` without its frozen __init__'s setattr a field (every target of a status
     makes one): Figures' __init__ only sets its fields, so they are set at once."""
-    if not _FIGURES_REQUIRED <= fields.keys() <= _FIGURES_FIELDS:
-        raise TypeError(f"Figures needs {sorted(_FIGURES_REQUIRED - fields.keys())}, has no "
-                        f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
     if not _PLAIN_INIT:  # a __post_init__, a default_factory or slots: its own __init__
         return Figures(**fields)
+    every = {**_FIGURES_DEFAULTS, **fields}
+    if every.keys() != _FIGURES_FIELDS:  # a field missing, or one unknown
+        raise TypeError(f"Figures needs {sorted(_FIGURES_REQUIRED - fields.keys())}, has no "
+                        f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
     result = object.__new__(Figures)
-    result.__dict__.update(_FIGURES_DEFAULTS)
-    result.__dict__.update(fields)
+    object.__setattr__(result, "__dict__", every)  # its fields at once, past the frozen __setattr__
     return result
 
 
