@@ -79,7 +79,7 @@ def files_page() -> str:
 
 def json_page() -> str:
     """The fields of a status row, in the order JSON and CSV give them."""
-    from kpitrack.reports.report import ENTRY_FIELDS, STATUS_FIELDS
+    from kpitrack.reports.rows import ENTRY_FIELDS, STATUS_FIELDS
 
     lines = ["# Fields for scripts", "", "`status`, `report` and `check` give each target these fields, in this "
              "order, in JSON (`--format json`: an object per target under `targets`) and CSV (one column "

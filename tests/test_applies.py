@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from kpitrack.domain.applies import APPLIES, applies
 from kpitrack.domain.model import Entry, Kind, Target
-from kpitrack.reports.report import assess, status_row
+from kpitrack.reports.report import assess
+from kpitrack.reports.rows import status_row
 
 
 def test_every_kind_has_its_row():

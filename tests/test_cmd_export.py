@@ -12,7 +12,7 @@ from helpers import TARGET_TOML, examples, run, write
 from kpitrack.words.display import INVISIBLE
 from kpitrack.formats.machine import csv_lines, entries_csv, entries_json, exact, to_csv, to_json
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
-from kpitrack.reports.report import ENTRY_FIELDS, entry_rows
+from kpitrack.reports.rows import ENTRY_FIELDS, entry_rows
 
 
 def plain_json(value, indent=""):

@@ -6,7 +6,7 @@ import pytest
 
 import helpers
 from helpers import FIRMS, TOTALS, one_error_line, run, write_target
-from kpitrack.reports.report import STATUS_FIELDS
+from kpitrack.reports.rows import STATUS_FIELDS
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
 

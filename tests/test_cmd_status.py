@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 import pytest
 import helpers
-from kpitrack.reports.report import STATUS_FIELDS
+from kpitrack.reports.rows import STATUS_FIELDS
 from helpers import target_toml, progress, milestone_toml, run, status_rows, status_ids, one_error_line, FIRMS, SLOW_FIRMS, TOTALS, write_target
 
 pytestmark = pytest.mark.usefixtures("plain_environment")

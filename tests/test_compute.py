@@ -258,20 +258,20 @@ def test_stale_shows_in_every_status_format(three_targets):
 
 
 def test_figures_made_without_init_are_those_init_makes():
-    """compute._made sets Figures' fields at once: the same value, fields and __dict__ as Figures(),
+    """compute.made sets Figures' fields at once: the same value, fields and __dict__ as Figures(),
     and it refuses what __init__ refuses (a field missing, one unknown)."""
-    from kpitrack.domain.compute import Figures, _made
+    from kpitrack.domain.compute import Figures, made
 
     given = dict(as_of=date(2023, 6, 30), current=Decimal("5.5"), last_update=date(2023, 6, 1),
                  completion=Decimal("55.00"), planned=Decimal("49.59"), lag=Decimal("-5.41"), lag_days=-17,
                  projected=Decimal("11"), required_per_month=Decimal("0.76"), status=Status.ON_TRACK,
                  stale=False, schedule="daily", estimate=True, pace=None, plan_completion=Decimal("110.91"))
-    made, built = _made(**given), Figures(**given)
-    assert made == built and vars(made) == vars(built) and type(made) is Figures
+    result, built = made(given), Figures(**given)
+    assert result == built and vars(result) == vars(built) and type(result) is Figures
     with pytest.raises(TypeError):
-        _made(**{name: value for name, value in given.items() if name != "status"})
+        made({name: value for name, value in given.items() if name != "status"})
     with pytest.raises(TypeError):
-        _made(**given, colour="green")
+        made({**given, "colour": "green"})
 
 
 def test_calendar_share_made_once_per_period_is_each_targets_own():

@@ -17,7 +17,7 @@ from kpitrack.formats.machine import show_json, spreadsheet_safe, status_csv, st
 from kpitrack.formats.markdown import status_markdown
 from kpitrack.formats.terminal import status_table
 from kpitrack.domain.model import Kind
-from kpitrack.reports.report import STATUS_FIELDS
+from kpitrack.reports.rows import STATUS_FIELDS
 
 AS_OF = date(2023, 6, 30)
 
@@ -132,7 +132,7 @@ def test_status_json_is_to_json_of_its_rows():
     """status_json writes its rows a column at a time: the same text as to_json of status_row's
     dicts, for columns of mixed kinds, numbers in exponent notation and invisible characters."""
     from kpitrack.domain.model import Node
-    from kpitrack.reports.report import status_row
+    from kpitrack.reports.rows import status_row
 
     items = [item(entries=[(AS_OF, "650.5")], unit="家", owner="市发改委", co_owners=("市统计局",)),
              item(id="big", title="a\u202eb", target="1E+3", stretch_target=Decimal("2E+3")),
@@ -171,7 +171,7 @@ def test_to_csv_is_csv_lines_of_the_rows(values):
 def test_status_csv_is_csv_lines_of_its_rows():
     from kpitrack.domain.model import Node
     from kpitrack.formats.machine import csv_lines, nodes_as_text
-    from kpitrack.reports.report import status_row
+    from kpitrack.reports.rows import status_row
 
     items = [item(entries=[(AS_OF, "650.5")], unit="家", owner="=市发改委", co_owners=("市统计局",)),
              item(id="big", title="a\u202eb, \"c\"", target="1E+3", stretch_target=Decimal("2E+3")),

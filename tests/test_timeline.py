@@ -106,3 +106,17 @@ def test_a_change_is_worked_out_at_the_usual_precision():
     target = Target(id="t", title="synthetic", start=START, due=START + timedelta(days=9), kind=Kind.LEVEL,
                     target=Decimal(2), entries=readings)
     assert state_at(target, START + timedelta(days=1)).change == readings[1].value - readings[0].value
+
+
+@settings(max_examples=helpers.examples(300), deadline=None)
+@given(targets(), days)
+def test_met_as_of_a_day_is_whether_its_figure_meets_the_target(target, as_of):
+    """compute.met_at reads the state's met_since: the same answer as asking the figure and the
+    wording of the latest entry (or the figure before any) against the target."""
+    from kpitrack.domain.compute import met_at
+
+    entries = known(target, as_of)
+    value = figure(target, entries)
+    wording = entries[-1].qualifier if entries else None
+    expected = value >= 1 if target.kind is Kind.MILESTONE else meets(target, value, wording)
+    assert met_at(target, as_of) is expected

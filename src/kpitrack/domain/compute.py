@@ -9,11 +9,14 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 from kpitrack.domain.schedule import (completion_of, day_number, day_plan_reaches, period_days, planned_percent)
 from kpitrack.domain.model import Entry, Kind, Settings, Status, Target, Verdict
+from kpitrack.domain.periods import cadence_of
 from kpitrack.domain.qualifiers import meets, shortfall
 from kpitrack.domain.timeline import empty_figure, exact, met, state_at, timeline
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+LAST_CENT = HUNDRED - CENT  # the most a target not done shows: 99.99
+ZERO = Decimal(0)
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12: the average calendar month
 
 
@@ -57,45 +60,40 @@ _FIGURES_DEFAULTS = {name: field.default for name, field in Figures.__dataclass_
 _FIGURES_REQUIRED = _FIGURES_FIELDS - _FIGURES_DEFAULTS.keys()
 
 
-def _made(**fields) -> Figures:
+def made(fields: dict) -> Figures:
     """`Figures(**fields)` without its frozen __init__'s setattr a field (every target of a status
     makes one): Figures' __init__ only sets its fields, so they are set at once."""
-    if not _FIGURES_REQUIRED <= fields.keys() <= _FIGURES_FIELDS:
-        raise TypeError(f"Figures needs {sorted(_FIGURES_REQUIRED - fields.keys())}, has no "
-                        f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
     if not _PLAIN_INIT:  # a __post_init__, a default_factory or slots: its own __init__
         return Figures(**fields)
-    made = object.__new__(Figures)
-    made.__dict__.update(_FIGURES_DEFAULTS)
-    made.__dict__.update(fields)
-    return made
+    every = {**_FIGURES_DEFAULTS, **fields}
+    if every.keys() != _FIGURES_FIELDS:  # a field missing, or one unknown
+        raise TypeError(f"Figures needs {sorted(_FIGURES_REQUIRED - fields.keys())}, has no "
+                        f"{sorted(fields.keys() - _FIGURES_FIELDS)}")
+    result = object.__new__(Figures)
+    object.__setattr__(result, "__dict__", every)  # its fields at once, past the frozen __setattr__
+    return result
 
 
 _PLAIN_INIT = (not hasattr(Figures, "__post_init__") and not hasattr(Figures, "__slots__")
                and all(field.init and field.default_factory is MISSING for field in Figures.__dataclass_fields__.values()))
 
 
-def amended(result: Figures, **changes) -> Figures:
-    """`dataclasses.replace(result, **changes)`, without its generic machinery (a status makes two
-    a target): Figures' __init__ only sets its fields, so they are copied and changed at once."""
-    if not _FIGURES_FIELDS.issuperset(changes):
-        raise TypeError(f"Figures has no field {sorted(set(changes) - _FIGURES_FIELDS)}")
-    made = object.__new__(Figures)
-    made.__dict__.update(result.__dict__)
-    made.__dict__.update(changes)
-    return made
-
-
 def figures(target: Target, as_of: date, settings: Settings = Settings(), others: Others | None = None) -> Figures:
     """Compute every figure of `target` as of the end of the day `as_of`."""
-    from kpitrack.domain.periods import cadence_of
-
-    result = _figures(target, as_of, settings, others)
-    return amended(result, cadence=cadence_of(target, settings),
-                   due_soon=due_soon(target, as_of, result.status, settings))
+    return made(figure_fields(target, as_of, settings, others))
 
 
-def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> Figures:
+def figure_fields(target: Target, as_of: date, settings: Settings, others: Others | None = None) -> dict:
+    """The fields of `figures` as a dict, for a caller to add to (report.assess: the verdict) before
+    they are `made` into Figures: one Figures a target, not one and then a changed copy."""
+    fields = _figures(target, as_of, settings, others)
+    fields["cadence"] = cadence_of(target, settings)
+    fields["due_soon"] = due_soon(target, as_of, fields["status"], settings)
+    return fields
+
+
+def _figures(target: Target, as_of: date, settings: Settings, others: Others | None) -> dict:
+    """The fields of `figures` but its cadence and due_soon."""
     last_update = last_update_of(target, as_of, others)
     current = current_figure(target, as_of, others)
     if target.kind in (Kind.INDICATOR, Kind.GROWTH):
@@ -108,43 +106,52 @@ def _figures(target: Target, as_of: date, settings: Settings, others: Others | N
         stale = _stale(target, as_of, last_update, status, settings, others)
         if target.nodes:
             return _node_figures(target, as_of, current, last_update, completion, status, stale, schedule)
-        return Figures(as_of, current, last_update, completion, None, None, None, None, None, status, stale,
-                       schedule)
+        return _unplanned(as_of, current, last_update, completion, None, status, stale, schedule)
+    pace = pace_of(target, settings)
     exact_planned = (None if schedule == "none" and not target.period_plan
-                     else planned_percent(target, as_of, schedule, pace_of(target, settings)))
+                     else planned_percent(target, as_of, schedule, pace))
     planned = None if exact_planned is None else to_cents(exact_planned)
     if has_no_data(target, as_of, others):
         status = _status(target, as_of, done, None, settings, True)
-        return Figures(as_of, current, last_update, None, planned, None, None, None, None, status,
-                       _stale(target, as_of, last_update, status, settings, others), schedule)
+        return _unplanned(as_of, current, last_update, None, planned, status,
+                          _stale(target, as_of, last_update, status, settings, others), schedule)
     lag = None if planned is None else planned - completion  # of the figures as shown, so readers can check
     status = _status(target, as_of, done, lag, settings, False)
-    return _made(
-        as_of=as_of,
-        current=current,
-        last_update=last_update,
-        completion=completion,
-        planned=planned,
-        lag=lag,
-        lag_days=None if planned is None else _lag_days(target, as_of, HUNDRED if done
-                                                         else min(exact_completion, HUNDRED - CENT)),
-        projected=_projected(target, as_of, current),
-        required_per_month=Decimal(0) if done else _required_per_month(target, as_of, current, exact_completion),
-        status=status,
-        stale=_stale(target, as_of, last_update, status, settings, others),
-        schedule=schedule,
-        change=_change(target, as_of) if target.kind is Kind.LEVEL else None,
-        stretch_completion=(to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
-                            if target.stretch_target is not None else None),
-        estimate=counts_estimate(target, as_of),
-        pace=pace_of(target, settings),
-        plan_completion=(to_cents(exact_completion / exact_planned * HUNDRED)
-                         if exact_planned is not None and exact_planned > 0 else None),
-    )
+    elapsed, days = day_number(target, as_of), period_days(target)
+    return {
+        "as_of": as_of,
+        "current": current,
+        "last_update": last_update,
+        "completion": completion,
+        "planned": planned,
+        "lag": lag,
+        "lag_days": None if planned is None else _lag_days(target, elapsed, days, HUNDRED if done
+                                                           else min(exact_completion, LAST_CENT)),
+        "projected": _projected(target, elapsed, days, current),
+        "required_per_month": ZERO if done else _required_per_month(target, elapsed, days, current, exact_completion),
+        "status": status,
+        "stale": _stale(target, as_of, last_update, status, settings, others),
+        "schedule": schedule,
+        "change": _change(target, as_of) if target.kind is Kind.LEVEL else None,
+        "stretch_completion": (to_cents(completion_of(target, current, target.stretch_target), ROUND_DOWN)
+                               if target.stretch_target is not None else None),
+        "estimate": counts_estimate(target, as_of),
+        "pace": pace,
+        "plan_completion": (to_cents(exact_completion / exact_planned * HUNDRED)
+                            if exact_planned is not None and exact_planned > 0 else None),
+    }
+
+
+def _unplanned(as_of: date, current: Decimal, last_update: date | None, completion: Decimal | None,
+               planned: Decimal | None, status: Status, stale: bool, schedule: str) -> dict:
+    """The fields of a target with no lag, pace or projection: a milestone, or one with no data."""
+    return {"as_of": as_of, "current": current, "last_update": last_update, "completion": completion,
+            "planned": planned, "lag": None, "lag_days": None, "projected": None, "required_per_month": None,
+            "status": status, "stale": stale, "schedule": schedule}
 
 
 def _node_figures(target: Target, as_of: date, current: Decimal, last_update: date | None, completion: Decimal,
-                  status: Status, stale: bool, schedule: str) -> Figures:
+                  status: Status, stale: bool, schedule: str) -> dict:
     """A milestone's node plan: completion the share of nodes done, planned the share due; a node
     past due and not done makes it behind."""
     from kpitrack.domain.nodes import done_dates, late_nodes, planned_share
@@ -154,9 +161,10 @@ def _node_figures(target: Target, as_of: date, current: Decimal, last_update: da
     planned = to_cents(planned_share(target, as_of)) if status is not Status.NOT_STARTED else None
     if late and status is Status.ON_TRACK:
         status = Status.BEHIND
-    return Figures(as_of, current, last_update, completion, planned, None if planned is None else planned - completion,
-                   None, None, None, status, stale, schedule,
-                   nodes=tuple((node.name, node.due, done[node.name]) for node in target.nodes), late_nodes=late)
+    fields = _unplanned(as_of, current, last_update, completion, planned, status, stale, schedule)
+    fields.update(lag=None if planned is None else planned - completion, late_nodes=late,
+                  nodes=tuple((node.name, node.due, done[node.name]) for node in target.nodes))
+    return fields
 
 
 MILESTONE_WARN_DAYS = 30
@@ -189,7 +197,7 @@ def shown_percent(exact: Decimal, done: bool) -> Decimal:
     """A percentage as shown: half up to 0.01, except that a target not done (short of its figure,
     or at it when the pledge says 超 or the reading 近) never shows 100."""
     shown = to_cents(exact)
-    return min(shown, Decimal("99.99")) if not done and shown >= HUNDRED else shown
+    return min(shown, LAST_CENT) if not done and shown >= HUNDRED else shown
 
 
 def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bool:
@@ -203,7 +211,7 @@ def has_no_data(target: Target, as_of: date, others: Others | None = None) -> bo
 
 
 def _reading_figures(target: Target, as_of: date, settings: Settings, current: Decimal,
-                     last_update: date | None) -> Figures:
+                     last_update: date | None) -> dict:
     """An indicator is tracked; a growth rate is judged on its latest year-to-date reading, the bar
     from the first month: nothing is prorated, and the difference is in percentage points."""
     known = state_at(target, as_of) is not None
@@ -211,13 +219,14 @@ def _reading_figures(target: Target, as_of: date, settings: Settings, current: D
     estimate = counts_estimate(target, as_of)
     if target.kind is Kind.INDICATOR:
         status = Status.NOT_STARTED if as_of < target.start else Status.TRACKED
-        return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
-                       is_stale(target, as_of, last_update, status, settings), change=change, estimate=estimate)
-    gap = current - target.target if known else None
-    status = growth_status(target, as_of, settings)
-    return Figures(as_of, current, last_update, None, None, None, None, None, None, status,
-                   is_stale(target, as_of, last_update, status, settings), gap=gap, change=change,
-                   estimate=estimate)
+        gap = None
+    else:
+        gap = current - target.target if known else None
+        status = growth_status(target, as_of, settings)
+    fields = _unplanned(as_of, current, last_update, None, None, status,
+                        is_stale(target, as_of, last_update, status, settings), _FIGURES_DEFAULTS["schedule"])
+    fields.update(gap=gap, change=change, estimate=estimate)
+    return fields
 
 
 def growth_status(target: Target, as_of: date, settings: Settings) -> Status:
@@ -270,7 +279,11 @@ def latest_qualifier(target: Target, as_of: date, others: Others | None = None):
 
 
 def met_at(target: Target, as_of: date, others: Others | None = None) -> bool:
-    """Whether the figure as of `as_of` meets the target as worded (超, 以上, 左右, 以内)."""
+    """Whether the figure as of `as_of` meets the target as worded (超, 以上, 左右, 以内): the state
+    of its day knows (timeline.fold asks `met` of the figure and wording of every day), else the
+    figure before any entry, or the sum of its parts, is asked."""
+    if not adds_up_parts(target, others) and (state := state_at(target, as_of)) is not None:
+        return state.met_since is not None
     return met(target)(current_figure(target, as_of, others), latest_qualifier(target, as_of, others))
 
 
@@ -287,8 +300,6 @@ def is_stale(target: Target, as_of: date, last_update: date | None, status: Stat
     that never reported is stale once its first period and the grace are over) plus the cadence
     plus the grace days lies before `as_of`. Done and not-started targets are never stale; a
     milestone is chased only by a cadence its file or plan.toml sets, not kpitrack.toml's."""
-    from kpitrack.domain.periods import cadence_of
-
     cadence = cadence_of(target, settings)  # a milestone: not monthly by default
     if cadence is None or status in (Status.DONE, Status.NOT_STARTED):
         return False
@@ -365,27 +376,29 @@ def disagreements(target: Target, others: Others) -> list[tuple[Entry, Decimal, 
     return found
 
 
-def _lag_days(target: Target, as_of: date, completion: Decimal) -> int | None:
-    elapsed = day_number(target, as_of)
+# `elapsed` is day_number(target, as_of) and `days` period_days(target) in the three below: worked out once.
+
+def _lag_days(target: Target, elapsed: int, days: int, completion: Decimal) -> int | None:
     if elapsed <= 0:
         return None
     if completion >= HUNDRED:  # done: ahead by the days left to due, never behind
-        return min(elapsed - period_days(target), 0)
+        return min(elapsed - days, 0)
     return elapsed - day_plan_reaches(target, completion)
 
 
-def _projected(target: Target, as_of: date, current: Decimal) -> Decimal | None:
-    elapsed = min(day_number(target, as_of), period_days(target))
+def _projected(target: Target, elapsed: int, days: int, current: Decimal) -> Decimal | None:
+    elapsed = min(elapsed, days)
     if elapsed <= 0:
         return None
     pace = (current - target.baseline) / elapsed
-    return to_cents(target.baseline + pace * period_days(target))
+    return to_cents(target.baseline + pace * days)
 
 
-def _required_per_month(target: Target, as_of: date, current: Decimal, completion: Decimal) -> Decimal | None:
+def _required_per_month(target: Target, elapsed: int, days: int, current: Decimal,
+                        completion: Decimal) -> Decimal | None:
     if completion >= HUNDRED:
         return Decimal(0)
-    days_left = period_days(target) - max(day_number(target, as_of), 0)
+    days_left = days - max(elapsed, 0)
     if days_left <= 0:
         return None
     return to_cents((target.target - current) * DAYS_PER_MONTH / days_left)
@@ -414,8 +427,8 @@ def _status(target: Target, as_of: date, done: bool, lag: Decimal | None,
 def to_cents(number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     # Extra precision so that a 28-digit figure still has room for its two decimals: a context of
     # its own (kpitrack sets no traps or flags of its own anywhere), not a localcontext a call.
-    rounded = number.quantize(CENT, rounding=rounding, context=_CENTS)
-    return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00"
+    rounded = number.quantize(CENT, rounding, _CENTS)
+    return rounded if rounded else rounded.copy_abs()  # no "-0.00"
 
 
 _CENTS = Context(prec=100)

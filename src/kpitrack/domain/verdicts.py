@@ -22,16 +22,19 @@ class Outcome:
     exceeded_points: Decimal | None = None  # completion - 100, in points (not for growth rates)
 
 
+NONE_YET = Outcome()  # not yet due and not yet met, or an indicator: one value for all (it is frozen)
+
+
 def outcome(target: Target, as_of: date, others: Others | None = None) -> Outcome:
     """The verdict as of `as_of`: it exists from the end of the due date (an as-of date is the end
     of that day: the year-end report 截至12月31日 judges), or earlier once the target is met."""
     if target.kind is Kind.INDICATOR:
-        return Outcome()
+        return NONE_YET
     if target.kind is Kind.GROWTH:
         return _growth_outcome(target, as_of)
     if not met_at(target, as_of, others):
         if as_of < target.due:
-            return Outcome()
+            return NONE_YET
         reported = _entry_dates(target, as_of, others)  # a report by the end of due that it is not met: missed
         return Outcome(Verdict.MISSED if reported else Verdict.NOT_REPORTED)
     done_on = met_since(target, as_of, others) or target.start  # no entry: the baseline already meets it
@@ -71,7 +74,7 @@ def _growth_outcome(target: Target, as_of: date) -> Outcome:
     """A growth rate is judged on the reading dated on its due date (the full year); from the end
     of the due date, until it exists, the verdict is not-reported."""
     if as_of < target.due:
-        return Outcome()
+        return NONE_YET
     reading = final_reading(target, as_of)
     if reading is None:
         return Outcome(Verdict.NOT_REPORTED)

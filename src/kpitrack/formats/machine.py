@@ -17,8 +17,8 @@ from kpitrack.reports.build import Figures
 from kpitrack.words.display import plain_text, INVISIBLE, visible, exact_digits as exact
 from kpitrack.domain.model import Plan, Target
 from kpitrack.reports.reading import entry_columns
-from kpitrack.reports.report import (ENTRY_FIELDS, STATUS_FIELDS, Item, attention_items, by_group, entry_fields,
-                                     plan_rows, status_row, summarize)
+from kpitrack.reports.report import Item, attention_items, by_group, plan_rows, summarize
+from kpitrack.reports.rows import ENTRY_FIELDS, STATUS_FIELDS, entry_fields, status_columns, status_row, status_rows
 
 
 _STRING = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) writes, without its set-up
@@ -94,31 +94,38 @@ def _json_escape(character: str) -> str:
 
 
 def status_json(as_of: date, items: Iterable[Item]) -> str:
-    rows = [status_row(*item) for item in items]
-    if not rows:
+    items = list(items)
+    if not items:
         return to_json({"as_of": as_of, "targets": []}) + "\n"
     head = '{\n  "as_of": ' + to_json(as_of) + ',\n  "targets": '
-    return "".join(chain((head,), rows_json(STATUS_FIELDS, rows, "  "), ("\n}\n",)))  # one join: 1 MB is copied once
+    columns = status_columns(items).values()  # the rows a column at a time, never a dict a row
+    return "".join(chain((head,), columns_json(STATUS_FIELDS, columns, len(items), "  "),
+                         ("\n}\n",)))  # one join: 1 MB is copied once
 
 
 def rows_json(fields: tuple[str, ...], rows: list[dict[str, Any]], indent: str) -> Iterator[str]:
-    """The pieces of `to_json(rows, indent)`, rows (not none) of `fields` in that order: written a
-    column at a time (`json_column`), the keys and brackets between values a text before each
+    """The pieces of `to_json(rows, indent)`, rows (not none) of `fields` in that order."""
+    return columns_json(fields, columns_of(fields, rows), len(rows), indent)
+
+
+def columns_json(fields: tuple[str, ...], columns: Iterable[Sequence[Any]], count: int, indent: str) -> Iterator[str]:
+    """`rows_json` of `count` rows (not none) given a column per field, in the fields' order: written
+    a column at a time (`json_column`), the keys and brackets between values a text before each
     column, and a column null in every row written into that text."""
     inner, row_indent = indent + "  ", indent + "    "
     separator = ",\n" + inner  # between rows
-    before, columns, text = [], [], separator + "{\n"
-    for key, column in zip(fields, columns_of(fields, rows)):
+    before, texts, text = [], [], separator + "{\n"
+    for key, column in zip(fields, columns):
         text += row_indent + _STRING(key) + ": "
         kinds = set(map(type, column))
         if kinds == {_NONE}:
             text += "null,\n"
         else:
             before.append(text)
-            columns.append(json_column(column, kinds, row_indent))
+            texts.append(json_column(column, kinds, row_indent))
             text = ",\n"
     after = text[:-len(",\n")] + "\n" + inner + "}"
-    pieces = interleaving(tuple(before), columns, after) if columns else repeat(after, len(rows))
+    pieces = interleaving(tuple(before), texts, after) if texts else repeat(after, count)
     return chain(("[\n" + inner + next(pieces)[len(separator):],), pieces, ("\n" + indent + "]",))
 
 
@@ -226,7 +233,7 @@ def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterat
 
 
 def status_csv(items: Iterable[Item]) -> str:
-    return to_csv(STATUS_FIELDS, [nodes_as_text(status_row(*item)) for item in items])
+    return to_csv(STATUS_FIELDS, [nodes_as_text(row) for row in status_rows(list(items))])
 
 
 def nodes_as_text(row: dict[str, Any]) -> dict[str, Any]:
@@ -243,7 +250,7 @@ def report_json(as_of: date, items: list[Item]) -> str:
         groups.append({"group": group, "targets": summary.targets,
                        "counts": {status.value: count for status, count in summary.counts.items()},
                        "stale": summary.stale, "on_track_share": summary.on_track_share})
-    return to_json({"as_of": as_of, "groups": groups, "targets": [status_row(*item) for item in items],
+    return to_json({"as_of": as_of, "groups": groups, "targets": status_rows(items),
                     "attention": [target.id for target, _ in attention_items(items)]}) + "\n"
 
 

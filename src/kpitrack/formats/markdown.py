@@ -13,7 +13,8 @@ from kpitrack.formats.terminal import OWNER_COLUMNS, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
 from kpitrack.reports.pace import cell_words
-from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summary_line
+from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, summary_line
+from kpitrack.reports.rows import status_rows
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.
@@ -32,8 +33,8 @@ def status_table(items: Iterable[Item]) -> str:
     lines = ["| " + " | ".join(pgettext("show", header) if key == "target" else _(header)  # 目标值, not 指标
                                for key, header in MARKDOWN_COLUMNS) + " |",
              "|" + "|".join("---" for _key in MARKDOWN_COLUMNS) + "|"]
-    for item in items:
-        row = status_row(*item)
+    items = list(items)
+    for item, row in zip(items, status_rows(items)):
         target, figures = item
         row.update(title=title_of(target), completion=percent(row["completion"]),
                    planned=percent(row["planned"]), lag=difference(figures),

@@ -6,21 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
-from kpitrack.domain.applies import APPLIES
-from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
+from kpitrack.domain.compute import HUNDRED, Figures, disagreements, figure_fields, figures, made, to_cents
 from kpitrack.domain.timeline import entries_as_of
 from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown,
                               title_of, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
-from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
-from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
+from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.files.schema import target_warnings
-from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.domain.verdicts import outcome
-from kpitrack.reports.pace import cell_words, pace_class
+from kpitrack.reports.pace import cell_words
 
 
 @dataclass(frozen=True)
@@ -68,11 +65,12 @@ def assess(target: Target, as_of: date, settings: Settings = Settings(), others=
     """The figures of `target` as of `as_of`, with its year-end verdict. A target with a verdict is
     judged, and an indicator past its period is over: neither is stale any more (the verdict says
     whether it was reported)."""
-    result = figures(target, as_of, settings, others)
+    fields = figure_fields(target, as_of, settings, others)
     found = outcome(target, as_of, others)
     over = found.verdict is not None or (target.kind is Kind.INDICATOR and as_of >= target.due)
-    return amended(result, verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
-                   exceeded_points=found.exceeded_points, stale=result.stale and not over)
+    fields.update(verdict=found.verdict, done_on=found.done_on, exceeded_by=found.exceeded_by,
+                  exceeded_points=found.exceeded_points, stale=fields["stale"] and not over)
+    return made(fields)
 
 
 Item = tuple[Target, Figures]
@@ -151,91 +149,6 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
                                      own=own, date=entry.date, summed=summed)
                      for entry, own, summed in disagreements(target, others)]
     return warnings
-
-
-# The documented JSON/CSV fields of a status row, in order.
-STATUS_FIELDS = (
-    "id", "title", "group", "unit", "kind", "direction", "baseline", "target", "current",
-    "completion", "planned", "lag", "vs_plan", "lag_days", "projected", "required_per_month", "status",
-    "stale", "start", "due", "last_update", "schedule",
-    "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
-)
-
-
-# The code each member is written as (its value), looked up seven times faster than Enum.value: the
-# members are str, hashed as their text (members of two kinds with one text have the one code).
-CODES = {member: member.value for kind in (Kind, Direction, Status, Qualifier, Verdict) for member in kind}
-
-
-def status_row(target: Target, result: Figures) -> dict[str, Any]:
-    """The figures of one target as plain values: Decimals, ints, ISO dates, None for unknowns."""
-    milestone, applying = target.kind is Kind.MILESTONE, APPLIES[target.kind]
-    seen = shown(result)  # none before its start, as every table shows `—`
-    return {
-        "id": target.id,
-        "title": target.title,
-        "group": target.group,
-        "unit": target.unit,
-        "kind": CODES[target.kind],
-        "direction": CODES[target.direction],
-        "baseline": target.baseline,
-        "target": target.target if "target" in applying else None,
-        "current": result.current if milestone or result.last_update else None,  # no data is not 0
-        "completion": seen.completion,
-        "planned": seen.planned,
-        "lag": seen.lag,
-        "vs_plan": seen.vs_plan,  # completion − planned, as the tables' "vs plan" (进度差): negative behind
-        "lag_days": result.lag_days,
-        "projected": result.projected if "projected" in applying else None,
-        "required_per_month": result.required_per_month,
-        "status": CODES[result.status],
-        "stale": result.stale,
-        "start": iso(target.start),
-        "due": iso(target.due),
-        "last_update": result.last_update and iso(result.last_update),
-        "schedule": result.schedule if "schedule" in applying else None,
-        "qualifier": CODES[qualifier_of(target)] if "qualifier" in applying else None,
-        "tolerance": tolerance_of(target) if target.qualifier is Qualifier.ABOUT else None,
-        "stretch_target": target.stretch_target,
-        "stretch_completion": result.stretch_completion,
-        "gap": result.gap,
-        "change": result.change,
-        "estimate": result.estimate,
-        "verdict": result.verdict and CODES[result.verdict],
-        "done_on": result.done_on and iso(result.done_on),
-        "exceeded_by": result.exceeded_by,
-        "exceeded_points": result.exceeded_points,
-        "plan_completion": result.plan_completion,
-        "due_soon": result.due_soon,
-        "nodes": [{"name": name, "due": iso(due), "done": done and iso(done),
-                   "late": name in result.late_nodes} for name, due, done in result.nodes] or None,
-        "pace_class": pace_class(result),  # ahead / at / behind at the printed precision (reports/pace.py)
-        "owners": list(target.owners()),  # 责任单位: the lead (牵头单位) first, then the co-units (配合单位)
-    }
-
-
-def entry_fields(entry) -> dict[str, Any]:
-    """One progress entry as plain values, as `show --format json` and `export` give it."""
-    return dict(zip(ENTRY_FIELDS[3:], entry_values(entry)))
-
-
-def entry_values(entry) -> tuple:
-    """The values of `entry_fields`, in ENTRY_FIELDS' order: date, value (a Decimal or None),
-    total, done (None but for a milestone), note, source, qualifier (text or None), estimate, node
-    (the milestone node it marks, or None)."""
-    day, value, total, done, note, source, _, qualifier, estimate, _, node = entry
-    return day, value, total, done, note, source, qualifier and qualifier.value, estimate, node
-
-
-ENTRY_FIELDS = ("id", "group", "unit", "date", "value", "total", "done", "note", "source", "qualifier", "estimate",
-                "node")
-
-
-def entry_rows(targets: list[Target]) -> Iterator[dict[str, Any]]:
-    """Every entry of every target, one row each, made as they are read (export streams them)."""
-    return ({"id": target.id, "group": target.group, "unit": target.unit, **entry_fields(entry)}
-            for target in targets for entry in target.entries)
 
 
 def tree_order(items: list[Item]) -> list[tuple[Item, int]]:

@@ -144,12 +144,13 @@ def title_of(target: Target) -> str:
 
 
 _decimals = 2  # kpitrack.toml `decimals`: set once a run by the CLI (set_decimals), like the language
+_step = Decimal("0.01")  # a unit of the last printed decimal: 10 ** -_decimals
 
 
 def set_decimals(decimals: int) -> None:
     """Print every percentage and gap with `decimals` (1 or 2) decimals from now on."""
-    global _decimals
-    _decimals = decimals
+    global _decimals, _step
+    _decimals, _step = decimals, Decimal(1).scaleb(-decimals)
 
 
 def printed_decimals() -> int:
@@ -163,12 +164,13 @@ def printed(value: Decimal) -> Decimal:
     (超进度/达进度/欠进度) decided from it. A figure short of 100 is not rounded up to 100 (a
     target not done never shows as 100 %). Never -0: a gap that rounds to zero prints 0. A figure
     with fewer decimals (a growth rate's -1.9 points) is printed as it is."""
-    if value.as_tuple().exponent >= -_decimals:  # no more decimals than printed: as it is, never padded
+    # no more decimals than printed: as it is, never padded (same_quantum: the usual case, without
+    # the tuple of digits as_tuple makes)
+    if value.same_quantum(_step) or value.as_tuple().exponent >= -_decimals:
         return value.copy_abs() if value.is_zero() else value
-    exponent = Decimal(1).scaleb(-_decimals)
-    rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(_step, rounding=ROUND_HALF_UP)
     if value < 100 <= rounded:
-        rounded = value.quantize(exponent, rounding=ROUND_DOWN)
+        rounded = value.quantize(_step, rounding=ROUND_DOWN)
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
