@@ -119,9 +119,14 @@ def test_the_tables_the_browser_builds_hold_the_figures_of_status_json(page, tmp
         assert row["Progress gap"] == (f"{-target['lag']:+}" if target["lag"] is not None else "—")  # completion − plan
         pace = {"ahead": "ahead of plan", "at": "at plan", "behind": "behind plan", None: ""}[target["pace_class"]]
         worded = pace if target["status"] == "on-track" and pace else target["status"]  # never on-track below plan
+        if (target["exceeded_points"] or 0) > 0:  # ended: how, as every status cell words it
+            worded = "exceeded"
+        elif target["verdict"]:
+            worded = target["verdict"]
         assert row["Status"].startswith(worded) and pace in row["Status"], row["Status"]  # the codes in English
-        if target["kind"] != "milestone" and target["last_update"]:
-            assert Decimal(row["Completed to date"].replace(",", "")) == target["current"]
+        if target["kind"] != "milestone" and target["last_update"]:  # 近, 超, 约 before a bound, as status gives it
+            figure = row["Completed to date"].replace(",", "").lstrip("近超约").removesuffix(" (est.)")
+            assert Decimal(figure) == target["current"]
     attention = json.loads(kpitrack("report", "--as-of", AS_OF, "--format", "json"))["attention"]
     assert cells.figures == attention  # each target needing attention has its figure
     kinds = {target["id"]: target["kind"] for target in status}
