@@ -125,7 +125,7 @@ def add(
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.files.entrycheck import clash_message, clashing_total, door_problems, next_repeat, recorded_on
+    from kpitrack.files.entrycheck import clash_message, clashing_figure, door_problems, next_repeat, recorded_on
     from kpitrack.files.schema import entry_warnings
     from kpitrack.writing.write import append_built
 
@@ -145,8 +145,8 @@ def add(
             entry = entry._replace(node=node_named(target, node, path))
         made.append(entry)
         if again:
-            old = clashing_total(entry, recorded_on(text, entry.date))
-            if old is not None:  # --again repeats an identical entry, never a second, different total
+            old = clashing_figure(target, entry, recorded_on(text, entry.date))
+            if old is not None:  # --again repeats an identical entry, never a second, different figure
                 raise KpitrackError(clash_message(target, entry, old), path)
             repeat = next_repeat(text, entry)
             return [entry._replace(repeat=repeat if repeat > 1 else None)]
