@@ -1,7 +1,7 @@
-"""What a date's figures must agree with, at every door (add, add --again, import, the ledger) and in
-validate (found by a new user's trial): one reading a date for a level, growth or indicator target,
-as one running total a date; a running total in line with the totals dated before and after it,
-whatever order they were added in. Synthetic targets and figures."""
+"""What a date's figures must agree with, at every door and in validate (found by a new user's
+trial): one reading a date for a level, growth or indicator target, as one running total a date
+(add, add --again, import); a running total in line with the totals dated before and after it,
+whatever order they were added in (add, fix, import, the ledger). Synthetic targets and figures."""
 
 from __future__ import annotations
 
@@ -82,12 +82,13 @@ INVESTMENT = ('title = "synthetic investment"\nunit = "亿元"\ntarget = 410\nst
 LATER_TOTAL = "\n[[progress]]\nvalue = 3.6421\ntotal = true\ndate = 2026-10-31\n"
 
 
-@pytest.mark.parametrize("door", ["add", "import", "import of both", "import of both in date order"])
+@pytest.mark.parametrize("door", ["add", "fix", "import", "import of both", "import of both in date order"])
 def test_a_total_above_the_next_total_by_date_needs_force(tmp_path, door):
     """36421万元 (3.6421亿元) added for October, then 194.7 for June: June's total is above October's,
     the one slip or the other, as it is when they come in date order."""
     root = tmp_path / "ws"
-    path = write(root / "inv.toml", INVESTMENT + ("" if "both" in door else LATER_TOTAL))
+    june = "\n[[progress]]\nvalue = 1.5\ntotal = true\ndate = 2026-06-30\n" if door == "fix" else ""
+    path = write(root / "inv.toml", INVESTMENT + ("" if "both" in door else LATER_TOTAL) + june)
     before = path.read_bytes()
     rows = {"import": "inv,2026-06-30,194.7,true\n", "import of both": "inv,2026-10-31,3.6421,true\n"
             "inv,2026-06-30,194.7,true\n", "import of both in date order": "inv,2026-06-30,194.7,true\n"
@@ -96,7 +97,7 @@ def test_a_total_above_the_next_total_by_date_needs_force(tmp_path, door):
         write(tmp_path / "rows.csv", "id,date,value,total\n" + rows)
         command = ("import", str(tmp_path / "rows.csv"))
     else:
-        command = ("add", "inv", "194.7", "--total", "--date", "2026-06-30")
+        command = (door, "inv", "194.7", "--total", "--date", "2026-06-30")
     result = run(root, *command)
     assert result.exit_code == 2 and "--force" in result.stderr, (door, result.output)
     assert ("above the next total 3.6421 (2026-10-31)" in result.stderr

@@ -114,7 +114,7 @@ def add(
         "--again", help="A genuine repeat of an identical entry (written with repeat = 2, 3…).")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
-                        "below the previous one).")] = False,
+                        "below the one dated before it or above the one dated after it).")] = False,
     node: Annotated[Optional[str], typer.Option(
         "--node", metavar="NODE", help="With done or undone: the node of a milestone's plan (形象进度), by name "
                                        "or number (1 for the first).")] = None,

@@ -170,19 +170,20 @@ def next_repeat(text: str, entry: Entry) -> int:
     return max((old.repeat or 1 for old in same), default=0) + 1
 
 
-def implausible(target: Target, text: str, entry: Entry, importing: bool = False,
+def implausible(target: Target, text: str, entry: Entry, door: str = "add",
                 planned: tuple[Entry, ...] = ()) -> str | None:
     """Why the figure after `entry` lies beyond a plausible bound, or None. A running total is
     compared with its neighbours by date (the total before it and the one after it), whatever order
     the file holds them in; for an increment the figure is reckoned from the last running total (a
-    lower estimate, read cheaply). `planned`: entries of the same import not yet written. `importing`:
-    the way past it is to import, not to add, with --force."""
+    lower estimate, read cheaply). `planned`: entries not in `text` (an import's rows not yet written;
+    for `fix`, which passes no text, every other entry). `door`: the command (add, import, fix) that
+    --force takes past it."""
     if target.kind is Kind.MILESTONE or entry.value is None:
         return None
     figure = entry.value
     previous = previous_total(text, entry.date, planned) if target.kind is Kind.CUMULATIVE else None
     if entry.total:
-        moving = _moving_away(target, text, entry, previous, planned, importing)
+        moving = _moving_away(target, text, entry, previous, planned, door)
         if moving:
             return moving
     if target.kind is Kind.CUMULATIVE:
@@ -192,7 +193,7 @@ def implausible(target: Target, text: str, entry: Entry, importing: bool = False
         if added and entry.value < so_far:
             return _("the running total {value} is below the figure so far, {figure} ({date}), on a target that "
                      "must rise; a slip? {hint}").format(value=entry.value, figure=so_far,
-                                                         date=max(old.date for old in added), hint=_forced(importing))
+                                                         date=max(old.date for old in added), hint=_forced(door))
         if not entry.total:
             figure = (previous.value if previous else target.baseline) + entry.value
     bound = PLAUSIBLE_TIMES_TARGET * abs(target.target)
@@ -200,12 +201,12 @@ def implausible(target: Target, text: str, entry: Entry, importing: bool = False
         return _("this puts the figure at {figure} {unit}, more than {times}× the target {target} {unit}; "
                  "a figure in the wrong unit? {hint}").format(figure=figure, unit=target.unit,
                                                               times=PLAUSIBLE_TIMES_TARGET, target=target.target,
-                                                              hint=_forced(importing))
+                                                              hint=_forced(door))
     return None
 
 
 def _moving_away(target: Target, text: str, entry: Entry, previous: Recorded | None,
-                 planned: tuple[Entry, ...], importing: bool) -> str | None:
+                 planned: tuple[Entry, ...], door: str) -> str | None:
     """Why the running total `entry` runs against its target's direction beside the totals dated
     before and after it (`previous`, the one before), or None."""
     later = next_total(text, entry.date, planned)
@@ -214,25 +215,27 @@ def _moving_away(target: Target, text: str, entry: Entry, previous: Recorded | N
         if entry.value > before:
             return _("the running total {value} is above the previous figure {previous} on a target that must "
                      "fall to {target}; a slip? {hint}").format(value=entry.value, previous=before,
-                                                                target=target.target, hint=_forced(importing))
+                                                                target=target.target, hint=_forced(door))
         if later and entry.value < later.value:
             return _("the running total {value} is below the next total {next} ({date}) on a target that must "
                      "fall to {target}; a slip? {hint}").format(value=entry.value, next=later.value, date=later.date,
-                                                                target=target.target, hint=_forced(importing))
+                                                                target=target.target, hint=_forced(door))
     if target.kind is Kind.CUMULATIVE and target.direction is Direction.INCREASE:
         if previous and entry.value < previous.value:
             return _("the running total {value} is below the previous total {previous} ({date}) on a target "
                      "that must rise; a slip? {hint}").format(value=entry.value, previous=previous.value,
-                                                              date=previous.date, hint=_forced(importing))
+                                                              date=previous.date, hint=_forced(door))
         if later and entry.value > later.value:
             return _("the running total {value} is above the next total {next} ({date}) on a target that must "
                      "rise; a slip? {hint}").format(value=entry.value, next=later.value, date=later.date,
-                                                    hint=_forced(importing))
+                                                    hint=_forced(door))
     return None
 
 
-def _forced(importing: bool) -> str:
-    return _("Import with --force if it is right") if importing else _("Add it with --force if it is right")
+def _forced(door: str) -> str:
+    if door == "fix":
+        return _("Fix it with --force if it is right")
+    return _("Import with --force if it is right") if door == "import" else _("Add it with --force if it is right")
 
 
 def entry_doubts(target: Target) -> list[tuple[Entry, Sentence]]:

@@ -438,6 +438,6 @@ def _implausible(target, entry: Entry, texts: dict, planned) -> str | None:
 
     if target.path not in texts:  # read once per target, not once per row: an import costs linear time
         texts[target.path] = read_text(target.path)
-    return implausible(target, texts[target.path], entry, importing=True,
+    return implausible(target, texts[target.path], entry, door="import",
                        planned=tuple(row.entry for row in planned))
 
