@@ -140,3 +140,10 @@ def test_validate_warns_of_a_total_below_the_one_dated_before_it(tmp_path, order
     october, june_line = lines.index("date = 2026-10-31") - 2, lines.index("date = 2026-06-30") - 2
     assert (f"inv.toml:{october}: warning: the running total 3.6421 is below the total 194.7 of 2026-06-30 "
             f"(line {june_line}) on a target that must rise; a slip?") in result.stderr, result.stderr
+
+
+def test_validate_warns_of_a_total_out_of_date_order_in_chinese_too(tmp_path):
+    june = "\n[[progress]]\nvalue = 194.7\ntotal = true\ndate = 2026-06-30\n"
+    write(tmp_path / "inv.toml", INVESTMENT + LATER_TOTAL + june)
+    result = run(tmp_path, "--lang", "zh", "validate")
+    assert "累计值 3.6421 低于 2026-06-30 的累计值 194.7（第 12 行），而该指标应增加" in result.stderr, result.stderr

@@ -61,14 +61,14 @@ def _totals(text: str, planned: tuple[Entry, ...]) -> list[Recorded]:
             if old.total and old.value is not None]
 
 
-def previous_total(text: str, day: date, planned: tuple[Entry, ...] = ()) -> Recorded | None:
-    """The latest running total dated before `day` (by date, however the file is ordered)."""
-    return max((old for old in _totals(text, planned) if old.date < day), key=lambda old: old.date, default=None)
+def total_before(totals: list[Recorded], day: date) -> Recorded | None:
+    """The latest of `totals` dated before `day` (by date, however the file is ordered)."""
+    return max((old for old in totals if old.date < day), key=lambda old: old.date, default=None)
 
 
-def next_total(text: str, day: date, planned: tuple[Entry, ...] = ()) -> Recorded | None:
-    """The earliest running total dated after `day`: a total added out of date order has one."""
-    return min((old for old in _totals(text, planned) if old.date > day), key=lambda old: old.date, default=None)
+def total_after(totals: list[Recorded], day: date) -> Recorded | None:
+    """The earliest of `totals` dated after `day`: a total added out of date order has one."""
+    return min((old for old in totals if old.date > day), key=lambda old: old.date, default=None)
 
 
 def increments_since(text: str, total: Recorded | None, day: date, planned: tuple[Entry, ...] = ()) -> list[Recorded]:
@@ -181,9 +181,10 @@ def implausible(target: Target, text: str, entry: Entry, door: str = "add",
     if target.kind is Kind.MILESTONE or entry.value is None:
         return None
     figure = entry.value
-    previous = previous_total(text, entry.date, planned) if target.kind is Kind.CUMULATIVE else None
+    totals = _totals(text, planned) if target.kind is Kind.CUMULATIVE else []  # read once, for both sides
+    previous = total_before(totals, entry.date)
     if entry.total:
-        moving = _moving_away(target, text, entry, previous, planned, door)
+        moving = _moving_away(target, entry, previous, total_after(totals, entry.date), door)
         if moving:
             return moving
     if target.kind is Kind.CUMULATIVE:
@@ -205,11 +206,10 @@ def implausible(target: Target, text: str, entry: Entry, door: str = "add",
     return None
 
 
-def _moving_away(target: Target, text: str, entry: Entry, previous: Recorded | None,
-                 planned: tuple[Entry, ...], door: str) -> str | None:
+def _moving_away(target: Target, entry: Entry, previous: Recorded | None, later: Recorded | None,
+                 door: str) -> str | None:
     """Why the running total `entry` runs against its target's direction beside the totals dated
-    before and after it (`previous`, the one before), or None."""
-    later = next_total(text, entry.date, planned)
+    before and after it (`previous`, `later`), or None."""
     if target.direction is Direction.DECREASE and target.target < target.baseline:
         before = previous.value if previous else target.baseline
         if entry.value > before:
@@ -261,10 +261,14 @@ def totals_against_direction(target: Target) -> list[tuple[Entry, Sentence]]:
         return []
     totals = sorted((entry for entry in target.entries if entry.total and entry.value is not None),
                     key=lambda entry: entry.date)
-    return [(entry, Sentence("the running total {value} is below the total {previous} of {date} (line {line}) "
-                             "on a target that must rise; a slip?" if rising else
-                             "the running total {value} is above the total {previous} of {date} (line {line}) "
-                             "on a target that must fall; a slip?",
-                             value=entry.value, previous=before.value, date=before.date, line=before.line))
-            for before, entry in zip(totals, totals[1:])
+    return [(entry, _against(entry, before, rising)) for before, entry in zip(totals, totals[1:])
             if before.date < entry.date and (entry.value < before.value if rising else entry.value > before.value)]
+
+
+def _against(entry: Entry, before: Entry, rising: bool) -> Sentence:
+    said = dict(value=entry.value, previous=before.value, date=before.date, line=before.line)
+    if rising:
+        return Sentence("the running total {value} is below the total {previous} of {date} (line {line}) on a "
+                        "target that must rise; a slip?", **said)
+    return Sentence("the running total {value} is above the total {previous} of {date} (line {line}) on a "
+                    "target that must fall; a slip?", **said)
