@@ -63,12 +63,20 @@ def _totals(text: str, planned: tuple[Entry, ...]) -> list[Recorded]:
 
 def total_before(totals: list[Recorded], day: date) -> Recorded | None:
     """The latest of `totals` dated before `day` (by date, however the file is ordered)."""
-    return max((old for old in totals if old.date < day), key=lambda old: old.date, default=None)
+    found = None
+    for old in totals:  # a plain loop: an import asks it of every row
+        if old.date < day and (found is None or old.date > found.date):
+            found = old
+    return found
 
 
 def total_after(totals: list[Recorded], day: date) -> Recorded | None:
     """The earliest of `totals` dated after `day`: a total added out of date order has one."""
-    return min((old for old in totals if old.date > day), key=lambda old: old.date, default=None)
+    found = None
+    for old in totals:
+        if old.date > day and (found is None or old.date < found.date):
+            found = old
+    return found
 
 
 def increments_since(text: str, total: Recorded | None, day: date, planned: tuple[Entry, ...] = ()) -> list[Recorded]:

@@ -432,12 +432,13 @@ def _clash(target, entry: Entry, figures: dict) -> str | None:
 def _implausible(target, entry: Entry, texts: dict, planned) -> str | None:
     """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
     target: a figure in the wrong unit?) or a running total below the previous one or above the next,
-    by date, among the file's entries and the rows of this import taken before it (`planned`)."""
-    from kpitrack.files.entrycheck import implausible
+    by date, among the file's entries and the rows of this import taken before it (`planned`: the last
+    LOOK_BACK of them, as the file's are read, so that an import costs linear time)."""
+    from kpitrack.files.entrycheck import LOOK_BACK, implausible
     from kpitrack.files.workspace import read_text
 
     if target.path not in texts:  # read once per target, not once per row: an import costs linear time
         texts[target.path] = read_text(target.path)
     return implausible(target, texts[target.path], entry, door="import",
-                       planned=tuple(row.entry for row in planned))
+                       planned=tuple(row.entry for row in planned[-LOOK_BACK:]))
 
