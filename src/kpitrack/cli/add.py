@@ -114,7 +114,7 @@ def add(
         "--again", help="A genuine repeat of an identical entry (written with repeat = 2, 3…).")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total "
-                        "below the previous one).")] = False,
+                        "below the one dated before it or above the one dated after it).")] = False,
     node: Annotated[Optional[str], typer.Option(
         "--node", metavar="NODE", help="With done or undone: the node of a milestone's plan (形象进度), by name "
                                        "or number (1 for the first).")] = None,
@@ -125,7 +125,7 @@ def add(
 
     Example: kpitrack add sz23-housing 21.5 --total --date 2023-12-31 --note "2023 outcome"
     """
-    from kpitrack.files.entrycheck import clash_message, clashing_total, door_problems, next_repeat, recorded_on
+    from kpitrack.files.entrycheck import clash_message, clashing_figure, door_problems, next_repeat, recorded_on
     from kpitrack.files.schema import entry_warnings
     from kpitrack.writing.write import append_built
 
@@ -146,8 +146,8 @@ def add(
         made.append(entry)
         if again:
             same_day = recorded_on(text, entry.date)  # each block of the day parsed once, for both questions
-            old = clashing_total(entry, same_day)
-            if old is not None:  # --again repeats an identical entry, never a second, different total
+            old = clashing_figure(target, entry, same_day)
+            if old is not None:  # --again repeats an identical entry, never a second, different figure
                 raise KpitrackError(clash_message(target, entry, old), path)
             repeat = next_repeat(same_day, entry)
             return [entry._replace(repeat=repeat if repeat > 1 else None)]

@@ -100,11 +100,11 @@ def _validated(workspace, visible, repair: bool, ctx, wait, quiet: bool) -> None
 
 
 def _clashes(workspace) -> list[KpitrackError]:
-    """Two different running totals for one target and date: an error (exit 1), not a warning."""
-    from kpitrack.files.entrycheck import clash_message, total_clashes
+    """Two different figures (running totals, readings) for one target and date: an error (exit 1), not a warning."""
+    from kpitrack.files.entrycheck import clash_message, figure_clashes
 
     return [KpitrackError(clash_message(target, entry, old), target.path, entry.line)
-            for target in workspace.targets for entry, old in total_clashes(target)]
+            for target in workspace.targets for entry, old in figure_clashes(target)]
 
 
 def _torn(workspace) -> list[Path]:

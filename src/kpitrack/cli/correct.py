@@ -64,12 +64,16 @@ def fix(
     total: Annotated[bool, typer.Option("--total", help="The value is a running total since start.")] = False,
     note: Annotated[Optional[str], typer.Option(help="A note (default: the old entry's).")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where it was published (default: the old entry's).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record a figure beyond the plausible bound (over 5× the target, or a total below the "
+                        "one dated before it or above the one dated after it).")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Replace the entry of a date (a revised figure, 数据修订); the rest of the file stays byte for byte.
 
     Example: kpitrack fix lh24-affordable-housing 2650 --total --date 2024-06
     """
+    from kpitrack.files.entrycheck import implausible
     from kpitrack.writing.rewrite import rewrite_entry
 
     workspace_root = root(ctx)
@@ -77,8 +81,12 @@ def fix(
 
     def make(target, old):
         new = typed_entry(target, value, on, total, note if note is not None else old.note,
-                          source if source is not None else old.source)
-        return new._replace(repeat=old.repeat)
+                          source if source is not None else old.source)._replace(repeat=old.repeat)
+        others = tuple(entry for entry in target.entries if entry.line != old.line)
+        doubt = None if force else implausible(target, "", new, door="fix", planned=others)
+        if doubt:  # the door of add and import, beside every other entry of the file
+            raise KpitrackError(doubt, path)
+        return new
 
     journal_ready(workspace_root)
     try:

@@ -123,7 +123,7 @@ def import_(
         metavar="NAME", help="The workbook's sheet to read (default: the first).")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Import figures beyond the plausible bound (over 5× the target, or a total below the "
-                        "previous one).")] = False,
+                        "one dated before it or above the one dated after it).")] = False,
     wait: Wait = None,
 ) -> None:
     """Add progress from a spreadsheet export: all rows or none; rows already recorded are skipped.

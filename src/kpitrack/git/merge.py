@@ -284,7 +284,7 @@ def _total(block: Block) -> bool:
 
 
 def _clash(ours: Block, theirs: Block) -> bool:
-    """entrycheck.second_total, the one rule, for two blocks: different running totals of one date,
+    """entrycheck.second_total (second_figure's rule for totals), for two blocks: different running totals of one date,
     neither replacing an estimate."""
     return _total(ours) and _total(theirs) and second_total(theirs.entry, ours.entry)
 

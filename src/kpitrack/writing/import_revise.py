@@ -8,17 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Listed
-from kpitrack.domain.model import Entry, Kind, Target
+from kpitrack.domain.model import Entry, Target
+from kpitrack.files.entrycheck import is_figure  # the figure of a date: one rule with add and validate
 from kpitrack.domain.model import Workspace
 from kpitrack.words.i18n import N_, _
 from kpitrack.writing.lock import Waiting
 from kpitrack.writing.writeahead import Batch, append_all
-
-
-def is_figure(target: Target, entry: Entry) -> bool:
-    """Whether the entry is the figure of its date (a running total, or a reading of a growth or
-    level target), which a later figure for that date revises; an increment adds to it."""
-    return entry.done is None and (entry.total or target.kind is not Kind.CUMULATIVE)
 
 
 def recorded_figure(target: Target, entry: Entry) -> Entry | None:

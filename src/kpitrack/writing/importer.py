@@ -12,6 +12,7 @@ from typing import Any, Callable
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.words.i18n import N_, _, os_reason
 from kpitrack.domain.model import Entry, ReadingQualifier, Workspace, identity
+from kpitrack.files.entrycheck import is_figure
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.import_ledger import as_meant, estimated, ledger_done, node_problem, nothing_new
 from kpitrack.writing.import_limits import decode_import
@@ -335,11 +336,11 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         titles.setdefault(target.title.strip(), []).append(target.id)
     additions: dict[str, list[ImportRow]] = {}
     seen = {target.id: {identity(entry) for entry in target.entries} for target in workspace.targets}
-    totals: dict[tuple[str, date], list[Entry]] = {}  # the running totals by target and date, recorded or planned
+    figures: dict[tuple[str, date], list[Entry]] = {}  # the figures (totals, readings) by target and date
     for target in workspace.targets:
         for entry in target.entries:
-            if entry.total:
-                totals.setdefault((target.id, entry.date), []).append(entry)
+            if is_figure(target, entry):
+                figures.setdefault((target.id, entry.date), []).append(entry)
     skipped = 0
     texts: dict[Path, str] = {}
     landing: dict = {}  # the first row giving each target's figure for a date, in this import
@@ -381,8 +382,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         problem = (second_figure(landing, target, row) or _outside(row, force) or node_problem(target, row)
                    or entry_problem(target, row.entry)
                    or control_problem(row.entry.note, "note") or control_problem(row.entry.source, "source")
-                   or (None if revised else _clash(target, row.entry, totals)) or (
-            None if force else _implausible(target, row.entry, texts)))
+                   or (None if revised else _clash(target, row.entry, figures)) or (
+            None if force else _implausible(target, row.entry, texts, additions.get(target.id, ()))))
         if problem:
             problems.append(KpitrackError(N_("{id}: {problem}"), row.where or path, row.line, id=row.target_id,
                                           problem=problem))
@@ -391,8 +392,8 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
         else:
             seen[target.id].add(identity(row.entry))
             additions.setdefault(target.id, []).append(row)
-            if row.entry.total:
-                totals.setdefault((target.id, row.entry.date), []).append(row.entry)
+            if is_figure(target, row.entry):
+                figures.setdefault((target.id, row.entry.date), []).append(row.entry)
     problems.sort(key=lambda problem: (str(problem.path or ""), problem.line or 0))
     return ImportPlan(additions, skipped, problems, encoding, revisions, unchanged)
 
@@ -407,26 +408,30 @@ def _outside(row: ImportRow, force: bool) -> str | None:
              "with --force").format(date=row.entry.date, period=row.period)
 
 
-def _clash(target, entry: Entry, totals: dict) -> str | None:
-    """The one rule for a date's running total (see entrycheck.second_total), for an imported row."""
-    from kpitrack.files.entrycheck import clash_message, clashing_total
+def _clash(target, entry: Entry, figures: dict) -> str | None:
+    """The one rule for a date's figure (see entrycheck.second_figure), for an imported row."""
+    from kpitrack.files.entrycheck import clash_message, clashing_figure
 
-    old = clashing_total(entry, totals.get((target.id, entry.date), ())) if entry.total else None
+    old = clashing_figure(target, entry, figures.get((target.id, entry.date), ()))
     if old is None:
         return None
     if old.line is None:  # another row of this import
-        return _("a second, different running total on {date} in this file ({value} and {old})").format(
+        return (_("a second, different running total on {date} in this file ({value} and {old})") if entry.total
+                else _("a second, different reading on {date} in this file ({value} and {old})")).format(
             date=entry.date, value=entry.value, old=old.value)
     return clash_message(target, entry, old)
 
 
-def _implausible(target, entry: Entry, texts: dict) -> str | None:
+def _implausible(target, entry: Entry, texts: dict, planned) -> str | None:
     """The door of `add` for an imported row: a figure beyond a plausible bound (more than 5× the
-    target: a figure in the wrong unit?) or a running total below the previous one."""
-    from kpitrack.files.entrycheck import implausible
+    target: a figure in the wrong unit?) or a running total below the previous one or above the next,
+    by date, among the file's entries and the rows of this import taken before it (`planned`: the last
+    LOOK_BACK of them, as the file's are read, so that an import costs linear time)."""
+    from kpitrack.files.entrycheck import LOOK_BACK, implausible
     from kpitrack.files.workspace import read_text
 
     if target.path not in texts:  # read once per target, not once per row: an import costs linear time
         texts[target.path] = read_text(target.path)
-    return implausible(target, texts[target.path], entry, importing=True)
+    return implausible(target, texts[target.path], entry, door="import",
+                       planned=tuple(row.entry for row in planned[-LOOK_BACK:]))
 
