@@ -21,7 +21,7 @@ from typing import Any, Callable
 from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
 
-CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
+CHUNK = 16  # days of a timeline kept in one row: a lookup reads at most this many (64: a status read 4 KB a target)
 LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
 DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
 _ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
@@ -153,35 +153,49 @@ class StoredEntries(Sequence):
 
 
 class DayRows:
-    """The rows of the days table that hold files' states on a day, for the targets of one load of
-    a workspace: a status asks each target for the same day, so once two have asked for it, the
-    rows of every file are read for it in one query."""
+    """The files' states on a day, for the targets of one load of a workspace: a status asks each
+    target for the same day, so once two have asked for it, every file's is read for it in one
+    query. Of each row only the line of the day asked for is kept (10,000 targets' whole rows held
+    for the command were 40 MB)."""
 
     def __init__(self, connection) -> None:
         self._connection = connection
         self._once: set[str] = set()
-        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (states, next)
+        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (line, next)
 
     def row(self, file: int, shown: str) -> tuple | None:
-        """(states, next) of the row of `file` that holds its state on the day `shown`; None: none."""
+        """(the line of `file`'s state on the day `shown`, or None where its row has none; the first
+        day of the row after it) of the row that holds that state; None where there is no row."""
         every = self._all.get(shown)
         if every is None:
             if shown not in self._once:
                 self._once.add(shown)
-                found = self._read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
-                                   "ORDER BY day DESC LIMIT 1", (file, shown))
-                return found[0] if found else None
-            # SQLite takes the bare columns of an aggregate query with one max() from the row that
-            # holds the max (documented, "Bare columns in an aggregate query"): half the time of a join
-            every = self._all[shown] = {row[0]: row[2:] for row in self._read(
-                "SELECT file, max(day), states, next FROM days WHERE day <= ? GROUP BY file", (shown,))}
+                found = self._read("SELECT file, states, next FROM days WHERE file = ? AND day <= ? "
+                                   "ORDER BY day DESC LIMIT 1", (file, shown), shown)
+                return found.get(file)
+            # each file's row is found by two seeks in the (file, day) index, not by a scan of all
+            every = self._all[shown] = self._read(
+                "SELECT days.file, days.states, days.next FROM files JOIN days ON days.file = files.id AND "
+                "days.day = (SELECT max(day) FROM days WHERE file = files.id AND day <= ?)", (shown,), shown)
         return every.get(file)
 
-    def _read(self, query: str, arguments: tuple) -> list:
+    def _read(self, query: str, arguments: tuple, shown: str) -> dict[int, tuple]:
         try:
-            return self._connection.execute(query, arguments).fetchall()
+            return {file: (state_line(states, shown), following)
+                    for file, states, following in self._connection.execute(query, arguments)}
         except sqlite3.Error:
-            return []
+            return {}
+
+
+def state_line(states: Any, shown: str) -> str | None:
+    """The line of a row of the timeline (see timeline_chunks) that holds the state on the day
+    `shown`: the last one of a day up to it; None where there is none (or the row is no text)."""
+    if type(states) is not str:
+        return None
+    lines = states.split("\n")
+    # each line starts ["YYYY-MM-DD", : those of days up to `shown` sort before ["shown"~
+    found = bisect_right(lines, f'["{shown}"~') - 1
+    return lines[found] if found >= 0 else None
 
 
 class StoredTimeline:
@@ -204,18 +218,15 @@ class StoredTimeline:
             return None
         if day not in self._asked:
             shown = day.isoformat()
-            row = self._days.row(self._entries.file, shown)
             try:
-                lines, following = row[0].split("\n"), row[1]
+                line, following = self._days.row(self._entries.file, shown)  # TypeError: no row
                 if following is not None and following <= shown:
                     raise ValueError("a row of the timeline is missing")
-                # each line starts ["YYYY-MM-DD", : those of days up to `shown` sort before ["shown"~
-                found = bisect_right(lines, f'["{shown}"~') - 1
-                state = json.loads(lines[found]) if found >= 0 else None
-                if not isinstance(state, list) or state[0] != lines[found][2:12]:
+                state = json.loads(line)  # TypeError: no line
+                if not isinstance(state, list) or state[0] != line[2:12]:
                     raise ValueError("a row of another shape")
                 self._asked[day] = decode_state(state)  # only the state asked for is decoded
-            except (*DAMAGED, IndexError, AttributeError):  # TypeError: no row
+            except (*DAMAGED, IndexError, AttributeError):
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
