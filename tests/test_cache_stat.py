@@ -173,7 +173,7 @@ def test_a_definition_comes_back_exactly_with_its_defaults_left_out(target, base
     """Fields as their defaults are not kept, but a figure written otherwise than the default
     (1.0 against 1) is: it prints otherwise."""
     from helpers import make_target
-    from kpitrack.files.stored import definition_fields, encode_definition, restored
+    from kpitrack.files.definition import definition_fields, encode_definition, restored
 
     made = make_target(target=target, baseline=baseline, tags=("a",), path=Path("p/t.toml"))
     text = encode_definition(made)

@@ -7,7 +7,7 @@ as compact rows of plain strings and numbers) and its timeline (the target's sta
 each day with entries, see kpitrack.domain.timeline) in rows of up to stored.CHUNK days, indexed by file
 and first day: a status looks up one state per target and never reads the entries, which are read (and
 written, the first time) only when a command asks for them. What a row holds and how it is read
-back is kpitrack.files.stored. Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
+back is kpitrack.files.stored (and kpitrack.files.definition). Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
 file's bytes and a hash of the code that builds targets, so any change to either is seen and only
 that file is parsed again. A folder owned by another user, or writable by group or others, is not
 used; a damaged database is deleted and rebuilt, with a one-line notice on stderr (see `quiet`).
@@ -235,7 +235,8 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
               read: Callable[[], bytes]) -> Target | None:
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
-    from kpitrack.files.stored import StoredEntries, definition_fields, restored
+    from kpitrack.files.definition import definition_fields, restored
+    from kpitrack.files.stored import StoredEntries
 
     try:
         fields = definition_fields(row[3], path)
@@ -331,7 +332,8 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target) ->
     while racily clean)."""
     import sqlite3
 
-    from kpitrack.files.stored import encode_definition, timeline_chunks
+    from kpitrack.files.definition import encode_definition
+    from kpitrack.files.stored import timeline_chunks
 
     _stored.append(name)
     try:

@@ -1,30 +1,27 @@
 """What the cache keeps of a target file, and how it is read back: the definition as tagged JSON,
 the entries as compact rows (read only when a command asks for them, and written the first time
-one does), and the timeline in chunks of up to CHUNK days, indexed by their first day. Text only,
-never code. Used by kpitrack.files.cache, which finds, checks and writes the rows."""
+one does), and the timeline in chunks of up to CHUNK days, indexed by their first day (the
+definition is kpitrack.files.definition's). Text only, never code. Used by kpitrack.files.cache,
+which finds, checks and writes the rows."""
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 import re
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
-from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
+from kpitrack.files.definition import figure
 
 CHUNK = 16  # days of a timeline kept in one row: a lookup reads at most this many (64: a status read 4 KB a target)
 LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
 DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
-_ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 unwritable: set = set()  # connections another process kept busy: not written by this one
 
 
@@ -285,23 +282,6 @@ _day = lru_cache(maxsize=4096)(date.fromisoformat)
 _WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
 
 
-def figure(text: Any) -> Decimal:
-    """A figure the cache kept, as the file could hold it: ValueError for anything else (NaN, sNaN,
-    an infinity, 1e999999, not a number: a row tampered with is damaged, read from the file again)."""
-    if not isinstance(text, str):
-        raise ValueError("a figure is kept as text")
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        raise ValueError("not a figure") from None
-    if not number.is_finite() or not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-        raise ValueError("not a figure a file can hold")
-    return number
-
-
-MAX_EXPONENT = 80  # far past any sum of files' figures (28 digits, 28 places), far below Decimal's own limits
-
-
 def decode_state(row: list) -> DayState:
     day, value, wording, estimate, change, met_since = row
     return DayState(date.fromisoformat(day), figure(value), None if wording is None else ReadingQualifier(wording),
@@ -365,97 +345,3 @@ _PRINTED_FIGURES = re.compile(f"(?:{_PRINTED_FIGURE}(?:\n{_PRINTED_FIGURE})*)?")
 def _printed_day(text: Any) -> bool:
     """Whether `text` is a date as the cache writes it (and prints it): its ISO form."""
     return type(text) is str and _day(text).isoformat() == text
-
-
-def encode_definition(target: Target) -> str:
-    """A target's fields but its entries and path (the file it is read from gives it), each tagged by
-    type so that it comes back exactly; a field as its default is left out (100.0 is not 100: only a
-    value written as the default's is). ASCII: a path's undecodable bytes (lone surrogates) come back."""
-    written = {}
-    for name in _DEFINITION_ORDER:
-        value, default = getattr(target, name), _DEFAULTS.get(name, _NO_DEFAULT)
-        if value is not default:  # the default itself (None, False, ()) is left out at once
-            value, default = _encode(value), _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
-            if type(value) is not type(default) or value != default:
-                written[name] = value
-    return json.dumps({"Target": written})
-
-
-def definition_fields(text: str, path: Path | None) -> dict[str, Any]:
-    """The fields `encode_definition` wrote, decoded, with the defaults of those it left out and the
-    `path` given; ValueError for anything else."""
-    value = json.loads(text)
-    inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
-    if not isinstance(inner, dict) or not _REQUIRED <= inner.keys() <= _DEFINITION_FIELDS:
-        raise ValueError("not a target")
-    fields = _DEFAULTS.copy()
-    for name, item in inner.items():
-        fields[name] = item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
-    fields["path"] = path
-    return fields
-
-
-def restored(fields: dict[str, Any]) -> Target:
-    """The Target of every field (as definition_fields gives them, entries added): its dataclass
-    __init__ only sets them, one frozen setattr at a time, so they are set at once."""
-    if _PLAIN_INIT:
-        target = object.__new__(Target)
-        target.__dict__.update(fields)
-        return target
-    return Target(**fields)
-
-
-_FIELDS = dataclasses.fields(Target)
-_DEFINITION_FIELDS = frozenset(field.name for field in _FIELDS) - {"entries", "path"}
-_DEFINITION_ORDER = tuple(field.name for field in _FIELDS if field.name in _DEFINITION_FIELDS)
-_DEFAULTS = {field.name: field.default for field in _FIELDS
-             if field.name in _DEFINITION_FIELDS and field.default is not dataclasses.MISSING}
-_REQUIRED = _DEFINITION_FIELDS - _DEFAULTS.keys()
-_NO_DEFAULT = object()
-_PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
-               and all(field.init and field.default_factory is dataclasses.MISSING for field in _FIELDS))
-
-
-def _encode(value: Any) -> Any:
-    """A value of a Target, tagged by type so that it comes back exactly (a Decimal as its digits)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)) and not isinstance(value, enum.Enum):
-        return value
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, date):
-        return {"date": value.isoformat()}
-    if isinstance(value, enum.Enum):
-        return {"enum": type(value).__name__, "value": value.value}
-    if isinstance(value, Path):
-        return {"path": str(value)}
-    if isinstance(value, (Checkpoint, Node)):
-        return {type(value).__name__: {field.name: _encode(getattr(value, field.name))
-                                       for field in dataclasses.fields(value)}}
-    if isinstance(value, tuple):
-        return {"tuple": [_encode(item) for item in value]}
-    raise TypeError(f"cannot cache a {type(value).__name__}")
-
-
-def _decode(value: Any) -> Any:
-    if not isinstance(value, dict):
-        if isinstance(value, list):
-            raise ValueError("untagged list")
-        return value
-    (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
-    if tag == "decimal":
-        return figure(inner)
-    if tag == "date":
-        return date.fromisoformat(inner)
-    if tag == "enum":
-        return _ENUMS[inner["enum"]](inner["value"])
-    if tag == "path":
-        return Path(inner)
-    if tag == "tuple":
-        return tuple(_decode(item) for item in inner)
-    made = {"Checkpoint": Checkpoint, "Node": Node}.get(tag)
-    if made is None or set(inner) != {field.name for field in dataclasses.fields(made)}:
-        raise ValueError("another shape")
-    return made(**{name: _decode(item) for name, item in inner.items()})
-
-
-_DEFAULTS_WRITTEN = {name: _encode(value) for name, value in _DEFAULTS.items()}
