@@ -187,13 +187,15 @@ def _damaged(cache: Path, connection):
 
 
 def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.stat_result, looked: int,
-           parse: Callable[[bytes], Target], read: Callable[[], bytes], batch: bool = False) -> Target:
+           parse: Callable[[bytes], Any], read: Callable[[], bytes], batch: bool = False,
+           plain: type | None = None) -> Any:
     """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module),
     read from `path` (the target's path as the caller names the file): then its entries are read only when asked for, and its figures come from the index. `status` is
     the file's stat, taken after `looked` (time.time_ns()) and before any read: a row kept with the
     same stat (and code) is trusted without reading the file; any other is checked against the
     SHA-256 of the bytes. `read` reads the file (again, for entries not kept yet). With `batch`, new
-    rows wait for `commit`, so that a workspace is written in few transactions."""
+    rows wait for `commit`, so that a workspace is written in few transactions. With `plain` (Settings
+    or Plan), the file is a settings or plan file, and `parse` gives one of those."""
     import sqlite3
 
     connection = _open(cache)
@@ -210,13 +212,13 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
         row = None
         connection = _damaged(cache, connection)
     if row is not None and row[2] == seen:
-        target = _from_row(connection, row, path, parse, read)
+        target = _kept(connection, row, path, parse, read, plain)
         if target is not None:
             return target
     data = read()
     key = content_key(data)
     if row is not None and row[1] == key:
-        target = _from_row(connection, row, path, parse, read)
+        target = _kept(connection, row, path, parse, read, plain)
         if target is not None:
             if settled(status, looked):  # touched, or settled since: its stat vouches for it from now on
                 _restat(connection, row[0], seen)
@@ -225,10 +227,24 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
             return target
     target = parse(data)
     if connection is not None:
-        _store(connection, name, key, seen if settled(status, looked) else None, target)
+        (_store_plain if plain else _store)(connection, name, key, seen if settled(status, looked) else None, target)
         if not batch or len(_stored) >= COMMIT_EVERY:
             commit(cache)
     return target
+
+
+def _kept(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Any], read: Callable[[], bytes],
+          plain: type | None) -> Any:
+    """What a row keeps: a target (see _from_row), or a settings or plan file's `plain` value; None
+    for a row of another shape."""
+    if plain is None:
+        return _from_row(connection, row, path, parse, read)
+    from kpitrack.files.definition import plain_value
+
+    try:
+        return plain_value(row[3], plain)
+    except Exception:  # a row of another shape: parse instead
+        return None
 
 
 def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Target],
@@ -357,6 +373,17 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target) ->
             raise
     except (sqlite3.Error, TypeError, ValueError):
         pass  # a cache that cannot be written is no cache, not an error
+
+
+def _store_plain(connection, name: str, key: str, seen: str | None, value) -> None:
+    """Keep a settings or plan file's value, as _store keeps a target's definition."""
+    from kpitrack.files.definition import encode_definition
+    from kpitrack.files.stored import write
+
+    _stored.append(name)
+    if _begun(connection):
+        write(connection, "INSERT OR REPLACE INTO files (place, key, stat, target, count) VALUES (?, ?, ?, ?, 0)",
+              (name, key, seen, encode_definition(value)))
 
 
 _pending: set = set()  # connections with rows written and not yet committed

@@ -17,7 +17,6 @@ from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
-from kpitrack.files.schema import target_warnings
 from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.domain.verdicts import outcome
 from kpitrack.reports.pace import pace_class
@@ -140,6 +139,7 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     """What is allowed but probably a slip: entries outside their period, identical entries and two
     totals on one day, and parents whose own figures disagree with the sum of their parts."""
     from kpitrack.files.entrycheck import entry_doubts  # validate and check, not status
+    from kpitrack.files.schema import target_warnings
 
     others = workspace.by_id()
     warnings = []
