@@ -32,12 +32,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.model import Target
-from kpitrack.domain.timeline import fold_key, timeline
+from kpitrack.domain.timeline import timeline
 
 CACHE_FORMAT = "sqlite-6"
 SCHEMA_VERSION = 6  # PRAGMA user_version of the tables below; another one is dropped and made anew
@@ -201,7 +200,7 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
     connection = _open(cache)
     if connection is None:
         return parse(read())
-    workspace, name = (_text(part) for part in (place[0], "\0".join(place)))
+    workspace, name = _text(place[0]), _text("\0".join(place))
     seen = f"{code_hash()}:{stamp(status)}"
     try:
         row = (_workspace_rows(connection, workspace, name) if batch else connection.execute(
@@ -252,15 +251,17 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
     from kpitrack.files.definition import definition_fields, restored
-    from kpitrack.files.stored import StoredEntries
+    from functools import partial
+
+    from kpitrack.files.stored import StoredEntries, iso_date
 
     try:
         fields = definition_fields(row[3], path)
-        first_day = None if row[5] is None else date.fromisoformat(row[5])
+        first_day = None if row[5] is None else iso_date(row[5])
         fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,
-                                                    lambda: _parse_again(parse, read), _day_rows.get(connection))
+                                                    partial(_parse_again, parse, read), _day_rows.get(connection))
         target = restored(fields)
-        entries.timeline.made_for(fold_key(target))
+        entries.timeline.made_for(target)
         return target
     except Exception:  # a row of another shape: parse instead
         return None

@@ -34,6 +34,10 @@ def figure(text: Any) -> Decimal:
 
 
 MAX_EXPONENT = 80  # far past any sum of files' figures (28 digits, 28 places), far below Decimal's own limits
+# Targets share their dates and many figures (start, due, target): each text is decoded once a run,
+# and its value (immutable) shared. A list or dict (unhashable) raises TypeError: damaged, as it is.
+_figure = lru_cache(maxsize=4096)(figure)
+_day = lru_cache(maxsize=4096)(date.fromisoformat)
 
 
 def encode_definition(value: Target | Settings | Plan) -> str:
@@ -71,8 +75,11 @@ def _decoded(text: str, kind: type) -> dict[str, Any]:
         raise ValueError(f"not a {kind.__name__}")
     fields = shape.defaults.copy()
     for name, item in inner.items():
-        fields[name] = item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
+        fields[name] = item if item is None or type(item) in _PLAIN else _decode(item)
     return fields
+
+
+_PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it comes
 
 
 def restored(fields: dict[str, Any]) -> Target:
@@ -139,9 +146,9 @@ def _decode(value: Any) -> Any:
         return value
     (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
     if tag == "decimal":
-        return figure(inner)
+        return _figure(inner)
     if tag == "date":
-        return date.fromisoformat(inner)
+        return _day(inner)
     if tag == "enum":
         return _ENUMS[inner["enum"]](inner["value"])
     if tag == "path":

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
-from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
+from kpitrack.domain.timeline import DayState, Timeline, fold_key, last_by_date, timeline
 from kpitrack.files.definition import figure
 
 CHUNK = 16  # days of a timeline kept in one row: a lookup reads at most this many (64: a status read 4 KB a target)
@@ -41,6 +41,8 @@ class StoredEntries(Sequence):
     """A target's entries as the cache keeps them: read from it only when asked for (and parsed
     from the file, then kept, the first time). Its `timeline` answers the target's state on a day
     from the index, without them."""
+
+    __slots__ = ("_connection", "file", "_count", "parsed", "_entries", "_from_cache", "timeline")  # one a target
 
     def __init__(self, connection, file: int, count: int, first_day: date | None,
                  parsed: Callable[[], Target], days: DayRows | None = None) -> None:
@@ -164,17 +166,17 @@ class DayRows:
         """(the line of `file`'s state on the day `shown`, or None where its row has none; the first
         day of the row after it) of the row that holds that state; None where there is no row."""
         every = self._all.get(shown)
-        if every is None:
-            if shown not in self._once:
-                self._once.add(shown)
-                found = self._read("SELECT file, states, next FROM days WHERE file = ? AND day <= ? "
-                                   "ORDER BY day DESC LIMIT 1", (file, shown), shown)
-                return found.get(file)
+        if every is None and shown in self._once:
             # each file's row is found by two seeks in the (file, day) index, not by a scan of all
             every = self._all[shown] = self._read(
                 "SELECT days.file, days.states, days.next FROM files JOIN days ON days.file = files.id AND "
                 "days.day = (SELECT max(day) FROM days WHERE file = files.id AND day <= ?)", (shown,), shown)
-        return every.get(file)
+        self._once.add(shown)
+        # a timeline keeps what it was given: asked again (its states released), a file is read alone
+        found = every.pop(file, None) if every is not None else None
+        return found if found is not None else self._read(
+            "SELECT file, states, next FROM days WHERE file = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+            (file, shown), shown).get(file)
 
     def _read(self, query: str, arguments: tuple, shown: str) -> dict[int, tuple]:
         try:
@@ -199,16 +201,24 @@ class StoredTimeline:
     """A target's states by day, looked up in the cache's index (see kpitrack.domain.timeline.Timeline);
     rows gone or damaged are made again from the file."""
 
+    __slots__ = ("_made", "checked", "_entries", "_first_day", "_days", "_asked", "_fallback")
+
     def __init__(self, entries: StoredEntries, first_day: date | None, days: DayRows) -> None:
-        self.key: tuple | None = None
+        self._made: Target | None = None
         self.checked: Target | None = None  # the target whose fold_key was found to be `key` (timeline.timeline)
         self._entries, self._first_day, self._days = entries, first_day, days
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
 
-    def made_for(self, key: tuple) -> None:
-        """The kpitrack.domain.timeline.fold_key of the target the states were made for."""
-        self.key = key
+    def made_for(self, target: Target) -> None:
+        """The target the states were made for (the one read from the row): its own key, checked."""
+        self._made = self.checked = target
+
+    @property
+    def key(self) -> tuple | None:
+        """The kpitrack.domain.timeline.fold_key of the target the states were made for, made when a
+        target of other fields (a parent given its parts' sums) asks."""
+        return None if self._made is None else fold_key(self._made)
 
     def at(self, day: date) -> DayState | None:
         if self._first_day is None or day < self._first_day:
@@ -278,7 +288,7 @@ def states_of(text: str) -> list:
 
 
 iso_day = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
-_day = lru_cache(maxsize=4096)(date.fromisoformat)
+_day = iso_date = lru_cache(maxsize=4096)(date.fromisoformat)
 _WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
 
 
