@@ -203,8 +203,7 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
     workspace, name = _text(place[0]), _text("\0".join(place))
     seen = f"{code_hash()}:{stamp(status)}"
     try:
-        row = (_workspace_rows(connection, workspace, name) if batch else connection.execute(
-            "SELECT id, key, stat, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
+        row = _workspace_rows(connection, workspace, name) if batch else connection.execute(ROW, (name,)).fetchone()
     except sqlite3.DatabaseError as error:
         if busy(error):  # another kpitrack holds it: read this file without the cache
             return parse(read())
@@ -272,6 +271,7 @@ def _text(place: str) -> str:
     return place.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+ROW = "SELECT id, key, stat, target, count, first_day FROM files WHERE place = ?"  # a file's row, as cached reads it
 COMMIT_EVERY = 100  # files written in one transaction: few commits, yet no long lock on a large workspace
 _loading: dict[tuple, tuple[dict[str, tuple], set[str]]] = {}  # (connection, workspace) -> its rows, places seen
 _stored: list = []  # rows written since the last commit
@@ -290,7 +290,12 @@ def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
                                    "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
         known = _loading[(connection, workspace)] = ({row[0]: row[1:] for row in found}, set())
     known[1].add(name)
-    return known[0].get(name)
+    row = known[0].get(name)
+    if row is not None and len(row) == 1:  # asked again (a plan.toml: for its targets' period, then itself)
+        return connection.execute(ROW, (name,)).fetchone()
+    if row is not None:
+        known[0][name] = row[:1]  # its id, for forget_the_rest: its texts are let go as the load goes
+    return row
 
 
 def forget_the_rest() -> None:

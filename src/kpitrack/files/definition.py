@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+from sys import intern
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -56,8 +57,8 @@ def encode_definition(value: Target | Settings | Plan) -> str:
 
 
 def definition_fields(text: str, path: Path | None) -> dict[str, Any]:
-    """The fields `encode_definition` wrote of a target, decoded, with the defaults of those it left
-    out and the `path` given; ValueError for anything else."""
+    """The fields `encode_definition` wrote of a target, decoded (those it left out are at their
+    defaults), with the `path` given; ValueError for anything else."""
     fields = _decoded(text, Target)
     fields["path"] = path
     return fields
@@ -73,9 +74,9 @@ def _decoded(text: str, kind: type) -> dict[str, Any]:
     inner = value.get(kind.__name__) if isinstance(value, dict) and len(value) == 1 else None
     if not isinstance(inner, dict) or not shape.required <= inner.keys() <= shape.names:
         raise ValueError(f"not a {kind.__name__}")
-    fields = shape.defaults.copy()
-    for name, item in inner.items():
-        fields[name] = item if item is None or type(item) in _PLAIN else _decode(item)
+    fields = {}
+    for name, item in inner.items():  # the field's own name for a key (JSON's copy of it is let go)
+        fields[intern(name)] = item if item is None or type(item) in _PLAIN else _decode(item)
     return fields
 
 
@@ -83,11 +84,13 @@ _PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it com
 
 
 def restored(fields: dict[str, Any]) -> Target:
-    """The Target of every field (as definition_fields gives them, entries added): its dataclass
-    __init__ only sets them, one frozen setattr at a time, so they are set at once."""
+    """The Target of the fields definition_fields gives (entries added), the others at their defaults.
+    Its dataclass __init__ only sets every field, one frozen setattr at a time; here `fields` becomes
+    the target's own dict (not to be used again), and a field left out is read from the class, which
+    holds its default as any dataclass does: 10 entries a target, not 40 (5 MB of 10,000 targets)."""
     if _PLAIN_INIT:
         target = object.__new__(Target)
-        target.__dict__.update(fields)
+        object.__setattr__(target, "__dict__", fields)
         return target
     return Target(**fields)
 
@@ -116,7 +119,9 @@ def _shape(kind: type) -> _Shape:
 _FIELDS = dataclasses.fields(Target)
 _NO_DEFAULT = object()
 _PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
-               and all(field.init and field.default_factory is dataclasses.MISSING for field in _FIELDS))
+               and all(field.init and field.default_factory is dataclasses.MISSING
+                       and (field.default is dataclasses.MISSING or vars(Target)[field.name] is field.default)
+                       for field in _FIELDS))
 
 
 def _encode(value: Any) -> Any:

@@ -86,6 +86,13 @@ def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
     return [folder / found.name for folder, found in _target_files(_walk(root, skipped), root)]
 
 
+def _named(walked, folders: list[tuple[Path, list[str]]]):
+    """The walk, as it goes, with each folder and the names of its files kept in `folders`."""
+    for folder, files in walked:
+        folders.append((folder, [found.name for found in files]))
+        yield folder, files
+
+
 def _target_files(walked, root: Path):
     """(folder, Found) of the target files among a walk's."""
     for folder, files in walked:
@@ -111,8 +118,8 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
         except KpitrackError as problem:
             workspace.problems.append(problem)
         looked = time.time_ns()  # before the walk's stats: see kpitrack.files.cache on files racily clean
-        walked = list(_walk(root, skipped))
-        for folder, found in _target_files(walked, root):
+        folders: list[tuple[Path, list[str]]] = []  # the walk's, for the plans: its stats are not kept
+        for folder, found in _target_files(_named(_walk(root, skipped), folders), root):
             path = folder / found.name
             try:
                 target = load_target(path, root, cache, periods, real_root, (found, folder, looked))
@@ -130,7 +137,7 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
             N_("not a regular file (a folder, pipe or device), so no target: rename or remove it"), path)
             for path in skipped]
         resolve_parts(workspace)
-        workspace.plans = load_plans(root, workspace.problems, walked, cache, real_root)
+        workspace.plans = load_plans(root, workspace.problems, folders, cache, real_root)
         loaded = True
     finally:
         if cache:
@@ -200,13 +207,13 @@ def _with_sums(parent: Target, parts: list[Target]) -> Target:
     return replace(parent, target=total, baseline=baseline)
 
 
-def load_plans(root: Path, problems: list[KpitrackError], walked: list | None = None, cache: Path | None = None,
+def load_plans(root: Path, problems: list[KpitrackError], folders: list | None = None, cache: Path | None = None,
                real_root: str | None = None) -> dict[str, Plan]:
-    """The plan.toml of every folder, by folder (from the walk given, if any); a broken one becomes a
-    problem. With `cache` and the workspace's `real_root`, from load_workspace: through the cache."""
+    """The plan.toml of every folder, by folder (of the `folders` walked, with their file names, if
+    given); a broken one becomes a problem. With `cache` and the workspace's `real_root`, from
+    load_workspace: through the cache."""
     plans = {}
-    for folder, files in _folders(root) if walked is None else (
-            (folder, [found.name for found in files]) for folder, files in walked):
+    for folder, files in _folders(root) if folders is None else folders:
         if PLAN_FILE in files:
             path = folder / PLAN_FILE
             try:
