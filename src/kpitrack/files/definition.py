@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kpitrack.domain.model import Checkpoint, Direction, Kind, Node, Plan, Qualifier, ReadingQualifier, Settings, Target
+from kpitrack.domain.model import (Checkpoint, Direction, Kind, Node, Plan, Qualifier, ReadingQualifier, Record, Settings,
+                                   Target)
 
 _ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 
@@ -84,10 +85,9 @@ _PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it com
 
 
 def restored(fields: dict[str, Any]) -> Target:
-    """The Target of the fields definition_fields gives (entries added), the others at their defaults.
-    Its dataclass __init__ only sets every field, one frozen setattr at a time; here `fields` becomes
-    the target's own dict (not to be used again), and a field left out is read from the class, which
-    holds its default as any dataclass does: 10 entries a target, not 40 (5 MB of 10,000 targets)."""
+    """The Target of the fields definition_fields gives (entries added), the others at their defaults,
+    made as Record.__init__ makes it without checking the fields again: `fields` becomes the target's
+    own dict (not to be used again); 10 entries a target, not 40 (5 MB of 10,000 targets)."""
     if _PLAIN_INIT:
         target = object.__new__(Target)
         object.__setattr__(target, "__dict__", fields)
@@ -116,12 +116,8 @@ def _shape(kind: type) -> _Shape:
                   frozenset(order) - defaults.keys())
 
 
-_FIELDS = dataclasses.fields(Target)
 _NO_DEFAULT = object()
-_PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
-               and all(field.init and field.default_factory is dataclasses.MISSING
-                       and (field.default is dataclasses.MISSING or vars(Target)[field.name] is field.default)
-                       for field in _FIELDS))
+_PLAIN_INIT = Target.__init__ is Record.__init__  # which takes the fields given for the record's dict
 
 
 def _encode(value: Any) -> Any:
