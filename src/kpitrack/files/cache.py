@@ -38,7 +38,7 @@ from typing import Any, Callable
 from kpitrack.domain.model import Target
 from kpitrack.domain.timeline import timeline
 
-CACHE_FORMAT = "sqlite-6"
+CACHE_FORMAT = "sqlite-7"  # 7: timeline rows of 16 days, not 64; rows for kpitrack.toml and plan.toml
 SCHEMA_VERSION = 6  # PRAGMA user_version of the tables below; another one is dropped and made anew
 TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
           "key TEXT NOT NULL, stat TEXT, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, "
@@ -249,9 +249,9 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
               read: Callable[[], bytes]) -> Target | None:
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
-    from kpitrack.files.definition import definition_fields, restored
     from functools import partial
 
+    from kpitrack.files.definition import definition_fields, restored
     from kpitrack.files.stored import StoredEntries, iso_date
 
     try:
