@@ -82,6 +82,7 @@ def _decoded(text: str, kind: type) -> dict[str, Any]:
 
 
 _PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it comes
+_TEXT = frozenset([str])
 
 
 def restored(fields: dict[str, Any]) -> Target:
@@ -141,6 +142,14 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
+    if type(value) is dict and len(value) == 1:  # what most targets hold: dates, figures, lists of words
+        (tag, inner), = value.items()
+        if tag == "date":
+            return _day(inner)
+        if tag == "decimal":
+            return _figure(inner)
+        if tag == "tuple" and type(inner) is list and _TEXT.issuperset(map(type, inner)):
+            return tuple(inner)
     if not isinstance(value, dict):
         if isinstance(value, list):
             raise ValueError("untagged list")
