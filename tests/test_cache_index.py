@@ -1,15 +1,19 @@
-"""The cache as an index: a warm status looks up one state per target and reads no entry; the
-answers are those of a fresh parse; rows replaced by another process meanwhile are noticed."""
+"""The cache as an index: a warm status looks up one state per target and reads no entry, a cold one
+lets the entries it parsed go once their rows are written; the answers are those of a fresh parse;
+rows replaced by another process meanwhile are noticed."""
 
 import sqlite3
+import tracemalloc
 from datetime import date, timedelta
 
 import pytest
 from pathlib import Path
 
 import kpitrack.files.cache
+import kpitrack.files.schema
 import kpitrack.files.stored
-from helpers import write
+import kpitrack.files.workspace
+from helpers import run, write
 from kpitrack.reports.report import evaluate
 from kpitrack.domain.timeline import entry_days, latest_entries, state_at
 from kpitrack.files.workspace import load_workspace
@@ -105,9 +109,10 @@ def test_a_file_changed_meanwhile_is_read_as_it_is_now(workspace, tmp_path):
     assert len(list(loaded.targets[0].entries)) == 31  # no failure half-way through an export
 
 
-def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace, tmp_path):
+@pytest.mark.parametrize("entries", [True, False])  # False: nothing written, so the parsed entries kept
+def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace, tmp_path, entries):
     cache = tmp_path / "cache"
-    load_workspace(workspace, None)
+    expected = answers(workspace, None, date(2023, 6, 30))
     kpitrack.files.cache._open(cache)
     kpitrack.files.cache._connections.clear()
     holder = sqlite3.connect(cache / kpitrack.files.cache.DATABASE, isolation_level=None)
@@ -116,8 +121,9 @@ def test_a_busy_cache_is_given_up_for_the_run_not_waited_for_each_file(workspace
         attempts = []
         connection = kpitrack.files.cache._open(cache)
         connection.set_trace_callback(lambda statement: attempts.append(statement) if "BEGIN" in statement else None)
-        loaded = load_workspace(workspace, cache)
-        assert len(loaded.targets) == 5 and not loaded.problems
+        loaded = load_workspace(workspace, cache, entries)
+        assert figures(loaded, date(2023, 6, 30)) == expected and not loaded.problems
+        assert all(type(target.entries) is tuple for target in loaded.targets)
         assert len(attempts) == 1
     finally:
         holder.execute("ROLLBACK")
@@ -178,7 +184,6 @@ def test_a_timeline_longer_than_a_row_is_looked_up_on_every_day(tmp_path):
 
 
 def test_entries_are_kept_the_first_time_a_command_reads_them(workspace, tmp_path, monkeypatch):
-    import kpitrack.files.schema
 
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)  # a status: the index, no entries
@@ -325,3 +330,74 @@ def test_a_timeline_row_is_written_as_json_would_write_it():
     assert rows == [(encoded[start][0], json.dumps(encoded[start:start + size])[1:-1].replace("], [", "]\n["),
                      encoded[start + size][0] if start + size < len(encoded) else None)
                     for start in range(0, len(encoded), size)]
+
+
+def figures(loaded, as_of):
+    return [(target.id, figures) for target, figures in evaluate(loaded, as_of)]
+
+
+def test_a_cold_load_for_figures_keeps_no_entry_and_answers_as_a_parse(workspace, tmp_path, monkeypatch):
+    expected = {as_of: answers(workspace, None, as_of) for as_of in AS_OF}
+    kpitrack.files.cache._connections.clear()
+    loaded = load_workspace(workspace, tmp_path / "cache", entries=False)
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    for as_of in AS_OF:
+        assert figures(loaded, as_of) == expected[as_of], as_of
+    stored = [target.entries for target in loaded.targets]
+    assert all(isinstance(entries, kpitrack.files.stored.StoredEntries) and entries._entries is None for entries in stored)
+    assert [len(entries) for entries in stored] == [30, 4, 3, 1, 0]
+
+
+def test_a_cold_load_with_entries_keeps_those_it_parsed(workspace, tmp_path, monkeypatch):
+    """validate and export read every entry: not parsed a second time."""
+    kpitrack.files.cache._connections.clear()
+    loaded = load_workspace(workspace, tmp_path / "cache")
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    assert all(type(target.entries) is tuple for target in loaded.targets)
+    assert [len(list(target.entries)) for target in loaded.targets] == [30, 4, 3, 1, 0]
+
+
+def test_a_cold_load_for_figures_holds_far_less_memory(tmp_path):
+    root, cache = tmp_path / "ws", tmp_path / "cache"
+    days = [date(2023, 1, 1) + timedelta(days=step) for step in range(1000)]
+    for number in range(20):
+        write(root / f"t{number}.toml", HEAD.format(number=number, target=10000) + "".join(
+            block(day, f"{step}.5") + f'note = "entry {step}"\n' for step, day in enumerate(days)))
+
+    def held(entries: bool) -> int:
+        kpitrack.files.cache._connections.clear()
+        tracemalloc.start()
+        try:
+            loaded = load_workspace(root, cache / str(entries), entries)  # each cold
+            assert len(figures(loaded, date(2023, 6, 30))) == 20
+            return tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+
+    lean, full = held(False), held(True)
+    assert lean * 4 < full, (lean, full)  # the lean one holds a target's definition and fasttoml's lines
+
+
+def test_rows_gone_after_a_cold_load_are_read_from_the_file_again(workspace, tmp_path):
+    cache = tmp_path / "cache"
+    expected = answers(workspace, None, date(2023, 6, 30))
+    kpitrack.files.cache._connections.clear()
+    loaded = load_workspace(workspace, cache, entries=False)
+    with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as other:  # another process, in between
+        other.execute("DELETE FROM days")
+        other.execute("DELETE FROM files")
+    assert figures(loaded, date(2023, 6, 30)) == expected
+    assert [len(list(target.entries)) for target in loaded.targets] == [30, 4, 3, 1, 0]
+
+
+@pytest.mark.parametrize("command, entries", [
+    (("status",), False), (("status", "--format", "json"), False), (("check", "--fail-on", "behind"), False),
+    (("plans",), False), (("export",), True), (("validate",), True), (("show", "a"), True)])
+def test_the_commands_that_print_figures_only_let_the_entries_go(workspace, monkeypatch, command, entries):
+    asked = []
+    loading = kpitrack.files.workspace.load_workspace
+    monkeypatch.setattr(kpitrack.files.workspace, "load_workspace",
+                        lambda *args: asked.append(args[2:]) or loading(*args))
+    result = run(workspace, *command)
+    assert result.exit_code in (0, 1), result.output
+    assert asked == [(entries,)]

@@ -240,6 +240,12 @@ def test_a_file_with_a_byte_order_mark_is_read(tmp_path):
     assert status_rows(tmp_path, "--as-of", "2023-05-01")["bom"]["current"] == 3
 
 
+def test_a_bad_byte_after_a_byte_order_mark_is_named_where_it_is(tmp_path):
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + helpers.TARGET_TOML.encode() + b"# \xff\n")
+    line = one_error_line(run(tmp_path, "add", "bom", "3", "--date", "2023-05-01"))
+    assert f"bom.toml:{helpers.TARGET_TOML.count(chr(10)) + 1}: not UTF-8 text (byte 0xff)" in line
+
+
 def test_total_on_a_milestone_names_the_flag(tmp_path):
     helpers.write(tmp_path / "bridge.toml", 'title = "bridge"\nkind = "milestone"\nstart = 2024-01-01\n'
                                             'due = 2024-12-31\n')

@@ -6,7 +6,7 @@ from helpers import run, write
 def test_check_exits_1_and_lists_each_flagged_target(three_targets):
     result = run(three_targets, "check", "--as-of", "2023-06-30")
     assert result.exit_code == 1
-    assert result.stdout == "slow  synthetic: new firms  behind  8.33% done  lag +41.26 pt  due 2023-12-31\n"
+    assert result.stdout == "slow  synthetic: new firms  behind (red, behind plan)  8.33% done  lag +41.26 pt  due 2023-12-31\n"
 
 
 def test_check_exits_0_when_nothing_has_a_failing_status(three_targets):
@@ -34,4 +34,5 @@ def test_check_can_fail_on_stale(three_targets):
     result = run(three_targets, "check", "--as-of", "2023-08-07", "--fail-on", "stale")
     assert result.exit_code == 1
     assert [[cell.strip() for cell in line.split("  ") if cell][:3] for line in result.stdout.splitlines()] == [
-        ["ahead", "synthetic: new firms", "at-risk, stale"], ["slow", "synthetic: new firms", "behind, stale"]]
+        ["ahead", "synthetic: new firms", "at-risk (yellow, behind plan), stale"],
+        ["slow", "synthetic: new firms", "behind (red, behind plan), stale"]]

@@ -21,7 +21,7 @@ def test_plans_summarise_each_folder(tmp_path):
     assert (first["targets"], first["counts"]["done"], first["counts"]["on-track"], first["counts"]["behind"]) == (
         3, 1, 1, 1)
     assert (first["done_share"], first["on_track_share"]) == (Decimal("33.33"), Decimal("66.67"))
-    assert first["worst"] == {"id": "slow", "lag": Decimal("48.59")}
+    assert first["worst"] == {"id": "slow", "lag": Decimal("48.59"), "vs_plan": Decimal("-48.59")}  # vs_plan: as status gives it
     assert (second["title"], second["worst"]["id"]) == (None, "late")
     early = json.loads(run(tmp_path, "plans", "--as-of", "2022-06-30", "--format", "json").stdout)["plans"]
     assert [plan["worst"] for plan in early] == [None, None]  # nothing under way, so nothing behind

@@ -22,14 +22,14 @@ class Collector(html.parser.HTMLParser):
 def test_markdown_report_has_a_summary_and_table_per_folder_and_an_attention_list(three_targets):
     text = run(three_targets, "report", "--as-of", "2023-06-30").stdout
     assert text.startswith("# kpitrack report as of 2023-06-30\n")
-    assert ("## other\n\n1 target: 1 done, 0 on-track, 0 at-risk, 0 behind, 0 overdue, 0 no-data; "
+    assert ("## other\n\n1 target: 1 done (1 done-early), 0 on-track, 0 at-risk, 0 behind, 0 no-data; "
             "100.00% on track (done or on-track)\n") in text
-    assert ("## plan\n\n2 targets: 0 done, 1 on-track, 0 at-risk, 1 behind, 0 overdue, 0 no-data; "
+    assert ("## plan\n\n2 targets: 0 done, 1 on-track, 0 at-risk, 1 behind, 0 no-data; "
             "50.00% on track (done or on-track)\n") in text
     table_rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ID")]
     assert [row.split(" | ")[0] for row in table_rows] == ["| finished", "| ahead", "| slow"]
     attention = text.split("## Needing attention\n", 1)[1]
-    assert "**slow \\(behind\\)" not in attention and "**slow (behind): " in attention
+    assert "\\(" not in attention and "- **slow: synthetic: new firms**\n  - behind (red, behind plan); 100 / 1,200" in attention
     assert "needs 181.96 firms a month to finish by 2023-12-31" in attention  # 1100 * 30.4375 / 184
     assert "2023-06-30: 100" in attention and "ahead" not in attention
 

@@ -151,7 +151,7 @@ def test_status_table_shows_the_figures_without_colour_codes(tmp_path):
                                        "(yellow,", "behind", "plan)"]  # one line, ahead positive
     groups = [line.strip() for line in lines if line.strip() in ("(workspace root)", "plan")]
     assert groups == ["(workspace root)", "plan"]
-    assert lines[1] == "2 targets: 0 done, 1 on-track, 1 at-risk, 0 behind, 0 overdue, 0 no-data"
+    assert lines[1] == "2 targets: 0 done, 1 on-track, 1 at-risk, 0 behind, 0 no-data"
     assert "not done" in result.stdout
 
 

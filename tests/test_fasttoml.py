@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpitrack.files.fasttoml import loads
+from kpitrack.files.fasttoml import loads, loads_piece
 from kpitrack.domain.model import Entry, ReadingQualifier
 from kpitrack.writing.write import entry_block as render_entry
 import helpers
@@ -45,8 +45,8 @@ def document_of(text):
         return "error"
 
 
-def agrees(text):
-    fast = loads(text)
+def agrees(text, read=loads):
+    fast = read(text)
     if fast is None:
         return None
     assert fast == document_of(text)
@@ -96,3 +96,28 @@ def test_a_head_of_known_lines_is_read_here_as_tomllib_reads_it():
         assert _head(head + line + "\n") is None, line
         agrees(head + line + "\n" + block)
     assert _head(head + "target = 5\n") is None  # a repeated key: tomllib's error
+
+
+@settings(max_examples=helpers.examples(300), suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entries, min_size=1, max_size=3), st.lists(st.tuples(st.integers(0, 200), edits), max_size=3))
+def test_a_head_alone_or_blocks_alone_agree_or_decline(blocks, changes):
+    """What `add` reads piece by piece: a kpitrack.toml or a target's definition (no block), and the
+    blocks of a file cut from their head (the one it appends to, a day's entries, its own bytes read back)."""
+    for text in (HEAD, "yellow = 0\nred = 10\n", "".join(render_entry(entry) for entry in blocks).lstrip("\n")):
+        lines = text.split("\n")
+        for where, line in changes:
+            lines.insert(where % (len(lines) + 1), line)
+        agrees(text, loads_piece)
+        agrees("\n".join(lines), loads_piece)
+
+
+def test_what_add_reads_takes_the_fast_path():
+    block = render_entry(Entry(date(2023, 3, 1), Decimal("2.50"), repeat=2))
+    assert agrees(HEAD, loads_piece) == tomllib.loads(HEAD)
+    assert agrees("yellow = 0\nred = 10\n", loads_piece) == {"yellow": 0, "red": 10}
+    alone = agrees(block.lstrip("\n"), loads_piece)
+    assert alone == {"progress": [{"value": Decimal("2.50"), "repeat": 2, "date": date(2023, 3, 1)}]}
+    assert alone["progress"].lines is None  # counted by key_lines, not from the line put before
+    assert agrees(block, loads_piece)["progress"].lines == [2] and agrees("", loads_piece) == {}
+    for odd in ("[planned]\n", "title = 'x'\n", HEAD + "[[progress]]", "[[progress]]\nvalue = 1e3\n"):
+        assert loads_piece(odd) is None, odd

@@ -15,6 +15,8 @@ HEADERS_ZH = ["序号", "编号", "指标", "责任单位", "配合单位", "单
               "截至日期", "备注", "完成率", "序时进度", "进度差", "状态", "更新日期"]
 STATUS_ZH = {"done": "已完成", "on-track": "达到序时进度", "at-risk": "滞后", "behind": "严重滞后",
              "overdue": "逾期未完成", "not-started": "未开始", "no-data": "未报送", "tracked": "跟踪监测"}
+VERDICT_ZH = {"done-early": "提前完成", "on-time": "按时完成", "done-late": "逾期完成", "missed": "未完成",
+              "not-reported": "未报送"}
 FILLS = {"done": "C6EFCE", "on-track": "C6EFCE", "at-risk": "FFEB9C", "behind": "FFC7CE", "overdue": "FFC7CE",
          "not-started": "E7E6E6", "no-data": "E7E6E6", "tracked": "E7E6E6"}
 
@@ -84,6 +86,12 @@ def test_every_cell_agrees_with_status_json(ledger):
                 assert as_decimal(row["进度差"].value) == -Decimal(str(target["lag"]))  # 进度差: completion − plan
         pace = {"ahead": "超进度", "at": "达进度", "behind": "欠进度", None: ""}[target["pace_class"]]
         worded = pace if target["status"] == "on-track" and pace else STATUS_ZH[target["status"]]
+        if (target["exceeded_points"] or 0) > 0:  # ended: how, as the terminal words it
+            worded = "超额完成"
+        elif target["verdict"]:
+            worded = VERDICT_ZH[target["verdict"]]
+        elif target["status"] == "done" and target["last_update"] < target["due"]:
+            worded = "提前完成"
         assert worded in row["状态"].value and pace in row["状态"].value, row["状态"].value  # 绿灯 欠进度
         assert row["状态"].fill.fgColor.rgb.endswith(FILLS[target["status"]])
         updated = row["更新日期"].value

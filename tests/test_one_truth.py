@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 from helpers import progress, run, target_toml, write
 
@@ -397,3 +399,121 @@ def test_each_language_shows_its_own_title_in_every_output(tmp_path):
         assert any(text.startswith(title) for text in cells), cells
         book = load_workbook(tmp_path / f"{lang}.xlsx")
         assert title in [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+
+
+MISSED = ('# synthetic test data\ntitle = "synthetic missed"\nunit = "家"\ntarget = 100\n'
+          'start = 2025-01-01\ndue = 2025-06-30\nowner = "庚局"\n' + progress("2025-06-30", 40))
+
+
+def test_an_ended_targets_status_cell_says_how_it_ended_in_every_output(tmp_path):
+    """Once a target has a verdict, every status cell words it as the terminal does (未完成), not
+    its status (逾期未完成): the page, Word, the ledger, the site and Markdown gave the status. Word's
+    attention list gives the status cell and the figures, as the page's cards do."""
+    from docx import Document
+
+    write(tmp_path / "p" / "missed.toml", MISSED)
+    terminal = run(tmp_path, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert "未完成" in terminal and "逾期未完成" not in terminal.split("\n", 2)[2]
+    markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    shown = documents(tmp_path)
+    cells = {"markdown": markdown["missed"]["状态"], "page": page_status_cells(shown["page"])["missed"],
+             "site": page_status_cells(shown["site"])["missed"], "word": shown["word"]["synthetic missed"][8],
+             "ledger": sheet_rows(shown["book"])["missed"]["状态"]}
+    assert set(cells.values()) == {"未完成"}, cells
+    paragraphs = [paragraph.text for paragraph in Document(tmp_path / "r.docx").paragraphs]
+    card = paragraphs.index("synthetic missed — 未完成")
+    assert paragraphs[card + 1].startswith("累计完成 40 / 100 家 · 完成率 40.00%"), paragraphs[card:card + 3]
+    assert "累计完成 40 / 100 家 · 完成率 40.00%" in page_text(shown["page"])
+
+
+@pytest.mark.slow  # six reports of the shipped pledges
+def test_every_summary_counts_what_its_rows_status_cells_say(tmp_path):
+    """A summary names only what its rows say: it counted 逾期未完成 15 over rows that said 未完成 or
+    未报送 (an ended target's cell words its verdict). Markdown's line against its table, per plan,
+    for the shipped pledges past their due dates; and the page's counts against the page's cells."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    shipped = Path(__file__).parents[1] / "targets"
+    for lang in ("zh", "en"):
+        said = run(shipped, "--lang", lang, "report", "--as-of", "2025-03-31").stdout
+        for section in said.split("\n## ")[1:-1]:  # each plan's; the last is the attention list
+            line = next(text for text in section.splitlines() if text[:1].isdigit() or text.startswith("共"))
+            cells = Counter(markdown_cells(section)[key]["状态" if lang == "zh" else "Status"]
+                            for key in markdown_cells(section))
+            counts = re.split(r"[，,] (?![^（(]*[）)])|，(?![^（]*）)", line.split("：" if lang == "zh" else ": ", 1)[1].split("；")[0].split("; ")[0])
+            for part in counts:
+                whole = re.match(r"(?:(\d+) (.+?)|(.+?) (\d+))(?:[（(](.*)[）)])?$", part)
+                number, word = (int(whole[1]), whole[2]) if whole[1] else (int(whole[4]), whole[3])
+                ways = [re.match(r"(?:(\d+) (.+)|(.+) (\d+))$", way) for way in re.split(r"，|, ", whole[5] or "")] if whole[5] else []
+                named = {word} | {way[2] or way[3] for way in ways}
+                assert number == sum(count for cell, count in cells.items() if cell in named), (lang, part, cells)
+    page = run(shipped, "--lang", "zh", "report", "--as-of", "2025-03-31", "--format", "html").stdout
+    chips = Counter()  # over the page's plans
+    for count, word in re.findall(r'<li class="status \w+"><b>(\d+)</b><span[^>]*></span>([^<]*)</li>', page):
+        chips[word] += int(count)
+    cells = Counter(page_status_cells(page).values())
+    assert chips["未完成"] == cells["未完成"] and chips["未报送"] == cells["未报送"] > 0, (chips, cells)
+
+
+def test_a_growth_rates_gap_is_never_called_its_completion(tmp_path):
+    """Beside a growth rate's gap in points the sentences say 与目标相差, as `show` does, not 完成率
+    (the Markdown attention lines, the page's cards and Word's list said 完成率 -0.2个百分点)."""
+    from docx import Document
+
+    write(tmp_path / "p" / "gdp.toml", GROWTH)
+    at = ("--lang", "zh", "report", "--as-of", "2024-06-30")
+    assert "与目标相差 -0.2个百分点" in run(tmp_path, "--lang", "zh", "show", "gdp", "--as-of", "2024-06-30").stdout.replace("  ", " ")
+    markdown = run(tmp_path, *at).stdout
+    page = page_text(run(tmp_path, *at, "--format", "html").stdout)
+    run(tmp_path, *at, "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    word = " ".join(paragraph.text for paragraph in Document(tmp_path / "r.docx").paragraphs)
+    for where, text in (("markdown", markdown), ("page", page), ("word", word)):
+        assert "与目标相差 -0.2个百分点" in text and "完成率 -0.2" not in text, where
+
+
+NEARLY = ('# synthetic test data\ntitle = "synthetic 近60"\nunit = "个"\ntarget = 60\nstart = 2025-01-01\n'
+          'due = 2025-12-31\n\n[[progress]]\ndate = 2025-07-31\nvalue = 60\ntotal = true\nqualifier = "nearly"\n')
+LATE_NODES = ('# synthetic test data\ntitle = "synthetic late nodes"\nkind = "milestone"\nstart = 2025-01-01\n'
+              'due = 2025-12-31\n\n[[node]]\nname = "开工"\ndue = 2025-03-31\n\n[[node]]\nname = "主体完工"\n'
+              'due = 2025-06-30\n\n[[node]]\nname = "通车"\ndue = 2025-12-31\n'
+              '\n[[progress]]\ndate = 2025-03-20\nnode = "开工"\ndone = true\n')
+
+
+def test_a_figure_published_as_a_bound_and_late_nodes_read_the_same_in_every_output(tmp_path):
+    """近60 was a bare 60 on the page and in Word; a node plan's late nodes (主体完工逾期未完成) were in
+    status, show and check but not in Markdown's, the page's, Word's or the ledger's status cells; an
+    entry of a node plan was listed as a bare 已完成, without its node."""
+    write(tmp_path / "p" / "nearly.toml", NEARLY)
+    write(tmp_path / "p" / "nodes.toml", LATE_NODES)
+    status = run(tmp_path, "--lang", "zh", "status", "--as-of", AGREE_AS_OF).stdout
+    assert "近60" in status and "主体完工逾期未完成" in status
+    markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
+    shown = documents(tmp_path)
+    assert markdown["nearly"]["累计完成"] == "近60"
+    assert 'data-label="累计完成" class="num">近60<' in shown["page"]
+    assert shown["word"]["synthetic 近60"][4] == "近60"
+    cells = {"markdown": markdown["nodes"]["状态"], "page": page_status_cells(shown["page"])["nodes"],
+             "site": page_status_cells(shown["site"])["nodes"], "word": shown["word"]["synthetic late nodes"][8],
+             "ledger": sheet_rows(shown["book"])["nodes"]["状态"]}
+    for where, text in cells.items():
+        assert "主体完工逾期未完成" in text, (where, text)
+    listed = run(tmp_path, "--lang", "zh", "show", "nodes", "--as-of", AGREE_AS_OF).stdout
+    assert "│ 2025-03-20 │ 开工 已完成 │" in listed
+
+
+def test_exceeded_points_is_the_completion_shown_less_100(tmp_path):
+    """exceeded_points came from the exact completion cut toward zero: 408 of 约410 showed 99.51% done
+    and -0.48 points (116.22% and 16.21 for the shipped housing pledge)."""
+    from decimal import Decimal
+    from pathlib import Path
+
+    write(tmp_path / "p" / "about.toml", target_toml(target=410, start="2025-01-01", due="2025-06-30",
+                                                     extra='qualifier = "about"\n' + progress("2025-06-30", 408)))
+    for root, as_of in ((tmp_path, "2025-07-01"), (Path(__file__).parents[1] / "targets", "2025-03-31")):
+        rows = json.loads(run(root, "status", "--all", "--as-of", as_of, "--format", "json").stdout)["targets"]
+        judged = [row for row in rows if row["exceeded_points"] is not None]
+        assert judged
+        for row in judged:
+            assert Decimal(str(row["exceeded_points"])) == Decimal(str(row["completion"])) - 100, row["id"]

@@ -109,3 +109,29 @@ def test_outside_git_a_fix_and_an_import_revision_are_listed_old_to_new(tmp_path
     assert run(tmp_path, "undo").exit_code == 0
     undone = run(tmp_path, "undo")
     assert "fix a 520 --date 2025-05-31" in undone.output, undone.output
+
+
+def test_figures_received_are_worded_as_every_entry_list_words_them(tmp_path):
+    """`--since` showed 近700 as 700, a node plan's entry as a bare `done` (English under zh), and
+    did not see 700 become 近700 as a revision; JSON keeps the digits and codes for scripts."""
+    git(tmp_path, "init", "-q")
+    for setting in (["user.name", "Synthetic"], ["user.email", "s@example.org"], ["commit.gpgsign", "false"]):
+        git(tmp_path, "config", *setting)
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500)))
+    bridge = ('# synthetic test data\ntitle = "synthetic bridge"\nkind = "milestone"\nowner = "区交通局"\n'
+              'start = 2025-01-01\ndue = 2025-12-31\n\n[[node]]\nname = "开工"\ndue = 2025-03-31\n\n'
+              '[[node]]\nname = "完工"\ndue = 2025-12-31\n')
+    write(tmp_path / "bridge.toml", bridge)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "June", when="2025-07-01T09:00:00")
+    write(tmp_path / "a.toml", owned("区住建局", progress("2025-05-31", 500).replace("value = 500", 'value = 500\nqualifier = "nearly"')
+                                     + progress("2025-07-31", 1700)))
+    write(tmp_path / "bridge.toml", bridge + '\n[[progress]]\ndate = 2025-07-20\nnode = "开工"\ndone = true\n')
+    git(tmp_path, "commit", "-qam", "July", when="2025-08-03T09:00:00")
+    markdown = run(tmp_path, "--lang", "zh", "report", "--since", "2025-08-01", "--as-of", "2025-08-05").stdout
+    assert "2025-05-31 500 → 近500firms（数据修订）" in markdown and "2025-07-31 1,700firms（新报送）" in markdown, markdown
+    assert "2025-07-20 开工 已完成" in markdown and " done" not in markdown
+    units = json.loads(run(tmp_path, "report", "--since", "2025-08-01", "--as-of", "2025-08-05", "--format", "json").stdout)["received"]
+    figures = {(figure["id"], figure["date"]): (figure["old"], figure["new"]) for unit in units for figure in unit["figures"]}
+    assert figures == {("a", "2025-05-31"): ("500", "500"), ("a", "2025-07-31"): (None, "1700"),
+                       ("bridge", "2025-07-20"): (None, "done")}

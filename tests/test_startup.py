@@ -13,7 +13,7 @@ COMMAND_LINE = {"kpitrack", "kpitrack.cli", "kpitrack.cli.complete", "kpitrack.c
 ADD = {"kpitrack.cli.add", "kpitrack.domain.model"}  # add's own module (not the other writing commands')
 RECORDING = {"kpitrack.files", "kpitrack.writing", "kpitrack.domain.parse", "kpitrack.domain.units", "kpitrack.files.document", "kpitrack.files.fields", "kpitrack.files.schema", "kpitrack.files.names",
              "kpitrack.files.schema_kinds", "kpitrack.files.workspace", "kpitrack.files.state", "kpitrack.files.walk", "kpitrack.writing.lock", "kpitrack.writing.write", "kpitrack.writing.temporaries",
-             "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck", "kpitrack.files.blocks",
+             "kpitrack.writing.journal", "kpitrack.files.digest", "kpitrack.files.entrycheck", "kpitrack.files.blocks", "kpitrack.files.fasttoml",
              "kpitrack.words.display", "kpitrack.domain.lights"}  # the door, the lock, the journal for undo
 # (kpitrack.writing.writeahead, which recovers an interrupted import, only when its journal is there)
 # json is the journals' format (undo, interrupted imports): small, and needed by add.
@@ -51,6 +51,12 @@ def test_add_imports_no_table_printing_and_no_report(tmp_path, workspace):
     assert "kpitrack.files.cache" not in ours and not {name for name in modules if name.startswith("sqlite3")}
     assert ours == COMMAND_LINE | ADD | RECORDING
     assert not {name for name in modules if name.split(".")[0] in HEAVY}
+
+
+def test_add_of_a_plain_figure_loads_no_codec_or_library_it_does_not_use(tmp_path, workspace):
+    modules = imported(tmp_path, "--dir", str(workspace), "add", "firms", "5", "--date", "2023-03-01")
+    assert not {"unicodedata", "encodings.utf_8_sig"} & modules  # for full-width figures, a byte-order mark
+    assert "tomllib" not in modules  # the files as kpitrack writes them are read by files.fasttoml
 
 
 def test_add_imports_neither_the_cache_nor_the_figures(tmp_path, workspace):

@@ -267,3 +267,22 @@ def test_an_unknown_target_is_named_in_the_chosen_language(firms, arguments, chi
     assert result.exit_code == 2 and chinese in result.stderr, result.output
     result = run(firms, *arguments, language="en")
     assert result.exit_code == 2 and english in result.stderr, result.output
+
+
+def test_the_systems_reasons_are_worded_in_the_interfaces_language(firms):
+    """An OS error's reason was C's English under --lang zh (`无法写入：Not a directory`)."""
+    import errno
+
+    from kpitrack.words.i18n import in_language, os_reason, worded
+
+    (firms / "a-file").write_text("", encoding="utf-8")
+    out = firms / "a-file" / "r.html"  # under a file: not a folder
+    said = {lang: run(firms, "report", "--as-of", "2023-06-30", "--format", "html", "--out", str(out), language=lang)
+            for lang in ("zh", "en")}
+    assert said["zh"].exit_code == 2 and "无法写入：不是文件夹；未写入任何内容" in said["zh"].output, said["zh"].output
+    assert "cannot write: Not a directory; nothing was written" in said["en"].output
+    for code in (errno.ENOSPC, errno.EACCES, errno.EROFS):
+        reason = os_reason(OSError(code, "ignored"))
+        assert worded(reason) == reason.message == __import__("os").strerror(code)  # English: C's own words
+        assert in_language("zh", reason.message) != reason.message  # and a Chinese one for each
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"  # others as given

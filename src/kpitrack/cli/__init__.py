@@ -13,7 +13,9 @@ import gc
 
 # Importing typer makes about a hundred thousand objects and no garbage; the cyclic collector,
 # run every 700 of them, spent 5-8 ms of each start walking them (about 5% of `kpitrack add`).
-# It is switched off for these imports only, and back on (if it was on) before any command runs.
+# It is switched off for these imports only, and back on (if it was on) before any command runs;
+# what they made is frozen out of its walks first, or the first collection after walked it all at
+# once (all of it was still the youngest generation: 3-8 ms of every start, --version's too).
 _collecting = gc.isenabled()
 gc.disable()
 
@@ -27,12 +29,13 @@ from typing import Annotated, Optional  # noqa: E402
 import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
+gc.freeze()
 if _collecting:
     gc.enable()
 
 from kpitrack import __version__
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import _, worded
+from kpitrack.words.i18n import _, os_reason, worded
 
 
 # Every command, in the order `--help` lists them, and its module in this package. Only the module
@@ -127,7 +130,7 @@ class Group(TyperGroup):
         except typer.Abort:
             fail(_("aborted"), 1)
         except OSError as error:  # a door that did not name it: still one line, naming the path
-            fail(f"{error.filename}: {error.strerror or error}" if error.filename else str(error))
+            fail(f"{error.filename}: {worded(os_reason(error))}" if error.filename else worded(os_reason(error)))
         except UnicodeError as error:
             fail(_("cannot encode or decode text: {error}").format(error=error))
         sys.exit(code or 0)
@@ -285,10 +288,11 @@ def speak_settings_language(ctx: typer.Context, language: str | None) -> None:
         ctx.obj["settings_language"] = language
 
 
-def load(ctx: typer.Context, quiet: bool = False):
+def load(ctx: typer.Context, quiet: bool = False, entries: bool = True):
     """Every target of the workspace, through the parse cache (rebuilt with a notice when damaged,
-    silently with `quiet`); the workspace's `language` is spoken from here on unless --lang or
-    KPITRACK_LANG chose one."""
+    silently with `quiet`; without `entries`, for a command that prints figures only, the entries
+    parsed are not kept: see load_workspace); the workspace's `language` is spoken from here on
+    unless --lang or KPITRACK_LANG chose one."""
     import kpitrack.files.cache
     from kpitrack.files.workspace import cache_folder, load_workspace
 
@@ -301,7 +305,7 @@ def load(ctx: typer.Context, quiet: bool = False):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        workspace = load_workspace(folder, cache_folder(folder))
+        workspace = load_workspace(folder, cache_folder(folder), entries)
     finally:
         gc.freeze()
         if collecting:

@@ -145,10 +145,11 @@ def add(
             entry = entry._replace(node=node_named(target, node, path))
         made.append(entry)
         if again:
-            old = clashing_total(entry, recorded_on(text, entry.date))
+            same_day = recorded_on(text, entry.date)  # each block of the day parsed once, for both questions
+            old = clashing_total(entry, same_day)
             if old is not None:  # --again repeats an identical entry, never a second, different total
                 raise KpitrackError(clash_message(target, entry, old), path)
-            repeat = next_repeat(text, entry)
+            repeat = next_repeat(same_day, entry)
             return [entry._replace(repeat=repeat if repeat > 1 else None)]
         refused, doubtful = door_problems(target, text, entry)
         if refused:

@@ -72,7 +72,7 @@ def status(
     as_of = as_of or date.today()
     if by is not None and output.value not in OWNER_FORMATS:
         raise typer.BadParameter(_("--by owner prints a table, JSON or Markdown"), param_hint="'--format'")
-    workspace = load(ctx)
+    workspace = load(ctx, entries=False)  # figures only: the index gives them
     built = status_report(workspace, as_of, tag, group, statuses, stale, owner, every, sort.value,
                           by_owner=by is not None, tree=tree, wide=wide)
     if missing:
@@ -156,7 +156,7 @@ def plans(
     from kpitrack.formats.registry import PLANS_FORMATS
     from kpitrack.reports.reading import plans_report
 
-    workspace = load(ctx)
+    workspace = load(ctx, entries=False)
     rendered(PLANS_FORMATS[output.value], plans_report(workspace, as_of or date.today()))
     report_problems(workspace.problems)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -45,6 +44,10 @@ def parse_value(text: str) -> Decimal:
 
 def normalized(text: str) -> str:
     """What was typed, with full-width digits, points and letters made plain (NFKC): １９４．７ is 194.7."""
+    if text.isascii():  # NFKC leaves ASCII as it is; unicodedata (a library to load) only for the rest
+        return text.strip()
+    import unicodedata
+
     return unicodedata.normalize("NFKC", text).strip()
 
 

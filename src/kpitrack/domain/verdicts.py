@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-from kpitrack.domain.compute import HUNDRED, Others, adds_up_parts, current_figure, final_reading, met_at, to_cents
+from kpitrack.domain.compute import HUNDRED, Others, adds_up_parts, current_figure, final_reading, met_at, shown_percent
 from kpitrack.domain.model import Kind, Target, Verdict
 from kpitrack.domain.qualifiers import falls, meets
 from kpitrack.domain.schedule import completion_of
@@ -63,7 +63,8 @@ def _exceeded(target: Target, as_of: date, others: Others | None) -> tuple[Decim
         return None, None
     current = current_figure(target, as_of, others)
     amount = target.target - current if falls(target) else current - target.target
-    return amount, to_cents(completion_of(target, current) - HUNDRED, ROUND_DOWN)
+    # from the completion as shown (half up to 0.01): 99.51% done is 0.49 points short, never 0.48
+    return amount, shown_percent(completion_of(target, current), True) - HUNDRED
 
 
 def _growth_outcome(target: Target, as_of: date) -> Outcome:

@@ -32,11 +32,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.model import Target
-from kpitrack.domain.timeline import timeline
+from kpitrack.domain.timeline import fold, timeline
 
 CACHE_FORMAT = "sqlite-7"  # 7: timeline rows of 16 days, not 64; rows for kpitrack.toml and plan.toml
 SCHEMA_VERSION = 6  # PRAGMA user_version of the tables below; another one is dropped and made anew
@@ -187,14 +188,16 @@ def _damaged(cache: Path, connection):
 
 def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.stat_result, looked: int,
            parse: Callable[[bytes], Any], read: Callable[[], bytes], batch: bool = False,
-           plain: type | None = None) -> Any:
+           entries: bool = True, plain: type | None = None) -> Any:
     """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module),
     read from `path` (the target's path as the caller names the file): then its entries are read only when asked for, and its figures come from the index. `status` is
     the file's stat, taken after `looked` (time.time_ns()) and before any read: a row kept with the
     same stat (and code) is trusted without reading the file; any other is checked against the
     SHA-256 of the bytes. `read` reads the file (again, for entries not kept yet). With `batch`, new
-    rows wait for `commit`, so that a workspace is written in few transactions. With `plain` (Settings
-    or Plan), the file is a settings or plan file, and `parse` gives one of those."""
+    rows wait for `commit`, so that a workspace is written in few transactions. Without `entries` (a
+    command that prints figures only), a file parsed anew gives, once its rows are written, the target
+    its rows give, as a warm run would: its entries are let go, its figures come from the index. With
+    `plain` (Settings or Plan), the file is a settings or plan file, and `parse` gives one of those."""
     import sqlite3
 
     connection = _open(cache)
@@ -224,17 +227,41 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
                     commit(cache)
             return target
     target = parse(data)
-    if connection is not None:
-        (_store_plain if plain else _store)(connection, name, key, seen if settled(status, looked) else None, target)
+    if connection is None:  # damaged, and not made anew
+        return target
+    if plain:
+        _store_plain(connection, name, key, seen if settled(status, looked) else None, target)
         if not batch or len(_stored) >= COMMIT_EVERY:
             commit(cache)
-    return target
+        return target
+    # a parent given its parts' sums folds its entries again (kpitrack.domain.timeline.fold_key): kept
+    kept = entries or target.target_from_parts or target.baseline_from_parts
+    stored = _store(connection, name, key, seen if settled(status, looked) else None, target, kept)
+    if not batch or len(_stored) >= COMMIT_EVERY:
+        commit(cache)
+    if stored is None or kept:
+        return target
+    # A million entries and their states held until the command ends were most of its memory (292 MiB
+    # of a cold status on 1,000 x 1,000 against 41): a command that wants only figures lets them go here.
+    return _stored_target(connection, target, *stored, parse, read)
+
+
+def _stored_target(connection, target: Target, file: int, first_day: date | None,
+                   parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target:
+    """`target` with its entries as the cache keeps them (file `file`): read back only when asked for."""
+    from kpitrack.files.definition import restored
+    from kpitrack.files.stored import StoredEntries
+
+    entries = StoredEntries(connection, file, len(target.entries), first_day, lambda: _parse_again(parse, read),
+                            _day_rows.get(connection))
+    made = restored({**target.__dict__, "entries": entries})
+    entries.timeline.made_for(made)
+    return made
 
 
 def _kept(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Any], read: Callable[[], bytes],
           plain: type | None) -> Any:
-    """What a row keeps: a target (see _from_row), or a settings or plan file's `plain` value; None
-    for a row of another shape."""
+    """What a row keeps: a target (see _from_row) or a `plain` value; None for a row of another shape."""
     if plain is None:
         return _from_row(connection, row, path, parse, read)
     from kpitrack.files.definition import plain_value
@@ -348,10 +375,12 @@ def _restat(connection, file: int, seen: str) -> None:
         write(connection, "UPDATE files SET stat = ? WHERE id = ?", (seen, file))
 
 
-def _store(connection, name: str, key: str, seen: str | None, target: Target) -> None:
+def _store(connection, name: str, key: str, seen: str | None, target: Target,
+           kept: bool = True) -> tuple[int, date | None] | None:
     """Keep the target's definition and timeline in one transaction (its entries, the first time a
     command reads them: see kpitrack.files.stored), with the stat that vouches for its bytes (None
-    while racily clean)."""
+    while racily clean); the id of its row and its first day, or None where it was not written. The
+    timeline is made as `timeline` makes it (kept for the target) if the target is `kept`."""
     import sqlite3
 
     from kpitrack.files.definition import encode_definition
@@ -359,9 +388,9 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target) ->
 
     _stored.append(name)
     try:
-        states = timeline(target).states
+        states = timeline(target).states if kept else fold(target)
         if not _begun(connection):
-            return
+            return None
         connection.execute("SAVEPOINT target")
         try:
             connection.execute("DELETE FROM days WHERE file IN (SELECT id FROM files WHERE place = ?)", (name,))
@@ -373,12 +402,14 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target) ->
             connection.executemany("INSERT INTO days VALUES (?, ?, ?, ?)",
                                    [(file, *chunk) for chunk in timeline_chunks(states)])
             connection.execute("RELEASE target")
+            return file, states[0].day if states else None
         except BaseException:
             connection.execute("ROLLBACK TO target")
             connection.execute("RELEASE target")
             raise
     except (sqlite3.Error, TypeError, ValueError):
         pass  # a cache that cannot be written is no cache, not an error
+    return None
 
 
 def _store_plain(connection, name: str, key: str, seen: str | None, value) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -16,17 +15,19 @@ from kpitrack.words.i18n import N_
 
 def decode(data: bytes, path: Path) -> str:
     try:
-        return data.decode("utf-8-sig")  # a byte-order mark, as Windows Notepad writes, is skipped
+        text = data.decode("utf-8")  # not "utf-8-sig": finding that codec cost every start 0.4 ms
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise KpitrackError(N_("not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"),
                             path, line, byte=data[error.start]) from None
+    return text[1:] if text.startswith("\ufeff") else text  # a byte-order mark, as Windows Notepad writes, is skipped
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+# Patterns as text for the messages of broken files, compiled (and kept by `re`) when one is read:
+# every `add` paid for their compiling.
+_TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$"
 
 
-FAST_FROM = 2000  # characters: below, tomllib is as quick and `add` imports no more
 
 
 # What tomllib says is wrong, as our catalogue words it (its own sentences are English only).
@@ -62,22 +63,31 @@ def toml_reason(reason: str) -> Sentence | str:
     return reason
 
 
+def toml_document(text: str) -> dict[str, Any]:
+    """What tomllib.loads(text, parse_float=Decimal) gives, or its TOMLDecodeError (a ValueError): read
+    by kpitrack.files.fasttoml when every line is of a form it knows (the files and blocks kpitrack
+    writes), else by tomllib, imported only then: its import (its patterns, the string module) cost
+    every `add` about 2 ms."""
+    from kpitrack.files.fasttoml import loads_piece
+
+    fast = loads_piece(text)
+    if fast is not None:
+        return fast
+    import tomllib
+
+    return tomllib.loads(text, parse_float=Decimal)
+
+
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML with exact decimals; errors name the line and column tomllib reports."""
-    if len(text) > FAST_FROM:  # the blocks kpitrack writes, line by line; None for anything else
-        from kpitrack.files.fasttoml import loads
-
-        fast = loads(text)
-        if fast is not None:
-            return fast
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        return toml_document(text)
     except RecursionError:
         raise KpitrackError(N_("arrays or tables nested too deep to read (a target file needs no nesting "
                                "beyond [[progress]] tables)"), path) from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # tomllib's TOMLDecodeError: nothing else here raises one
         message = str(error)
-        match = _TOML_POSITION.search(message)
+        match = re.search(_TOML_POSITION, message)
         line = column = None
         if match and match.group(1):
             line, column = int(match.group(1)), int(match.group(2))
@@ -91,7 +101,7 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise KpitrackError(N_("invalid TOML: {reason}"), path, line, column, reason=toml_reason(reason)) from None
 
 
-_DATE_LIKE = re.compile(r"\s*[A-Za-z0-9_-]+\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\s*(#.*)?$")
+_DATE_LIKE = r"\s*[A-Za-z0-9_-]+\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\s*(#.*)?$"  # compiled as _TOML_POSITION
 
 
 def _bad_date(text: str, line: int | None) -> str | None:
@@ -101,7 +111,7 @@ def _bad_date(text: str, line: int | None) -> str | None:
     if line is None:
         return None
     lines = text.splitlines()
-    found = _DATE_LIKE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    found = re.match(_DATE_LIKE, lines[line - 1]) if 0 < line <= len(lines) else None
     if not found:
         return None
     try:

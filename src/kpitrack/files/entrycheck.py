@@ -28,7 +28,7 @@ def _blocks_with(text: str, needle: str, limit: int | None = None):
     the few blocks it needs with a plain text search (as `add` writes them: `date = 2024-03-31`,
     `total = true`) and parses only those; `validate` reads every entry, however written.
     """
-    import tomllib
+    from kpitrack.files.document import toml_document
 
     end, found = len(text), 0
     while limit is None or found < limit:
@@ -40,8 +40,8 @@ def _blocks_with(text: str, needle: str, limit: int | None = None):
         if span is None or not span.entry:
             continue
         try:
-            table = tomllib.loads(text[span.start:span.end], parse_float=Decimal)["progress"][0]
-        except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
+            table = toml_document(text[span.start:span.end])["progress"][0]
+        except (ValueError, KeyError, IndexError, TypeError):  # ValueError: tomllib's TOMLDecodeError
             continue
         entry = table_entry(table)
         if entry is not None:
@@ -130,9 +130,10 @@ def clash_message(target: Target, entry, old) -> str:
         date=entry.date, value=entry.value, line=old.line, old=old.value, id=target.id)
 
 
-def next_repeat(text: str, entry: Entry) -> int:
-    """The `repeat` that makes `entry` distinct from the identical ones already recorded."""
-    same = [old for old in recorded_on(text, entry.date) if identical(old._replace(repeat=None), entry._replace(repeat=None))]
+def next_repeat(same_day: list[Recorded], entry: Entry) -> int:
+    """The `repeat` that makes `entry` distinct from the identical ones already recorded (among
+    `same_day`, the entries recorded on its date: see recorded_on)."""
+    same = [old for old in same_day if identical(old._replace(repeat=None), entry._replace(repeat=None))]
     return max((old.repeat or 1 for old in same), default=0) + 1
 
 

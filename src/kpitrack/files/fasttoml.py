@@ -20,7 +20,6 @@ in a string, or a line separator of Unicode's), so that key_lines need not scan 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -71,6 +70,8 @@ def loads(text: str) -> dict[str, Any] | None:
             return None
     document = _head(head)
     if document is None:
+        import tomllib  # a head of other lines: imported only then (`add` reads none)
+
         try:
             document = tomllib.loads(head, parse_float=Decimal)
         except (tomllib.TOMLDecodeError, RecursionError):
@@ -87,6 +88,19 @@ _COMMENT = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")  # a whole-line comment: n
 _TEXT = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string as _LINE's: no escape, quote or control character
 _TEXTS = re.compile(rf"([A-Za-z0-9_-]+) = \[((?:{_TEXT}(?:, {_TEXT})*)?)\]")
 _QUOTED = re.compile(r'"([^"]*)"')
+
+
+def loads_piece(text: str) -> dict[str, Any] | None:
+    """loads, for the pieces of a file `add` reads as well: a head alone (a kpitrack.toml, a target's
+    definition) and blocks alone (from a header line: the last block, a day's, its own read back)."""
+    if "\r" in text:
+        return None
+    if text.startswith(f"{HEADER}\n"):
+        document = loads("\n" + text)
+        if document is not None:
+            document["progress"].lines = None  # counted from the line put before: key_lines counts them
+        return document
+    return loads(text) if f"\n{HEADER}\n" in text else _head(text)
 
 
 def _head(head: str) -> dict[str, Any] | None:

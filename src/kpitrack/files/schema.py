@@ -8,21 +8,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpitrack.files.document import LineIndex
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning, Sentence
 from kpitrack.files.fields import (CHECKPOINT_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SETTINGS_FIELDS, TARGET_FIELDS,
                              names)
 from kpitrack.words.i18n import N_, _
-from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Checkpoint, Direction, Entry, Kind, Plan,
-                            Qualifier, ReadingQualifier, Settings, Target)
+from kpitrack.domain.model import (CADENCES, LANGUAGES, SCHEDULES, Cadence, Direction, Entry, Kind, Qualifier,
+                                   ReadingQualifier, Settings, Target)
 from kpitrack.files.names import (ID_PATTERN, check_id, check_text, control_problem, did_you_mean,  # noqa: F401
                                   name_problem)  # (part of this API)
 from kpitrack.files.schema_kinds import (node_problem, MAX_TEXT, MAX_YEAR, check_direction, check_kind_fields,
                                         check_kind_keys, own_bands, owners_of, nodes_of, pace_number, period_plan_of,
                                         plain_entries, whole_days)
 from kpitrack.domain.parse import size_problem
+
+if TYPE_CHECKING:  # built when first used: see the end of kpitrack.domain.model
+    from kpitrack.domain.plans import Checkpoint, Plan
 
 
 TARGET_KEYS = names(TARGET_FIELDS)
@@ -146,6 +149,7 @@ def plan_from_document(document: dict[str, Any], group: str, path: Path, lines: 
     def where(key: str) -> int | None:
         return lines.get((None, 0, key))
 
+    from kpitrack.domain.plans import Plan
     return Plan(
         group=group,
         title=_text(document["title"], "title", path, where("title"), required=True),
@@ -238,8 +242,12 @@ def _word(raw: Any, key: str, words: tuple[str, ...], path: Path, line: int | No
 
 
 def _checkpoints(raw: Any, target: Target, path: Path, lines: LineIndex) -> tuple[Checkpoint, ...]:
+    tables = _tables(raw, "checkpoint", path, lines.get((None, 0, "checkpoint")))
+    if not tables:
+        return ()
+    from kpitrack.domain.plans import Checkpoint  # only a file with checkpoints builds the class
     checkpoints: list[Checkpoint] = []
-    for index, table in enumerate(_tables(raw, "checkpoint", path, lines.get((None, 0, "checkpoint")))):
+    for index, table in enumerate(tables):
         _reject_unknown_keys(table, CHECKPOINT_KEYS, path, lines, ("checkpoint", index))
         at = lines.get(("checkpoint", index, None))
         if "date" not in table or "value" not in table:

@@ -8,15 +8,18 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_, _
 from kpitrack.files.fields import PROGRESS_FIELDS, names
 from kpitrack.files.names import MAX_TEXT
-from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
+from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
+
+if TYPE_CHECKING:  # built when first used: see the end of kpitrack.domain.model
+    from kpitrack.domain.plans import Checkpoint, Node
 
 Where = Callable[[str], "int | None"]
 
@@ -96,6 +99,8 @@ def period_plan_of(raw: Any, target: Target, path: Path, line: int | None, numbe
     if raw is None:
         return ()
     import calendar  # only a file with [planned] pays for it
+
+    from kpitrack.domain.plans import Checkpoint
     if not isinstance(raw, dict) or not raw:
         raise KpitrackError(N_('planned must be a table of periods, like [planned] "2024-03" = 13.5'), path, line)
     points: list[Checkpoint] = []
@@ -165,6 +170,8 @@ def nodes_of(raw: Any, target: Target, path: Path, lines, text_of, date_of) -> t
                             kind=target.kind.value)
     if not isinstance(raw, list) or not raw or not all(isinstance(table, dict) for table in raw):
         raise KpitrackError(N_("node must be [[node]] tables of name and due"), path, lines.get((None, 0, "node")))
+    from kpitrack.domain.plans import Node
+
     nodes: list[Node] = []
     for index, table in enumerate(raw):
         at = lines.get(("node", index, None))

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Sentence, Worded
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # the most any file kpitrack reads may hold
 STATE_FOLDER = ".kpitrack"  # every piece of workspace state that is not the files themselves
@@ -39,7 +39,7 @@ def state_folder(root: Path) -> Path:
         if not ignore.exists():
             ignore.write_text("# kpitrack's own state: never committed\n*\n", encoding="utf-8")
     except OSError as error:
-        raise KpitrackError(N_("cannot make kpitrack's state folder: {reason}"), folder, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot make kpitrack's state folder: {reason}"), folder, reason=os_reason(error)) from None
     return folder
 
 
@@ -54,7 +54,7 @@ def read_state(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        reason = (Sentence(N_("it is a link")) if os.path.islink(path) else error.strerror)
+        reason = (Sentence(N_("it is a link")) if os.path.islink(path) else os_reason(error))
         raise KpitrackError(N_("kpitrack's own file cannot be read ({reason}); delete it"), path, reason=reason) from None
     try:
         status = os.fstat(fd)
@@ -70,7 +70,7 @@ def read_state(path: Path) -> bytes | None:
             with os.fdopen(os.dup(fd), "rb") as handle:
                 return handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        problem = error.strerror
+        problem = os_reason(error)
     finally:
         os.close(fd)
     raise KpitrackError(N_("kpitrack's own file is not to be trusted ({problem}); delete it"), path, problem=problem)

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
-from kpitrack.words.i18n import N_, _
-from kpitrack.domain.model import Kind, Plan, Settings, Target, Workspace
+from kpitrack.words.i18n import N_, _, os_reason
+from kpitrack.domain.model import Kind, Settings, Target
 from kpitrack.files.names import ID_PATTERN, check_id, did_you_mean
 from kpitrack.files.state import MAX_FILE_BYTES, state_folder
 from kpitrack.files.walk import Found, _folders, _walk
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Plan, Workspace: built when first used, see the end of kpitrack.domain.model
+    from kpitrack.domain.plans import Plan, Workspace
     from kpitrack.files.schema import Period
 
 # The TOML parser and the validators (document, schema) are imported only where a file is parsed: a
@@ -103,9 +104,13 @@ def _target_files(walked, root: Path):
                 yield folder, found
 
 
-def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
-    """Read every target of the workspace; a broken file becomes a problem, not a failure."""
+def load_workspace(root: Path, cache: Path | None = None, entries: bool = True) -> Workspace:
+    """Read every target of the workspace; a broken file becomes a problem, not a failure. Without
+    `entries` (a command that prints figures only), the entries of a file parsed anew are let go once
+    the cache keeps its rows (see kpitrack.files.cache.cached)."""
     import time
+
+    from kpitrack.domain.plans import Workspace
 
     workspace = Workspace(root=root)
     seen: dict[str, Path] = {}
@@ -122,7 +127,7 @@ def load_workspace(root: Path, cache: Path | None = None) -> Workspace:
         for folder, found in _target_files(_named(_walk(root, skipped), folders), root):
             path = folder / found.name
             try:
-                target = load_target(path, root, cache, periods, real_root, (found, folder, looked))
+                target = load_target(path, root, cache, periods, real_root, (found, folder, looked), entries)
             except KpitrackError as problem:
                 workspace.problems.append(problem)
                 continue
@@ -235,6 +240,8 @@ def plan_from_file(path: Path, root: Path, cache: Path | None = None, real_root:
         text = checked_text(data, path)
         return plan_from_document(parse_toml(text, path), group, path, key_lines(text))
 
+    from kpitrack.domain.plans import Plan
+
     return _plain(path, root, cache, real_root, parse, Plan)
 
 
@@ -308,12 +315,13 @@ def find_target(root: Path, text: str, cache: Path | None = None) -> Path:
 
 def load_target(path: Path, root: Path, cache: Path | None = None,
                 periods: dict[Path, Period | None] | None = None, real_root: str | None = None,
-                walked: tuple[Found, Path, int] | None = None) -> Target:
+                walked: tuple[Found, Path, int] | None = None, entries: bool = True) -> Target:
     """Read and validate one target file; with a `cache` folder, a file read before in exactly
     these bytes is not parsed again (see `cached`). `real_root` is the workspace's real path when
     load_workspace found the file: its folders are then no links (the walk follows none), and its
     rows in the cache are written with the whole workspace's, in few transactions. `walked`, from
-    load_workspace: what the walk found of the file, its folder, and when the walk began."""
+    load_workspace: what the walk found of the file, its folder, and when the walk began. `entries`:
+    see load_workspace."""
     found, folder, looked = walked if walked is not None else (None, path.parent, 0)
     if real_root is None or (found.link if found is not None else path.is_symlink()):
         inside(path, root)
@@ -337,7 +345,8 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
         status, relative = sized(path, found.status), found.relative
     # The same file however the workspace was named (relative, absolute, through a link).
     place = (real_root or str(root.resolve()), relative, *(day.isoformat() for day in file.period or ()))
-    return cached(cache, place, path, status, looked, file.parse, file.read, batch=real_root is not None)
+    return cached(cache, place, path, status, looked, file.parse, file.read, batch=real_root is not None,
+                  entries=entries)
 
 
 class TargetFile:
@@ -398,7 +407,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
 
 
 def file_status(path: Path) -> os.stat_result:
@@ -406,7 +415,7 @@ def file_status(path: Path) -> os.stat_result:
     try:
         status = os.stat(path)
     except OSError as error:
-        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
     return sized(path, status)
 
 

@@ -91,7 +91,8 @@ RECEIVED = {"received": N_("received"), "revised": N_("revised")}
 
 def received_line(row: dict) -> str:
     """One figure received or revised: `2025-07-31 700 firms (received)`, `… 600 → 650 firms (revised)`."""
-    figure = (row["old"] + " → " if row["old"] is not None else "") + (row["new"] or "—")
+    old, new = row.get("words") or (row["old"], row["new"])  # as entries are worded (近60, 开工 已完成); a journal's as kept
+    figure = (old + " → " if old is not None else "") + (new or "—")
     return _("{date} {figure} {unit} ({change})").format(
         date=row["date"] or "", figure=figure, unit=row["unit"], change=_(RECEIVED[row["change"]])).strip()
 

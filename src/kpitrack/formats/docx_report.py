@@ -7,7 +7,8 @@ import io
 from datetime import date, datetime
 from functools import lru_cache
 
-from kpitrack.formats.html import PAGE_COLUMNS, SUMMARY_ORDER, page_cells
+from kpitrack.formats.html import PAGE_COLUMNS, attention_card, page_cells
+from kpitrack.reports.pace import cell_counts, count_words
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import report_as_of, word
 from kpitrack.words.i18n import in_language
@@ -59,8 +60,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         body.heading(xml_safe(group_label(sheet["group"], plans, lang)), "Heading 1")
         summary = sheet["summary"]
         separator = in_language(lang, "; ")  # ；in Chinese
-        body.paragraph(separator.join(f"{word(status.value, lang)} {summary.counts[status]}"
-                                      for status in SUMMARY_ORDER)
+        body.paragraph(separator.join(count_words(count, lang) for count in cell_counts(sheet["items"], lang))
                        + (f"{separator}{word('stale', lang)} {summary.stale}" if summary.stale else ""))
         header = [(word(key, lang), "center", None) for key, _ in PAGE_COLUMNS]
         rows = []
@@ -74,8 +74,11 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         flagged = [(target, figures) for target, figures in sheet["items"] if is_flagged(figures, ATTENTION, True)]
         if flagged:
             body.heading(word("attention", lang), "Heading 2")
-        for target, figures in flagged:
-            body.paragraph(f"{xml_safe(target.title)} — {word(figures.status.value, lang)}", "List Bullet")
+        for target, figures in flagged:  # as the page's cards: the status cell and the figures
+            card = attention_card(target, figures, lang)
+            body.paragraph(xml_safe(f"{card['title']} — {card['status']}"), "List Bullet")
+            for line in card["lines"]:
+                body.paragraph(xml_safe(line))
             if target.kind is not Kind.MILESTONE:
                 body.picture(burnup_png(target, figures, others, lang), Cm(9))  # a parent sums its parts
     for heading, parts in sections:  # by owner, changed since, figures received (formats/chase.py)

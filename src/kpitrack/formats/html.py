@@ -9,21 +9,19 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, done_cell, entry_value, group_label, number, percent, progress_cell, shown,
+from kpitrack.words.display import (as_of_line, done_cell, done_label, entry_value, group_label, percent, progress_cell, shown,
                                     signed, title_of, visible, with_stretch, with_unit)
+from kpitrack.words.i18n import in_language
 from kpitrack.words.labels import count_words, report_as_of, word
 from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import status_words
+from kpitrack.reports.pace import cell_counts, cell_words, count_label, status_words
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
 PAGE_COLUMNS = (("number", "num"), ("title", "title"), ("owner", "owner"), ("target", "num"), ("current", "num"),
                 ("completion", "num"), ("planned", "num"), ("lag", "num"), ("status", ""), ("last_update", "date"))
-SUMMARY_ORDER = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA,
-                 Status.NOT_STARTED, Status.TRACKED)
-
 
 @lru_cache(maxsize=None)  # one compile of the templates a run: a site renders a thousand pages
 def _environment():
@@ -35,11 +33,12 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang))
+    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"], row["late_nodes"]))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",
-            "current": visible(row["progress"]) if row["progress"] else number(row["current"]), "completion": completion_cell(row, lang),
+            # the figure as the tables word it: 近60, 尚未完成
+            "current": visible(row["progress"] or row["current_words"]), "completion": completion_cell(row, lang),
             "planned": percent(row["planned"]), "lag": "—" if row["lag"] is None else signed(row["lag"]),
             "status": status, "last_update": row["last_update"].isoformat() if row["last_update"] else "—"}
 
@@ -47,8 +46,6 @@ def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
 def completion_cell(row: dict[str, Any], lang: str) -> str:
     """`47.49%`; for a growth rate its gap to the target (`-0.2 pt`, `-0.2个百分点`), for an indicator
     its change since the reading before (`Δ+0.3`), as the terminal and Markdown give them; else `—`."""
-    from kpitrack.words.i18n import in_language
-
     if row["completion"] is not None:  # with a 力争 pledge's stretch completion, as Markdown gives it
         return with_stretch(percent(row["completion"]), row.get("stretch_completion"), lang)
     if row.get("gap") is not None:
@@ -63,11 +60,21 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
 
     from kpitrack.formats.svgchart import burnup_svg
 
-    seen = shown(figures)  # completion, plan and gap as every table gives them
+    card = attention_card(target, figures, lang)
+    card["chart"] = Markup(burnup_svg(target, figures, others, lang)) if target.kind is not Kind.MILESTONE else ""
+    return card
+
+
+def attention_card(target: Target, figures: Figures, lang: str) -> dict[str, Any]:
+    """A target that needs attention as the page and the Word document list it: its title, its status
+    cell as the table words it, and its figures in lines (completion, plan and gap as every table
+    gives them; what it needs a month; its last three figures)."""
+    seen = shown(figures)
     completion = (with_stretch(percent(seen.completion), figures.stretch_completion, lang)
                   if figures.completion is not None else done_cell(figures))  # a growth rate's gap: points
     # the figure against the target as the table words it (95 / ≥120 家, not done): progress_cell
-    lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {word('completion', lang)} {completion}"
+    label = in_language(lang, done_label(figures))  # 完成率; a growth rate's 与目标相差, an indicator's 变化
+    lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {label} {completion}"
              + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(seen.vs_plan)}"
                 if seen.vs_plan is not None else "")
              + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]
@@ -77,12 +84,9 @@ def _attention(target: Target, figures: Figures, others: dict[str, Target] | Non
     for entry in last_known_entries(target, figures, 3):
         note = f" ({visible(entry.note)})" if entry.note else ""
         lines.append(f"{entry.date.isoformat()}: {entry_value(entry)}{note}")
-    chart = ""
-    if target.kind is not Kind.MILESTONE:
-        chart = Markup(burnup_svg(target, figures, others, lang))
+    status = cell_words(target, figures, lang)
     return {"id": target.id, "title": visible(title_of(target)), "light": LIGHT[figures.status],
-            "status": word(figures.status.value, lang) + (f" · {word('stale', lang)}" if figures.stale else ""),
-            "lines": lines, "chart": chart}
+            "status": " · ".join(status), "lines": lines}
 
 
 def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, Target] | None, lang: str,
@@ -90,8 +94,8 @@ def _plans(items: list[Item], plans: dict[str, Plan] | None, others: dict[str, T
     pages = []
     for index, sheet in enumerate(ledger(items, plans)):
         summary = sheet["summary"]
-        counts = [{"count": summary.counts[status], "light": LIGHT[status], "word": word(status.value, lang)}
-                  for status in SUMMARY_ORDER]
+        counts = [{"count": count.count, "light": LIGHT[count.status], "word": count_label(count, lang)}
+                  for count in cell_counts(sheet["items"], lang)]  # what the rows' status cells say
         if summary.stale:
             counts.append({"count": summary.stale, "light": "grey", "word": word("stale", lang)})
         label = group_label(sheet["group"], plans, lang)

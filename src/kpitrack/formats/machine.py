@@ -374,9 +374,18 @@ def report_json_of(report, lang: str) -> str:
     """The `report` command's JSON, with its sections (by_owner, since) when asked for."""
     text = report_json(report.as_of, list(report.items))
     extra = {key: list(value) for key, value in (("by_owner", report.owners), ("since", report.changes),
-                                                 ("received", report.received), ("missing", report.missing))
+                                                 ("received", _plain_figures(report.received)),
+                                                 ("missing", report.missing))
              if value is not None}
     return with_sections(text, extra) if extra else text
+
+
+def _plain_figures(received):
+    """The figures received for scripts: their codes and digits, without the words they are shown in."""
+    if received is None:
+        return None
+    return [{**unit, "figures": [{key: value for key, value in figure.items() if key != "words"}
+                                 for figure in unit["figures"]]} for unit in received]
 
 
 def report_csv_of(report, lang: str) -> str:

@@ -12,8 +12,8 @@ from kpitrack.words.display import (STALE, N_, as_of_words, difference, done_cel
 from kpitrack.formats.terminal import OWNER_COLUMNS, owner_name
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Kind, Plan, Status
-from kpitrack.reports.pace import status_words
-from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summarize, summary_line
+from kpitrack.reports.pace import cell_words
+from kpitrack.reports.report import Item, attention_items, attention_lines, by_group, status_row, summary_line
 
 
 # The columns of the Markdown table: the status row's fields, shown in the interface's language.
@@ -37,7 +37,7 @@ def status_table(items: Iterable[Item]) -> str:
         target, figures = item
         row.update(title=title_of(target), completion=percent(row["completion"]),
                    planned=percent(row["planned"]), lag=difference(figures),
-                   status=" ".join(status_words(figures.status, row["pace_class"], due_soon=figures.due_soon)),
+                   status=" ".join(cell_words(target, figures, stale=False)),  # stale has its column
                    verdict=verdict_text(figures) or None)
         if row["target"] is not None:  # the target as worded, in the shared number style: 1,200, 超5,000, ≥120
             row["target"] = target_value(target, row["target"])
@@ -67,7 +67,7 @@ def report_markdown(as_of: date, items: list[Item], plans: dict[str, Plan] | Non
     parts = ["# " + _("kpitrack report {as_of}").format(as_of=as_of_words(as_of)), ""]
     for group, members in by_group(items):
         parts += [f"## {_markdown_cell(group_label(group, plans))}", "",
-                  summary_line(summarize([figures for _, figures in members])), "",
+                  summary_line(members), "",
                   status_table(members)]
     flagged = attention_items(items)
     parts += ["## " + _("Needing attention"), ""]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_word,
+from kpitrack.words.display import (as_of_words, group_name, shown, signed, LIGHT_STYLES, N_, VERDICT_STYLES, bar, difference, done_cell, done_message,
                               group_label, light_word, percent, progress_cell, status_word, title_of, verdict_word,
                               visible)
 from kpitrack.reports.build import Figures
 from kpitrack.words.i18n import _, pgettext
 from kpitrack.domain.model import Plan, Status, Target, Verdict
-from kpitrack.reports.pace import pace_class, status_flags, status_label
-from kpitrack.reports.report import NO_OWNER, Item, lag_sentence, plan_rows, summarize, summary_line, tree_order
+from kpitrack.reports.pace import cell_words, pace_class, status_flags, status_label
+from kpitrack.reports.report import NO_OWNER, Item, done_phrase, lag_sentence, plan_rows, summary_line, tree_order
 
 STATUS_STYLES = LIGHT_STYLES  # green / yellow / red, with the light as a word too (it survives NO_COLOR)
 
@@ -39,8 +39,9 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
     """The status in words with its colour (the light too for the three bands; done in words: over
     target, early), then `stale` when the latest figure is overdue. `short`: the light alone."""
     status, light = figures.status, light_word(figures.status)
-    if (status is Status.DONE or figures.verdict is not None) and target is not None:
-        word = done_word(target, figures)
+    done = done_message(target, figures) if target is not None else None
+    if done:
+        word = _(done)
     elif light:
         word = status_label(status, pace_class(figures), short=short)
     else:
@@ -49,13 +50,7 @@ def status_parts(figures: Figures, target: Target | None = None, short: bool = F
         else STATUS_STYLES[status]
     flags = [(flag, "magenta") for flag in status_flags(stale=figures.stale)]
     flags += [(flag, "yellow") for flag in status_flags(due_soon=figures.due_soon)]
-    return ([(word, style)] + flags
-            + ([(late_nodes_words(figures), "red")] if figures.late_nodes else []))
-
-
-def late_nodes_words(figures: Figures) -> str:
-    """The nodes of a node plan past due and not done: `主体完工 overdue`, `主体完工逾期未完成`."""
-    return _("{nodes} overdue").format(nodes=_(", ").join(visible(name) for name in figures.late_nodes))
+    return [(word, style)] + flags + [(flag, "red") for flag in status_flags(late_nodes=figures.late_nodes)]
 
 
 def status_text(figures: Figures, separator: str = "\n", target: Target | None = None):
@@ -148,10 +143,9 @@ def status_table(items: list[Item], as_of: date, width: int = 120, title: bool =
     output = Text()
     if title:
         output.append(_("kpitrack status {as_of}").format(as_of=as_of_words(as_of)) + "\n", style="italic")
-        summary = summarize([figures for _, figures in items])
-        line = summary_line(summary, share=False)
+        line = summary_line(items, share=False)
         if cell_len_of(line) >= width:  # one line: the statuses nobody has go; every other count stays
-            line = summary_line(summary, share=False, zeros=False)
+            line = summary_line(items, share=False, zeros=False)
         output.append("\n".join(_wrapped(line, width)) + "\n")
 
     def add_line(cells: list[Cell], title: str = "") -> None:
@@ -215,12 +209,9 @@ def check_lines(items: list[Item]) -> str:
     """One plain line per flagged target, for cron mail (read by people): id, title, status, completion, lag, due."""
     rows = []
     for target, figures in items:
-        status = _(", ").join([status_word(figures.status), *status_flags(figures.stale, figures.due_soon)])
-        status += _(", ") + verdict_word(figures.verdict) if figures.verdict else ""
-        status += _(", ") + late_nodes_words(figures) if figures.late_nodes else ""
-        completion = percent(figures.completion) if figures.completion is not None else done_cell(figures)
+        status = _(", ").join(cell_words(target, figures))  # as its status cell says
         lag = lag_sentence(figures, days=False)
-        rows.append((target.id, visible(title_of(target)), status, _("{completion} done").format(completion=completion),
+        rows.append((target.id, visible(title_of(target)), status, done_phrase(figures),
                      lag or _("lag {lag}").format(lag="—"), _("due {date}").format(date=target.due.isoformat())))
     widths = [max(cell_len_of(row[column]) for row in rows) for column in range(5)]
     return "".join("  ".join(cell + " " * (width - cell_len_of(cell)) for cell, width in zip(row, widths))
@@ -254,7 +245,7 @@ def plans_table(as_of: date, items: list[Item], plans: dict[str, Plan], closed: 
         for verdict in judged:
             counts.append(f"{row['verdicts'][verdict.value]} {verdict_word(verdict)}\n", style=VERDICT_STYLES[verdict])
         # completion − plan, as status gives it: positive ahead, negative behind
-        worst = f"{row['worst']['id']}\n{signed(-row['worst']['lag'])} " + _("pt") if row["worst"] else "—"
+        worst = f"{row['worst']['id']}\n{signed(row['worst']['vs_plan'])} " + _("pt") if row["worst"] else "—"
         done = f"{row['counts'][Status.DONE.value]}/{row['pledges']}\n{percent(row['done_share'])}" if row["pledges"] else "—"
         table.add_row(label, str(row["targets"]), counts, done, percent(row["on_track_share"]),
                       Text(worst))

@@ -262,7 +262,7 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if column == "period":
         return period_words(value, lang)
     if column == "status":
-        label, *flags = status_words(Status(value), row["pace"], row["stale"], row["due_soon"], lang)
+        label, *flags = status_words(Status(value), row["pace"], row["stale"], row["due_soon"], lang, row["done"], row["late_nodes"])
         return label + "".join(f"（{flag}）" if lang == "zh" else f" ({flag})" for flag in flags)
     if isinstance(value, Decimal):
         value = value / 100 if column in PERCENT else value

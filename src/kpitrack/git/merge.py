@@ -17,7 +17,7 @@ from kpitrack.files.blocks import table_entry, table_spans
 from kpitrack.files.document import decode
 from kpitrack.files.entrycheck import second_total
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.workspace import read_bytes
 
 _KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=")
@@ -384,7 +384,7 @@ def _line_merge(base: Path, ours: Path, theirs: Path, labels, marker: int) -> tu
     try:
         result = subprocess.run(command, capture_output=True)
     except OSError as error:
-        raise KpitrackError(N_("cannot run git merge-file: {reason}"), ours, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot run git merge-file: {reason}"), ours, reason=os_reason(error)) from None
     if result.returncode < 0 or result.returncode > 127:
         raise KpitrackError(N_("git merge-file failed: {reason}"), ours, reason=result.stderr.decode(errors="replace").strip())
     return decode(result.stdout, ours), max(result.returncode, 0)

@@ -19,7 +19,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     `lag` here is the ledger's 进度差 as the terminal shows it: completion − plan, positive ahead
     (超序时进度), negative behind (低于序时进度); `target_words` is the target as worded (超5,000)."""
     from kpitrack.reports.pace import pace_class
-    from kpitrack.words.display import progress_cell, target_value, title_of
+    from kpitrack.words.display import current_cell, done_message, progress_cell, target_value, title_of
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
@@ -42,6 +42,10 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "lag": seen.vs_plan,
         "status": result.status.value, "stale": result.stale, "due_soon": result.due_soon, "light": LIGHT[result.status],
         "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
+        "done": done_message(target, result),  # how it ended (超额完成, 未完成…), shown in place of the status
+        "late_nodes": result.late_nodes,  # a node plan's nodes past due and not done, flagged in the status cell
+        # the figure as worded (近60, 超1,200, 预计): the number goes under 累计完成 or 读数
+        "current_words": None if milestone else current_cell(target, result),
         "last_update": result.last_update,
         "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day
         "fillable": not milestone and not (target.parts and not target.entries),

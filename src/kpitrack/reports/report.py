@@ -11,15 +11,15 @@ from typing import Any, Iterable, Iterator
 from kpitrack.domain.applies import APPLIES
 from kpitrack.domain.compute import HUNDRED, Figures, amended, disagreements, figures, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (done_cell, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown, status_word,
-                              title_of, verdict_text, visible, with_stretch, with_unit)
+from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown,
+                              title_of, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Direction, Kind, Plan, Qualifier, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.domain.verdicts import outcome
-from kpitrack.reports.pace import pace_class
+from kpitrack.reports.pace import cell_words, pace_class
 
 
 @dataclass(frozen=True)
@@ -270,25 +270,14 @@ def by_group(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return list(groups.items())
 
 
-SUMMARY_STATUSES = (Status.DONE, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA)
+def summary_line(items: list[Item], share: bool = True, stale: bool = True, zeros: bool = True) -> str:
+    """`12 targets: 3 done (1 exceeded), 5 on-track, 1 at-risk, 2 behind, 1 no-data; 66.67% on track
+    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2): the rows counted
+    by what their status cells say (pace.cell_counts), so the line names only what its rows do."""
+    from kpitrack.reports.pace import cell_counts, count_words
 
-
-def summary_line(summary: Summary, share: bool = True, stale: bool = True, zeros: bool = True) -> str:
-    """`12 targets: 3 done, 5 on-track, 1 at-risk, 2 behind, 0 overdue, 1 no-data; 66.67% on track
-    (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2)."""
-    counts = summary.counts
-    parts = [_("{count} done").format(count=counts[Status.DONE]),
-             _("{count} on-track").format(count=counts[Status.ON_TRACK]),
-             _("{count} at-risk").format(count=counts[Status.AT_RISK]),
-             _("{count} behind").format(count=counts[Status.BEHIND]),
-             _("{count} overdue").format(count=counts[Status.OVERDUE]),
-             _("{count} no-data").format(count=counts[Status.NO_DATA])]
-    if not zeros:  # for a narrow terminal: the statuses nobody has
-        parts = [part for part, status in zip(parts, SUMMARY_STATUSES) if counts[status]]
-    if counts[Status.NOT_STARTED]:
-        parts.append(_("{count} not started").format(count=counts[Status.NOT_STARTED]))
-    if counts[Status.TRACKED]:  # indicators (跟踪监测) are watched, not pledged: counted, but not in the share
-        parts.append(_("{count} tracked").format(count=counts[Status.TRACKED]))
+    summary = summarize([result for _, result in items])
+    parts = [count_words(count) for count in cell_counts(items, zeros=zeros)]
     # One rule for every format: the count is of the rows below it, pledges and indicators alike.
     line = _("{targets}: {counts}").format(
         targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
@@ -321,16 +310,29 @@ def lag_sentence(result: Figures, days: bool = True) -> str:
     return _("ahead of plan by {points} points").format(points=-lag)
 
 
+# A target's completion in a phrase; a growth rate's difference from its target, an indicator's change
+DONE_PHRASES = {COMPLETION: N_("{completion} done"), DIFFERENCE: N_("{completion} against the target"),
+                CHANGE: N_("{completion} since the previous reading")}
+
+
+def done_phrase(result: Figures) -> str:
+    """`79.17% done` (`完成率 79.17%`, with a 力争 pledge's stretch completion), `与目标相差 -1.9个百分点`
+    for a growth rate, `较上期-2.9` for an indicator, as `show` names them: the attention lines and
+    `check`'s lines."""
+    label = done_label(result)
+    completion = (with_stretch(percent(result.completion), result.stretch_completion)
+                  if result.completion is not None else done_cell(result))
+    if label is CHANGE:  # 较上期-2.9, as `show` words it
+        completion = f"{result.change:+}"
+    return _(DONE_PHRASES[label]).format(completion=completion)
+
+
 def attention_lines(target: Target, result: Figures, last: int = 3) -> list[str]:
-    """A few lines on a target that needs attention: where it stands (the first), then, indented, the
-    pace needed and its last entries."""
-    status = status_word(result.status) + (_(", ") + _("stale") if result.stale else "")
-    status += _(", ") + verdict_text(result) if result.verdict else ""
-    completion = with_stretch(percent(result.completion), result.stretch_completion) \
-        if result.completion is not None else done_cell(result)
-    lines = [f"{target.id} ({status}): {visible(title_of(target))}",
-             "  " + _("{progress}, {completion} done").format(progress=progress_cell(target, result),
-                                                            completion=completion)
+    """A few lines on a target that needs attention: its id and title, then, indented, its status cell
+    and where it stands, the pace needed and its last entries."""
+    status = _(", ").join(cell_words(target, result))  # as its status cell says
+    lines = [f"{target.id}: {visible(title_of(target))}",
+             "  " + status + _("; ") + progress_cell(target, result) + _(", ") + done_phrase(result)
              + (_(", ") + _("planned {planned}").format(planned=percent(result.planned))
                 + (_(", ") + lag_sentence(result) if result.lag is not None else "")
                 if result.planned is not None else "")]
@@ -364,7 +366,7 @@ def plan_rows(items: list[Item], plans: dict[str, Plan], closed: set[str] = froz
             "counts": {status.value: count for status, count in summary.counts.items()},
             "stale": summary.stale, "done_share": summary.done_share, "on_track_share": summary.on_track_share,
             "verdicts": verdict_counts(members),
-            "worst": {"id": worst[0].id, "lag": worst[1].lag} if worst else None,
+            "worst": {"id": worst[0].id, "lag": worst[1].lag, "vs_plan": shown(worst[1]).vs_plan} if worst else None,
         })
     return rows
 

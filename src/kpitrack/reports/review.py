@@ -9,24 +9,44 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpitrack.domain.model import Workspace
+from kpitrack.domain.model import Entry, ReadingQualifier, Workspace
+from kpitrack.words.display import entry_value
 from kpitrack.reports.journalled import revisions
 from kpitrack.reports.report import Item, by_unit
 
 
-def _key(date_: Any, total: Any) -> tuple[str, bool]:
-    return str(date_), bool(total)
+def _key(date_: Any, total: Any, node: Any = None) -> tuple[str, bool, str | None]:
+    return str(date_), bool(total), None if node is None else str(node)
 
 
-def _figure(value: Any, done: Any) -> Decimal | str | None:
-    """An entry's figure, comparable whatever the file wrote (500, 500.0): its value, or done/undone."""
-    if value is not None:
-        return Decimal(str(value))
-    return None if done is None else ("done" if done else "undone")
+def _entry(table: dict) -> Entry | None:
+    """An entry as a file held it in git (untrusted, never checked since): what it said, to compare
+    and show; None where it is not one."""
+    try:
+        value, done, qualifier, node = (table.get(key) for key in ("value", "done", "qualifier", "node"))
+        return Entry(date=table.get("date"), value=None if value is None else Decimal(str(value)),
+                     done=done if isinstance(done, bool) else None,
+                     qualifier=ReadingQualifier(qualifier) if qualifier in READINGS else None,
+                     estimate=table.get("estimate") is True, node=None if node is None else str(node))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
 
 
-def _shown(figure: Decimal | str | None) -> str | None:
-    return format(figure, "f") if isinstance(figure, Decimal) else figure
+READINGS = {qualifier.value for qualifier in ReadingQualifier}
+
+
+def _plain(entry: Entry | None) -> str | None:
+    """An entry's figure for scripts (JSON): its digits, or done / undone."""
+    if entry is None:
+        return None
+    if entry.value is not None:
+        return format(entry.value, "f")
+    return None if entry.done is None else ("done" if entry.done else "undone")
+
+
+def _said(entry: Entry | None) -> tuple | None:
+    """What a figure says, to tell a revision: the figure or done, and how it is worded (近60 is not 60)."""
+    return None if entry is None else (entry.value, entry.done, entry.qualifier, entry.estimate)
 
 
 def figure_changes(workspace: Workspace, items: list[Item], since: date) -> list[dict[str, Any]]:
@@ -45,17 +65,18 @@ def figure_changes(workspace: Workspace, items: list[Item], since: date) -> list
                        "new": record["new"] if record["new"] else record["summary"]}
                       for record in journal if record["id"] == target.id]
             continue
-        before = {_key(table.get("date"), table.get("total")): _figure(table.get("value"), table.get("done"))
-                  for table in then}
-        for entry in target.entries:
-            key = _key(entry.date, entry.total)
-            new = _figure(entry.value, entry.done)
+        before = {_key(table.get("date"), table.get("total"), table.get("node")): _entry(table)
+                  for table in then if isinstance(table, dict)}
+        for entry in sorted(target.entries, key=lambda entry: entry.date):  # by date, as every list
+            key = _key(entry.date, entry.total, entry.node)
             if key not in before:
                 found.append({"target": target, "change": "received", "date": entry.date.isoformat(),
-                              "old": None, "new": _shown(new)})
-            elif before[key] != new:
+                              "old": None, "new": _plain(entry), "words": (None, entry_value(entry))})
+            elif _said(before[key]) != _said(entry):
+                old = before[key]
                 found.append({"target": target, "change": "revised", "date": entry.date.isoformat(),
-                              "old": _shown(before[key]), "new": _shown(new)})
+                              "old": _plain(old), "new": _plain(entry),
+                              "words": ("?" if old is None else entry_value(old), entry_value(entry))})
     return [{"owner": unit, "figures": [{"id": target.id, "title": target.title, "unit": target.unit, **row}
                                         for target, row in pairs]}
             for unit, pairs in by_unit((row.pop("target"), row) for row in found)]

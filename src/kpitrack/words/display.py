@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from kpitrack.words.i18n import N_, _, in_language, language, pgettext
-from kpitrack.domain.model import Kind, Plan, Qualifier, ReadingQualifier, Status, Target, Verdict
+from kpitrack.domain.model import Kind, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.lights import LIGHT, NAMED_LIGHTS
 
 if TYPE_CHECKING:  # the figures come from kpitrack.domain.compute, which `add` and `--version` never import
     from kpitrack.domain.compute import Figures
+    from kpitrack.domain.plans import Plan  # built when first used: see the end of kpitrack.domain.model
 
 
 # The status words as shown: the codes in English, the offices' words in Chinese (see the .po).
@@ -59,16 +60,22 @@ def light_word(status: Status) -> str | None:
     return _(LIGHT_NAMES[status]) if status in LIGHT_NAMES else None
 
 
-def done_word(target: Target, figures: Figures) -> str:
-    """A target with a verdict (or done) in one word: over its figure (超额完成), else the verdict
-    (提前完成, 按时完成, 逾期完成, 未完成, 未报送), else done."""
+EXCEEDED, DONE_EARLY = N_("exceeded"), N_("done early")
+
+
+def done_message(target: Target, figures: Figures) -> str | None:
+    """How a target that is done or has a verdict ended, as a message to translate: over its figure
+    (超额完成), else the verdict (提前完成, 按时完成, 逾期完成, 未完成, 未报送), else done early or
+    done; None while it has neither (its status and light say how it stands)."""
+    if figures.status is not Status.DONE and figures.verdict is None:
+        return None
     if figures.exceeded_points is not None and figures.exceeded_points > 0:
-        return _("exceeded")
+        return EXCEEDED
     if figures.verdict is not None:
-        return verdict_word(figures.verdict)
-    if figures.status is Status.DONE and figures.last_update is not None and figures.last_update < target.due:
-        return _("done early")
-    return status_word(figures.status)
+        return VERDICT_WORDS[figures.verdict]
+    if figures.last_update is not None and figures.last_update < target.due:
+        return DONE_EARLY
+    return STATUS_WORDS[figures.status]
 
 
 def typed_status(word: str) -> str | None:
@@ -223,6 +230,8 @@ def visible(text: str, multiline: bool = False) -> str:
     through here too: a folder name can hold an escape sequence as well as a title can."""
     if plain_text(text):
         return text
+    import unicodedata  # a library to load: only for text that is not plainly printable
+
     kept = "\n\t" if multiline else ""
     return "".join(
         _escape(character) if character not in kept and (
@@ -265,8 +274,9 @@ def axis_range(values: list) -> tuple[Decimal, Decimal]:
 def entry_value(entry) -> str:
     """An entry's figure as shown: a number (近, 超 or 约 before a bound, `(est.)` after an
     estimate), or done / not done for a milestone."""
-    if entry.done is not None:
-        return (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
+    if entry.done is not None:  # a node plan's entry names its node: 开工 已完成
+        done = (_("done") if entry.done else _("not done")) + estimate_mark(entry.estimate)
+        return f"{visible(entry.node)} {done}" if entry.node else done
     mark = READING_MARKS[entry.qualifier] if entry.qualifier else ""
     return mark + number(entry.value) + estimate_mark(entry.estimate)
 
@@ -331,6 +341,20 @@ def done_cell(figures: Figures) -> str:
     return "—"
 
 
+def done_label(figures: Figures) -> str:
+    """What done_cell gives, named (a message): completion (完成率); for a growth rate the difference
+    from its target (与目标相差), for an indicator the change (变化), as `show` names them."""
+    if figures.completion is None and figures.status is not Status.NOT_STARTED:
+        if figures.gap is not None:
+            return DIFFERENCE
+        if figures.change is not None:
+            return CHANGE
+    return COMPLETION
+
+
+COMPLETION, DIFFERENCE, CHANGE = N_("Completion"), N_("Difference"), N_("Change")
+
+
 def verdict_text(figures: Figures) -> str:
     """`done-early on 2024-10-31, exceeded: 143.20%`, or "" before there is a verdict."""
     if figures.verdict is None:
@@ -390,10 +414,13 @@ def group_label(group: str, plans: dict[str, Plan] | None, lang: str | None = No
 
 # What an XML document (Word, Excel) cannot hold: the C0 controls but tab, line feed and carriage
 # return, lone surrogates, and U+FFFE/U+FFFF. lxml and openpyxl raise on them; a document shows
-# them as the escapes the terminal shows.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# them as the escapes the terminal shows. Compiled when a document is first written: compiling it
+# (the surrogates make a large set) took 0.4 ms of every start, `add`'s too.
+@cache
+def _not_xml() -> re.Pattern:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
     """`text` as a Word or Excel document can hold it: characters XML forbids as \\x.. escapes."""
-    return _NOT_XML.sub(lambda match: _escape(match.group()), text)
+    return _not_xml().sub(lambda match: _escape(match.group()), text)

@@ -110,3 +110,26 @@ def worded(problem) -> str:
         return str(problem)
     return _(problem.message).format(**{key: worded(value) if isinstance(value, (Sentence, Worded)) else value
                                         for key, value in problem.fields.items()})
+
+
+# The operating system's reasons for a failed read or write, as C's strerror words them (the English),
+# so that they are worded in the interface's language like every other sentence.
+OS_REASONS = {
+    "ENOENT": N_("No such file or directory"), "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"), "ENOSPC": N_("No space left on device"),
+    "EROFS": N_("Read-only file system"), "EISDIR": N_("Is a directory"), "ENOTDIR": N_("Not a directory"),
+    "EEXIST": N_("File exists"), "EBUSY": N_("Device or resource busy"), "ENAMETOOLONG": N_("File name too long"),
+    "EDQUOT": N_("Disk quota exceeded"), "EMFILE": N_("Too many open files"), "EIO": N_("Input/output error"),
+    "ELOOP": N_("Too many levels of symbolic links"), "ETXTBSY": N_("Text file busy"),
+}
+
+
+def os_reason(error: OSError):
+    """Why the operating system refused, as a sentence of the catalogue where it is a common reason;
+    else the system's own words."""
+    import errno
+
+    from kpitrack.domain.errors import Sentence
+
+    name = errno.errorcode.get(error.errno or 0)
+    return Sentence(OS_REASONS[name]) if name in OS_REASONS else (error.strerror or str(error))

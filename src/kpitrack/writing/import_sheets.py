@@ -9,7 +9,7 @@ from typing import Any
 
 from kpitrack.domain.errors import KpitrackError
 from kpitrack.files.schema import did_you_mean
-from kpitrack.words.i18n import N_, _
+from kpitrack.words.i18n import N_, _, os_reason
 from kpitrack.writing.import_limits import MAX_COLUMNS, MAX_ROWS, check_unpacked
 
 INSTRUCTION_SHEETS = {"填报说明", "how to fill in"}  # the ledger's last sheet (formats/workbook.py)
@@ -35,7 +35,7 @@ def workbook_tables(path: Path, sheet: str | None, warnings: list[str] | None = 
         book = load_workbook(path, read_only=True, data_only=True)
         formulas = load_workbook(path, read_only=True, data_only=False)  # for cells whose value was never saved
     except OSError as error:
-        raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
     except Exception as error:  # openpyxl's own errors for a file that is not a workbook
         raise KpitrackError(N_("not a workbook Excel can open ({error}); save it again as .xlsx"), path,
                             error=type(error).__name__) from None

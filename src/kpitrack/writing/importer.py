@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_, _
+from kpitrack.words.i18n import N_, _, os_reason
 from kpitrack.domain.model import Entry, Kind, ReadingQualifier, Workspace, identity
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.import_limits import decode_import
@@ -93,7 +93,7 @@ def read_import(path: Path, encoding: str | None = None, sheet: str | None = Non
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(N_("cannot read: {reason}"), path, reason=error.strerror) from None
+            raise KpitrackError(N_("cannot read: {reason}"), path, reason=os_reason(error)) from None
         text, encoding = decode_import(data, path, encoding)
         tables = [(path, _csv_table(text, path))]
     rows, problems = [], []

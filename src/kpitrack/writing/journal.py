@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpitrack.files.digest import sha256_hex
 from kpitrack.domain.errors import KpitrackError, Sentence, Worded
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.state import STATE_FOLDER, confined, read_state, state_folder, unreadable
 from kpitrack.writing.write import Appended, undo_append, write_private
 
@@ -31,7 +31,7 @@ def _digest(data: bytes) -> str:
 
 OPERATIONS = ("add", "fix", "remove", "import")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_COPY = re.compile(r"journal-[0-9a-f]{20}\.before")
+_COPY = r"journal-[0-9a-f]{20}\.before"  # compiled (and kept by `re`) for a rewrite's record only
 
 
 def journal_path(root: Path) -> Path:
@@ -60,6 +60,7 @@ def _checked(records: Any, root: Path) -> None:
     """Worded (a ValueError) unless `records` is a list of records as `record` writes them."""
     if not isinstance(records, list):
         raise Worded(N_("not a list of records"))
+    inside: set[str] = set()  # the paths found inside the workspace: records name the same few files again and again
     for number, kept in enumerate(records, 1):
         def refuse(message: str, **fields) -> Worded:
             return Worded(N_("record {number}: {problem}"), number=number, problem=Sentence(message, **fields))
@@ -83,14 +84,17 @@ def _checked(records: Any, root: Path) -> None:
             if not isinstance(change, dict) or not isinstance(change.get("digest"), str) or not _DIGEST.fullmatch(
                     change["digest"]):
                 raise refuse(N_("a change without its digest"))
-            confined(change.get("path"), root)
+            path = change.get("path")
+            if not (isinstance(path, str) and path in inside):
+                confined(path, root)
+                inside.add(path)
             append, before = change.get("append"), change.get("before")
             if (append is None) == (before is None):
                 raise refuse(N_("a change is either an append or a rewrite"))
             if append is not None and not (isinstance(append, list) and len(append) == 2 and all(
                     type(offset) is int for offset in append) and 0 <= append[0] <= append[1]):
                 raise refuse(N_("an append must be [start, end]"))
-            if before is not None and not (isinstance(before, str) and _COPY.fullmatch(before)):
+            if before is not None and not (isinstance(before, str) and re.fullmatch(_COPY, before)):
                 raise refuse(N_("a rewrite must name its copy (journal-….before)"))
 
 
@@ -176,7 +180,7 @@ def undo_last(root: Path) -> dict[str, Any]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise KpitrackError(N_("cannot read: {reason}; nothing was undone"), path, reason=error.strerror) from None
+            raise KpitrackError(N_("cannot read: {reason}; nothing was undone"), path, reason=os_reason(error)) from None
         if "append" in change:
             start, end = change["append"]
             if len(data) != end or _digest(data[start:end]) != change["digest"]:

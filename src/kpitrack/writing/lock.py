@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.workspace import inside
 from kpitrack.files.state import MAX_FILE_BYTES, STATE_FOLDER, state_folder
 
@@ -101,7 +101,7 @@ def open_regular(path: Path, write: bool = True) -> int:
     try:
         fd = os.open(path, flags)
     except OSError as error:
-        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=os_reason(error)) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise KpitrackError(N_("not a regular file (a pipe, device or folder); only regular files are targets"), path)

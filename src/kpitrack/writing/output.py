@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Sentence
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.files.state import STATE_FOLDER
 from kpitrack.writing.write import write_whole
 
@@ -21,7 +21,7 @@ def write_output(path: Path, data: str | bytes, root: Path) -> None:
     except FileNotFoundError:
         status = None
     except OSError as error:
-        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=os_reason(error)) from None
     if status is not None and not stat.S_ISREG(status.st_mode):
         kind = Sentence(N_("a symbolic link") if stat.S_ISLNK(status.st_mode) else N_("a folder")
                         if stat.S_ISDIR(status.st_mode) else N_("a FIFO") if stat.S_ISFIFO(status.st_mode)

@@ -16,7 +16,7 @@ from pathlib import Path
 from kpitrack.files.blocks import HEADER
 from kpitrack.files.document import decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.writing.lock import Waiting, locked_target
 from kpitrack.files.schema import target_from_document
 from kpitrack.files.workspace import plan_period
@@ -109,7 +109,7 @@ def repair(path: Path, root: Path, waiting: Waiting | None = None) -> Repaired |
                 os.fsync(handle.fileno())
         except OSError as error:
             raise KpitrackError(N_("cannot keep a copy of the torn block ({reason}); nothing was cut"), copy,
-                                reason=error.strerror) from None
+                                reason=os_reason(error)) from None
         problem = cut_back(locked, cut)
         if problem:
             raise KpitrackError(N_("could not cut the torn block off ({problem})"), path, problem=problem)

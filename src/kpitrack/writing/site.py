@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError, Sentence
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.writing.output import write_output
 
 MARKER = ".kpitrack-site"
@@ -58,14 +58,14 @@ def site_folder(folder: Path) -> list[str]:
             raise _refuse(folder, N_("its parent folder does not exist; create it first; nothing was written")) from None
         return []
     except OSError as error:
-        raise _refuse(folder, N_("cannot write: {reason}; nothing was written"), reason=error.strerror) from None
+        raise _refuse(folder, N_("cannot write: {reason}; nothing was written"), reason=os_reason(error)) from None
     if not stat.S_ISDIR(status.st_mode):
         raise _refuse(folder, N_("is not a folder; --out for a site names a new or empty folder, or an earlier site; "
                                    "nothing was written"))
     try:
         empty = next(os.scandir(folder), None) is None
     except OSError as error:
-        raise _refuse(folder, N_("cannot read it: {reason}; nothing was written"), reason=error.strerror) from None
+        raise _refuse(folder, N_("cannot read it: {reason}; nothing was written"), reason=os_reason(error)) from None
     if empty:
         return []
     pages = previous_pages(folder)
@@ -89,7 +89,7 @@ def write_site(folder: Path, names: list[str], pages: Iterable[tuple[str, str]],
         try:
             folder.mkdir()
         except OSError as error:
-            raise _refuse(folder, N_("cannot create it: {reason}; nothing was written"), reason=error.strerror) from None
+            raise _refuse(folder, N_("cannot create it: {reason}; nothing was written"), reason=os_reason(error)) from None
     names = sorted(set(names))
     # The marker first, naming the pages of both sites: interrupted, the folder is still a site
     # whose every page is known; last, naming this site's pages only.
@@ -113,7 +113,7 @@ def _writable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise _refuse(path, N_("cannot write: {reason}; nothing was written"), reason=error.strerror) from None
+        raise _refuse(path, N_("cannot write: {reason}; nothing was written"), reason=os_reason(error)) from None
     if not stat.S_ISREG(status.st_mode):
         kind = Sentence(N_("a symbolic link") if stat.S_ISLNK(status.st_mode) else N_("a folder")
                         if stat.S_ISDIR(status.st_mode) else N_("a FIFO") if stat.S_ISFIFO(status.st_mode)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-_TEMPORARY = re.compile(r"\.(.+)\.([0-9]+)(?:\.[0-9a-f]{8})?\.tmp")
+_TEMPORARY = r"\.(.+)\.([0-9]+)(?:\.[0-9a-f]{8})?\.tmp"  # compiled (and kept by `re`) when a .tmp file is there
 STALE_SECONDS = 6 * 3600  # no write of ours takes that long: an older temporary file was left by a killed writer
 
 
@@ -29,7 +29,7 @@ def sweep_temporaries(folder: Path) -> None:
         return
     now = time.time()
     for entry in found:
-        match = _TEMPORARY.fullmatch(entry.name)
+        match = re.fullmatch(_TEMPORARY, entry.name)
         try:
             status = entry.stat(follow_symlinks=False)
             if (not match or not stat.S_ISREG(status.st_mode) or now - status.st_mtime < STALE_SECONDS

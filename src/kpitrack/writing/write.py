@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.words.i18n import N_
-from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml
+from kpitrack.words.i18n import N_, os_reason
+from kpitrack.files.document import LineIndex, check_resolved, decode, key_lines, parse_toml, toml_document
 from kpitrack.writing.lock import Locked, Waiting, locked_target  # noqa: F401  (locked_target: part of this API)
 from kpitrack.domain.model import Entry, Target, identity
 from kpitrack.files.blocks import HEADER, first_entry, span_around, table_entry
@@ -191,7 +190,7 @@ def append_raw(locked: Locked, payload: bytes, entries: list[Entry] | None = Non
         left = cut_back(locked, locked.size)
         if not isinstance(error, OSError):
             raise
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise KpitrackError(N_("could not add the entry ({reason}); the file is unchanged") if not left else
                             N_("could not add the entry ({reason}); and could not cut it back ({left}): "
                                "run `kpitrack validate` and repair the file"), locked.path, reason=reason,
@@ -206,7 +205,7 @@ def cut_back(locked: Locked, size: int) -> str | None:
         os.fsync(locked.fd)
         return None
     except OSError as error:
-        return error.strerror or str(error)
+        return os_reason(error)
 
 
 def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineIndex]:
@@ -223,13 +222,13 @@ def _read_for_append(text: str, path: Path, root: Path) -> tuple[Target, LineInd
         try:
             head, tail = text[:first.start], text[last.start:]
             lines = key_lines(head)
-            target = target_from_document(tomllib.loads(head, parse_float=Decimal), path, root, lines,
+            target = target_from_document(toml_document(head), path, root, lines,
                                           plan_period(path.parent, root))
-            document = tomllib.loads(tail, parse_float=Decimal)
+            document = toml_document(tail)
             if list(document) == ["progress"] and len(document["progress"]) == 1:
                 entry_from_table(document["progress"][0], 0, target, path, {})
                 return target, lines
-        except (tomllib.TOMLDecodeError, KpitrackError):
+        except (ValueError, KpitrackError):  # ValueError: tomllib's TOMLDecodeError
             pass  # read whole below, for the exact message
     lines = key_lines(text)
     return target_from_document(parse_toml(text, path), path, root, lines, plan_period(path.parent, root)), lines
@@ -273,7 +272,7 @@ def replace_locked(locked: Locked, data: bytes) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(N_("cannot write: {reason}; the file is unchanged"), locked.path,
-                            reason=error.strerror) from None
+                            reason=os_reason(error)) from None
     sync_folder(locked.path.parent)
     sweep_temporaries(locked.path.parent)
 
@@ -302,7 +301,7 @@ def _write_at_start(fd: int, data: bytes) -> None:
 
 
 def _read_back(payload: bytes) -> list[Entry | None]:
-    tables = tomllib.loads(payload.decode("utf-8"), parse_float=Decimal)["progress"]
+    tables = toml_document(payload.decode("utf-8"))["progress"]
     return [table_entry(table) for table in tables]
 
 
@@ -354,7 +353,7 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KpitrackError(N_("cannot make the folder: {reason}"), folder, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot make the folder: {reason}"), folder, reason=os_reason(error)) from None
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -381,7 +380,7 @@ def write_whole(path: Path, text: str | bytes, place: Callable[[Path, Path], Non
     except FileExistsError:
         raise KpitrackError(N_("already exists; nothing was written"), path) from None
     except OSError as error:
-        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=error.strerror) from None
+        raise KpitrackError(N_("cannot write: {reason}; nothing was written"), path, reason=os_reason(error)) from None
     finally:
         try:
             temporary.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kpitrack.domain.errors import KpitrackError, Listed, Sentence, Worded
-from kpitrack.words.i18n import N_
+from kpitrack.words.i18n import N_, os_reason
 from kpitrack.writing.lock import Locked, Waiting, locked_target
 from kpitrack.domain.model import Entry
 from kpitrack.files.state import IMPORT_JOURNAL, STATE_FOLDER, confined, read_state, state_folder, unreadable
@@ -92,7 +92,7 @@ def _write_journal(root: Path, label: str, appends: list[tuple[Locked, bytes]]) 
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise KpitrackError(N_("cannot write the import journal: {reason}; nothing was imported"), journal,
-                            reason=error.strerror) from None
+                            reason=os_reason(error)) from None
     return journal
 
 
