@@ -22,12 +22,12 @@ def test_cache_folder_is_in_the_workspace_unless_the_environment_says_otherwise(
 
 
 def test_a_cached_target_is_not_parsed_again(tmp_path, monkeypatch):
-    import kpitrack.files.workspace as workspace_module
+    import kpitrack.files.schema
 
     path = write(tmp_path / "ws" / "firms.toml", HAND_WRITTEN_FIRMS)
     first = load_target(path, tmp_path / "ws", tmp_path / "cache")
     list(load_target(path, tmp_path / "ws", tmp_path / "cache").entries)  # entries are kept when first read
-    monkeypatch.setattr(workspace_module, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     assert load_target(path, tmp_path / "ws", tmp_path / "cache") == first
 
 

@@ -10,6 +10,7 @@ import pytest
 from pathlib import Path
 
 import kpitrack.files.cache
+import kpitrack.files.schema
 import kpitrack.files.stored
 import kpitrack.files.workspace
 from helpers import run, write
@@ -40,6 +41,9 @@ def workspace(tmp_path):
           f'due = 2023-12-31\n\n[[progress]]\ndate = {days[15]}\ndone = true\n')
     write(root / "plan" / "e.toml", HEAD.format(number=5, target=10))
     return root
+
+
+TARGET_ROWS = "SELECT count(*) FROM files WHERE target LIKE '{\"Target\"%'"  # not kpitrack.toml's
 
 
 def answers(root, cache, as_of):
@@ -79,7 +83,7 @@ def test_the_same_rows_serve_a_workspace_however_it_is_named(workspace, tmp_path
     assert all(isinstance(target.entries, kpitrack.files.stored.StoredEntries) for target in loaded.targets)
     assert str(loaded.targets[0].path) == "ws/plan/a.toml"  # messages name the file as it was given
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
-        assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (6,)  # and kpitrack.toml's
 
 
 def test_rows_replaced_meanwhile_are_read_from_the_file_again(workspace, tmp_path):
@@ -136,7 +140,7 @@ def test_a_workspace_is_written_in_one_transaction(workspace, tmp_path):
     load_workspace(workspace, cache)
     assert commits == ["COMMIT"]
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
-        assert connection.execute("SELECT count(*) FROM files").fetchone() == (5,)
+        assert connection.execute("SELECT count(*) FROM files").fetchone() == (6,)  # and kpitrack.toml's
         chunks = [kpitrack.files.stored.states_of(row[0]) for row in connection.execute("SELECT states FROM days")]
     assert sum(map(len, chunks)) == 30 + 3 + 3 + 1  # a state for each day with entries
 
@@ -180,16 +184,15 @@ def test_a_timeline_longer_than_a_row_is_looked_up_on_every_day(tmp_path):
 
 
 def test_entries_are_kept_the_first_time_a_command_reads_them(workspace, tmp_path, monkeypatch):
-    import kpitrack.files.workspace
 
     cache = tmp_path / "cache"
     load_workspace(workspace, cache)  # a status: the index, no entries
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
-        assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (5,)
+        assert connection.execute(TARGET_ROWS + " AND entries IS NULL").fetchone() == (5,)
     first = [list(target.entries) for target in load_workspace(workspace, cache).targets]  # parsed, then kept
     with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
-        assert connection.execute("SELECT count(*) FROM files WHERE entries IS NULL").fetchone() == (0,)
-    monkeypatch.setattr(kpitrack.files.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+        assert connection.execute(TARGET_ROWS + " AND entries IS NULL").fetchone() == (0,)
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     kpitrack.files.cache._connections.clear()
     assert [list(target.entries) for target in load_workspace(workspace, cache).targets] == first
 
@@ -262,7 +265,7 @@ def test_the_rows_of_a_file_gone_are_deleted(workspace, tmp_path):
         places = sorted(row[0].split("\0")[1] for row in connection.execute("SELECT place FROM files"))
         files = {row[0] for row in connection.execute("SELECT id FROM files")}
         assert {row[0] for row in connection.execute("SELECT file FROM days")} <= files
-    assert places == ["plan/a2.toml", "plan/b.toml", "plan/c.toml", "plan/d.toml"]
+    assert places == ["kpitrack.toml", "plan/a2.toml", "plan/b.toml", "plan/c.toml", "plan/d.toml"]
 
 
 def test_a_target_given_another_baseline_after_reading_is_not_answered_from_the_index(workspace, tmp_path):
@@ -337,7 +340,7 @@ def test_a_cold_load_for_figures_keeps_no_entry_and_answers_as_a_parse(workspace
     expected = {as_of: answers(workspace, None, as_of) for as_of in AS_OF}
     kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace, tmp_path / "cache", entries=False)
-    monkeypatch.setattr(kpitrack.files.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     for as_of in AS_OF:
         assert figures(loaded, as_of) == expected[as_of], as_of
     stored = [target.entries for target in loaded.targets]
@@ -349,7 +352,7 @@ def test_a_cold_load_with_entries_keeps_those_it_parsed(workspace, tmp_path, mon
     """validate and export read every entry: not parsed a second time."""
     kpitrack.files.cache._connections.clear()
     loaded = load_workspace(workspace, tmp_path / "cache")
-    monkeypatch.setattr(kpitrack.files.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     assert all(type(target.entries) is tuple for target in loaded.targets)
     assert [len(list(target.entries)) for target in loaded.targets] == [30, 4, 3, 1, 0]
 

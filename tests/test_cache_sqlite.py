@@ -66,7 +66,7 @@ def test_a_damaged_cache_is_rebuilt_quietly_with_quiet(tmp_path, monkeypatch):
 
 
 def test_only_changed_files_are_parsed_again(tmp_path, monkeypatch):
-    import kpitrack.files.workspace as workspace
+    import kpitrack.files.document as document
 
     (tmp_path / "ws").mkdir()
     paths = []
@@ -78,8 +78,8 @@ def test_only_changed_files_are_parsed_again(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     first = [load_target(path, tmp_path / "ws", cache) for path in paths]
     parsed = []
-    real = workspace.parse_toml
-    monkeypatch.setattr(workspace, "parse_toml", lambda *args: parsed.append(args[1]) or real(*args))
+    real = document.parse_toml
+    monkeypatch.setattr(document, "parse_toml", lambda *args: parsed.append(args[1]) or real(*args))
     paths[1].write_text(paths[1].read_text() + "\n[[progress]]\ndate = 2023-03-01\nvalue = 2\n")
     again = [load_target(path, tmp_path / "ws", cache) for path in paths]
     assert parsed == [paths[1]]

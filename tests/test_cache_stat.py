@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 import kpitrack.files.cache
+import kpitrack.files.schema
 import kpitrack.files.workspace
 from helpers import progress, status_rows, target_toml, write
 from kpitrack.files.workspace import load_workspace
@@ -130,7 +131,7 @@ def test_a_file_touched_is_hashed_not_parsed_and_then_trusted(tmp_path, fresh, m
     assert first_value(root, cache) == 100  # the entries kept too
     os.utime(path)  # git checkout, make, an editor saving without a change
     read = reads(monkeypatch)
-    monkeypatch.setattr(kpitrack.files.workspace, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     later(monkeypatch, 2 * LATER)
     assert first_value(root, cache) == 100
     assert read == ["a.toml"]  # read and hashed: the same bytes
@@ -173,7 +174,7 @@ def test_a_definition_comes_back_exactly_with_its_defaults_left_out(target, base
     """Fields as their defaults are not kept, but a figure written otherwise than the default
     (1.0 against 1) is: it prints otherwise."""
     from helpers import make_target
-    from kpitrack.files.stored import definition_fields, encode_definition, restored
+    from kpitrack.files.definition import definition_fields, encode_definition, restored
 
     made = make_target(target=target, baseline=baseline, tags=("a",), path=Path("p/t.toml"))
     text = encode_definition(made)

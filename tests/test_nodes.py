@@ -92,14 +92,14 @@ def test_a_node_date_follows_the_rules_of_every_entry_date(project):
 
 
 def test_the_cache_keeps_the_nodes_and_the_node_of_each_entry(project, monkeypatch):
-    import kpitrack.files.workspace as workspace_module
+    import kpitrack.files.schema
     from kpitrack.domain.compute import figures
     from kpitrack.files.workspace import load_target
 
     path, cache = project / "project.toml", project / "cache"
     first = load_target(path, project, cache)
     list(load_target(path, project, cache).entries)  # entries are kept when first read
-    monkeypatch.setattr(workspace_module, "target_from_document", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr(kpitrack.files.schema, "target_from_document", lambda *args: pytest.fail("parsed again"))
     warm = load_target(path, project, cache)
     assert warm == first and [node.name for node in warm.nodes] == ["开工", "主体完工", "竣工验收"]
     assert [entry.node for entry in warm.entries] == ["开工"]

@@ -10,27 +10,27 @@ from decimal import Decimal
 from pathlib import Path
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.domain.model import Cadence, Settings, Target
+from kpitrack.domain.model import Cadence, Record, Settings, Target, record
 
 
-@dataclass(frozen=True)
-class Checkpoint:
+@record
+class Checkpoint(Record):
     """A point on the planned path: `value` is due by the end of `date`."""
 
     date: date
     value: Decimal
 
 
-@dataclass(frozen=True)
-class Node:
+@record
+class Node(Record):
     """A step of a milestone's node plan (形象进度): `name` is due by the end of `due`."""
 
     name: str
     due: date
 
 
-@dataclass(frozen=True)
-class Plan:
+@record
+class Plan(Record):
     """What a folder's plan.toml says of the document its targets come from."""
 
     group: str

@@ -7,7 +7,7 @@ as compact rows of plain strings and numbers) and its timeline (the target's sta
 each day with entries, see kpitrack.domain.timeline) in rows of up to stored.CHUNK days, indexed by file
 and first day: a status looks up one state per target and never reads the entries, which are read (and
 written, the first time) only when a command asks for them. What a row holds and how it is read
-back is kpitrack.files.stored. Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
+back is kpitrack.files.stored (and kpitrack.files.definition). Never pickle: reading it cannot run code. Each file's rows are keyed by the SHA-256 of the target
 file's bytes and a hash of the code that builds targets, so any change to either is seen and only
 that file is parsed again. A folder owned by another user, or writable by group or others, is not
 used; a damaged database is deleted and rebuilt, with a one-line notice on stderr (see `quiet`).
@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kpitrack.domain.model import Target
-from kpitrack.domain.timeline import fold, fold_key, timeline
+from kpitrack.domain.timeline import fold, timeline
 
-CACHE_FORMAT = "sqlite-6"
+CACHE_FORMAT = "sqlite-7"  # 7: timeline rows of 16 days, not 64; rows for kpitrack.toml and plan.toml
 SCHEMA_VERSION = 6  # PRAGMA user_version of the tables below; another one is dropped and made anew
 TABLES = ("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT UNIQUE NOT NULL, "
           "key TEXT NOT NULL, stat TEXT, target TEXT NOT NULL, count INTEGER NOT NULL, first_day TEXT, "
@@ -187,8 +187,8 @@ def _damaged(cache: Path, connection):
 
 
 def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.stat_result, looked: int,
-           parse: Callable[[bytes], Target], read: Callable[[], bytes], batch: bool = False,
-           entries: bool = True) -> Target:
+           parse: Callable[[bytes], Any], read: Callable[[], bytes], batch: bool = False,
+           entries: bool = True, plain: type | None = None) -> Any:
     """`parse(read())`, or what it gave before for exactly these bytes at this place (see the module),
     read from `path` (the target's path as the caller names the file): then its entries are read only when asked for, and its figures come from the index. `status` is
     the file's stat, taken after `looked` (time.time_ns()) and before any read: a row kept with the
@@ -196,30 +196,30 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
     SHA-256 of the bytes. `read` reads the file (again, for entries not kept yet). With `batch`, new
     rows wait for `commit`, so that a workspace is written in few transactions. Without `entries` (a
     command that prints figures only), a file parsed anew gives, once its rows are written, the target
-    its rows give, as a warm run would: its entries are let go, its figures come from the index."""
+    its rows give, as a warm run would: its entries are let go, its figures come from the index. With
+    `plain` (Settings or Plan), the file is a settings or plan file, and `parse` gives one of those."""
     import sqlite3
 
     connection = _open(cache)
     if connection is None:
         return parse(read())
-    workspace, name = (_text(part) for part in (place[0], "\0".join(place)))
+    workspace, name = _text(place[0]), _text("\0".join(place))
     seen = f"{code_hash()}:{stamp(status)}"
     try:
-        row = (_workspace_rows(connection, workspace, name) if batch else connection.execute(
-            "SELECT id, key, stat, target, count, first_day FROM files WHERE place = ?", (name,)).fetchone())
+        row = _workspace_rows(connection, workspace, name) if batch else connection.execute(ROW, (name,)).fetchone()
     except sqlite3.DatabaseError as error:
         if busy(error):  # another kpitrack holds it: read this file without the cache
             return parse(read())
         row = None
         connection = _damaged(cache, connection)
     if row is not None and row[2] == seen:
-        target = _from_row(connection, row, path, parse, read)
+        target = _kept(connection, row, path, parse, read, plain)
         if target is not None:
             return target
     data = read()
     key = content_key(data)
     if row is not None and row[1] == key:
-        target = _from_row(connection, row, path, parse, read)
+        target = _kept(connection, row, path, parse, read, plain)
         if target is not None:
             if settled(status, looked):  # touched, or settled since: its stat vouches for it from now on
                 _restat(connection, row[0], seen)
@@ -228,6 +228,11 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
             return target
     target = parse(data)
     if connection is None:  # damaged, and not made anew
+        return target
+    if plain:
+        _store_plain(connection, name, key, seen if settled(status, looked) else None, target)
+        if not batch or len(_stored) >= COMMIT_EVERY:
+            commit(cache)
         return target
     # a parent given its parts' sums folds its entries again (kpitrack.domain.timeline.fold_key): kept
     kept = entries or target.target_from_parts or target.baseline_from_parts
@@ -244,27 +249,45 @@ def cached(cache: Path, place: tuple[str, ...], path: Path | None, status: os.st
 def _stored_target(connection, target: Target, file: int, first_day: date | None,
                    parse: Callable[[bytes], Target], read: Callable[[], bytes]) -> Target:
     """`target` with its entries as the cache keeps them (file `file`): read back only when asked for."""
-    from kpitrack.files.stored import StoredEntries, restored
+    from kpitrack.files.definition import restored
+    from kpitrack.files.stored import StoredEntries
 
     entries = StoredEntries(connection, file, len(target.entries), first_day, lambda: _parse_again(parse, read),
                             _day_rows.get(connection))
-    entries.timeline.made_for(fold_key(target))
-    return restored({**target.__dict__, "entries": entries})
+    made = restored({**target.__dict__, "entries": entries})
+    entries.timeline.made_for(made)
+    return made
+
+
+def _kept(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Any], read: Callable[[], bytes],
+          plain: type | None) -> Any:
+    """What a row keeps: a target (see _from_row) or a `plain` value; None for a row of another shape."""
+    if plain is None:
+        return _from_row(connection, row, path, parse, read)
+    from kpitrack.files.definition import plain_value
+
+    try:
+        return plain_value(row[3], plain)
+    except Exception:  # a row of another shape: parse instead
+        return None
 
 
 def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes], Target],
               read: Callable[[], bytes]) -> Target | None:
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
-    from kpitrack.files.stored import StoredEntries, definition_fields, restored
+    from functools import partial
+
+    from kpitrack.files.definition import definition_fields, restored
+    from kpitrack.files.stored import StoredEntries, iso_date
 
     try:
         fields = definition_fields(row[3], path)
-        first_day = None if row[5] is None else date.fromisoformat(row[5])
+        first_day = None if row[5] is None else iso_date(row[5])
         fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,
-                                                    lambda: _parse_again(parse, read), _day_rows.get(connection))
+                                                    partial(_parse_again, parse, read), _day_rows.get(connection))
         target = restored(fields)
-        entries.timeline.made_for(fold_key(target))
+        entries.timeline.made_for(target)
         return target
     except Exception:  # a row of another shape: parse instead
         return None
@@ -275,6 +298,7 @@ def _text(place: str) -> str:
     return place.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+ROW = "SELECT id, key, stat, target, count, first_day FROM files WHERE place = ?"  # a file's row, as cached reads it
 COMMIT_EVERY = 100  # files written in one transaction: few commits, yet no long lock on a large workspace
 _loading: dict[tuple, tuple[dict[str, tuple], set[str]]] = {}  # (connection, workspace) -> its rows, places seen
 _stored: list = []  # rows written since the last commit
@@ -293,7 +317,12 @@ def _workspace_rows(connection, workspace: str, name: str) -> tuple | None:
                                    "WHERE place >= ? AND place < ?", (workspace + "\0", workspace + "\x01"))
         known = _loading[(connection, workspace)] = ({row[0]: row[1:] for row in found}, set())
     known[1].add(name)
-    return known[0].get(name)
+    row = known[0].get(name)
+    if row is not None and len(row) == 1:  # asked again (a plan.toml: for its targets' period, then itself)
+        return connection.execute(ROW, (name,)).fetchone()
+    if row is not None:
+        known[0][name] = row[:1]  # its id, for forget_the_rest: its texts are let go as the load goes
+    return row
 
 
 def forget_the_rest() -> None:
@@ -354,7 +383,8 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target,
     timeline is made as `timeline` makes it (kept for the target) if the target is `kept`."""
     import sqlite3
 
-    from kpitrack.files.stored import encode_definition, timeline_chunks
+    from kpitrack.files.definition import encode_definition
+    from kpitrack.files.stored import timeline_chunks
 
     _stored.append(name)
     try:
@@ -380,6 +410,17 @@ def _store(connection, name: str, key: str, seen: str | None, target: Target,
     except (sqlite3.Error, TypeError, ValueError):
         pass  # a cache that cannot be written is no cache, not an error
     return None
+
+
+def _store_plain(connection, name: str, key: str, seen: str | None, value) -> None:
+    """Keep a settings or plan file's value, as _store keeps a target's definition."""
+    from kpitrack.files.definition import encode_definition
+    from kpitrack.files.stored import write
+
+    _stored.append(name)
+    if _begun(connection):
+        write(connection, "INSERT OR REPLACE INTO files (place, key, stat, target, count) VALUES (?, ?, ?, ?, 0)",
+              (name, key, seen, encode_definition(value)))
 
 
 _pending: set = set()  # connections with rows written and not yet committed

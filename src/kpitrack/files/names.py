@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from kpitrack.domain.errors import KpitrackError
-from kpitrack.files.schema_kinds import MAX_TEXT
 from kpitrack.words.i18n import N_, _
 
+MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")  # a target id: its file name without .toml
 
 

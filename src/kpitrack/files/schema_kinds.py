@@ -14,6 +14,7 @@ from kpitrack.domain.parse import LAST_YEAR
 from kpitrack.domain.errors import KpitrackError, Sentence
 from kpitrack.words.i18n import N_, _
 from kpitrack.files.fields import PROGRESS_FIELDS, names
+from kpitrack.files.names import MAX_TEXT
 from kpitrack.domain.model import Direction, Entry, Kind, Qualifier, ReadingQualifier, Target
 from kpitrack.domain.parse import size_problem
 
@@ -200,7 +201,6 @@ def whole_days(raw: Any, key: str, path: Path, line: int | None) -> int:
     return raw
 
 
-MAX_TEXT = 2000  # characters in a title, note or any other text: a page, not a book (wrapping stays fast)
 MAX_YEAR = LAST_YEAR  # 2999: dates past it leave no room for the next expected figure (a monthly cadence in 9999)
 
 

@@ -1,30 +1,27 @@
 """What the cache keeps of a target file, and how it is read back: the definition as tagged JSON,
 the entries as compact rows (read only when a command asks for them, and written the first time
-one does), and the timeline in chunks of up to CHUNK days, indexed by their first day. Text only,
-never code. Used by kpitrack.files.cache, which finds, checks and writes the rows."""
+one does), and the timeline in chunks of up to CHUNK days, indexed by their first day (the
+definition is kpitrack.files.definition's). Text only, never code. Used by kpitrack.files.cache,
+which finds, checks and writes the rows."""
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 import re
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
-from kpitrack.domain.model import Checkpoint, Direction, Entry, Kind, Node, Qualifier, ReadingQualifier, Target
-from kpitrack.domain.timeline import DayState, Timeline, last_by_date, timeline
+from kpitrack.domain.model import Entry, ReadingQualifier, Target
+from kpitrack.domain.timeline import DayState, Timeline, fold_key, last_by_date, timeline
+from kpitrack.files.definition import figure
 
-CHUNK = 64  # days of a timeline kept in one row: a lookup decodes at most this many
+CHUNK = 16  # days of a timeline kept in one row: a lookup reads at most this many (64: a status read 4 KB a target)
 LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
 DAMAGED = (ValueError, TypeError, KeyError, IndexError)  # what rows of another shape raise when decoded
-_ENUMS = {"Kind": Kind, "Direction": Direction, "Qualifier": Qualifier, "ReadingQualifier": ReadingQualifier}
 unwritable: set = set()  # connections another process kept busy: not written by this one
 
 
@@ -44,6 +41,8 @@ class StoredEntries(Sequence):
     """A target's entries as the cache keeps them: read from it only when asked for (and parsed
     from the file, then kept, the first time). Its `timeline` answers the target's state on a day
     from the index, without them."""
+
+    __slots__ = ("_connection", "file", "_count", "parsed", "_entries", "_from_cache", "timeline")  # one a target
 
     def __init__(self, connection, file: int, count: int, first_day: date | None,
                  parsed: Callable[[], Target], days: DayRows | None = None) -> None:
@@ -153,69 +152,88 @@ class StoredEntries(Sequence):
 
 
 class DayRows:
-    """The rows of the days table that hold files' states on a day, for the targets of one load of
-    a workspace: a status asks each target for the same day, so once two have asked for it, the
-    rows of every file are read for it in one query."""
+    """The files' states on a day, for the targets of one load of a workspace: a status asks each
+    target for the same day, so once two have asked for it, every file's is read for it in one
+    query. Of each row only the line of the day asked for is kept (10,000 targets' whole rows held
+    for the command were 40 MB)."""
 
     def __init__(self, connection) -> None:
         self._connection = connection
         self._once: set[str] = set()
-        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (states, next)
+        self._all: dict[str, dict[int, tuple]] = {}  # day -> file -> (line, next)
 
     def row(self, file: int, shown: str) -> tuple | None:
-        """(states, next) of the row of `file` that holds its state on the day `shown`; None: none."""
+        """(the line of `file`'s state on the day `shown`, or None where its row has none; the first
+        day of the row after it) of the row that holds that state; None where there is no row."""
         every = self._all.get(shown)
-        if every is None:
-            if shown not in self._once:
-                self._once.add(shown)
-                found = self._read("SELECT states, next FROM days WHERE file = ? AND day <= ? "
-                                   "ORDER BY day DESC LIMIT 1", (file, shown))
-                return found[0] if found else None
-            # SQLite takes the bare columns of an aggregate query with one max() from the row that
-            # holds the max (documented, "Bare columns in an aggregate query"): half the time of a join
-            every = self._all[shown] = {row[0]: row[2:] for row in self._read(
-                "SELECT file, max(day), states, next FROM days WHERE day <= ? GROUP BY file", (shown,))}
-        return every.get(file)
+        if every is None and shown in self._once:
+            # each file's row is found by two seeks in the (file, day) index, not by a scan of all
+            every = self._all[shown] = self._read(
+                "SELECT days.file, days.states, days.next FROM files JOIN days ON days.file = files.id AND "
+                "days.day = (SELECT max(day) FROM days WHERE file = files.id AND day <= ?)", (shown,), shown)
+        self._once.add(shown)
+        # a timeline keeps what it was given: asked again (its states released), a file is read alone
+        found = every.pop(file, None) if every is not None else None
+        return found if found is not None else self._read(
+            "SELECT file, states, next FROM days WHERE file = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+            (file, shown), shown).get(file)
 
-    def _read(self, query: str, arguments: tuple) -> list:
+    def _read(self, query: str, arguments: tuple, shown: str) -> dict[int, tuple]:
         try:
-            return self._connection.execute(query, arguments).fetchall()
+            return {file: (state_line(states, shown), following)
+                    for file, states, following in self._connection.execute(query, arguments)}
         except sqlite3.Error:
-            return []
+            return {}
+
+
+def state_line(states: Any, shown: str) -> str | None:
+    """The line of a row of the timeline (see timeline_chunks) that holds the state on the day
+    `shown`: the last one of a day up to it; None where there is none (or the row is no text)."""
+    if type(states) is not str:
+        return None
+    lines = states.split("\n")
+    # each line starts ["YYYY-MM-DD", : those of days up to `shown` sort before ["shown"~
+    found = bisect_right(lines, f'["{shown}"~') - 1
+    return lines[found] if found >= 0 else None
 
 
 class StoredTimeline:
     """A target's states by day, looked up in the cache's index (see kpitrack.domain.timeline.Timeline);
     rows gone or damaged are made again from the file."""
 
+    __slots__ = ("_made", "checked", "_entries", "_first_day", "_days", "_asked", "_fallback")
+
     def __init__(self, entries: StoredEntries, first_day: date | None, days: DayRows) -> None:
-        self.key: tuple | None = None
+        self._made: Target | None = None
         self.checked: Target | None = None  # the target whose fold_key was found to be `key` (timeline.timeline)
         self._entries, self._first_day, self._days = entries, first_day, days
         self._asked: dict[date, DayState | None] = {}
         self._fallback: Timeline | None = None
 
-    def made_for(self, key: tuple) -> None:
-        """The kpitrack.domain.timeline.fold_key of the target the states were made for."""
-        self.key = key
+    def made_for(self, target: Target) -> None:
+        """The target the states were made for (the one read from the row): its own key, checked."""
+        self._made = self.checked = target
+
+    @property
+    def key(self) -> tuple | None:
+        """The kpitrack.domain.timeline.fold_key of the target the states were made for, made when a
+        target of other fields (a parent given its parts' sums) asks."""
+        return None if self._made is None else fold_key(self._made)
 
     def at(self, day: date) -> DayState | None:
         if self._first_day is None or day < self._first_day:
             return None
         if day not in self._asked:
             shown = day.isoformat()
-            row = self._days.row(self._entries.file, shown)
             try:
-                lines, following = row[0].split("\n"), row[1]
+                line, following = self._days.row(self._entries.file, shown)  # TypeError: no row
                 if following is not None and following <= shown:
                     raise ValueError("a row of the timeline is missing")
-                # each line starts ["YYYY-MM-DD", : those of days up to `shown` sort before ["shown"~
-                found = bisect_right(lines, f'["{shown}"~') - 1
-                state = json.loads(lines[found]) if found >= 0 else None
-                if not isinstance(state, list) or state[0] != lines[found][2:12]:
+                state = json.loads(line)  # TypeError: no line
+                if not isinstance(state, list) or state[0] != line[2:12]:
                     raise ValueError("a row of another shape")
                 self._asked[day] = decode_state(state)  # only the state asked for is decoded
-            except (*DAMAGED, IndexError, AttributeError):  # TypeError: no row
+            except (*DAMAGED, IndexError, AttributeError):
                 self._asked[day] = self._replaced().at(day)
         return self._asked[day]
 
@@ -270,25 +288,8 @@ def states_of(text: str) -> list:
 
 
 iso_day = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
-_day = lru_cache(maxsize=4096)(date.fromisoformat)
+_day = iso_date = lru_cache(maxsize=4096)(date.fromisoformat)
 _WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
-
-
-def figure(text: Any) -> Decimal:
-    """A figure the cache kept, as the file could hold it: ValueError for anything else (NaN, sNaN,
-    an infinity, 1e999999, not a number: a row tampered with is damaged, read from the file again)."""
-    if not isinstance(text, str):
-        raise ValueError("a figure is kept as text")
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        raise ValueError("not a figure") from None
-    if not number.is_finite() or not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-        raise ValueError("not a figure a file can hold")
-    return number
-
-
-MAX_EXPONENT = 80  # far past any sum of files' figures (28 digits, 28 places), far below Decimal's own limits
 
 
 def decode_state(row: list) -> DayState:
@@ -354,97 +355,3 @@ _PRINTED_FIGURES = re.compile(f"(?:{_PRINTED_FIGURE}(?:\n{_PRINTED_FIGURE})*)?")
 def _printed_day(text: Any) -> bool:
     """Whether `text` is a date as the cache writes it (and prints it): its ISO form."""
     return type(text) is str and _day(text).isoformat() == text
-
-
-def encode_definition(target: Target) -> str:
-    """A target's fields but its entries and path (the file it is read from gives it), each tagged by
-    type so that it comes back exactly; a field as its default is left out (100.0 is not 100: only a
-    value written as the default's is). ASCII: a path's undecodable bytes (lone surrogates) come back."""
-    written = {}
-    for name in _DEFINITION_ORDER:
-        value, default = getattr(target, name), _DEFAULTS.get(name, _NO_DEFAULT)
-        if value is not default:  # the default itself (None, False, ()) is left out at once
-            value, default = _encode(value), _DEFAULTS_WRITTEN.get(name, _NO_DEFAULT)
-            if type(value) is not type(default) or value != default:
-                written[name] = value
-    return json.dumps({"Target": written})
-
-
-def definition_fields(text: str, path: Path | None) -> dict[str, Any]:
-    """The fields `encode_definition` wrote, decoded, with the defaults of those it left out and the
-    `path` given; ValueError for anything else."""
-    value = json.loads(text)
-    inner = value.get("Target") if isinstance(value, dict) and len(value) == 1 else None
-    if not isinstance(inner, dict) or not _REQUIRED <= inner.keys() <= _DEFINITION_FIELDS:
-        raise ValueError("not a target")
-    fields = _DEFAULTS.copy()
-    for name, item in inner.items():
-        fields[name] = item if item is None or isinstance(item, (str, bool, int)) else _decode(item)
-    fields["path"] = path
-    return fields
-
-
-def restored(fields: dict[str, Any]) -> Target:
-    """The Target of every field (as definition_fields gives them, entries added): its dataclass
-    __init__ only sets them, one frozen setattr at a time, so they are set at once."""
-    if _PLAIN_INIT:
-        target = object.__new__(Target)
-        target.__dict__.update(fields)
-        return target
-    return Target(**fields)
-
-
-_FIELDS = dataclasses.fields(Target)
-_DEFINITION_FIELDS = frozenset(field.name for field in _FIELDS) - {"entries", "path"}
-_DEFINITION_ORDER = tuple(field.name for field in _FIELDS if field.name in _DEFINITION_FIELDS)
-_DEFAULTS = {field.name: field.default for field in _FIELDS
-             if field.name in _DEFINITION_FIELDS and field.default is not dataclasses.MISSING}
-_REQUIRED = _DEFINITION_FIELDS - _DEFAULTS.keys()
-_NO_DEFAULT = object()
-_PLAIN_INIT = (not hasattr(Target, "__post_init__") and not hasattr(Target, "__slots__")
-               and all(field.init and field.default_factory is dataclasses.MISSING for field in _FIELDS))
-
-
-def _encode(value: Any) -> Any:
-    """A value of a Target, tagged by type so that it comes back exactly (a Decimal as its digits)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)) and not isinstance(value, enum.Enum):
-        return value
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, date):
-        return {"date": value.isoformat()}
-    if isinstance(value, enum.Enum):
-        return {"enum": type(value).__name__, "value": value.value}
-    if isinstance(value, Path):
-        return {"path": str(value)}
-    if isinstance(value, (Checkpoint, Node)):
-        return {type(value).__name__: {field.name: _encode(getattr(value, field.name))
-                                       for field in dataclasses.fields(value)}}
-    if isinstance(value, tuple):
-        return {"tuple": [_encode(item) for item in value]}
-    raise TypeError(f"cannot cache a {type(value).__name__}")
-
-
-def _decode(value: Any) -> Any:
-    if not isinstance(value, dict):
-        if isinstance(value, list):
-            raise ValueError("untagged list")
-        return value
-    (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
-    if tag == "decimal":
-        return figure(inner)
-    if tag == "date":
-        return date.fromisoformat(inner)
-    if tag == "enum":
-        return _ENUMS[inner["enum"]](inner["value"])
-    if tag == "path":
-        return Path(inner)
-    if tag == "tuple":
-        return tuple(_decode(item) for item in inner)
-    made = {"Checkpoint": Checkpoint, "Node": Node}.get(tag)
-    if made is None or set(inner) != {field.name for field in dataclasses.fields(made)}:
-        raise ValueError("another shape")
-    return made(**{name: _decode(item) for name, item in inner.items()})
-
-
-_DEFAULTS_WRITTEN = {name: _encode(value) for name, value in _DEFAULTS.items()}

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
-from kpitrack.files.document import check_resolved, decode, key_lines, parse_toml
 from kpitrack.domain.errors import KpitrackError, MissingFolder, NoWorkspace, Sentence
 from kpitrack.words.i18n import N_, _, os_reason
 from kpitrack.domain.model import Kind, Settings, Target
+from kpitrack.files.names import ID_PATTERN, check_id, did_you_mean
 from kpitrack.files.state import MAX_FILE_BYTES, state_folder
 from kpitrack.files.walk import Found, _folders, _walk
-from kpitrack.files.schema import (ID_PATTERN, Period, check_direction, check_id, did_you_mean, plan_from_document,
-                             settings_from_document, target_from_document)
 
-if TYPE_CHECKING:  # built when first used: see the end of kpitrack.domain.model
+if TYPE_CHECKING:  # Plan, Workspace: built when first used, see the end of kpitrack.domain.model
     from kpitrack.domain.plans import Plan, Workspace
+    from kpitrack.files.schema import Period
+
+# The TOML parser and the validators (document, schema) are imported only where a file is parsed: a
+# warm status, whose files are all in the cache, reads none (10 ms of its start-up).
 
 SETTINGS_FILE = "kpitrack.toml"
 PLAN_FILE = "plan.toml"  # a folder's description of the plan its targets come from
@@ -85,6 +87,13 @@ def target_files(root: Path, skipped: list[Path] | None = None) -> list[Path]:
     return [folder / found.name for folder, found in _target_files(_walk(root, skipped), root)]
 
 
+def _named(walked, folders: list[tuple[Path, list[str]]]):
+    """The walk, as it goes, with each folder and the names of its files kept in `folders`."""
+    for folder, files in walked:
+        folders.append((folder, [found.name for found in files]))
+        yield folder, files
+
+
 def _target_files(walked, root: Path):
     """(folder, Found) of the target files among a walk's."""
     for folder, files in walked:
@@ -104,18 +113,18 @@ def load_workspace(root: Path, cache: Path | None = None, entries: bool = True) 
     from kpitrack.domain.plans import Workspace
 
     workspace = Workspace(root=root)
-    try:
-        workspace.settings = load_settings(root)
-    except KpitrackError as problem:
-        workspace.problems.append(problem)
     seen: dict[str, Path] = {}
     periods: dict[Path, Period | None] = {}
     skipped: list[Path] = []
     real_root, loaded = str(root.resolve()), False
-    looked = time.time_ns()  # before the walk's stats: see kpitrack.files.cache on files racily clean
-    walked = list(_walk(root, skipped))
     try:
-        for folder, found in _target_files(walked, root):
+        try:
+            workspace.settings = load_settings(root, cache, real_root)
+        except KpitrackError as problem:
+            workspace.problems.append(problem)
+        looked = time.time_ns()  # before the walk's stats: see kpitrack.files.cache on files racily clean
+        folders: list[tuple[Path, list[str]]] = []  # the walk's, for the plans: its stats are not kept
+        for folder, found in _target_files(_named(_walk(root, skipped), folders), root):
             path = folder / found.name
             try:
                 target = load_target(path, root, cache, periods, real_root, (found, folder, looked), entries)
@@ -129,17 +138,17 @@ def load_workspace(root: Path, cache: Path | None = None, entries: bool = True) 
                 continue
             seen[target.id] = path
             workspace.targets.append(target)
+        workspace.problems += [KpitrackError(
+            N_("not a regular file (a folder, pipe or device), so no target: rename or remove it"), path)
+            for path in skipped]
+        resolve_parts(workspace)
+        workspace.plans = load_plans(root, workspace.problems, folders, cache, real_root)
         loaded = True
     finally:
         if cache:
             from kpitrack.files.cache import commit
 
             commit(cache, loaded)  # what was parsed anew is kept in few transactions, not one per file
-    workspace.problems += [KpitrackError(N_("not a regular file (a folder, pipe or device), so no target: rename or remove it"),
-                                         path)
-                           for path in skipped]
-    resolve_parts(workspace)
-    workspace.plans = load_plans(root, workspace.problems, walked)
     return workspace
 
 
@@ -195,6 +204,7 @@ def _part(by_id: dict[str, Target], parent: Target, part_id: str) -> Target:
 def _with_sums(parent: Target, parts: list[Target]) -> Target:
     """The parent with the sums of its parts' targets and baselines where its file gives none."""
     from kpitrack.domain.compute import summed  # the figures, only where parts are summed
+    from kpitrack.files.schema_kinds import check_direction
 
     total = summed(parent, parts, "target") if parent.target_from_parts else parent.target
     baseline = summed(parent, parts, "baseline") if parent.baseline_from_parts else parent.baseline
@@ -202,16 +212,17 @@ def _with_sums(parent: Target, parts: list[Target]) -> Target:
     return replace(parent, target=total, baseline=baseline)
 
 
-def load_plans(root: Path, problems: list[KpitrackError], walked: list | None = None) -> dict[str, Plan]:
-    """The plan.toml of every folder, by folder (from the walk given, if any); a broken one becomes a
-    problem."""
+def load_plans(root: Path, problems: list[KpitrackError], folders: list | None = None, cache: Path | None = None,
+               real_root: str | None = None) -> dict[str, Plan]:
+    """The plan.toml of every folder, by folder (of the `folders` walked, with their file names, if
+    given); a broken one becomes a problem. With `cache` and the workspace's `real_root`, from
+    load_workspace: through the cache."""
     plans = {}
-    for folder, files in _folders(root) if walked is None else (
-            (folder, [found.name for found in files]) for folder, files in walked):
+    for folder, files in _folders(root) if folders is None else folders:
         if PLAN_FILE in files:
             path = folder / PLAN_FILE
             try:
-                plan = plan_from_file(path, root)
+                plan = plan_from_file(path, root, cache, real_root)
             except KpitrackError as problem:
                 problems.append(problem)
                 continue
@@ -219,18 +230,51 @@ def load_plans(root: Path, problems: list[KpitrackError], walked: list | None = 
     return plans
 
 
-def plan_from_file(path: Path, root: Path) -> Plan:
-    text = read_text(path)
+def plan_from_file(path: Path, root: Path, cache: Path | None = None, real_root: str | None = None) -> Plan:
     group = path.parent.relative_to(root).as_posix() if path.parent != root else ""
-    return plan_from_document(parse_toml(text, path), group, path, key_lines(text))
+
+    def parse(data: bytes) -> Plan:
+        from kpitrack.files.document import key_lines, parse_toml
+        from kpitrack.files.schema import plan_from_document
+
+        text = checked_text(data, path)
+        return plan_from_document(parse_toml(text, path), group, path, key_lines(text))
+
+    from kpitrack.domain.plans import Plan
+
+    return _plain(path, root, cache, real_root, parse, Plan)
 
 
-def load_settings(root: Path) -> Settings:
+def load_settings(root: Path, cache: Path | None = None, real_root: str | None = None) -> Settings:
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Settings()
-    text = read_text(path)
-    return settings_from_document(parse_toml(text, path), path, key_lines(text))
+
+    def parse(data: bytes) -> Settings:
+        from kpitrack.files.document import key_lines, parse_toml
+        from kpitrack.files.schema import settings_from_document
+
+        text = checked_text(data, path)
+        return settings_from_document(parse_toml(text, path), path, key_lines(text))
+
+    # its place names the file as given: the notice of an old at_risk_band quotes that path
+    return _plain(path, root, cache, real_root, parse, Settings, str(path))
+
+
+def _plain(path: Path, root: Path, cache: Path | None, real_root: str | None, parse: Callable[[bytes], Any],
+           kind: type, *place: str):
+    """`parse` of a settings or plan file's bytes; with `cache` and the workspace's `real_root`, as
+    load_workspace reads them, through the cache as a target file is (see load_target)."""
+    if not cache or real_root is None:
+        return parse(read_bytes(path))
+    import time
+
+    from kpitrack.files.cache import cached
+
+    looked = time.time_ns()  # before the stat: see kpitrack.files.cache on files racily clean
+    status = file_status(path)
+    return cached(cache, (real_root, path.relative_to(root).as_posix(), *place), None, status, looked, parse,
+                  lambda: read_bytes(path), batch=True, plain=kind)
 
 
 def find_target_file(root: Path, target_id: str) -> Path:
@@ -286,16 +330,10 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
             N_("file name {name!r} is not a valid id: use lower-case letters, digits, - and _"), path, name=path.name)
     periods = {} if periods is None else periods  # by folder: read each plan.toml once per load
     if folder not in periods:
-        periods[folder] = plan_period(folder, root)
-    period = periods[folder]
-
-    def parse(data: bytes) -> Target:
-        text = decode(data, path)
-        check_resolved(text, path)
-        return target_from_document(parse_toml(text, path), path, root, key_lines(text), period)
-
+        periods[folder] = plan_period(folder, root, cache, real_root)
+    file = TargetFile(path, root, periods[folder])
     if not cache:
-        return parse(read_bytes(path))
+        return file.parse(file.read())
     from kpitrack.files.cache import cached  # sqlite, only where targets are loaded for figures
 
     if found is None:
@@ -306,21 +344,42 @@ def load_target(path: Path, root: Path, cache: Path | None = None,
     else:
         status, relative = sized(path, found.status), found.relative
     # The same file however the workspace was named (relative, absolute, through a link).
-    place = (real_root or str(root.resolve()), relative, *(day.isoformat() for day in period or ()))
-    return cached(cache, place, path, status, looked, parse, lambda: read_bytes(path), batch=real_root is not None,
+    place = (real_root or str(root.resolve()), relative, *(day.isoformat() for day in file.period or ()))
+    return cached(cache, place, path, status, looked, file.parse, file.read, batch=real_root is not None,
                   entries=entries)
 
 
-def plan_period(folder: Path, root: Path) -> Period | None:
+class TargetFile:
+    """How one target file is read and parsed: what its cached entries keep to read it again (one
+    small object a target where three closures took 6 MB for 10,000 targets)."""
+
+    __slots__ = ("path", "root", "period")
+
+    def __init__(self, path: Path, root: Path, period: Period | None) -> None:
+        self.path, self.root, self.period = path, root, period
+
+    def read(self) -> bytes:
+        return read_bytes(self.path)
+
+    def parse(self, data: bytes) -> Target:
+        from kpitrack.files.document import key_lines, parse_toml
+        from kpitrack.files.schema import target_from_document
+
+        text = checked_text(data, self.path)
+        return target_from_document(parse_toml(text, self.path), self.path, self.root, key_lines(text), self.period)
+
+
+def plan_period(folder: Path, root: Path, cache: Path | None = None, real_root: str | None = None) -> Period | None:
     """The period (start, due) of the nearest plan.toml from `folder` up to the workspace root,
     which gives its targets the dates they leave out; None when there is none, or it gives no
-    dates. A broken plan.toml gives none here: loading the plans reports it."""
+    dates. A broken plan.toml gives none here: loading the plans reports it. (`cache`, `real_root`:
+    see load_plans.)"""
     place = folder
     while True:
         path = place / PLAN_FILE
         if path.is_file():
             try:
-                plan = plan_from_file(path, root)
+                plan = plan_from_file(path, root, cache, real_root)
             except KpitrackError:
                 return None
             return (plan.start, plan.due) if plan.start and plan.due else None
@@ -331,7 +390,14 @@ def plan_period(folder: Path, root: Path) -> Period | None:
 
 def read_text(path: Path) -> str:
     """A settings or plan file's text; one with conflict markers is refused, naming their lines."""
-    text = decode(read_bytes(path), path)
+    return checked_text(read_bytes(path), path)
+
+
+def checked_text(data: bytes, path: Path) -> str:
+    """A file's bytes as text (UTF-8); one with conflict markers is refused, naming their lines."""
+    from kpitrack.files.document import check_resolved, decode
+
+    text = decode(data, path)
     check_resolved(text, path)
     return text
 

@@ -15,7 +15,6 @@ from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, d
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
-from kpitrack.files.schema import target_warnings
 from kpitrack.domain.verdicts import outcome
 from kpitrack.reports.pace import cell_words
 
@@ -138,6 +137,7 @@ def workspace_warnings(workspace: Workspace) -> list[KpitrackError]:
     """What is allowed but probably a slip: entries outside their period, identical entries and two
     totals on one day, and parents whose own figures disagree with the sum of their parts."""
     from kpitrack.files.entrycheck import entry_doubts  # validate and check, not status
+    from kpitrack.files.schema import target_warnings
 
     others = workspace.by_id()
     warnings = []
