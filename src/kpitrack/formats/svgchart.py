@@ -38,9 +38,11 @@ def burnup_svg(target: Target, figures: Figures, others: dict[str, Target] | Non
             xs[day] = f"{left + (width - left - right) * (day - series.start).days / span:.1f}"
         return xs[day]
 
+    scale, ceiling = (height - top - bottom) / float(high - low), float(high)  # in floats: a chart's tenths of a pixel
+
     def y(value: Decimal) -> str:
         if value not in ys:
-            ys[value] = f"{top + (height - top - bottom) * float((high - value) / (high - low)):.1f}"
+            ys[value] = f"{top + scale * (ceiling - float(value)):.1f}"
         return ys[value]
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
