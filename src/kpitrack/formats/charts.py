@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from kpitrack.reports.build import Figures, chart_series
 from kpitrack.domain.lights import COLOURS, LIGHT
+from kpitrack.words.display import date_ticks
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
 
@@ -78,7 +79,8 @@ def burnup(target: Target, figures: Figures, others: dict[str, Target] | None = 
                      label=word("target_line", lang))
     today = (figures.as_of - start).days
     axes.axvline(today, color="#c00000", linewidth=0.8)
-    ticks = sorted({0, today, (series.due - start).days})
+    span = max((series.end - start).days, 1)  # placed as the page's chart places them: 304 units across
+    ticks = date_ticks((0, today, (series.due - start).days), lambda day: 304 * day / span)
     axes.set_xticks(ticks, [(start + timedelta(days=tick)).isoformat() for tick in ticks])
     labels = axes.get_xticklabels()
     labels[0].set_horizontalalignment("left")

@@ -20,7 +20,7 @@ from pathlib import Path
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.words.display import axis_range, number
+from kpitrack.words.display import DATE_LABEL_ROOM, axis_range, date_ticks, number
 from kpitrack.words.labels import word
 
 # The SVG's layout (svgchart.py: 360 × 200 units) at SCALE pixels a unit: the picture is 540 × 300
@@ -269,7 +269,7 @@ def burnup_png(target: Target, figures: Figures, others: dict[str, Target] | Non
         _write(image, ((LEFT - 3) * unit, y(value)), number(value), 8, "rm")
     if target.unit:  # upright above the axis: 个 turned on its side reads as ←
         _write(image, ((LEFT - 3) * unit, (TOP - 6) * unit), target.unit, 8, "rs")
-    ticks = sorted({series.start, figures.as_of, series.due})
+    ticks = date_ticks((series.start, figures.as_of, series.due), x, DATE_LABEL_ROOM * unit)
     for index, day in enumerate(ticks):
         anchor = "ls" if index == 0 else "rs" if index == len(ticks) - 1 else "ms"
         _write(image, (x(day), (HEIGHT - 8) * unit), day.isoformat(), 8, anchor)

@@ -11,7 +11,7 @@ from markupsafe import escape
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.words.display import axis_range, number
+from kpitrack.words.display import axis_range, date_ticks, number
 from kpitrack.words.labels import word
 
 FONT_STACK = ("'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Source Han Sans SC', "
@@ -56,7 +56,7 @@ def burnup_svg(target: Target, figures: Figures, others: dict[str, Target] | Non
                      f'font-size="8">{number(value)}</text>')
     if target.unit:  # upright above the axis: 个 turned on its side reads as ←
         parts.append(f'<text x="{left - 3}" y="{top - 6}" text-anchor="end" font-size="8">{escape(target.unit)}</text>')
-    ticks = sorted({series.start, figures.as_of, series.due})
+    ticks = date_ticks((series.start, figures.as_of, series.due), lambda day: float(x(day)))
     for index, day in enumerate(ticks):
         anchor = "start" if index == 0 else "end" if index == len(ticks) - 1 else "middle"
         parts.append(f'<text x="{x(day)}" y="{height - 8}" text-anchor="{anchor}" font-size="8">{day.isoformat()}</text>')

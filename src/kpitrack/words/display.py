@@ -262,6 +262,19 @@ def number(value: Decimal | None) -> str:
     return f"{value:,f}"
 
 
+DATE_LABEL_ROOM = 70  # the width two dates' labels need side by side, at a chart's 8-point type (in its units)
+
+
+def date_ticks(days, place, room: float = DATE_LABEL_ROOM) -> list:
+    """The days a chart labels below its axis: its first and last always, the one between (the as-of
+    day) only where its label has room beside both (`place`: a day's x): 2026-11-05 beside 2026-12-31
+    was printed over it. Its red line still marks it."""
+    ticks = sorted(set(days))
+    if len(ticks) == 3 and min(place(ticks[1]) - place(ticks[0]), place(ticks[2]) - place(ticks[1])) < room:
+        del ticks[1]
+    return ticks
+
+
 def axis_range(values: list) -> tuple[Decimal, Decimal]:
     """The lowest and highest figures of an axis, rounded out to a round step (a tenth of the
     range's order of magnitude), so that its labels read as numbers, not 2,739.726027…"""
