@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path

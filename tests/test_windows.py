@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from windows import as_on_windows
 
-from helpers import TARGET_TOML, progress, write
+from helpers import TARGET_TOML, progress
 
 ROOT = Path(__file__).parents[1]
 
