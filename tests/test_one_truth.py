@@ -492,6 +492,11 @@ def test_a_figure_published_as_a_bound_and_late_nodes_read_the_same_in_every_out
     markdown = markdown_cells(run(tmp_path, "--lang", "zh", "report", "--as-of", AGREE_AS_OF).stdout)
     shown = documents(tmp_path)
     assert markdown["nearly"]["累计完成"] == "近60"
+    rows = {row["id"]: row for row in json.loads(run(tmp_path, "status", "--as-of", AGREE_AS_OF, "--format", "json").stdout)["targets"]}
+    assert (rows["nearly"]["current"], rows["nearly"]["current_qualifier"]) == (60, "nearly")  # scripts see the 近 too
+    csv_lines = run(tmp_path, "status", "--as-of", AGREE_AS_OF, "--format", "csv").stdout.splitlines()
+    nearly = next(line for line in csv_lines if line.startswith("nearly,"))
+    assert dict(zip(csv_lines[0].split(","), nearly.split(",")))["current_qualifier"] == "nearly"
     assert 'data-label="累计完成" class="num">近60<' in shown["page"]
     assert shown["word"]["synthetic 近60"][4] == "近60"
     cells = {"markdown": markdown["nodes"]["状态"], "page": page_status_cells(shown["page"])["nodes"],

@@ -7,8 +7,8 @@ from operator import attrgetter
 from typing import Any, Iterator, Sequence
 
 from kpitrack.domain.applies import APPLIES
-from kpitrack.domain.compute import Figures
-from kpitrack.domain.model import Direction, Kind, Qualifier, Status, Target, Verdict
+from kpitrack.domain.compute import Figures, latest_qualifier
+from kpitrack.domain.model import Direction, Kind, Qualifier, ReadingQualifier, Status, Target, Verdict
 from kpitrack.domain.qualifiers import qualifier_of, tolerance_of
 from kpitrack.files.stored import iso_day as iso  # a day's ISO text, cached: a workspace has few distinct days
 from kpitrack.reports.pace import pace_class
@@ -20,13 +20,14 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "vs_plan", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
+    "current_qualifier", "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
 )
 
 
 # The code each member is written as (its value), looked up seven times faster than Enum.value: the
 # members are str, hashed as their text (members of two kinds with one text have the one code).
-CODES = {member: member.value for kind in (Kind, Direction, Status, Qualifier, Verdict) for member in kind}
+CODES = {member: member.value for kind in (Kind, Direction, Status, Qualifier, ReadingQualifier, Verdict)
+         for member in kind}
 
 
 def status_row(target: Target, result: Figures) -> dict[str, Any]:
@@ -82,6 +83,9 @@ def status_columns(items: Sequence[tuple[Target, Figures]]) -> dict[str, list]:
         "gap": of("gap", results),
         "change": of("change", results),
         "estimate": of("estimate", results),
+        # how the current figure was published: nearly (近), over (超), about (约); None for an exact one
+        "current_qualifier": [CODES.get(latest_qualifier(target, result.as_of)) if result.last_update
+                              and target.kind is not Kind.MILESTONE else None for target, result in items],
         "verdict": [result.verdict and code(result.verdict) for result in results],
         "done_on": [result.done_on and iso(result.done_on) for result in results],
         "exceeded_by": of("exceeded_by", results),
