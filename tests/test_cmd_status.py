@@ -78,10 +78,10 @@ def test_status_json_has_exact_figures_for_the_issue_example(tmp_path):
         "schedule": "daily",
         # issue 12: no qualifier reads as at-least; no stretch figure, estimate or verdict yet
         "qualifier": "at-least", "tolerance": None, "stretch_target": None, "stretch_completion": None, "gap": None,
-        "change": None, "estimate": False, "current_qualifier": None, "verdict": None, "done_on": None, "exceeded_by": None,
+        "change": None, "estimate": False, "verdict": None, "done_on": None, "exceeded_by": None,
         "exceeded_points": None,
         "plan_completion": Decimal("109.23"), "due_soon": False, "nodes": None,  # issue 24: 54.1666… / 49.589… of the plan to date
-        "pace_class": "ahead", "owners": []}  # 超进度: 4.58 points ahead
+        "pace_class": "ahead", "owners": [], "current_qualifier": None}  # 超进度: 4.58 points ahead
 
 
 def test_status_lag_is_planned_minus_completion_as_shown(tmp_path):
@@ -113,7 +113,7 @@ def test_status_csv_has_the_documented_columns_and_exact_figures(tmp_path):
         # 550 / 1200 = 45.83 % (rounded down); planned 49.59; lag 3.76 points, 13 days;
         # projected 550 / 181 * 365 = 1109.12; required 650 * 30.4375 / 184 = 107.52 a month.
         "firms,synthetic: new firms,,firms,cumulative,increase,0,1200,550,45.83,49.59,3.76,-3.76,13,1109.12,107.52,"
-        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,,,92.43,false,,behind,",  # nodes: none; behind plan
+        "at-risk,false,2023-01-01,2023-12-31,2023-06-30,daily,at-least,,,,,,false,,,,,92.43,false,,behind,,",  # nodes: none; behind plan
     ]
 
 

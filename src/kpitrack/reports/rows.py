@@ -20,7 +20,8 @@ STATUS_FIELDS = (
     "completion", "planned", "lag", "vs_plan", "lag_days", "projected", "required_per_month", "status",
     "stale", "start", "due", "last_update", "schedule",
     "qualifier", "tolerance", "stretch_target", "stretch_completion", "gap", "change", "estimate",
-    "current_qualifier", "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
+    "verdict", "done_on", "exceeded_by", "exceeded_points", "plan_completion", "due_soon", "nodes", "pace_class", "owners",
+    "current_qualifier",  # added last (stop 32): a script reading columns by position reads the others where they were
 )
 
 
@@ -83,9 +84,6 @@ def status_columns(items: Sequence[tuple[Target, Figures]]) -> dict[str, list]:
         "gap": of("gap", results),
         "change": of("change", results),
         "estimate": of("estimate", results),
-        # how the current figure was published: nearly (近), over (超), about (约); None for an exact one
-        "current_qualifier": [CODES.get(latest_qualifier(target, result.as_of)) if result.last_update
-                              and target.kind is not Kind.MILESTONE else None for target, result in items],
         "verdict": [result.verdict and code(result.verdict) for result in results],
         "done_on": [result.done_on and iso(result.done_on) for result in results],
         "exceeded_by": of("exceeded_by", results),
@@ -96,6 +94,9 @@ def status_columns(items: Sequence[tuple[Target, Figures]]) -> dict[str, list]:
                    for name, due, done in result.nodes] or None for result in results],
         "pace_class": [pace_class(result) for result in results],  # ahead / at / behind as printed (reports/pace.py)
         "owners": [list(target.owners()) for target in targets],  # 责任单位: the lead (牵头单位) first, then 配合单位
+        # how the current figure was published: nearly (近), over (超), about (约); None for an exact one
+        "current_qualifier": [CODES.get(latest_qualifier(target, result.as_of)) if result.last_update
+                              and target.kind is not Kind.MILESTONE else None for target, result in items],
     }
 
 
