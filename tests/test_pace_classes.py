@@ -82,3 +82,27 @@ def test_json_keeps_two_decimals_whatever_decimals_says(tmp_path):
     assert (found["completion"], found["lag"]) == (Decimal("22.68"), Decimal("2.32"))
     shown = run(tmp_path, "--lang", "zh", "show", "short", "--as-of", "2024-03-31").stdout
     assert "低于序时进度2.3个百分点" in shown and "22.7%" in shown and "22.68%" not in shown
+
+
+def test_with_one_decimal_the_gap_is_the_difference_of_the_figures_shown(tmp_path):
+    """99.9% against 83.3% reads +16.6 (it printed +16.7, the unrounded gap rounded: found by a new
+    user's trial) in every output a person reads; JSON keeps the figures' two decimals."""
+    from openpyxl import load_workbook
+
+    (tmp_path / "kpitrack.toml").write_text("decimals = 1\n", encoding="utf-8")
+    # 1199.8 / 1200 = 99.98 % (99.9 shown: not done never reads 100.0); plan 10/12 on 31 October =
+    # 83.33 % (83.3): the unrounded gap +16.65 would print +16.7
+    write(tmp_path, "near", monthly("1200", "1199.8").replace("2024-03-31", "2024-10-31"))
+    found = json.loads(run(tmp_path, "status", "--format", "json", "--as-of", "2024-10-31").stdout,
+                       parse_float=Decimal)["targets"][0]
+    assert (found["completion"], found["planned"], found["vs_plan"]) == (Decimal("99.98"), Decimal("83.33"), Decimal("16.65"))
+    for words in (("status",), ("report",), ("--lang", "zh", "show", "near")):
+        said = run(tmp_path, *words, "--as-of", "2024-10-31").stdout
+        assert "99.9%" in said and "83.3%" in said and ("+16.6" in said or "16.6个百分点" in said), (words, said)
+        assert "16.7" not in said, words
+    page = run(tmp_path, "report", "--as-of", "2024-10-31", "--format", "html").stdout
+    assert ">+16.6<" in page and "16.7" not in page
+    run(tmp_path, "report", "--as-of", "2024-10-31", "--format", "xlsx", "--out", str(tmp_path / "l.xlsx"))
+    sheet = load_workbook(tmp_path / "l.xlsx").worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert Decimal(str(sheet.cell(2, header.index("进度差") + 1).value)) == Decimal("16.6")

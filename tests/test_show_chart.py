@@ -40,7 +40,7 @@ def test_burnup_chart_fits_80_columns_and_reads_without_colour():
 def test_a_charts_date_labels_never_print_over_each_other(tmp_path):
     """The as-of day's label was printed over the due date's (2026-11-05 on 2026-12-31, found by a new
     user's trial): it is left out where it has no room; mid-year it stays. Page (SVG), show's SVG
-    and Word's pictures (PNG) take the one rule (words/display.date_ticks)."""
+    and Word's pictures (PNG) take the one rule (words/axes.date_ticks)."""
     import re
 
     from helpers import run, write
@@ -53,7 +53,7 @@ def test_a_charts_date_labels_never_print_over_each_other(tmp_path):
         assert re.findall(r">(\d{4}-\d\d-\d\d)</text>", page) == labels, (as_of, page.count("<svg"))
         shown = run(tmp_path, "show", "firm", "--as-of", as_of, "--format", "svg").stdout
         assert sorted(set(re.findall(r">(\d{4}-\d\d-\d\d)</text>", shown))) == labels
-    from kpitrack.words.display import date_ticks
+    from kpitrack.words.axes import date_ticks
     from datetime import date
 
     days = (date(2026, 1, 1), date(2026, 11, 5), date(2026, 12, 31))

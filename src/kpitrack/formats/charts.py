@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from kpitrack.reports.build import Figures, chart_series
 from kpitrack.domain.lights import COLOURS, LIGHT
-from kpitrack.words.display import date_ticks
+from kpitrack.words.axes import date_ticks
 from kpitrack.words.labels import word
 from kpitrack.domain.model import Target
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from kpitrack.reports.build import Figures, last_known_entries, own_plan, recorded_by
-from kpitrack.words.display import (as_of_line, done_cell, done_label, entry_value, group_label, percent, progress_cell, shown,
+from kpitrack.words.display import (as_of_line, done_cell, done_label, entry_value, group_label, percent, printed_gap, progress_cell, shown,
                                     signed, title_of, visible, with_stretch, with_unit)
 from kpitrack.words.i18n import in_language
 from kpitrack.words.labels import count_words, report_as_of, word
@@ -75,7 +75,7 @@ def attention_card(target: Target, figures: Figures, lang: str) -> dict[str, Any
     # the figure against the target as the table words it (95 / ≥120 家, not done): progress_cell
     label = in_language(lang, done_label(figures))  # 完成率; a growth rate's 与目标相差, an indicator's 变化
     lines = [f"{word('current', lang)} {progress_cell(target, figures)} · {label} {completion}"
-             + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(seen.vs_plan)}"
+             + (f" · {word('planned', lang)} {percent(seen.planned)} · {word('lag', lang)} {signed(printed_gap(seen))}"
                 if seen.vs_plan is not None else "")
              + (f" · {word('plan_completion', lang)} {percent(figures.plan_completion)}" if own_plan(target, figures) else "")]
     if figures.required_per_month:

@@ -20,7 +20,8 @@ from pathlib import Path
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.words.display import DATE_LABEL_ROOM, axis_range, date_ticks, number
+from kpitrack.words.axes import DATE_LABEL_ROOM, axis_range, date_ticks
+from kpitrack.words.display import number
 from kpitrack.words.labels import word
 
 # The SVG's layout (svgchart.py: 360 × 200 units) at SCALE pixels a unit: the picture is 540 × 300

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpitrack.reports.build import Figures, chart_series, figure_on, known_entries, planned_on, latest, own_plan, qualifier_terms
-from kpitrack.words.display import (printed, shown, axis_range, group_name, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
+from kpitrack.words.display import (printed, shown, group_name, bar, done_cell, entry_value, lag_cell, number, percent, progress_cell, target_value,
                               title_of, verdict_text, visible, with_unit)
 from kpitrack.formats.terminal import STATUS_STYLES, status_text
 from kpitrack.words.i18n import _, language, ngettext, pgettext
 from kpitrack.reports.report import lag_sentence
+from kpitrack.words.axes import axis_range
 from kpitrack.domain.applies import applies
 from kpitrack.domain.model import Kind, Target
 

@@ -11,7 +11,8 @@ from markupsafe import escape
 from kpitrack.domain.lights import COLOURS, LIGHT
 from kpitrack.domain.model import Target
 from kpitrack.reports.build import Figures, chart_series
-from kpitrack.words.display import axis_range, date_ticks, number
+from kpitrack.words.axes import axis_range, date_ticks
+from kpitrack.words.display import number
 from kpitrack.words.labels import word
 
 FONT_STACK = ("'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Source Han Sans SC', "

@@ -24,7 +24,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
     from kpitrack.domain.compute import latest_qualifier
     from kpitrack.domain.nodes import next_node
     from kpitrack.reports.pace import pace_class
-    from kpitrack.words.display import READING_MARKS, TARGET_MARKS, current_cell, done_message, progress_cell, target_value, title_of
+    from kpitrack.words.display import READING_MARKS, TARGET_MARKS, current_cell, printed_gap, done_message, progress_cell, target_value, title_of
 
     milestone = target.kind is Kind.MILESTONE
     how = fill_in(target)
@@ -48,7 +48,7 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "stretch_target": target.stretch_target,  # 力争: the figure beyond the committed one, and its completion
         "stretch_completion": None if seen.completion is None else result.stretch_completion,
         "gap": result.gap, "change": result.change,  # a growth rate's points, an indicator's change
-        "lag": seen.vs_plan,
+        "lag": printed_gap(seen),  # completion − plan as printed (display.printed_gap)
         "status": result.status.value, "stale": result.stale, "due_soon": result.due_soon, "light": LIGHT[result.status],
         "pace": pace_class(result),  # 超进度 / 达进度 / 欠进度 at the printed precision
         "done": done_message(target, result),  # how it ended (超额完成, 未完成…), shown in place of the status

@@ -10,7 +10,7 @@ from functools import partial
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.model import Status, Target, Verdict
 from kpitrack.words.display import (DONE_EARLY, DUE_SOON_WORD, EXCEEDED, LIGHT_NAMES, N_, STALE, STATUS_WORDS,
-                                    VERDICT_WORDS, done_message, printed, visible)
+                                    VERDICT_WORDS, done_message, printed_lag, visible)
 from kpitrack.words.i18n import in_language, pgettext
 
 AHEAD, AT, BEHIND = "ahead", "at", "behind"
@@ -28,7 +28,7 @@ def pace_class(result: Figures) -> str | None:
     data, done, or a verdict given."""
     if result.lag is None or result.status not in JUDGED or result.verdict is not None:
         return None
-    lag = printed(result.lag)
+    lag = printed_lag(result)  # the gap as people read it (display.printed_gap)
     return BEHIND if lag > 0 else AHEAD if lag < 0 else AT
 
 

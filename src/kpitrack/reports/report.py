@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, figure_fields, figures, made, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed, progress_cell, shown,
+from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed_lag, progress_cell, shown,
                               title_of, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
@@ -215,7 +215,7 @@ def lag_sentence(result: Figures, days: bool = True) -> str:
         return ""
     if language() == "en":
         return _("lag {lag}").format(lag=lag_cell(result, ", ") if days else lag_points(result))
-    lag = printed(result.lag)
+    lag = printed_lag(result)
     if lag > 0:
         return _("below plan by {points} points").format(points=lag)
     if lag.is_zero():

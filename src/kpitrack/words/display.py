@@ -203,9 +203,32 @@ def shown(figures: Figures) -> Shown:
     return Shown(figures.completion, figures.planned, lag, None if lag is None else 0 - lag)  # never -0
 
 
+def printed_gap(seen: Shown | None) -> Decimal | None:
+    """Completion minus plan as people read it: the difference of the two figures as printed, so that
+    with `decimals = 1` the gap of 99.9% and 83.3% reads +16.6 (the gap of the unrounded figures
+    printed +16.7); with two decimals it is vs_plan itself. None where there is none (`—`). JSON
+    and CSV keep vs_plan."""
+    if seen is None or seen.vs_plan is None:
+        return None
+    if seen.completion is None or seen.planned is None:
+        return printed(seen.vs_plan)
+    gap = printed(seen.completion) - printed(seen.planned)
+    return gap.copy_abs() if gap.is_zero() else gap
+
+
+def printed_lag(figures: Figures) -> Decimal | None:
+    """Plan minus completion as people read it (printed_gap's opposite): positive behind."""
+    if figures.lag is None:
+        return None
+    gap = printed_gap(shown(figures))
+    if gap is None:  # before its start the tables give no gap; a caller that asks gets the figure's
+        return printed(figures.lag)
+    return gap.copy_abs() if gap.is_zero() else -gap
+
+
 def difference(figures: Figures) -> str:
     """Completion minus plan, signed: `+7.33` ahead of the calendar, `-49.73` below it; `—` without one."""
-    gap = shown(figures).vs_plan
+    gap = printed_gap(shown(figures))
     return "—" if gap is None else signed(gap)
 
 
@@ -260,30 +283,6 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,f}"
-
-
-DATE_LABEL_ROOM = 70  # the width two dates' labels need side by side, at a chart's 8-point type (in its units)
-
-
-def date_ticks(days, place, room: float = DATE_LABEL_ROOM) -> list:
-    """The days a chart labels below its axis: its first and last always, the one between (the as-of
-    day) only where its label has room beside both (`place`: a day's x): 2026-11-05 beside 2026-12-31
-    was printed over it. Its red line still marks it."""
-    ticks = sorted(set(days))
-    if len(ticks) == 3 and min(place(ticks[1]) - place(ticks[0]), place(ticks[2]) - place(ticks[1])) < room:
-        del ticks[1]
-    return ticks
-
-
-def axis_range(values: list) -> tuple[Decimal, Decimal]:
-    """The lowest and highest figures of an axis, rounded out to a round step (a tenth of the
-    range's order of magnitude), so that its labels read as numbers, not 2,739.726027…"""
-    values = [value for value in values if value is not None]
-    low, high = min(values), max(values)
-    if low == high:  # one figure: in the middle of the axis
-        return low - 1, high + 1
-    step = Decimal(1).scaleb((high - low).adjusted() - 1)
-    return (low / step).to_integral_value("ROUND_FLOOR") * step, (high / step).to_integral_value("ROUND_CEILING") * step
 
 
 def entry_value(entry) -> str:
@@ -409,7 +408,7 @@ def lag_cell(figures: Figures, separator: str = "\n") -> str:
 
 def lag_points(figures: Figures) -> str:
     """Lag in points: `+16.3 pt`."""
-    return f"{signed(figures.lag)} " + _("pt")
+    return f"{signed(printed_lag(figures))} " + _("pt")
 
 
 WORKSPACE_ROOT = N_("(workspace root)")  # the folder of the targets in no plan's folder: （工作区根目录）
