@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from kpitrack.formats.html import PAGE_COLUMNS, attention_card, page_cells
-from kpitrack.reports.pace import cell_counts, count_words
+from kpitrack.reports.pace import cell_counts, count_phrase
 from kpitrack.domain.lights import COLOURS
 from kpitrack.words.labels import report_as_of, word
 from kpitrack.words.i18n import in_language
@@ -60,7 +60,7 @@ def report_docx(as_of: date, items: list[Item], plans: dict[str, Plan] | None = 
         body.heading(xml_safe(group_label(sheet["group"], plans, lang)), "Heading 1")
         summary = sheet["summary"]
         separator = in_language(lang, "; ")  # ；in Chinese
-        body.paragraph(separator.join(count_words(count, lang) for count in cell_counts(sheet["items"], lang))
+        body.paragraph(separator.join(count_phrase(count, lang) for count in cell_counts(sheet["items"], lang))
                        + (f"{separator}{word('stale', lang)} {summary.stale}" if summary.stale else ""))
         header = [(word(key, lang), "center", None) for key, _ in PAGE_COLUMNS]
         rows = []

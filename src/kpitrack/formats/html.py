@@ -13,10 +13,10 @@ from kpitrack.words.display import (as_of_line, done_cell, done_label, entry_val
                                     signed, title_of, visible, with_stretch, with_unit)
 from kpitrack.words.i18n import in_language
 from kpitrack.words.labels import count_words, report_as_of, word
-from kpitrack.domain.model import Kind, Plan, Status, Target
+from kpitrack.domain.model import Kind, Plan, Target
 from kpitrack.domain.lights import COLOURS, LIGHT
-from kpitrack.reports.ledger import ledger
-from kpitrack.reports.pace import cell_counts, cell_words, count_label, status_words
+from kpitrack.reports.ledger import ledger, row_status_words
+from kpitrack.reports.pace import cell_counts, cell_words, count_label
 from kpitrack.reports.report import ATTENTION, Item, is_flagged
 
 # The columns of the page's table, in the ledger's order, and how each is aligned.
@@ -33,7 +33,7 @@ def _environment():
 
 def page_cells(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A ledger row as the page shows it: numbers with separators and units, the status in words."""
-    status = " · ".join(status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"], row["late_nodes"]))
+    status = " · ".join(row_status_words(row, lang))
     return {**row, "title": visible(row["title"]), "owner": visible(row["owner"] or ""),
             "target": row["target_words"] + (f" {visible(row['unit'])}" if row["unit"] else "")
             if row["target"] is not None else "—",

@@ -14,9 +14,8 @@ from kpitrack.domain.lights import COLOURS
 from kpitrack.words.i18n import N_, in_language
 from kpitrack.words.labels import period_words, word
 from kpitrack.words.display import ESTIMATE_MARK, group_name, number as figure_text, printed_decimals as PRINTED_DECIMALS, xml_safe
-from kpitrack.domain.model import Plan, Status
-from kpitrack.reports.pace import status_words
-from kpitrack.reports.ledger import ledger
+from kpitrack.domain.model import Plan
+from kpitrack.reports.ledger import ledger, row_status_words
 from kpitrack.reports.report import Item
 
 # The office's form: these columns, in this order (编号 and 单位 and 截至日期 make it importable).
@@ -271,7 +270,7 @@ def _cell(column: str, row: dict[str, Any], lang: str) -> Any:
     if column == "period":
         return period_words(value, lang)
     if column == "status":
-        label, *flags = status_words(Status(value), row["pace"], row["stale"], row["due_soon"], lang, row["done"], row["late_nodes"])
+        label, *flags = row_status_words(row, lang)
         return label + "".join(f"（{flag}）" if lang == "zh" else f" ({flag})" for flag in flags)
     if isinstance(value, Decimal):
         value = value / 100 if column in PERCENT else value

@@ -7,7 +7,7 @@ from typing import Any
 
 from kpitrack.domain.compute import Figures
 from kpitrack.domain.lights import LIGHT
-from kpitrack.domain.model import Kind, Plan, Target
+from kpitrack.domain.model import Kind, Plan, Status, Target
 from kpitrack.words.display import shown
 from kpitrack.domain.periods import collected_period
 from kpitrack.reports.report import Item, by_group, summarize
@@ -59,6 +59,15 @@ def ledger_row(number: int, target: Target, result: Figures) -> dict[str, Any]:
         "as_of": period.last,  # 截至日期: the date a figure for this period is for, the period's last day
         "fillable": not milestone and not (target.parts and not target.entries),
     }
+
+
+def row_status_words(row: dict[str, Any], lang: str) -> list[str]:
+    """A ledger row's status cell in `lang` (pace.status_words of the row's fields): the page's, Word's
+    and the workbook's, which each join its words their own way."""
+    from kpitrack.reports.pace import status_words
+
+    return status_words(Status(row["status"]), row["pace"], row["stale"], row["due_soon"], lang, row["done"],
+                        row["late_nodes"])
 
 
 def fill_in(target: Target) -> str:

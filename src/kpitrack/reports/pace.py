@@ -147,19 +147,23 @@ COUNT_WORDS = {STATUS_WORDS[Status.DONE]: N_("{count} done"), STATUS_WORDS[Statu
 COUNT_OF, WITH_WAYS = N_("{count} {word}"), N_("{counted} ({ways})")
 
 
-def count_words(count: CellCount, lang: str | None = None) -> str:
+def count_phrase(count: CellCount, lang: str | None = None) -> str:
     """A count as the summary sentence gives it: `2 done (1 exceeded, 1 done-early)`, `已完成 2（超额完成 1，
     提前完成 1）`, `绿灯 5`, `未完成 2`."""
     say = partial(in_language, lang)
-    counted = say(COUNT_WORDS.get(count.word, COUNT_OF)).format(count=count.count, word=say(count.word))
-    if not count.ways:
-        return counted
-    ways = say(", ").join(say(COUNT_OF).format(count=number, word=say(word)) for word, number in count.ways)
-    return say(WITH_WAYS).format(counted=counted, ways=ways)
+    return _with_ways(say(COUNT_WORDS.get(count.word, COUNT_OF)).format(count=count.count, word=say(count.word)),
+                      count, lang)
 
 
 def count_label(count: CellCount, lang: str | None = None) -> str:
     """A count's words without the count, for a page's summary beside its figure: `done (1 exceeded)`."""
+    return _with_ways(in_language(lang, count.word), count, lang)
+
+
+def _with_ways(counted: str, count: CellCount, lang: str | None) -> str:
+    """`counted`, then how the done ones were done where the count says: `（超额完成 1，提前完成 1）`."""
+    if not count.ways:
+        return counted
     say = partial(in_language, lang)
     ways = say(", ").join(say(COUNT_OF).format(count=number, word=say(word)) for word, number in count.ways)
-    return say(WITH_WAYS).format(counted=say(count.word), ways=ways) if ways else say(count.word)
+    return say(WITH_WAYS).format(counted=counted, ways=ways)

@@ -187,10 +187,10 @@ def summary_line(items: list[Item], share: bool = True, stale: bool = True, zero
     """`12 targets: 3 done (1 exceeded), 5 on-track, 1 at-risk, 2 behind, 1 no-data; 66.67% on track
     (done or on-track); 2 stale` (in Chinese with the lights: 绿灯 5，黄灯 1，红灯 2): the rows counted
     by what their status cells say (pace.cell_counts), so the line names only what its rows do."""
-    from kpitrack.reports.pace import cell_counts, count_words
+    from kpitrack.reports.pace import cell_counts, count_phrase
 
     summary = summarize([result for _, result in items])
-    parts = [count_words(count) for count in cell_counts(items, zeros=zeros)]
+    parts = [count_phrase(count) for count in cell_counts(items, zeros=zeros)]
     # One rule for every format: the count is of the rows below it, pledges and indicators alike.
     line = _("{targets}: {counts}").format(
         targets=ngettext("{count} target", "{count} targets", summary.targets).format(count=summary.targets),
