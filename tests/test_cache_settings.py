@@ -26,9 +26,18 @@ def workspace(tmp_path):
 
 
 def parsed_nothing(monkeypatch):
+    """Reading kpitrack.toml or a plan.toml from its file fails the test: the parser (fasttoml reads
+    these small files itself, tomllib the rest) and the validators that make Settings and a Plan."""
     import tomllib
 
-    monkeypatch.setattr(tomllib, "loads", lambda text, **how: pytest.fail(f"parsed again: {text!r}"))
+    import kpitrack.files.schema
+
+    def fail(*arguments, **how):
+        pytest.fail(f"parsed again: {arguments[0]!r}")
+
+    monkeypatch.setattr(tomllib, "loads", fail)
+    monkeypatch.setattr(kpitrack.files.schema, "settings_from_document", fail)
+    monkeypatch.setattr(kpitrack.files.schema, "plan_from_document", fail)
 
 
 def test_settings_and_plans_come_from_the_cache_as_they_were_parsed(workspace, tmp_path, monkeypatch):
@@ -87,3 +96,21 @@ def test_a_warm_status_imports_no_toml_parser_nor_validators(workspace, tmp_path
     modules, done = modules_after(*command, env=environment)
     assert done.returncode == 0, done.stderr
     assert not modules & readers
+
+
+def test_a_row_of_the_wrong_types_or_count_is_read_from_the_file(workspace, tmp_path):
+    """The cache is untrusted: a field of another type than its annotation names (a target given as
+    text, a settings' yellow as text, an id as a number) or a negative entries' count made the
+    command fail later (Decimal arithmetic on text, len() < 0); such a row is damaged, the file read."""
+    cache = tmp_path / "cache"
+    first = load_workspace(workspace, cache)
+    for damage in ("""UPDATE files SET target = replace(target, '"unit": "u"', '"unit": 5') WHERE target LIKE '{"Target"%'""",
+                   """UPDATE files SET target = '{"Settings": {"yellow": "3", "red": {"decimal": "12"}}}'
+                      WHERE target LIKE '{"Settings"%'""",
+                   "UPDATE files SET count = -1 WHERE target LIKE '{\"Target\"%'"):
+        kpitrack.files.cache._connections.clear()
+        with sqlite3.connect(cache / kpitrack.files.cache.DATABASE) as connection:
+            assert connection.execute(damage).rowcount
+        again = load_workspace(workspace, cache)
+        assert again.settings == first.settings and not again.problems
+        assert [(target.unit, len(target.entries)) for target in again.targets] == [("u", 1)] * 3

@@ -33,6 +33,7 @@ import os
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -276,12 +277,12 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
               read: Callable[[], bytes]) -> Target | None:
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
-    from functools import partial
-
     from kpitrack.files.definition import definition_fields, restored
     from kpitrack.files.stored import StoredEntries, iso_date
 
     try:
+        if type(row[4]) is not int or row[4] < 0:  # the entries' count: a row's, so untrusted
+            raise ValueError("not a count")
         fields = definition_fields(row[3], path)
         first_day = None if row[5] is None else iso_date(row[5])
         fields["entries"] = entries = StoredEntries(connection, row[0], row[4], first_day,

@@ -77,11 +77,18 @@ def _decoded(text: str, kind: type) -> dict[str, Any]:
         raise ValueError(f"not a {kind.__name__}")
     fields = {}
     for name, item in inner.items():  # the field's own name for a key (JSON's copy of it is let go)
-        fields[intern(name)] = item if item is None or type(item) in _PLAIN else _decode(item)
+        if item is None or type(item) in _PLAIN:  # as it comes, if the field holds such a value
+            if type(item) not in shape.plain[name]:
+                raise ValueError(f"{name} is no {type(item).__name__}")
+            fields[intern(name)] = item
+        else:
+            fields[intern(name)] = _decode(item)
     return fields
 
 
-_PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it comes
+_PLAIN = frozenset([str, bool, int])  # what JSON gives as it is: kept as it comes, where the field holds it
+# The plain types a field's annotation names (`str | None`, `Cadence | None`): what it may hold untagged
+_PLAIN_NAMED = {"str": {str}, "int": {int}, "bool": {bool}, "None": {type(None)}, "Cadence": {str, int}}
 _TEXT = frozenset([str])
 
 
@@ -102,6 +109,7 @@ class _Shape(NamedTuple):
     defaults: dict[str, Any]  # of those with one
     written: dict[str, Any]  # the defaults as _encode writes them
     required: frozenset[str]  # those without
+    plain: dict[str, frozenset[type]]  # the untagged JSON values each may hold (an id a str, warn_days an int)
 
 
 @lru_cache(maxsize=None)
@@ -113,8 +121,10 @@ def _shape(kind: type) -> _Shape:
                   if kind is not Target or field.name not in ("entries", "path"))
     defaults = {field.name: field.default for field in dataclasses.fields(kind)
                 if field.name in order and field.default is not dataclasses.MISSING}
+    plain = {field.name: frozenset().union(*(_PLAIN_NAMED.get(member.strip(), ()) for member in str(field.type).split("|")))
+             for field in dataclasses.fields(kind) if field.name in order}  # `tuple[str, ...]`: tagged, never plain
     return _Shape(order, frozenset(order), defaults, {name: _encode(value) for name, value in defaults.items()},
-                  frozenset(order) - defaults.keys())
+                  frozenset(order) - defaults.keys(), plain)
 
 
 _NO_DEFAULT = object()
