@@ -230,3 +230,17 @@ def test_the_english_ledger_words_an_estimate_its_way_and_reads_it_back(make_wor
     assert "added 1 entry" in cli(root, "import", str(out)).output
     landed = last_entry(cli, root, "parks")
     assert (landed["value"], landed["qualifier"], landed["estimate"]) == (60, "nearly", True)
+
+
+def test_an_estimate_typed_over_the_actual_figure_of_its_date_revises_it(make_workspace, cli, tmp_path):
+    """60（预计） for a date whose actual 60 is recorded went in as a second entry beside it (an
+    import's revision compared value and wording but not the estimate, its skip all three: found in
+    review); it is one figure for the date, worded as typed, as any other change of wording is."""
+    recorded = entry("60").replace("2026-10-31", "2026-11-30")
+    root = make_workspace({"kpitrack.toml": "", "p/parks.toml": PARKS + recorded})
+    ledger = ledger_of(cli, root, tmp_path)
+    fill(ledger, "parks", 累计完成="60（预计）")
+    result = cli(root, "import", str(ledger))
+    assert result.exit_code == 0 and "1 figure revised" in result.output, result.output
+    shown = json.loads(cli(root, "show", "parks", "--as-of", "2026-12-05", "--format", "json").output)
+    assert [(item["date"], item["value"], item["estimate"]) for item in shown["entries"]] == [("2026-11-30", 60, True)]

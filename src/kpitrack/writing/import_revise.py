@@ -18,18 +18,24 @@ from kpitrack.writing.writeahead import Batch, append_all
 
 def recorded_figure(target: Target, entry: Entry) -> Entry | None:
     """The one recorded figure `entry` would revise (same date, same kind of figure, another value or
-    wording: 近60 revises 60), or None. Several recorded for the date: a KpitrackError (as `fix` refuses them)."""
+    wording: 近60 revises 60, 60（预计） an actual 60: as import_ledger.nothing_new compares them), or None.
+    Several recorded for the date: a KpitrackError (as `fix` refuses them)."""
     if not is_figure(target, entry):
         return None
     same = [old for old in target.entries if old.date == entry.date and is_figure(target, old)
             and old.total == entry.total and old.node == entry.node]
-    if not same or any((old.value, old.qualifier) == (entry.value, entry.qualifier) for old in same):
+    if not same or any(as_worded(old) == as_worded(entry) for old in same):
         return None
     if len(same) > 1:
         raise KpitrackError(N_("{count} entries dated {date} (lines {lines}); remove the extra one first with "
                                "`kpitrack remove {id} --date {date}`"), count=len(same), date=entry.date,
                               lines=Listed(old.line for old in same), id=target.id)
     return same[0]
+
+
+def as_worded(entry: Entry) -> tuple:
+    """A figure as worded: its value, its wording (近, 超, 约) and whether it is an estimate."""
+    return entry.value, entry.qualifier, entry.estimate
 
 
 def where(row) -> str:
