@@ -189,7 +189,7 @@ def test_a_csv_row_of_a_node_plan_without_a_node_is_told_of_the_node_column(make
     table.write_text("id,date,value\nsite,2026-11-30,done\n", encoding="utf-8")
     result = cli(root, "import", str(table))
     assert result.exit_code != 0
-    assert "node" in result.output and "--node" not in result.output, result.output
+    assert "name the one done in a node column" in result.output and "--node" not in result.output, result.output
 
 
 def test_the_trials_bare_60_typed_again_as_near_60_revises_it(make_workspace, cli, tmp_path):

@@ -130,7 +130,8 @@ class Group(TyperGroup):
         except typer.Abort:
             fail(_("aborted"), 1)
         except OSError as error:  # a door that did not name it: still one line, naming the path
-            fail(f"{error.filename}: {worded(os_reason(error))}" if error.filename else worded(os_reason(error)))
+            reason = worded(os_reason(error))
+            fail(f"{error.filename}: {reason}" if error.filename else reason)
         except UnicodeError as error:
             fail(_("cannot encode or decode text: {error}").format(error=error))
         sys.exit(code or 0)

@@ -164,11 +164,7 @@ def _decode(value: Any) -> Any:
         if isinstance(value, list):
             raise ValueError("untagged list")
         return value
-    (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)
-    if tag == "decimal":
-        return _figure(inner)
-    if tag == "date":
-        return _day(inner)
+    (tag, inner), = value.items() if len(value) == 1 else (("enum", value),)  # a date, a figure: above
     if tag == "enum":
         return _ENUMS[inner["enum"]](inner["value"])
     if tag == "path":

@@ -13,8 +13,6 @@ from kpitrack.words.i18n import _
 
 DONE_WORDS = ("已完成", "完成", "是", "done")  # a milestone's ledger row marked done
 _DONE = re.compile(rf"(?:{'|'.join(DONE_WORDS)})\s*(?:[:：]\s*(?P<node>\S.*?))?\s*", re.IGNORECASE)  # 已完成：主体完工
-# An estimate as the ledger writes it after the figure (display.ESTIMATE_MARK, both languages), or 预计 before it.
-ESTIMATE_MARKS = ("（预计）", "(预计)", "(est.)")
 
 
 def ledger_done(text: str) -> tuple[bool, str | None]:
@@ -23,10 +21,19 @@ def ledger_done(text: str) -> tuple[bool, str | None]:
     return (True, match["node"]) if match else (False, None)
 
 
+def estimate_marks() -> tuple[str, ...]:
+    """An estimate's mark as the ledger writes it after the figure (display.ESTIMATE_MARK, in either
+    language: （预计）, (est.)), and 预计 in ASCII brackets."""
+    from kpitrack.words.display import ESTIMATE_MARK
+    from kpitrack.words.i18n import in_language
+
+    return in_language("zh", ESTIMATE_MARK).strip(), "(预计)", ESTIMATE_MARK.strip()
+
+
 def estimated(text: str) -> tuple[str, bool]:
     """`text` without an estimate's mark (60（预计）, 预计60), and whether it had one."""
     stripped = text.strip()
-    for mark in ESTIMATE_MARKS:
+    for mark in estimate_marks():
         if stripped.endswith(mark) and len(stripped) > len(mark):
             return stripped[: -len(mark)].strip(), True
     if stripped.startswith("预计") and len(stripped) > 2:

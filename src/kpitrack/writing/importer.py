@@ -412,14 +412,9 @@ def _clash(target, entry: Entry, figures: dict) -> str | None:
     """The one rule for a date's figure (see entrycheck.second_figure), for an imported row."""
     from kpitrack.files.entrycheck import clash_message, clashing_figure
 
+    # a second figure among this import's own rows is refused before (import_revise.second_figure)
     old = clashing_figure(target, entry, figures.get((target.id, entry.date), ()))
-    if old is None:
-        return None
-    if old.line is None:  # another row of this import
-        return (_("a second, different running total on {date} in this file ({value} and {old})") if entry.total
-                else _("a second, different reading on {date} in this file ({value} and {old})")).format(
-            date=entry.date, value=entry.value, old=old.value)
-    return clash_message(target, entry, old)
+    return None if old is None else clash_message(target, entry, old)
 
 
 def _implausible(target, entry: Entry, texts: dict, planned) -> str | None:
