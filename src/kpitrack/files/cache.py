@@ -277,8 +277,8 @@ def _from_row(connection, row: tuple, path: Path | None, parse: Callable[[bytes]
               read: Callable[[], bytes]) -> Target | None:
     """The target a row keeps, read from `path`, its entries and timeline read from the cache when
     asked for; None for a row of another shape."""
-    from kpitrack.files.definition import definition_fields, restored
-    from kpitrack.files.stored import StoredEntries, iso_date
+    from kpitrack.files.definition import definition_fields, iso_date, restored
+    from kpitrack.files.stored import StoredEntries
 
     try:
         if type(row[4]) is not int or row[4] < 0:  # the entries' count: a row's, so untrusted

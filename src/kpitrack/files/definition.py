@@ -39,7 +39,7 @@ MAX_EXPONENT = 80  # far past any sum of files' figures (28 digits, 28 places), 
 # Targets share their dates and many figures (start, due, target): each text is decoded once a run,
 # and its value (immutable) shared. A list or dict (unhashable) raises TypeError: damaged, as it is.
 _figure = lru_cache(maxsize=4096)(figure)
-_day = lru_cache(maxsize=4096)(date.fromisoformat)
+_day = iso_date = lru_cache(maxsize=4096)(date.fromisoformat)  # one cache of days, the timeline's too
 
 
 def encode_definition(value: Target | Settings | Plan) -> str:

@@ -131,10 +131,11 @@ def second_total(new: Entry | Recorded, old: Entry | Recorded) -> bool:
 
 
 def second_figure(target: Target, new: Entry | Recorded, old: Entry | Recorded) -> bool:
-    """The one rule for a date's figure, at every door (add, add --again, import, the ledger) and in
-    `validate`: two figures of one date (running totals, or readings of a level, growth or indicator
-    target) that say different values cannot both be right. An actual figure replacing an estimate
-    is the one exception."""
+    """The one rule for a date's figure against the ones recorded, at every door (add, add --again,
+    an import's and the ledger's rows against the file) and in `validate`: two figures of one date
+    (running totals, or readings of a level, growth or indicator target) that say different values
+    cannot both be right. An actual figure replacing an estimate is the one exception. (Two rows of
+    one import are held to a stricter rule, import_revise.second_in_import: any other value.)"""
     return (is_figure(target, new) and is_figure(target, old) and new.total == old.total
             and _contradict(new, old))
 

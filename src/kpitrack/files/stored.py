@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from kpitrack.domain.model import Entry, ReadingQualifier, Target
 from kpitrack.domain.timeline import DayState, Timeline, fold_key, last_by_date, timeline
-from kpitrack.files.definition import figure
+from kpitrack.files.definition import figure, iso_date as _day
 
 CHUNK = 16  # days of a timeline kept in one row: a lookup reads at most this many (64: a status read 4 KB a target)
 LATEST = 64  # the last entries by date kept apart, so that `show` lists its 20 without reading all
@@ -288,7 +288,6 @@ def states_of(text: str) -> list:
 
 
 iso_day = lru_cache(maxsize=4096)(date.isoformat)  # a workspace's entries fall on few distinct days
-_day = iso_date = lru_cache(maxsize=4096)(date.fromisoformat)
 _WORDINGS = {None: "null", **{wording: json.dumps(wording.value) for wording in ReadingQualifier}}
 
 

@@ -43,7 +43,7 @@ def where(row) -> str:
     return f"{row.where.name if row.where else ''}:{row.line}".lstrip(":")
 
 
-def second_figure(rows: dict[tuple[str, date], object], target: Target, row) -> str | None:
+def second_in_import(rows: dict[tuple[str, date], object], target: Target, row) -> str | None:
     """A second, different figure for one target's date within this import, naming both rows."""
     if not is_figure(target, row.entry):
         return None

@@ -16,7 +16,7 @@ from kpitrack.files.entrycheck import is_figure
 from kpitrack.files.schema import check_id, control_problem, did_you_mean, entry_problem
 from kpitrack.writing.import_ledger import as_meant, estimated, ledger_done, node_problem, nothing_new
 from kpitrack.writing.import_limits import decode_import
-from kpitrack.writing.import_revise import apply_import, recorded_figure, second_figure  # noqa: F401 (apply_import: here as before)
+from kpitrack.writing.import_revise import apply_import, recorded_figure, second_in_import  # noqa: F401 (apply_import: here as before)
 
 
 IMPORT_COLUMNS = ("id", "date", "value", "total", "note", "source", "qualifier", "estimate", "node")
@@ -379,7 +379,7 @@ def plan_import(workspace: Workspace, path: Path, rows: list[ImportRow], problem
             problems.append(KpitrackError(N_("{id}: {problem}"), row.where or path, row.line, id=row.target_id,
                                           problem=error))
             continue
-        problem = (second_figure(landing, target, row) or _outside(row, force) or node_problem(target, row)
+        problem = (second_in_import(landing, target, row) or _outside(row, force) or node_problem(target, row)
                    or entry_problem(target, row.entry)
                    or control_problem(row.entry.note, "note") or control_problem(row.entry.source, "source")
                    or (None if revised else _clash(target, row.entry, figures)) or (
@@ -412,7 +412,7 @@ def _clash(target, entry: Entry, figures: dict) -> str | None:
     """The one rule for a date's figure (see entrycheck.second_figure), for an imported row."""
     from kpitrack.files.entrycheck import clash_message, clashing_figure
 
-    # a second figure among this import's own rows is refused before (import_revise.second_figure)
+    # a second figure among this import's own rows is refused before (import_revise.second_in_import)
     old = clashing_figure(target, entry, figures.get((target.id, entry.date), ()))
     return None if old is None else clash_message(target, entry, old)
 
