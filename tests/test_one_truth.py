@@ -522,3 +522,22 @@ def test_exceeded_points_is_the_completion_shown_less_100(tmp_path):
         assert judged
         for row in judged:
             assert Decimal(str(row["exceeded_points"])) == Decimal(str(row["completion"])) - 100, row["id"]
+
+
+def test_every_word_a_status_cell_says_can_be_asked_for(tmp_path):
+    """`--status` takes what the cells print: 超额完成 / exceeded was shown on five shipped pledges
+    and refused as a filter (its suggestion was 未完成: found by a new user). `check --fail-on` a
+    verdict no target has said so in a traceback (Status('done-late'))."""
+    from pathlib import Path
+
+    shipped = Path(__file__).parents[1] / "targets"
+    rows = json.loads(run(shipped, "status", "--all", "--as-of", "2025-12-31", "--format", "json").stdout)["targets"]
+    over = sorted(row["id"] for row in rows if (row["exceeded_points"] or 0) > 0)
+    assert len(over) == 5
+    for lang, word in (("en", "exceeded"), ("zh", "超额完成")):
+        asked = run(shipped, "--lang", lang, "status", "--all", "--as-of", "2025-12-31", "--status", word,
+                    "--format", "json")
+        assert asked.exit_code == 0, asked.output
+        assert sorted(row["id"] for row in json.loads(asked.stdout)["targets"]) == over
+    none = run(shipped, "--lang", "zh", "check", "--fail-on", "done-late", "--as-of", "2023-06-30")
+    assert none.exit_code == 0 and "逾期完成" in none.stdout, none.output

@@ -125,7 +125,7 @@ def _torn(workspace) -> list[Path]:
 def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
     """`behind,overdue,stale` (or `严重滞后,红灯,数据过期`: either language, lights too) as (statuses,
     whether stale is asked for, the words as typed); a word naming no status is a usage error."""
-    from kpitrack.words.display import typeable_status_words, typed_statuses
+    from kpitrack.words.typed import typeable_status_words, typed_statuses
     from kpitrack.domain.model import Status, Verdict
 
     names = [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
@@ -135,13 +135,14 @@ def statuses_argument(text: str, option: str = "--fail-on") -> tuple:
         if not named:
             from kpitrack.files.names import did_you_mean
 
-            known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + ["stale", "due-soon"]
+            known = [status.value for status in Status] + [verdict.value for verdict in Verdict] + [
+                "stale", "due-soon", "exceeded"]
             hint = did_you_mean(name, typeable_status_words(), 0.5)
             raise typer.BadParameter(_("{value!r} is not one of: {choices}").format(
                 value=name, choices=", ".join(known)) + (_("; ") + hint if hint else ""), param_hint=f"'{option}'")
         codes += named
-    chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code == "due-soon" else Verdict(code)
-                   for code in codes if code != "stale")
+    chosen = tuple(Status(code) if code in Status._value2member_map_ else code if code in ("due-soon", "exceeded")
+                   else Verdict(code) for code in codes if code != "stale")
     return chosen, "stale" in codes, names
 
 
@@ -225,12 +226,10 @@ def missing_check(workspace, as_of: date, tag, group, owner, every: bool) -> lis
 
 def shown_words(names: list[str]) -> list[str]:
     """Typed status words as the interface says them (`红灯` in English: `behind`)."""
-    from kpitrack.words.display import DUE_SOON_WORD, STALE, status_word, typed_status
-    from kpitrack.domain.model import Status
+    from kpitrack.words.typed import code_word, typed_status
     from kpitrack.formats.chase import MISSING_WORD
 
-    return [_(MISSING_WORD) if name == MISSING else _(STALE) if code == "stale" else _(DUE_SOON_WORD) if code == "due-soon" else status_word(Status(code))
-            for name, code in zip(names, map(typed_status, names))]
+    return [_(MISSING_WORD) if name == MISSING else code_word(code) for name, code in zip(names, map(typed_status, names))]
 
 
 def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale: bool, items: list) -> None:
@@ -243,7 +242,7 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
     key = f"fail-on={fail_on}"
     current = check_state(items)
     previous = remembered(workspace.root, key)
-    news = check_changes(previous, current, {status.value for status in statuses if status != "due-soon"}, stale)
+    news = check_changes(previous, current, {status.value for status in statuses if status not in ("due-soon", "exceeded")}, stale)
     remember(workspace.root, key, current)
     if previous is None:  # the first run with these options: what is flagged now is all news
         from kpitrack.cli import warn
@@ -263,6 +262,7 @@ def report_changes(workspace, as_of: date, fail_on: str, statuses: tuple, stale:
 def change_words(change) -> str:
     """A change since the previous check (reports.changes.Change) as the interface says it."""
     from kpitrack.reports.changes import DONE, LATE, TURNED
+    from kpitrack.words.typed import code_word as _code_word
 
     if change.kind == LATE:
         return _("late: no figure since {date}").format(date=change.last) if change.last else _("late: no figure yet")
@@ -271,14 +271,6 @@ def change_words(change) -> str:
                 if change.was else _("now {status}").format(status=_code_word(change.now)))
     return (_("done (was {was})") if change.kind == DONE else _("recovered: now {status} (was {was})")).format(
         status=_code_word(change.now), was=_code_word(change.was))
-
-
-def _code_word(code: str) -> str:
-    """A status or verdict code as the interface says it (严重滞后, 未报送 …)."""
-    from kpitrack.words.display import status_word, verdict_word
-    from kpitrack.domain.model import Status, Verdict
-
-    return status_word(Status(code)) if code in Status._value2member_map_ else verdict_word(Verdict(code))
 
 
 ReportFormat = enum.Enum("ReportFormat", {name: name for name in (

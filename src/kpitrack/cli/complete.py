@@ -68,7 +68,8 @@ def status_list(ctx: typer.Context, incomplete: str):
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
     given = set(done.split(","))
-    return [prefix + word for word in [*(status.value for status in Status), *(verdict.value for verdict in Verdict), "stale"]
+    return [prefix + word for word in [*(status.value for status in Status), *(verdict.value for verdict in Verdict), "stale",
+                                       "due-soon", "exceeded"]
             if word.startswith(last) and word not in given]
 
 

@@ -10,13 +10,14 @@ from typing import Any, Iterable
 
 from kpitrack.domain.compute import HUNDRED, Figures, disagreements, figure_fields, figures, made, to_cents
 from kpitrack.domain.timeline import entries_as_of
-from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, done_label, entry_value, lag_cell, lag_points, percent, printed_lag, progress_cell, shown,
+from kpitrack.words.display import (CHANGE, COMPLETION, DIFFERENCE, done_cell, exceeded, done_label, entry_value, lag_cell, lag_points, percent, printed_lag, progress_cell, shown,
                               title_of, visible, with_stretch, with_unit)
 from kpitrack.domain.errors import KpitrackError, KpitrackWarning
 from kpitrack.words.i18n import N_, _, language, ngettext
 from kpitrack.domain.model import Kind, Plan, Settings, Status, Target, Verdict, Workspace
 from kpitrack.domain.verdicts import outcome
 from kpitrack.reports.pace import cell_words
+from kpitrack.words.typed import EXCEEDED_CODE
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ DUE_SOON = "due-soon"  # the code that asks for targets flagged 临期, beside s
 def is_flagged(result: Figures, statuses: tuple[Status | Verdict, ...], stale: bool) -> bool:
     """Whether `result` has one of `statuses` (or verdicts), or is stale when `stale` is asked for."""
     return (result.status in statuses or result.verdict in statuses or (stale and result.stale)
-            or (result.due_soon and DUE_SOON in statuses))
+            or (result.due_soon and DUE_SOON in statuses) or (EXCEEDED_CODE in statuses and exceeded(result)))
 
 
 def assess(target: Target, as_of: date, settings: Settings = Settings(), others=None) -> Figures:

@@ -69,7 +69,7 @@ def done_message(target: Target, figures: Figures) -> str | None:
     done; None while it has neither (its status and light say how it stands)."""
     if figures.status is not Status.DONE and figures.verdict is None:
         return None
-    if figures.exceeded_points is not None and figures.exceeded_points > 0:
+    if exceeded(figures):
         return EXCEEDED
     if figures.verdict is not None:
         return VERDICT_WORDS[figures.verdict]
@@ -78,42 +78,9 @@ def done_message(target: Target, figures: Figures) -> str | None:
     return STATUS_WORDS[figures.status]
 
 
-def typed_status(word: str) -> str | None:
-    """The status code (or "stale") a typed word names, in either language: `behind`, `严重滞后`,
-    `红灯`; None for a word that names none."""
-    word = word.strip()
-    for status, message in STATUS_WORDS.items():
-        if word in (status.value, in_language("zh", message)):
-            return status.value
-    for verdict, message in VERDICT_WORDS.items():
-        if word in (verdict.value, in_language("zh", message)):
-            return verdict.value
-    for status, message in LIGHT_NAMES.items():
-        if word in (message, in_language("zh", message)):
-            return status.value
-    if word in ("due-soon", in_language("zh", DUE_SOON_WORD)):
-        return "due-soon"
-    return "stale" if word in (STALE, in_language("zh", STALE)) else None
-
-
-def typeable_status_words() -> list[str]:
-    """Every word typed_status takes, Chinese ones (严重滞后, 红灯, 数据过期) after the codes."""
-    words = [*STATUS_WORDS.items(), *VERDICT_WORDS.items()]
-    codes = [code.value for code, _message in words] + ["stale", "due-soon"]
-    chinese = [in_language("zh", message) for _code, message in words]
-    chinese += [in_language("zh", message) for message in (*LIGHT_NAMES.values(), STALE, DUE_SOON_WORD)]
-    return list(dict.fromkeys(codes + chinese))
-
-
-def typed_statuses(word: str) -> list[str]:
-    """Every status and verdict code a typed word names: `未报送` is how the tables print both the
-    status no-data and the verdict not-reported, so it names both; other words name one code."""
-    code = typed_status(word)
-    if code is None:
-        return []
-    shared = [verdict.value for verdict, message in VERDICT_WORDS.items()
-              if code in Status._value2member_map_ and word.strip() == in_language("zh", message)]
-    return [code] + [other for other in shared if other != code]
+def exceeded(figures: Figures) -> bool:
+    """Done beyond its figure (超额完成): met, and its completion as shown past 100."""
+    return figures.exceeded_points is not None and figures.exceeded_points > 0
 
 
 def date_words(day, lang: str | None = None) -> str:
